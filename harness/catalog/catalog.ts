@@ -1,0 +1,52 @@
+// Loads and validates the requirements catalog (features/catalog/*.yaml).
+import { readdirSync, readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+
+export type Verification = "behavioural" | "declarative" | "not-testable";
+export interface Requirement {
+  id: string;
+  statement: string;
+  keyword: string;
+  sources: { doc: string; section: string }[];
+  verification: Verification;
+  reason?: string;
+  assumptions?: string[];
+  conflicts?: { with: string; note: string }[];
+  notes?: string;
+}
+export interface Family {
+  family: string;
+  title: string;
+  summary: string;
+  requirements: Requirement[];
+  file: string;
+}
+export interface Catalog {
+  families: Family[];
+  requirements: Requirement[];
+  familyOf: Map<string, string>;
+}
+
+export const catalogDir = new URL("../../features/catalog/", import.meta.url);
+const schema = JSON.parse(readFileSync(new URL("./catalog.schema.json", import.meta.url), "utf8"));
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+export function loadCatalog(dir: URL = catalogDir): { catalog: Catalog; problems: string[] } {
+  const problems: string[] = [];
+  const families: Family[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
+    const data: unknown = parse(readFileSync(new URL(file, dir), "utf8"));
+    if (!validate(data)) {
+      for (const e of validate.errors ?? []) problems.push(`${file}: ${e.instancePath || "/"} ${e.message}`);
+      continue;
+    }
+    families.push({ ...(data as Omit<Family, "file">), file });
+  }
+  const requirements = families.flatMap((f) => f.requirements);
+  const familyOf = new Map<string, string>();
+  for (const f of families) for (const r of f.requirements) familyOf.set(r.id, f.family);
+  return { catalog: { families, requirements, familyOf }, problems };
+}

@@ -1,0 +1,74 @@
+// srkit's command line. Every failure of the user's input exits 2 with a stable code.
+import { parseArgs } from "node:util";
+import { buildReferenceImage } from "../runner/reference-image.ts";
+import { runSuite, summaryLines } from "../runner/run-suite.ts";
+import { parseTarget, UsageError } from "../runner/target-spec.ts";
+import { printRequirementsGate } from "./requirements.ts";
+
+// Ryuk, testcontainers' cleaner, is an image that would have to be pulled, and no registry is
+// reachable; srkit labels its containers per run and removes them itself.
+process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+
+const usage = `usage:
+  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
+  srkit requirements            the traceability gate
+  srkit image build             build the reference implementation's container image`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "run":
+      return run(rest);
+    case "requirements":
+      return printRequirementsGate();
+    case "image":
+      if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);
+      console.log(`built ${await buildReferenceImage()}`);
+      return 0;
+    default:
+      throw new UsageError("SRKIT_USAGE", usage);
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  let values: { target?: string; "report-dir"?: string; tags?: string; parallel?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        target: { type: "string", default: "reference" },
+        "report-dir": { type: "string", default: "reports/out/conformance" },
+        tags: { type: "string" },
+        parallel: { type: "string" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError("SRKIT_USAGE", `${(error as Error).message}\n${usage}`);
+  }
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) {
+    throw new UsageError("SRKIT_BAD_PARALLEL", "--parallel takes a whole number from 1 to 16");
+  }
+  const target = parseTarget(values.target ?? "reference");
+  const reportDir = values["report-dir"] ?? "reports/out/conformance";
+  if (reportDir.startsWith("/") || reportDir.split(/[\\/]/).includes("..")) {
+    throw new UsageError("SRKIT_BAD_REPORT_DIR", "--report-dir must be a relative path inside the project");
+  }
+  const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel });
+  console.log(`\n${summaryLines(outcome).join("\n")}`);
+  return outcome.ok ? 0 : 1;
+}
+
+export async function runMain(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`srkit: ${error.code}: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`srkit: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,38 @@
+// Picks the driver for this process from the environment the srkit runner sets:
+//   SRKIT_TARGET_URL (+ SRKIT_AZURE_GATEWAY)  an out-of-process target over HTTP
+//   SRKIT_NEGATIVE_CONTROL=<id>               a deliberately wrong in-process target
+//   neither                                   the embedded reference, in-process
+import type { AzureEvidence } from "../azure-standin/evidence.ts";
+import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
+import { startInProcessAzure } from "../azure-standin/in-process.ts";
+import { negativeControl } from "../negative-controls/controls.ts";
+import { httpTransport } from "./http.ts";
+import { inProcessTransport } from "./in-process.ts";
+import { ProtocolClient } from "./protocol-client.ts";
+
+export interface TargetConnection {
+  client: ProtocolClient;
+  evidence: AzureEvidence;
+  /** Where the target must send Azure traffic; undefined when msw intercepts it in-process. */
+  azureGateway?: string;
+  close(): void;
+}
+
+export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetConnection {
+  const url = env.SRKIT_TARGET_URL;
+  if (url) {
+    const gateway = env.SRKIT_AZURE_GATEWAY;
+    if (!gateway)
+      throw new Error("SRKIT_TARGET_URL is set but SRKIT_AZURE_GATEWAY is not: run through 'srkit run'");
+    return {
+      client: new ProtocolClient(httpTransport(url)),
+      evidence: remoteAzureEvidence(gateway),
+      azureGateway: gateway,
+      close: () => {},
+    };
+  }
+  const azure = startInProcessAzure();
+  const controlId = env.SRKIT_NEGATIVE_CONTROL;
+  const transport = controlId ? negativeControl(controlId).transport() : inProcessTransport();
+  return { client: new ProtocolClient(transport), evidence: azure, close: () => azure.close() };
+}

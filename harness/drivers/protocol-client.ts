@@ -1,0 +1,108 @@
+// The typed client of the driver protocol, over any transport. It checks every answer against
+// openapi.yaml, so a target that answers outside the contract gets a diagnosis, not a crash.
+import { describeErrors, type HttpMethod, matchRoute } from "../protocol/spec.ts";
+import type {
+  Clock,
+  ConfigurationServer,
+  ConfigurationServerRequest,
+  EnableReplicationRequest,
+  ErrorBody,
+  ErrorCode,
+  Fault,
+  FaultRequest,
+  Machine,
+  MachineRequest,
+  NetworkFlowList,
+  Policy,
+  PolicyRequest,
+  ProcessServer,
+  ReplicatedItem,
+  Session,
+  SessionRequest,
+  TargetDescription,
+  Vault,
+  VaultRequest,
+} from "../protocol/types.ts";
+import { TargetMisbehaved, type Transport } from "./transport.ts";
+
+export type Outcome<T> =
+  | { ok: true; status: number; value: T }
+  | { ok: false; status: number; code: ErrorCode; message: string };
+
+export class ProtocolClient {
+  readonly transport: Transport;
+  constructor(transport: Transport) {
+    this.transport = transport;
+  }
+
+  describeTarget = () => this.call<TargetDescription>("GET", "/v1/target");
+  createSession = (req: SessionRequest) => this.call<Session>("POST", "/v1/sessions", req);
+  deleteSession = (id: string) => this.call<void>("DELETE", `/v1/sessions/${enc(id)}`);
+
+  forSession(sessionId: string): SessionClient {
+    return new SessionClient(this, `/v1/sessions/${enc(sessionId)}`);
+  }
+
+  async call<T>(method: HttpMethod, path: string, body?: unknown): Promise<Outcome<T>> {
+    const reply = await this.transport.send({ method, path, body });
+    const where = `${method} ${path}`;
+    const route = matchRoute(method, path);
+    if (route.kind !== "found") throw new Error(`harness bug: ${where} is not a protocol operation`);
+    if (reply.status >= 400) {
+      const validate = route.operation.responses[String(reply.status)] ?? route.operation.responses["400"];
+      if (!validate?.(reply.body)) {
+        throw new TargetMisbehaved(
+          `${where}: the target refused with ${reply.status} but not with the protocol's error body: ${preview(reply.body)}`,
+        );
+      }
+      const { code, message } = (reply.body as ErrorBody).error;
+      return { ok: false, status: reply.status, code, message };
+    }
+    if (!(String(reply.status) in route.operation.responses)) {
+      throw new TargetMisbehaved(
+        `${where}: the target answered ${reply.status}, which the protocol does not define for ${route.operation.operationId}`,
+      );
+    }
+    const validate = route.operation.responses[String(reply.status)];
+    if (validate && !validate(reply.body)) {
+      throw new TargetMisbehaved(
+        `${where}: the answer breaks the protocol (${describeErrors(validate)}): ${preview(reply.body)}`,
+      );
+    }
+    return { ok: true, status: reply.status, value: reply.body as T };
+  }
+}
+
+export class SessionClient {
+  private readonly client: ProtocolClient;
+  private readonly base: string;
+  constructor(client: ProtocolClient, base: string) {
+    this.client = client;
+    this.base = base;
+  }
+  private call<T>(method: HttpMethod, path: string, body?: unknown) {
+    return this.client.call<T>(method, this.base + path, body);
+  }
+
+  readClock = () => this.call<Clock>("GET", "/clock");
+  advanceClock = (seconds: number) => this.call<Clock>("POST", "/clock/advance", { seconds });
+  createVault = (req: VaultRequest) => this.call<Vault>("POST", "/vaults", req);
+  createConfigurationServer = (req: ConfigurationServerRequest) =>
+    this.call<ConfigurationServer>("POST", "/configuration-servers", req);
+  readProcessServer = (name: string) => this.call<ProcessServer>("GET", `/process-servers/${enc(name)}`);
+  updateProcessServer = (name: string, dataPort: number) =>
+    this.call<ProcessServer>("PATCH", `/process-servers/${enc(name)}`, { dataPort });
+  createMachine = (req: MachineRequest) => this.call<Machine>("POST", "/machines", req);
+  writeWorkload = (machine: string, bytes: number) =>
+    this.call<void>("POST", `/machines/${enc(machine)}/writes`, { bytes });
+  createPolicy = (req: PolicyRequest) => this.call<Policy>("POST", "/policies", req);
+  enableReplication = (req: EnableReplicationRequest) =>
+    this.call<ReplicatedItem>("POST", "/replicated-items", req);
+  readReplicatedItem = (name: string) => this.call<ReplicatedItem>("GET", `/replicated-items/${enc(name)}`);
+  listNetworkFlows = () => this.call<NetworkFlowList>("GET", "/network-flows");
+  injectFault = (req: FaultRequest) => this.call<Fault>("POST", "/faults", req);
+  liftFault = (faultId: string) => this.call<void>("DELETE", `/faults/${enc(faultId)}`);
+}
+
+const enc = encodeURIComponent;
+const preview = (body: unknown) => JSON.stringify(body)?.slice(0, 300) ?? "no body";

@@ -1,0 +1,22 @@
+// What a driver is: one way to carry protocol calls to a target. Only drivers know transports.
+import type { HttpMethod } from "../protocol/spec.ts";
+
+export interface ProtocolCall {
+  method: HttpMethod;
+  path: string;
+  body?: unknown;
+}
+export interface ProtocolReply {
+  status: number;
+  body: unknown;
+}
+export interface Transport {
+  /** Human words for reports, e.g. "in-process reference" or "http://127.0.0.1:4000". */
+  readonly label: string;
+  send(call: ProtocolCall): Promise<ProtocolReply>;
+}
+
+/** The target could not be reached or answered outside the protocol; the message is the diagnosis. */
+export class TargetMisbehaved extends Error {
+  override readonly name = "TargetMisbehaved";
+}

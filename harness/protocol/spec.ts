@@ -1,0 +1,117 @@
+// Loads openapi.yaml once and answers the two questions both sides of the protocol ask:
+// which operation does a method + path name, and is this body valid for it.
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+
+const specUrl = new URL("./openapi.yaml", import.meta.url);
+
+interface JsonContent {
+  content?: { "application/json": { schema: object } };
+}
+interface OperationObject {
+  operationId: string;
+  requestBody?: JsonContent;
+  responses: Record<string, JsonContent & { $ref?: string }>;
+}
+type PathItem = Record<string, OperationObject | unknown>;
+export interface OpenApiDocument {
+  info: { version: string };
+  paths: Record<string, PathItem>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+export const protocolDocument = parse(readFileSync(specUrl, "utf8")) as OpenApiDocument;
+export const protocolVersion = protocolDocument.info.version;
+
+const methods = ["get", "post", "put", "patch", "delete"] as const;
+export type HttpMethod = Uppercase<(typeof methods)[number]>;
+
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  template: string;
+  pattern: RegExp;
+  paramNames: string[];
+  validateBody?: ValidateFunction;
+  /** Validators of the documented answers, by status code ("201"); undefined where no body is documented. */
+  responses: Record<string, ValidateFunction | undefined>;
+}
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, coerceTypes: false });
+ajv.addFormat("date-time", true);
+ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
+
+function compileRef(schema: object): ValidateFunction {
+  // Rewrites local refs so they resolve inside the schema registered above.
+  const text = JSON.stringify(schema).replaceAll('"#/components/', '"srkit-protocol#/components/');
+  return ajv.compile(JSON.parse(text));
+}
+
+function toOperations(doc: OpenApiDocument): Operation[] {
+  const ops: Operation[] = [];
+  for (const [template, item] of Object.entries(doc.paths)) {
+    const paramNames: string[] = [];
+    const source = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      paramNames.push(name);
+      return "([^/]+)";
+    });
+    const pattern = new RegExp(`^${source}$`);
+    for (const method of methods) {
+      const op = item[method] as OperationObject | undefined;
+      if (!op) continue;
+      const bodySchema = op.requestBody?.content?.["application/json"].schema;
+      const responses: Operation["responses"] = {};
+      for (const [status, answer] of Object.entries(op.responses)) {
+        const schema = answer.$ref
+          ? { $ref: "#/components/schemas/ErrorBody" }
+          : answer.content?.["application/json"].schema;
+        responses[status] = schema ? compileRef(schema) : undefined;
+      }
+      ops.push({
+        operationId: op.operationId,
+        method: method.toUpperCase() as HttpMethod,
+        template,
+        pattern,
+        paramNames,
+        validateBody: bodySchema ? compileRef(bodySchema) : undefined,
+        responses,
+      });
+    }
+  }
+  return ops;
+}
+
+export const operations = toOperations(protocolDocument);
+
+export type RouteMatch =
+  | { kind: "found"; operation: Operation; params: Record<string, string> }
+  | { kind: "no-route" }
+  | { kind: "wrong-method"; allowed: HttpMethod[] };
+
+export function matchRoute(method: string, path: string): RouteMatch {
+  const candidates = operations.filter((op) => op.pattern.test(path));
+  if (candidates.length === 0) return { kind: "no-route" };
+  const operation = candidates.find((op) => op.method === method.toUpperCase());
+  if (!operation) return { kind: "wrong-method", allowed: candidates.map((op) => op.method) };
+  const values = operation.pattern.exec(path)?.slice(1) ?? [];
+  const params = Object.fromEntries(
+    operation.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]),
+  );
+  return { kind: "found", operation, params };
+}
+
+const validatorsBySchema = new Map<string, ValidateFunction>();
+/** Validates a value against a named component schema, e.g. a response body on the client side. */
+export function validateSchema(name: string, value: unknown): string | undefined {
+  let validate = validatorsBySchema.get(name);
+  if (!validate) {
+    validate = compileRef({ $ref: `#/components/schemas/${name}` });
+    validatorsBySchema.set(name, validate);
+  }
+  return validate(value) ? undefined : ajv.errorsText(validate.errors);
+}
+
+export function describeErrors(validate: ValidateFunction): string {
+  return ajv.errorsText(validate.errors, { dataVar: "body" });
+}

@@ -1,0 +1,168 @@
+// The protocol's shapes, written to match openapi.yaml (spec.test.ts checks the two agree on
+// every schema's property names, so neither drifts silently).
+
+export type Family = "replication-ports" | "replication" | "failover" | "failback" | "secondary-site";
+
+export const errorCodes = [
+  "PROTOCOL_INVALID_REQUEST",
+  "PROTOCOL_ROUTE_NOT_FOUND",
+  "PROTOCOL_METHOD_NOT_ALLOWED",
+  "SESSION_NOT_FOUND",
+  "RESOURCE_NOT_FOUND",
+  "RESOURCE_ALREADY_EXISTS",
+  "FAULT_NOT_FOUND",
+  "REPLICATION_MOBILITY_SERVICE_MISSING",
+  "REPLICATION_ALREADY_ENABLED",
+  "TARGET_INTERNAL_ERROR",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export interface TargetDescription {
+  name: string;
+  version: string;
+  protocolVersion: string;
+  capabilities: Family[];
+}
+
+export interface SessionRequest {
+  label?: string;
+  azure?: { gateway?: string };
+}
+export interface Clock {
+  now: string;
+}
+export interface Session {
+  sessionId: string;
+  clock: Clock;
+}
+export interface ClockAdvance {
+  seconds: number;
+}
+
+export interface VaultRequest {
+  name: string;
+  storageAccount: string;
+  region?: string;
+}
+export interface Vault {
+  name: string;
+  storageAccount: string;
+  region: string;
+}
+
+export type ServerHost = "vmware-vm" | "physical-server";
+export interface ConfigurationServerRequest {
+  name: string;
+  vault: string;
+  host?: ServerHost;
+}
+export interface ConfigurationServer {
+  name: string;
+  vault: string;
+  host: ServerHost;
+  processServer: string;
+  masterTarget: string;
+}
+
+export interface ProcessServer {
+  name: string;
+  host: string;
+  dataPort: number;
+}
+export interface ProcessServerUpdate {
+  dataPort: number;
+}
+
+export type MachineKind = "vmware-vm" | "physical-server" | "hyperv-vm";
+export interface MachineRequest {
+  name: string;
+  kind: MachineKind;
+  os?: "windows" | "linux";
+  mobilityService?: boolean;
+  diskBytes?: number;
+}
+export interface Machine {
+  name: string;
+  kind: MachineKind;
+  os: "windows" | "linux";
+  mobilityService: boolean;
+}
+export interface WorkloadWrite {
+  bytes: number;
+}
+
+export interface PolicyRequest {
+  name: string;
+  rpoThresholdMinutes?: number;
+  recoveryPointRetentionHours?: number;
+  appConsistentFrequencyMinutes?: number;
+  multiVmConsistency?: boolean;
+}
+export interface Policy {
+  name: string;
+  rpoThresholdMinutes: number;
+  recoveryPointRetentionHours: number;
+  appConsistentFrequencyMinutes: number;
+  multiVmConsistency: boolean;
+}
+
+export interface EnableReplicationRequest {
+  machine: string;
+  policy: string;
+  processServer: string;
+  replicationGroup?: string;
+}
+export type HealthErrorCode =
+  | "CONFIGURATION_SERVER_UNREACHABLE"
+  | "PROCESS_SERVER_UNREACHABLE"
+  | "AZURE_STORAGE_UNREACHABLE"
+  | "SITE_RECOVERY_SERVICE_UNREACHABLE"
+  | "MULTI_VM_PEER_UNREACHABLE";
+export interface HealthError {
+  code: HealthErrorCode;
+  message: string;
+}
+export type ProtectionState = "InitialReplicationPending" | "InitialReplicationInProgress" | "Protected";
+export interface ReplicatedItem {
+  name: string;
+  policy: string;
+  processServer: string;
+  replicationGroup?: string;
+  protectionState: ProtectionState;
+  replicationHealth: "Normal" | "Warning" | "Critical";
+  healthErrors: HealthError[];
+}
+
+export interface NetworkFlow {
+  from: string;
+  to: string;
+  port: number;
+  protocol: "https" | "tcp";
+  encrypted: boolean;
+  connections: number;
+}
+export interface NetworkFlowList {
+  flows: NetworkFlow[];
+}
+
+export interface FaultRequest {
+  kind: "blockPort";
+  component: string;
+  port: number;
+  direction: "inbound" | "outbound";
+}
+export interface Fault extends FaultRequest {
+  faultId: string;
+}
+
+/** The headers of the Azure-traffic convention (see openapi.yaml, info.description). */
+export const azureHeaders = {
+  component: "x-srkit-component",
+  forwardedHost: "x-forwarded-host",
+  forwardedProto: "x-forwarded-proto",
+  forwardedPort: "x-forwarded-port",
+} as const;

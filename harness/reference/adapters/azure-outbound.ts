@@ -1,0 +1,31 @@
+// Real HTTP for the pipeline's calls to Azure. Direct: fetch the Azure URL itself (msw stands
+// in for Azure in-process). Through a gateway: send to the gateway with the intended
+// destination in x-forwarded-* headers (the protocol's Azure-traffic convention).
+import { azureHeaders } from "../../protocol/types.ts";
+import type { AzureOutbound, AzureRequest } from "../domain/outbound.ts";
+
+export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureOutbound {
+  return {
+    async send(request: AzureRequest): Promise<boolean> {
+      const target = new URL(request.url);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        [azureHeaders.component]: request.component,
+      };
+      let url = request.url;
+      if (gateway) {
+        url = new URL(target.pathname + target.search, gateway).toString();
+        headers[azureHeaders.forwardedHost] = target.hostname;
+        headers[azureHeaders.forwardedProto] = target.protocol.replace(":", "");
+        headers[azureHeaders.forwardedPort] = target.port || (target.protocol === "https:" ? "443" : "80");
+      }
+      try {
+        const response = await fetchImpl(url, { method: request.method, headers, body: request.body });
+        await response.arrayBuffer();
+        return response.ok;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import { Refusal } from "../domain/refusal.ts";
+import { World } from "../domain/world.ts";
+
+/** Every session starts at the same virtual instant so runs are reproducible. */
+export const sessionEpochMs = Date.parse("2026-01-01T00:00:00Z");
+
+export class Sessions {
+  private readonly worlds = new Map<string, World>();
+
+  create(gateway?: string): { id: string; world: World } {
+    const id = randomUUID();
+    const world = new World(sessionEpochMs, gateway);
+    this.worlds.set(id, world);
+    return { id, world };
+  }
+
+  get(id: string): World {
+    const world = this.worlds.get(id);
+    if (!world) throw new Refusal(404, "SESSION_NOT_FOUND", `session '${id}' does not exist`);
+    return world;
+  }
+
+  delete(id: string): void {
+    this.get(id);
+    this.worlds.delete(id);
+  }
+
+  get size(): number {
+    return this.worlds.size;
+  }
+}

@@ -1,0 +1,19 @@
+// The reference implementation as a process: serves the protocol over HTTP on PORT (0 picks a
+// free one) and prints the line a launcher waits for: SRKIT_TARGET_URL=<url>.
+import type { AddressInfo } from "node:net";
+import { createHttpServer } from "./adapters/http-server.ts";
+import { createReferenceTarget } from "./target.ts";
+
+const port = Number(process.env.PORT ?? "0");
+const host = process.env.HOST ?? "127.0.0.1";
+const server = createHttpServer(createReferenceTarget().router);
+
+server.listen(port, host, () => {
+  const { port: actual } = server.address() as AddressInfo;
+  console.log(`SRKIT_TARGET_URL=http://${host}:${actual}`);
+});
+
+// As PID 1 in a container, Node ignores SIGTERM unless it is handled.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

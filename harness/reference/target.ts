@@ -1,0 +1,37 @@
+// Composition root of the reference implementation: wires the domain, the application
+// services and the outbound adapter into one protocol router.
+import { protocolVersion } from "../protocol/spec.ts";
+import type { TargetDescription } from "../protocol/types.ts";
+import { azureOutbound } from "./adapters/azure-outbound.ts";
+import { operationHandlers } from "./application/operations.ts";
+import { createRouter, type Router } from "./application/router.ts";
+import { Sessions } from "./application/sessions.ts";
+
+export const referenceDescription: TargetDescription = {
+  name: "srkit reference implementation",
+  version: "0.1.0",
+  protocolVersion,
+  capabilities: ["replication-ports"],
+};
+
+export interface ReferenceOptions {
+  /** The fetch every outbound Azure call goes through (the global one by default). */
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+}
+
+export interface ReferenceTarget {
+  router: Router;
+  sessions: Sessions;
+}
+
+export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const sessions = new Sessions();
+  const handlers = operationHandlers({
+    sessions,
+    outbound: (world) => azureOutbound(fetchImpl, world.gateway),
+    description: referenceDescription,
+  });
+  return { router: createRouter(handlers, options.log ?? ((line) => console.error(line))), sessions };
+}

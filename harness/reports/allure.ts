@@ -1,0 +1,16 @@
+// Renders the Allure results of a run into a single-file HTML report (Java comes from the system).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const allureBin = fileURLToPath(new URL("../../node_modules/allure-commandline/bin/allure", import.meta.url));
+
+export function generateAllureReport(resultsDir: string, outDir: string): { ok: boolean; message: string } {
+  const run = spawnSync(allureBin, ["generate", resultsDir, "-o", outDir, "--clean", "--single-file"], {
+    encoding: "utf8",
+  });
+  if (run.error)
+    return { ok: false, message: `allure could not start: ${run.error.message} (is Java on PATH?)` };
+  if (run.status !== 0)
+    return { ok: false, message: `allure generate failed: ${(run.stderr || run.stdout).trim()}` };
+  return { ok: true, message: `${outDir}/index.html` };
+}

@@ -1,0 +1,59 @@
+// Builds the reference implementation into a container image on the local Node base image
+// (made by harness/system/prerequisites.sh, since no registry can be pulled from).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { GenericContainer, PullPolicy } from "testcontainers";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const nodeMajor = process.versions.node.split(".")[0];
+export const baseImage = `local/srkit-node-base:${nodeMajor}`;
+export const referenceImage = "srkit/reference:0.1.0";
+/** The packages the reference imports at run time; their own dependencies are added. */
+const runtimePackages = ["yaml", "ajv"];
+
+function withDependencies(names: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const manifest = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep);
+  };
+  for (const name of names) visit(name);
+  return [...seen].sort();
+}
+
+export async function buildReferenceImage(): Promise<string> {
+  const stage = mkdtempSync(join(tmpdir(), "srkit-image-"));
+  try {
+    const skipTests = (source: string) => !source.endsWith(".test.ts");
+    for (const dir of ["harness/protocol", "harness/reference"]) {
+      cpSync(join(root, dir), join(stage, dir), { recursive: true, filter: skipTests });
+    }
+    for (const name of withDependencies(runtimePackages)) {
+      cpSync(join(root, "node_modules", name), join(stage, "node_modules", name), { recursive: true });
+    }
+    writeFileSync(
+      join(stage, "package.json"),
+      JSON.stringify({ name: "srkit-reference", private: true, type: "module" }),
+    );
+    writeFileSync(
+      join(stage, "Dockerfile"),
+      [
+        `FROM ${baseImage}`,
+        "WORKDIR /srkit",
+        "COPY . /srkit",
+        'CMD ["/usr/local/bin/node", "harness/reference/main.ts"]',
+        "",
+      ].join("\n"),
+    );
+    await GenericContainer.fromDockerfile(stage)
+      .withPullPolicy(PullPolicy.defaultPolicy())
+      .build(referenceImage, { deleteOnExit: false });
+    return referenceImage;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}

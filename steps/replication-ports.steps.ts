@@ -1,0 +1,118 @@
+import { Given, Then, When } from "@cucumber/cucumber";
+import type { SrkitWorld } from "./support/world.ts";
+
+type W = SrkitWorld;
+const hosts = { "VMware VM": "vmware-vm", "physical server": "physical-server" } as const;
+const healthCodes = {
+  "the configuration server": "CONFIGURATION_SERVER_UNREACHABLE",
+  "the process server": "PROCESS_SERVER_UNREACHABLE",
+  "the Site Recovery service": "SITE_RECOVERY_SERVICE_UNREACHABLE",
+  "a replication group peer": "MULTI_VM_PEER_UNREACHABLE",
+} as const;
+
+Given(
+  "a vault with a configuration server {string} on a {host}",
+  function (this: W, cs: string, host: keyof typeof hosts) {
+    return this.siteRecovery.vaultWithConfigurationServer(cs, hosts[host]);
+  },
+);
+Given("a replication policy {string}", function (this: W, name: string) {
+  return this.siteRecovery.policy(name);
+});
+Given("a replication policy {string} with multi-VM consistency", function (this: W, name: string) {
+  return this.siteRecovery.policy(name, { multiVmConsistency: true });
+});
+Given(
+  "a VMware VM {string} replicating with policy {string} through process server {string}",
+  async function (this: W, vm: string, policy: string, ps: string) {
+    await this.siteRecovery.machine(vm, "vmware-vm");
+    await this.siteRecovery.replicate(vm, policy, ps);
+  },
+);
+Given(
+  "VMware VMs {string} and {string} replicating with policy {string} in replication group {string}",
+  async function (this: W, a: string, b: string, policy: string, group: string) {
+    for (const vm of [a, b]) {
+      await this.siteRecovery.machine(vm, "vmware-vm");
+      // The configuration server of the Background hosts the default process server.
+      await this.siteRecovery.replicate(vm, policy, "cs1", group);
+    }
+  },
+);
+Given(
+  "the data port of process server {string} is changed to {int}",
+  function (this: W, ps: string, port: number) {
+    return this.siteRecovery.changeDataPort(ps, port);
+  },
+);
+Given("the initial replication of {string} has completed", function (this: W, vm: string) {
+  return this.siteRecovery.initialReplicationCompleted(vm);
+});
+
+When("{int} minutes pass", function (this: W, minutes: number) {
+  return this.siteRecovery.pass(minutes * 60);
+});
+When("the workload on {string} writes {int} MB", function (this: W, vm: string, mb: number) {
+  return this.siteRecovery.write(vm, mb);
+});
+When(
+  "{direction} port {int} on {string} is blocked",
+  function (this: W, direction: "inbound" | "outbound", port: number, component: string) {
+    return this.siteRecovery.block(component, port, direction);
+  },
+);
+When("the block is lifted", function (this: W) {
+  return this.siteRecovery.liftLastBlock();
+});
+
+Then(
+  "{string} has connected to {string} on port {int} over HTTPS",
+  function (this: W, from: string, to: string, port: number) {
+    return this.siteRecovery.expectConnection(from, to, port, "https");
+  },
+);
+Then(
+  "{string} has connected to {string} on port {int}",
+  function (this: W, from: string, to: string, port: number) {
+    return this.siteRecovery.expectConnection(from, to, port);
+  },
+);
+Then("no connection has been made on port {int}", function (this: W, port: number) {
+  return this.siteRecovery.expectNoConnectionOnPort(port);
+});
+Then(
+  "the replication of {string} reports that {unreachable} cannot be reached",
+  function (this: W, vm: string, what: keyof typeof healthCodes) {
+    return this.siteRecovery.expectHealthError(vm, healthCodes[what], true);
+  },
+);
+Then(
+  "the replication of {string} does not report that {unreachable} cannot be reached",
+  function (this: W, vm: string, what: keyof typeof healthCodes) {
+    return this.siteRecovery.expectHealthError(vm, healthCodes[what], false);
+  },
+);
+Then("the data written since then has reached Azure storage", function (this: W) {
+  return this.siteRecovery.expectWrittenDataReachedStorage(true);
+});
+Then("the data written since then has not reached Azure storage", function (this: W) {
+  return this.siteRecovery.expectWrittenDataReachedStorage(false);
+});
+Then(
+  "every request to Azure storage was sent by process server {string} over HTTPS on port {int}",
+  function (this: W, ps: string, port: number) {
+    return this.siteRecovery.expectStorageRequestsFrom(ps, "https", port);
+  },
+);
+Then(
+  "{string} has called the Site Recovery service over HTTPS on port {int}",
+  function (this: W, cs: string, port: number) {
+    return this.siteRecovery.expectServiceCalled(cs, "https", port);
+  },
+);
+Then(
+  "only the configuration server {string} has called the Site Recovery service",
+  function (this: W, cs: string) {
+    return this.siteRecovery.expectOnlyComponentCalledService(cs);
+  },
+);

@@ -1,0 +1,37 @@
+// One target connection per worker; one isolated session per scenario. A scenario of a family
+// the target does not declare is skipped and reported as unsupported, never as passed.
+import { After, AfterAll, Before, BeforeAll } from "@cucumber/cucumber";
+import "allure-cucumberjs";
+import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
+import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
+import type { Family } from "../../harness/protocol/types.ts";
+import type { SrkitWorld } from "./world.ts";
+
+let connection: TargetConnection | undefined;
+let capabilities: Family[] | undefined;
+
+BeforeAll(async () => {
+  connection = connectFromEnvironment();
+  const described = await connection.client.describeTarget();
+  if (!described.ok)
+    throw new Error(`the target refused to describe itself: ${described.code} ${described.message}`);
+  capabilities = described.value.capabilities;
+});
+
+AfterAll(() => connection?.close());
+
+Before(async function (this: SrkitWorld, { pickle }) {
+  if (!connection || !capabilities) throw new Error("no target connection");
+  const family = pickle.tags.map((t) => /^@family:(.+)$/.exec(t.name)?.[1]).find(Boolean);
+  if (!family || !capabilities.includes(family as Family)) {
+    this.attach(`unsupported: the target does not declare the family '${family}'`);
+    return "skipped";
+  }
+  this.siteRecovery = new SiteRecovery(connection.client, connection.evidence, connection.azureGateway);
+  await this.siteRecovery.open(pickle.name);
+  return undefined;
+});
+
+After(async function (this: SrkitWorld) {
+  await this.siteRecovery?.close();
+});
