@@ -8,6 +8,8 @@ import { IdGenerator } from "@cucumber/messages";
 export interface ScenarioRef {
   uri: string;
   name: string;
+  /** The name as written in the feature file (an outline's name keeps its <placeholders>). */
+  sourceName: string;
   line: number;
   tags: string[];
   reqIds: string[];
@@ -33,22 +35,27 @@ export function loadScenarios(dir: URL = featuresDir): ScenarioRef[] {
     const newId = IdGenerator.incrementing();
     const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
     const document = parser.parse(readFileSync(file, "utf8"));
-    const lines = new Map<string, number>();
+    const sources = new Map<string, { line: number; name: string }>();
     const visit = (
-      children: { scenario?: { id: string; location: { line: number } }; rule?: { children: never[] } }[],
+      children: {
+        scenario?: { id: string; name: string; location: { line: number } };
+        rule?: { children: never[] };
+      }[],
     ) => {
       for (const c of children) {
-        if (c.scenario) lines.set(c.scenario.id, c.scenario.location.line);
+        if (c.scenario) sources.set(c.scenario.id, { line: c.scenario.location.line, name: c.scenario.name });
         if (c.rule) visit(c.rule.children);
       }
     };
     visit((document.feature?.children ?? []) as never);
     for (const pickle of compile({ ...document, uri }, uri, newId)) {
       const tags = pickle.tags.map((t) => t.name);
+      const source = sources.get(pickle.astNodeIds[0] ?? "");
       scenarios.push({
         uri,
         name: pickle.name,
-        line: lines.get(pickle.astNodeIds[0] ?? "") ?? 0,
+        sourceName: source?.name ?? pickle.name,
+        line: source?.line ?? 0,
         tags,
         reqIds: tags.flatMap((t) => reqTag.exec(t)?.[1] ?? []),
         families: tags.flatMap((t) => familyTag.exec(t)?.[1] ?? []),

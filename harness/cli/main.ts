@@ -1,5 +1,6 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
 import { runSuite, summaryLines } from "../runner/run-suite.ts";
 import { parseTarget, UsageError } from "../runner/target-spec.ts";
@@ -12,6 +13,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 const usage = `usage:
   srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
   srkit requirements            the traceability gate
+  srkit negative-controls       run the suite against deliberately wrong targets; each must be caught
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +23,12 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case "requirements":
       return printRequirementsGate();
+    case "negative-controls": {
+      const verdicts = await verifyNegativeControls();
+      const missed = verdicts.filter((v) => !v.caught).length;
+      console.log(`negative controls: ${verdicts.length - missed} caught, ${missed} missed`);
+      return missed === 0 ? 0 : 1;
+    }
     case "image":
       if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);
       console.log(`built ${await buildReferenceImage()}`);

@@ -1,7 +1,15 @@
-// The protocol's shapes, written to match openapi.yaml (spec.test.ts checks the two agree on
-// every schema's property names, so neither drifts silently).
+// The protocol's shapes as TypeScript types, written to match openapi.yaml. The enumerations
+// are checked against the document by spec.test.ts; shapes are checked at run time, since
+// the client validates every answer against the document itself.
 
-export type Family = "replication-ports" | "replication" | "failover" | "failback" | "secondary-site";
+export const families = [
+  "replication-ports",
+  "replication",
+  "failover",
+  "failback",
+  "secondary-site",
+] as const;
+export type Family = (typeof families)[number];
 
 export const errorCodes = [
   "PROTOCOL_INVALID_REQUEST",
@@ -116,12 +124,14 @@ export interface EnableReplicationRequest {
   processServer: string;
   replicationGroup?: string;
 }
-export type HealthErrorCode =
-  | "CONFIGURATION_SERVER_UNREACHABLE"
-  | "PROCESS_SERVER_UNREACHABLE"
-  | "AZURE_STORAGE_UNREACHABLE"
-  | "SITE_RECOVERY_SERVICE_UNREACHABLE"
-  | "MULTI_VM_PEER_UNREACHABLE";
+export const healthErrorCodes = [
+  "CONFIGURATION_SERVER_UNREACHABLE",
+  "PROCESS_SERVER_UNREACHABLE",
+  "AZURE_STORAGE_UNREACHABLE",
+  "SITE_RECOVERY_SERVICE_UNREACHABLE",
+  "MULTI_VM_PEER_UNREACHABLE",
+] as const;
+export type HealthErrorCode = (typeof healthErrorCodes)[number];
 export interface HealthError {
   code: HealthErrorCode;
   message: string;

@@ -1,0 +1,170 @@
+// `npm test`: every check srkit has, in one run, ending with one line that totals every runner:
+// "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { verifyNegativeControls } from "../negative-controls/verify.ts";
+import { countByStatus } from "../reports/results.ts";
+import { projectRoot } from "../runner/cucumber.ts";
+import { buildReferenceImage } from "../runner/reference-image.ts";
+import { runSuite, summaryLines } from "../runner/run-suite.ts";
+import type { TargetSpec } from "../runner/target-spec.ts";
+
+interface Tally {
+  passed: number;
+  failed: number;
+  note?: string;
+}
+interface Stage {
+  name: string;
+  needsSystem?: boolean;
+  run(): Promise<Tally>;
+}
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+
+function sh(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env } });
+    let output = "";
+    const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
+      output += chunk.toString();
+      to.write(chunk);
+    };
+    child.stdout.on("data", (c: Buffer) => forward(c, process.stdout));
+    child.stderr.on("data", (c: Buffer) => forward(c, process.stderr));
+    child.once("error", (e) => resolve({ code: 127, output: e.message }));
+    child.once("exit", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const bin = (name: string) => `${projectRoot}node_modules/.bin/${name}`;
+const one = (ok: boolean, note?: string): Tally => ({ passed: ok ? 1 : 0, failed: ok ? 0 : 1, note });
+
+async function conformance(target: TargetSpec, reportDir: string): Promise<Tally> {
+  const outcome = await runSuite({ target, reportDir });
+  console.log(summaryLines(outcome).join("\n"));
+  const counts = countByStatus(outcome.results);
+  // Problems (no scenario ran, no Allure report) fail the stage even when every scenario passed.
+  return { passed: counts.passed, failed: outcome.results.length - counts.passed + outcome.problems.length };
+}
+
+const stages: Stage[] = [
+  {
+    name: "system prerequisites (chromium, docker engine, local base image)",
+    async run() {
+      const { code } = await sh("bash", ["harness/system/prerequisites.sh"]);
+      return one(code === 0, code === 3 ? "see the CANNOT line above" : undefined);
+    },
+  },
+  { name: "typecheck (tsc)", run: async () => one((await sh(bin("tsc"), ["-p", "."])).code === 0) },
+  {
+    name: "format and lint (biome)",
+    run: async () => one((await sh(bin("biome"), ["check", "."])).code === 0),
+  },
+  {
+    name: "unit tests (node --test)",
+    async run() {
+      const { code, output } = await sh(process.execPath, [
+        "--test",
+        "--test-concurrency=2",
+        "harness/**/*.test.ts",
+      ]);
+      const count = (label: string) =>
+        Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? "0");
+      const tally = { passed: count("pass"), failed: count("fail") + count("cancelled") };
+      if (code !== 0 && tally.failed === 0) tally.failed = 1;
+      return tally;
+    },
+  },
+  {
+    name: "traceability gate (srkit requirements)",
+    run: async () => one((await sh(process.execPath, ["bin/srkit.mjs", "requirements"])).code === 0),
+  },
+  {
+    name: "conformance: in-process reference",
+    run: () => conformance({ kind: "reference" }, "reports/out/conformance"),
+  },
+  {
+    name: "conformance: reference over HTTP (cmd: target)",
+    run: () =>
+      conformance(
+        { kind: "command", command: `"${process.execPath}" harness/reference/main.ts` },
+        "reports/out/http",
+      ),
+  },
+  {
+    name: "conformance: reference container image (testcontainers)",
+    needsSystem: true,
+    async run() {
+      const image = await buildReferenceImage();
+      return conformance({ kind: "image", image }, "reports/out/container");
+    },
+  },
+  {
+    name: "negative controls (each must be caught)",
+    async run() {
+      const verdicts = await verifyNegativeControls();
+      return {
+        passed: verdicts.filter((v) => v.caught).length,
+        failed: verdicts.filter((v) => !v.caught).length,
+      };
+    },
+  },
+  {
+    name: "browser test of the reports (playwright, chromium)",
+    needsSystem: true,
+    async run() {
+      const json = "reports/out/playwright/results.json";
+      const { code } = await sh(bin("playwright"), ["test"], {
+        SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
+      });
+      if (!existsSync(`${projectRoot}${json}`)) return one(false, "playwright wrote no results");
+      const stats = JSON.parse(readFileSync(`${projectRoot}${json}`, "utf8")).stats as Record<string, number>;
+      const tally = {
+        passed: stats.expected ?? 0,
+        failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0) + (stats.skipped ?? 0),
+      };
+      if (code !== 0 && tally.failed === 0) tally.failed = 1;
+      return tally;
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const rows: string[] = [];
+  let passed = 0;
+  let failed = 0;
+  let systemReady = true;
+  for (const [i, stage] of stages.entries()) {
+    console.log(`\n=== [${i + 1}/${stages.length}] ${stage.name}`);
+    const t0 = Date.now();
+    let tally: Tally;
+    if (stage.needsSystem && !systemReady) {
+      tally = one(false, "the system prerequisites are missing: see the first stage");
+    } else {
+      try {
+        tally = await stage.run();
+      } catch (error) {
+        console.error((error as Error).stack ?? String(error));
+        tally = one(false, (error as Error).message);
+      }
+    }
+    if (i === 0 && tally.failed > 0) systemReady = false;
+    passed += tally.passed;
+    failed += tally.failed;
+    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    rows.push(
+      `${tally.failed === 0 ? "ok  " : "FAIL"}  ${stage.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)${tally.note ? ` - ${tally.note}` : ""}`,
+    );
+  }
+  console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)\n${rows.join("\n")}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

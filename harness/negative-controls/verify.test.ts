@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ScenarioResult, ScenarioStatus } from "../reports/results.ts";
+import { negativeControl, negativeControls } from "./controls.ts";
+import { judgeControl } from "./verify.ts";
+
+const control = {
+  id: "c",
+  wrongBehaviour: "w",
+  breaks: ["X"],
+  transport: () => negativeControl("storage-not-443").transport(),
+};
+const r = (req: string, status: ScenarioStatus): ScenarioResult => ({
+  name: req,
+  uri: "u",
+  line: 1,
+  tags: [],
+  reqIds: [req],
+  status,
+});
+
+test("a control is caught only when exactly the scenarios of its requirements fail", () => {
+  assert.equal(judgeControl(control, [r("X", "failed"), r("Y", "passed")]).caught, true);
+  assert.equal(judgeControl(control, [r("X", "passed"), r("Y", "passed")]).caught, false, "not caught");
+  assert.equal(
+    judgeControl(control, [r("X", "failed"), r("Y", "failed")]).caught,
+    false,
+    "collateral failure",
+  );
+  assert.equal(judgeControl(control, [r("Y", "passed")]).caught, false, "nothing targeted");
+  assert.equal(judgeControl(control, []).caught, false, "nothing ran");
+});
+
+test("controls have unique ids and name what they break", () => {
+  const ids = negativeControls.map((c) => c.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const c of negativeControls) assert.ok(c.breaks.length > 0 && c.wrongBehaviour.length > 0, c.id);
+  assert.throws(() => negativeControl("nope"), /unknown negative control/);
+});

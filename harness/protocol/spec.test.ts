@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { matchRoute, operations, protocolDocument, validateSchema } from "./spec.ts";
+import { errorCodes, families, healthErrorCodes } from "./types.ts";
+
+type EnumSchema = { enum?: string[]; properties?: Record<string, { enum?: string[] }> };
+const schema = (name: string) => protocolDocument.components.schemas[name] as EnumSchema;
+
+test("the TypeScript enumerations match the protocol document", () => {
+  assert.deepEqual([...errorCodes], schema("ErrorCode").enum);
+  assert.deepEqual([...families], schema("Family").enum);
+  assert.deepEqual([...healthErrorCodes], schema("HealthError").properties?.code?.enum);
+});
+
+test("every operation has a unique operationId and a path under /v1", () => {
+  const ids = operations.map((o) => o.operationId);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const op of operations) assert.match(op.template, /^\/v1\//);
+});
+
+test("routes resolve parameters and tell a wrong method from a missing route", () => {
+  const found = matchRoute("PATCH", "/v1/sessions/s-1/process-servers/ps1");
+  assert.equal(found.kind, "found");
+  assert.deepEqual(found.kind === "found" && found.params, { sessionId: "s-1", name: "ps1" });
+  assert.deepEqual(matchRoute("DELETE", "/v1/sessions/s-1/clock"), {
+    kind: "wrong-method",
+    allowed: ["GET"],
+  });
+  assert.deepEqual(matchRoute("GET", "/v1/nothing"), { kind: "no-route" });
+});
+
+test("named schemas validate and explain", () => {
+  assert.equal(validateSchema("Clock", { now: "2026-01-01T00:00:00Z" }), undefined);
+  assert.match(validateSchema("Port", 70000) ?? "", /must be <= 65535/);
+});

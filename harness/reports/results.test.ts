@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { countByStatus, readResults } from "./results.ts";
+
+const pickle = (id: string, name: string) => ({
+  pickle: {
+    id,
+    name,
+    uri: "features/a.feature",
+    astNodeIds: [`ast-${id}`],
+    tags: [{ name: "@req=R-1" }],
+    steps: [],
+  },
+});
+const step = (started: string, status: string, message?: string) => ({
+  testStepFinished: {
+    testCaseStartedId: started,
+    testStepResult: { status, ...(message ? { message } : {}) },
+  },
+});
+
+test("each scenario's final attempt decides; a skipped scenario is unsupported, never passed", () => {
+  const envelopes = [
+    pickle("p1", "first"),
+    pickle("p2", "second"),
+    pickle("p3", "third"),
+    { testCase: { id: "t1", pickleId: "p1" } },
+    { testCase: { id: "t2", pickleId: "p2" } },
+    { testCase: { id: "t3", pickleId: "p3" } },
+    { testCaseStarted: { id: "s1", testCaseId: "t1" } },
+    step("s1", "PASSED"),
+    step("s1", "FAILED", "boom"),
+    step("s1", "SKIPPED"),
+    { testCaseFinished: { testCaseStartedId: "s1", willBeRetried: false } },
+    { testCaseStarted: { id: "s2a", testCaseId: "t2" } },
+    step("s2a", "FAILED", "flaky"),
+    { testCaseFinished: { testCaseStartedId: "s2a", willBeRetried: true } },
+    { testCaseStarted: { id: "s2b", testCaseId: "t2" } },
+    step("s2b", "PASSED"),
+    { testCaseFinished: { testCaseStartedId: "s2b", willBeRetried: false } },
+    { testCaseStarted: { id: "s3", testCaseId: "t3" } },
+    step("s3", "SKIPPED"),
+    { testCaseFinished: { testCaseStartedId: "s3", willBeRetried: false } },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "srkit-results-"));
+  try {
+    const file = join(dir, "messages.ndjson");
+    writeFileSync(file, envelopes.map((e) => JSON.stringify(e)).join("\n"));
+    const results = readResults(file);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.status, r.message]),
+      [
+        ["first", "failed", "boom"],
+        ["second", "passed", undefined],
+        ["third", "unsupported", undefined],
+      ],
+    );
+    assert.deepEqual(results[0]?.reqIds, ["R-1"]);
+    assert.deepEqual(countByStatus(results), {
+      passed: 1,
+      failed: 1,
+      unsupported: 1,
+      undefined: 0,
+      ambiguous: 0,
+      pending: 0,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
