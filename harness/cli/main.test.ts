@@ -6,7 +6,11 @@ import { test } from "node:test";
 import { projectRoot } from "../runner/cucumber.ts";
 
 const srkit = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["bin/srkit.mjs", ...args], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, ...env } });
+  spawnSync(process.execPath, ["bin/srkit.mjs", ...args], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
 
 test("bad input exits 2 with a stable code and starts nothing", () => {
   const cases: [string[], string][] = [
@@ -24,7 +28,15 @@ test("bad input exits 2 with a stable code and starts nothing", () => {
 });
 
 test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
-  const args = ["run", "--tags", "@req=REPL-PORT-PS-AZURE-STORAGE", "--report-dir", "reports/out/cli-test", "--parallel", "1"];
+  const args = [
+    "run",
+    "--tags",
+    "@req=REPL-PORT-PS-AZURE-STORAGE",
+    "--report-dir",
+    "reports/out/cli-test",
+    "--parallel",
+    "1",
+  ];
   const green = srkit(args);
   assert.equal(green.status, 0, green.stdout + green.stderr);
   assert.match(green.stdout, /scenarios: 1 passed, 0 failed/);
