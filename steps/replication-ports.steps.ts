@@ -24,19 +24,14 @@ Given("a replication policy {string} with multi-VM consistency", function (this:
 });
 Given(
   "a VMware VM {string} replicating with policy {string} through process server {string}",
-  async function (this: W, vm: string, policy: string, ps: string) {
-    await this.siteRecovery.machine(vm, "vmware-vm");
-    await this.siteRecovery.replicate(vm, policy, ps);
+  function (this: W, vm: string, policy: string, processServer: string) {
+    return this.siteRecovery.replicating([vm], "vmware-vm", policy, { processServer });
   },
 );
 Given(
   "VMware VMs {string} and {string} replicating with policy {string} in replication group {string}",
-  async function (this: W, a: string, b: string, policy: string, group: string) {
-    for (const vm of [a, b]) {
-      await this.siteRecovery.machine(vm, "vmware-vm");
-      // The configuration server of the Background hosts the default process server.
-      await this.siteRecovery.replicate(vm, policy, "cs1", group);
-    }
+  function (this: W, a: string, b: string, policy: string, replicationGroup: string) {
+    return this.siteRecovery.replicating([a, b], "vmware-vm", policy, { replicationGroup });
   },
 );
 Given(

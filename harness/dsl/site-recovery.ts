@@ -25,6 +25,8 @@ export class SiteRecovery {
   private vaultInfo?: Vault;
   private storageRequestsAtLastWrite = 0;
   private lastFaultId?: string;
+  /** The process server the configuration server hosts, for steps that do not name one. */
+  private defaultProcessServer?: string;
 
   constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
     this.client = client;
@@ -65,10 +67,11 @@ export class SiteRecovery {
       await this.api.createVault({ name: `vault-${unique}`, storageAccount: `srkit${unique}` }),
       "creating the vault",
     );
-    must(
+    const cs = must(
       await this.api.createConfigurationServer({ name: server, vault: this.vault.name, host }),
       `adding ${server}`,
     );
+    this.defaultProcessServer = cs.processServer;
   }
 
   async policy(name: string, options: { multiVmConsistency?: boolean } = {}): Promise<void> {
@@ -77,6 +80,21 @@ export class SiteRecovery {
 
   async machine(name: string, kind: MachineKind): Promise<void> {
     must(await this.api.createMachine({ name, kind, mobilityService: true }), `adding ${name}`);
+  }
+
+  /** Arranges machines with the Mobility service and enables their replication. */
+  async replicating(
+    machines: string[],
+    kind: MachineKind,
+    policy: string,
+    via: { processServer?: string; replicationGroup?: string } = {},
+  ): Promise<void> {
+    const processServer = via.processServer ?? this.defaultProcessServer;
+    if (!processServer) throw new Error("the scenario arranged no configuration server to replicate through");
+    for (const machine of machines) {
+      await this.machine(machine, kind);
+      await this.replicate(machine, policy, processServer, via.replicationGroup);
+    }
   }
 
   async replicate(machine: string, policy: string, processServer: string, replicationGroup?: string) {
