@@ -34,6 +34,7 @@ test("the gateway records the intended destination and answers like Azure", asyn
       path: "/vault-replica/vm1/1",
       component: "ps1",
       bodyBytes: 5,
+      bodyBase64: Buffer.from("12345").toString("base64"),
     });
     assert.equal(seen.length, 2);
   } finally {

@@ -3,7 +3,7 @@ import { azureHeaders } from "../protocol/types.ts";
 /** One request a target really sent toward Azure, as the stand-in saw it. */
 export interface RecordedAzureRequest {
   method: string;
-  /** The destination the target meant: scheme, host, port and path. */
+  /** The destination the target meant: scheme, host, port, path and query. */
   url: string;
   protocol: string;
   host: string;
@@ -11,13 +11,25 @@ export interface RecordedAzureRequest {
   path: string;
   /** The simulated component the request was made for (x-srkit-component), "" when absent. */
   component: string;
+  /** x-ms-range, for page writes: the logical disk range the request carries. */
+  range?: { first: number; last: number };
   bodyBytes: number;
+  /** The body as sent, base64, up to the first 128 KiB. */
+  bodyBase64: string;
+}
+
+const maxKeptBody = 128 * 1024;
+
+export function parseRange(header: string | null): RecordedAzureRequest["range"] {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header ?? "");
+  return match ? { first: Number(match[1]), last: Number(match[2]) } : undefined;
 }
 
 export async function describeRequest(request: Request): Promise<RecordedAzureRequest> {
   const url = new URL(request.url);
   const protocol = url.protocol.replace(":", "");
-  const body = await request.clone().arrayBuffer();
+  const body = Buffer.from(await request.clone().arrayBuffer());
+  const range = parseRange(request.headers.get("x-ms-range"));
   return {
     method: request.method,
     url: url.toString(),
@@ -26,6 +38,8 @@ export async function describeRequest(request: Request): Promise<RecordedAzureRe
     port: url.port ? Number(url.port) : protocol === "https" ? 443 : 80,
     path: url.pathname,
     component: request.headers.get(azureHeaders.component) ?? "",
+    ...(range ? { range } : {}),
     bodyBytes: body.byteLength,
+    bodyBase64: body.subarray(0, maxKeptBody).toString("base64"),
   };
 }

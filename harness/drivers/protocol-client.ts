@@ -12,16 +12,23 @@ import type {
   FaultRequest,
   Machine,
   MachineRequest,
+  MasterTarget,
+  MasterTargetRequest,
+  MobilityServiceInstall,
   NetworkFlowList,
   Policy,
   PolicyRequest,
   ProcessServer,
+  ProcessServerRequest,
+  RecoveryPointList,
   ReplicatedItem,
   Session,
   SessionRequest,
   TargetDescription,
   Vault,
   VaultRequest,
+  VmwareServer,
+  VmwareServerRequest,
 } from "../protocol/types.ts";
 import { TargetMisbehaved, type Transport } from "./transport.ts";
 
@@ -92,13 +99,26 @@ export class SessionClient {
   readProcessServer = (name: string) => this.call<ProcessServer>("GET", `/process-servers/${enc(name)}`);
   updateProcessServer = (name: string, dataPort: number) =>
     this.call<ProcessServer>("PATCH", `/process-servers/${enc(name)}`, { dataPort });
+  createProcessServer = (req: ProcessServerRequest) =>
+    this.call<ProcessServer>("POST", "/process-servers", req);
+  createMasterTarget = (req: MasterTargetRequest) => this.call<MasterTarget>("POST", "/master-targets", req);
+  readMasterTarget = (name: string) => this.call<MasterTarget>("GET", `/master-targets/${enc(name)}`);
+  addVmwareServer = (req: VmwareServerRequest) => this.call<VmwareServer>("POST", "/vmware-servers", req);
+  refreshVmwareServer = (name: string) =>
+    this.call<VmwareServer>("POST", `/vmware-servers/${enc(name)}/refresh`);
   createMachine = (req: MachineRequest) => this.call<Machine>("POST", "/machines", req);
-  writeWorkload = (machine: string, bytes: number) =>
-    this.call<void>("POST", `/machines/${enc(machine)}/writes`, { bytes });
+  readMachine = (name: string) => this.call<Machine>("GET", `/machines/${enc(name)}`);
+  installMobilityService = (name: string, req: MobilityServiceInstall) =>
+    this.call<Machine>("POST", `/machines/${enc(name)}/mobility-service`, req);
+  writeWorkload = (machine: string, bytes: number, sample?: string) =>
+    this.call<void>("POST", `/machines/${enc(machine)}/writes`, { bytes, ...(sample ? { sample } : {}) });
   createPolicy = (req: PolicyRequest) => this.call<Policy>("POST", "/policies", req);
+  readPolicy = (name: string) => this.call<Policy>("GET", `/policies/${enc(name)}`);
   enableReplication = (req: EnableReplicationRequest) =>
     this.call<ReplicatedItem>("POST", "/replicated-items", req);
   readReplicatedItem = (name: string) => this.call<ReplicatedItem>("GET", `/replicated-items/${enc(name)}`);
+  listRecoveryPoints = (name: string) =>
+    this.call<RecoveryPointList>("GET", `/replicated-items/${enc(name)}/recovery-points`);
   listNetworkFlows = () => this.call<NetworkFlowList>("GET", "/network-flows");
   injectFault = (req: FaultRequest) => this.call<Fault>("POST", "/faults", req);
   liftFault = (faultId: string) => this.call<void>("DELETE", `/faults/${enc(faultId)}`);

@@ -1,20 +1,47 @@
 // The domain-specific language the steps speak: one instance per scenario, holding that
 // scenario's session and what it arranged. It knows the domain vocabulary, never a transport.
+// Expectations are written from the documents (see the catalog), never from the reference.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { siteRecoveryHostSuffix, storageHostSuffix } from "../azure-standin/handlers.ts";
 import type { RecordedAzureRequest } from "../azure-standin/recorded-request.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
-import type { HealthErrorCode, MachineKind, ReplicatedItem, Vault } from "../protocol/types.ts";
+import type {
+  ErrorCode,
+  HealthErrorCode,
+  MachineKind,
+  PolicyRequest,
+  RecoveryPoint,
+  ReplicatedItem,
+  ReplicationTraffic,
+  Vault,
+} from "../protocol/types.ts";
+import {
+  covers,
+  hasOverlap,
+  initialCopyEnd,
+  type Range,
+  rangeBytes,
+  revealsText,
+} from "./storage-evidence.ts";
 
-const minute = 60;
-const mebibyte = 1024 * 1024;
+export const minute = 60;
+export const mebibyte = 1024 * 1024;
+/** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
+const crashIntervalSeconds = 5 * minute;
+const defaultVmwareServer = "vcenter-default";
 
 export function must<T>(outcome: Outcome<T>, doing: string): T {
   if (!outcome.ok)
     assert.fail(`${doing}: the target refused with ${outcome.status} ${outcome.code}: ${outcome.message}`);
   return outcome.value;
+}
+
+export interface VaultOptions {
+  storageAccount?: boolean;
+  network?: boolean;
+  replicationTraffic?: ReplicationTraffic;
 }
 
 export class SiteRecovery {
@@ -23,10 +50,12 @@ export class SiteRecovery {
   private readonly gateway: string | undefined;
   private session?: { id: string; api: SessionClient };
   private vaultInfo?: Vault;
+  private configurationServerName?: string;
+  private defaultProcessServer?: string;
   private storageRequestsAtLastWrite = 0;
   private lastFaultId?: string;
-  /** The process server the configuration server hosts, for steps that do not name one. */
-  private defaultProcessServer?: string;
+  private lastRefusal?: Outcome<unknown>;
+  private readonly samples: string[] = [];
 
   constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
     this.client = client;
@@ -41,6 +70,10 @@ export class SiteRecovery {
   private get vault(): Vault {
     if (!this.vaultInfo) throw new Error("the scenario arranged no vault");
     return this.vaultInfo;
+  }
+  private get configurationServer(): string {
+    if (!this.configurationServerName) throw new Error("the scenario arranged no configuration server");
+    return this.configurationServerName;
   }
 
   // --- lifecycle ------------------------------------------------------------------------
@@ -60,26 +93,81 @@ export class SiteRecovery {
   }
 
   // --- arrange ----------------------------------------------------------------------------
-  async vaultWithConfigurationServer(server: string, host: "vmware-vm" | "physical-server"): Promise<void> {
+  async vaultWithConfigurationServer(
+    server: string,
+    host: "vmware-vm" | "physical-server",
+    options: VaultOptions = {},
+  ): Promise<void> {
     // Azure names are global, so each scenario gets its own (the protocol's naming convention).
     const unique = randomBytes(5).toString("hex");
     this.vaultInfo = must(
-      await this.api.createVault({ name: `vault-${unique}`, storageAccount: `srkit${unique}` }),
+      await this.api.createVault({
+        name: `vault-${unique}`,
+        ...(options.storageAccount === false ? {} : { storageAccount: `srkit${unique}` }),
+        ...(options.network === false ? {} : { network: `net-${unique}` }),
+        ...(options.replicationTraffic ? { replicationTraffic: options.replicationTraffic } : {}),
+      }),
       "creating the vault",
     );
     const cs = must(
       await this.api.createConfigurationServer({ name: server, vault: this.vault.name, host }),
       `adding ${server}`,
     );
+    assert.equal(cs.host, host, `${server} was asked to run on a ${host} but says ${cs.host}`);
+    this.configurationServerName = cs.name;
     this.defaultProcessServer = cs.processServer;
   }
 
-  async policy(name: string, options: { multiVmConsistency?: boolean } = {}): Promise<void> {
-    must(await this.api.createPolicy({ name, ...options }), `creating policy ${name}`);
+  async policy(name: string, settings: Omit<PolicyRequest, "name"> = {}): Promise<void> {
+    must(await this.api.createPolicy({ name, ...settings }), `creating policy ${name}`);
   }
 
-  async machine(name: string, kind: MachineKind): Promise<void> {
-    must(await this.api.createMachine({ name, kind, mobilityService: true }), `adding ${name}`);
+  async vmwareServer(name: string, kind: "vcenter" | "esxi"): Promise<void> {
+    must(
+      await this.api.addVmwareServer({ name, kind, configurationServer: this.configurationServer }),
+      `adding ${kind} ${name}`,
+    );
+  }
+
+  async processServer(name: string): Promise<void> {
+    must(
+      await this.api.createProcessServer({ name, configurationServer: this.configurationServer }),
+      `adding ${name}`,
+    );
+  }
+
+  async masterTarget(name: string, os: "windows" | "linux"): Promise<void> {
+    must(
+      await this.api.createMasterTarget({ name, configurationServer: this.configurationServer, os }),
+      `adding master target ${name}`,
+    );
+  }
+
+  /** A source machine; a VMware VM runs on the named VMware server (the scenario's default vCenter otherwise). */
+  async machine(
+    name: string,
+    kind: MachineKind,
+    options: { mobilityService?: boolean; vmwareServer?: string; diskMegabytes?: number } = {},
+  ): Promise<void> {
+    let vmwareServer = options.vmwareServer;
+    if (kind === "vmware-vm" && !vmwareServer) {
+      vmwareServer = defaultVmwareServer;
+      const known = await this.api.refreshVmwareServer(defaultVmwareServer);
+      if (!known.ok) await this.vmwareServer(defaultVmwareServer, "vcenter");
+    }
+    must(
+      await this.api.createMachine({
+        name,
+        kind,
+        mobilityService: options.mobilityService ?? true,
+        ...(vmwareServer ? { vmwareServer } : {}),
+        ...(options.diskMegabytes ? { diskBytes: options.diskMegabytes * mebibyte } : {}),
+      }),
+      `adding ${name}`,
+    );
+    // Arranged VMs are discovered at once unless the scenario is about discovery itself.
+    if (vmwareServer === defaultVmwareServer)
+      must(await this.api.refreshVmwareServer(vmwareServer), "refreshing discovery");
   }
 
   /** Arranges machines with the Mobility service and enables their replication. */
@@ -87,26 +175,35 @@ export class SiteRecovery {
     machines: string[],
     kind: MachineKind,
     policy: string,
-    via: { processServer?: string; replicationGroup?: string } = {},
+    via: { processServer?: string; replicationGroup?: string; diskMegabytes?: number } = {},
   ): Promise<void> {
-    const processServer = via.processServer ?? this.defaultProcessServer;
-    if (!processServer) throw new Error("the scenario arranged no configuration server to replicate through");
     for (const machine of machines) {
-      await this.machine(machine, kind);
-      await this.replicate(machine, policy, processServer, via.replicationGroup);
+      await this.machine(machine, kind, { diskMegabytes: via.diskMegabytes });
+      await this.replicate(machine, policy, via.processServer, via.replicationGroup);
     }
   }
 
-  async replicate(machine: string, policy: string, processServer: string, replicationGroup?: string) {
+  async replicate(machine: string, policy: string, processServer?: string, replicationGroup?: string) {
     must(
-      await this.api.enableReplication({
-        machine,
-        policy,
-        processServer,
-        ...(replicationGroup ? { replicationGroup } : {}),
-      }),
+      await this.enable(machine, policy, processServer, replicationGroup),
       `enabling replication of ${machine}`,
     );
+  }
+
+  /** Tries to enable replication and keeps the outcome for a later expectation. */
+  async tryToReplicate(machine: string, policy: string, processServer?: string): Promise<void> {
+    this.lastRefusal = await this.enable(machine, policy, processServer);
+  }
+
+  private enable(machine: string, policy: string, processServer?: string, replicationGroup?: string) {
+    const ps = processServer ?? this.defaultProcessServer;
+    if (!ps) throw new Error("the scenario arranged no configuration server to replicate through");
+    return this.api.enableReplication({
+      machine,
+      policy,
+      processServer: ps,
+      ...(replicationGroup ? { replicationGroup } : {}),
+    });
   }
 
   async changeDataPort(processServer: string, port: number): Promise<void> {
@@ -121,13 +218,13 @@ export class SiteRecovery {
     );
   }
 
-  /** Lets time pass, a minute at a time, until the machine is protected (at most an hour). */
+  /** Lets time pass, a minute at a time, until the machine is protected (at most two hours). */
   async initialReplicationCompleted(machine: string): Promise<void> {
-    for (let waited = 0; waited < 60; waited++) {
+    for (let waited = 0; waited < 120; waited++) {
       if ((await this.item(machine)).protectionState === "Protected") return;
       await this.pass(minute);
     }
-    assert.fail(`the initial replication of ${machine} did not complete within 60 virtual minutes`);
+    assert.fail(`the initial replication of ${machine} did not complete within 120 virtual minutes`);
   }
 
   // --- act ----------------------------------------------------------------------------------
@@ -135,9 +232,25 @@ export class SiteRecovery {
     must(await this.api.advanceClock(seconds), `advancing the clock by ${seconds} s`);
   }
 
-  async write(machine: string, megabytes: number): Promise<void> {
+  async now(): Promise<number> {
+    return Date.parse(must(await this.api.readClock(), "reading the clock").now);
+  }
+
+  /** Moves to one minute after the next crash-consistent point, so a short step makes no point. */
+  async passToJustAfterARecoveryPoint(): Promise<void> {
+    const now = await this.now();
+    const every = crashIntervalSeconds * 1000;
+    const next = Math.floor(now / every) * every + every;
+    await this.pass((next - now) / 1000 + minute);
+  }
+
+  async write(machine: string, megabytes: number, sample?: string): Promise<void> {
     this.storageRequestsAtLastWrite = (await this.storageRequests()).length;
-    must(await this.api.writeWorkload(machine, megabytes * mebibyte), `writing on ${machine}`);
+    if (sample) this.samples.push(sample);
+    must(
+      await this.api.writeWorkload(machine, Math.max(1, Math.round(megabytes * mebibyte)), sample),
+      `writing on ${machine}`,
+    );
   }
 
   async block(component: string, port: number, direction: "inbound" | "outbound"): Promise<void> {
@@ -148,14 +261,65 @@ export class SiteRecovery {
     this.lastFaultId = fault.faultId;
   }
 
+  async stop(component: string): Promise<void> {
+    this.lastFaultId = must(
+      await this.api.injectFault({ kind: "stopComponent", component }),
+      `stopping ${component}`,
+    ).faultId;
+  }
+
   async liftLastBlock(): Promise<void> {
-    if (!this.lastFaultId) throw new Error("the scenario blocked nothing before lifting a block");
-    must(await this.api.liftFault(this.lastFaultId), "lifting the block");
+    if (!this.lastFaultId) throw new Error("the scenario injected no fault before lifting it");
+    must(await this.api.liftFault(this.lastFaultId), "lifting the fault");
+  }
+
+  async tryToPushMobilityService(machine: string, processServer: string): Promise<void> {
+    this.lastRefusal = await this.api.installMobilityService(machine, { method: "push", processServer });
+  }
+
+  async installMobilityServiceByHand(machine: string): Promise<void> {
+    must(
+      await this.api.installMobilityService(machine, { method: "manual" }),
+      `installing the Mobility service on ${machine}`,
+    );
   }
 
   // --- observe ----------------------------------------------------------------------------
   async item(machine: string): Promise<ReplicatedItem> {
     return must(await this.api.readReplicatedItem(machine), `reading the replication of ${machine}`);
+  }
+
+  async points(machine: string): Promise<{ recoveryPoints: RecoveryPoint[]; unprocessedBytes: number }> {
+    return must(await this.api.listRecoveryPoints(machine), `listing the recovery points of ${machine}`);
+  }
+
+  expectRefused(code: ErrorCode): void {
+    const outcome = this.lastRefusal;
+    assert.ok(outcome, "the scenario attempted nothing");
+    assert.ok(!outcome.ok, `the target accepted what it must refuse with ${code}`);
+    assert.equal(outcome.code, code, `refused, but with ${outcome.code}: ${outcome.message}`);
+    assert.ok(
+      outcome.status >= 400 && outcome.status < 500,
+      `a refusal is a 4xx answer, got ${outcome.status}`,
+    );
+  }
+
+  expectAccepted(): void {
+    const outcome = this.lastRefusal;
+    assert.ok(outcome, "the scenario attempted nothing");
+    assert.ok(outcome.ok, outcome.ok ? "" : `refused with ${outcome.code}: ${outcome.message}`);
+  }
+
+  async expectNotReplicating(machine: string): Promise<void> {
+    const outcome = await this.api.readReplicatedItem(machine);
+    assert.ok(
+      !outcome.ok && outcome.code === "RESOURCE_NOT_FOUND",
+      `${machine} must not be replicating after a refusal`,
+    );
+  }
+
+  async expectProtectionState(machine: string, state: ReplicatedItem["protectionState"]): Promise<void> {
+    assert.equal((await this.item(machine)).protectionState, state, `protection state of ${machine}`);
   }
 
   async expectConnection(from: string, to: string, port: number, protocol?: "https" | "tcp"): Promise<void> {
@@ -166,6 +330,8 @@ export class SiteRecovery {
       `no connection from ${from} to ${to} on ${port}; the target logged: ${describeFlows(flows)}`,
     );
     if (protocol) assert.equal(match.protocol, protocol, `${from} -> ${to}:${port} used ${match.protocol}`);
+    if (protocol === "https")
+      assert.equal(match.encrypted, true, `${from} -> ${to}:${port} over HTTPS must be encrypted`);
   }
 
   async expectNoConnectionOnPort(port: number): Promise<void> {
@@ -194,6 +360,215 @@ export class SiteRecovery {
       );
   }
 
+  async expectHealthy(machine: string): Promise<void> {
+    const item = await this.item(machine);
+    assert.equal(
+      item.replicationHealth,
+      "Normal",
+      `health of ${machine}: ${JSON.stringify(item.healthErrors)}`,
+    );
+    assert.deepEqual(item.healthErrors, []);
+  }
+
+  async expectRpoAtMost(machine: string, minutes: number): Promise<void> {
+    const { rpoSeconds } = await this.item(machine);
+    assert.ok(typeof rpoSeconds === "number", `${machine} reports no RPO`);
+    assert.ok(
+      rpoSeconds <= minutes * minute,
+      `RPO of ${machine} is ${rpoSeconds} s, more than ${minutes} minutes`,
+    );
+  }
+
+  async expectRpoOver(machine: string, minutes: number): Promise<void> {
+    const { rpoSeconds } = await this.item(machine);
+    assert.ok(
+      typeof rpoSeconds === "number" && rpoSeconds > minutes * minute,
+      `RPO of ${machine} is ${rpoSeconds} s`,
+    );
+  }
+
+  // --- observe: arrangement ----------------------------------------------------------------
+  async expectAllInOne(server: string): Promise<void> {
+    const ps = must(await this.api.readProcessServer(server), `reading the process server of ${server}`);
+    assert.equal(ps.host, server, `the default process server runs on ${ps.host}, not on ${server}`);
+    const mt = must(await this.api.readMasterTarget(server), `reading the master target of ${server}`);
+    assert.equal(mt.host, server, `the default master target runs on ${mt.host}, not on ${server}`);
+    assert.equal(ps.configurationServer, server);
+    assert.equal(mt.configurationServer, server);
+  }
+
+  async expectSeparateMasterTarget(name: string, os: "windows" | "linux"): Promise<void> {
+    const mt = must(await this.api.readMasterTarget(name), `reading master target ${name}`);
+    assert.deepEqual(
+      { host: mt.host, configurationServer: mt.configurationServer, os: mt.os },
+      { host: name, configurationServer: this.configurationServer, os },
+    );
+  }
+
+  async expectVmwareServer(name: string, kind: "vcenter" | "esxi"): Promise<void> {
+    const server = must(await this.api.refreshVmwareServer(name), `refreshing ${name}`);
+    assert.equal(server.kind, kind);
+    assert.equal(server.configurationServer, this.configurationServer);
+    assert.ok(server.processServer, `${name} names no process server that discovers it`);
+  }
+
+  async expectDiscovered(machine: string, discovered: boolean): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    assert.equal(
+      m.discovered,
+      discovered,
+      `${machine} ${discovered ? "should" : "should not"} be discovered`,
+    );
+  }
+
+  async expectMobilityService(machine: string, installedBy?: string): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    if (installedBy === undefined) {
+      assert.equal(m.mobilityService, false, `${machine} should have no Mobility service`);
+      return;
+    }
+    assert.equal(m.mobilityService, true, `${machine} should run the Mobility service`);
+    assert.equal(m.mobilityServiceInstalledBy, installedBy);
+  }
+
+  async expectTrackedChanges(machine: string, megabytes: number): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    assert.match(
+      m.changeTracking.file,
+      /\.hrl$/,
+      `tracked changes must be kept in a .hrl file, not ${m.changeTracking.file}`,
+    );
+    assert.equal(
+      m.changeTracking.pendingBytes,
+      megabytes * mebibyte,
+      `tracked changes waiting on ${machine}`,
+    );
+  }
+
+  async expectProcessServerCache(name: string, megabytes: number): Promise<void> {
+    const ps = must(await this.api.readProcessServer(name), `reading ${name}`);
+    assert.equal(ps.cachedBytes, megabytes * mebibyte, `bytes cached by ${name}`);
+  }
+
+  async expectPolicy(name: string, settings: Omit<PolicyRequest, "name">): Promise<void> {
+    const policy = must(await this.api.readPolicy(name), `reading policy ${name}`);
+    for (const [key, value] of Object.entries(settings)) {
+      assert.equal(policy[key as keyof typeof policy], value, `${name}.${key}`);
+    }
+    assert.equal(policy.kind, "replication");
+  }
+
+  async expectFailbackPolicyCreated(name: string): Promise<void> {
+    const policy = must(await this.api.readPolicy(name), `reading policy ${name}`);
+    assert.ok(policy.failbackPolicy, `policy ${name} names no failback policy`);
+    const failback = must(
+      await this.api.readPolicy(policy.failbackPolicy),
+      `reading ${policy.failbackPolicy}`,
+    );
+    assert.equal(failback.kind, "failback");
+  }
+
+  // --- observe: recovery points --------------------------------------------------------------
+  async expectCrashConsistentPoints(machine: string, atLeast: number): Promise<void> {
+    const { recoveryPoints } = await this.points(machine);
+    assert.ok(recoveryPoints.length >= atLeast, `${machine} has ${recoveryPoints.length} recovery points`);
+  }
+
+  /** Points in the last `minutes`: one every crash interval, none missing, none extra. */
+  async expectPointEveryInterval(machine: string, minutes: number): Promise<void> {
+    const now = await this.now();
+    const since = now - minutes * minute * 1000;
+    const times = (await this.points(machine)).recoveryPoints
+      .map((p) => Date.parse(p.time))
+      .filter((t) => t > since);
+    assert.equal(
+      times.length,
+      minutes / 5,
+      `points in the last ${minutes} minutes: ${times.map(iso).join(", ")}`,
+    );
+    for (let i = 1; i < times.length; i++) {
+      assert.equal(
+        (times[i] as number) - (times[i - 1] as number),
+        crashIntervalSeconds * 1000,
+        "crash-consistent interval",
+      );
+    }
+  }
+
+  async expectAppConsistentEvery(
+    machine: string,
+    frequencyMinutes: number,
+    overMinutes: number,
+  ): Promise<void> {
+    const now = await this.now();
+    const since = now - overMinutes * minute * 1000;
+    const app = (await this.points(machine)).recoveryPoints
+      .filter((p) => p.type === "AppConsistent")
+      .map((p) => Date.parse(p.time))
+      .filter((t) => t > since);
+    if (frequencyMinutes === 0) {
+      assert.deepEqual(app.map(iso), [], "app-consistent points although the policy turns them off");
+      return;
+    }
+    assert.equal(
+      app.length,
+      overMinutes / frequencyMinutes,
+      `app-consistent points: ${app.map(iso).join(", ")}`,
+    );
+    for (let i = 1; i < app.length; i++) {
+      assert.equal(
+        (app[i] as number) - (app[i - 1] as number),
+        frequencyMinutes * minute * 1000,
+        "app-consistent spacing",
+      );
+    }
+  }
+
+  async expectRetention(machine: string, hours: number): Promise<void> {
+    const now = await this.now();
+    const times = (await this.points(machine)).recoveryPoints.map((p) => Date.parse(p.time));
+    const edge = now - hours * 3600 * 1000;
+    assert.ok(times.length > 0, `${machine} has no recovery point at all`);
+    assert.ok(
+      Math.min(...times) >= edge,
+      `a point older than ${hours} hours is still kept: ${iso(Math.min(...times))}`,
+    );
+    assert.ok(
+      Math.min(...times) - edge < crashIntervalSeconds * 1000,
+      `points inside the window were pruned: the oldest is ${iso(Math.min(...times))}, the window starts ${iso(edge)}`,
+    );
+  }
+
+  async expectSharedPoints(a: string, b: string, shared: boolean, sinceMinutes: number): Promise<void> {
+    const since = (await this.now()) - sinceMinutes * minute * 1000;
+    const recent = async (m: string) =>
+      (await this.points(m)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
+    const [pa, pb] = [await recent(a), await recent(b)];
+    assert.ok(pa.length > 0 && pb.length > 0, `no recent points: ${a} ${pa.length}, ${b} ${pb.length}`);
+    const ids = new Set(pb.map((p) => p.id));
+    if (shared) {
+      for (const p of pa) {
+        assert.ok(p.multiVm && ids.has(p.id), `${a}'s point ${p.id} at ${p.time} is not shared with ${b}`);
+      }
+      assert.deepEqual(
+        pa.map((p) => `${p.id} ${p.type}`),
+        pb.map((p) => `${p.id} ${p.type}`),
+      );
+    } else {
+      for (const p of pa)
+        assert.ok(
+          !p.multiVm && !ids.has(p.id),
+          `${a}'s point ${p.id} is shared although coordination failed`,
+        );
+    }
+  }
+
+  async expectUnprocessed(machine: string, megabytes: number): Promise<void> {
+    const { unprocessedBytes } = await this.points(machine);
+    assert.equal(unprocessedBytes, megabytes * mebibyte, `unprocessed data of ${machine}`);
+  }
+
+  // --- observe: Azure evidence ---------------------------------------------------------------
   async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
     const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
     if (reached) {
@@ -223,6 +598,98 @@ export class SiteRecovery {
     );
   }
 
+  /** Replication traffic of this vault goes to the public endpoint of its own storage account. */
+  async expectReplicaOnlyInVaultStorage(): Promise<void> {
+    const replica = (await this.evidence.requests()).filter((r) =>
+      r.path.startsWith(`/${this.vault.name}-replica/`),
+    );
+    assert.ok(replica.length > 0, "no replicated data reached Azure at all");
+    const elsewhere = replica.filter((r) => r.host !== `${this.vault.storageAccount}${storageHostSuffix}`);
+    assert.deepEqual(
+      elsewhere.map(describeRequest),
+      [],
+      `replicated data must go to ${this.vault.storageAccount}`,
+    );
+  }
+
+  async expectPublicStorageEndpoint(): Promise<void> {
+    const requests = await this.storageRequests();
+    assert.ok(requests.length > 0, "no request reached Azure storage");
+    const wrong = requests.filter(
+      (r) => !r.host.endsWith(storageHostSuffix) || r.protocol !== "https" || r.port !== 443,
+    );
+    assert.deepEqual(wrong.map(describeRequest), [], "storage traffic must use the public HTTPS endpoint");
+  }
+
+  async pages(machine: string): Promise<Range[]> {
+    return (await this.storageRequests())
+      .filter((r) => r.path.endsWith(`/${machine}-disk0`))
+      .map((r) => {
+        assert.ok(r.range, `${describeRequest(r)} names no x-ms-range`);
+        return r.range;
+      });
+  }
+
+  async expectInitialCopyCovers(machine: string, megabytes: number): Promise<void> {
+    const pages = await this.pages(machine);
+    assert.ok(
+      covers(pages, megabytes * mebibyte),
+      `the pages of ${machine} do not cover its ${megabytes} MB disk`,
+    );
+  }
+
+  async expectNoDeltaYet(machine: string): Promise<void> {
+    const pages = await this.pages(machine);
+    assert.ok(!hasOverlap(pages), `a range of ${machine} was written twice before the initial copy finished`);
+  }
+
+  async expectDeltaAfterInitial(
+    machine: string,
+    diskMegabytes: number,
+    deltaMegabytes: number,
+  ): Promise<void> {
+    const pages = await this.pages(machine);
+    const end = initialCopyEnd(pages, diskMegabytes * mebibyte);
+    assert.ok(end >= 0, `the initial copy of ${machine} never covered its disk`);
+    assert.ok(!hasOverlap(pages.slice(0, end + 1)), "changes were sent before the initial copy finished");
+    assert.equal(
+      rangeBytes(pages.slice(end + 1)),
+      deltaMegabytes * mebibyte,
+      "bytes sent after the initial copy",
+    );
+  }
+
+  async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
+    const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
+    assert.equal(
+      rangeBytes(fresh.flatMap((r) => (r.range ? [r.range] : []))),
+      megabytes * mebibyte,
+      "bytes sent since the write",
+    );
+  }
+
+  async expectCompressedSinceLastWrite(): Promise<void> {
+    const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
+    const written = Buffer.byteLength(this.samples.at(-1) ?? "");
+    const sent = fresh.reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.ok(fresh.length > 0, "nothing was sent to Azure storage");
+    assert.ok(
+      sent < written / 2,
+      `${sent} bytes went to Azure for ${written} bytes of repetitive text: not compressed`,
+    );
+  }
+
+  async expectNoPlainTextInStorage(text: string): Promise<void> {
+    const requests = await this.storageRequests();
+    assert.ok(requests.length > 0, "nothing was sent to Azure storage");
+    const revealing = requests.filter((r) => revealsText(r, text));
+    assert.deepEqual(
+      revealing.map(describeRequest),
+      [],
+      "written data is readable in what went to Azure storage",
+    );
+  }
+
   async expectServiceCalled(component: string, protocol: string, port: number): Promise<void> {
     const requests = await this.serviceRequests();
     const good = requests.filter(
@@ -232,6 +699,13 @@ export class SiteRecovery {
       good.length > 0,
       `${component} made no ${protocol}:${port} call to the Site Recovery service; seen: ${requests.map(describeRequest).join("; ") || "none"}`,
     );
+  }
+
+  async expectRegisteredWithService(machine: string, component: string): Promise<void> {
+    const requests = await this.serviceRequests();
+    const registration = requests.find((r) => r.path.endsWith(`/replicationProtectedItems/${machine}`));
+    assert.ok(registration, `${machine} was never registered with the Site Recovery service`);
+    assert.equal(registration.component, component, `${machine} was registered by ${registration.component}`);
   }
 
   async expectOnlyComponentCalledService(component: string): Promise<void> {
@@ -251,6 +725,7 @@ export class SiteRecovery {
   }
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
 const describeFlows = (flows: { from: string; to: string; port: number; protocol: string }[]) =>
   flows.map((f) => `${f.from}->${f.to}:${f.port}/${f.protocol}`).join(", ") || "nothing";
 const describeRequest = (r: RecordedAzureRequest) => `${r.method} ${r.url} from '${r.component}'`;

@@ -21,6 +21,10 @@ export const errorCodes = [
   "FAULT_NOT_FOUND",
   "REPLICATION_MOBILITY_SERVICE_MISSING",
   "REPLICATION_ALREADY_ENABLED",
+  "REPLICATION_MACHINE_NOT_DISCOVERED",
+  "REPLICATION_AZURE_PREREQUISITE_MISSING",
+  "REPLICATION_PATH_NOT_SUPPORTED",
+  "COMPONENT_NOT_RUNNING",
   "TARGET_INTERNAL_ERROR",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -51,15 +55,20 @@ export interface ClockAdvance {
   seconds: number;
 }
 
+export type ReplicationTraffic = "internet" | "expressroute-public-peering" | "site-to-site-vpn";
 export interface VaultRequest {
   name: string;
-  storageAccount: string;
+  storageAccount?: string;
+  network?: string;
   region?: string;
+  replicationTraffic?: ReplicationTraffic;
 }
 export interface Vault {
   name: string;
-  storageAccount: string;
+  storageAccount?: string;
+  network?: string;
   region: string;
+  replicationTraffic: ReplicationTraffic;
 }
 
 export type ServerHost = "vmware-vm" | "physical-server";
@@ -76,10 +85,43 @@ export interface ConfigurationServer {
   masterTarget: string;
 }
 
+export interface ProcessServerRequest {
+  name: string;
+  configurationServer: string;
+  dataPort?: number;
+}
 export interface ProcessServer {
   name: string;
   host: string;
+  configurationServer: string;
   dataPort: number;
+  running: boolean;
+  cachedBytes: number;
+}
+export interface MasterTargetRequest {
+  name: string;
+  configurationServer: string;
+  os?: "windows" | "linux";
+}
+export interface MasterTarget {
+  name: string;
+  host: string;
+  configurationServer: string;
+  os: "windows" | "linux";
+}
+export interface VmwareServerRequest {
+  name: string;
+  kind: "vcenter" | "esxi";
+  configurationServer: string;
+  processServer?: string;
+}
+export interface VmwareServer {
+  name: string;
+  kind: "vcenter" | "esxi";
+  configurationServer: string;
+  processServer: string;
+  lastDiscovery?: string;
+  discoveredMachines: string[];
 }
 export interface ProcessServerUpdate {
   dataPort: number;
@@ -91,6 +133,7 @@ export interface MachineRequest {
   kind: MachineKind;
   os?: "windows" | "linux";
   mobilityService?: boolean;
+  vmwareServer?: string;
   diskBytes?: number;
 }
 export interface Machine {
@@ -98,9 +141,19 @@ export interface Machine {
   kind: MachineKind;
   os: "windows" | "linux";
   mobilityService: boolean;
+  mobilityServiceInstalledBy?: string;
+  vmwareServer?: string;
+  discovered: boolean;
+  diskBytes: number;
+  changeTracking: { file: string; pendingBytes: number };
+}
+export interface MobilityServiceInstall {
+  method: "manual" | "push";
+  processServer?: string;
 }
 export interface WorkloadWrite {
   bytes: number;
+  sample?: string;
 }
 
 export interface PolicyRequest {
@@ -112,6 +165,8 @@ export interface PolicyRequest {
 }
 export interface Policy {
   name: string;
+  kind: "replication" | "failback";
+  failbackPolicy?: string;
   rpoThresholdMinutes: number;
   recoveryPointRetentionHours: number;
   appConsistentFrequencyMinutes: number;
@@ -130,6 +185,7 @@ export const healthErrorCodes = [
   "AZURE_STORAGE_UNREACHABLE",
   "SITE_RECOVERY_SERVICE_UNREACHABLE",
   "MULTI_VM_PEER_UNREACHABLE",
+  "RPO_THRESHOLD_EXCEEDED",
 ] as const;
 export type HealthErrorCode = (typeof healthErrorCodes)[number];
 export interface HealthError {
@@ -145,6 +201,17 @@ export interface ReplicatedItem {
   protectionState: ProtectionState;
   replicationHealth: "Normal" | "Warning" | "Critical";
   healthErrors: HealthError[];
+  rpoSeconds?: number | null;
+}
+export interface RecoveryPoint {
+  id: string;
+  time: string;
+  type: "CrashConsistent" | "AppConsistent";
+  multiVm: boolean;
+}
+export interface RecoveryPointList {
+  recoveryPoints: RecoveryPoint[];
+  unprocessedBytes: number;
 }
 
 export interface NetworkFlow {
@@ -160,10 +227,10 @@ export interface NetworkFlowList {
 }
 
 export interface FaultRequest {
-  kind: "blockPort";
+  kind: "blockPort" | "stopComponent";
   component: string;
-  port: number;
-  direction: "inbound" | "outbound";
+  port?: number;
+  direction?: "inbound" | "outbound";
 }
 export interface Fault extends FaultRequest {
   faultId: string;

@@ -9,9 +9,9 @@ import { Sessions } from "./application/sessions.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
-  version: "0.1.0",
+  version: "0.2.0",
   protocolVersion,
-  capabilities: ["replication-ports"],
+  capabilities: ["replication-ports", "replication"],
 };
 
 export interface ReferenceOptions {

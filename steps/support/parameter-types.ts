@@ -6,3 +6,10 @@ defineParameterType({
   name: "unreachable",
   regexp: /the configuration server|the process server|the Site Recovery service|a replication group peer/,
 });
+defineParameterType({ name: "missingPrerequisite", regexp: /a storage account|a network/ });
+defineParameterType({
+  name: "trafficPath",
+  regexp: /the internet|ExpressRoute public peering|a site-to-site VPN/,
+});
+defineParameterType({ name: "vmwareKind", regexp: /vCenter server|ESXi host/ });
+defineParameterType({ name: "os", regexp: /windows|linux/ });

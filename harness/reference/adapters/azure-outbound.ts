@@ -9,7 +9,8 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
     async send(request: AzureRequest): Promise<boolean> {
       const target = new URL(request.url);
       const headers: Record<string, string> = {
-        "content-type": "application/json",
+        "content-type": "application/octet-stream",
+        ...request.headers,
         [azureHeaders.component]: request.component,
       };
       let url = request.url;
@@ -20,7 +21,11 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
         headers[azureHeaders.forwardedPort] = target.port || (target.protocol === "https:" ? "443" : "80");
       }
       try {
-        const response = await fetchImpl(url, { method: request.method, headers, body: request.body });
+        const response = await fetchImpl(url, {
+          method: request.method,
+          headers,
+          body: new Uint8Array(request.body),
+        });
         await response.arrayBuffer();
         return response.ok;
       } catch {

@@ -4,16 +4,32 @@ import type {
   ConfigurationServerRequest,
   EnableReplicationRequest,
   FaultRequest,
+  Machine,
   MachineRequest,
+  MasterTargetRequest,
+  MobilityServiceInstall,
   PolicyRequest,
+  ProcessServer,
+  ProcessServerRequest,
+  RecoveryPointList,
   ReplicatedItem,
   SessionRequest,
   TargetDescription,
-  VaultRequest,
+  Vault,
+  VmwareServer,
+  VmwareServerRequest,
+  WorkloadWrite,
 } from "../../protocol/types.ts";
+import { at } from "../domain/network.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { advance } from "../domain/replication-cycle.ts";
-import type { ReplicationState, World } from "../domain/world.ts";
+import type {
+  MachineState,
+  ProcessServerState,
+  ReplicationState,
+  VmwareServerState,
+  World,
+} from "../domain/world.ts";
 import type { AzureOutboundFactory } from "./ports.ts";
 import type { Sessions } from "./sessions.ts";
 
@@ -36,20 +52,58 @@ export interface OperationContext {
 
 const ok = (body: unknown): OperationResult => ({ status: 200, body });
 const created = (body: unknown): OperationResult => ({ status: 201, body });
+const iso = (ms: number) => new Date(ms).toISOString();
 
-const toItem = (s: ReplicationState): ReplicatedItem => ({
+const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
+  const newest = s.recoveryPoints.at(-1);
+  return {
+    name: s.name,
+    policy: s.policy,
+    processServer: s.processServer,
+    ...(s.replicationGroup ? { replicationGroup: s.replicationGroup } : {}),
+    protectionState: s.protectionState,
+    replicationHealth: s.healthErrors.length === 0 ? "Normal" : "Critical",
+    healthErrors: s.healthErrors,
+    rpoSeconds: newest ? Math.round((w.now - newest.time) / 1000) : null,
+  };
+};
+
+const toMachine = (w: World, m: MachineState): Machine => ({
+  name: m.name,
+  kind: m.kind,
+  os: m.os,
+  mobilityService: m.mobilityService,
+  ...(m.mobilityServiceInstalledBy ? { mobilityServiceInstalledBy: m.mobilityServiceInstalledBy } : {}),
+  ...(m.vmwareServer ? { vmwareServer: m.vmwareServer } : {}),
+  discovered: w.isDiscovered(m.name),
+  diskBytes: m.diskBytes,
+  changeTracking: {
+    file: `${m.name}.hrl`,
+    pendingBytes: m.changeLog.reduce((sum, c) => sum + c.length, 0),
+  },
+});
+
+const toProcessServer = (w: World, ps: ProcessServerState): ProcessServer => ({
+  ...ps,
+  running: !w.network.isStopped(at(ps.name, ps.host)),
+  cachedBytes: [...w.items.values()]
+    .filter((i) => i.processServer === ps.name)
+    .reduce((sum, i) => sum + i.cache.reduce((s, c) => s + c.length, 0), 0),
+});
+
+const toVmwareServer = (s: VmwareServerState): VmwareServer => ({
   name: s.name,
-  policy: s.policy,
+  kind: s.kind,
+  configurationServer: s.configurationServer,
   processServer: s.processServer,
-  ...(s.replicationGroup ? { replicationGroup: s.replicationGroup } : {}),
-  protectionState: s.protectionState,
-  replicationHealth: s.healthErrors.length === 0 ? "Normal" : "Critical",
-  healthErrors: s.healthErrors,
+  ...(s.lastDiscovery !== undefined ? { lastDiscovery: iso(s.lastDiscovery) } : {}),
+  discoveredMachines: [...s.discovered].sort(),
 });
 
 export function operationHandlers(ctx: OperationContext): Record<string, OperationHandler> {
   const world = (input: OperationInput): World => ctx.sessions.get(input.params.sessionId ?? "");
-  const clock = (w: World) => ({ now: new Date(w.now).toISOString() });
+  const name = (input: OperationInput) => input.params.name ?? "";
+  const clock = (w: World) => ({ now: iso(w.now) });
 
   return {
     describeTarget: () => ok(ctx.description),
@@ -68,28 +122,68 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
       await advance(w, (input.body as { seconds: number }).seconds, ctx.outbound(w));
       return ok(clock(w));
     },
-    createVault: (input) => created(world(input).createVault(input.body as Required<VaultRequest>)),
+    createVault: (input) => created(world(input).createVault(input.body as Vault)),
     createConfigurationServer: (input) =>
       created(world(input).createConfigurationServer(input.body as Required<ConfigurationServerRequest>)),
-    readProcessServer: (input) => ok(world(input).processServer(input.params.name ?? "")),
-    updateProcessServer: (input) =>
-      ok(world(input).setDataPort(input.params.name ?? "", (input.body as { dataPort: number }).dataPort)),
+    createProcessServer: (input) => {
+      const w = world(input);
+      return created(toProcessServer(w, w.createProcessServer(input.body as ProcessServerRequest)));
+    },
+    readProcessServer: (input) => {
+      const w = world(input);
+      return ok(toProcessServer(w, w.processServer(name(input))));
+    },
+    updateProcessServer: (input) => {
+      const w = world(input);
+      return ok(
+        toProcessServer(w, w.setDataPort(name(input), (input.body as { dataPort: number }).dataPort)),
+      );
+    },
+    createMasterTarget: (input) =>
+      created(world(input).createMasterTarget(input.body as Required<MasterTargetRequest>)),
+    readMasterTarget: (input) => ok(world(input).masterTarget(name(input))),
+    addVmwareServer: (input) =>
+      created(toVmwareServer(world(input).addVmwareServer(input.body as VmwareServerRequest))),
+    refreshVmwareServer: (input) => ({
+      status: 202,
+      body: toVmwareServer(world(input).refreshVmwareServer(name(input))),
+    }),
     createMachine: (input) => {
-      const {
-        diskBytes: _internal,
-        pendingBytes: _pending,
-        ...machine
-      } = world(input).createMachine(input.body as Required<MachineRequest>);
-      return created(machine);
+      const w = world(input);
+      return created(toMachine(w, w.createMachine(input.body as Required<MachineRequest>)));
+    },
+    readMachine: (input) => {
+      const w = world(input);
+      return ok(toMachine(w, w.machine(name(input))));
+    },
+    installMobilityService: (input) => {
+      const w = world(input);
+      const req = input.body as MobilityServiceInstall;
+      return created(toMachine(w, w.installMobilityService(name(input), req.method, req.processServer)));
     },
     writeWorkload: (input) => {
-      world(input).write(input.params.name ?? "", (input.body as { bytes: number }).bytes);
+      const req = input.body as WorkloadWrite;
+      world(input).write(name(input), req.bytes, req.sample);
       return { status: 202 };
     },
     createPolicy: (input) => created(world(input).createPolicy(input.body as Required<PolicyRequest>)),
-    enableReplication: (input) =>
-      created(toItem(world(input).enableReplication(input.body as EnableReplicationRequest))),
-    readReplicatedItem: (input) => ok(toItem(world(input).item(input.params.name ?? ""))),
+    readPolicy: (input) => ok(world(input).policy(name(input))),
+    enableReplication: (input) => {
+      const w = world(input);
+      return created(toItem(w, w.enableReplication(input.body as EnableReplicationRequest)));
+    },
+    readReplicatedItem: (input) => {
+      const w = world(input);
+      return ok(toItem(w, w.item(name(input))));
+    },
+    listRecoveryPoints: (input) => {
+      const item = world(input).item(name(input));
+      const list: RecoveryPointList = {
+        recoveryPoints: item.recoveryPoints.map((p) => ({ ...p, time: iso(p.time) })),
+        unprocessedBytes: item.unprocessedBytes,
+      };
+      return ok(list);
+    },
     listNetworkFlows: (input) => ok({ flows: world(input).network.listFlows() }),
     injectFault: (input) => {
       const w = world(input);
@@ -101,7 +195,7 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
           `no machine or server '${req.component}' in this session`,
         );
       }
-      return created(w.network.block(req));
+      return created(w.network.inject(req));
     },
     liftFault: (input) => {
       if (!world(input).network.lift(input.params.faultId ?? "")) {

@@ -13,14 +13,33 @@ async function arranged() {
   const call = (method: string, path: string, body?: unknown) => target.router({ method, path, body });
   const session = (await call("POST", "/v1/sessions", {})).body as { sessionId: string };
   const base = `/v1/sessions/${session.sessionId}`;
-  await call("POST", `${base}/vaults`, { name: "v1", storageAccount: "acct1" });
-  await call("POST", `${base}/configuration-servers`, { name: "cs1", vault: "v1" });
-  await call("POST", `${base}/policies`, { name: "p1" });
-  await call("POST", `${base}/machines`, { name: "vm1", kind: "vmware-vm" });
-  await call("POST", `${base}/machines`, { name: "bare", kind: "physical-server", mobilityService: false });
-  await call("POST", `${base}/replicated-items`, { machine: "vm1", policy: "p1", processServer: "cs1" });
+  const arrange = async (path: string, body: unknown) => {
+    const reply = await call("POST", base + path, body);
+    assert.ok(reply.status < 300, `arranging ${path}: ${JSON.stringify(reply.body)}`);
+  };
+  await arrange("/vaults", { name: "v1", storageAccount: "acct1", network: "net1" });
+  await arrange("/vaults", { name: "v2" });
+  await arrange("/vaults", {
+    name: "v3",
+    storageAccount: "acct3",
+    network: "net3",
+    replicationTraffic: "site-to-site-vpn",
+  });
+  await arrange("/configuration-servers", { name: "cs1", vault: "v1" });
+  await arrange("/configuration-servers", { name: "cs2", vault: "v2" });
+  await arrange("/configuration-servers", { name: "cs3", vault: "v3" });
+  await arrange("/vmware-servers", { name: "vc1", kind: "vcenter", configurationServer: "cs1" });
+  await arrange("/policies", { name: "p1" });
+  await arrange("/machines", { name: "vm1", kind: "vmware-vm", vmwareServer: "vc1" });
+  await arrange("/machines", { name: "hidden", kind: "vmware-vm", vmwareServer: "vc-not-added" });
+  await arrange("/machines", { name: "bare", kind: "physical-server", mobilityService: false });
+  await arrange("/machines", { name: "db1", kind: "physical-server" });
+  await arrange("/vmware-servers/vc1/refresh", undefined);
+  await arrange("/replicated-items", { machine: "vm1", policy: "p1", processServer: "cs1" });
   const snapshot = () =>
-    JSON.stringify(target.sessions.get(session.sessionId), (_k, v) => (v instanceof Map ? [...v] : v));
+    JSON.stringify(target.sessions.get(session.sessionId), (_k, v) =>
+      v instanceof Map || v instanceof Set ? [...v] : v,
+    );
   return { call, base, snapshot, sessions: target.sessions };
 }
 
@@ -50,6 +69,10 @@ const validBodies: Record<string, unknown> = {
   createPolicy: { name: "p9" },
   enableReplication: { machine: "vm1", policy: "p1", processServer: "cs1" },
   injectFault: { kind: "blockPort", component: "vm1", port: 443, direction: "inbound" },
+  createProcessServer: { name: "ps9", configurationServer: "cs1" },
+  createMasterTarget: { name: "mt9", configurationServer: "cs1" },
+  addVmwareServer: { name: "vc9", kind: "esxi", configurationServer: "cs1" },
+  installMobilityService: { method: "manual" },
 };
 
 test("an unknown session is refused with SESSION_NOT_FOUND on every session operation", async () => {
@@ -79,7 +102,7 @@ test("domain refusals carry stable codes and change nothing", async () => {
   const { call, base, snapshot } = await arranged();
   const cases: [string, string, unknown, number, string][] = [
     ["POST", "/vaults", { name: "v1", storageAccount: "acct2" }, 409, "RESOURCE_ALREADY_EXISTS"],
-    ["POST", "/configuration-servers", { name: "cs2", vault: "nope" }, 404, "RESOURCE_NOT_FOUND"],
+    ["POST", "/configuration-servers", { name: "cs8", vault: "nope" }, 404, "RESOURCE_NOT_FOUND"],
     [
       "POST",
       "/replicated-items",
@@ -110,6 +133,54 @@ test("domain refusals carry stable codes and change nothing", async () => {
       "RESOURCE_NOT_FOUND",
     ],
     ["DELETE", "/faults/fault-99", undefined, 404, "FAULT_NOT_FOUND"],
+    [
+      "POST",
+      "/replicated-items",
+      { machine: "db1", policy: "p1", processServer: "cs2" },
+      409,
+      "REPLICATION_AZURE_PREREQUISITE_MISSING",
+    ],
+    [
+      "POST",
+      "/replicated-items",
+      { machine: "db1", policy: "p1", processServer: "cs3" },
+      409,
+      "REPLICATION_PATH_NOT_SUPPORTED",
+    ],
+    [
+      "POST",
+      "/replicated-items",
+      { machine: "hidden", policy: "p1", processServer: "cs1" },
+      409,
+      "REPLICATION_MACHINE_NOT_DISCOVERED",
+    ],
+    ["POST", "/process-servers", { name: "cs1", configurationServer: "cs1" }, 409, "RESOURCE_ALREADY_EXISTS"],
+    ["POST", "/process-servers", { name: "ps7", configurationServer: "nope" }, 404, "RESOURCE_NOT_FOUND"],
+    ["POST", "/master-targets", { name: "cs1", configurationServer: "cs1" }, 409, "RESOURCE_ALREADY_EXISTS"],
+    [
+      "POST",
+      "/vmware-servers",
+      { name: "vc1", kind: "esxi", configurationServer: "cs1" },
+      409,
+      "RESOURCE_ALREADY_EXISTS",
+    ],
+    ["POST", "/vmware-servers/nope/refresh", undefined, 404, "RESOURCE_NOT_FOUND"],
+    [
+      "POST",
+      "/machines/bare/mobility-service",
+      { method: "push", processServer: "nope" },
+      404,
+      "RESOURCE_NOT_FOUND",
+    ],
+    [
+      "POST",
+      "/machines",
+      { name: "db2", kind: "physical-server", vmwareServer: "vc1" },
+      400,
+      "PROTOCOL_INVALID_REQUEST",
+    ],
+    ["POST", "/policies", { name: "p1" }, 409, "RESOURCE_ALREADY_EXISTS"],
+    ["POST", "/policies", { name: "p1-failback" }, 409, "RESOURCE_ALREADY_EXISTS"],
     ["POST", "/machines/ghost/writes", { bytes: 10 }, 404, "RESOURCE_NOT_FOUND"],
   ];
   for (const [method, path, body, status, errorCode] of cases) {
@@ -118,6 +189,32 @@ test("domain refusals carry stable codes and change nothing", async () => {
     assert.equal(reply.status, status, `${method} ${path}`);
     assert.equal((reply.body as { error: { code: string } }).error.code, errorCode, `${method} ${path}`);
     assert.equal(snapshot(), before, `${method} ${path} changed state`);
+  }
+});
+
+test("a stopped process server refuses to push the Mobility service or discover, and changes nothing", async () => {
+  const { call, base, snapshot } = await arranged();
+  await call("POST", `${base}/faults`, { kind: "stopComponent", component: "cs1" });
+  for (const [path, body] of [
+    ["/machines/bare/mobility-service", { method: "push", processServer: "cs1" }],
+    ["/vmware-servers/vc1/refresh", undefined],
+  ] as const) {
+    const before = snapshot();
+    const reply = await call("POST", base + path, body);
+    assert.equal((reply.body as { error: { code: string } }).error.code, "COMPONENT_NOT_RUNNING", path);
+    assert.equal(snapshot(), before, `${path} changed state`);
+  }
+});
+
+test("schema rules that span fields are enforced", async () => {
+  const { call, base } = await arranged();
+  for (const [path, body] of [
+    ["/faults", { kind: "blockPort", component: "vm1" }],
+    ["/machines/bare/mobility-service", { method: "push" }],
+    ["/policies", { name: "p5", recoveryPointRetentionHours: 0 }],
+  ] as const) {
+    const reply = await call("POST", base + path, body);
+    assert.equal(reply.status, 400, `${path} ${JSON.stringify(body)}`);
   }
 });
 

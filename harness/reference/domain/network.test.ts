@@ -7,7 +7,7 @@ const ps = { names: ["ps1", "cs1"] };
 
 test("an inbound block stops connections to the component or the server it runs on, on that port only", () => {
   const network = new Network();
-  network.block({ kind: "blockPort", component: "cs1", port: 9443, direction: "inbound" });
+  network.inject({ kind: "blockPort", component: "cs1", port: 9443, direction: "inbound" });
   assert.equal(network.connect(vm, ps, 9443, "https", true), false);
   assert.equal(network.connect(vm, ps, 443, "https", true), true);
   assert.equal(
@@ -19,7 +19,7 @@ test("an inbound block stops connections to the component or the server it runs 
 
 test("lifting a fault restores the path; flows count connections that were made", () => {
   const network = new Network();
-  const fault = network.block({ kind: "blockPort", component: "vm1", port: 443, direction: "outbound" });
+  const fault = network.inject({ kind: "blockPort", component: "vm1", port: 443, direction: "outbound" });
   assert.equal(network.connect(vm, ps, 443, "https", true), false);
   assert.equal(network.lift(fault.faultId), true);
   assert.equal(network.lift(fault.faultId), false);

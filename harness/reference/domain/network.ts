@@ -1,5 +1,5 @@
 // The simulated on-premises network: who may open a connection to whom on which port, given
-// the injected faults, and the log of connections that were made.
+// the injected faults, which components are stopped, and the log of connections made.
 import type { Fault, FaultRequest, NetworkFlow } from "../../protocol/types.ts";
 
 export interface Endpoint {
@@ -7,12 +7,14 @@ export interface Endpoint {
   names: string[];
 }
 
+export const at = (...names: string[]): Endpoint => ({ names });
+
 export class Network {
   private readonly faults = new Map<string, Fault>();
   private readonly flows = new Map<string, NetworkFlow>();
   private nextFault = 1;
 
-  block(request: FaultRequest): Fault {
+  inject(request: FaultRequest): Fault {
     const fault = { ...request, faultId: `fault-${this.nextFault++}` };
     this.faults.set(fault.faultId, fault);
     return fault;
@@ -22,16 +24,24 @@ export class Network {
     return this.faults.delete(faultId);
   }
 
-  isBlocked(from: Endpoint, to: Endpoint, port: number): boolean {
+  isStopped(endpoint: Endpoint): boolean {
     for (const f of this.faults.values()) {
-      if (f.port !== port) continue;
+      if (f.kind === "stopComponent" && endpoint.names.includes(f.component)) return true;
+    }
+    return false;
+  }
+
+  isBlocked(from: Endpoint, to: Endpoint, port: number): boolean {
+    if (this.isStopped(from) || this.isStopped(to)) return true;
+    for (const f of this.faults.values()) {
+      if (f.kind !== "blockPort" || f.port !== port) continue;
       if (f.direction === "outbound" && from.names.includes(f.component)) return true;
       if (f.direction === "inbound" && to.names.includes(f.component)) return true;
     }
     return false;
   }
 
-  /** Opens a connection unless a fault blocks it; logs it when it was made. */
+  /** Opens a connection unless a fault prevents it; logs it when it was made. */
   connect(
     from: Endpoint,
     to: Endpoint,

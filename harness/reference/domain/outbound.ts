@@ -3,7 +3,8 @@ export interface AzureRequest {
   component: string;
   method: "PUT" | "POST";
   url: string;
-  body: string;
+  headers?: Record<string, string>;
+  body: Buffer;
 }
 
 export interface AzureOutbound {

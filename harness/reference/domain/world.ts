@@ -1,29 +1,75 @@
 // One session's world: what was arranged, the virtual clock, and the replication state.
-// Pure: no I/O; time only moves through advance().
+// Pure apart from the session's encryption key; time only moves through the replication cycle.
+import { randomBytes } from "node:crypto";
 import type {
   ConfigurationServer,
   ConfigurationServerRequest,
   EnableReplicationRequest,
   HealthError,
-  Machine,
+  MachineKind,
   MachineRequest,
+  MasterTarget,
+  MasterTargetRequest,
   Policy,
   PolicyRequest,
-  ProcessServer,
+  ProcessServerRequest,
   ProtectionState,
+  RecoveryPoint,
   Vault,
   VaultRequest,
+  VmwareServerRequest,
 } from "../../protocol/types.ts";
-import { Network } from "./network.ts";
+import { at, Network } from "./network.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 
 /** Port the process server receives replication data on unless configured otherwise (REPL-PORT-MACHINE-PS-DATA). */
 export const defaultProcessServerDataPort = 9443;
+/** The failback policy's fixed values (001 failback-policy, 004 vmwarephysical-reprotectionfailback). */
+export const failbackPolicyValues = {
+  rpoThresholdMinutes: 15,
+  recoveryPointRetentionHours: 24,
+  appConsistentFrequencyMinutes: 60,
+};
 
-export interface MachineState extends Machine {
+/** A range of a machine's disk on its way to Azure, with the content that stands for it. */
+export interface Chunk {
+  offset: number;
+  length: number;
+  samples: string[];
+  initial: boolean;
+}
+
+export interface MachineState {
+  name: string;
+  kind: MachineKind;
+  os: "windows" | "linux";
+  mobilityService: boolean;
+  mobilityServiceInstalledBy?: string;
+  vmwareServer?: string;
   diskBytes: number;
-  /** Written by the workload, not yet sent to the process server. */
-  pendingBytes: number;
+  /** Tracked changes in the .hrl change log, not yet sent to the process server (REPL-PROC-HRL). */
+  changeLog: Chunk[];
+  writeCursor: number;
+}
+
+export interface ProcessServerState {
+  name: string;
+  host: string;
+  configurationServer: string;
+  dataPort: number;
+}
+
+export interface VmwareServerState {
+  name: string;
+  kind: "vcenter" | "esxi";
+  configurationServer: string;
+  processServer: string;
+  lastDiscovery?: number;
+  discovered: Set<string>;
+}
+
+export interface StoredPoint extends Omit<RecoveryPoint, "time"> {
+  time: number;
 }
 
 export interface ReplicationState {
@@ -32,24 +78,37 @@ export interface ReplicationState {
   processServer: string;
   replicationGroup?: string;
   protectionState: ProtectionState;
-  initialBytesLeft: number;
-  /** Received by the process server, not yet in Azure storage. */
-  cachedBytes: number;
+  /** Bytes of the initial copy the machine has not sent to the process server yet. */
+  initialUnsent: number;
+  /** Bytes of the initial copy not yet in Azure storage. */
+  initialNotStored: number;
+  /** Received by the process server, not yet in Azure storage (REPL-COMP-PS-CACHE). */
+  cache: Chunk[];
+  /** In Azure storage but not yet in a recovery point (REPL-RP-UNPROCESSED). */
+  unprocessedBytes: number;
+  recoveryPoints: StoredPoint[];
+  registered: boolean;
+  /** The machine reached its process server and the process server reached storage this cycle. */
+  pathOk: boolean;
   healthErrors: HealthError[];
-  uploads: number;
+  pagesWritten: number;
 }
 
 export class World {
   readonly network = new Network();
   readonly vaults = new Map<string, Vault>();
   readonly configurationServers = new Map<string, ConfigurationServer>();
-  readonly processServers = new Map<string, ProcessServer>();
+  readonly processServers = new Map<string, ProcessServerState>();
+  readonly masterTargets = new Map<string, MasterTarget>();
+  readonly vmwareServers = new Map<string, VmwareServerState>();
   readonly machines = new Map<string, MachineState>();
   readonly policies = new Map<string, Policy>();
   readonly items = new Map<string, ReplicationState>();
-  readonly gateway: string | undefined;
   /** When each configuration server last reported to the Site Recovery service. */
   readonly lastServiceReport = new Map<string, number>();
+  readonly gateway: string | undefined;
+  /** The key process servers encrypt replication data with. */
+  readonly dataKey = randomBytes(32);
   now: number;
 
   constructor(startMs: number, gateway?: string) {
@@ -57,49 +116,162 @@ export class World {
     this.gateway = gateway;
   }
 
-  createVault(req: Required<VaultRequest>): Vault {
+  // --- arrange ---------------------------------------------------------------------------
+  createVault(req: Vault): Vault {
     if (this.vaults.has(req.name)) throw alreadyExists("vault", req.name);
-    const vault = { ...req };
-    this.vaults.set(vault.name, vault);
-    return vault;
+    this.vaults.set(req.name, { ...req });
+    return { ...req };
+  }
+
+  private assertServerNameFree(name: string): void {
+    if (
+      this.configurationServers.has(name) ||
+      this.processServers.has(name) ||
+      this.masterTargets.has(name)
+    ) {
+      throw alreadyExists("server", name);
+    }
   }
 
   createConfigurationServer(req: Required<ConfigurationServerRequest>): ConfigurationServer {
-    if (this.configurationServers.has(req.name) || this.processServers.has(req.name)) {
-      throw alreadyExists("server", req.name);
-    }
+    this.assertServerNameFree(req.name);
     this.vault(req.vault);
-    // The process server and master target run on the configuration server by default; they
-    // carry the server's name because a fault naming the server must reach them.
+    // REPL-COMP-CS-ALL-IN-ONE: the process server and master target run on the configuration
+    // server by default; they carry its name, so a fault naming the server reaches them.
     const server: ConfigurationServer = { ...req, processServer: req.name, masterTarget: req.name };
     this.configurationServers.set(server.name, server);
     this.processServers.set(req.name, {
       name: req.name,
       host: req.name,
+      configurationServer: req.name,
       dataPort: defaultProcessServerDataPort,
+    });
+    this.masterTargets.set(req.name, {
+      name: req.name,
+      host: req.name,
+      configurationServer: req.name,
+      os: "windows",
     });
     return server;
   }
 
-  createMachine(req: Required<MachineRequest>): MachineState {
+  /** REPL-COMP-PS-SCALE-OUT */
+  createProcessServer(req: ProcessServerRequest): ProcessServerState {
+    this.assertServerNameFree(req.name);
+    this.configurationServer(req.configurationServer);
+    const ps = {
+      name: req.name,
+      host: req.name,
+      configurationServer: req.configurationServer,
+      dataPort: req.dataPort ?? defaultProcessServerDataPort,
+    };
+    this.processServers.set(ps.name, ps);
+    return ps;
+  }
+
+  /** REPL-COMP-MT-SEPARATE */
+  createMasterTarget(req: Required<MasterTargetRequest>): MasterTarget {
+    this.assertServerNameFree(req.name);
+    this.configurationServer(req.configurationServer);
+    const mt = { name: req.name, host: req.name, configurationServer: req.configurationServer, os: req.os };
+    this.masterTargets.set(mt.name, mt);
+    return mt;
+  }
+
+  /** REPL-COMP-VMWARE-SERVERS; discovery runs at once (REPL-COMP-PS-DISCOVERY). */
+  addVmwareServer(req: VmwareServerRequest): VmwareServerState {
+    if (this.vmwareServers.has(req.name)) throw alreadyExists("VMware server", req.name);
+    const cs = this.configurationServer(req.configurationServer);
+    const processServer = req.processServer ?? cs.processServer;
+    this.processServer(processServer);
+    const server: VmwareServerState = { ...req, processServer, discovered: new Set() };
+    this.vmwareServers.set(server.name, server);
+    this.discover(server);
+    return server;
+  }
+
+  /** The process server lists the VMs of the VMware server; it cannot while it is stopped. */
+  discover(server: VmwareServerState): boolean {
+    const ps = this.processServer(server.processServer);
+    if (!this.network.connect(at(ps.name, ps.host), at(server.name), 443, "https", true)) return false;
+    for (const m of this.machines.values()) if (m.vmwareServer === server.name) server.discovered.add(m.name);
+    server.lastDiscovery = this.now;
+    return true;
+  }
+
+  refreshVmwareServer(name: string): VmwareServerState {
+    const server = this.vmwareServer(name);
+    if (!this.discover(server)) {
+      throw new Refusal(
+        409,
+        "COMPONENT_NOT_RUNNING",
+        `process server '${server.processServer}' cannot reach '${name}'`,
+      );
+    }
+    return server;
+  }
+
+  createMachine(
+    req: Required<Omit<MachineRequest, "vmwareServer">> & { vmwareServer?: string },
+  ): MachineState {
     if (this.machines.has(req.name)) throw alreadyExists("machine", req.name);
-    const { diskBytes, ...machine } = req;
-    const state = { ...machine, diskBytes, pendingBytes: 0 };
+    // A VMware VM may sit on a VMware server that is not (yet) added to the vault.
+    if (req.vmwareServer && req.kind !== "vmware-vm") {
+      throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", "only a VMware VM runs on a VMware server");
+    }
+    const state: MachineState = {
+      ...req,
+      ...(req.mobilityService ? { mobilityServiceInstalledBy: "manual" } : {}),
+      changeLog: [],
+      writeCursor: 0,
+    };
     this.machines.set(req.name, state);
     return state;
   }
 
+  /** REPL-COMP-MOBILITY-REQUIRED, REPL-COMP-PS-PUSH-INSTALL */
+  installMobilityService(
+    machineName: string,
+    method: "manual" | "push",
+    processServer?: string,
+  ): MachineState {
+    const machine = this.machine(machineName);
+    if (method === "push") {
+      const ps = this.processServer(processServer ?? "");
+      if (this.network.isStopped(at(ps.name, ps.host))) {
+        throw new Refusal(
+          409,
+          "COMPONENT_NOT_RUNNING",
+          `process server '${ps.name}' is stopped and cannot push`,
+        );
+      }
+    }
+    machine.mobilityService = true;
+    machine.mobilityServiceInstalledBy = method === "push" ? (processServer ?? "") : "manual";
+    return machine;
+  }
+
+  /** REPL-POL-SETTINGS; REPL-POL-FAILBACK-CREATED: the failback policy comes with it. */
   createPolicy(req: Required<PolicyRequest>): Policy {
+    const failbackName = `${req.name}-failback`;
     if (this.policies.has(req.name)) throw alreadyExists("policy", req.name);
-    const policy = { ...req };
+    if (this.policies.has(failbackName)) throw alreadyExists("policy", failbackName);
+    const policy: Policy = { ...req, kind: "replication", failbackPolicy: failbackName };
     this.policies.set(policy.name, policy);
+    this.policies.set(failbackName, {
+      name: failbackName,
+      kind: "failback",
+      ...failbackPolicyValues,
+      multiVmConsistency: false,
+    });
     return policy;
   }
 
+  // --- act ---------------------------------------------------------------------------------
   enableReplication(req: EnableReplicationRequest): ReplicationState {
     const machine = this.machine(req.machine);
     this.policy(req.policy);
-    this.processServer(req.processServer);
+    const ps = this.processServer(req.processServer);
     if (this.items.has(req.machine)) {
       throw new Refusal(
         409,
@@ -107,6 +279,32 @@ export class World {
         `replication of '${req.machine}' is already enabled`,
       );
     }
+    const vault = this.vault(this.configurationServer(ps.configurationServer).vault);
+    // REPL-COMP-AZURE-PREREQS
+    if (!vault.storageAccount || !vault.network) {
+      throw new Refusal(
+        409,
+        "REPLICATION_AZURE_PREREQUISITE_MISSING",
+        `vault '${vault.name}' needs an Azure storage account and an Azure network before replication`,
+      );
+    }
+    // REPL-NET-NO-S2S-VPN
+    if (vault.replicationTraffic === "site-to-site-vpn") {
+      throw new Refusal(
+        409,
+        "REPLICATION_PATH_NOT_SUPPORTED",
+        "replication traffic cannot travel over a site-to-site VPN; use the internet or ExpressRoute public peering",
+      );
+    }
+    // REPL-PROC-DEPLOY-ORDER: VMware servers are added (and their VMs discovered) before replication.
+    if (machine.kind === "vmware-vm" && !this.isDiscovered(machine.name)) {
+      throw new Refusal(
+        409,
+        "REPLICATION_MACHINE_NOT_DISCOVERED",
+        `'${machine.name}' has not been discovered: add its VMware server to the vault first`,
+      );
+    }
+    // REPL-COMP-MOBILITY-REQUIRED
     if (!machine.mobilityService) {
       throw new Refusal(
         409,
@@ -120,27 +318,55 @@ export class World {
       processServer: req.processServer,
       replicationGroup: req.replicationGroup,
       protectionState: "InitialReplicationPending",
-      initialBytesLeft: machine.diskBytes,
-      cachedBytes: 0,
+      initialUnsent: machine.diskBytes,
+      initialNotStored: machine.diskBytes,
+      cache: [],
+      unprocessedBytes: 0,
+      recoveryPoints: [],
+      registered: false,
+      pathOk: false,
       healthErrors: [],
-      uploads: 0,
+      pagesWritten: 0,
     };
     this.items.set(item.name, item);
     return item;
   }
 
-  setDataPort(name: string, dataPort: number): ProcessServer {
+  setDataPort(name: string, dataPort: number): ProcessServerState {
     const ps = this.processServer(name);
     ps.dataPort = dataPort;
     return ps;
   }
 
-  write(machineName: string, bytes: number): void {
-    this.machine(machineName).pendingBytes += bytes;
+  /** The workload writes; the Mobility service tracks the change in the machine's change log. */
+  write(machineName: string, bytes: number, sample?: string): void {
+    const machine = this.machine(machineName);
+    let left = bytes;
+    let first = true;
+    while (left > 0) {
+      const length = Math.min(left, machine.diskBytes - machine.writeCursor);
+      machine.changeLog.push({
+        offset: machine.writeCursor,
+        length,
+        samples: first && sample ? [sample] : [],
+        initial: false,
+      });
+      machine.writeCursor = (machine.writeCursor + length) % machine.diskBytes;
+      left -= length;
+      first = false;
+    }
   }
 
+  // --- look-ups -------------------------------------------------------------------------------
+  isDiscovered(machine: string): boolean {
+    for (const s of this.vmwareServers.values()) if (s.discovered.has(machine)) return true;
+    return false;
+  }
   vault(name: string): Vault {
     return this.vaults.get(name) ?? throwing(notFound("vault", name));
+  }
+  configurationServer(name: string): ConfigurationServer {
+    return this.configurationServers.get(name) ?? throwing(notFound("configuration server", name));
   }
   machine(name: string): MachineState {
     return this.machines.get(name) ?? throwing(notFound("machine", name));
@@ -148,8 +374,14 @@ export class World {
   policy(name: string): Policy {
     return this.policies.get(name) ?? throwing(notFound("policy", name));
   }
-  processServer(name: string): ProcessServer {
+  processServer(name: string): ProcessServerState {
     return this.processServers.get(name) ?? throwing(notFound("process server", name));
+  }
+  masterTarget(name: string): MasterTarget {
+    return this.masterTargets.get(name) ?? throwing(notFound("master target", name));
+  }
+  vmwareServer(name: string): VmwareServerState {
+    return this.vmwareServers.get(name) ?? throwing(notFound("VMware server", name));
   }
   item(name: string): ReplicationState {
     return this.items.get(name) ?? throwing(notFound("replicated item", name));
@@ -157,14 +389,13 @@ export class World {
 
   /** Every name a fault may use: machines and servers. */
   hasComponent(name: string): boolean {
-    return this.machines.has(name) || this.processServers.has(name) || this.configurationServers.has(name);
-  }
-
-  /** The configuration server that owns a process server (scale-out servers belong to one too). */
-  configurationServerOf(ps: ProcessServer): ConfigurationServer {
-    const cs = this.configurationServers.get(ps.host);
-    if (!cs) throw new Error(`process server '${ps.name}' has no configuration server`);
-    return cs;
+    return (
+      this.machines.has(name) ||
+      this.processServers.has(name) ||
+      this.configurationServers.has(name) ||
+      this.masterTargets.has(name) ||
+      this.vmwareServers.has(name)
+    );
   }
 }
 

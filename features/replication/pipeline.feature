@@ -1,0 +1,84 @@
+@family:replication
+Feature: The replication pipeline over time
+  Replication starts only once the deployment is set up, copies each machine's whole disk to
+  Azure storage first, and only then sends the changes the Mobility service tracked. The
+  harness reads the disk ranges that really reached Azure storage.
+
+  Sources: 000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa, section "Replication process".
+
+  Background:
+    Given a vault with a configuration server "cs1" on a VMware VM
+    And a replication policy "standard"
+
+  @req=REPL-PROC-DEPLOY-ORDER
+  Scenario: Replication of a VMware VM waits until its VMware server is added to the vault
+    Given a VMware VM "vm1" on "vc1" with the Mobility service installed
+    When replication of "vm1" is enabled with policy "standard" through process server "cs1"
+    Then it is refused with "REPLICATION_MACHINE_NOT_DISCOVERED"
+    And "vm1" is not replicating
+    When a vCenter server "vc1" is added to the vault
+    Then replication of "vm1" can be enabled with policy "standard" through process server "cs1"
+
+  @req=REPL-PROC-DEPLOY-ORDER
+  Scenario: Replication waits until its replication policy exists
+    Given a VMware VM "vm1" with the Mobility service installed
+    When replication of "vm1" is enabled with policy "later" through process server "cs1"
+    Then it is refused with "RESOURCE_NOT_FOUND"
+    And "vm1" is not replicating
+    When a replication policy "later" is created
+    Then replication of "vm1" can be enabled with policy "later" through process server "cs1"
+
+  @req=REPL-PROC-INITIAL-COPY
+  Scenario: The whole disk is copied to Azure storage first
+    Given a VMware VM "vm1" with a 1024 MB disk replicating with policy "standard"
+    When 1 minutes pass
+    Then "vm1" is in initial replication
+    When 10 minutes pass
+    Then "vm1" is protected
+    And the disk of "vm1", 1024 MB, is in the vault's storage account
+
+  @req=REPL-PROC-DELTA-AFTER-INITIAL
+  Scenario: Changes follow the initial copy, and only the changes are sent
+    Given a VMware VM "vm1" with a 4096 MB disk replicating with policy "standard"
+    When the workload on "vm1" writes 64 MB
+    And 5 minutes pass
+    Then "vm1" is in initial replication
+    And no range of "vm1" has reached Azure storage twice
+    When 20 minutes pass
+    Then "vm1" is protected
+    And after the initial copy of its 4096 MB disk, exactly 64 MB of changes of "vm1" reached Azure storage
+
+  @req=REPL-PROC-HRL
+  Scenario: Tracked changes wait in the .hrl change log until they can be sent
+    Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When inbound port 9443 on "cs1" is blocked
+    And the workload on "vm1" writes 64 MB
+    And 5 minutes pass
+    Then "vm1" has 64 MB of tracked changes waiting
+    When the block is lifted
+    And 5 minutes pass
+    Then "vm1" has 0 MB of tracked changes waiting
+    And the data written since then has reached Azure storage
+
+  @req=REPL-NET-PUBLIC-ENDPOINT
+  Scenario Outline: Replication traffic reaches the public storage endpoint over <path>
+    Given a vault reached over <path>, with a configuration server "cs2" on a VMware VM
+    And a replication policy "other"
+    And a VMware VM "vm1" replicating with policy "other" through process server "cs2"
+    When the initial replication of "vm1" has completed
+    Then every request to Azure storage went to its public HTTPS endpoint
+
+    Examples:
+      | path                        |
+      | the internet                |
+      | ExpressRoute public peering |
+
+  @req=REPL-NET-NO-S2S-VPN
+  Scenario: Replication over a site-to-site VPN is refused
+    Given a vault reached over a site-to-site VPN, with a configuration server "cs2" on a VMware VM
+    And a replication policy "other"
+    And a VMware VM "vm1" with the Mobility service installed
+    When replication of "vm1" is enabled with policy "other" through process server "cs2"
+    Then it is refused with "REPLICATION_PATH_NOT_SUPPORTED"
+    And "vm1" is not replicating

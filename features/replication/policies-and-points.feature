@@ -1,0 +1,92 @@
+@family:replication
+Feature: Replication policies, recovery points and replication health
+  A replication policy sets the RPO threshold, how long recovery points are kept, how often
+  app-consistent points are taken and whether a replication group shares its points. The
+  harness checks the points a target keeps against those settings, on the virtual clock.
+
+  Sources: 000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa ("Replication process", "Failover
+  and failback process"), 001_4ed1d773b0998e0e ("Failback policy"), 004_c64cd5c9d881a33a
+  ("Types of failover", "Recovery point options", "VMware/physical reprotection/failback").
+
+  Background:
+    Given a vault with a configuration server "cs1" on a VMware VM
+
+  @req=REPL-POL-SETTINGS
+  Scenario: A replication policy keeps the settings it was given
+    When a replication policy "gold" is created with RPO threshold 30 minutes, retention 48 hours, app-consistent snapshots every 120 minutes and multi-VM consistency
+    Then policy "gold" has RPO threshold 30 minutes, retention 48 hours, app-consistent snapshots every 120 minutes and multi-VM consistency
+
+  @req=REPL-POL-FAILBACK-CREATED
+  Scenario: Creating a replication policy creates its failback policy
+    When a replication policy "gold" is created
+    Then policy "gold" comes with a failback policy
+
+  @req=REPL-RP-CRASH-INTERVAL
+  Scenario: Crash-consistent recovery points come every 5 minutes
+    Given a replication policy "plain" with app-consistent snapshots every 0 minutes
+    And a VMware VM "vm1" replicating with policy "plain" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When 60 minutes pass
+    Then "vm1" has had a recovery point every 5 minutes for the last 60 minutes
+
+  @req=REPL-RP-APP-FREQUENCY
+  Scenario Outline: App-consistent recovery points follow the policy's frequency of <minutes> minutes
+    Given a replication policy "app" with app-consistent snapshots every <minutes> minutes
+    And a VMware VM "vm1" replicating with policy "app" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When 240 minutes pass
+    Then "vm1" has had an app-consistent recovery point every <minutes> minutes for the last 240 minutes
+
+    Examples:
+      | minutes |
+      | 60      |
+      | 120     |
+      | 0       |
+
+  @req=REPL-RP-RETENTION
+  Scenario: Recovery points older than the retention window are pruned
+    Given a replication policy "short" with a retention of 2 hours
+    And a VMware VM "vm1" replicating with policy "short" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When 300 minutes pass
+    Then "vm1" keeps the recovery points of the last 2 hours and no older ones
+
+  @req=REPL-RP-MULTIVM-SHARED
+  Scenario: A multi-VM consistent replication group shares its recovery points
+    Given a replication policy "grouped" with multi-VM consistency
+    And VMware VMs "app1" and "app2" replicating with policy "grouped" in replication group "g1"
+    And the initial replication of "app1" has completed
+    And the initial replication of "app2" has completed
+    When 60 minutes pass
+    Then "app1" and "app2" have shared their recovery points of the last 30 minutes
+    When inbound port 20004 on "app2" is blocked
+    And 30 minutes pass
+    Then "app1" and "app2" have not shared their recovery points of the last 20 minutes
+
+  @req=REPL-RP-UNPROCESSED
+  Scenario: Data that reached Site Recovery is visible before it is processed into a point
+    Given a replication policy "standard"
+    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When the clock is just past a recovery point
+    And the workload on "vm1" writes 64 MB
+    And 1 minutes pass
+    Then "vm1" has 64 MB of data not yet processed into a recovery point
+    When 5 minutes pass
+    Then "vm1" has 0 MB of data not yet processed into a recovery point
+
+  @req=REPL-HEALTH-RPO
+  Scenario: Replication health follows the RPO threshold
+    Given a replication policy "standard"
+    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When 10 minutes pass
+    Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
+    When "cs1" is stopped
+    And 30 minutes pass
+    Then the replication of "vm1" reports that its RPO is over the threshold
+    And the replication of "vm1" reports that the process server cannot be reached
+    And the RPO of "vm1" is over 15 minutes
+    When the fault is lifted
+    And 10 minutes pass
+    Then the replication of "vm1" is healthy with an RPO of at most 15 minutes

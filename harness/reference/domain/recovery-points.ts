@@ -1,0 +1,61 @@
+// Turns data that reached Site Recovery into recovery points on schedule, shares points across
+// a multi-VM consistent replication group, and prunes points that left the retention window.
+import { crashConsistentIntervalSeconds } from "./parameters.ts";
+import type { ReplicationState, World } from "./world.ts";
+
+/** Times of the schedule's ticks in (from, to]. */
+function ticks(from: number, to: number, everySeconds: number): number[] {
+  const every = everySeconds * 1000;
+  const out: number[] = [];
+  for (let t = Math.floor(from / every) * every + every; t <= to; t += every) out.push(t);
+  return out;
+}
+
+/** The path to Azure is up and everything the machine wrote has reached Site Recovery. */
+function caughtUp(world: World, item: ReplicationState): boolean {
+  return (
+    item.pathOk &&
+    item.protectionState === "Protected" &&
+    item.cache.length === 0 &&
+    world.machine(item.name).changeLog.length === 0
+  );
+}
+
+export function makeRecoveryPoints(world: World, from: number, coordinated: Map<string, boolean>): void {
+  const groups = new Map<string, ReplicationState[]>();
+  for (const item of world.items.values()) {
+    const key =
+      item.replicationGroup && world.policy(item.policy).multiVmConsistency ? item.replicationGroup : "";
+    if (key) groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  for (const item of world.items.values()) {
+    const policy = world.policy(item.policy);
+    const appTicks =
+      policy.appConsistentFrequencyMinutes > 0
+        ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
+        : [];
+    const all = [...new Set([...ticks(from, world.now, crashConsistentIntervalSeconds), ...appTicks])].sort(
+      (a, b) => a - b,
+    );
+    for (const time of all) {
+      if (!caughtUp(world, item)) continue;
+      const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";
+      const group = policy.multiVmConsistency ? item.replicationGroup : undefined;
+      // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
+      // and the members could coordinate on 20004.
+      const members = group ? (groups.get(group) ?? []) : [];
+      const shared =
+        group !== undefined && coordinated.get(group) === true && members.every((m) => caughtUp(world, m));
+      item.recoveryPoints.push({
+        id: shared ? `${group}-${time}` : `${item.name}-${time}`,
+        time,
+        type,
+        multiVm: shared,
+      });
+      item.unprocessedBytes = 0;
+    }
+    // REPL-RP-RETENTION
+    const oldest = world.now - policy.recoveryPointRetentionHours * 3600 * 1000;
+    item.recoveryPoints = item.recoveryPoints.filter((p) => p.time >= oldest);
+  }
+}

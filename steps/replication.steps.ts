@@ -1,0 +1,304 @@
+import { Given, Then, When } from "@cucumber/cucumber";
+import type { SrkitWorld } from "./support/world.ts";
+
+type W = SrkitWorld;
+const hosts = { "VMware VM": "vmware-vm", "physical server": "physical-server" } as const;
+const paths = {
+  "the internet": "internet",
+  "ExpressRoute public peering": "expressroute-public-peering",
+  "a site-to-site VPN": "site-to-site-vpn",
+} as const;
+const vmwareKinds = { "vCenter server": "vcenter", "ESXi host": "esxi" } as const;
+/** Text that compresses well, as most disk content does; the marker makes each write unique. */
+const repetitiveText = (kb: number) =>
+  "srkit repetitive block of text. ".repeat(Math.ceil((kb * 1024) / 32)).slice(0, kb * 1024);
+
+// --- arrange -------------------------------------------------------------------------------
+Given(
+  "a vault without {missingPrerequisite}, with a configuration server {string} on a {host}",
+  function (this: W, missing: string, cs: string, host: keyof typeof hosts) {
+    const options = missing === "a storage account" ? { storageAccount: false } : { network: false };
+    return this.siteRecovery.vaultWithConfigurationServer(cs, hosts[host], options);
+  },
+);
+Given(
+  "a vault reached over {trafficPath}, with a configuration server {string} on a {host}",
+  function (this: W, path: keyof typeof paths, cs: string, host: keyof typeof hosts) {
+    return this.siteRecovery.vaultWithConfigurationServer(cs, hosts[host], {
+      replicationTraffic: paths[path],
+    });
+  },
+);
+Given(
+  "a physical server {string} replicating with policy {string} through process server {string}",
+  function (this: W, name: string, policy: string, processServer: string) {
+    return this.siteRecovery.replicating([name], "physical-server", policy, { processServer });
+  },
+);
+Given(
+  "a VMware VM {string} with a {int} MB disk replicating with policy {string}",
+  function (this: W, name: string, diskMegabytes: number, policy: string) {
+    return this.siteRecovery.replicating([name], "vmware-vm", policy, { diskMegabytes });
+  },
+);
+Given("a VMware VM {string} with the Mobility service installed", function (this: W, name: string) {
+  return this.siteRecovery.machine(name, "vmware-vm");
+});
+Given("a VMware VM {string} without the Mobility service", function (this: W, name: string) {
+  return this.siteRecovery.machine(name, "vmware-vm", { mobilityService: false });
+});
+Given(
+  "a VMware VM {string} on {string} with the Mobility service installed",
+  function (this: W, name: string, server: string) {
+    return this.siteRecovery.machine(name, "vmware-vm", { vmwareServer: server });
+  },
+);
+Given("a vCenter server {string} added to the vault", function (this: W, name: string) {
+  return this.siteRecovery.vmwareServer(name, "vcenter");
+});
+When(
+  "a {vmwareKind} {string} is added to the vault",
+  function (this: W, kind: keyof typeof vmwareKinds, name: string) {
+    return this.siteRecovery.vmwareServer(name, vmwareKinds[kind]);
+  },
+);
+Given(
+  "an additional process server {string} registered with the configuration server",
+  function (this: W, name: string) {
+    return this.siteRecovery.processServer(name);
+  },
+);
+When(
+  "a separate master target {string} running {os} is registered with the configuration server",
+  function (this: W, name: string, os: "windows" | "linux") {
+    return this.siteRecovery.masterTarget(name, os);
+  },
+);
+When("a replication policy {string} is created", function (this: W, name: string) {
+  return this.siteRecovery.policy(name);
+});
+When(
+  "a replication policy {string} is created with RPO threshold {int} minutes, retention {int} hours, app-consistent snapshots every {int} minutes and multi-VM consistency",
+  function (this: W, name: string, rpo: number, retention: number, app: number) {
+    return this.siteRecovery.policy(name, policySettings(rpo, retention, app));
+  },
+);
+Given(
+  "a replication policy {string} with app-consistent snapshots every {int} minutes",
+  function (this: W, name: string, app: number) {
+    return this.siteRecovery.policy(name, { appConsistentFrequencyMinutes: app });
+  },
+);
+Given(
+  "a replication policy {string} with a retention of {int} hours",
+  function (this: W, name: string, hours: number) {
+    return this.siteRecovery.policy(name, { recoveryPointRetentionHours: hours });
+  },
+);
+
+const policySettings = (rpo: number, retention: number, app: number) => ({
+  rpoThresholdMinutes: rpo,
+  recoveryPointRetentionHours: retention,
+  appConsistentFrequencyMinutes: app,
+  multiVmConsistency: true,
+});
+
+// --- act -------------------------------------------------------------------------------------
+When(
+  "replication of {string} is enabled with policy {string} through process server {string}",
+  function (this: W, machine: string, policy: string, processServer: string) {
+    return this.siteRecovery.tryToReplicate(machine, policy, processServer);
+  },
+);
+When(
+  "the Mobility service is pushed to {string} from process server {string}",
+  function (this: W, machine: string, ps: string) {
+    return this.siteRecovery.tryToPushMobilityService(machine, ps);
+  },
+);
+When("the Mobility service is installed by hand on {string}", function (this: W, machine: string) {
+  return this.siteRecovery.installMobilityServiceByHand(machine);
+});
+When("{string} is stopped", function (this: W, component: string) {
+  return this.siteRecovery.stop(component);
+});
+When("the fault is lifted", function (this: W) {
+  return this.siteRecovery.liftLastBlock();
+});
+When(
+  "the workload on {string} writes {int} KB of repetitive text",
+  function (this: W, machine: string, kb: number) {
+    return this.siteRecovery.write(machine, kb / 1024, repetitiveText(kb));
+  },
+);
+When("the workload on {string} writes the text {string}", function (this: W, machine: string, text: string) {
+  return this.siteRecovery.write(machine, Buffer.byteLength(text) / (1024 * 1024), text);
+});
+When("the clock is just past a recovery point", function (this: W) {
+  return this.siteRecovery.passToJustAfterARecoveryPoint();
+});
+
+// --- observe ----------------------------------------------------------------------------------
+Then("it is refused with {string}", function (this: W, code: string) {
+  this.siteRecovery.expectRefused(code as never);
+});
+Then("the push is accepted", function (this: W) {
+  this.siteRecovery.expectAccepted();
+});
+Then("{string} is not replicating", function (this: W, machine: string) {
+  return this.siteRecovery.expectNotReplicating(machine);
+});
+Then(
+  "replication of {string} can be enabled with policy {string} through process server {string}",
+  function (this: W, machine: string, policy: string, processServer: string) {
+    return this.siteRecovery.replicate(machine, policy, processServer);
+  },
+);
+Then("{string} is in initial replication", function (this: W, machine: string) {
+  return this.siteRecovery.expectProtectionState(machine, "InitialReplicationInProgress");
+});
+Then("{string} is protected", function (this: W, machine: string) {
+  return this.siteRecovery.expectProtectionState(machine, "Protected");
+});
+Then("{string} has at least {int} recovery point(s)", function (this: W, machine: string, count: number) {
+  return this.siteRecovery.expectCrashConsistentPoints(machine, count);
+});
+Then(
+  "the disk of {string}, {int} MB, is in the vault's storage account",
+  function (this: W, machine: string, mb: number) {
+    return this.siteRecovery.expectInitialCopyCovers(machine, mb);
+  },
+);
+Then("replicated data went to no other storage account than the vault's", function (this: W) {
+  return this.siteRecovery.expectReplicaOnlyInVaultStorage();
+});
+Then(
+  "the configuration server {string} hosts a process server and a master target on the same server",
+  function (this: W, cs: string) {
+    return this.siteRecovery.expectAllInOne(cs);
+  },
+);
+Then(
+  "{string} has registered {string} with the Site Recovery service",
+  function (this: W, cs: string, machine: string) {
+    return this.siteRecovery.expectRegisteredWithService(machine, cs);
+  },
+);
+Then(
+  "process server {string} holds {int} MB of replication data",
+  function (this: W, ps: string, mb: number) {
+    return this.siteRecovery.expectProcessServerCache(ps, mb);
+  },
+);
+Then("{string} has {int} MB of tracked changes waiting", function (this: W, machine: string, mb: number) {
+  return this.siteRecovery.expectTrackedChanges(machine, mb);
+});
+Then("exactly {int} MB of disk ranges reached Azure storage since then", function (this: W, mb: number) {
+  return this.siteRecovery.expectPagesSinceLastWrite(mb);
+});
+Then("what reached Azure storage since then is less than half the size of the text", function (this: W) {
+  return this.siteRecovery.expectCompressedSinceLastWrite();
+});
+Then("no request to Azure storage reveals {string}, even decompressed", function (this: W, text: string) {
+  return this.siteRecovery.expectNoPlainTextInStorage(text);
+});
+Then(
+  "{string} runs the Mobility service installed by {string}",
+  function (this: W, machine: string, by: string) {
+    return this.siteRecovery.expectMobilityService(machine, by);
+  },
+);
+Then("{string} has no Mobility service", function (this: W, machine: string) {
+  return this.siteRecovery.expectMobilityService(machine);
+});
+Then("{string} is discovered", function (this: W, machine: string) {
+  return this.siteRecovery.expectDiscovered(machine, true);
+});
+Then("{string} is not discovered", function (this: W, machine: string) {
+  return this.siteRecovery.expectDiscovered(machine, false);
+});
+Then(
+  "master target {string} runs {os} on its own server, registered with the configuration server",
+  function (this: W, name: string, os: "windows" | "linux") {
+    return this.siteRecovery.expectSeparateMasterTarget(name, os);
+  },
+);
+Then(
+  "the vault knows {string} as a {vmwareKind} discovered by a process server of the configuration server",
+  function (this: W, name: string, kind: keyof typeof vmwareKinds) {
+    return this.siteRecovery.expectVmwareServer(name, vmwareKinds[kind]);
+  },
+);
+Then("no range of {string} has reached Azure storage twice", function (this: W, machine: string) {
+  return this.siteRecovery.expectNoDeltaYet(machine);
+});
+Then(
+  "after the initial copy of its {int} MB disk, exactly {int} MB of changes of {string} reached Azure storage",
+  function (this: W, disk: number, delta: number, machine: string) {
+    return this.siteRecovery.expectDeltaAfterInitial(machine, disk, delta);
+  },
+);
+Then("every request to Azure storage went to its public HTTPS endpoint", function (this: W) {
+  return this.siteRecovery.expectPublicStorageEndpoint();
+});
+Then(
+  "policy {string} has RPO threshold {int} minutes, retention {int} hours, app-consistent snapshots every {int} minutes and multi-VM consistency",
+  function (this: W, name: string, rpo: number, retention: number, app: number) {
+    return this.siteRecovery.expectPolicy(name, policySettings(rpo, retention, app));
+  },
+);
+Then("policy {string} comes with a failback policy", function (this: W, name: string) {
+  return this.siteRecovery.expectFailbackPolicyCreated(name);
+});
+Then(
+  "{string} has had a recovery point every 5 minutes for the last {int} minutes",
+  function (this: W, m: string, minutes: number) {
+    return this.siteRecovery.expectPointEveryInterval(m, minutes);
+  },
+);
+Then(
+  "{string} has had an app-consistent recovery point every {int} minutes for the last {int} minutes",
+  function (this: W, machine: string, every: number, over: number) {
+    return this.siteRecovery.expectAppConsistentEvery(machine, every, over);
+  },
+);
+Then(
+  "{string} keeps the recovery points of the last {int} hours and no older ones",
+  function (this: W, m: string, hours: number) {
+    return this.siteRecovery.expectRetention(m, hours);
+  },
+);
+Then(
+  "{string} and {string} have shared their recovery points of the last {int} minutes",
+  function (this: W, a: string, b: string, minutes: number) {
+    return this.siteRecovery.expectSharedPoints(a, b, true, minutes);
+  },
+);
+Then(
+  "{string} and {string} have not shared their recovery points of the last {int} minutes",
+  function (this: W, a: string, b: string, minutes: number) {
+    return this.siteRecovery.expectSharedPoints(a, b, false, minutes);
+  },
+);
+Then(
+  "{string} has {int} MB of data not yet processed into a recovery point",
+  function (this: W, machine: string, mb: number) {
+    return this.siteRecovery.expectUnprocessed(machine, mb);
+  },
+);
+Then(
+  "the replication of {string} is healthy with an RPO of at most {int} minutes",
+  async function (this: W, m: string, minutes: number) {
+    await this.siteRecovery.expectHealthy(m);
+    await this.siteRecovery.expectRpoAtMost(m, minutes);
+  },
+);
+Then(
+  "the replication of {string} reports that its RPO is over the threshold",
+  function (this: W, machine: string) {
+    return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", true);
+  },
+);
+Then("the RPO of {string} is over {int} minutes", function (this: W, machine: string, minutes: number) {
+  return this.siteRecovery.expectRpoOver(machine, minutes);
+});
