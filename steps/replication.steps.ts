@@ -263,11 +263,14 @@ Then(
   },
 );
 Then(
-  "{string} keeps the recovery points of the last {int} hours and no older ones",
+  "{string} keeps the noted recovery points of the last {int} hours and none older",
   function (this: W, m: string, hours: number) {
     return this.siteRecovery.expectRetention(m, hours);
   },
 );
+When("the recovery points of {string} are noted", function (this: W, machine: string) {
+  return this.siteRecovery.notePoints(machine);
+});
 Then(
   "{string} and {string} have shared their recovery points of the last {int} minutes",
   function (this: W, a: string, b: string, minutes: number) {

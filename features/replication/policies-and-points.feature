@@ -48,8 +48,10 @@ Feature: Replication policies, recovery points and replication health
     Given a replication policy "short" with a retention of 2 hours
     And a VMware VM "vm1" replicating with policy "short" through process server "cs1"
     And the initial replication of "vm1" has completed
-    When 300 minutes pass
-    Then "vm1" keeps the recovery points of the last 2 hours and no older ones
+    When 150 minutes pass
+    And the recovery points of "vm1" are noted
+    And 60 minutes pass
+    Then "vm1" keeps the noted recovery points of the last 2 hours and none older
 
   @req=REPL-RP-MULTIVM-SHARED
   Scenario: A multi-VM consistent replication group shares its recovery points

@@ -1,70 +1,318 @@
-// Deliberately wrong targets. Each one breaks a single documented behaviour of the embedded
-// reference from the outside (a decorated transport or a swapped adapter) and names the
-// requirements whose scenarios must then fail; every other scenario must still pass.
+// Deliberately wrong targets. Each breaks one documented behaviour of the embedded reference
+// from the outside (an interceptor on its protocol traffic, or a swapped adapter) and names
+// the requirements it breaks: at least one scenario of each must fail, and no scenario of any
+// other requirement may.
+import { gzipSync } from "node:zlib";
 import { inProcessTransport } from "../drivers/in-process.ts";
-import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import type { ProtocolCall, Transport } from "../drivers/transport.ts";
+import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 
 export interface NegativeControl {
   id: string;
+  cluster: string;
   wrongBehaviour: string;
-  /** Requirements whose scenarios must fail, and only those. */
   breaks: string[];
   transport(): Transport;
 }
 
-/** A transport that answers some calls itself, as a target that acknowledges but ignores them. */
-function intercepting(
-  inner: Transport,
-  answer: (call: ProtocolCall) => Promise<ProtocolReply> | undefined,
-): Transport {
-  return {
-    label: inner.label,
-    send: (call) => answer(call) ?? inner.send(call),
+const fiveMinutes = 5 * 60 * 1000;
+const storageFetch =
+  (change: (url: URL, init: RequestInit) => RequestInit | undefined): typeof fetch =>
+  (input, init = {}) => {
+    const url = new URL(String(input));
+    const changed = url.hostname.endsWith(".blob.core.windows.net") ? change(url, init) : undefined;
+    return globalThis.fetch(url, changed ?? init);
   };
-}
 
 const controls: NegativeControl[] = [
+  // --- ports -----------------------------------------------------------------------------------
   {
     id: "ps-data-port-ignored",
+    cluster: "ports",
     wrongBehaviour: "acknowledges a new process server data port but keeps receiving data on 9443",
     breaks: ["REPL-PORT-PS-DATA-CONFIGURABLE"],
-    transport() {
-      const inner = inProcessTransport({}, "negative control: ps-data-port-ignored");
-      return intercepting(inner, (call) => {
-        if (call.method !== "PATCH" || !call.path.includes("/process-servers/")) return undefined;
-        return inner
-          .send({ method: "GET", path: call.path })
-          .then((r) => ({ status: r.status, body: { ...(r.body as object), ...(call.body as object) } }));
-      });
-    },
+    transport: () =>
+      intercepted("ps-data-port-ignored", async (call, id, next) => {
+        if (id !== "updateProcessServer") return next(call);
+        const current = await next({ method: "GET", path: call.path });
+        return { status: current.status, body: { ...(current.body as object), ...(call.body as object) } };
+      }),
   },
   {
     id: "storage-not-443",
+    cluster: "ports",
     wrongBehaviour: "the process server uploads to Azure storage on port 8443 (while its logs still say 443)",
-    breaks: ["REPL-PORT-PS-AZURE-STORAGE"],
-    transport() {
-      const fetchOn8443: typeof fetch = (input, init) => {
-        const url = new URL(String(input));
-        if (url.hostname.endsWith(".blob.core.windows.net")) url.port = "8443";
-        return globalThis.fetch(url, init);
-      };
-      return inProcessTransport({ fetch: fetchOn8443 }, "negative control: storage-not-443");
-    },
+    // Every requirement whose scenarios check that storage traffic is HTTPS on 443.
+    breaks: [
+      "REPL-PORT-PS-AZURE-STORAGE",
+      "REPL-PHYS-SAME-PIPELINE",
+      "REPL-COMP-PS-SCALE-OUT",
+      "REPL-NET-PUBLIC-ENDPOINT",
+    ],
+    transport: () =>
+      inProcessTransport(
+        {
+          fetch: storageFetch((url, init) => {
+            url.port = "8443";
+            return init;
+          }),
+        },
+        "negative control: storage-not-443",
+      ),
   },
   {
     id: "data-port-only-reported",
+    cluster: "ports",
     wrongBehaviour:
       "reports replication data on 9443 but really receives it elsewhere, so blocking 9443 changes nothing",
-    breaks: ["REPL-PORT-MACHINE-PS-DATA"],
-    transport() {
-      const inner = inProcessTransport({}, "negative control: data-port-only-reported");
-      let fakeFaults = 0;
-      return intercepting(inner, (call) => {
+    // Every requirement whose scenarios block 9443 and expect data to stop.
+    breaks: ["REPL-PORT-MACHINE-PS-DATA", "REPL-PROC-HRL"],
+    transport: () => {
+      let ignored = 0;
+      return intercepted("data-port-only-reported", async (call, id, next) => {
         const body = call.body as { port?: number } | undefined;
-        if (call.method !== "POST" || !call.path.endsWith("/faults") || body?.port !== 9443) return undefined;
-        return Promise.resolve({ status: 201, body: { ...body, faultId: `ignored-${++fakeFaults}` } });
+        if (id !== "injectFault" || body?.port !== 9443) return next(call);
+        return { status: 201, body: { ...body, faultId: `ignored-${++ignored}` } };
       });
     },
+  },
+  // --- components --------------------------------------------------------------------------------
+  {
+    id: "scale-out-ps-unused",
+    cluster: "components",
+    wrongBehaviour:
+      "accepts an additional process server but sends every machine through the configuration server's own",
+    breaks: ["REPL-COMP-PS-SCALE-OUT"],
+    transport: () => {
+      // Scale-out process server (session and name) -> the configuration server it registered with.
+      const owner = new Map<string, string>();
+      return intercepted("scale-out-ps-unused", async (call, id, next) => {
+        const body = call.body as
+          | { name?: string; processServer?: string; configurationServer?: string }
+          | undefined;
+        if (id === "createProcessServer" && body?.name && body.configurationServer) {
+          owner.set(`${sessionBase(call)}/${body.name}`, body.configurationServer);
+        }
+        const replacement = owner.get(`${sessionBase(call)}/${body?.processServer}`);
+        if (id !== "enableReplication" || !replacement) return next(call);
+        const reply = await next({ ...call, body: { ...body, processServer: replacement } });
+        return reply.status < 300
+          ? { ...reply, body: { ...(reply.body as object), processServer: body?.processServer } }
+          : reply;
+      });
+    },
+  },
+  {
+    id: "compression-off",
+    cluster: "encryption",
+    wrongBehaviour: "the process server encrypts replication data but never compresses it",
+    breaks: ["REPL-COMP-PS-COMPRESS"],
+    transport: () =>
+      inProcessTransport(
+        {
+          codec: () => ({
+            seal: (content) => Buffer.concat([Buffer.from("enc:"), Buffer.from(content.toString("base64"))]),
+          }),
+        },
+        "negative control: compression-off",
+      ),
+  },
+  {
+    id: "encryption-off",
+    cluster: "encryption",
+    wrongBehaviour: "the process server compresses replication data but sends it unencrypted",
+    breaks: ["REPL-COMP-PS-ENCRYPT"],
+    transport: () =>
+      inProcessTransport(
+        { codec: () => ({ seal: (content) => gzipSync(content) }) },
+        "negative control: encryption-off",
+      ),
+  },
+  // --- deployment order and Mobility service -----------------------------------------------------
+  {
+    id: "replicates-undiscovered-vm",
+    cluster: "deployment order",
+    wrongBehaviour:
+      "enables replication of a VMware VM whose VMware server was never added, by adding one behind the scenes",
+    breaks: ["REPL-PROC-DEPLOY-ORDER"],
+    transport: () =>
+      intercepted(
+        "replicates-undiscovered-vm",
+        acceptDespite("enableReplication", "REPLICATION_MACHINE_NOT_DISCOVERED", async (call, next) => {
+          const base = sessionBase(call);
+          const machine = (call.body as { machine: string }).machine;
+          const read = await next({ method: "GET", path: `${base}/machines/${machine}` });
+          const server = (read.body as { vmwareServer: string }).vmwareServer;
+          const cs = (call.body as { processServer: string }).processServer;
+          await next({
+            method: "POST",
+            path: `${base}/vmware-servers`,
+            body: { name: server, kind: "vcenter", configurationServer: cs },
+          });
+        }),
+      ),
+  },
+  {
+    id: "mobility-service-not-required",
+    cluster: "Mobility service",
+    wrongBehaviour: "enables replication on a machine without the Mobility service",
+    breaks: ["REPL-COMP-MOBILITY-REQUIRED"],
+    transport: () =>
+      intercepted(
+        "mobility-service-not-required",
+        acceptDespite("enableReplication", "REPLICATION_MOBILITY_SERVICE_MISSING", (call, next) => {
+          const machine = (call.body as { machine: string }).machine;
+          return next({
+            method: "POST",
+            path: `${sessionBase(call)}/machines/${machine}/mobility-service`,
+            body: { method: "manual" },
+          });
+        }),
+      ),
+  },
+  // --- policies ------------------------------------------------------------------------------------
+  {
+    id: "no-failback-policy",
+    cluster: "policies",
+    wrongBehaviour: "creates replication policies without their failback policy",
+    breaks: ["REPL-POL-FAILBACK-CREATED"],
+    transport: () =>
+      intercepted("no-failback-policy", async (call, id, next) => {
+        if (id === "readPolicy" && call.path.endsWith("-failback")) {
+          return { status: 404, body: { error: { code: "RESOURCE_NOT_FOUND", message: "no such policy" } } };
+        }
+        const reply = await next(call);
+        if ((id === "readPolicy" || id === "createPolicy") && reply.status < 300) {
+          const { failbackPolicy: _dropped, ...policy } = reply.body as Policy;
+          return { ...reply, body: policy };
+        }
+        return reply;
+      }),
+  },
+  // --- initial versus delta ------------------------------------------------------------------------
+  {
+    id: "full-disk-on-every-change",
+    cluster: "initial versus delta",
+    wrongBehaviour:
+      "after the initial copy, sends the whole disk again for every change instead of the changed ranges",
+    breaks: ["REPL-PROC-DELTA-AFTER-INITIAL", "REPL-COMP-PS-CACHE"],
+    transport: () => {
+      const seen = new Map<string, number>();
+      return inProcessTransport(
+        {
+          fetch: storageFetch((url, init) => {
+            const headers = new Headers(init.headers);
+            const range = /bytes=(\d+)-(\d+)/.exec(headers.get("x-ms-range") ?? "");
+            const key = url.hostname + url.pathname;
+            const covered = seen.get(key) ?? 0;
+            if (!range) return undefined;
+            const last = Number(range[2]);
+            seen.set(key, Math.max(covered, last + 1));
+            // Once the disk was covered once, any later range is widened to the whole disk.
+            if (last + 1 <= covered) headers.set("x-ms-range", `bytes=0-${covered - 1}`);
+            return { ...init, headers };
+          }),
+        },
+        "negative control: full-disk-on-every-change",
+      );
+    },
+  },
+  // --- recovery point generation, retention --------------------------------------------------------
+  {
+    id: "no-app-consistent-points",
+    cluster: "recovery point generation",
+    wrongBehaviour: "takes no app-consistent snapshots: every point it lists is crash-consistent",
+    breaks: ["REPL-RP-APP-FREQUENCY"],
+    transport: () =>
+      intercepted(
+        "no-app-consistent-points",
+        rewriteAnswers("listRecoveryPoints", (body) => {
+          const list = body as RecoveryPointList;
+          return {
+            ...list,
+            recoveryPoints: list.recoveryPoints.map((p) => ({ ...p, type: "CrashConsistent" })),
+          };
+        }),
+      ),
+  },
+  {
+    id: "crash-points-every-10-minutes",
+    cluster: "recovery point generation",
+    wrongBehaviour: "makes crash-consistent points every 10 minutes instead of every 5",
+    breaks: ["REPL-RP-CRASH-INTERVAL"],
+    transport: () =>
+      intercepted(
+        "crash-points-every-10-minutes",
+        rewriteAnswers("listRecoveryPoints", (body) => {
+          const list = body as RecoveryPointList;
+          const kept = list.recoveryPoints.filter(
+            (p) => p.type !== "CrashConsistent" || (Date.parse(p.time) / fiveMinutes) % 2 === 0,
+          );
+          return { ...list, recoveryPoints: kept };
+        }),
+      ),
+  },
+  {
+    id: "retention-doubled",
+    cluster: "retention",
+    wrongBehaviour:
+      "keeps recovery points twice as long as the policy says, while reporting the policy's value",
+    breaks: ["REPL-RP-RETENTION"],
+    transport: () => {
+      const asked = new Map<string, number>();
+      const key = (call: ProtocolCall, name: string) => `${sessionBase(call)}/${name}`;
+      return intercepted("retention-doubled", async (call, id, next) => {
+        const body = call.body as { name?: string; recoveryPointRetentionHours?: number } | undefined;
+        if (id === "createPolicy" && body?.name) {
+          const hours = body.recoveryPointRetentionHours ?? 24;
+          asked.set(key(call, body.name), hours);
+          call = { ...call, body: { ...body, recoveryPointRetentionHours: hours * 2 } };
+        }
+        const reply = await next(call);
+        const policy = reply.body as Policy;
+        const hours = reply.status < 300 ? asked.get(key(call, policy?.name ?? "")) : undefined;
+        return hours === undefined
+          ? reply
+          : { ...reply, body: { ...policy, recoveryPointRetentionHours: hours } };
+      });
+    },
+  },
+  // --- health ----------------------------------------------------------------------------------------
+  {
+    id: "rpo-threshold-ignored",
+    cluster: "health",
+    wrongBehaviour: "never reports an RPO over the policy's threshold",
+    breaks: ["REPL-HEALTH-RPO"],
+    transport: () =>
+      intercepted(
+        "rpo-threshold-ignored",
+        rewriteAnswers("readReplicatedItem", (body) => {
+          const item = body as ReplicatedItem;
+          const healthErrors = item.healthErrors.filter((e) => e.code !== "RPO_THRESHOLD_EXCEEDED");
+          return {
+            ...item,
+            healthErrors,
+            replicationHealth: healthErrors.length === 0 ? "Normal" : item.replicationHealth,
+          };
+        }),
+      ),
+  },
+  // --- network paths -----------------------------------------------------------------------------------
+  {
+    id: "site-to-site-vpn-accepted",
+    cluster: "network paths",
+    wrongBehaviour: "replicates over a site-to-site VPN",
+    breaks: ["REPL-NET-NO-S2S-VPN"],
+    transport: () =>
+      intercepted("site-to-site-vpn-accepted", async (call, id, next) => {
+        const body = call.body as { replicationTraffic?: string } | undefined;
+        if (id !== "createVault" || body?.replicationTraffic !== "site-to-site-vpn") return next(call);
+        const reply = await next({ ...call, body: { ...body, replicationTraffic: "internet" } });
+        return reply.status < 300
+          ? { ...reply, body: { ...(reply.body as object), replicationTraffic: "site-to-site-vpn" } }
+          : reply;
+      }),
   },
 ];
 

@@ -4,12 +4,7 @@ import type { ScenarioResult, ScenarioStatus } from "../reports/results.ts";
 import { negativeControl, negativeControls } from "./controls.ts";
 import { judgeControl } from "./verify.ts";
 
-const control = {
-  id: "c",
-  wrongBehaviour: "w",
-  breaks: ["X"],
-  transport: () => negativeControl("storage-not-443").transport(),
-};
+const control = { ...negativeControl("storage-not-443"), breaks: ["X"] };
 const r = (req: string, status: ScenarioStatus): ScenarioResult => ({
   name: req,
   uri: "u",
@@ -19,13 +14,18 @@ const r = (req: string, status: ScenarioStatus): ScenarioResult => ({
   status,
 });
 
-test("a control is caught only when exactly the scenarios of its requirements fail", () => {
-  assert.equal(judgeControl(control, [r("X", "failed"), r("Y", "passed")]).caught, true);
+test("a control is caught when a scenario of each broken requirement fails and nothing else does", () => {
+  assert.equal(judgeControl(control, [r("X", "failed"), r("X", "passed"), r("Y", "passed")]).caught, true);
   assert.equal(judgeControl(control, [r("X", "passed"), r("Y", "passed")]).caught, false, "not caught");
   assert.equal(
     judgeControl(control, [r("X", "failed"), r("Y", "failed")]).caught,
     false,
     "collateral failure",
+  );
+  assert.equal(
+    judgeControl(control, [r("X", "failed"), r("Y", "unsupported")]).caught,
+    false,
+    "unsupported is not passed",
   );
   assert.equal(judgeControl(control, [r("Y", "passed")]).caught, false, "nothing targeted");
   assert.equal(judgeControl(control, []).caught, false, "nothing ran");
@@ -34,6 +34,7 @@ test("a control is caught only when exactly the scenarios of its requirements fa
 test("controls have unique ids and name what they break", () => {
   const ids = negativeControls.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length);
-  for (const c of negativeControls) assert.ok(c.breaks.length > 0 && c.wrongBehaviour.length > 0, c.id);
+  for (const c of negativeControls)
+    assert.ok(c.breaks.length > 0 && c.wrongBehaviour.length > 0 && c.cluster, c.id);
   assert.throws(() => negativeControl("nope"), /unknown negative control/);
 });

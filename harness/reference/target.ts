@@ -3,9 +3,11 @@
 import { protocolVersion } from "../protocol/spec.ts";
 import type { TargetDescription } from "../protocol/types.ts";
 import { azureOutbound } from "./adapters/azure-outbound.ts";
+import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
 import { operationHandlers } from "./application/operations.ts";
 import { createRouter, type Router } from "./application/router.ts";
 import { Sessions } from "./application/sessions.ts";
+import type { PayloadCodec } from "./domain/payload.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
@@ -17,6 +19,8 @@ export const referenceDescription: TargetDescription = {
 export interface ReferenceOptions {
   /** The fetch every outbound Azure call goes through (the global one by default). */
   fetch?: typeof fetch;
+  /** How process servers optimise and protect replication data (gzip + AES-GCM by default). */
+  codec?: () => PayloadCodec;
   log?: (line: string) => void;
 }
 
@@ -27,7 +31,7 @@ export interface ReferenceTarget {
 
 export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const sessions = new Sessions();
+  const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()));
   const handlers = operationHandlers({
     sessions,
     outbound: (world) => azureOutbound(fetchImpl, world.gateway),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PayloadCodec } from "../domain/payload.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { World } from "../domain/world.ts";
 
@@ -7,10 +8,15 @@ export const sessionEpochMs = Date.parse("2026-01-01T00:00:00Z");
 
 export class Sessions {
   private readonly worlds = new Map<string, World>();
+  private readonly newCodec: () => PayloadCodec;
+
+  constructor(newCodec: () => PayloadCodec) {
+    this.newCodec = newCodec;
+  }
 
   create(gateway?: string): { id: string; world: World } {
     const id = randomUUID();
-    const world = new World(sessionEpochMs, gateway);
+    const world = new World(sessionEpochMs, this.newCodec(), gateway);
     this.worlds.set(id, world);
     return { id, world };
   }

@@ -1,7 +1,5 @@
-// What a process server does to replication data before it leaves for Azure: compress, then
-// encrypt (REPL-COMP-PS-COMPRESS, REPL-COMP-PS-ENCRYPT).
-import { createCipheriv, randomBytes } from "node:crypto";
-import { gzipSync } from "node:zlib";
+// What stands for replicated disk content, and the port through which a process server
+// optimises and protects it before it leaves for Azure (REPL-COMP-PS-COMPRESS, REPL-COMP-PS-ENCRYPT).
 
 /** Stands for disk content when the workload gave no sample; as compressible as a fresh disk. */
 const filler = "srkit replicated disk block\n";
@@ -13,9 +11,7 @@ export function contentOf(length: number, samples: string[]): Buffer {
   return Buffer.from(text, "utf8").subarray(0, maxContentBytes);
 }
 
-export function sealPayload(content: Buffer, key: Buffer): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const sealed = Buffer.concat([cipher.update(gzipSync(content)), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+export interface PayloadCodec {
+  /** Turns content into the bytes that go on the wire. */
+  seal(content: Buffer): Buffer;
 }

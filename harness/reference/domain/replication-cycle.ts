@@ -17,7 +17,7 @@ import {
   initialCopyBytesPerMinute,
   serviceHeartbeatSeconds,
 } from "./parameters.ts";
-import { contentOf, sealPayload } from "./payload.ts";
+import { contentOf } from "./payload.ts";
 import { makeRecoveryPoints } from "./recovery-points.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
 
@@ -134,7 +134,7 @@ async function uploadToStorage(world: World, item: ReplicationState, outbound: A
         "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}`,
         "x-ms-page-write": "update",
       },
-      body: sealPayload(contentOf(chunk.length, chunk.samples), world.dataKey),
+      body: world.codec.seal(contentOf(chunk.length, chunk.samples)),
     });
     if (!delivered) {
       raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${ps.name} cannot reach Azure storage`);

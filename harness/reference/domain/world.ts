@@ -1,6 +1,5 @@
 // One session's world: what was arranged, the virtual clock, and the replication state.
 // Pure apart from the session's encryption key; time only moves through the replication cycle.
-import { randomBytes } from "node:crypto";
 import type {
   ConfigurationServer,
   ConfigurationServerRequest,
@@ -20,6 +19,7 @@ import type {
   VmwareServerRequest,
 } from "../../protocol/types.ts";
 import { at, Network } from "./network.ts";
+import type { PayloadCodec } from "./payload.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 
 /** Port the process server receives replication data on unless configured otherwise (REPL-PORT-MACHINE-PS-DATA). */
@@ -107,12 +107,12 @@ export class World {
   /** When each configuration server last reported to the Site Recovery service. */
   readonly lastServiceReport = new Map<string, number>();
   readonly gateway: string | undefined;
-  /** The key process servers encrypt replication data with. */
-  readonly dataKey = randomBytes(32);
+  readonly codec: PayloadCodec;
   now: number;
 
-  constructor(startMs: number, gateway?: string) {
+  constructor(startMs: number, codec: PayloadCodec, gateway?: string) {
     this.now = startMs;
+    this.codec = codec;
     this.gateway = gateway;
   }
 

@@ -1,0 +1,54 @@
+// Building blocks for wrong targets: an in-process reference whose protocol traffic passes
+// through an interceptor that may answer, rewrite or pass each call on.
+
+import { inProcessTransport } from "../drivers/in-process.ts";
+import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import { matchRoute } from "../protocol/spec.ts";
+import type { ReferenceOptions } from "../reference/target.ts";
+
+export type Next = (call: ProtocolCall) => Promise<ProtocolReply>;
+export type Interceptor = (call: ProtocolCall, operationId: string, next: Next) => Promise<ProtocolReply>;
+
+export function intercepted(
+  label: string,
+  interceptor: Interceptor,
+  options: ReferenceOptions = {},
+): Transport {
+  const inner = inProcessTransport(options, `negative control: ${label}`);
+  const next: Next = (call) => inner.send(call);
+  return {
+    label: inner.label,
+    send(call) {
+      const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
+      return interceptor(call, route.kind === "found" ? route.operation.operationId : "", next);
+    },
+  };
+}
+
+/** Rewrites the body of successful answers to one operation. */
+export function rewriteAnswers(
+  operationId: string,
+  rewrite: (body: unknown, call: ProtocolCall) => unknown,
+): Interceptor {
+  return async (call, id, next) => {
+    const reply = await next(call);
+    return id === operationId && reply.status < 300 ? { ...reply, body: rewrite(reply.body, call) } : reply;
+  };
+}
+
+/** When the target refuses with `code`, quietly does `fix` and tries again: it accepts what it must refuse. */
+export function acceptDespite(
+  operationId: string,
+  code: string,
+  fix: (call: ProtocolCall, next: Next) => Promise<unknown>,
+): Interceptor {
+  return async (call, id, next) => {
+    const reply = await next(call);
+    const refused = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
+    if (id !== operationId || refused !== code) return reply;
+    await fix(call, next);
+    return next(call);
+  };
+}
+
+export const sessionBase = (call: ProtocolCall) => /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0] ?? "";
