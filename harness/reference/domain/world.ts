@@ -5,7 +5,7 @@ import type {
   ConfigurationServerRequest,
   EnableReplicationRequest,
   HealthError,
-  MachineKind,
+  Machine,
   MachineRequest,
   MasterTarget,
   MasterTargetRequest,
@@ -39,14 +39,8 @@ export interface Chunk {
   initial: boolean;
 }
 
-export interface MachineState {
-  name: string;
-  kind: MachineKind;
-  os: "windows" | "linux";
-  mobilityService: boolean;
-  mobilityServiceInstalledBy?: string;
-  vmwareServer?: string;
-  diskBytes: number;
+/** The protocol's machine, minus what is derived (discovery, the change log's summary). */
+export interface MachineState extends Omit<Machine, "discovered" | "changeTracking"> {
   /** Tracked changes in the .hrl change log, not yet sent to the process server (REPL-PROC-HRL). */
   changeLog: Chunk[];
   writeCursor: number;
