@@ -2,14 +2,20 @@
 // openapi.yaml, so a target that answers outside the contract gets a diagnosis, not a crash.
 import { describeErrors, type HttpMethod, matchRoute } from "../protocol/spec.ts";
 import type {
+  AzureVm,
+  AzureVmList,
+  AzureVmSettings,
   Clock,
   ConfigurationServer,
   ConfigurationServerRequest,
   EnableReplicationRequest,
   ErrorBody,
   ErrorCode,
+  FailoverReadiness,
   Fault,
   FaultRequest,
+  HypervHost,
+  Job,
   Machine,
   MachineRequest,
   MasterTarget,
@@ -20,6 +26,7 @@ import type {
   PolicyRequest,
   ProcessServer,
   ProcessServerRequest,
+  RecoveryPlan,
   RecoveryPointList,
   ReplicatedItem,
   Session,
@@ -30,6 +37,14 @@ import type {
   VmwareServer,
   VmwareServerRequest,
 } from "../protocol/types.ts";
+
+export type FailoverAction =
+  | "test-failover"
+  | "test-failover-cleanup"
+  | "failover"
+  | "change-recovery-point"
+  | "commit";
+
 import { TargetMisbehaved, type Transport } from "./transport.ts";
 
 export type Outcome<T> =
@@ -107,6 +122,21 @@ export class SessionClient {
   refreshVmwareServer = (name: string) =>
     this.call<VmwareServer>("POST", `/vmware-servers/${enc(name)}/refresh`);
   createMachine = (req: MachineRequest) => this.call<Machine>("POST", "/machines", req);
+  createHypervHost = (req: HypervHost) => this.call<HypervHost>("POST", "/hyperv-hosts", req);
+  createRecoveryPlan = (req: RecoveryPlan) => this.call<RecoveryPlan>("POST", "/recovery-plans", req);
+  /** The five failover actions, on a replicated machine or on a recovery plan. */
+  failoverAction = (
+    scope: "replicated-items" | "recovery-plans",
+    name: string,
+    action: FailoverAction,
+    body?: unknown,
+  ) => this.call<Job>("POST", `/${scope}/${enc(name)}/${action}`, body);
+  readFailoverReadiness = (name: string) =>
+    this.call<FailoverReadiness>("GET", `/replicated-items/${enc(name)}/failover-readiness`);
+  listAzureVms = () => this.call<AzureVmList>("GET", "/azure-vms");
+  configureAzureVm = (name: string, settings: Partial<AzureVmSettings>) =>
+    this.call<AzureVm>("PATCH", `/azure-vms/${enc(name)}`, settings);
+  readJob = (name: string) => this.call<Job>("GET", `/jobs/${enc(name)}`);
   readMachine = (name: string) => this.call<Machine>("GET", `/machines/${enc(name)}`);
   installMobilityService = (name: string, req: MobilityServiceInstall) =>
     this.call<Machine>("POST", `/machines/${enc(name)}/mobility-service`, req);

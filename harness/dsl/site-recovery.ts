@@ -11,6 +11,7 @@ import type {
   ErrorCode,
   HealthErrorCode,
   MachineKind,
+  MachineRequest,
   PolicyRequest,
   RecoveryPoint,
   ReplicatedItem,
@@ -31,6 +32,9 @@ export const mebibyte = 1024 * 1024;
 /** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
 const crashIntervalSeconds = 5 * minute;
 const defaultVmwareServer = "vcenter-default";
+const defaultHypervHost = "hyperv-default";
+
+export type MachineOptions = Omit<MachineRequest, "name" | "kind" | "diskBytes"> & { diskMegabytes?: number };
 
 export function must<T>(outcome: Outcome<T>, doing: string): T {
   if (!outcome.ok)
@@ -57,11 +61,24 @@ export class SiteRecovery {
   private lastRefusal?: Outcome<unknown>;
   private readonly samples: string[] = [];
   private readonly notedPoints = new Map<string, RecoveryPoint[]>();
+  private readonly hypervMachines = new Set<string>();
 
   constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
     this.client = client;
     this.evidence = evidence;
     this.gateway = gateway;
+  }
+
+  /** The machines the scenario enabled replication for. */
+  readonly replicatedMachines = new Set<string>();
+
+  get vaultNetwork(): string | undefined {
+    return this.vault.network;
+  }
+
+  /** For the other parts of the DSL (failover), which share this scenario's session. */
+  get sessionApi(): SessionClient {
+    return this.api;
   }
 
   private get api(): SessionClient {
@@ -144,25 +161,36 @@ export class SiteRecovery {
     );
   }
 
-  /** A source machine; a VMware VM runs on the named VMware server (the scenario's default vCenter otherwise). */
-  async machine(
-    name: string,
-    kind: MachineKind,
-    options: { mobilityService?: boolean; vmwareServer?: string; diskMegabytes?: number } = {},
-  ): Promise<void> {
-    let vmwareServer = options.vmwareServer;
+  /**
+   * A source machine. A VMware VM runs on the named VMware server (the scenario's default
+   * vCenter otherwise); a Hyper-V VM on the scenario's default Hyper-V host.
+   */
+  async machine(name: string, kind: MachineKind, options: MachineOptions = {}): Promise<void> {
+    const { mobilityService, vmwareServer: named, diskMegabytes, ...details } = options;
+    let vmwareServer = named;
     if (kind === "vmware-vm" && !vmwareServer) {
       vmwareServer = defaultVmwareServer;
       const known = await this.api.refreshVmwareServer(defaultVmwareServer);
       if (!known.ok) await this.vmwareServer(defaultVmwareServer, "vcenter");
     }
+    if (kind === "hyperv-vm") {
+      if (this.hypervMachines.size === 0) {
+        must(
+          await this.api.createHypervHost({ name: defaultHypervHost, vault: this.vault.name }),
+          "adding a Hyper-V host",
+        );
+      }
+      this.hypervMachines.add(name);
+    }
     must(
       await this.api.createMachine({
         name,
         kind,
-        mobilityService: options.mobilityService ?? true,
+        mobilityService: mobilityService ?? kind !== "hyperv-vm",
         ...(vmwareServer ? { vmwareServer } : {}),
-        ...(options.diskMegabytes ? { diskBytes: options.diskMegabytes * mebibyte } : {}),
+        ...(kind === "hyperv-vm" ? { hypervHost: defaultHypervHost } : {}),
+        ...(diskMegabytes ? { diskBytes: diskMegabytes * mebibyte } : {}),
+        ...details,
       }),
       `adding ${name}`,
     );
@@ -176,11 +204,12 @@ export class SiteRecovery {
     machines: string[],
     kind: MachineKind,
     policy: string,
-    via: { processServer?: string; replicationGroup?: string; diskMegabytes?: number } = {},
+    via: { processServer?: string; replicationGroup?: string } & MachineOptions = {},
   ): Promise<void> {
+    const { processServer, replicationGroup, ...machineOptions } = via;
     for (const machine of machines) {
-      await this.machine(machine, kind, { diskMegabytes: via.diskMegabytes });
-      await this.replicate(machine, policy, via.processServer, via.replicationGroup);
+      await this.machine(machine, kind, machineOptions);
+      await this.replicate(machine, policy, processServer, replicationGroup);
     }
   }
 
@@ -189,20 +218,25 @@ export class SiteRecovery {
       await this.enable(machine, policy, processServer, replicationGroup),
       `enabling replication of ${machine}`,
     );
+    this.replicatedMachines.add(machine);
   }
 
   /** Tries to enable replication and keeps the outcome for a later expectation. */
   async tryToReplicate(machine: string, policy: string, processServer?: string): Promise<void> {
     this.lastRefusal = await this.enable(machine, policy, processServer);
+    if (this.lastRefusal.ok) this.replicatedMachines.add(machine);
   }
 
+  /** A Hyper-V VM replicates through its host; everything else through a process server. */
   private enable(machine: string, policy: string, processServer?: string, replicationGroup?: string) {
-    const ps = processServer ?? this.defaultProcessServer;
-    if (!ps) throw new Error("the scenario arranged no configuration server to replicate through");
+    const ps = this.hypervMachines.has(machine) ? undefined : (processServer ?? this.defaultProcessServer);
+    if (!this.hypervMachines.has(machine) && !ps) {
+      throw new Error("the scenario arranged no configuration server to replicate through");
+    }
     return this.api.enableReplication({
       machine,
       policy,
-      processServer: ps,
+      ...(ps ? { processServer: ps } : {}),
       ...(replicationGroup ? { replicationGroup } : {}),
     });
   }
@@ -260,6 +294,13 @@ export class SiteRecovery {
       `blocking ${direction} ${port} on ${component}`,
     );
     this.lastFaultId = fault.faultId;
+  }
+
+  async failShutdowns(machine: string): Promise<void> {
+    must(
+      await this.api.injectFault({ kind: "failShutdown", component: machine }),
+      `making ${machine} refuse to shut down`,
+    );
   }
 
   async stop(component: string): Promise<void> {
@@ -523,6 +564,12 @@ export class SiteRecovery {
         "app-consistent spacing",
       );
     }
+  }
+
+  noted(machine: string): RecoveryPoint[] {
+    const points = this.notedPoints.get(machine);
+    if (!points) throw new Error(`the scenario noted no recovery points of ${machine}`);
+    return points;
   }
 
   async notePoints(machine: string): Promise<void> {

@@ -25,6 +25,15 @@ export const errorCodes = [
   "REPLICATION_AZURE_PREREQUISITE_MISSING",
   "REPLICATION_PATH_NOT_SUPPORTED",
   "COMPONENT_NOT_RUNNING",
+  "REPLICATION_SOURCE_MISSING",
+  "FAILOVER_PLANNED_NOT_SUPPORTED",
+  "FAILOVER_SOURCE_NOT_SHUT_DOWN",
+  "FAILOVER_ALREADY_COMMITTED",
+  "FAILOVER_NOT_ALLOWED",
+  "RECOVERY_POINT_NOT_AVAILABLE",
+  "RECOVERY_POINT_OPTION_NOT_APPLICABLE",
+  "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS",
+  "RECOVERY_POINT_NOT_FOUND",
   "TARGET_INTERNAL_ERROR",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -134,7 +143,104 @@ export interface MachineRequest {
   os?: "windows" | "linux";
   mobilityService?: boolean;
   vmwareServer?: string;
+  hypervHost?: string;
+  virtualizedOn?: "hyper-v";
+  mobilityServiceVersion?: string;
+  dhcp?: boolean;
+  bootDrivers?: BootDriver[];
+  guest?: Partial<GuestSettings>;
   diskBytes?: number;
+}
+export const bootDrivers = ["storvsc", "vmbus", "storflt", "intelide", "atapi"] as const;
+export type BootDriver = (typeof bootDrivers)[number];
+export interface GuestSettings {
+  rdpEnabled: boolean;
+  rdpFirewallPublic: boolean;
+  rdpFirewallDomainPrivate: boolean;
+  sanPolicy: "OnlineAll" | "OfflineShared" | "OfflineAll";
+  pendingUpdates: boolean;
+  sshStartsAtBoot: boolean;
+  firewallAllowsSsh: boolean;
+}
+export interface HypervHost {
+  name: string;
+  vault: string;
+}
+export interface RecoveryPlan {
+  name: string;
+  machines: string[];
+}
+export const recoveryPointOptions = [
+  "Latest",
+  "LatestProcessed",
+  "LatestApplicationConsistent",
+  "LatestMultiVmProcessed",
+  "LatestMultiVmApplicationConsistent",
+  "Custom",
+] as const;
+export type RecoveryPointOption = (typeof recoveryPointOptions)[number];
+export interface RecoveryPointChoice {
+  type: RecoveryPointOption;
+  recoveryPointId?: string;
+}
+export interface TestFailoverRequest {
+  recoveryPoint: RecoveryPointChoice;
+  network: string;
+}
+export interface FailoverRequest {
+  type: "planned" | "unplanned";
+  recoveryPoint: RecoveryPointChoice;
+  shutDownSource?: boolean;
+}
+export interface Job {
+  name: string;
+  operation: string;
+  state: "InProgress" | "Succeeded";
+  startTime: string;
+  endTime?: string;
+  machines?: string[];
+}
+export const readinessChecks = [
+  "RDP_ENABLED",
+  "RDP_FIREWALL_PUBLIC",
+  "RDP_FIREWALL_DOMAIN_PRIVATE",
+  "SAN_POLICY_ONLINE_ALL",
+  "NO_PENDING_UPDATES",
+  "SSH_STARTS_AT_BOOT",
+  "FIREWALL_ALLOWS_SSH",
+] as const;
+export type ReadinessCheckName = (typeof readinessChecks)[number];
+export interface FailoverReadiness {
+  machine: string;
+  checks: { check: ReadinessCheckName; passed: boolean }[];
+}
+export interface AzureVmList {
+  azureVms: AzureVm[];
+}
+export interface AzureVmSettings {
+  publicIp: boolean;
+  nsgInboundPorts: number[];
+  subnetNsgInboundPorts: number[];
+  bootDiagnostics: boolean;
+}
+export interface AzureVm {
+  name: string;
+  sourceMachine: string;
+  purpose: "test" | "failover";
+  network: string;
+  recoveryPointId: string;
+  recoveryPointTime: string;
+  state: "Creating" | "Running";
+  vmwareToolsDisabled?: boolean;
+  settings: AzureVmSettings;
+  reachable: {
+    rdpFromInternet: boolean;
+    rdpOverVpn: boolean;
+    sshFromInternet: boolean;
+    bootScreenshot: boolean;
+    dataDisksOnline: boolean;
+    logonWithoutUpdateWait: boolean;
+  };
 }
 export interface Machine {
   name: string;
@@ -176,7 +282,7 @@ export interface Policy {
 export interface EnableReplicationRequest {
   machine: string;
   policy: string;
-  processServer: string;
+  processServer?: string;
   replicationGroup?: string;
 }
 export const healthErrorCodes = [
@@ -192,11 +298,36 @@ export interface HealthError {
   code: HealthErrorCode;
   message: string;
 }
-export type ProtectionState = "InitialReplicationPending" | "InitialReplicationInProgress" | "Protected";
+export type ProtectionState =
+  | "InitialReplicationPending"
+  | "InitialReplicationInProgress"
+  | "Protected"
+  | "FailoverInProgress"
+  | "FailedOver"
+  | "FailoverCommitted";
+export const operationNames = [
+  "TestFailover",
+  "TestFailoverCleanup",
+  "PlannedFailover",
+  "UnplannedFailover",
+  "ChangeRecoveryPoint",
+  "Commit",
+  "Reprotect",
+] as const;
+export type AllowedOperation = (typeof operationNames)[number];
 export interface ReplicatedItem {
   name: string;
   policy: string;
-  processServer: string;
+  processServer?: string;
+  hypervHost?: string;
+  allowedOperations: AllowedOperation[];
+  testFailoverState: "None" | "InProgress" | "Running";
+  failover?: {
+    type: "planned" | "unplanned";
+    recoveryPointId: string;
+    recoveryPointTime: string;
+    sourceShutDown: boolean;
+  };
   replicationGroup?: string;
   protectionState: ProtectionState;
   replicationHealth: "Normal" | "Warning" | "Critical";
@@ -227,7 +358,7 @@ export interface NetworkFlowList {
 }
 
 export interface FaultRequest {
-  kind: "blockPort" | "stopComponent";
+  kind: "blockPort" | "stopComponent" | "failShutdown";
   component: string;
   port?: number;
   direction?: "inbound" | "outbound";

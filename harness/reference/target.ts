@@ -11,9 +11,9 @@ import type { PayloadCodec } from "./domain/payload.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
-  version: "0.2.0",
+  version: "0.3.0",
   protocolVersion,
-  capabilities: ["replication-ports", "replication"],
+  capabilities: ["replication-ports", "replication", "failover"],
 };
 
 export interface ReferenceOptions {

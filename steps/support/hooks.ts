@@ -3,6 +3,7 @@
 import { After, AfterAll, Before, BeforeAll } from "@cucumber/cucumber";
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
+import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Family } from "../../harness/protocol/types.ts";
 import type { SrkitWorld } from "./world.ts";
@@ -28,6 +29,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
     return "skipped";
   }
   this.siteRecovery = new SiteRecovery(connection.client, connection.evidence, connection.azureGateway);
+  this.failover = new FailoverDsl(this.siteRecovery);
   await this.siteRecovery.open(pickle.name);
   return undefined;
 });

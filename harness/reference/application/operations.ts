@@ -1,29 +1,47 @@
 // One handler per protocol operation: translate the validated request into domain calls and
 // the domain's answer into the protocol's shape.
 import type {
+  AzureVmSettings,
   ConfigurationServerRequest,
   EnableReplicationRequest,
+  FailoverRequest,
   FaultRequest,
+  HypervHost,
+  Job,
   Machine,
-  MachineRequest,
   MasterTargetRequest,
   MobilityServiceInstall,
   PolicyRequest,
   ProcessServer,
   ProcessServerRequest,
+  RecoveryPlan,
+  RecoveryPointChoice,
   RecoveryPointList,
   ReplicatedItem,
   SessionRequest,
   TargetDescription,
+  TestFailoverRequest,
   Vault,
   VmwareServer,
   VmwareServerRequest,
   WorkloadWrite,
 } from "../../protocol/types.ts";
+import { azureVmView, readiness } from "../domain/connectivity.ts";
+import {
+  allowedOperations,
+  changeRecoveryPoint,
+  cleanupTestFailover,
+  commit,
+  failover,
+  type Scope,
+  testFailover,
+} from "../domain/failover.ts";
 import { at } from "../domain/network.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { advance } from "../domain/replication-cycle.ts";
 import type {
+  JobState,
+  MachineArrangement,
   MachineState,
   ProcessServerState,
   ReplicationState,
@@ -59,9 +77,22 @@ const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
   return {
     name: s.name,
     policy: s.policy,
-    processServer: s.processServer,
+    ...(s.processServer ? { processServer: s.processServer } : {}),
+    ...(s.hypervHost ? { hypervHost: s.hypervHost } : {}),
     ...(s.replicationGroup ? { replicationGroup: s.replicationGroup } : {}),
     protectionState: s.protectionState,
+    allowedOperations: allowedOperations(w, s),
+    testFailoverState: s.testFailover ? (s.testFailover.readyAt <= w.now ? "Running" : "InProgress") : "None",
+    ...(s.failover
+      ? {
+          failover: {
+            type: s.failover.type,
+            recoveryPointId: s.failover.point.id,
+            recoveryPointTime: iso(s.failover.point.time),
+            sourceShutDown: s.failover.sourceShutDown,
+          },
+        }
+      : {}),
     replicationHealth: s.healthErrors.length === 0 ? "Normal" : "Critical",
     healthErrors: s.healthErrors,
     rpoSeconds: newest ? Math.round((w.now - newest.time) / 1000) : null,
@@ -89,6 +120,15 @@ const toProcessServer = (w: World, ps: ProcessServerState): ProcessServer => ({
   cachedBytes: [...w.items.values()]
     .filter((i) => i.processServer === ps.name)
     .reduce((sum, i) => sum + i.cache.reduce((s, c) => s + c.length, 0), 0),
+});
+
+const toJob = (w: World, j: JobState): Job => ({
+  name: j.name,
+  operation: j.operation,
+  state: j.endTime <= w.now ? "Succeeded" : "InProgress",
+  startTime: iso(j.startTime),
+  ...(j.endTime <= w.now ? { endTime: iso(j.endTime) } : {}),
+  machines: j.machines,
 });
 
 const toVmwareServer = (s: VmwareServerState): VmwareServer => ({
@@ -150,7 +190,7 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     }),
     createMachine: (input) => {
       const w = world(input);
-      return created(toMachine(w, w.createMachine(input.body as Required<MachineRequest>)));
+      return created(toMachine(w, w.createMachine(input.body as MachineArrangement)));
     },
     readMachine: (input) => {
       const w = world(input);
@@ -185,6 +225,28 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
       return ok(list);
     },
     listNetworkFlows: (input) => ok({ flows: world(input).network.listFlows() }),
+    createHypervHost: (input) => created(world(input).createHypervHost(input.body as HypervHost)),
+    createRecoveryPlan: (input) => created(world(input).createRecoveryPlan(input.body as RecoveryPlan)),
+    ...failoverActions("item", "", world),
+    ...failoverActions("plan", "Plan", world),
+    readFailoverReadiness: (input) => {
+      const w = world(input);
+      return ok(readiness(w.machine(w.item(name(input)).name)));
+    },
+    listAzureVms: (input) => {
+      const w = world(input);
+      return ok({ azureVms: [...w.azureVms.values()].map((vm) => azureVmView(w, vm)) });
+    },
+    configureAzureVm: (input) => {
+      const w = world(input);
+      const vm = w.azureVm(name(input));
+      Object.assign(vm, input.body as Partial<AzureVmSettings>);
+      return ok(azureVmView(w, vm));
+    },
+    readJob: (input) => {
+      const w = world(input);
+      return ok(toJob(w, w.job(name(input))));
+    },
     injectFault: (input) => {
       const w = world(input);
       const req = input.body as FaultRequest;
@@ -203,5 +265,29 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
       }
       return { status: 204 };
     },
+  };
+}
+
+/** The five failover actions, for one machine or for every machine of a recovery plan. */
+function failoverActions(
+  kind: Scope["kind"],
+  suffix: string,
+  world: (input: OperationInput) => World,
+): Record<string, OperationHandler> {
+  const run = (act: (w: World, scope: Scope, body: unknown) => JobState) => (input: OperationInput) => {
+    const w = world(input);
+    return { status: 202, body: toJob(w, act(w, { kind, name: input.params.name ?? "" }, input.body)) };
+  };
+  return {
+    [`testFailover${suffix}`]: run((w, scope, body) => {
+      const req = body as TestFailoverRequest;
+      return testFailover(w, scope, req.recoveryPoint, req.network);
+    }),
+    [`cleanupTestFailover${suffix}`]: run((w, scope) => cleanupTestFailover(w, scope)),
+    [`failover${suffix}`]: run((w, scope, body) => failover(w, scope, body as Required<FailoverRequest>)),
+    [`changeRecoveryPoint${suffix}`]: run((w, scope, body) =>
+      changeRecoveryPoint(w, scope, (body as { recoveryPoint: RecoveryPointChoice }).recoveryPoint),
+    ),
+    [`commitFailover${suffix}`]: run((w, scope) => commit(w, scope)),
   };
 }

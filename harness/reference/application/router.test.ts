@@ -73,6 +73,15 @@ const validBodies: Record<string, unknown> = {
   createMasterTarget: { name: "mt9", configurationServer: "cs1" },
   addVmwareServer: { name: "vc9", kind: "esxi", configurationServer: "cs1" },
   installMobilityService: { method: "manual" },
+  createHypervHost: { name: "hv9", vault: "v1" },
+  createRecoveryPlan: { name: "rp9", machines: ["vm1"] },
+  testFailover: { recoveryPoint: { type: "LatestProcessed" }, network: "drill" },
+  testFailoverPlan: { recoveryPoint: { type: "LatestProcessed" }, network: "drill" },
+  failover: { type: "unplanned", recoveryPoint: { type: "Latest" } },
+  failoverPlan: { type: "unplanned", recoveryPoint: { type: "Latest" } },
+  changeRecoveryPoint: { recoveryPoint: { type: "LatestProcessed" } },
+  changeRecoveryPointPlan: { recoveryPoint: { type: "LatestProcessed" } },
+  configureAzureVm: { publicIp: true },
 };
 
 test("an unknown session is refused with SESSION_NOT_FOUND on every session operation", async () => {

@@ -31,6 +31,12 @@ export class Network {
     return false;
   }
 
+  cannotShutDown(machine: string): boolean {
+    for (const f of this.faults.values())
+      if (f.kind === "failShutdown" && f.component === machine) return true;
+    return false;
+  }
+
   isBlocked(from: Endpoint, to: Endpoint, port: number): boolean {
     if (this.isStopped(from) || this.isStopped(to)) return true;
     for (const f of this.faults.values()) {

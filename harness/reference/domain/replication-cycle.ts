@@ -1,6 +1,7 @@
 // One replication cycle of a session: discovery, machines reporting to the configuration
-// server and sending their data to the process server, the process server forwarding it to
-// Azure storage, group coordination, recovery points, health.
+// server and sending their data to the process server (or, for Hyper-V VMs, to their host's
+// agent), the data mover forwarding it to Azure storage, group coordination, recovery points,
+// health, and failover jobs that reached their end.
 import type { HealthError, HealthErrorCode } from "../../protocol/types.ts";
 import {
   azurePort,
@@ -9,6 +10,7 @@ import {
   siteRecoveryServiceUrl,
   storagePageUrl,
 } from "./azure-endpoints.ts";
+import { completeJobs } from "./failover.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import {
@@ -30,6 +32,12 @@ const azure: Endpoint = at("azure");
 
 type Raise = (item: string, code: HealthErrorCode, message: string) => void;
 
+/** Items whose data still flows from the source site (not failed over). */
+export const isReplicating = (item: ReplicationState) =>
+  item.protectionState === "InitialReplicationPending" ||
+  item.protectionState === "InitialReplicationInProgress" ||
+  item.protectionState === "Protected";
+
 export async function advance(world: World, seconds: number, outbound: AzureOutbound): Promise<void> {
   const end = world.now + seconds * 1000;
   const step = Math.max(cycleSeconds * 1000, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
@@ -45,33 +53,40 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const raise: Raise = (item, code, message) =>
     errors.set(item, [...(errors.get(item) ?? []), { code, message }]);
   const minutes = (world.now - from) / 60_000;
+  const replicating = [...world.items.values()].filter(isReplicating);
 
   discoverDue(world);
-  for (const item of world.items.values()) {
-    const ps = world.processServer(item.processServer);
-    const cs = world.configurationServer(ps.configurationServer);
-    if (!world.network.connect(at(item.name), at(cs.name), managementPort, "https", true)) {
+  for (const item of replicating) {
+    const mover = world.mover(item);
+    if (
+      mover.configurationServer &&
+      !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
+    ) {
       raise(
         item.name,
         "CONFIGURATION_SERVER_UNREACHABLE",
-        `${item.name} cannot reach ${cs.name} on ${managementPort}`,
+        `${item.name} cannot reach ${mover.configurationServer} on ${managementPort}`,
       );
     }
-    const reachedProcessServer = sendToProcessServer(world, item, minutes, raise);
+    const reachedMover = sendToMover(world, item, minutes, raise);
     const reachedStorage = await uploadToStorage(world, item, outbound, raise);
-    item.pathOk = reachedProcessServer && reachedStorage;
+    item.pathOk = reachedMover && reachedStorage;
   }
-  const coordinated = coordinateGroups(world, raise);
-  await reportToService(world, outbound, raise);
+  const coordinated = coordinateGroups(world, replicating, raise);
+  await reportToService(world, replicating, outbound, raise);
   makeRecoveryPoints(world, from, coordinated);
+  completeJobs(world);
 
-  for (const item of world.items.values()) {
+  for (const item of replicating) {
     const newest = item.recoveryPoints.at(-1);
     const threshold = world.policy(item.policy).rpoThresholdMinutes * 60_000;
     // REPL-HEALTH-RPO: measured from the newest recovery point, once there is one.
     if (newest && world.now - newest.time > threshold) {
-      const rpo = Math.round((world.now - newest.time) / 1000);
-      raise(item.name, "RPO_THRESHOLD_EXCEEDED", `RPO ${rpo} s is over the threshold`);
+      raise(
+        item.name,
+        "RPO_THRESHOLD_EXCEEDED",
+        `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
+      );
     }
     item.healthErrors = errors.get(item.name) ?? [];
   }
@@ -87,24 +102,31 @@ function discoverDue(world: World): void {
 }
 
 /**
- * The Mobility service sends the initial copy first; tracked changes wait in the .hrl until it
- * is stored. It reaches the process server every cycle, data or not: recovery points are
- * tagged through that path, so none is made while it is cut.
+ * The Mobility service (or the Hyper-V host's agent) sends the initial copy first; tracked
+ * changes wait in the .hrl until it is stored. The machine reaches its data mover every cycle,
+ * data or not: recovery points are tagged through that path, so none is made while it is cut.
  */
-function sendToProcessServer(world: World, item: ReplicationState, minutes: number, raise: Raise): boolean {
+function sendToMover(world: World, item: ReplicationState, minutes: number, raise: Raise): boolean {
   const machine = world.machine(item.name);
-  const initialDone = item.initialNotStored === 0;
   const outgoing: Chunk[] = [];
   if (item.initialUnsent > 0) {
     const length = Math.min(item.initialUnsent, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
     outgoing.push({ offset: machine.diskBytes - item.initialUnsent, length, samples: [], initial: true });
-  } else if (initialDone) {
+  } else if (item.initialNotStored === 0) {
     outgoing.push(...machine.changeLog);
   }
-  const ps = world.processServer(item.processServer);
-  // REPL-PORT-MACHINE-PS-DATA, REPL-PORT-PS-DATA-CONFIGURABLE: the data port is the process server's own setting.
-  if (!world.network.connect(at(item.name), at(ps.name, ps.host), ps.dataPort, "https", true)) {
-    raise(item.name, "PROCESS_SERVER_UNREACHABLE", `${item.name} cannot reach ${ps.name} on ${ps.dataPort}`);
+  if (item.processServer) {
+    const ps = world.processServer(item.processServer);
+    // REPL-PORT-MACHINE-PS-DATA, REPL-PORT-PS-DATA-CONFIGURABLE: the data port is the process server's own setting.
+    if (!world.network.connect(at(item.name), at(ps.name, ps.host), ps.dataPort, "https", true)) {
+      raise(
+        item.name,
+        "PROCESS_SERVER_UNREACHABLE",
+        `${item.name} cannot reach ${ps.name} on ${ps.dataPort}`,
+      );
+      return false;
+    }
+  } else if (world.network.isStopped(at(item.hypervHost ?? ""))) {
     return false;
   }
   if (outgoing.length === 0) return true;
@@ -117,17 +139,16 @@ function sendToProcessServer(world: World, item: ReplicationState, minutes: numb
 }
 
 async function uploadToStorage(world: World, item: ReplicationState, outbound: AzureOutbound, raise: Raise) {
-  const ps = world.processServer(item.processServer);
-  const vault = world.vault(world.configurationServer(ps.configurationServer).vault);
-  const url = storagePageUrl(vault.storageAccount ?? "", vault.name, item.name);
-  if (world.network.isBlocked(at(ps.name, ps.host), azure, portOf(url))) {
-    raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${ps.name} cannot reach Azure storage`);
+  const mover = world.mover(item);
+  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
+  if (world.network.isBlocked(at(mover.name, mover.host), azure, portOf(url))) {
+    raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
     return false;
   }
   while (item.cache.length > 0) {
     const chunk = item.cache[0] as Chunk;
     const delivered = await outbound.send({
-      component: ps.name,
+      component: mover.name,
       method: "PUT",
       url,
       headers: {
@@ -137,10 +158,10 @@ async function uploadToStorage(world: World, item: ReplicationState, outbound: A
       body: world.codec.seal(contentOf(chunk.length, chunk.samples)),
     });
     if (!delivered) {
-      raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${ps.name} cannot reach Azure storage`);
+      raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
       return false;
     }
-    world.network.record(ps.host, "azure-storage", azurePort, "https", true);
+    world.network.record(mover.host, "azure-storage", azurePort, "https", true);
     item.cache.shift();
     item.pagesWritten++;
     if (chunk.initial) {
@@ -153,9 +174,9 @@ async function uploadToStorage(world: World, item: ReplicationState, outbound: A
   return true;
 }
 
-function coordinateGroups(world: World, raise: Raise): Map<string, boolean> {
+function coordinateGroups(world: World, replicating: ReplicationState[], raise: Raise): Map<string, boolean> {
   const groups = new Map<string, ReplicationState[]>();
-  for (const item of world.items.values()) {
+  for (const item of replicating) {
     if (!item.replicationGroup || !world.policy(item.policy).multiVmConsistency) continue;
     groups.set(item.replicationGroup, [...(groups.get(item.replicationGroup) ?? []), item]);
   }
@@ -176,35 +197,51 @@ function coordinateGroups(world: World, raise: Raise): Map<string, boolean> {
   return coordinated;
 }
 
-/** REPL-COMP-CS-COORDINATES: registrations and health reports go to the service through the configuration server. */
-async function reportToService(world: World, outbound: AzureOutbound, raise: Raise): Promise<void> {
-  for (const cs of world.configurationServers.values()) {
-    const vault = world.vault(cs.vault);
-    const items = [...world.items.values()].filter(
-      (i) => world.processServer(i.processServer).configurationServer === cs.name,
+/**
+ * REPL-COMP-CS-COORDINATES: registrations and health reports go to the service through the
+ * configuration server (for Hyper-V VMs, through their host's agent).
+ */
+async function reportToService(
+  world: World,
+  replicating: ReplicationState[],
+  outbound: AzureOutbound,
+  raise: Raise,
+) {
+  const reporters = new Map<string, ReplicationState[]>();
+  for (const cs of world.configurationServers.keys()) reporters.set(cs, []);
+  for (const item of replicating) {
+    const mover = world.mover(item);
+    const reporter = mover.configurationServer ?? mover.name;
+    reporters.set(reporter, [...(reporters.get(reporter) ?? []), item]);
+  }
+  for (const [reporter, items] of reporters) {
+    const vault = world.vault(
+      world.configurationServers.get(reporter)?.vault ?? world.hypervHosts.get(reporter)?.vault ?? "",
     );
     const send = async (url: string, method: "PUT" | "POST", body: unknown) =>
-      !world.network.isBlocked(at(cs.name), azure, portOf(url)) &&
-      (await outbound.send({ component: cs.name, method, url, body: Buffer.from(JSON.stringify(body)) }));
+      !world.network.isBlocked(at(reporter), azure, portOf(url)) &&
+      (await outbound.send({ component: reporter, method, url, body: Buffer.from(JSON.stringify(body)) }));
     let reachable = true;
     for (const item of items.filter((i) => !i.registered)) {
-      const url = protectedItemUrl(vault.region, vault.name, item.name);
-      item.registered = await send(url, "PUT", { machine: item.name, policy: item.policy });
+      item.registered = await send(protectedItemUrl(vault.region, vault.name, item.name), "PUT", {
+        machine: item.name,
+        policy: item.policy,
+      });
       if (!item.registered) reachable = false;
     }
-    const last = world.lastServiceReport.get(cs.name);
+    const last = world.lastServiceReport.get(reporter);
     if (reachable && (last === undefined || world.now - last >= serviceHeartbeatSeconds * 1000)) {
-      const url = siteRecoveryServiceUrl(vault.region, vault.name, `configurationServers/${cs.name}/health`);
+      const url = siteRecoveryServiceUrl(vault.region, vault.name, `configurationServers/${reporter}/health`);
       reachable = await send(url, "POST", {
         items: items.map((i) => ({ name: i.name, state: i.protectionState })),
       });
-      if (reachable) world.lastServiceReport.set(cs.name, world.now);
+      if (reachable) world.lastServiceReport.set(reporter, world.now);
     }
     if (!reachable) {
       for (const i of items)
-        raise(i.name, "SITE_RECOVERY_SERVICE_UNREACHABLE", `${cs.name} cannot reach the service`);
+        raise(i.name, "SITE_RECOVERY_SERVICE_UNREACHABLE", `${reporter} cannot reach the service`);
       continue;
     }
-    world.network.record(cs.name, "azure-site-recovery", azurePort, "https", true);
+    world.network.record(reporter, "azure-site-recovery", azurePort, "https", true);
   }
 }

@@ -1,10 +1,13 @@
 // One session's world: what was arranged, the virtual clock, and the replication state.
 // Pure apart from the session's encryption key; time only moves through the replication cycle.
 import type {
+  BootDriver,
   ConfigurationServer,
   ConfigurationServerRequest,
   EnableReplicationRequest,
+  GuestSettings,
   HealthError,
+  HypervHost,
   Machine,
   MachineRequest,
   MasterTarget,
@@ -41,6 +44,13 @@ export interface Chunk {
 
 /** The protocol's machine, minus what is derived (discovery, the change log's summary). */
 export interface MachineState extends Omit<Machine, "discovered" | "changeTracking"> {
+  hypervHost?: string;
+  virtualizedOn?: "hyper-v";
+  mobilityServiceVersion: string;
+  dhcp: boolean;
+  bootDrivers: BootDriver[];
+  guest: GuestSettings;
+  poweredOn: boolean;
   /** Tracked changes in the .hrl change log, not yet sent to the process server (REPL-PROC-HRL). */
   changeLog: Chunk[];
   writeCursor: number;
@@ -66,10 +76,43 @@ export interface StoredPoint extends Omit<RecoveryPoint, "time"> {
   time: number;
 }
 
+export interface FailoverState {
+  type: "planned" | "unplanned";
+  point: StoredPoint;
+  sourceShutDown: boolean;
+  committed: boolean;
+  /** The source had Windows updates pending when the failover was triggered. */
+  pendingUpdatesAtFailover: boolean;
+}
+
+export interface AzureVmState {
+  name: string;
+  sourceMachine: string;
+  purpose: "test" | "failover";
+  network: string;
+  point: StoredPoint;
+  readyAt: number;
+  vmwareToolsDisabled?: boolean;
+  publicIp: boolean;
+  nsgInboundPorts: number[];
+  subnetNsgInboundPorts: number[];
+  bootDiagnostics: boolean;
+}
+
+export interface JobState {
+  name: string;
+  operation: string;
+  startTime: number;
+  endTime: number;
+  machines: string[];
+}
+
 export interface ReplicationState {
   name: string;
   policy: string;
-  processServer: string;
+  /** VMware VMs and physical servers replicate through a process server, Hyper-V VMs through their host. */
+  processServer?: string;
+  hypervHost?: string;
   replicationGroup?: string;
   protectionState: ProtectionState;
   /** Bytes of the initial copy the machine has not sent to the process server yet. */
@@ -82,11 +125,30 @@ export interface ReplicationState {
   unprocessedBytes: number;
   recoveryPoints: StoredPoint[];
   registered: boolean;
+  failover?: FailoverState;
+  failoverReadyAt?: number;
+  testFailover?: { readyAt: number };
   /** The machine reached its process server and the process server reached storage this cycle. */
   pathOk: boolean;
   healthErrors: HealthError[];
   pagesWritten: number;
 }
+
+export type MachineArrangement = Required<
+  Omit<MachineRequest, "vmwareServer" | "hypervHost" | "virtualizedOn" | "guest">
+> &
+  Pick<MachineRequest, "vmwareServer" | "hypervHost" | "virtualizedOn" | "guest">;
+
+/** Guest settings of a machine nobody configured: the documented good state. */
+const defaultGuest: GuestSettings = {
+  rdpEnabled: true,
+  rdpFirewallPublic: true,
+  rdpFirewallDomainPrivate: true,
+  sanPolicy: "OnlineAll",
+  pendingUpdates: false,
+  sshStartsAtBoot: true,
+  firewallAllowsSsh: true,
+};
 
 export class World {
   readonly network = new Network();
@@ -98,6 +160,10 @@ export class World {
   readonly machines = new Map<string, MachineState>();
   readonly policies = new Map<string, Policy>();
   readonly items = new Map<string, ReplicationState>();
+  readonly hypervHosts = new Map<string, HypervHost>();
+  readonly recoveryPlans = new Map<string, { name: string; machines: string[] }>();
+  readonly azureVms = new Map<string, AzureVmState>();
+  readonly jobs = new Map<string, JobState>();
   /** When each configuration server last reported to the Site Recovery service. */
   readonly lastServiceReport = new Map<string, number>();
   readonly gateway: string | undefined;
@@ -205,22 +271,43 @@ export class World {
     return server;
   }
 
-  createMachine(
-    req: Required<Omit<MachineRequest, "vmwareServer">> & { vmwareServer?: string },
-  ): MachineState {
+  createMachine(req: MachineArrangement): MachineState {
     if (this.machines.has(req.name)) throw alreadyExists("machine", req.name);
     // A VMware VM may sit on a VMware server that is not (yet) added to the vault.
     if (req.vmwareServer && req.kind !== "vmware-vm") {
       throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", "only a VMware VM runs on a VMware server");
     }
+    if (req.hypervHost && req.kind !== "hyperv-vm") {
+      throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", "only a Hyper-V VM runs on a Hyper-V host");
+    }
+    if (req.virtualizedOn && req.kind !== "physical-server") {
+      throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", "only a physical server can really be a Hyper-V VM");
+    }
     const state: MachineState = {
       ...req,
+      guest: { ...defaultGuest, ...req.guest },
       ...(req.mobilityService ? { mobilityServiceInstalledBy: "manual" } : {}),
+      poweredOn: true,
       changeLog: [],
       writeCursor: 0,
     };
     this.machines.set(req.name, state);
     return state;
+  }
+
+  createHypervHost(req: HypervHost): HypervHost {
+    if (this.hypervHosts.has(req.name) || this.configurationServers.has(req.name))
+      throw alreadyExists("server", req.name);
+    this.vault(req.vault);
+    this.hypervHosts.set(req.name, { ...req });
+    return { ...req };
+  }
+
+  createRecoveryPlan(req: { name: string; machines: string[] }) {
+    if (this.recoveryPlans.has(req.name)) throw alreadyExists("recovery plan", req.name);
+    for (const m of req.machines) this.item(m);
+    this.recoveryPlans.set(req.name, { name: req.name, machines: [...req.machines] });
+    return this.recoveryPlan(req.name);
   }
 
   /** REPL-COMP-MOBILITY-REQUIRED, REPL-COMP-PS-PUSH-INSTALL */
@@ -265,7 +352,6 @@ export class World {
   enableReplication(req: EnableReplicationRequest): ReplicationState {
     const machine = this.machine(req.machine);
     this.policy(req.policy);
-    const ps = this.processServer(req.processServer);
     if (this.items.has(req.machine)) {
       throw new Refusal(
         409,
@@ -273,7 +359,8 @@ export class World {
         `replication of '${req.machine}' is already enabled`,
       );
     }
-    const vault = this.vault(this.configurationServer(ps.configurationServer).vault);
+    const source = this.replicationSource(machine, req.processServer);
+    const vault = this.vault(source.vault);
     // REPL-COMP-AZURE-PREREQS
     if (!vault.storageAccount || !vault.network) {
       throw new Refusal(
@@ -298,8 +385,8 @@ export class World {
         `'${machine.name}' has not been discovered: add its VMware server to the vault first`,
       );
     }
-    // REPL-COMP-MOBILITY-REQUIRED
-    if (!machine.mobilityService) {
+    // REPL-COMP-MOBILITY-REQUIRED (Hyper-V VMs replicate through their host's agent instead)
+    if (machine.kind !== "hyperv-vm" && !machine.mobilityService) {
       throw new Refusal(
         409,
         "REPLICATION_MOBILITY_SERVICE_MISSING",
@@ -309,7 +396,7 @@ export class World {
     const item: ReplicationState = {
       name: req.machine,
       policy: req.policy,
-      processServer: req.processServer,
+      ...(source.processServer ? { processServer: source.processServer } : { hypervHost: source.host }),
       replicationGroup: req.replicationGroup,
       protectionState: "InitialReplicationPending",
       initialUnsent: machine.diskBytes,
@@ -324,6 +411,47 @@ export class World {
     };
     this.items.set(item.name, item);
     return item;
+  }
+
+  /** Who moves the machine's data to Azure: its process server, or its Hyper-V host's agent. */
+  private replicationSource(machine: MachineState, processServer?: string) {
+    if (machine.kind === "hyperv-vm") {
+      const host = machine.hypervHost ? this.hypervHosts.get(machine.hypervHost) : undefined;
+      if (!host) {
+        throw new Refusal(
+          409,
+          "REPLICATION_SOURCE_MISSING",
+          `'${machine.name}' runs on no Hyper-V host registered with a vault`,
+        );
+      }
+      return { host: host.name, vault: host.vault, processServer: undefined };
+    }
+    if (!processServer) {
+      throw new Refusal(
+        409,
+        "REPLICATION_SOURCE_MISSING",
+        `'${machine.name}' needs a process server to replicate through`,
+      );
+    }
+    const ps = this.processServer(processServer);
+    return {
+      host: ps.host,
+      vault: this.configurationServer(ps.configurationServer).vault,
+      processServer: ps.name,
+    };
+  }
+
+  /** The component that sends an item's data to Azure storage, and the vault it belongs to. */
+  mover(item: ReplicationState): { name: string; host: string; vault: Vault; configurationServer?: string } {
+    if (item.processServer) {
+      const ps = this.processServer(item.processServer);
+      const cs = this.configurationServer(ps.configurationServer);
+      return { name: ps.name, host: ps.host, vault: this.vault(cs.vault), configurationServer: cs.name };
+    }
+    const host =
+      this.hypervHosts.get(item.hypervHost ?? "") ??
+      throwing(notFound("Hyper-V host", item.hypervHost ?? ""));
+    return { name: host.name, host: host.name, vault: this.vault(host.vault) };
   }
 
   setDataPort(name: string, dataPort: number): ProcessServerState {
@@ -377,6 +505,15 @@ export class World {
   vmwareServer(name: string): VmwareServerState {
     return this.vmwareServers.get(name) ?? throwing(notFound("VMware server", name));
   }
+  azureVm(name: string): AzureVmState {
+    return this.azureVms.get(name) ?? throwing(notFound("Azure VM", name));
+  }
+  job(name: string): JobState {
+    return this.jobs.get(name) ?? throwing(notFound("job", name));
+  }
+  recoveryPlan(name: string): { name: string; machines: string[] } {
+    return this.recoveryPlans.get(name) ?? throwing(notFound("recovery plan", name));
+  }
   item(name: string): ReplicationState {
     return this.items.get(name) ?? throwing(notFound("replicated item", name));
   }
@@ -388,7 +525,8 @@ export class World {
       this.processServers.has(name) ||
       this.configurationServers.has(name) ||
       this.masterTargets.has(name) ||
-      this.vmwareServers.has(name)
+      this.vmwareServers.has(name) ||
+      this.hypervHosts.has(name)
     );
   }
 }

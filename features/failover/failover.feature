@@ -1,0 +1,121 @@
+@family:failover
+Feature: Failing over to Azure and committing
+  A failover creates an Azure VM per machine from a recovery point. Until it is committed,
+  another point may be chosen; the commit makes the choice final and deletes the recovery
+  points. VMware VMs and physical servers fail over to Azure unplanned only.
+
+  Sources: 000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa ("Failover and failback process"),
+  004_c64cd5c9d881a33a ("Recovery stages", "Failover", "Types of failover", "Failover
+  processing", "Reprotection/failback").
+
+  Background:
+    Given a vault with a configuration server "cs1" on a VMware VM
+    And a replication policy "standard"
+    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    And 30 minutes pass
+
+  @req=FO-UNPLANNED-VMWARE
+  Scenario Outline: A <kind> fails over to Azure unplanned, never planned
+    Given a <kind> "m1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "m1" has completed
+    And 10 minutes pass
+    Then "m1" is protected with allowed operations "TestFailover, UnplannedFailover"
+    When a planned failover of "m1" to the latest processed point is run
+    Then the failover is refused with "FAILOVER_PLANNED_NOT_SUPPORTED"
+    And "m1" has no Azure VM
+    When an unplanned failover of "m1" to the latest processed point is run
+    Then the failover is accepted
+
+    Examples:
+      | kind            |
+      | VMware VM       |
+      | physical server |
+
+  @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER
+  Scenario: A failover creates the Azure VM; the commit makes it final and leaves it unprotected
+    When an unplanned failover of "vm1" to the latest processed point is run
+    Then "vm1" is failing over
+    When 15 minutes pass
+    Then "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And the Azure VM of "vm1" runs in the vault's network from the point the documents call for
+    When the failover of "vm1" is committed
+    Then "vm1" is committed with allowed operations "Reprotect"
+    And "vm1" no longer allows "UnplannedFailover"
+    When the workload on "vm1" writes 16 MB
+    And 15 minutes pass
+    Then the data written since then has not reached Azure storage
+
+  @req=FO-CHANGE-POINT-BEFORE-COMMIT
+  Scenario: Another recovery point may be chosen before the commit, and never after
+    Given the recovery points of "vm1" are noted
+    When an unplanned failover of "vm1" to the latest processed point is run
+    And 15 minutes pass
+    And the recovery point of "vm1" is changed to its oldest noted point
+    Then the failover goes to the point the documents call for
+    When the failover of "vm1" is committed
+    And the recovery point of "vm1" is changed to the latest processed point
+    Then the failover is refused with "FAILOVER_ALREADY_COMMITTED"
+
+  @req=FO-COMMIT-DELETES-POINTS
+  Scenario: Committing a failover deletes the recovery points
+    When an unplanned failover of "vm1" to the latest processed point is run
+    And 15 minutes pass
+    Then "vm1" keeps between 1 and 1000 recovery points
+    When the failover of "vm1" is committed
+    Then "vm1" keeps between 0 and 0 recovery points
+
+  @req=FO-CHANGE-WINDOW
+  Scenario: After failover only points inside the retention window can be chosen
+    Given a replication policy "short" with a retention of 1 hours
+    And a VMware VM "vm2" replicating with policy "short" through process server "cs1"
+    And the initial replication of "vm2" has completed
+    And 20 minutes pass
+    And the recovery points of "vm2" are noted
+    When 90 minutes pass
+    And an unplanned failover of "vm2" to the latest processed point is run
+    And 15 minutes pass
+    And the recovery point of "vm2" is changed to its oldest noted point
+    Then the failover is refused with "RECOVERY_POINT_NOT_FOUND"
+
+  @req=FO-VMWARE-TOOLS
+  Scenario Outline: VMware tools are disabled when a <os> VMware VM fails over: <disabled>
+    Given a <os> VMware VM "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 10 minutes pass
+    When an unplanned failover of "m1" to the latest processed point is run
+    And 15 minutes pass
+    Then VMware tools are <disabled> on the Azure VM of "m1"
+
+    Examples:
+      | os      | disabled     |
+      | windows | disabled     |
+      | linux   | not disabled |
+
+  @req=FO-PROCESSING-EXTRA
+  Scenario Outline: A failover of <machine> takes <extra> extra minutes of processing
+    Given a <machine> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 10 minutes pass
+    When an unplanned failover of "vm1" to the latest processed point is run
+    And an unplanned failover of "m1" to the latest processed point is run
+    And 30 minutes pass
+    Then the failover of "m1" took <extra> minutes longer than that of "vm1"
+
+    Examples: the documented cases
+      | machine                                        | extra   |
+      | VMware VM with Mobility service 9.7            | 8 to 10 |
+      | physical server                                | 8 to 10 |
+      | linux VMware VM                                | 8 to 10 |
+      | Hyper-V VM protected as a physical server      | 8 to 10 |
+      | VMware VM without DHCP                         | 8 to 10 |
+      | VMware VM without the boot driver storvsc      | 8 to 10 |
+      | VMware VM without the boot driver vmbus        | 8 to 10 |
+      | VMware VM without the boot driver storflt      | 8 to 10 |
+      | VMware VM without the boot driver intelide     | 8 to 10 |
+      | VMware VM without the boot driver atapi        | 8 to 10 |
+
+    Examples: machines that need no extra processing
+      | machine                                        | extra   |
+      | VMware VM with Mobility service 9.8            | 0 to 0  |
+      | windows VMware VM                              | 0 to 0  |

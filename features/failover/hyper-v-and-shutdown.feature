@@ -1,0 +1,77 @@
+@family:failover
+Feature: Planned and unplanned failover, and shutting the source down
+  A planned failover exists for Hyper-V VMs: it shuts the source down and synchronises the
+  latest data first, and does not run when the source cannot be shut down. An unplanned
+  failover may try the same, and runs even when the shutdown fails.
+
+  Sources: 004_c64cd5c9d881a33a, "Types of failover" (planned failover - Hyper-V,
+  failover - Hyper-V, failover - VMware).
+
+  Background:
+    Given a vault with a configuration server "cs1" on a VMware VM
+    And a replication policy "standard"
+    And a Hyper-V VM "hv1" replicating with policy "standard"
+    And the initial replication of "hv1" has completed
+    And 30 minutes pass
+
+  @req=FO-PLANNED-HYPERV
+  Scenario: A planned failover shuts the source down and loses no data
+    Then "hv1" is protected with allowed operations "TestFailover, PlannedFailover, UnplannedFailover"
+    When the workload on "hv1" writes 64 MB
+    And a planned failover of "hv1" to the latest point is run
+    Then the failover goes to the point the documents call for
+    And the source of "hv1" was shut down
+    And "hv1" left no data behind its failover point
+
+  @req=FO-PLANNED-NOT-SHUT-DOWN
+  Scenario: A planned failover does not run when the source cannot be shut down
+    Given "hv1" cannot be shut down
+    When a planned failover of "hv1" to the latest point is run
+    Then the failover is refused with "FAILOVER_SOURCE_NOT_SHUT_DOWN"
+    And "hv1" has no Azure VM
+    And "hv1" is protected
+
+  @req=FO-UNPLANNED-SHUTDOWN-OPTION
+  Scenario Outline: An unplanned failover of a <kind> shuts the source down only when asked
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 10 minutes pass
+    When the workload on "m1" writes 64 MB
+    And an unplanned failover of "m1" to the latest point is run <shutdown>
+    Then the source of "m1" <was> shut down
+    And the failover goes to the point the documents call for
+
+    Examples:
+      | kind            | shutdown                       | was     |
+      | windows VMware VM | shutting the source down first | was     |
+      | windows VMware VM | without shutting it down       | was not |
+      | Hyper-V VM      | shutting the source down first | was     |
+
+  @req=FO-UNPLANNED-PROCEEDS
+  Scenario Outline: An unplanned failover of a <kind> runs although the source cannot be shut down
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 10 minutes pass
+    And "m1" cannot be shut down
+    When an unplanned failover of "m1" to the latest processed point is run shutting the source down first
+    Then the failover is accepted
+    And the source of "m1" was not shut down
+    When 15 minutes pass
+    Then "m1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+
+    Examples:
+      | kind              |
+      | windows VMware VM |
+      | Hyper-V VM        |
+
+  @req=FO-UNPLANNED-LATEST-FALLBACK
+  Scenario Outline: A Hyper-V VM that was not shut down fails over to its latest processed point
+    Given unprocessed data on "hv1"
+    And <condition>
+    When an unplanned failover of "hv1" to the latest point is run <shutdown>
+    Then "hv1" fails over to its latest processed point
+
+    Examples:
+      | condition                  | shutdown                       |
+      | "hv1" cannot be shut down  | shutting the source down first |
+      | nothing else               | without shutting it down       |

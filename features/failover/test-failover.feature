@@ -1,0 +1,68 @@
+@family:failover
+Feature: Test failover, a drill without impact
+  A test failover creates a copy of a machine in Azure, from a chosen recovery point, in a
+  network chosen for the drill, while replication and production go on untouched; the
+  cleanup removes what the drill created.
+
+  Sources: 004_c64cd5c9d881a33a ("Types of failover", test failover row),
+  000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa ("Failover and failback process").
+
+  Background:
+    Given a vault with a configuration server "cs1" on a VMware VM
+    And a replication policy "standard"
+    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    And 30 minutes pass
+    And the recovery points of "vm1" are noted
+
+  @req=FO-TEST-NO-IMPACT @req=FO-TEST-NETWORK
+  Scenario: A drill runs in its own network while replication goes on
+    When a test failover of "vm1" to the latest processed point into network "drill" is run
+    And the workload on "vm1" writes 16 MB
+    And 15 minutes pass
+    Then a test VM of "vm1" runs in network "drill"
+    And no test VM joined the vault's network
+    And "vm1" has no failover VM
+    And "vm1" is protected
+    And "vm1" no longer allows "TestFailover"
+    And the data written since then has reached Azure storage
+    And "vm1" has had a recovery point every 5 minutes for the last 15 minutes
+
+  @req=FO-TEST-POINT
+  Scenario Outline: A drill starts from the chosen recovery point: <option>
+    When a test failover of "vm1" to <option> into network "drill" is run
+    Then the test failover goes to the point the documents call for
+
+    Examples:
+      | option                        |
+      | the latest processed point    |
+      | the latest point              |
+      | its oldest noted point        |
+      | its second newest noted point |
+
+  @req=FO-TEST-CLEANUP
+  Scenario: The cleanup removes every VM the drill created
+    When a test failover of "vm1" to the latest processed point into network "drill" is run
+    And 15 minutes pass
+    And the test failover of "vm1" is cleaned up
+    Then "vm1" has no Azure VM
+    And "vm1" is protected with allowed operations "TestFailover, UnplannedFailover"
+
+  @req=FO-SINGLE-OR-PLAN @req=FO-PLAN-TOGETHER
+  Scenario: A recovery plan runs its drill and its failover for all its machines together
+    Given a VMware VM "vm2" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm2" has completed
+    And 10 minutes pass
+    And a recovery plan "plan1" with "vm1" and "vm2"
+    When a test failover of plan "plan1" to the latest processed point into network "drill" is run
+    And 15 minutes pass
+    Then a test VM of "vm1" runs in network "drill"
+    And a test VM of "vm2" runs in network "drill"
+    And one job covered every machine of plan "plan1"
+    When the test failover of plan "plan1" is cleaned up
+    And an unplanned failover of plan "plan1" to the latest processed point is run
+    And 15 minutes pass
+    Then the failover goes to the point the documents call for
+    And one job covered every machine of plan "plan1"
+    And "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And "vm2" has failed over with allowed operations "ChangeRecoveryPoint, Commit"

@@ -1,0 +1,386 @@
+// The failover part of the domain language: test failover, failover, change of point, commit,
+// for a machine or a recovery plan, checked against the harness's recovery point oracle.
+import assert from "node:assert/strict";
+import type { FailoverAction, Outcome, SessionClient } from "../drivers/protocol-client.ts";
+import {
+  type Expectation,
+  expectedPoints,
+  type MachineHistory,
+} from "../oracles/recovery-point-selection.ts";
+import type {
+  AllowedOperation,
+  AzureVm,
+  AzureVmSettings,
+  ErrorCode,
+  Job,
+  ProtectionState,
+  ReadinessCheckName,
+  RecoveryPointChoice,
+  RecoveryPointOption,
+} from "../protocol/types.ts";
+import { must, type SiteRecovery } from "./site-recovery.ts";
+
+export type Target = { scope: "machine" | "plan"; name: string };
+const machineTarget = (name: string): Target => ({ scope: "machine", name });
+
+interface Attempt {
+  action: FailoverAction;
+  target: Target;
+  outcome: Outcome<Job>;
+  expectation?: Expectation;
+  histories?: MachineHistory[];
+  triggeredAt: number;
+  before: Map<string, { state: ProtectionState; points: string[] }>;
+}
+
+export class FailoverDsl {
+  private readonly site: SiteRecovery;
+  private last?: Attempt;
+  private readonly plans = new Map<string, string[]>();
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(site: SiteRecovery) {
+    this.site = site;
+  }
+
+  private get api(): SessionClient {
+    return this.site.sessionApi;
+  }
+
+  /** Arranged failover: the machine is protected, then failed over to its latest processed point. */
+  async failedOver(name: string): Promise<void> {
+    await this.site.initialReplicationCompleted(name);
+    await this.site.pass(10 * 60);
+    await this.failover(machineTarget(name), "unplanned", { type: "LatestProcessed" });
+    this.expectAccepted();
+    await this.site.pass(15 * 60);
+    await this.expectState(name, "FailedOver");
+  }
+
+  async plan(name: string, machines: string[]): Promise<void> {
+    must(await this.api.createRecoveryPlan({ name, machines }), `creating recovery plan ${name}`);
+    this.plans.set(name, machines);
+  }
+
+  private machinesOf(target: Target): string[] {
+    return target.scope === "machine" ? [target.name] : (this.plans.get(target.name) ?? []);
+  }
+
+  /** What the target reports that the oracle needs: points, unprocessed data, policy settings. */
+  private async history(machine: string, synchronised: boolean): Promise<MachineHistory> {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const policy = must(await this.api.readPolicy(item.policy), `reading policy ${item.policy}`);
+    const { recoveryPoints, unprocessedBytes } = must(
+      await this.api.listRecoveryPoints(machine),
+      `points of ${machine}`,
+    );
+    const pending = synchronised
+      ? must(await this.api.readMachine(machine), `reading ${machine}`).changeTracking.pendingBytes
+      : 0;
+    return {
+      machine,
+      points: recoveryPoints.map((p) => ({ ...p, time: Date.parse(p.time) })),
+      unprocessedBytes: unprocessedBytes + pending,
+      appConsistentEnabled: policy.appConsistentFrequencyMinutes > 0,
+      ...(policy.multiVmConsistency && item.replicationGroup ? { multiVmGroup: item.replicationGroup } : {}),
+    };
+  }
+
+  /** Every machine the scenario replicates: group members outside a plan count for common points. */
+  private async everyone(machines: string[], synchronised: boolean): Promise<MachineHistory[]> {
+    const all = new Set([...machines, ...this.site.replicatedMachines]);
+    return Promise.all([...all].map((m) => this.history(m, synchronised && machines.includes(m))));
+  }
+
+  private async snapshot(machines: string[]) {
+    const before = new Map<string, { state: ProtectionState; points: string[] }>();
+    for (const m of machines) {
+      const item = must(await this.api.readReplicatedItem(m), `reading ${m}`);
+      const points = must(await this.api.listRecoveryPoints(m), `points of ${m}`).recoveryPoints.map(
+        (p) => p.id,
+      );
+      before.set(m, { state: item.protectionState, points });
+    }
+    return before;
+  }
+
+  async act(
+    action: FailoverAction,
+    target: Target,
+    body?: unknown,
+    choice?: RecoveryPointChoice,
+    synchronised = false,
+  ) {
+    const machines = this.machinesOf(target);
+    const triggeredAt = await this.site.now();
+    const before = await this.snapshot(machines);
+    let expectation: Expectation | undefined;
+    let histories: MachineHistory[] | undefined;
+    if (choice) {
+      histories = await this.everyone(machines, synchronised);
+      const targets = histories.filter((h) => machines.includes(h.machine));
+      expectation = expectedPoints(targets, histories, choice, target.scope, triggeredAt);
+    }
+    const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
+    const outcome = await this.api.failoverAction(scope, target.name, action, body);
+    if (outcome.ok) this.jobs.set(target.name, outcome.value);
+    this.last = { action, target, outcome, expectation, histories, triggeredAt, before };
+  }
+
+  testFailover(target: Target, choice: RecoveryPointChoice, network: string) {
+    return this.act("test-failover", target, { recoveryPoint: choice, network }, choice);
+  }
+
+  failover(
+    target: Target,
+    type: "planned" | "unplanned",
+    choice: RecoveryPointChoice,
+    shutDownSource = false,
+  ) {
+    const body = { type, recoveryPoint: choice, ...(type === "unplanned" ? { shutDownSource } : {}) };
+    return this.act("failover", target, body, choice, type === "planned" || shutDownSource);
+  }
+
+  changePoint(target: Target, choice: RecoveryPointChoice) {
+    return this.act("change-recovery-point", target, { recoveryPoint: choice }, choice);
+  }
+
+  commit(target: Target) {
+    return this.act("commit", target);
+  }
+
+  cleanup(target: Target) {
+    return this.act("test-failover-cleanup", target);
+  }
+
+  choice(
+    option: RecoveryPointOption,
+    machine?: string,
+    which?: "oldest" | "second newest",
+  ): RecoveryPointChoice {
+    if (option !== "Custom") return { type: option };
+    if (!machine || !which) throw new Error("a custom point names a machine and which noted point");
+    const noted = this.site.noted(machine);
+    const point = which === "oldest" ? noted[0] : noted.at(-2);
+    if (!point) throw new Error(`${machine} has too few noted points`);
+    return { type: "Custom", recoveryPointId: point.id };
+  }
+
+  // --- expectations ------------------------------------------------------------------------------
+  private get attempt(): Attempt {
+    if (!this.last) throw new Error("the scenario ran no failover action");
+    return this.last;
+  }
+
+  expectAccepted(): void {
+    const { outcome, action } = this.attempt;
+    assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
+  }
+
+  /** The refusal is the named one, and nothing changed: states and recovery points as before. */
+  async expectRefused(code: ErrorCode): Promise<void> {
+    const { outcome, action, before } = this.attempt;
+    assert.ok(!outcome.ok, `${action} was accepted although it must be refused with ${code}`);
+    assert.equal(outcome.code, code, `${action} refused with ${outcome.code}: ${outcome.message}`);
+    const after = await this.snapshot([...before.keys()]);
+    assert.deepEqual(after, before, `${action} was refused but changed the machines' state or points`);
+  }
+
+  /**
+   * The target chose, for every machine, the point the documents call for; `instead` checks
+   * one machine against another option (a documented fallback) from the same history.
+   */
+  async expectDocumentedPoints(instead?: RecoveryPointChoice, only?: string): Promise<void> {
+    const { outcome, action, target, histories, triggeredAt } = this.attempt;
+    const expectation =
+      instead && histories
+        ? expectedPoints(
+            histories.filter((h) => h.machine === only),
+            histories,
+            instead,
+            "machine",
+            triggeredAt,
+          )
+        : this.attempt.expectation;
+    if (!expectation) throw new Error(`${action} chooses no recovery point`);
+    if (expectation.kind === "refused") {
+      await this.expectRefused(expectation.code);
+      return;
+    }
+    assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
+    for (const [machine, expected] of expectation.perMachine) {
+      const chosen = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
+      if (expected.kind === "existing") {
+        assert.equal(
+          chosen.id,
+          expected.id,
+          `${machine} (${target.scope} ${target.name}) went to ${chosen.id} at ${chosen.time}`,
+        );
+      } else {
+        const before = this.attempt.before.get(machine)?.points ?? [];
+        assert.ok(
+          !before.includes(chosen.id),
+          `${machine} went to an old point ${chosen.id}, not to one made at failover`,
+        );
+        assert.ok(
+          Date.parse(chosen.time) >= expected.notBefore,
+          `${machine}'s new point ${chosen.time} is older than the failover`,
+        );
+      }
+    }
+  }
+
+  private async chosenPoint(
+    machine: string,
+    purpose: "test" | "failover",
+  ): Promise<{ id: string; time: string }> {
+    const vm = (await this.azureVms()).find((v) => v.sourceMachine === machine && v.purpose === purpose);
+    assert.ok(vm, `no ${purpose} VM of ${machine} in Azure`);
+    if (purpose === "failover") {
+      const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+      assert.equal(
+        item.failover?.recoveryPointId,
+        vm.recoveryPointId,
+        `${machine} reports another point than its Azure VM runs`,
+      );
+    }
+    return { id: vm.recoveryPointId, time: vm.recoveryPointTime };
+  }
+
+  async azureVms(): Promise<AzureVm[]> {
+    return must(await this.api.listAzureVms(), "listing Azure VMs").azureVms;
+  }
+
+  async expectState(machine: string, state: ProtectionState, allowed?: AllowedOperation[]): Promise<void> {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.protectionState, state, `protection state of ${machine}`);
+    if (allowed)
+      assert.deepEqual(
+        [...item.allowedOperations].sort(),
+        [...allowed].sort(),
+        `allowed operations of ${machine}`,
+      );
+  }
+
+  async expectAllowedIncludes(
+    machine: string,
+    operation: AllowedOperation,
+    included: boolean,
+  ): Promise<void> {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(
+      item.allowedOperations.includes(operation),
+      included,
+      `${machine} allows ${item.allowedOperations.join(", ")}`,
+    );
+  }
+
+  async expectAzureVm(
+    machine: string,
+    purpose: "test" | "failover",
+    network: "vault" | string,
+  ): Promise<AzureVm> {
+    const vm = (await this.azureVms()).find((v) => v.sourceMachine === machine && v.purpose === purpose);
+    assert.ok(vm, `no ${purpose} VM of ${machine} in Azure`);
+    assert.equal(vm.state, "Running", `${vm.name} is ${vm.state}`);
+    if (network === "vault")
+      assert.equal(vm.network, this.site.vaultNetwork, `${vm.name} joined ${vm.network}`);
+    else assert.equal(vm.network, network, `${vm.name} joined ${vm.network}`);
+    return vm;
+  }
+
+  async expectNoAzureVm(machine: string, purpose?: "test" | "failover"): Promise<void> {
+    const vms = (await this.azureVms()).filter(
+      (v) => v.sourceMachine === machine && (!purpose || v.purpose === purpose),
+    );
+    assert.deepEqual(
+      vms.map((v) => `${v.name} (${v.purpose})`),
+      [],
+      `Azure VMs of ${machine}`,
+    );
+  }
+
+  async expectNoTestVmInVaultNetwork(): Promise<void> {
+    const wrong = (await this.azureVms()).filter(
+      (v) => v.purpose === "test" && v.network === this.site.vaultNetwork,
+    );
+    assert.deepEqual(
+      wrong.map((v) => v.name),
+      [],
+      "a drill VM joined the production network",
+    );
+  }
+
+  async expectVmwareToolsDisabled(machine: string, disabled: boolean): Promise<void> {
+    const vm = await this.expectAzureVm(machine, "failover", "vault");
+    assert.equal(vm.vmwareToolsDisabled === true, disabled, `VMware tools of ${vm.name}`);
+  }
+
+  async expectSourceShutDown(machine: string, shutDown: boolean): Promise<void> {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.failover?.sourceShutDown, shutDown, `was the source of ${machine} shut down?`);
+  }
+
+  async expectNothingLeftBehind(machine: string): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    assert.equal(
+      m.changeTracking.pendingBytes,
+      0,
+      `${machine} still holds tracked changes that never reached Azure`,
+    );
+    const { unprocessedBytes } = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
+    assert.equal(
+      unprocessedBytes,
+      0,
+      `${machine} has data in Site Recovery that its failover point does not hold`,
+    );
+  }
+
+  async expectPointCount(machine: string, atLeast: number, atMost: number): Promise<void> {
+    const n = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints.length;
+    assert.ok(n >= atLeast && n <= atMost, `${machine} has ${n} recovery points`);
+  }
+
+  /** One job covered every machine of the target. */
+  async expectOneJobFor(target: Target): Promise<void> {
+    const job = this.jobs.get(target.name);
+    assert.ok(job, `no job for ${target.name}`);
+    assert.deepEqual(
+      [...(job.machines ?? [])].sort(),
+      [...this.machinesOf(target)].sort(),
+      "machines of the job",
+    );
+  }
+
+  /** How much longer the failover job of `machine` ran than that of `baseline`, in minutes. */
+  async extraMinutes(machine: string, baseline: string): Promise<number> {
+    const duration = async (name: string) => {
+      const known = this.jobs.get(name);
+      assert.ok(known, `no failover job for ${name}`);
+      const job = must(await this.api.readJob(known.name), `reading ${known.name}`);
+      assert.equal(job.state, "Succeeded", `${job.name} of ${name} is still ${job.state}`);
+      return (Date.parse(job.endTime ?? "") - Date.parse(job.startTime)) / 60_000;
+    };
+    return (await duration(machine)) - (await duration(baseline));
+  }
+
+  async readinessFails(machine: string, check: ReadinessCheckName, fails: boolean): Promise<void> {
+    const { checks } = must(await this.api.readFailoverReadiness(machine), `readiness of ${machine}`);
+    const found = checks.find((c) => c.check === check);
+    assert.ok(
+      found,
+      `the target does not check ${check} for ${machine}: ${checks.map((c) => c.check).join(", ")}`,
+    );
+    assert.equal(found.passed, !fails, `${check} of ${machine}`);
+  }
+
+  async configure(machine: string, settings: Partial<AzureVmSettings>): Promise<void> {
+    const vm = await this.expectAzureVm(machine, "failover", "vault");
+    must(await this.api.configureAzureVm(vm.name, settings), `configuring ${vm.name}`);
+  }
+
+  async expectReachable(machine: string, how: keyof AzureVm["reachable"], reachable: boolean): Promise<void> {
+    const vm = await this.expectAzureVm(machine, "failover", "vault");
+    assert.equal(vm.reachable[how], reachable, `${how} of ${vm.name} with ${JSON.stringify(vm.settings)}`);
+  }
+}

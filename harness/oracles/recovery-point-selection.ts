@@ -1,0 +1,95 @@
+// The harness's own answer to "which recovery point must a failover use?", written from
+// 004 "Recovery point options" (see the FO-RP-* requirements), from the recovery point
+// history a target reports. It never asks the target, and shares no code with the reference.
+import type { ErrorCode, RecoveryPointChoice } from "../protocol/types.ts";
+
+export interface ObservedPoint {
+  id: string;
+  time: number;
+  type: "CrashConsistent" | "AppConsistent";
+  multiVm: boolean;
+}
+
+export interface MachineHistory {
+  machine: string;
+  points: ObservedPoint[];
+  /** Data Site Recovery holds that is in no point yet. */
+  unprocessedBytes: number;
+  appConsistentEnabled: boolean;
+  /** The replication group, when its policy has multi-VM consistency. */
+  multiVmGroup?: string;
+}
+
+export type PointExpectation =
+  | { kind: "existing"; id: string }
+  /** Latest with unprocessed data: a point made at failover, newer than every point before it. */
+  | { kind: "new"; notBefore: number };
+
+export type Expectation =
+  | { kind: "refused"; code: ErrorCode }
+  | { kind: "points"; perMachine: Map<string, PointExpectation> };
+
+const refused = (code: ErrorCode): Expectation => ({ kind: "refused", code });
+
+function latestOf(points: ObservedPoint[]): ObservedPoint | undefined {
+  let best: ObservedPoint | undefined;
+  for (const p of points) if (best === undefined || p.time > best.time) best = p;
+  return best;
+}
+
+/**
+ * @param targets the machines the failover acts on
+ * @param everyone every machine whose history is known (group members outside a plan included)
+ */
+export function expectedPoints(
+  targets: MachineHistory[],
+  everyone: MachineHistory[],
+  choice: RecoveryPointChoice,
+  scope: "machine" | "plan",
+  triggeredAt: number,
+): Expectation {
+  const perMachine = new Map<string, PointExpectation>();
+  const multiVmOption =
+    choice.type === "LatestMultiVmProcessed" || choice.type === "LatestMultiVmApplicationConsistent";
+  const appOption =
+    choice.type === "LatestApplicationConsistent" || choice.type === "LatestMultiVmApplicationConsistent";
+
+  // "Custom ... not available for recovery plans."
+  if (choice.type === "Custom" && scope === "plan") return refused("RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS");
+  // Multi-VM options: "only for recovery plans with one or more VMs that have multi-VM consistency enabled."
+  if (multiVmOption && (scope !== "plan" || targets.every((t) => t.multiVmGroup === undefined))) {
+    return refused("RECOVERY_POINT_OPTION_NOT_APPLICABLE");
+  }
+  for (const t of targets) {
+    // "Applies only when app-consistent recovery points are enabled."
+    if (appOption && !t.appConsistentEnabled) return refused("RECOVERY_POINT_NOT_AVAILABLE");
+    let pick: ObservedPoint | undefined;
+    if (multiVmOption && t.multiVmGroup !== undefined) {
+      // Members go to the latest point common to the whole group.
+      const members = everyone.filter((m) => m.multiVmGroup === t.multiVmGroup);
+      const common = t.points.filter(
+        (p) =>
+          p.multiVm &&
+          (!appOption || p.type === "AppConsistent") &&
+          members.every((m) => m.points.some((q) => q.id === p.id)),
+      );
+      pick = latestOf(common);
+    } else if (choice.type === "Custom") {
+      pick = t.points.find((p) => p.id === choice.recoveryPointId);
+      if (!pick) return refused("RECOVERY_POINT_NOT_FOUND");
+    } else if (choice.type === "Latest" && t.unprocessedBytes > 0) {
+      // "First processes all data that has been sent to the service, to create a recovery point."
+      const newest = latestOf(t.points);
+      perMachine.set(t.machine, {
+        kind: "new",
+        notBefore: Math.max(triggeredAt, newest ? newest.time + 1 : 0),
+      });
+      continue;
+    } else {
+      pick = latestOf(appOption ? t.points.filter((p) => p.type === "AppConsistent") : t.points);
+    }
+    if (!pick) return refused("RECOVERY_POINT_NOT_AVAILABLE");
+    perMachine.set(t.machine, { kind: "existing", id: pick.id });
+  }
+  return { kind: "points", perMachine };
+}

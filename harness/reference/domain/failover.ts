@@ -1,0 +1,250 @@
+// Test failover, planned and unplanned failover, change of recovery point and commit, for one
+// machine or every machine of a recovery plan. Each action is checked for every machine
+// first, so a refusal changes nothing; then it runs and leaves a job on the virtual clock.
+import type { AllowedOperation, FailoverRequest, RecoveryPointChoice } from "../../protocol/types.ts";
+import { selectPoints } from "./recovery-point-selection.ts";
+import { Refusal } from "./refusal.ts";
+import type { AzureVmState, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
+
+/** Documented only as "about 8 to 10 minutes" extra (FO-PROCESSING-EXTRA); the base is srkit's. */
+export const failoverBaseSeconds = 3 * 60;
+export const failoverExtraSeconds = 9 * 60;
+
+export type Scope = { kind: "item"; name: string } | { kind: "plan"; name: string };
+
+export function itemsOf(world: World, scope: Scope): ReplicationState[] {
+  return scope.kind === "item"
+    ? [world.item(scope.name)]
+    : world.recoveryPlan(scope.name).machines.map((m) => world.item(m));
+}
+
+/** What the protocol may be asked next for this machine, as the documents describe it. */
+export function allowedOperations(world: World, item: ReplicationState): AllowedOperation[] {
+  const hyperV = world.machine(item.name).kind === "hyperv-vm";
+  switch (item.protectionState) {
+    case "Protected": {
+      const failovers: AllowedOperation[] = hyperV
+        ? ["PlannedFailover", "UnplannedFailover"]
+        : ["UnplannedFailover"];
+      return item.testFailover ? ["TestFailoverCleanup", ...failovers] : ["TestFailover", ...failovers];
+    }
+    case "FailedOver":
+      return ["ChangeRecoveryPoint", "Commit"];
+    case "FailoverCommitted":
+      return ["Reprotect"];
+    default:
+      return [];
+  }
+}
+
+function requireAllowed(world: World, items: ReplicationState[], operation: AllowedOperation): void {
+  for (const item of items) {
+    if (operation === "ChangeRecoveryPoint" || operation === "Commit") {
+      if (item.protectionState === "FailoverCommitted") {
+        throw new Refusal(
+          409,
+          "FAILOVER_ALREADY_COMMITTED",
+          `the failover of '${item.name}' is committed; its point cannot change`,
+        );
+      }
+    }
+    if (operation === "PlannedFailover" && world.machine(item.name).kind !== "hyperv-vm") {
+      throw new Refusal(
+        409,
+        "FAILOVER_PLANNED_NOT_SUPPORTED",
+        `'${item.name}' is not a Hyper-V VM: VMware VMs and physical servers fail over to Azure unplanned only`,
+      );
+    }
+    if (!allowedOperations(world, item).includes(operation)) {
+      throw new Refusal(
+        409,
+        "FAILOVER_NOT_ALLOWED",
+        `${operation} is not allowed for '${item.name}' in state ${item.protectionState}`,
+      );
+    }
+  }
+}
+
+/** FO-PROCESSING-EXTRA: the documented cases that need extra processing at failover. */
+export function needsExtraProcessing(world: World, machineName: string): boolean {
+  const m = world.machine(machineName);
+  if (m.kind === "physical-server") return true; // includes Hyper-V VMs protected as physical servers
+  if (m.kind !== "vmware-vm") return false;
+  const [major = 0, minor = 0] = m.mobilityServiceVersion.split(".").map(Number);
+  const olderThan98 = major < 9 || (major === 9 && minor < 8);
+  const missingDriver = ["storvsc", "vmbus", "storflt", "intelide", "atapi"].some(
+    (d) => !m.bootDrivers.includes(d as never),
+  );
+  return olderThan98 || m.os === "linux" || !m.dhcp || missingDriver;
+}
+
+function startJob(
+  world: World,
+  operation: string,
+  items: ReplicationState[],
+  durationSeconds: number,
+): JobState {
+  const job = {
+    name: `job-${world.jobs.size + 1}`,
+    operation,
+    startTime: world.now,
+    endTime: world.now + durationSeconds * 1000,
+    machines: items.map((i) => i.name),
+  };
+  world.jobs.set(job.name, job);
+  return job;
+}
+
+const processingSeconds = (world: World, item: ReplicationState) =>
+  failoverBaseSeconds + (needsExtraProcessing(world, item.name) ? failoverExtraSeconds : 0);
+
+function createAzureVm(
+  world: World,
+  item: ReplicationState,
+  purpose: AzureVmState["purpose"],
+  network: string,
+  point: StoredPoint,
+) {
+  const machine = world.machine(item.name);
+  const name = purpose === "test" ? `${item.name}-test` : item.name;
+  world.azureVms.set(name, {
+    name,
+    sourceMachine: item.name,
+    purpose,
+    network,
+    point,
+    readyAt: world.now + processingSeconds(world, item) * 1000,
+    // FO-VMWARE-TOOLS
+    ...(machine.kind === "vmware-vm" && machine.os === "windows" ? { vmwareToolsDisabled: true } : {}),
+    publicIp: false,
+    nsgInboundPorts: [],
+    subnetNsgInboundPorts: [],
+    bootDiagnostics: false,
+  });
+}
+
+export function testFailover(
+  world: World,
+  scope: Scope,
+  choice: RecoveryPointChoice,
+  network: string,
+): JobState {
+  const items = itemsOf(world, scope);
+  requireAllowed(world, items, "TestFailover");
+  const points = selectPoints(world, items, choice, scope.kind);
+  for (const item of items) {
+    createAzureVm(world, item, "test", network, points.get(item.name) as StoredPoint);
+    item.testFailover = { readyAt: world.now + processingSeconds(world, item) * 1000 };
+  }
+  return startJob(world, "TestFailover", items, Math.max(...items.map((i) => processingSeconds(world, i))));
+}
+
+export function cleanupTestFailover(world: World, scope: Scope): JobState {
+  const items = itemsOf(world, scope);
+  requireAllowed(world, items, "TestFailoverCleanup");
+  for (const item of items) {
+    for (const vm of [...world.azureVms.values()]) {
+      if (vm.sourceMachine === item.name && vm.purpose === "test") world.azureVms.delete(vm.name);
+    }
+    item.testFailover = undefined;
+  }
+  return startJob(world, "TestFailoverCleanup", items, 0);
+}
+
+/** Shuts the source down and sends everything it still holds to Site Recovery. */
+function shutDownAndSync(world: World, item: ReplicationState): boolean {
+  const machine = world.machine(item.name);
+  if (world.network.cannotShutDown(item.name)) return false;
+  machine.poweredOn = false;
+  const pending =
+    machine.changeLog.reduce((s, c) => s + c.length, 0) + item.cache.reduce((s, c) => s + c.length, 0);
+  machine.changeLog = [];
+  item.cache = [];
+  item.unprocessedBytes += pending;
+  return true;
+}
+
+export function failover(world: World, scope: Scope, request: Required<FailoverRequest>): JobState {
+  const items = itemsOf(world, scope);
+  const planned = request.type === "planned";
+  requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
+  // FO-PLANNED-NOT-SHUT-DOWN: a planned failover does not start unless every source can be shut down.
+  if (planned) {
+    const stuck = items.find((i) => world.network.cannotShutDown(i.name));
+    if (stuck)
+      throw new Refusal(409, "FAILOVER_SOURCE_NOT_SHUT_DOWN", `'${stuck.name}' could not be shut down`);
+  }
+  // FO-UNPLANNED-LATEST-FALLBACK: a Hyper-V VM that was not shut down fails over to its latest point.
+  const fallback: RecoveryPointChoice = { type: "LatestProcessed" };
+  const hyperV = (item: ReplicationState) => world.machine(item.name).kind === "hyperv-vm";
+  // Every choice that may be needed is checked before anything is shut down.
+  selectPoints(world, items, request.recoveryPoint, scope.kind, { dryRun: true });
+  if (!planned && items.some(hyperV))
+    selectPoints(world, items.filter(hyperV), fallback, "item", { dryRun: true });
+  const shutDown = new Map<string, boolean>();
+  for (const item of items)
+    shutDown.set(item.name, planned || request.shutDownSource ? shutDownAndSync(world, item) : false);
+  const fallsBack = (item: ReplicationState) => !planned && hyperV(item) && !shutDown.get(item.name);
+  const points = selectPoints(
+    world,
+    items.filter((i) => !fallsBack(i)),
+    request.recoveryPoint,
+    scope.kind,
+  );
+  for (const [name, point] of selectPoints(world, items.filter(fallsBack), fallback, "item"))
+    points.set(name, point);
+  for (const item of items) {
+    const point = points.get(item.name) as StoredPoint;
+    item.failover = {
+      type: request.type,
+      point,
+      sourceShutDown: shutDown.get(item.name) ?? false,
+      committed: false,
+      pendingUpdatesAtFailover: world.machine(item.name).guest.pendingUpdates,
+    };
+    item.protectionState = "FailoverInProgress";
+    item.failoverReadyAt = world.now + processingSeconds(world, item) * 1000;
+    createAzureVm(world, item, "failover", world.mover(item).vault.network ?? "", point);
+  }
+  return startJob(
+    world,
+    planned ? "PlannedFailover" : "UnplannedFailover",
+    items,
+    Math.max(...items.map((i) => processingSeconds(world, i))),
+  );
+}
+
+export function changeRecoveryPoint(world: World, scope: Scope, choice: RecoveryPointChoice): JobState {
+  const items = itemsOf(world, scope);
+  requireAllowed(world, items, "ChangeRecoveryPoint");
+  const points = selectPoints(world, items, choice, scope.kind);
+  for (const item of items) {
+    const point = points.get(item.name) as StoredPoint;
+    if (item.failover) item.failover.point = point;
+    const vm = world.azureVms.get(item.name);
+    if (vm) vm.point = point;
+  }
+  return startJob(world, "ChangeRecoveryPoint", items, 0);
+}
+
+/** FO-COMMIT, FO-COMMIT-DELETES-POINTS */
+export function commit(world: World, scope: Scope): JobState {
+  const items = itemsOf(world, scope);
+  requireAllowed(world, items, "Commit");
+  for (const item of items) {
+    item.protectionState = "FailoverCommitted";
+    item.recoveryPoints = [];
+    item.unprocessedBytes = 0;
+    if (item.failover) item.failover.committed = true;
+  }
+  return startJob(world, "Commit", items, 0);
+}
+
+/** Failovers whose processing time has passed on the virtual clock are done. */
+export function completeJobs(world: World): void {
+  for (const item of world.items.values()) {
+    if (item.protectionState === "FailoverInProgress" && (item.failoverReadyAt ?? Infinity) <= world.now) {
+      item.protectionState = "FailedOver";
+    }
+  }
+}

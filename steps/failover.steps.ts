@@ -1,0 +1,315 @@
+import { Given, Then, When } from "@cucumber/cucumber";
+import type { Target } from "../harness/dsl/failover.ts";
+import type { MachineOptions } from "../harness/dsl/site-recovery.ts";
+import type {
+  AllowedOperation,
+  GuestSettings,
+  MachineKind,
+  RecoveryPointOption,
+} from "../harness/protocol/types.ts";
+import type { SrkitWorld } from "./support/world.ts";
+
+type W = SrkitWorld;
+const machine = (name: string): Target => ({ scope: "machine", name });
+const plan = (name: string): Target => ({ scope: "plan", name });
+const ops = (list: string) => list.split(",").map((s) => s.trim()) as AllowedOperation[];
+
+const options: Record<string, RecoveryPointOption> = {
+  "the latest point": "Latest",
+  "the latest processed point": "LatestProcessed",
+  "the latest app-consistent point": "LatestApplicationConsistent",
+  "the latest multi-VM processed point": "LatestMultiVmProcessed",
+  "the latest multi-VM app-consistent point": "LatestMultiVmApplicationConsistent",
+};
+
+/** Resolves an option phrase; a noted point belongs to the named machine, or to the one acted on. */
+function choose(world: W, phrase: string, actedOn: string) {
+  const named = options[phrase];
+  if (named) return world.failover.choice(named);
+  const match = /(oldest|second newest) noted point(?: of "([^"]+)")?/.exec(phrase);
+  if (!match) throw new Error(`unknown recovery point phrase: ${phrase}`);
+  return world.failover.choice("Custom", match[2] ?? actedOn, match[1] as "oldest" | "second newest");
+}
+
+/** The machine arrangements the failover scenarios name. */
+function machineCase(phrase: string): { kind: MachineKind; options: MachineOptions } {
+  const mobility = /Mobility service (\d+\.\d+)/.exec(phrase);
+  if (mobility?.[1]) return { kind: "vmware-vm", options: { mobilityServiceVersion: mobility[1] } };
+  const driver = /boot driver (\w+)/.exec(phrase);
+  if (driver?.[1]) {
+    const all = ["storvsc", "vmbus", "storflt", "intelide", "atapi"] as const;
+    return { kind: "vmware-vm", options: { bootDrivers: all.filter((d) => d !== driver[1]) } };
+  }
+  switch (phrase) {
+    case "VMware VM without DHCP":
+      return { kind: "vmware-vm", options: { dhcp: false } };
+    case "Hyper-V VM protected as a physical server":
+      return { kind: "physical-server", options: { virtualizedOn: "hyper-v" } };
+    case "Hyper-V VM":
+      return { kind: "hyperv-vm", options: {} };
+    case "physical server":
+      return { kind: "physical-server", options: {} };
+    case "linux VMware VM":
+      return { kind: "vmware-vm", options: { os: "linux" } };
+    default:
+      return { kind: "vmware-vm", options: { os: "windows" } };
+  }
+}
+
+const guestTweaks: Record<string, Partial<GuestSettings>> = {
+  "RDP off": { rdpEnabled: false },
+  "the firewall rule for Public off": { rdpFirewallPublic: false },
+  "the firewall rule for Domain and Private off": { rdpFirewallDomainPrivate: false },
+  "SSH at boot off": { sshStartsAtBoot: false },
+  "the firewall rule for SSH off": { firewallAllowsSsh: false },
+  "the SAN policy OfflineShared": { sanPolicy: "OfflineShared" },
+  "pending Windows updates": { pendingUpdates: true },
+  "nothing off": {},
+};
+
+function vmSettings(phrase: string) {
+  const port = phrase.includes("SSH") ? 22 : 3389;
+  const vm = phrase.includes("of the VM");
+  const subnet = phrase.includes("subnet");
+  return {
+    publicIp: phrase.startsWith("a public IP"),
+    nsgInboundPorts: vm ? [port] : [],
+    subnetNsgInboundPorts: subnet ? [port] : [],
+    bootDiagnostics: phrase.endsWith("boot diagnostics"),
+  };
+}
+
+// --- arrange -------------------------------------------------------------------------------------
+Given(
+  "a {machineCase} {string} replicating with policy {string}",
+  function (this: W, phrase: string, name: string, policy: string) {
+    const { kind, options: machineOptions } = machineCase(phrase);
+    return this.siteRecovery.replicating([name], kind, policy, machineOptions);
+  },
+);
+Given(
+  "a {os} VMware VM {string} with {guestTweak}, replicating with policy {string}",
+  function (this: W, os: "windows" | "linux", name: string, tweak: string, policy: string) {
+    return this.siteRecovery.replicating([name], "vmware-vm", policy, { os, guest: guestTweaks[tweak] });
+  },
+);
+Given("a recovery plan {string} with {string}", function (this: W, name: string, a: string) {
+  return this.failover.plan(name, [a]);
+});
+Given(
+  "a recovery plan {string} with {string} and {string}",
+  function (this: W, name: string, a: string, b: string) {
+    return this.failover.plan(name, [a, b]);
+  },
+);
+Given(
+  "a recovery plan {string} with {string}, {string} and {string}",
+  function (this: W, name: string, a: string, b: string, c: string) {
+    return this.failover.plan(name, [a, b, c]);
+  },
+);
+Given("unprocessed data on {string}", async function (this: W, name: string) {
+  await this.siteRecovery.passToJustAfterARecoveryPoint();
+  await this.siteRecovery.write(name, 64);
+  await this.siteRecovery.pass(60);
+  await this.siteRecovery.expectUnprocessed(name, 64);
+});
+Given("no data waiting on {string}", function (this: W, name: string) {
+  return this.siteRecovery.expectUnprocessed(name, 0);
+});
+Given("{string} cannot be shut down", function (this: W, name: string) {
+  return this.siteRecovery.failShutdowns(name);
+});
+Given("nothing else", () => {});
+Given("{string} has failed over to Azure", function (this: W, name: string) {
+  return this.failover.failedOver(name);
+});
+
+// --- act -------------------------------------------------------------------------------------------
+When(
+  "a planned failover of {string} to {pointOption} is run",
+  function (this: W, name: string, option: string) {
+    return this.failover.failover(machine(name), "planned", choose(this, option, name));
+  },
+);
+When(
+  "an unplanned failover of {string} to {pointOption} is run",
+  function (this: W, name: string, option: string) {
+    return this.failover.failover(machine(name), "unplanned", choose(this, option, name));
+  },
+);
+When(
+  "an unplanned failover of {string} to {pointOption} is run {shutdownMode}",
+  function (this: W, name: string, option: string, mode: string) {
+    return this.failover.failover(
+      machine(name),
+      "unplanned",
+      choose(this, option, name),
+      mode.startsWith("shutting"),
+    );
+  },
+);
+When(
+  "an unplanned failover of plan {string} to {pointOption} is run",
+  function (this: W, name: string, option: string) {
+    return this.failover.failover(plan(name), "unplanned", choose(this, option, name));
+  },
+);
+When(
+  "a test failover of {string} to {pointOption} into network {string} is run",
+  function (this: W, name: string, option: string, network: string) {
+    return this.failover.testFailover(machine(name), choose(this, option, name), network);
+  },
+);
+When(
+  "a test failover of plan {string} to {pointOption} into network {string} is run",
+  function (this: W, name: string, option: string, network: string) {
+    return this.failover.testFailover(plan(name), choose(this, option, name), network);
+  },
+);
+When(
+  "the recovery point of {string} is changed to {pointOption}",
+  function (this: W, name: string, option: string) {
+    return this.failover.changePoint(machine(name), choose(this, option, name));
+  },
+);
+When("the failover of {string} is committed", function (this: W, name: string) {
+  return this.failover.commit(machine(name));
+});
+When("the test failover of {string} is cleaned up", function (this: W, name: string) {
+  return this.failover.cleanup(machine(name));
+});
+When("the test failover of plan {string} is cleaned up", function (this: W, name: string) {
+  return this.failover.cleanup(plan(name));
+});
+When("the Azure VM of {string} gets {vmSettings}", function (this: W, name: string, phrase: string) {
+  return this.failover.configure(name, vmSettings(phrase));
+});
+
+// --- observe ----------------------------------------------------------------------------------------
+Then("the failover is refused with {string}", function (this: W, code: string) {
+  return this.failover.expectRefused(code as never);
+});
+Then("the failover is accepted", function (this: W) {
+  this.failover.expectAccepted();
+});
+Then("the failover goes to the point the documents call for", function (this: W) {
+  return this.failover.expectDocumentedPoints();
+});
+Then("the test failover goes to the point the documents call for", function (this: W) {
+  return this.failover.expectDocumentedPoints();
+});
+Then("{string} fails over to its latest processed point", function (this: W, name: string) {
+  return this.failover.expectDocumentedPoints({ type: "LatestProcessed" }, name);
+});
+Then(
+  "{string} is protected with allowed operations {string}",
+  function (this: W, name: string, list: string) {
+    return this.failover.expectState(name, "Protected", ops(list));
+  },
+);
+Then("{string} is failing over", function (this: W, name: string) {
+  return this.failover.expectState(name, "FailoverInProgress");
+});
+Then(
+  "{string} has failed over with allowed operations {string}",
+  function (this: W, name: string, list: string) {
+    return this.failover.expectState(name, "FailedOver", ops(list));
+  },
+);
+Then(
+  "{string} is committed with allowed operations {string}",
+  function (this: W, name: string, list: string) {
+    return this.failover.expectState(name, "FailoverCommitted", ops(list));
+  },
+);
+Then("{string} no longer allows {string}", function (this: W, name: string, operation: string) {
+  return this.failover.expectAllowedIncludes(name, operation as AllowedOperation, false);
+});
+Then(
+  "the Azure VM of {string} runs in the vault's network from the point the documents call for",
+  async function (this: W, name: string) {
+    await this.failover.expectAzureVm(name, "failover", "vault");
+    await this.failover.expectDocumentedPoints();
+  },
+);
+Then("{string} has no Azure VM", function (this: W, name: string) {
+  return this.failover.expectNoAzureVm(name);
+});
+Then("{string} has no failover VM", function (this: W, name: string) {
+  return this.failover.expectNoAzureVm(name, "failover");
+});
+Then(
+  "a test VM of {string} runs in network {string}",
+  async function (this: W, name: string, network: string) {
+    await this.failover.expectAzureVm(name, "test", network);
+  },
+);
+Then("no test VM joined the vault's network", function (this: W) {
+  return this.failover.expectNoTestVmInVaultNetwork();
+});
+Then(
+  "{string} keeps between {int} and {int} recovery points",
+  function (this: W, name: string, min: number, max: number) {
+    return this.failover.expectPointCount(name, min, max);
+  },
+);
+Then(
+  "VMware tools are {disabledOrNot} on the Azure VM of {string}",
+  function (this: W, state: string, name: string) {
+    return this.failover.expectVmwareToolsDisabled(name, state === "disabled");
+  },
+);
+Then(
+  "the failover of {string} took {int} to {int} minutes longer than that of {string}",
+  async function (this: W, name: string, min: number, max: number, baseline: string) {
+    const extra = await this.failover.extraMinutes(name, baseline);
+    if (extra < min || extra > max)
+      throw new Error(`the failover of ${name} took ${extra} minutes longer, not ${min} to ${max}`);
+  },
+);
+Then("one job covered every machine of plan {string}", function (this: W, name: string) {
+  return this.failover.expectOneJobFor(plan(name));
+});
+Then("the source of {string} {was} shut down", function (this: W, name: string, was: string) {
+  return this.failover.expectSourceShutDown(name, was === "was");
+});
+Then("{string} left no data behind its failover point", function (this: W, name: string) {
+  return this.failover.expectNothingLeftBehind(name);
+});
+Then(
+  "the readiness check {word} of {string} {passesOrFails}",
+  function (this: W, check: string, name: string, result: string) {
+    return this.failover.readinessFails(name, check as never, result === "fails");
+  },
+);
+Then(
+  "the Azure VM of {string} {can} be reached over RDP from the internet",
+  function (this: W, name: string, can: string) {
+    return this.failover.expectReachable(name, "rdpFromInternet", can === "can");
+  },
+);
+Then(
+  "the Azure VM of {string} {can} be reached over RDP through the VPN",
+  function (this: W, name: string, can: string) {
+    return this.failover.expectReachable(name, "rdpOverVpn", can === "can");
+  },
+);
+Then(
+  "the Azure VM of {string} {can} be reached over SSH from the internet",
+  function (this: W, name: string, can: string) {
+    return this.failover.expectReachable(name, "sshFromInternet", can === "can");
+  },
+);
+Then("the Azure VM of {string} shows a boot screenshot", function (this: W, name: string) {
+  return this.failover.expectReachable(name, "bootScreenshot", true);
+});
+Then("the Azure VM of {string} shows no boot screenshot", function (this: W, name: string) {
+  return this.failover.expectReachable(name, "bootScreenshot", false);
+});
+Then("the Azure VM of {string} has its data disks offline", function (this: W, name: string) {
+  return this.failover.expectReachable(name, "dataDisksOnline", false);
+});
+Then("logging on to the Azure VM of {string} waits for the updates", function (this: W, name: string) {
+  return this.failover.expectReachable(name, "logonWithoutUpdateWait", false);
+});
