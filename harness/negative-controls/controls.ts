@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 
 export interface NegativeControl {
@@ -223,7 +224,9 @@ const controls: NegativeControl[] = [
     id: "no-app-consistent-points",
     cluster: "recovery point generation",
     wrongBehaviour: "takes no app-consistent snapshots: every point it lists is crash-consistent",
-    breaks: ["REPL-RP-APP-FREQUENCY"],
+    // Its listing no longer matches the points it fails over to, so the app-consistent
+    // failover options, judged from that listing, fail too.
+    breaks: ["REPL-RP-APP-FREQUENCY", "FO-RP-LATEST-APP", "FO-RP-MULTIVM-APP"],
     transport: () =>
       intercepted(
         "no-app-consistent-points",
@@ -240,7 +243,17 @@ const controls: NegativeControl[] = [
     id: "crash-points-every-10-minutes",
     cluster: "recovery point generation",
     wrongBehaviour: "makes crash-consistent points every 10 minutes instead of every 5",
-    breaks: ["REPL-RP-CRASH-INTERVAL"],
+    // Every failover judged from the listed points sees points the target hides.
+    breaks: [
+      "REPL-RP-CRASH-INTERVAL",
+      "FO-RP-LATEST",
+      "FO-RP-LATEST-PROCESSED",
+      "FO-RP-MULTIVM-PROCESSED",
+      "FO-UNPLANNED-SHUTDOWN-OPTION",
+      "FO-UNPLANNED-LATEST-FALLBACK",
+      "FO-TEST-NO-IMPACT",
+      "FO-TEST-NETWORK",
+    ],
     transport: () =>
       intercepted(
         "crash-points-every-10-minutes",
@@ -316,11 +329,14 @@ const controls: NegativeControl[] = [
   },
 ];
 
-export const negativeControls: readonly NegativeControl[] = controls;
+export const negativeControls: readonly NegativeControl[] = [...controls, ...failoverControls];
 
 export function negativeControl(id: string): NegativeControl {
-  const control = controls.find((c) => c.id === id);
-  if (!control)
-    throw new Error(`unknown negative control '${id}'; known: ${controls.map((c) => c.id).join(", ")}`);
+  const control = negativeControls.find((c) => c.id === id);
+  if (!control) {
+    throw new Error(
+      `unknown negative control '${id}'; known: ${negativeControls.map((c) => c.id).join(", ")}`,
+    );
+  }
   return control;
 }

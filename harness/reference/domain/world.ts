@@ -18,7 +18,6 @@ import type {
   ProtectionState,
   RecoveryPoint,
   Vault,
-  VaultRequest,
   VmwareServerRequest,
 } from "../../protocol/types.ts";
 import { at, Network } from "./network.ts";

@@ -1,0 +1,330 @@
+// Wrong targets for the failover family: each changes one documented failover behaviour of
+// the reference by intercepting its protocol traffic.
+import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
+import type {
+  AzureVm,
+  FailoverReadiness,
+  Job,
+  RecoveryPointList,
+  ReplicatedItem,
+} from "../protocol/types.ts";
+import type { NegativeControl } from "./controls.ts";
+import { intercepted, type Next, rewriteAnswers, sessionBase } from "./intercept.ts";
+
+type Body = Record<string, unknown>;
+const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
+const code = (reply: ProtocolReply) => (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
+const fakeJob = (operation: string): ProtocolReply => ({
+  status: 202,
+  body: {
+    name: "job-faked",
+    operation,
+    state: "Succeeded",
+    startTime: new Date(0).toISOString(),
+  } satisfies Job,
+});
+const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
+/** The point choice inside a failover action's body. */
+const choiceOf = (call: ProtocolCall) =>
+  body(call).recoveryPoint as { type: string; recoveryPointId?: string } | undefined;
+const withChoice = (call: ProtocolCall, recoveryPoint: unknown): ProtocolCall => ({
+  ...call,
+  body: { ...body(call), recoveryPoint },
+});
+
+/** Rewrites the recovery point option of every failover action. */
+function rewriteOption(
+  label: string,
+  rewrite: (type: string, call: ProtocolCall, next: Next) => Promise<unknown>,
+) {
+  return intercepted(label, async (call, id, next) => {
+    const choice = choiceOf(call);
+    if (!isFailoverAction(id) || !choice) return next(call);
+    const replaced = await rewrite(choice.type, call, next);
+    return next(replaced === undefined ? call : withChoice(call, replaced));
+  });
+}
+
+export const failoverControls: NegativeControl[] = [
+  {
+    id: "latest-processed-off-by-one",
+    cluster: "recovery point options",
+    wrongBehaviour: "for Latest processed, fails a single machine over to the point before the newest",
+    breaks: [
+      "FO-RP-LATEST-PROCESSED",
+      "FO-AZURE-VM-CREATED",
+      "FO-COMMIT",
+      "FO-UNPROTECTED-AFTER",
+      "FO-TEST-POINT",
+    ],
+    transport: () =>
+      rewriteOption("latest-processed-off-by-one", async (type, call, next) => {
+        const item = /^(\/v1\/sessions\/[^/]+)\/replicated-items\/([^/]+)\//.exec(call.path);
+        if (type !== "LatestProcessed" || !item) return undefined;
+        const list = await next({
+          method: "GET",
+          path: `${item[1]}/replicated-items/${item[2]}/recovery-points`,
+        });
+        const previous = (list.body as RecoveryPointList).recoveryPoints?.at(-2);
+        return previous ? { type: "Custom", recoveryPointId: previous.id } : undefined;
+      }),
+  },
+  {
+    id: "app-consistent-takes-any-point",
+    cluster: "recovery point options",
+    wrongBehaviour: "for Latest app-consistent, takes the newest point whatever its type",
+    breaks: ["FO-RP-LATEST-APP"],
+    transport: () =>
+      rewriteOption("app-consistent-takes-any-point", async (type) =>
+        type === "LatestApplicationConsistent" ? { type: "LatestProcessed" } : undefined,
+      ),
+  },
+  {
+    id: "group-members-off-common-point",
+    cluster: "recovery point options",
+    wrongBehaviour:
+      "for the multi-VM options, sends group members to their own latest point instead of the common one",
+    breaks: ["FO-RP-MULTIVM-PROCESSED", "FO-RP-MULTIVM-APP"],
+    transport: () =>
+      rewriteOption("group-members-off-common-point", async (type) => {
+        if (type === "LatestMultiVmProcessed") return { type: "LatestProcessed" };
+        if (type === "LatestMultiVmApplicationConsistent") return { type: "LatestApplicationConsistent" };
+        return undefined;
+      }),
+  },
+  {
+    id: "latest-skips-processing",
+    cluster: "recovery point options",
+    wrongBehaviour:
+      "for Latest, fails over to the latest processed point without processing the data Site Recovery holds",
+    breaks: ["FO-RP-LATEST", "FO-PLANNED-HYPERV", "FO-UNPLANNED-SHUTDOWN-OPTION"],
+    transport: () =>
+      rewriteOption("latest-skips-processing", async (type) =>
+        type === "Latest" ? { type: "LatestProcessed" } : undefined,
+      ),
+  },
+  {
+    id: "custom-accepted-for-plans",
+    cluster: "recovery point options",
+    wrongBehaviour: "accepts a custom recovery point for a recovery plan",
+    breaks: ["FO-RP-CUSTOM"],
+    transport: () =>
+      intercepted("custom-accepted-for-plans", async (call, id, next) => {
+        const reply = await next(call);
+        if (id !== "failoverPlan" || code(reply) !== "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS") return reply;
+        return next(withChoice(call, { type: "LatestProcessed" }));
+      }),
+  },
+  {
+    id: "point-changes-after-commit",
+    cluster: "commit",
+    wrongBehaviour: "accepts a change of recovery point after the commit",
+    breaks: ["FO-CHANGE-POINT-BEFORE-COMMIT"],
+    transport: () =>
+      intercepted("point-changes-after-commit", async (call, id, next) => {
+        const reply = await next(call);
+        return id === "changeRecoveryPoint" && code(reply) === "FAILOVER_ALREADY_COMMITTED"
+          ? fakeJob("ChangeRecoveryPoint")
+          : reply;
+      }),
+  },
+  {
+    id: "commit-keeps-points",
+    cluster: "commit",
+    wrongBehaviour: "keeps listing the recovery points after the commit",
+    breaks: ["FO-COMMIT-DELETES-POINTS"],
+    transport: () => {
+      const kept = new Map<string, RecoveryPointList>();
+      return intercepted("commit-keeps-points", async (call, id, next) => {
+        if (id === "commitFailover") {
+          const list = await next({
+            method: "GET",
+            path: call.path.replace(/\/commit$/, "/recovery-points"),
+          });
+          kept.set(call.path.replace(/\/commit$/, "/recovery-points"), list.body as RecoveryPointList);
+        }
+        const remembered = id === "listRecoveryPoints" ? kept.get(call.path) : undefined;
+        return remembered ? { status: 200, body: remembered } : next(call);
+      });
+    },
+  },
+  {
+    id: "planned-failover-for-vmware",
+    cluster: "failover types",
+    wrongBehaviour: "runs a planned failover for VMware VMs and physical servers",
+    breaks: ["FO-UNPLANNED-VMWARE"],
+    transport: () =>
+      intercepted("planned-failover-for-vmware", async (call, id, next) => {
+        const reply = await next(call);
+        if (id !== "failover" || code(reply) !== "FAILOVER_PLANNED_NOT_SUPPORTED") return reply;
+        return next({ ...call, body: { ...body(call), type: "unplanned" } });
+      }),
+  },
+  {
+    id: "planned-without-shutdown",
+    cluster: "failover types",
+    wrongBehaviour: "runs a planned failover although the source could not be shut down",
+    breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
+    transport: () =>
+      intercepted("planned-without-shutdown", async (call, id, next) => {
+        const reply = await next(call);
+        if (id !== "failover" || code(reply) !== "FAILOVER_SOURCE_NOT_SHUT_DOWN") return reply;
+        return next({ ...call, body: { ...body(call), type: "unplanned", shutDownSource: false } });
+      }),
+  },
+  {
+    id: "unplanned-stops-on-failed-shutdown",
+    cluster: "failover types",
+    wrongBehaviour: "gives up an unplanned failover when the source cannot be shut down",
+    breaks: ["FO-UNPLANNED-PROCEEDS", "FO-UNPLANNED-LATEST-FALLBACK"],
+    transport: () => {
+      const stuck = new Set<string>();
+      return intercepted("unplanned-stops-on-failed-shutdown", async (call, id, next) => {
+        const b = body(call);
+        if (id === "injectFault" && b.kind === "failShutdown")
+          stuck.add(`${sessionBase(call)}/${b.component}`);
+        const machine = /\/replicated-items\/([^/]+)\/failover$/.exec(call.path)?.[1];
+        if (id === "failover" && b.shutDownSource === true && stuck.has(`${sessionBase(call)}/${machine}`)) {
+          return {
+            status: 409,
+            body: { error: { code: "FAILOVER_SOURCE_NOT_SHUT_DOWN", message: "could not shut down" } },
+          };
+        }
+        return next(call);
+      });
+    },
+  },
+  {
+    id: "drill-in-production-network",
+    cluster: "test failover",
+    wrongBehaviour: "puts test failover VMs into the production network",
+    breaks: ["FO-TEST-NETWORK", "FO-TEST-NO-IMPACT", "FO-SINGLE-OR-PLAN", "FO-PLAN-TOGETHER"],
+    transport: () => {
+      const production = new Map<string, string>();
+      return intercepted("drill-in-production-network", async (call, id, next) => {
+        const b = body(call);
+        if (id === "createVault" && typeof b.network === "string")
+          production.set(sessionBase(call), b.network);
+        const network = production.get(sessionBase(call));
+        if (!/^testFailover(Plan)?$/.test(id) || !network) return next(call);
+        return next({ ...call, body: { ...b, network } });
+      });
+    },
+  },
+  {
+    id: "cleanup-leaves-drill-vms",
+    cluster: "test failover",
+    wrongBehaviour: "acknowledges the cleanup of a test failover but leaves its VMs in Azure",
+    breaks: ["FO-TEST-CLEANUP"],
+    transport: () =>
+      intercepted("cleanup-leaves-drill-vms", async (call, id, next) =>
+        id === "cleanupTestFailover" ? fakeJob("TestFailoverCleanup") : next(call),
+      ),
+  },
+  {
+    id: "drill-pauses-replication",
+    cluster: "test failover",
+    wrongBehaviour: "pauses the machine's replication while its test failover runs",
+    breaks: ["FO-TEST-NO-IMPACT", "FO-TEST-NETWORK"],
+    transport: () =>
+      intercepted("drill-pauses-replication", async (call, id, next) => {
+        const reply = await next(call);
+        const machine = /\/replicated-items\/([^/]+)\/test-failover$/.exec(call.path)?.[1];
+        if (id === "testFailover" && reply.status < 300 && machine) {
+          await next({
+            method: "POST",
+            path: `${sessionBase(call)}/faults`,
+            body: { kind: "stopComponent", component: machine },
+          });
+        }
+        return reply;
+      }),
+  },
+  {
+    id: "no-extra-processing",
+    cluster: "failover processing",
+    wrongBehaviour: "never spends the documented extra processing time",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      intercepted(
+        "no-extra-processing",
+        rewriteAnswers("readJob", (answer) => {
+          const job = answer as Job;
+          if (!job.endTime) return job;
+          const capped = Math.min(Date.parse(job.endTime), Date.parse(job.startTime) + 3 * 60_000);
+          return { ...job, endTime: new Date(capped).toISOString() };
+        }),
+      ),
+  },
+  {
+    id: "vmware-tools-left-on",
+    cluster: "failover types",
+    wrongBehaviour: "leaves VMware tools enabled on failed-over Windows VMware VMs",
+    breaks: ["FO-VMWARE-TOOLS"],
+    transport: () =>
+      intercepted(
+        "vmware-tools-left-on",
+        rewriteAnswers("listAzureVms", (answer) => ({
+          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.map(
+            ({ vmwareToolsDisabled: _off, ...vm }) => vm,
+          ),
+        })),
+      ),
+  },
+  {
+    id: "rdp-ignores-azure-settings",
+    cluster: "connect after failover",
+    wrongBehaviour: "reports a running Windows VM reachable over RDP whatever its public IP and NSG rules",
+    breaks: ["FO-CONNECT-WIN-POST", "FO-CONNECT-WIN-INTERNET"],
+    transport: () =>
+      intercepted(
+        "rdp-ignores-azure-settings",
+        rewriteAnswers("listAzureVms", (answer) => ({
+          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.map((vm) => ({
+            ...vm,
+            reachable: {
+              ...vm.reachable,
+              rdpFromInternet:
+                vm.reachable.rdpFromInternet || vm.reachable.rdpOverVpn || vm.settings.publicIp,
+            },
+          })),
+        })),
+      ),
+  },
+  {
+    id: "readiness-always-passes",
+    cluster: "connect after failover",
+    wrongBehaviour: "reports every readiness check as passed",
+    breaks: [
+      "FO-CONNECT-WIN-INTERNET",
+      "FO-CONNECT-WIN-VPN",
+      "FO-CONNECT-WIN-SAN",
+      "FO-CONNECT-WIN-UPDATES",
+      "FO-CONNECT-LINUX-PRE",
+    ],
+    transport: () =>
+      intercepted(
+        "readiness-always-passes",
+        rewriteAnswers("readFailoverReadiness", (answer) => {
+          const r = answer as FailoverReadiness;
+          return { ...r, checks: r.checks.map((c) => ({ ...c, passed: true })) };
+        }),
+      ),
+  },
+  {
+    id: "committed-machine-still-protected",
+    cluster: "commit",
+    wrongBehaviour: "still offers failover for a machine whose failover is committed",
+    breaks: ["FO-UNPROTECTED-AFTER", "FO-AZURE-VM-CREATED", "FO-COMMIT"],
+    transport: () =>
+      intercepted(
+        "committed-machine-still-protected",
+        rewriteAnswers("readReplicatedItem", (answer) => {
+          const item = answer as ReplicatedItem;
+          return item.protectionState === "FailoverCommitted"
+            ? { ...item, allowedOperations: [...item.allowedOperations, "UnplannedFailover"] }
+            : item;
+        }),
+      ),
+  },
+];
