@@ -6,7 +6,9 @@ import {
   type Expectation,
   expectedPoints,
   type MachineHistory,
+  type ObservedPoint,
 } from "../oracles/recovery-point-selection.ts";
+import type { Chosen, Situation } from "../properties/laws.ts";
 import type {
   AllowedOperation,
   AzureVm,
@@ -28,6 +30,7 @@ interface Attempt {
   target: Target;
   outcome: Outcome<Job>;
   expectation?: Expectation;
+  choice?: RecoveryPointChoice;
   histories?: MachineHistory[];
   triggeredAt: number;
   before: Map<string, { state: ProtectionState; points: string[] }>;
@@ -82,6 +85,7 @@ export class FailoverDsl {
       points: recoveryPoints.map((p) => ({ ...p, time: Date.parse(p.time) })),
       unprocessedBytes: unprocessedBytes + pending,
       appConsistentEnabled: policy.appConsistentFrequencyMinutes > 0,
+      retentionHours: policy.recoveryPointRetentionHours,
       ...(policy.multiVmConsistency && item.replicationGroup ? { multiVmGroup: item.replicationGroup } : {}),
     };
   }
@@ -124,7 +128,7 @@ export class FailoverDsl {
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const outcome = await this.api.failoverAction(scope, target.name, action, body);
     if (outcome.ok) this.jobs.set(target.name, outcome.value);
-    this.last = { action, target, outcome, expectation, histories, triggeredAt, before };
+    this.last = { action, target, outcome, expectation, choice, histories, triggeredAt, before };
   }
 
   testFailover(target: Target, choice: RecoveryPointChoice, network: string) {
@@ -164,6 +168,36 @@ export class FailoverDsl {
     const point = which === "oldest" ? noted[0] : noted.at(-2);
     if (!point) throw new Error(`${machine} has too few noted points`);
     return { type: "Custom", recoveryPointId: point.id };
+  }
+
+  /** The last failover action as the laws see it: the situation before, and what the target chose. */
+  async lastSituationAndChoice(): Promise<{ situation: Situation; chosen: Chosen }> {
+    const { outcome, target, histories, triggeredAt, action, choice } = this.attempt;
+    if (!histories || !choice) throw new Error(`${action} chooses no recovery point`);
+    const situation: Situation = {
+      histories,
+      targets: this.machinesOf(target),
+      scope: target.scope,
+      choice,
+      triggeredAt,
+    };
+    if (!outcome.ok) return { situation, chosen: { kind: "refused", code: outcome.code } };
+    const perMachine = new Map<string, ObservedPoint & { created: boolean }>();
+    for (const machine of situation.targets) {
+      const { id } = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
+      const listed = must(
+        await this.api.listRecoveryPoints(machine),
+        `points of ${machine}`,
+      ).recoveryPoints.find((p) => p.id === id);
+      assert.ok(listed, `${machine} went to ${id}, which it does not list`);
+      const before = histories.find((h) => h.machine === machine)?.points ?? [];
+      perMachine.set(machine, {
+        ...listed,
+        time: Date.parse(listed.time),
+        created: !before.some((p) => p.id === id),
+      });
+    }
+    return { situation, chosen: { kind: "points", perMachine } };
   }
 
   // --- expectations ------------------------------------------------------------------------------

@@ -312,6 +312,30 @@ export const failoverControls: NegativeControl[] = [
       ),
   },
   {
+    id: "no-point-change-offered",
+    cluster: "lifecycle",
+    wrongBehaviour: "after a failover offers only the commit, not a change of recovery point",
+    breaks: [
+      "FO-CHANGE-POINT-BEFORE-COMMIT",
+      "FO-AZURE-VM-CREATED",
+      "FO-SINGLE-OR-PLAN",
+      "FO-UNPLANNED-PROCEEDS",
+    ],
+    transport: () =>
+      intercepted(
+        "no-point-change-offered",
+        rewriteAnswers("readReplicatedItem", (answer) => {
+          const item = answer as ReplicatedItem;
+          return item.protectionState === "FailedOver"
+            ? {
+                ...item,
+                allowedOperations: item.allowedOperations.filter((o) => o !== "ChangeRecoveryPoint"),
+              }
+            : item;
+        }),
+      ),
+  },
+  {
     id: "committed-machine-still-protected",
     cluster: "commit",
     wrongBehaviour: "still offers failover for a machine whose failover is committed",

@@ -2,6 +2,7 @@
 // 004 "Recovery point options" (see the FO-RP-* requirements), from the recovery point
 // history a target reports. It never asks the target, and shares no code with the reference.
 import type { ErrorCode, RecoveryPointChoice } from "../protocol/types.ts";
+import { PointIndex } from "./point-index.ts";
 
 export interface ObservedPoint {
   id: string;
@@ -12,12 +13,16 @@ export interface ObservedPoint {
 
 export interface MachineHistory {
   machine: string;
-  points: ObservedPoint[];
+  points: readonly ObservedPoint[];
   /** Data Site Recovery holds that is in no point yet. */
   unprocessedBytes: number;
   appConsistentEnabled: boolean;
   /** The replication group, when its policy has multi-VM consistency. */
   multiVmGroup?: string;
+  /** The policy's retention: points older than this at failover time are not selectable. */
+  retentionHours?: number;
+  /** Built on first use; prebuild it (indexHistory) when one history answers many questions. */
+  index?: PointIndex;
 }
 
 export type PointExpectation =
@@ -31,10 +36,15 @@ export type Expectation =
 
 const refused = (code: ErrorCode): Expectation => ({ kind: "refused", code });
 
-function latestOf(points: ObservedPoint[]): ObservedPoint | undefined {
-  let best: ObservedPoint | undefined;
-  for (const p of points) if (best === undefined || p.time > best.time) best = p;
-  return best;
+export function indexHistory(history: MachineHistory): MachineHistory {
+  return history.index ? history : { ...history, index: new PointIndex(history.points) };
+}
+
+/** The points a failover at `at` may choose from: inside the retention window. */
+function selectable(history: MachineHistory, at: number): PointIndex {
+  const index = history.index ?? new PointIndex(history.points);
+  if (history.retentionHours === undefined) return index;
+  return index.within(at - history.retentionHours * 3600_000);
 }
 
 /**
@@ -63,30 +73,35 @@ export function expectedPoints(
   for (const t of targets) {
     // "Applies only when app-consistent recovery points are enabled."
     if (appOption && !t.appConsistentEnabled) return refused("RECOVERY_POINT_NOT_AVAILABLE");
+    const points = selectable(t, triggeredAt);
     let pick: ObservedPoint | undefined;
     if (multiVmOption && t.multiVmGroup !== undefined) {
       // Members go to the latest point common to the whole group.
-      const members = everyone.filter((m) => m.multiVmGroup === t.multiVmGroup);
-      const common = t.points.filter(
-        (p) =>
+      const others = everyone.filter((m) => m.multiVmGroup === t.multiVmGroup && m.machine !== t.machine);
+      const otherPoints = others.map((m) => selectable(m, triggeredAt));
+      for (const p of points.newestFirst()) {
+        if (
           p.multiVm &&
           (!appOption || p.type === "AppConsistent") &&
-          members.every((m) => m.points.some((q) => q.id === p.id)),
-      );
-      pick = latestOf(common);
+          otherPoints.every((o) => o.has(p.id))
+        ) {
+          pick = p;
+          break;
+        }
+      }
     } else if (choice.type === "Custom") {
-      pick = t.points.find((p) => p.id === choice.recoveryPointId);
+      pick = points.find(choice.recoveryPointId ?? "");
       if (!pick) return refused("RECOVERY_POINT_NOT_FOUND");
     } else if (choice.type === "Latest" && t.unprocessedBytes > 0) {
       // "First processes all data that has been sent to the service, to create a recovery point."
-      const newest = latestOf(t.points);
+      const newest = points.newest();
       perMachine.set(t.machine, {
         kind: "new",
         notBefore: Math.max(triggeredAt, newest ? newest.time + 1 : 0),
       });
       continue;
     } else {
-      pick = latestOf(appOption ? t.points.filter((p) => p.type === "AppConsistent") : t.points);
+      pick = points.newest(appOption);
     }
     if (!pick) return refused("RECOVERY_POINT_NOT_AVAILABLE");
     perMachine.set(t.machine, { kind: "existing", id: pick.id });

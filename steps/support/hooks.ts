@@ -30,6 +30,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
   }
   this.siteRecovery = new SiteRecovery(connection.client, connection.evidence, connection.azureGateway);
   this.failover = new FailoverDsl(this.siteRecovery);
+  this.driver = connection;
   await this.siteRecovery.open(pickle.name);
   return undefined;
 });

@@ -1,11 +1,14 @@
 import { setWorldConstructor, World } from "@cucumber/cucumber";
 import type { FailoverDsl } from "../../harness/dsl/failover.ts";
 import type { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
+import type { Driver } from "../../harness/properties/fresh-world.ts";
 
 export class SrkitWorld extends World {
   // Set by the Before hook of every scenario.
   declare siteRecovery: SiteRecovery;
   declare failover: FailoverDsl;
+  /** The target connection, for checks that open sessions of their own (properties). */
+  declare driver: Driver;
 }
 
 setWorldConstructor(SrkitWorld);
