@@ -34,6 +34,7 @@ async function arranged() {
   await arrange("/machines", { name: "hidden", kind: "vmware-vm", vmwareServer: "vc-not-added" });
   await arrange("/machines", { name: "bare", kind: "physical-server", mobilityService: false });
   await arrange("/machines", { name: "db1", kind: "physical-server" });
+  await arrange("/machines", { name: "hv", kind: "hyperv-vm" });
   await arrange("/vmware-servers/vc1/refresh", undefined);
   await arrange("/replicated-items", { machine: "vm1", policy: "p1", processServer: "cs1" });
   const snapshot = () =>
@@ -189,6 +190,50 @@ test("domain refusals carry stable codes and change nothing", async () => {
       "PROTOCOL_INVALID_REQUEST",
     ],
     ["POST", "/policies", { name: "p1" }, 409, "RESOURCE_ALREADY_EXISTS"],
+    ["POST", "/replicated-items", { machine: "hv", policy: "p1" }, 409, "REPLICATION_SOURCE_MISSING"],
+    ["POST", "/replicated-items", { machine: "db1", policy: "p1" }, 409, "REPLICATION_SOURCE_MISSING"],
+    [
+      "POST",
+      "/replicated-items/vm1/failover",
+      { type: "unplanned", recoveryPoint: { type: "Latest" } },
+      409,
+      "FAILOVER_NOT_ALLOWED",
+    ],
+    [
+      "POST",
+      "/replicated-items/vm1/test-failover",
+      { recoveryPoint: { type: "Latest" }, network: "d" },
+      409,
+      "FAILOVER_NOT_ALLOWED",
+    ],
+    ["POST", "/replicated-items/vm1/commit", undefined, 409, "FAILOVER_NOT_ALLOWED"],
+    [
+      "POST",
+      "/replicated-items/vm1/change-recovery-point",
+      { recoveryPoint: { type: "Latest" } },
+      409,
+      "FAILOVER_NOT_ALLOWED",
+    ],
+    [
+      "POST",
+      "/replicated-items/ghost/failover",
+      { type: "unplanned", recoveryPoint: { type: "Latest" } },
+      404,
+      "RESOURCE_NOT_FOUND",
+    ],
+    [
+      "POST",
+      "/replicated-items/vm1/failover",
+      { type: "planned", recoveryPoint: { type: "Latest" } },
+      409,
+      "FAILOVER_PLANNED_NOT_SUPPORTED",
+    ],
+    ["POST", "/recovery-plans", { name: "rp1", machines: ["ghost"] }, 404, "RESOURCE_NOT_FOUND"],
+    ["POST", "/recovery-plans/nope/commit", undefined, 404, "RESOURCE_NOT_FOUND"],
+    ["PATCH", "/azure-vms/nope", { publicIp: true }, 404, "RESOURCE_NOT_FOUND"],
+    ["GET", "/jobs/nope", undefined, 404, "RESOURCE_NOT_FOUND"],
+    ["POST", "/hyperv-hosts", { name: "cs1", vault: "v1" }, 409, "RESOURCE_ALREADY_EXISTS"],
+    ["POST", "/hyperv-hosts", { name: "hv9", vault: "nope" }, 404, "RESOURCE_NOT_FOUND"],
     ["POST", "/policies", { name: "p1-failback" }, 409, "RESOURCE_ALREADY_EXISTS"],
     ["POST", "/machines/ghost/writes", { bytes: 10 }, 404, "RESOURCE_NOT_FOUND"],
   ];
@@ -221,6 +266,13 @@ test("schema rules that span fields are enforced", async () => {
     ["/faults", { kind: "blockPort", component: "vm1" }],
     ["/machines/bare/mobility-service", { method: "push" }],
     ["/policies", { name: "p5", recoveryPointRetentionHours: 0 }],
+    ["/replicated-items/vm1/failover", { type: "unplanned", recoveryPoint: { type: "Custom" } }],
+    [
+      "/replicated-items/vm1/failover",
+      { type: "unplanned", recoveryPoint: { type: "Latest", recoveryPointId: "x" } },
+    ],
+    ["/replicated-items/vm1/failover", { type: "sideways", recoveryPoint: { type: "Latest" } }],
+    ["/machines", { name: "m7", kind: "vmware-vm", bootDrivers: ["floppy"] }],
   ] as const) {
     const reply = await call("POST", base + path, body);
     assert.equal(reply.status, 400, `${path} ${JSON.stringify(body)}`);
