@@ -88,26 +88,26 @@ Then(
   },
 );
 Then("the data written since then has reached Azure storage", function (this: W) {
-  return this.siteRecovery.expectWrittenDataReachedStorage(true);
+  return this.siteRecovery.azure.expectWrittenDataReachedStorage(true);
 });
 Then("the data written since then has not reached Azure storage", function (this: W) {
-  return this.siteRecovery.expectWrittenDataReachedStorage(false);
+  return this.siteRecovery.azure.expectWrittenDataReachedStorage(false);
 });
 Then(
   "every request to Azure storage was sent by process server {string} over HTTPS on port {int}",
   function (this: W, ps: string, port: number) {
-    return this.siteRecovery.expectStorageRequestsFrom(ps, "https", port);
+    return this.siteRecovery.azure.expectStorageRequestsFrom(ps, "https", port);
   },
 );
 Then(
   "{string} has called the Site Recovery service over HTTPS on port {int}",
   function (this: W, cs: string, port: number) {
-    return this.siteRecovery.expectServiceCalled(cs, "https", port);
+    return this.siteRecovery.azure.expectServiceCalled(cs, "https", port);
   },
 );
 Then(
   "only the configuration server {string} has called the Site Recovery service",
   function (this: W, cs: string) {
-    return this.siteRecovery.expectOnlyComponentCalledService(cs);
+    return this.siteRecovery.azure.expectOnlyComponentCalledService(cs);
   },
 );

@@ -166,11 +166,11 @@ Then("{string} has at least {int} recovery point(s)", function (this: W, machine
 Then(
   "the disk of {string}, {int} MB, is in the vault's storage account",
   function (this: W, machine: string, mb: number) {
-    return this.siteRecovery.expectInitialCopyCovers(machine, mb);
+    return this.siteRecovery.azure.expectInitialCopyCovers(machine, mb);
   },
 );
 Then("replicated data went to no other storage account than the vault's", function (this: W) {
-  return this.siteRecovery.expectReplicaOnlyInVaultStorage();
+  return this.siteRecovery.azure.expectReplicaOnlyInVaultStorage();
 });
 Then(
   "the configuration server {string} hosts a process server and a master target on the same server",
@@ -181,7 +181,7 @@ Then(
 Then(
   "{string} has registered {string} with the Site Recovery service",
   function (this: W, cs: string, machine: string) {
-    return this.siteRecovery.expectRegisteredWithService(machine, cs);
+    return this.siteRecovery.azure.expectRegisteredWithService(machine, cs);
   },
 );
 Then(
@@ -194,13 +194,13 @@ Then("{string} has {int} MB of tracked changes waiting", function (this: W, mach
   return this.siteRecovery.expectTrackedChanges(machine, mb);
 });
 Then("exactly {int} MB of disk ranges reached Azure storage since then", function (this: W, mb: number) {
-  return this.siteRecovery.expectPagesSinceLastWrite(mb);
+  return this.siteRecovery.azure.expectPagesSinceLastWrite(mb);
 });
 Then("what reached Azure storage since then is less than half the size of the text", function (this: W) {
-  return this.siteRecovery.expectCompressedSinceLastWrite();
+  return this.siteRecovery.azure.expectCompressedSinceLastWrite();
 });
 Then("no request to Azure storage reveals {string}, even decompressed", function (this: W, text: string) {
-  return this.siteRecovery.expectNoPlainTextInStorage(text);
+  return this.siteRecovery.azure.expectNoPlainTextInStorage(text);
 });
 Then(
   "{string} runs the Mobility service installed by {string}",
@@ -230,16 +230,16 @@ Then(
   },
 );
 Then("no range of {string} has reached Azure storage twice", function (this: W, machine: string) {
-  return this.siteRecovery.expectNoDeltaYet(machine);
+  return this.siteRecovery.azure.expectNoDeltaYet(machine);
 });
 Then(
   "after the initial copy of its {int} MB disk, exactly {int} MB of changes of {string} reached Azure storage",
   function (this: W, disk: number, delta: number, machine: string) {
-    return this.siteRecovery.expectDeltaAfterInitial(machine, disk, delta);
+    return this.siteRecovery.azure.expectDeltaAfterInitial(machine, disk, delta);
   },
 );
 Then("every request to Azure storage went to its public HTTPS endpoint", function (this: W) {
-  return this.siteRecovery.expectPublicStorageEndpoint();
+  return this.siteRecovery.azure.expectPublicStorageEndpoint();
 });
 Then(
   "policy {string} has RPO threshold {int} minutes, retention {int} hours, app-consistent snapshots every {int} minutes and multi-VM consistency",

@@ -4,8 +4,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
-import { siteRecoveryHostSuffix, storageHostSuffix } from "../azure-standin/handlers.ts";
-import type { RecordedAzureRequest } from "../azure-standin/recorded-request.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
 import type {
   ErrorCode,
@@ -18,14 +16,7 @@ import type {
   ReplicationTraffic,
   Vault,
 } from "../protocol/types.ts";
-import {
-  covers,
-  hasOverlap,
-  initialCopyEnd,
-  type Range,
-  rangeBytes,
-  revealsText,
-} from "./storage-evidence.ts";
+import { AzureChecks } from "./azure-checks.ts";
 
 export const minute = 60;
 export const mebibyte = 1024 * 1024;
@@ -50,23 +41,22 @@ export interface VaultOptions {
 
 export class SiteRecovery {
   private readonly client: ProtocolClient;
-  private readonly evidence: AzureEvidence;
+  /** Expectations on what reached Azure. */
+  readonly azure: AzureChecks;
   private readonly gateway: string | undefined;
   private session?: { id: string; api: SessionClient };
   private vaultInfo?: Vault;
   private configurationServerName?: string;
   private defaultProcessServer?: string;
-  private storageRequestsAtLastWrite = 0;
   private lastFaultId?: string;
   private lastRefusal?: Outcome<unknown>;
-  private readonly samples: string[] = [];
   private readonly notedPoints = new Map<string, RecoveryPoint[]>();
   private readonly hypervMachines = new Set<string>();
 
   constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
     this.client = client;
-    this.evidence = evidence;
     this.gateway = gateway;
+    this.azure = new AzureChecks(evidence, () => this.vault);
   }
 
   /** The machines the scenario enabled replication for. */
@@ -280,8 +270,7 @@ export class SiteRecovery {
   }
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {
-    this.storageRequestsAtLastWrite = (await this.storageRequests()).length;
-    if (sample) this.samples.push(sample);
+    await this.azure.markWrite(sample);
     must(
       await this.api.writeWorkload(machine, Math.max(1, Math.round(megabytes * mebibyte)), sample),
       `writing on ${machine}`,
@@ -630,165 +619,8 @@ export class SiteRecovery {
     const { unprocessedBytes } = await this.points(machine);
     assert.equal(unprocessedBytes, megabytes * mebibyte, `unprocessed data of ${machine}`);
   }
-
-  // --- observe: Azure evidence ---------------------------------------------------------------
-  async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
-    const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
-    if (reached) {
-      assert.ok(
-        fresh.length > 0,
-        `nothing reached Azure storage account ${this.vault.storageAccount} since the last write`,
-      );
-    } else {
-      assert.deepEqual(
-        fresh.map(describeRequest),
-        [],
-        "data reached Azure storage although its path was blocked",
-      );
-    }
-  }
-
-  async expectStorageRequestsFrom(component: string, protocol: string, port: number): Promise<void> {
-    const requests = await this.storageRequests();
-    assert.ok(requests.length > 0, "no request reached Azure storage at all");
-    const wrong = requests.filter(
-      (r) => r.component !== component || r.protocol !== protocol || r.port !== port,
-    );
-    assert.deepEqual(
-      wrong.map(describeRequest),
-      [],
-      `every storage request must come from ${component} over ${protocol}:${port}`,
-    );
-  }
-
-  /** Replication traffic of this vault goes to the public endpoint of its own storage account. */
-  async expectReplicaOnlyInVaultStorage(): Promise<void> {
-    const replica = (await this.evidence.requests()).filter((r) =>
-      r.path.startsWith(`/${this.vault.name}-replica/`),
-    );
-    assert.ok(replica.length > 0, "no replicated data reached Azure at all");
-    const elsewhere = replica.filter((r) => r.host !== `${this.vault.storageAccount}${storageHostSuffix}`);
-    assert.deepEqual(
-      elsewhere.map(describeRequest),
-      [],
-      `replicated data must go to ${this.vault.storageAccount}`,
-    );
-  }
-
-  async expectPublicStorageEndpoint(): Promise<void> {
-    const requests = await this.storageRequests();
-    assert.ok(requests.length > 0, "no request reached Azure storage");
-    const wrong = requests.filter(
-      (r) => !r.host.endsWith(storageHostSuffix) || r.protocol !== "https" || r.port !== 443,
-    );
-    assert.deepEqual(wrong.map(describeRequest), [], "storage traffic must use the public HTTPS endpoint");
-  }
-
-  async pages(machine: string): Promise<Range[]> {
-    return (await this.storageRequests())
-      .filter((r) => r.path.endsWith(`/${machine}-disk0`))
-      .map((r) => {
-        assert.ok(r.range, `${describeRequest(r)} names no x-ms-range`);
-        return r.range;
-      });
-  }
-
-  async expectInitialCopyCovers(machine: string, megabytes: number): Promise<void> {
-    const pages = await this.pages(machine);
-    assert.ok(
-      covers(pages, megabytes * mebibyte),
-      `the pages of ${machine} do not cover its ${megabytes} MB disk`,
-    );
-  }
-
-  async expectNoDeltaYet(machine: string): Promise<void> {
-    const pages = await this.pages(machine);
-    assert.ok(!hasOverlap(pages), `a range of ${machine} was written twice before the initial copy finished`);
-  }
-
-  async expectDeltaAfterInitial(
-    machine: string,
-    diskMegabytes: number,
-    deltaMegabytes: number,
-  ): Promise<void> {
-    const pages = await this.pages(machine);
-    const end = initialCopyEnd(pages, diskMegabytes * mebibyte);
-    assert.ok(end >= 0, `the initial copy of ${machine} never covered its disk`);
-    assert.ok(!hasOverlap(pages.slice(0, end + 1)), "changes were sent before the initial copy finished");
-    assert.equal(
-      rangeBytes(pages.slice(end + 1)),
-      deltaMegabytes * mebibyte,
-      "bytes sent after the initial copy",
-    );
-  }
-
-  async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
-    const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
-    assert.equal(
-      rangeBytes(fresh.flatMap((r) => (r.range ? [r.range] : []))),
-      megabytes * mebibyte,
-      "bytes sent since the write",
-    );
-  }
-
-  async expectCompressedSinceLastWrite(): Promise<void> {
-    const fresh = (await this.storageRequests()).slice(this.storageRequestsAtLastWrite);
-    const written = Buffer.byteLength(this.samples.at(-1) ?? "");
-    const sent = fresh.reduce((sum, r) => sum + r.bodyBytes, 0);
-    assert.ok(fresh.length > 0, "nothing was sent to Azure storage");
-    assert.ok(
-      sent < written / 2,
-      `${sent} bytes went to Azure for ${written} bytes of repetitive text: not compressed`,
-    );
-  }
-
-  async expectNoPlainTextInStorage(text: string): Promise<void> {
-    const requests = await this.storageRequests();
-    assert.ok(requests.length > 0, "nothing was sent to Azure storage");
-    const revealing = requests.filter((r) => revealsText(r, text));
-    assert.deepEqual(
-      revealing.map(describeRequest),
-      [],
-      "written data is readable in what went to Azure storage",
-    );
-  }
-
-  async expectServiceCalled(component: string, protocol: string, port: number): Promise<void> {
-    const requests = await this.serviceRequests();
-    const good = requests.filter(
-      (r) => r.component === component && r.protocol === protocol && r.port === port,
-    );
-    assert.ok(
-      good.length > 0,
-      `${component} made no ${protocol}:${port} call to the Site Recovery service; seen: ${requests.map(describeRequest).join("; ") || "none"}`,
-    );
-  }
-
-  async expectRegisteredWithService(machine: string, component: string): Promise<void> {
-    const requests = await this.serviceRequests();
-    const registration = requests.find((r) => r.path.endsWith(`/replicationProtectedItems/${machine}`));
-    assert.ok(registration, `${machine} was never registered with the Site Recovery service`);
-    assert.equal(registration.component, component, `${machine} was registered by ${registration.component}`);
-  }
-
-  async expectOnlyComponentCalledService(component: string): Promise<void> {
-    const others = (await this.serviceRequests()).filter((r) => r.component !== component);
-    assert.deepEqual(others.map(describeRequest), [], `only ${component} may call the Site Recovery service`);
-  }
-
-  private async storageRequests(): Promise<RecordedAzureRequest[]> {
-    const host = `${this.vault.storageAccount}${storageHostSuffix}`;
-    return (await this.evidence.requests()).filter((r) => r.host === host);
-  }
-
-  private async serviceRequests(): Promise<RecordedAzureRequest[]> {
-    return (await this.evidence.requests()).filter(
-      (r) => r.host.endsWith(siteRecoveryHostSuffix) && r.path.includes(`/vaults/${this.vault.name}/`),
-    );
-  }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const describeFlows = (flows: { from: string; to: string; port: number; protocol: string }[]) =>
   flows.map((f) => `${f.from}->${f.to}:${f.port}/${f.protocol}`).join(", ") || "nothing";
-const describeRequest = (r: RecordedAzureRequest) => `${r.method} ${r.url} from '${r.component}'`;

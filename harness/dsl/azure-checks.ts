@@ -1,0 +1,192 @@
+// What reached Azure, read from the harness's recordings (msw in-process, the gateway out of
+// process): page ranges, bodies, ports, components. Never what the target says about it.
+import assert from "node:assert/strict";
+import type { AzureEvidence } from "../azure-standin/evidence.ts";
+import { siteRecoveryHostSuffix, storageHostSuffix } from "../azure-standin/handlers.ts";
+import type { RecordedAzureRequest } from "../azure-standin/recorded-request.ts";
+import type { Vault } from "../protocol/types.ts";
+import {
+  covers,
+  hasOverlap,
+  initialCopyEnd,
+  type Range,
+  rangeBytes,
+  revealsText,
+} from "./storage-evidence.ts";
+
+const mebibyte = 1024 * 1024;
+
+export class AzureChecks {
+  private readonly evidence: AzureEvidence;
+  private readonly vault: () => Vault;
+  private requestsAtLastWrite = 0;
+  private lastSample = "";
+
+  constructor(evidence: AzureEvidence, vault: () => Vault) {
+    this.evidence = evidence;
+    this.vault = vault;
+  }
+
+  /** "Since then" in the expectations means since the workload's last write. */
+  async markWrite(sample?: string): Promise<void> {
+    this.requestsAtLastWrite = (await this.storageRequests()).length;
+    if (sample) this.lastSample = sample;
+  }
+
+  async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
+    const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
+    if (reached) {
+      assert.ok(
+        fresh.length > 0,
+        `nothing reached Azure storage account ${this.vault().storageAccount} since the last write`,
+      );
+    } else {
+      assert.deepEqual(
+        fresh.map(describeRequest),
+        [],
+        "data reached Azure storage although its path was blocked",
+      );
+    }
+  }
+
+  async expectStorageRequestsFrom(component: string, protocol: string, port: number): Promise<void> {
+    const requests = await this.storageRequests();
+    assert.ok(requests.length > 0, "no request reached Azure storage at all");
+    const wrong = requests.filter(
+      (r) => r.component !== component || r.protocol !== protocol || r.port !== port,
+    );
+    assert.deepEqual(
+      wrong.map(describeRequest),
+      [],
+      `every storage request must come from ${component} over ${protocol}:${port}`,
+    );
+  }
+
+  /** Replication traffic of this vault goes to the public endpoint of its own storage account. */
+  async expectReplicaOnlyInVaultStorage(): Promise<void> {
+    const replica = (await this.evidence.requests()).filter((r) =>
+      r.path.startsWith(`/${this.vault().name}-replica/`),
+    );
+    assert.ok(replica.length > 0, "no replicated data reached Azure at all");
+    const elsewhere = replica.filter((r) => r.host !== `${this.vault().storageAccount}${storageHostSuffix}`);
+    assert.deepEqual(
+      elsewhere.map(describeRequest),
+      [],
+      `replicated data must go to ${this.vault().storageAccount}`,
+    );
+  }
+
+  async expectPublicStorageEndpoint(): Promise<void> {
+    const requests = await this.storageRequests();
+    assert.ok(requests.length > 0, "no request reached Azure storage");
+    const wrong = requests.filter(
+      (r) => !r.host.endsWith(storageHostSuffix) || r.protocol !== "https" || r.port !== 443,
+    );
+    assert.deepEqual(wrong.map(describeRequest), [], "storage traffic must use the public HTTPS endpoint");
+  }
+
+  async pages(machine: string): Promise<Range[]> {
+    return (await this.storageRequests())
+      .filter((r) => r.path.endsWith(`/${machine}-disk0`))
+      .map((r) => {
+        assert.ok(r.range, `${describeRequest(r)} names no x-ms-range`);
+        return r.range;
+      });
+  }
+
+  async expectInitialCopyCovers(machine: string, megabytes: number): Promise<void> {
+    const pages = await this.pages(machine);
+    assert.ok(
+      covers(pages, megabytes * mebibyte),
+      `the pages of ${machine} do not cover its ${megabytes} MB disk`,
+    );
+  }
+
+  async expectNoDeltaYet(machine: string): Promise<void> {
+    const pages = await this.pages(machine);
+    assert.ok(!hasOverlap(pages), `a range of ${machine} was written twice before the initial copy finished`);
+  }
+
+  async expectDeltaAfterInitial(
+    machine: string,
+    diskMegabytes: number,
+    deltaMegabytes: number,
+  ): Promise<void> {
+    const pages = await this.pages(machine);
+    const end = initialCopyEnd(pages, diskMegabytes * mebibyte);
+    assert.ok(end >= 0, `the initial copy of ${machine} never covered its disk`);
+    assert.ok(!hasOverlap(pages.slice(0, end + 1)), "changes were sent before the initial copy finished");
+    assert.equal(
+      rangeBytes(pages.slice(end + 1)),
+      deltaMegabytes * mebibyte,
+      "bytes sent after the initial copy",
+    );
+  }
+
+  async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
+    const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
+    assert.equal(
+      rangeBytes(fresh.flatMap((r) => (r.range ? [r.range] : []))),
+      megabytes * mebibyte,
+      "bytes sent since the write",
+    );
+  }
+
+  async expectCompressedSinceLastWrite(): Promise<void> {
+    const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
+    const written = Buffer.byteLength(this.lastSample);
+    const sent = fresh.reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.ok(fresh.length > 0, "nothing was sent to Azure storage");
+    assert.ok(
+      sent < written / 2,
+      `${sent} bytes went to Azure for ${written} bytes of repetitive text: not compressed`,
+    );
+  }
+
+  async expectNoPlainTextInStorage(text: string): Promise<void> {
+    const requests = await this.storageRequests();
+    assert.ok(requests.length > 0, "nothing was sent to Azure storage");
+    const revealing = requests.filter((r) => revealsText(r, text));
+    assert.deepEqual(
+      revealing.map(describeRequest),
+      [],
+      "written data is readable in what went to Azure storage",
+    );
+  }
+
+  async expectServiceCalled(component: string, protocol: string, port: number): Promise<void> {
+    const requests = await this.serviceRequests();
+    const good = requests.filter(
+      (r) => r.component === component && r.protocol === protocol && r.port === port,
+    );
+    assert.ok(
+      good.length > 0,
+      `${component} made no ${protocol}:${port} call to the Site Recovery service; seen: ${requests.map(describeRequest).join("; ") || "none"}`,
+    );
+  }
+
+  async expectRegisteredWithService(machine: string, component: string): Promise<void> {
+    const requests = await this.serviceRequests();
+    const registration = requests.find((r) => r.path.endsWith(`/replicationProtectedItems/${machine}`));
+    assert.ok(registration, `${machine} was never registered with the Site Recovery service`);
+    assert.equal(registration.component, component, `${machine} was registered by ${registration.component}`);
+  }
+
+  async expectOnlyComponentCalledService(component: string): Promise<void> {
+    const others = (await this.serviceRequests()).filter((r) => r.component !== component);
+    assert.deepEqual(others.map(describeRequest), [], `only ${component} may call the Site Recovery service`);
+  }
+
+  private async storageRequests(): Promise<RecordedAzureRequest[]> {
+    const host = `${this.vault().storageAccount}${storageHostSuffix}`;
+    return (await this.evidence.requests()).filter((r) => r.host === host);
+  }
+
+  private async serviceRequests(): Promise<RecordedAzureRequest[]> {
+    return (await this.evidence.requests()).filter(
+      (r) => r.host.endsWith(siteRecoveryHostSuffix) && r.path.includes(`/vaults/${this.vault().name}/`),
+    );
+  }
+}
+
+const describeRequest = (r: RecordedAzureRequest) => `${r.method} ${r.url} from '${r.component}'`;
