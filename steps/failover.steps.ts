@@ -112,10 +112,10 @@ Given("unprocessed data on {string}", async function (this: W, name: string) {
   await this.siteRecovery.passToJustAfterARecoveryPoint();
   await this.siteRecovery.write(name, 64);
   await this.siteRecovery.pass(60);
-  await this.siteRecovery.expectUnprocessed(name, 64);
+  await this.siteRecovery.pointChecks.expectUnprocessed(name, 64);
 });
 Given("no data waiting on {string}", function (this: W, name: string) {
-  return this.siteRecovery.expectUnprocessed(name, 0);
+  return this.siteRecovery.pointChecks.expectUnprocessed(name, 0);
 });
 Given("{string} cannot be shut down", function (this: W, name: string) {
   return this.siteRecovery.failShutdowns(name);

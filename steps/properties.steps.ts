@@ -6,8 +6,12 @@ import type { SrkitWorld } from "./support/world.ts";
 
 type W = SrkitWorld & { propertyRuns?: number };
 
+/** Many runs, each a world of its own: minutes, not the default step time. */
+const propertyTimeout = { timeout: 600_000 };
+
 When(
   "random recovery point histories are built on the target, drilled and failed over {int} times",
+  propertyTimeout,
   async function (this: W, runs: number) {
     this.propertyRuns = await selectionLawsAgainstTarget(this.driver, runSettings(runs));
   },

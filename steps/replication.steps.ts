@@ -161,7 +161,7 @@ Then("{string} is protected", function (this: W, machine: string) {
   return this.siteRecovery.expectProtectionState(machine, "Protected");
 });
 Then("{string} has at least {int} recovery point(s)", function (this: W, machine: string, count: number) {
-  return this.siteRecovery.expectCrashConsistentPoints(machine, count);
+  return this.siteRecovery.pointChecks.expectCrashConsistentPoints(machine, count);
 });
 Then(
   "the disk of {string}, {int} MB, is in the vault's storage account",
@@ -253,40 +253,40 @@ Then("policy {string} comes with a failback policy", function (this: W, name: st
 Then(
   "{string} has had a recovery point every 5 minutes for the last {int} minutes",
   function (this: W, m: string, minutes: number) {
-    return this.siteRecovery.expectPointEveryInterval(m, minutes);
+    return this.siteRecovery.pointChecks.expectPointEveryInterval(m, minutes);
   },
 );
 Then(
   "{string} has had an app-consistent recovery point every {int} minutes for the last {int} minutes",
   function (this: W, machine: string, every: number, over: number) {
-    return this.siteRecovery.expectAppConsistentEvery(machine, every, over);
+    return this.siteRecovery.pointChecks.expectAppConsistentEvery(machine, every, over);
   },
 );
 Then(
   "{string} keeps the noted recovery points of the last {int} hours and none older",
   function (this: W, m: string, hours: number) {
-    return this.siteRecovery.expectRetention(m, hours);
+    return this.siteRecovery.pointChecks.expectRetention(m, hours);
   },
 );
 When("the recovery points of {string} are noted", function (this: W, machine: string) {
-  return this.siteRecovery.notePoints(machine);
+  return this.siteRecovery.pointChecks.notePoints(machine);
 });
 Then(
   "{string} and {string} have shared their recovery points of the last {int} minutes",
   function (this: W, a: string, b: string, minutes: number) {
-    return this.siteRecovery.expectSharedPoints(a, b, true, minutes);
+    return this.siteRecovery.pointChecks.expectSharedPoints(a, b, true, minutes);
   },
 );
 Then(
   "{string} and {string} have not shared their recovery points of the last {int} minutes",
   function (this: W, a: string, b: string, minutes: number) {
-    return this.siteRecovery.expectSharedPoints(a, b, false, minutes);
+    return this.siteRecovery.pointChecks.expectSharedPoints(a, b, false, minutes);
   },
 );
 Then(
   "{string} has {int} MB of data not yet processed into a recovery point",
   function (this: W, machine: string, mb: number) {
-    return this.siteRecovery.expectUnprocessed(machine, mb);
+    return this.siteRecovery.pointChecks.expectUnprocessed(machine, mb);
   },
 );
 Then(

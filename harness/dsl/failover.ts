@@ -164,7 +164,7 @@ export class FailoverDsl {
   ): RecoveryPointChoice {
     if (option !== "Custom") return { type: option };
     if (!machine || !which) throw new Error("a custom point names a machine and which noted point");
-    const noted = this.site.noted(machine);
+    const noted = this.site.pointChecks.noted(machine);
     const point = which === "oldest" ? noted[0] : noted.at(-2);
     if (!point) throw new Error(`${machine} has too few noted points`);
     return { type: "Custom", recoveryPointId: point.id };

@@ -17,11 +17,11 @@ import type {
   Vault,
 } from "../protocol/types.ts";
 import { AzureChecks } from "./azure-checks.ts";
+import { crashIntervalSeconds, RecoveryPointChecks } from "./recovery-point-checks.ts";
 
 export const minute = 60;
 export const mebibyte = 1024 * 1024;
 /** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
-const crashIntervalSeconds = 5 * minute;
 const defaultVmwareServer = "vcenter-default";
 const defaultHypervHost = "hyperv-default";
 
@@ -43,6 +43,8 @@ export class SiteRecovery {
   private readonly client: ProtocolClient;
   /** Expectations on what reached Azure. */
   readonly azure: AzureChecks;
+  /** Expectations on the recovery points the target lists. */
+  readonly pointChecks: RecoveryPointChecks;
   private readonly gateway: string | undefined;
   private session?: { id: string; api: SessionClient };
   private vaultInfo?: Vault;
@@ -50,13 +52,13 @@ export class SiteRecovery {
   private defaultProcessServer?: string;
   private lastFaultId?: string;
   private lastRefusal?: Outcome<unknown>;
-  private readonly notedPoints = new Map<string, RecoveryPoint[]>();
   private readonly hypervMachines = new Set<string>();
 
   constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
     this.client = client;
     this.gateway = gateway;
     this.azure = new AzureChecks(evidence, () => this.vault);
+    this.pointChecks = new RecoveryPointChecks(this);
   }
 
   /** The machines the scenario enabled replication for. */
@@ -498,129 +500,8 @@ export class SiteRecovery {
     );
     assert.equal(failback.kind, "failback");
   }
-
-  // --- observe: recovery points --------------------------------------------------------------
-  async expectCrashConsistentPoints(machine: string, atLeast: number): Promise<void> {
-    const { recoveryPoints } = await this.points(machine);
-    assert.ok(recoveryPoints.length >= atLeast, `${machine} has ${recoveryPoints.length} recovery points`);
-  }
-
-  /** Points in the last `minutes`: one every crash interval, none missing, none extra. */
-  async expectPointEveryInterval(machine: string, minutes: number): Promise<void> {
-    const now = await this.now();
-    const since = now - minutes * minute * 1000;
-    const times = (await this.points(machine)).recoveryPoints
-      .map((p) => Date.parse(p.time))
-      .filter((t) => t > since);
-    assert.equal(
-      times.length,
-      minutes / 5,
-      `points in the last ${minutes} minutes: ${times.map(iso).join(", ")}`,
-    );
-    for (let i = 1; i < times.length; i++) {
-      assert.equal(
-        (times[i] as number) - (times[i - 1] as number),
-        crashIntervalSeconds * 1000,
-        "crash-consistent interval",
-      );
-    }
-  }
-
-  async expectAppConsistentEvery(
-    machine: string,
-    frequencyMinutes: number,
-    overMinutes: number,
-  ): Promise<void> {
-    const now = await this.now();
-    const since = now - overMinutes * minute * 1000;
-    const app = (await this.points(machine)).recoveryPoints
-      .filter((p) => p.type === "AppConsistent")
-      .map((p) => Date.parse(p.time))
-      .filter((t) => t > since);
-    if (frequencyMinutes === 0) {
-      assert.deepEqual(app.map(iso), [], "app-consistent points although the policy turns them off");
-      return;
-    }
-    assert.equal(
-      app.length,
-      overMinutes / frequencyMinutes,
-      `app-consistent points: ${app.map(iso).join(", ")}`,
-    );
-    for (let i = 1; i < app.length; i++) {
-      assert.equal(
-        (app[i] as number) - (app[i - 1] as number),
-        frequencyMinutes * minute * 1000,
-        "app-consistent spacing",
-      );
-    }
-  }
-
-  noted(machine: string): RecoveryPoint[] {
-    const points = this.notedPoints.get(machine);
-    if (!points) throw new Error(`the scenario noted no recovery points of ${machine}`);
-    return points;
-  }
-
-  async notePoints(machine: string): Promise<void> {
-    this.notedPoints.set(machine, (await this.points(machine)).recoveryPoints);
-  }
-
-  /** Noted points inside the window are all still there; nothing older than the window is. */
-  async expectRetention(machine: string, hours: number): Promise<void> {
-    const noted = this.notedPoints.get(machine);
-    if (!noted) throw new Error(`the scenario noted no recovery points of ${machine}`);
-    const edge = (await this.now()) - hours * 3600 * 1000;
-    const current = (await this.points(machine)).recoveryPoints;
-    const tooOld = current.filter((p) => Date.parse(p.time) < edge);
-    assert.deepEqual(
-      tooOld.map((p) => p.time),
-      [],
-      `points older than ${hours} hours are still kept`,
-    );
-    const ids = new Set(current.map((p) => p.id));
-    const inside = noted.filter((p) => Date.parse(p.time) >= edge);
-    const lost = inside.filter((p) => !ids.has(p.id));
-    assert.deepEqual(
-      lost.map((p) => p.time),
-      [],
-      "points inside the retention window were pruned",
-    );
-    assert.ok(
-      inside.length > 0 && inside.length < noted.length,
-      "the noted points should straddle the window's edge",
-    );
-  }
-
-  async expectSharedPoints(a: string, b: string, shared: boolean, sinceMinutes: number): Promise<void> {
-    const since = (await this.now()) - sinceMinutes * minute * 1000;
-    const recent = async (m: string) =>
-      (await this.points(m)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
-    const [pa, pb] = [await recent(a), await recent(b)];
-    assert.ok(pa.length > 0 && pb.length > 0, `no recent points: ${a} ${pa.length}, ${b} ${pb.length}`);
-    const ids = new Set(pb.map((p) => p.id));
-    if (shared) {
-      for (const p of pa) {
-        assert.ok(p.multiVm && ids.has(p.id), `${a}'s point ${p.id} at ${p.time} is not shared with ${b}`);
-      }
-      assert.deepEqual(
-        pa.map((p) => `${p.id} ${p.type}`),
-        pb.map((p) => `${p.id} ${p.type}`),
-      );
-    } else {
-      for (const p of pa)
-        assert.ok(
-          !p.multiVm && !ids.has(p.id),
-          `${a}'s point ${p.id} is shared although coordination failed`,
-        );
-    }
-  }
-
-  async expectUnprocessed(machine: string, megabytes: number): Promise<void> {
-    const { unprocessedBytes } = await this.points(machine);
-    assert.equal(unprocessedBytes, megabytes * mebibyte, `unprocessed data of ${machine}`);
-  }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const _iso = (ms: number) => new Date(ms).toISOString();
 const describeFlows = (flows: { from: string; to: string; port: number; protocol: string }[]) =>
   flows.map((f) => `${f.from}->${f.to}:${f.port}/${f.protocol}`).join(", ") || "nothing";

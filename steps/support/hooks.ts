@@ -1,12 +1,16 @@
 // One target connection per worker; one isolated session per scenario. A scenario of a family
 // the target does not declare is skipped and reported as unsupported, never as passed.
-import { After, AfterAll, Before, BeforeAll } from "@cucumber/cucumber";
+import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Family } from "../../harness/protocol/types.ts";
 import type { SrkitWorld } from "./world.ts";
+
+// A step drives the target through many protocol calls (initial replication, failovers); on a
+// loaded 2-core machine over HTTP that can take longer than cucumber's 5 s default.
+setDefaultTimeout(60_000);
 
 let connection: TargetConnection | undefined;
 let capabilities: Family[] | undefined;

@@ -1,0 +1,141 @@
+// Expectations on the recovery points a target lists: their schedule, retention, sharing
+// across a multi-VM group and the data not yet processed. Written from the catalog, with the
+// documented (or declared) intervals; never from the reference.
+import assert from "node:assert/strict";
+import type { RecoveryPoint } from "../protocol/types.ts";
+import type { SiteRecovery } from "./site-recovery.ts";
+
+const minute = 60;
+const mebibyte = 1024 * 1024;
+/** The crash-consistent interval srkit assumes: see REPL-RP-CRASH-INTERVAL. */
+export const crashIntervalSeconds = 5 * minute;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class RecoveryPointChecks {
+  private readonly site: SiteRecovery;
+  private readonly notedPoints = new Map<string, RecoveryPoint[]>();
+
+  constructor(site: SiteRecovery) {
+    this.site = site;
+  }
+
+  async expectCrashConsistentPoints(machine: string, atLeast: number): Promise<void> {
+    const { recoveryPoints } = await this.site.points(machine);
+    assert.ok(recoveryPoints.length >= atLeast, `${machine} has ${recoveryPoints.length} recovery points`);
+  }
+
+  /** Points in the last `minutes`: one every crash interval, none missing, none extra. */
+  async expectPointEveryInterval(machine: string, minutes: number): Promise<void> {
+    const now = await this.site.now();
+    const since = now - minutes * minute * 1000;
+    const times = (await this.site.points(machine)).recoveryPoints
+      .map((p) => Date.parse(p.time))
+      .filter((t) => t > since);
+    assert.equal(
+      times.length,
+      minutes / 5,
+      `points in the last ${minutes} minutes: ${times.map(iso).join(", ")}`,
+    );
+    for (let i = 1; i < times.length; i++) {
+      assert.equal(
+        (times[i] as number) - (times[i - 1] as number),
+        crashIntervalSeconds * 1000,
+        "crash-consistent interval",
+      );
+    }
+  }
+
+  async expectAppConsistentEvery(
+    machine: string,
+    frequencyMinutes: number,
+    overMinutes: number,
+  ): Promise<void> {
+    const now = await this.site.now();
+    const since = now - overMinutes * minute * 1000;
+    const app = (await this.site.points(machine)).recoveryPoints
+      .filter((p) => p.type === "AppConsistent")
+      .map((p) => Date.parse(p.time))
+      .filter((t) => t > since);
+    if (frequencyMinutes === 0) {
+      assert.deepEqual(app.map(iso), [], "app-consistent points although the policy turns them off");
+      return;
+    }
+    assert.equal(
+      app.length,
+      overMinutes / frequencyMinutes,
+      `app-consistent points: ${app.map(iso).join(", ")}`,
+    );
+    for (let i = 1; i < app.length; i++) {
+      assert.equal(
+        (app[i] as number) - (app[i - 1] as number),
+        frequencyMinutes * minute * 1000,
+        "app-consistent spacing",
+      );
+    }
+  }
+
+  noted(machine: string): RecoveryPoint[] {
+    const points = this.notedPoints.get(machine);
+    if (!points) throw new Error(`the scenario noted no recovery points of ${machine}`);
+    return points;
+  }
+
+  async notePoints(machine: string): Promise<void> {
+    this.notedPoints.set(machine, (await this.site.points(machine)).recoveryPoints);
+  }
+
+  /** Noted points inside the window are all still there; nothing older than the window is. */
+  async expectRetention(machine: string, hours: number): Promise<void> {
+    const noted = this.notedPoints.get(machine);
+    if (!noted) throw new Error(`the scenario noted no recovery points of ${machine}`);
+    const edge = (await this.site.now()) - hours * 3600 * 1000;
+    const current = (await this.site.points(machine)).recoveryPoints;
+    const tooOld = current.filter((p) => Date.parse(p.time) < edge);
+    assert.deepEqual(
+      tooOld.map((p) => p.time),
+      [],
+      `points older than ${hours} hours are still kept`,
+    );
+    const ids = new Set(current.map((p) => p.id));
+    const inside = noted.filter((p) => Date.parse(p.time) >= edge);
+    const lost = inside.filter((p) => !ids.has(p.id));
+    assert.deepEqual(
+      lost.map((p) => p.time),
+      [],
+      "points inside the retention window were pruned",
+    );
+    assert.ok(
+      inside.length > 0 && inside.length < noted.length,
+      "the noted points should straddle the window's edge",
+    );
+  }
+
+  async expectSharedPoints(a: string, b: string, shared: boolean, sinceMinutes: number): Promise<void> {
+    const since = (await this.site.now()) - sinceMinutes * minute * 1000;
+    const recent = async (m: string) =>
+      (await this.site.points(m)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
+    const [pa, pb] = [await recent(a), await recent(b)];
+    assert.ok(pa.length > 0 && pb.length > 0, `no recent points: ${a} ${pa.length}, ${b} ${pb.length}`);
+    const ids = new Set(pb.map((p) => p.id));
+    if (shared) {
+      for (const p of pa) {
+        assert.ok(p.multiVm && ids.has(p.id), `${a}'s point ${p.id} at ${p.time} is not shared with ${b}`);
+      }
+      assert.deepEqual(
+        pa.map((p) => `${p.id} ${p.type}`),
+        pb.map((p) => `${p.id} ${p.type}`),
+      );
+    } else {
+      for (const p of pa)
+        assert.ok(
+          !p.multiVm && !ids.has(p.id),
+          `${a}'s point ${p.id} is shared although coordination failed`,
+        );
+    }
+  }
+
+  async expectUnprocessed(machine: string, megabytes: number): Promise<void> {
+    const { unprocessedBytes } = await this.site.points(machine);
+    assert.equal(unprocessedBytes, megabytes * mebibyte, `unprocessed data of ${machine}`);
+  }
+}
