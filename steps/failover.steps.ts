@@ -1,11 +1,12 @@
 import { Given, Then, When } from "@cucumber/cucumber";
 import type { Target } from "../harness/dsl/failover.ts";
 import type { MachineOptions } from "../harness/dsl/site-recovery.ts";
-import type {
-  AllowedOperation,
-  GuestSettings,
-  MachineKind,
-  RecoveryPointOption,
+import {
+  type AllowedOperation,
+  bootDrivers,
+  type GuestSettings,
+  type MachineKind,
+  type RecoveryPointOption,
 } from "../harness/protocol/types.ts";
 import type { SrkitWorld } from "./support/world.ts";
 
@@ -37,8 +38,7 @@ function machineCase(phrase: string): { kind: MachineKind; options: MachineOptio
   if (mobility?.[1]) return { kind: "vmware-vm", options: { mobilityServiceVersion: mobility[1] } };
   const driver = /boot driver (\w+)/.exec(phrase);
   if (driver?.[1]) {
-    const all = ["storvsc", "vmbus", "storflt", "intelide", "atapi"] as const;
-    return { kind: "vmware-vm", options: { bootDrivers: all.filter((d) => d !== driver[1]) } };
+    return { kind: "vmware-vm", options: { bootDrivers: bootDrivers.filter((d) => d !== driver[1]) } };
   }
   switch (phrase) {
     case "VMware VM without DHCP":

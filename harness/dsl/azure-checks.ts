@@ -13,8 +13,7 @@ import {
   rangeBytes,
   revealsText,
 } from "./storage-evidence.ts";
-
-const mebibyte = 1024 * 1024;
+import { mebibyte } from "./units.ts";
 
 export class AzureChecks {
   private readonly evidence: AzureEvidence;

@@ -4,12 +4,10 @@
 import assert from "node:assert/strict";
 import type { RecoveryPoint } from "../protocol/types.ts";
 import type { SiteRecovery } from "./site-recovery.ts";
+import { iso, mebibyte, minute } from "./units.ts";
 
-const minute = 60;
-const mebibyte = 1024 * 1024;
 /** The crash-consistent interval srkit assumes: see REPL-RP-CRASH-INTERVAL. */
 export const crashIntervalSeconds = 5 * minute;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export class RecoveryPointChecks {
   private readonly site: SiteRecovery;

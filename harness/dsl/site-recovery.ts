@@ -18,9 +18,8 @@ import type {
 } from "../protocol/types.ts";
 import { AzureChecks } from "./azure-checks.ts";
 import { crashIntervalSeconds, RecoveryPointChecks } from "./recovery-point-checks.ts";
+import { mebibyte, minute } from "./units.ts";
 
-export const minute = 60;
-export const mebibyte = 1024 * 1024;
 /** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
 const defaultVmwareServer = "vcenter-default";
 const defaultHypervHost = "hyperv-default";

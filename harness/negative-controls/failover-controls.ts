@@ -9,11 +9,10 @@ import type {
   ReplicatedItem,
 } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { intercepted, type Next, rewriteAnswers, sessionBase } from "./intercept.ts";
+import { intercepted, type Next, onRefusal, rewriteAnswers, sessionBase } from "./intercept.ts";
 
 type Body = Record<string, unknown>;
 const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
-const code = (reply: ProtocolReply) => (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
 const fakeJob = (operation: string): ProtocolReply => ({
   status: 202,
   body: {
@@ -109,11 +108,12 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "accepts a custom recovery point for a recovery plan",
     breaks: ["FO-RP-CUSTOM"],
     transport: () =>
-      intercepted("custom-accepted-for-plans", async (call, id, next) => {
-        const reply = await next(call);
-        if (id !== "failoverPlan" || code(reply) !== "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS") return reply;
-        return next(withChoice(call, { type: "LatestProcessed" }));
-      }),
+      intercepted(
+        "custom-accepted-for-plans",
+        onRefusal("failoverPlan", "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS", (call, next) =>
+          next(withChoice(call, { type: "LatestProcessed" })),
+        ),
+      ),
   },
   {
     id: "point-changes-after-commit",
@@ -121,12 +121,12 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "accepts a change of recovery point after the commit",
     breaks: ["FO-CHANGE-POINT-BEFORE-COMMIT"],
     transport: () =>
-      intercepted("point-changes-after-commit", async (call, id, next) => {
-        const reply = await next(call);
-        return id === "changeRecoveryPoint" && code(reply) === "FAILOVER_ALREADY_COMMITTED"
-          ? fakeJob("ChangeRecoveryPoint")
-          : reply;
-      }),
+      intercepted(
+        "point-changes-after-commit",
+        onRefusal("changeRecoveryPoint", "FAILOVER_ALREADY_COMMITTED", async () =>
+          fakeJob("ChangeRecoveryPoint"),
+        ),
+      ),
   },
   {
     id: "commit-keeps-points",
@@ -154,11 +154,12 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "runs a planned failover for VMware VMs and physical servers",
     breaks: ["FO-UNPLANNED-VMWARE"],
     transport: () =>
-      intercepted("planned-failover-for-vmware", async (call, id, next) => {
-        const reply = await next(call);
-        if (id !== "failover" || code(reply) !== "FAILOVER_PLANNED_NOT_SUPPORTED") return reply;
-        return next({ ...call, body: { ...body(call), type: "unplanned" } });
-      }),
+      intercepted(
+        "planned-failover-for-vmware",
+        onRefusal("failover", "FAILOVER_PLANNED_NOT_SUPPORTED", (call, next) =>
+          next({ ...call, body: { ...body(call), type: "unplanned" } }),
+        ),
+      ),
   },
   {
     id: "planned-without-shutdown",
@@ -166,11 +167,12 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "runs a planned failover although the source could not be shut down",
     breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
     transport: () =>
-      intercepted("planned-without-shutdown", async (call, id, next) => {
-        const reply = await next(call);
-        if (id !== "failover" || code(reply) !== "FAILOVER_SOURCE_NOT_SHUT_DOWN") return reply;
-        return next({ ...call, body: { ...body(call), type: "unplanned", shutDownSource: false } });
-      }),
+      intercepted(
+        "planned-without-shutdown",
+        onRefusal("failover", "FAILOVER_SOURCE_NOT_SHUT_DOWN", (call, next) =>
+          next({ ...call, body: { ...body(call), type: "unplanned", shutDownSource: false } }),
+        ),
+      ),
   },
   {
     id: "unplanned-stops-on-failed-shutdown",

@@ -36,19 +36,30 @@ export function rewriteAnswers(
   };
 }
 
-/** When the target refuses with `code`, quietly does `fix` and tries again: it accepts what it must refuse. */
-export function acceptDespite(
+export const refusalCode = (reply: ProtocolReply) =>
+  (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
+
+/** When the target refuses `operationId` with `code`, answers with `instead`: it does what it must refuse. */
+export function onRefusal(
   operationId: string,
   code: string,
-  fix: (call: ProtocolCall, next: Next) => Promise<unknown>,
+  instead: (call: ProtocolCall, next: Next) => Promise<ProtocolReply>,
 ): Interceptor {
   return async (call, id, next) => {
     const reply = await next(call);
-    const refused = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
-    if (id !== operationId || refused !== code) return reply;
-    await fix(call, next);
-    return next(call);
+    return id === operationId && refusalCode(reply) === code ? instead(call, next) : reply;
   };
 }
+
+/** When the target refuses with `code`, quietly does `fix` and tries again. */
+export const acceptDespite = (
+  operationId: string,
+  code: string,
+  fix: (call: ProtocolCall, next: Next) => Promise<unknown>,
+) =>
+  onRefusal(operationId, code, async (call, next) => {
+    await fix(call, next);
+    return next(call);
+  });
 
 export const sessionBase = (call: ProtocolCall) => /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0] ?? "";

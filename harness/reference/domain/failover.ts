@@ -1,7 +1,12 @@
 // Test failover, planned and unplanned failover, change of recovery point and commit, for one
 // machine or every machine of a recovery plan. Each action is checked for every machine
 // first, so a refusal changes nothing; then it runs and leaves a job on the virtual clock.
-import type { AllowedOperation, FailoverRequest, RecoveryPointChoice } from "../../protocol/types.ts";
+import {
+  type AllowedOperation,
+  bootDrivers,
+  type FailoverRequest,
+  type RecoveryPointChoice,
+} from "../../protocol/types.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
 import { Refusal } from "./refusal.ts";
 import type { AzureVmState, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
@@ -72,9 +77,7 @@ export function needsExtraProcessing(world: World, machineName: string): boolean
   if (m.kind !== "vmware-vm") return false;
   const [major = 0, minor = 0] = m.mobilityServiceVersion.split(".").map(Number);
   const olderThan98 = major < 9 || (major === 9 && minor < 8);
-  const missingDriver = ["storvsc", "vmbus", "storflt", "intelide", "atapi"].some(
-    (d) => !m.bootDrivers.includes(d as never),
-  );
+  const missingDriver = bootDrivers.some((d) => !m.bootDrivers.includes(d));
   return olderThan98 || m.os === "linux" || !m.dhcp || missingDriver;
 }
 

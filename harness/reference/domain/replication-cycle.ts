@@ -163,7 +163,6 @@ async function uploadToStorage(world: World, item: ReplicationState, outbound: A
     }
     world.network.record(mover.host, "azure-storage", azurePort, "https", true);
     item.cache.shift();
-    item.pagesWritten++;
     if (chunk.initial) {
       item.initialNotStored -= chunk.length;
       if (item.initialNotStored === 0) item.protectionState = "Protected";

@@ -130,7 +130,6 @@ export interface ReplicationState {
   /** The machine reached its process server and the process server reached storage this cycle. */
   pathOk: boolean;
   healthErrors: HealthError[];
-  pagesWritten: number;
 }
 
 export type MachineArrangement = Required<
@@ -406,7 +405,6 @@ export class World {
       registered: false,
       pathOk: false,
       healthErrors: [],
-      pagesWritten: 0,
     };
     this.items.set(item.name, item);
     return item;
