@@ -17,6 +17,10 @@ export function azureHandlers(record: (request: RecordedAzureRequest) => void) {
       if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") {
         return new HttpResponse(null, { status: 201 });
       }
+      // Reads of replicated pages (failback): the content does not matter to any check.
+      if (seen.host.endsWith(storageHostSuffix) && seen.method === "GET") {
+        return new HttpResponse(null, { status: 206 });
+      }
       if (seen.host.endsWith(siteRecoveryHostSuffix)) {
         return HttpResponse.json({ accepted: true });
       }

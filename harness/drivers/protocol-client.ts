@@ -2,15 +2,21 @@
 // openapi.yaml, so a target that answers outside the contract gets a diagnosis, not a crash.
 import { describeErrors, type HttpMethod, matchRoute } from "../protocol/spec.ts";
 import type {
+  AzureNetwork,
   AzureVm,
   AzureVmList,
   AzureVmSettings,
   Clock,
   ConfigurationServer,
+  ConfigurationServerBackup,
   ConfigurationServerRequest,
+  ConfigurationServerView,
+  DatastoreList,
   EnableReplicationRequest,
   ErrorBody,
   ErrorCode,
+  FailbackProcessServer,
+  FailbackProcessServerRequest,
   FailoverReadiness,
   Fault,
   FaultRequest,
@@ -22,18 +28,23 @@ import type {
   MasterTargetRequest,
   MobilityServiceInstall,
   NetworkFlowList,
+  NetworkInterface,
   Policy,
   PolicyRequest,
+  PolicyUpdate,
   ProcessServer,
   ProcessServerRequest,
   RecoveryPlan,
   RecoveryPointList,
   ReplicatedItem,
+  ReprotectRequest,
+  RetentionVolumeList,
   Session,
   SessionRequest,
   TargetDescription,
   Vault,
   VaultRequest,
+  VmwareCredential,
   VmwareServer,
   VmwareServerRequest,
 } from "../protocol/types.ts";
@@ -151,6 +162,43 @@ export class SessionClient {
     this.call<RecoveryPointList>("GET", `/replicated-items/${enc(name)}/recovery-points`);
   listNetworkFlows = () => this.call<NetworkFlowList>("GET", "/network-flows");
   injectFault = (req: FaultRequest) => this.call<Fault>("POST", "/faults", req);
+  updatePolicy = (name: string, update: PolicyUpdate) =>
+    this.call<Policy>("PATCH", `/policies/${enc(name)}`, update);
+  readConfigurationServer = (name: string) =>
+    this.call<ConfigurationServerView>("GET", `/configuration-servers/${enc(name)}`);
+  backupConfigurationServer = (name: string) =>
+    this.call<ConfigurationServerBackup>("POST", `/configuration-servers/${enc(name)}/backups`);
+  restoreConfigurationServer = (name: string, backupId: string, ipAddress: string) =>
+    this.call<ConfigurationServerView>("POST", `/configuration-servers/${enc(name)}/restore`, {
+      backupId,
+      ipAddress,
+    });
+  dropMachineRecord = (server: string, machine: string) =>
+    this.call<void>("DELETE", `/configuration-servers/${enc(server)}/machine-records/${enc(machine)}`);
+  createAzureNetwork = (req: AzureNetwork) => this.call<AzureNetwork>("POST", "/azure-networks", req);
+  createNetworkInterface = (req: NetworkInterface) =>
+    this.call<NetworkInterface>("POST", "/azure-network-interfaces", req);
+  deployFailbackProcessServer = (req: FailbackProcessServerRequest) =>
+    this.call<FailbackProcessServer>("POST", "/failback-process-servers", req);
+  readFailbackProcessServer = (name: string) =>
+    this.call<FailbackProcessServer>("GET", `/failback-process-servers/${enc(name)}`);
+  deleteFailbackProcessServer = (name: string) =>
+    this.call<void>("DELETE", `/failback-process-servers/${enc(name)}`);
+  listRetentionVolumes = (masterTarget: string) =>
+    this.call<RetentionVolumeList>("GET", `/master-targets/${enc(masterTarget)}/retention-volumes`);
+  listMasterTargetDatastores = (masterTarget: string) =>
+    this.call<DatastoreList>("GET", `/master-targets/${enc(masterTarget)}/datastores`);
+  storageVMotionMasterTarget = (masterTarget: string) =>
+    this.call<void>("POST", `/master-targets/${enc(masterTarget)}/storage-vmotion`);
+  updateVmwareCredential = (server: string, credential: VmwareCredential) =>
+    this.call<VmwareServer>("PUT", `/vmware-servers/${enc(server)}/credential`, credential);
+  deleteMachineFromSite = (machine: string) =>
+    this.call<void>("POST", `/machines/${enc(machine)}/delete-from-site`);
+  deleteMachineSnapshots = (machine: string) =>
+    this.call<Machine>("POST", `/machines/${enc(machine)}/delete-snapshots`);
+  reprotect = (scope: "replicated-items" | "recovery-plans", name: string, req: ReprotectRequest) =>
+    this.call<Job>("POST", `/${scope}/${enc(name)}/reprotect`, req);
+  restartJob = (name: string) => this.call<Job>("POST", `/jobs/${enc(name)}/restart`);
   liftFault = (faultId: string) => this.call<void>("DELETE", `/faults/${enc(faultId)}`);
 }
 

@@ -34,6 +34,38 @@ export const errorCodes = [
   "RECOVERY_POINT_OPTION_NOT_APPLICABLE",
   "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS",
   "RECOVERY_POINT_NOT_FOUND",
+  "FAILBACK_PROCESS_SERVER_INPUT_MISSING",
+  "FAILBACK_PROCESS_SERVER_NIC_MISSING",
+  "FAILBACK_PROCESS_SERVER_IN_USE",
+  "FAILBACK_PROCESS_SERVER_INVALID",
+  "MASTER_TARGET_OS_NOT_SUPPORTED",
+  "MASTER_TARGET_PARTITIONS_INVALID",
+  "MASTER_TARGET_DISK_UUID_NOT_TRUE",
+  "MASTER_TARGET_PACKAGES_MISSING",
+  "MASTER_TARGET_CUSTOM_CHANGES_NOT_APPLIED_ONCE",
+  "MASTER_TARGET_STORAGE_VMOTIONED",
+  "POLICY_NOT_EDITABLE",
+  "REPROTECT_NOT_ALLOWED",
+  "REPROTECT_DIRECTION_INVALID",
+  "REPROTECT_INPUT_MISSING",
+  "REPROTECT_DATASTORE_REQUIRED",
+  "REPROTECT_DATASTORE_NOT_VISIBLE",
+  "REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
+  "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
+  "REPROTECT_GROUP_NEEDS_PLAN",
+  "REPROTECT_GROUP_MASTER_TARGET_MISMATCH",
+  "REPROTECT_SNAPSHOTS_PRESENT",
+  "REPROTECT_DATASTORE_NOT_ACCESSIBLE",
+  "FAILBACK_TO_PHYSICAL_NOT_SUPPORTED",
+  "FAILBACK_NOT_SUPPORTED_FOR_MACHINE",
+  "FAILBACK_NO_SITE_CONNECTION",
+  "FAILBACK_NO_RECOVERY_POINT",
+  "FAILBACK_HYPERVISOR_FREE_EDITION",
+  "CONFIGURATION_DATABASE_RECORD_MISSING",
+  "CONFIGURATION_SERVER_ADDRESS_CHANGED",
+  "BACKUP_NOT_FOUND",
+  "JOB_NOT_RESTARTABLE",
+  "MACHINE_NOT_ON_SITE",
   "TARGET_INTERNAL_ERROR",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -81,10 +113,20 @@ export interface Vault {
 }
 
 export type ServerHost = "vmware-vm" | "physical-server";
+/** Where a VM lives on the on-premises VMware site. */
+export interface VmPlacement {
+  vmwareServer: string;
+  esxHost: string;
+  datastore: string;
+}
 export interface ConfigurationServerRequest {
   name: string;
   vault: string;
   host?: ServerHost;
+  ipAddress?: string;
+  placement?: VmPlacement;
+  /** Volumes of the master target that runs on the configuration server. */
+  retentionVolumes?: Volume[];
 }
 export interface ConfigurationServer {
   name: string;
@@ -92,6 +134,25 @@ export interface ConfigurationServer {
   host: ServerHost;
   processServer: string;
   masterTarget: string;
+  ipAddress?: string;
+  placement?: VmPlacement;
+}
+export interface ConfigurationServerView {
+  name: string;
+  vault: string;
+  ipAddress: string;
+  processServers: string[];
+  masterTargets: string[];
+  failbackPolicies: string[];
+  databaseMachines: string[];
+}
+export interface ConfigurationServerBackup {
+  backupId: string;
+  machines: string[];
+}
+export interface ConfigurationServerRestore {
+  backupId: string;
+  ipAddress: string;
 }
 
 export interface ProcessServerRequest {
@@ -107,28 +168,70 @@ export interface ProcessServer {
   running: boolean;
   cachedBytes: number;
 }
+export const volumeFileSystems = ["NTFS", "ReFS", "FAT", "FAT32", "ext4", "ext3", "xfs"] as const;
+export interface Volume {
+  name: string;
+  fileSystem: (typeof volumeFileSystems)[number];
+  capacityBytes: number;
+  usedFor?: "nothing" | "replication-target" | "other";
+  locked?: boolean;
+  installVolume?: boolean;
+}
+export interface LinuxInstall {
+  distribution: string;
+  partitions?: { mount: string; fsType: string }[];
+  packages?: string[];
+  applyCustomChangesRuns?: number;
+}
 export interface MasterTargetRequest {
   name: string;
   configurationServer: string;
   os?: "windows" | "linux";
+  placement?: VmPlacement;
+  linux?: LinuxInstall;
+  diskEnableUuid?: string | null;
+  retentionVolumes?: Volume[];
 }
 export interface MasterTarget {
   name: string;
   host: string;
   configurationServer: string;
   os: "windows" | "linux";
+  placement?: VmPlacement;
+  storageVMotioned?: boolean;
+}
+export interface RetentionVolumeList {
+  volumes: { name: string; default: boolean }[];
+}
+export interface DatastoreList {
+  datastores: string[];
+}
+export type CredentialAccess = "full" | "read-only";
+export interface VmwareCredential {
+  access: CredentialAccess;
+}
+export type VmwareLicense = "licensed" | "evaluation" | "free";
+export interface EsxHost {
+  name: string;
+  datastores?: string[];
 }
 export interface VmwareServerRequest {
   name: string;
   kind: "vcenter" | "esxi";
   configurationServer: string;
   processServer?: string;
+  credentialAccess?: CredentialAccess;
+  license?: VmwareLicense;
+  esxHosts?: EsxHost[];
 }
 export interface VmwareServer {
   name: string;
   kind: "vcenter" | "esxi";
   configurationServer: string;
   processServer: string;
+  credentialAccess?: CredentialAccess;
+  license?: VmwareLicense;
+  esxHosts?: EsxHost[];
   lastDiscovery?: string;
   discoveredMachines: string[];
 }
@@ -150,6 +253,10 @@ export interface MachineRequest {
   bootDrivers?: BootDriver[];
   guest?: Partial<GuestSettings>;
   diskBytes?: number;
+  osVersion?: string;
+  placement?: VmPlacement;
+  snapshots?: number;
+  ipAddressing?: "static" | "dhcp";
 }
 export const bootDrivers = ["storvsc", "vmbus", "storflt", "intelide", "atapi"] as const;
 export type BootDriver = (typeof bootDrivers)[number];
@@ -195,10 +302,11 @@ export interface FailoverRequest {
 export interface Job {
   name: string;
   operation: string;
-  state: "InProgress" | "Succeeded";
+  state: "InProgress" | "Succeeded" | "Failed";
   startTime: string;
   endTime?: string;
   machines?: string[];
+  error?: { code: ErrorCode; message: string };
 }
 export const readinessChecks = [
   "RDP_ENABLED",
@@ -230,7 +338,7 @@ export interface AzureVm {
   network: string;
   recoveryPointId: string;
   recoveryPointTime: string;
-  state: "Creating" | "Running";
+  state: "Creating" | "Running" | "Stopped";
   vmwareToolsDisabled?: boolean;
   settings: AzureVmSettings;
   reachable: {
@@ -251,6 +359,13 @@ export interface Machine {
   vmwareServer?: string;
   discovered: boolean;
   diskBytes: number;
+  osVersion?: string;
+  onSite?: boolean;
+  powerState?: "Running" | "Off";
+  placement?: VmPlacement;
+  snapshots?: number;
+  ipAddressing?: "static" | "dhcp";
+  networkManagerInstalled?: boolean;
   changeTracking: { file: string; pendingBytes: number };
 }
 export interface MobilityServiceInstall {
@@ -304,7 +419,9 @@ export type ProtectionState =
   | "Protected"
   | "FailoverInProgress"
   | "FailedOver"
-  | "FailoverCommitted";
+  | "FailoverCommitted"
+  | "ReprotectInProgress";
+export type ReplicationDirection = "OnPremisesToAzure" | "AzureToOnPremises";
 export const operationNames = [
   "TestFailover",
   "TestFailoverCleanup",
@@ -330,6 +447,8 @@ export interface ReplicatedItem {
   };
   replicationGroup?: string;
   protectionState: ProtectionState;
+  replicationDirection?: ReplicationDirection;
+  failback?: FailbackView;
   replicationHealth: "Normal" | "Warning" | "Critical";
   healthErrors: HealthError[];
   rpoSeconds?: number | null;
@@ -374,3 +493,58 @@ export const azureHeaders = {
   forwardedProto: "x-forwarded-proto",
   forwardedPort: "x-forwarded-port",
 } as const;
+
+export interface PolicyUpdate {
+  rpoThresholdMinutes?: number;
+  recoveryPointRetentionHours?: number;
+  appConsistentFrequencyMinutes?: number;
+}
+export interface AzureNetwork {
+  name: string;
+  deploymentModel: "Classic" | "ResourceManager";
+  onPremisesConnection?: "none" | "site-to-site-vpn" | "expressroute";
+}
+export interface NetworkInterface {
+  name: string;
+  network: string;
+}
+export interface FailbackProcessServerRequest {
+  name: string;
+  configurationServer: string;
+  subscription: string;
+  network: string;
+  image?: string;
+  resourceGroup?: string;
+  storageAccount?: string;
+  subnet?: string;
+  networkInterface?: string;
+  adminUsername?: string;
+  adminPassword?: string;
+}
+export interface FailbackProcessServer {
+  name: string;
+  configurationServer: string;
+  subscription?: string;
+  network: string;
+  deploymentModel: "Classic" | "ResourceManager";
+  registered: boolean;
+  heartbeat: boolean;
+  jobs: Job[];
+}
+export interface ReprotectRequest {
+  direction?: ReplicationDirection;
+  masterTarget?: string;
+  processServer?: string;
+  datastore?: string;
+  retentionVolume?: string;
+  location?: "original" | "alternate";
+  masterTargets?: Record<string, string>;
+}
+export interface FailbackView {
+  masterTarget: string;
+  processServer: string;
+  datastore: string;
+  retentionVolume: string;
+  location: "original" | "alternate";
+  bytesToCopy?: number;
+}

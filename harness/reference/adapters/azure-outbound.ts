@@ -24,7 +24,7 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
         const response = await fetchImpl(url, {
           method: request.method,
           headers,
-          body: new Uint8Array(request.body),
+          ...(request.method === "GET" ? {} : { body: new Uint8Array(request.body) }),
         });
         await response.arrayBuffer();
         return response.ok;

@@ -1,17 +1,24 @@
 // One handler per protocol operation: translate the validated request into domain calls and
 // the domain's answer into the protocol's shape.
 import type {
+  AzureNetwork,
   AzureVmSettings,
-  ConfigurationServerRequest,
+  ConfigurationServerRestore,
+  ConfigurationServerView,
   EnableReplicationRequest,
+  FailbackProcessServer,
+  FailbackProcessServerRequest,
   FailoverRequest,
   FaultRequest,
   HypervHost,
   Job,
   Machine,
+  MasterTarget,
   MasterTargetRequest,
   MobilityServiceInstall,
+  NetworkInterface,
   PolicyRequest,
+  PolicyUpdate,
   ProcessServer,
   ProcessServerRequest,
   RecoveryPlan,
@@ -22,27 +29,49 @@ import type {
   TargetDescription,
   TestFailoverRequest,
   Vault,
+  VmwareCredential,
   VmwareServer,
   VmwareServerRequest,
   WorkloadWrite,
 } from "../../protocol/types.ts";
 import { azureVmView, readiness } from "../domain/connectivity.ts";
 import {
+  createAzureNetwork,
+  createNetworkInterface,
+  deleteFailbackProcessServer,
+  deployFailbackProcessServer,
+  discoverableDatastores,
+  dropMachineRecord,
+  failbackPoliciesOf,
+  hasHeartbeat,
+  isRegistered,
+  processServersOf,
+  restoreConfigurationServer,
+  retentionVolumes,
+  updatePolicy,
+} from "../domain/failback-infrastructure.ts";
+import {
   allowedOperations,
   changeRecoveryPoint,
   cleanupTestFailover,
   commit,
   failover,
+  reprotectScope,
+  restartJob,
   type Scope,
+  startJob,
   testFailover,
 } from "../domain/failover.ts";
+import { checkMasterTargetInstall } from "../domain/master-target-preflight.ts";
 import { at } from "../domain/network.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { advance } from "../domain/replication-cycle.ts";
 import type {
+  FailbackProcessServerState,
   JobState,
   MachineArrangement,
   MachineState,
+  MasterTargetState,
   ProcessServerState,
   ReplicationState,
   VmwareServerState,
@@ -76,11 +105,24 @@ const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
   const newest = s.recoveryPoints.at(-1);
   return {
     name: s.name,
-    policy: s.policy,
+    policy: w.policyOf(s).name,
     ...(s.processServer ? { processServer: s.processServer } : {}),
     ...(s.hypervHost ? { hypervHost: s.hypervHost } : {}),
     ...(s.replicationGroup ? { replicationGroup: s.replicationGroup } : {}),
     protectionState: s.protectionState,
+    replicationDirection: s.direction,
+    ...(s.failback
+      ? {
+          failback: {
+            masterTarget: s.failback.masterTarget,
+            processServer: s.failback.processServer,
+            datastore: s.failback.datastore,
+            retentionVolume: s.failback.retentionVolume,
+            location: s.failback.location,
+            bytesToCopy: s.failback.bytesToCopy,
+          },
+        }
+      : {}),
     allowedOperations: allowedOperations(w, s),
     testFailoverState: s.testFailover ? (s.testFailover.readyAt <= w.now ? "Running" : "InProgress") : "None",
     ...(s.failover
@@ -108,6 +150,13 @@ const toMachine = (w: World, m: MachineState): Machine => ({
   ...(m.vmwareServer ? { vmwareServer: m.vmwareServer } : {}),
   discovered: w.isDiscovered(m.name),
   diskBytes: m.diskBytes,
+  ...(m.osVersion ? { osVersion: m.osVersion } : {}),
+  onSite: m.onSite,
+  powerState: m.onSite && m.poweredOn ? "Running" : "Off",
+  ...(m.placement ? { placement: m.placement } : {}),
+  snapshots: m.snapshots,
+  ipAddressing: m.ipAddressing,
+  ...(m.os === "linux" ? { networkManagerInstalled: m.networkManagerInstalled } : {}),
   changeTracking: {
     file: `${m.name}.hrl`,
     pendingBytes: m.changeLog.reduce((sum, c) => sum + c.length, 0),
@@ -122,18 +171,61 @@ const toProcessServer = (w: World, ps: ProcessServerState): ProcessServer => ({
     .reduce((sum, i) => sum + i.cache.reduce((s, c) => s + c.length, 0), 0),
 });
 
-const toJob = (w: World, j: JobState): Job => ({
-  name: j.name,
-  operation: j.operation,
-  state: j.endTime <= w.now ? "Succeeded" : "InProgress",
-  startTime: iso(j.startTime),
-  ...(j.endTime <= w.now ? { endTime: iso(j.endTime) } : {}),
-  machines: j.machines,
+const toJob = (w: World, j: JobState): Job => {
+  const done = j.endTime <= w.now && (j.finish === undefined || j.settled === true);
+  return {
+    name: j.name,
+    operation: j.operation,
+    state: !done ? "InProgress" : j.failure ? "Failed" : "Succeeded",
+    startTime: iso(j.startTime),
+    ...(done ? { endTime: iso(j.endTime) } : {}),
+    machines: j.machines,
+    ...(done && j.failure ? { error: { ...j.failure } } : {}),
+  };
+};
+
+const toFailbackProcessServer = (w: World, ps: FailbackProcessServerState): FailbackProcessServer => ({
+  name: ps.name,
+  configurationServer: ps.configurationServer,
+  subscription: ps.subscription,
+  network: ps.network,
+  deploymentModel: ps.deploymentModel,
+  registered: isRegistered(w, ps),
+  heartbeat: hasHeartbeat(w, ps),
+  jobs: ps.jobs.map((j) => toJob(w, w.job(j))),
+});
+
+const toConfigurationServer = (w: World, name: string): ConfigurationServerView => {
+  const cs = w.configurationServer(name);
+  return {
+    name: cs.name,
+    vault: cs.vault,
+    ipAddress: cs.ipAddress ?? "",
+    processServers: processServersOf(w, name),
+    masterTargets: [...w.masterTargets.values()]
+      .filter((m) => m.configurationServer === name)
+      .map((m) => m.name)
+      .sort(),
+    failbackPolicies: failbackPoliciesOf(w),
+    databaseMachines: w.configurationDatabase(name).machines(),
+  };
+};
+
+const toMasterTarget = (mt: MasterTargetState): MasterTarget => ({
+  name: mt.name,
+  host: mt.host,
+  configurationServer: mt.configurationServer,
+  os: mt.os,
+  ...(mt.placement ? { placement: mt.placement } : {}),
+  storageVMotioned: mt.storageVMotioned,
 });
 
 const toVmwareServer = (s: VmwareServerState): VmwareServer => ({
   name: s.name,
   kind: s.kind,
+  credentialAccess: s.credentialAccess,
+  license: s.license,
+  esxHosts: s.esxHosts,
   configurationServer: s.configurationServer,
   processServer: s.processServer,
   ...(s.lastDiscovery !== undefined ? { lastDiscovery: iso(s.lastDiscovery) } : {}),
@@ -164,7 +256,80 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     },
     createVault: (input) => created(world(input).createVault(input.body as Vault)),
     createConfigurationServer: (input) =>
-      created(world(input).createConfigurationServer(input.body as Required<ConfigurationServerRequest>)),
+      created(
+        world(input).createConfigurationServer(
+          input.body as Parameters<World["createConfigurationServer"]>[0],
+        ),
+      ),
+    readConfigurationServer: (input) => ok(toConfigurationServer(world(input), name(input))),
+    backupConfigurationServer: (input) => {
+      const w = world(input);
+      const db = w.configurationDatabase(name(input));
+      return created({ backupId: db.backup(), machines: db.machines() });
+    },
+    restoreConfigurationServer: (input) => {
+      const w = world(input);
+      const req = input.body as ConfigurationServerRestore;
+      restoreConfigurationServer(w, name(input), req.backupId, req.ipAddress);
+      return ok(toConfigurationServer(w, name(input)));
+    },
+    dropMachineRecord: (input) => {
+      dropMachineRecord(world(input), name(input), input.params.machine ?? "");
+      return { status: 204 };
+    },
+    createAzureNetwork: (input) =>
+      created(createAzureNetwork(world(input), input.body as Required<AzureNetwork>)),
+    createNetworkInterface: (input) =>
+      created(createNetworkInterface(world(input), input.body as NetworkInterface)),
+    deployFailbackProcessServer: (input) => {
+      const w = world(input);
+      const ps = deployFailbackProcessServer(w, input.body as FailbackProcessServerRequest, (op) =>
+        startJob(w, op, [], 5 * 60),
+      );
+      return created(toFailbackProcessServer(w, ps));
+    },
+    readFailbackProcessServer: (input) => {
+      const w = world(input);
+      return ok(toFailbackProcessServer(w, w.failbackProcessServer(name(input))));
+    },
+    deleteFailbackProcessServer: (input) => {
+      deleteFailbackProcessServer(world(input), name(input));
+      return { status: 204 };
+    },
+    listRetentionVolumes: (input) =>
+      ok({ volumes: retentionVolumes(world(input).masterTarget(name(input))) }),
+    listMasterTargetDatastores: (input) => {
+      const w = world(input);
+      return ok({ datastores: discoverableDatastores(w, w.masterTarget(name(input))) });
+    },
+    storageVMotionMasterTarget: (input) => {
+      world(input).masterTarget(name(input)).storageVMotioned = true;
+      return { status: 202 };
+    },
+    updateVmwareCredential: (input) => {
+      const server = world(input).vmwareServer(name(input));
+      server.credentialAccess = (input.body as VmwareCredential).access;
+      return ok(toVmwareServer(server));
+    },
+    deleteMachineFromSite: (input) => {
+      const machine = world(input).machine(name(input));
+      if (!machine.onSite) {
+        throw new Refusal(409, "MACHINE_NOT_ON_SITE", `'${machine.name}' was already deleted on premises`);
+      }
+      machine.onSite = false;
+      return { status: 202 };
+    },
+    deleteMachineSnapshots: (input) => {
+      const w = world(input);
+      const machine = w.machine(name(input));
+      machine.snapshots = 0;
+      return ok(toMachine(w, machine));
+    },
+    updatePolicy: (input) => ok(updatePolicy(world(input), name(input), input.body as PolicyUpdate)),
+    restartJob: (input) => {
+      const w = world(input);
+      return { status: 202, body: toJob(w, restartJob(w, name(input))) };
+    },
     createProcessServer: (input) => {
       const w = world(input);
       return created(toProcessServer(w, w.createProcessServer(input.body as ProcessServerRequest)));
@@ -179,9 +344,12 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
         toProcessServer(w, w.setDataPort(name(input), (input.body as { dataPort: number }).dataPort)),
       );
     },
-    createMasterTarget: (input) =>
-      created(world(input).createMasterTarget(input.body as Required<MasterTargetRequest>)),
-    readMasterTarget: (input) => ok(world(input).masterTarget(name(input))),
+    createMasterTarget: (input) => {
+      const req = input.body as MasterTargetRequest & { os: "windows" | "linux" };
+      checkMasterTargetInstall(req);
+      return created(toMasterTarget(world(input).createMasterTarget(req)));
+    },
+    readMasterTarget: (input) => ok(toMasterTarget(world(input).masterTarget(name(input)))),
     addVmwareServer: (input) =>
       created(toVmwareServer(world(input).addVmwareServer(input.body as VmwareServerRequest))),
     refreshVmwareServer: (input) => ({
@@ -289,5 +457,6 @@ function failoverActions(
       changeRecoveryPoint(w, scope, (body as { recoveryPoint: RecoveryPointChoice }).recoveryPoint),
     ),
     [`commitFailover${suffix}`]: run((w, scope) => commit(w, scope)),
+    [`reprotect${suffix}`]: run((w, scope, body) => reprotectScope(w, scope, body)),
   };
 }

@@ -45,7 +45,11 @@ async function arranged() {
 }
 
 const concrete = (template: string, base: string) =>
-  template.replace("/v1/sessions/{sessionId}", base).replace("{name}", "vm1").replace("{faultId}", "fault-1");
+  template
+    .replace("/v1/sessions/{sessionId}", base)
+    .replace("{name}", "vm1")
+    .replace("{faultId}", "fault-1")
+    .replace("{machine}", "vm1");
 
 test("a body that breaks the schema is refused with PROTOCOL_INVALID_REQUEST on every operation that takes one", async () => {
   const { call, base, snapshot } = await arranged();
@@ -83,6 +87,19 @@ const validBodies: Record<string, unknown> = {
   changeRecoveryPoint: { recoveryPoint: { type: "LatestProcessed" } },
   changeRecoveryPointPlan: { recoveryPoint: { type: "LatestProcessed" } },
   configureAzureVm: { publicIp: true },
+  updatePolicy: { rpoThresholdMinutes: 30 },
+  createAzureNetwork: { name: "net9", deploymentModel: "ResourceManager" },
+  createNetworkInterface: { name: "nic9", network: "net1" },
+  deployFailbackProcessServer: {
+    name: "fps9",
+    configurationServer: "cs1",
+    subscription: "s",
+    network: "net1",
+  },
+  restoreConfigurationServer: { backupId: "backup-1", ipAddress: "10.0.0.10" },
+  updateVmwareCredential: { access: "full" },
+  reprotect: { masterTarget: "cs1", processServer: "fps9", datastore: "ds1" },
+  reprotectPlan: { masterTarget: "cs1", processServer: "fps9", datastore: "ds1" },
 };
 
 test("an unknown session is refused with SESSION_NOT_FOUND on every session operation", async () => {

@@ -28,7 +28,7 @@ export class Sessions {
   }
 
   delete(id: string): void {
-    this.get(id);
+    this.get(id).dispose();
     this.worlds.delete(id);
   }
 

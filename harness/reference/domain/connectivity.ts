@@ -40,7 +40,7 @@ export function azureVmView(world: World, vm: AzureVmState): AzureVm {
     network: vm.network,
     recoveryPointId: vm.point.id,
     recoveryPointTime: new Date(vm.point.time).toISOString(),
-    state: running ? "Running" : "Creating",
+    state: vm.stopped ? "Stopped" : running ? "Running" : "Creating",
     ...(vm.vmwareToolsDisabled ? { vmwareToolsDisabled: true } : {}),
     settings: {
       publicIp: vm.publicIp,

@@ -7,9 +7,10 @@ import {
   type FailoverRequest,
   type RecoveryPointChoice,
 } from "../../protocol/types.ts";
+import { failBack, removeAzureVms, reprotect } from "./failback.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
 import { Refusal } from "./refusal.ts";
-import type { AzureVmState, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
+import type { AzureVmState, JobFailure, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
 
 /** Documented only as "about 8 to 10 minutes" extra (FO-PROCESSING-EXTRA); the base is srkit's. */
 export const failoverBaseSeconds = 3 * 60;
@@ -26,6 +27,11 @@ export function itemsOf(world: World, scope: Scope): ReplicationState[] {
 /** What the protocol may be asked next for this machine, as the documents describe it. */
 export function allowedOperations(world: World, item: ReplicationState): AllowedOperation[] {
   const hyperV = world.machine(item.name).kind === "hyperv-vm";
+  if (item.direction === "AzureToOnPremises") {
+    // 001: the failback itself is an unplanned failover; only its commit follows.
+    if (item.protectionState === "Protected") return ["UnplannedFailover"];
+    if (item.protectionState === "FailedOver") return ["Commit"];
+  }
   switch (item.protectionState) {
     case "Protected": {
       const failovers: AllowedOperation[] = hyperV
@@ -42,7 +48,7 @@ export function allowedOperations(world: World, item: ReplicationState): Allowed
   }
 }
 
-function requireAllowed(world: World, items: ReplicationState[], operation: AllowedOperation): void {
+export function requireAllowed(world: World, items: ReplicationState[], operation: AllowedOperation): void {
   for (const item of items) {
     if (operation === "ChangeRecoveryPoint" || operation === "Commit") {
       if (item.protectionState === "FailoverCommitted") {
@@ -81,21 +87,50 @@ export function needsExtraProcessing(world: World, machineName: string): boolean
   return olderThan98 || m.os === "linux" || !m.dhcp || missingDriver;
 }
 
-function startJob(
+export function startJob(
   world: World,
   operation: string,
   items: ReplicationState[],
   durationSeconds: number,
+  work: { begin?: () => void; finish?: () => JobFailure | undefined } = {},
 ): JobState {
-  const job = {
+  const job: JobState = {
     name: `job-${world.jobs.size + 1}`,
     operation,
     startTime: world.now,
     endTime: world.now + durationSeconds * 1000,
     machines: items.map((i) => i.name),
+    ...work,
+    ...(work.finish ? { settled: false } : {}),
   };
   world.jobs.set(job.name, job);
+  job.begin?.();
   return job;
+}
+
+/** Runs a failed job again from the start (001: update the credential and retry the job). */
+export function restartJob(world: World, name: string): JobState {
+  const job = world.job(name);
+  if (!job.failure) {
+    throw new Refusal(409, "JOB_NOT_RESTARTABLE", `job '${name}' has not failed`);
+  }
+  const duration = job.endTime - job.startTime;
+  job.failure = undefined;
+  job.settled = false;
+  job.startTime = world.now;
+  job.endTime = world.now + duration;
+  job.begin?.();
+  return job;
+}
+
+export function reprotectScope(world: World, scope: Scope, body: unknown): JobState {
+  return reprotect(
+    world,
+    itemsOf(world, scope),
+    scope.kind,
+    body as Parameters<typeof reprotect>[3],
+    (op, items, seconds, work) => startJob(world, op, items, seconds, work),
+  );
 }
 
 const processingSeconds = (world: World, item: ReplicationState) =>
@@ -171,6 +206,15 @@ export function failover(world: World, scope: Scope, request: Required<FailoverR
   const items = itemsOf(world, scope);
   const planned = request.type === "planned";
   requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
+  const back = items.filter((i) => i.direction === "AzureToOnPremises");
+  if (back.length > 0) {
+    if (back.length < items.length) {
+      throw new Refusal(409, "FAILOVER_NOT_ALLOWED", "a plan fails over in one direction at a time");
+    }
+    return failBack(world, items, scope.kind, request.recoveryPoint, (op, its, seconds, work) =>
+      startJob(world, op, its, seconds, work),
+    );
+  }
   // FO-PLANNED-NOT-SHUT-DOWN: a planned failover does not start unless every source can be shut down.
   if (planned) {
     const stuck = items.find((i) => world.network.cannotShutDown(i.name));
@@ -206,6 +250,7 @@ export function failover(world: World, scope: Scope, request: Required<FailoverR
       pendingUpdatesAtFailover: world.machine(item.name).guest.pendingUpdates,
     };
     item.protectionState = "FailoverInProgress";
+    item.site = "azure";
     item.failoverReadyAt = world.now + processingSeconds(world, item) * 1000;
     createAzureVm(world, item, "failover", world.mover(item).vault.network ?? "", point);
   }
@@ -239,12 +284,20 @@ export function commit(world: World, scope: Scope): JobState {
     item.recoveryPoints = [];
     item.unprocessedBytes = 0;
     if (item.failover) item.failover.committed = true;
+    // 001 "Reprotect the on-premises site": the commit of a failback removes the Azure VMs.
+    if (item.direction === "AzureToOnPremises") removeAzureVms(world, item);
   }
   return startJob(world, "Commit", items, 0);
 }
 
 /** Failovers whose processing time has passed on the virtual clock are done. */
 export function completeJobs(world: World): void {
+  for (const job of world.jobs.values()) {
+    if (job.finish && !job.settled && job.endTime <= world.now) {
+      job.settled = true;
+      job.failure = job.finish();
+    }
+  }
   for (const item of world.items.values()) {
     if (item.protectionState === "FailoverInProgress" && (item.failoverReadyAt ?? Infinity) <= world.now) {
       item.protectionState = "FailedOver";

@@ -1,7 +1,7 @@
 /** A request a component of the pipeline makes to Azure; the adapter behind it does real HTTP. */
 export interface AzureRequest {
   component: string;
-  method: "PUT" | "POST";
+  method: "PUT" | "POST" | "GET";
   url: string;
   headers?: Record<string, string>;
   body: Buffer;

@@ -13,23 +13,31 @@ function ticks(from: number, to: number, everySeconds: number): number[] {
 
 /** The path to Azure is up and everything the machine wrote has reached Site Recovery. */
 function caughtUp(world: World, item: ReplicationState): boolean {
-  return (
-    item.pathOk &&
-    item.protectionState === "Protected" &&
-    item.cache.length === 0 &&
-    world.machine(item.name).changeLog.length === 0
-  );
+  if (!item.pathOk || item.protectionState !== "Protected") return false;
+  const machine = world.machine(item.name);
+  return item.failback
+    ? item.failback.pending.length === 0 && machine.azureChangeLog.length === 0
+    : item.cache.length === 0 && machine.changeLog.length === 0;
+}
+
+/**
+ * The group whose members share points: a multi-VM consistent group going to Azure, or a
+ * replication group failing back through its one master target (FB-GROUP-SAME-MT).
+ */
+function sharingGroup(world: World, item: ReplicationState): string | undefined {
+  if (!item.replicationGroup) return undefined;
+  if (item.direction === "AzureToOnPremises") return item.replicationGroup;
+  return world.policy(item.policy).multiVmConsistency ? item.replicationGroup : undefined;
 }
 
 export function makeRecoveryPoints(world: World, from: number, coordinated: Map<string, boolean>): void {
   const groups = new Map<string, ReplicationState[]>();
   for (const item of world.items.values()) {
-    const key =
-      item.replicationGroup && world.policy(item.policy).multiVmConsistency ? item.replicationGroup : "";
+    const key = sharingGroup(world, item);
     if (key) groups.set(key, [...(groups.get(key) ?? []), item]);
   }
   for (const item of world.items.values()) {
-    const policy = world.policy(item.policy);
+    const policy = world.policyOf(item);
     const appTicks =
       policy.appConsistentFrequencyMinutes > 0
         ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
@@ -40,12 +48,14 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
     for (const time of all) {
       if (!caughtUp(world, item)) continue;
       const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";
-      const group = policy.multiVmConsistency ? item.replicationGroup : undefined;
+      const group = sharingGroup(world, item);
       // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
       // and the members could coordinate on 20004.
       const members = group ? (groups.get(group) ?? []) : [];
       const shared =
-        group !== undefined && coordinated.get(group) === true && members.every((m) => caughtUp(world, m));
+        group !== undefined &&
+        (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
+        members.every((m) => caughtUp(world, m));
       item.recoveryPoints.push({
         id: shared ? `${group}-${time}` : `${item.name}-${time}`,
         time,

@@ -10,6 +10,7 @@ import {
   siteRecoveryServiceUrl,
   storagePageUrl,
 } from "./azure-endpoints.ts";
+import { runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
@@ -34,9 +35,10 @@ type Raise = (item: string, code: HealthErrorCode, message: string) => void;
 
 /** Items whose data still flows from the source site (not failed over). */
 export const isReplicating = (item: ReplicationState) =>
-  item.protectionState === "InitialReplicationPending" ||
-  item.protectionState === "InitialReplicationInProgress" ||
-  item.protectionState === "Protected";
+  item.direction === "OnPremisesToAzure" &&
+  (item.protectionState === "InitialReplicationPending" ||
+    item.protectionState === "InitialReplicationInProgress" ||
+    item.protectionState === "Protected");
 
 export async function advance(world: World, seconds: number, outbound: AzureOutbound): Promise<void> {
   const end = world.now + seconds * 1000;
@@ -74,12 +76,13 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   }
   const coordinated = coordinateGroups(world, replicating, raise);
   await reportToService(world, replicating, outbound, raise);
+  await runFailbackCycle(world, outbound, minutes);
   makeRecoveryPoints(world, from, coordinated);
   completeJobs(world);
 
   for (const item of replicating) {
     const newest = item.recoveryPoints.at(-1);
-    const threshold = world.policy(item.policy).rpoThresholdMinutes * 60_000;
+    const threshold = world.policyOf(item).rpoThresholdMinutes * 60_000;
     // REPL-HEALTH-RPO: measured from the newest recovery point, once there is one.
     if (newest && world.now - newest.time > threshold) {
       raise(

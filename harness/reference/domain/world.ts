@@ -1,10 +1,14 @@
 // One session's world: what was arranged, the virtual clock, and the replication state.
 // Pure apart from the session's encryption key; time only moves through the replication cycle.
 import type {
+  AzureNetwork,
   BootDriver,
   ConfigurationServer,
   ConfigurationServerRequest,
+  CredentialAccess,
   EnableReplicationRequest,
+  ErrorCode,
+  EsxHost,
   GuestSettings,
   HealthError,
   HypervHost,
@@ -12,14 +16,19 @@ import type {
   MachineRequest,
   MasterTarget,
   MasterTargetRequest,
+  NetworkInterface,
   Policy,
   PolicyRequest,
   ProcessServerRequest,
   ProtectionState,
   RecoveryPoint,
+  ReplicationDirection,
   Vault,
+  VmwareLicense,
   VmwareServerRequest,
+  Volume,
 } from "../../protocol/types.ts";
+import { ConfigurationDatabase } from "./configuration-database.ts";
 import { at, Network } from "./network.ts";
 import type { PayloadCodec } from "./payload.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
@@ -53,6 +62,28 @@ export interface MachineState extends Omit<Machine, "discovered" | "changeTracki
   /** Tracked changes in the .hrl change log, not yet sent to the process server (REPL-PROC-HRL). */
   changeLog: Chunk[];
   writeCursor: number;
+  snapshots: number;
+  ipAddressing: "static" | "dhcp";
+  /** False once the on-premises VM was deleted (its replicated item stays). */
+  onSite: boolean;
+  networkManagerInstalled: boolean;
+  /** Ranges written while the machine ran in Azure, not yet sent back on premises. */
+  azureChangeLog: Chunk[];
+}
+
+export interface MasterTargetState extends MasterTarget {
+  volumes: Volume[];
+  storageVMotioned: boolean;
+}
+
+export interface FailbackProcessServerState {
+  name: string;
+  configurationServer: string;
+  subscription: string;
+  network: string;
+  deploymentModel: AzureNetwork["deploymentModel"];
+  deployedAt: number;
+  jobs: string[];
 }
 
 export interface ProcessServerState {
@@ -67,6 +98,9 @@ export interface VmwareServerState {
   kind: "vcenter" | "esxi";
   configurationServer: string;
   processServer: string;
+  credentialAccess: CredentialAccess;
+  license: VmwareLicense;
+  esxHosts: Required<EsxHost>[];
   lastDiscovery?: number;
   discovered: Set<string>;
 }
@@ -96,6 +130,13 @@ export interface AzureVmState {
   nsgInboundPorts: number[];
   subnetNsgInboundPorts: number[];
   bootDiagnostics: boolean;
+  /** Shut down by Site Recovery (failback). */
+  stopped?: boolean;
+}
+
+export interface JobFailure {
+  code: ErrorCode;
+  message: string;
 }
 
 export interface JobState {
@@ -104,6 +145,25 @@ export interface JobState {
   startTime: number;
   endTime: number;
   machines: string[];
+  /** Work done when the job starts (and again when it is restarted). */
+  begin?: () => void;
+  /** Work done when the job reaches its end; a failure makes the job Failed (and restartable). */
+  finish?: () => JobFailure | undefined;
+  settled?: boolean;
+  failure?: JobFailure;
+}
+
+/** A reprotection from Azure back to on premises (FB-*). */
+export interface FailbackState {
+  masterTarget: string;
+  processServer: string;
+  datastore: string;
+  retentionVolume: string;
+  location: "original" | "alternate";
+  bytesToCopy: number;
+  /** Ranges still to be read from Azure and written to the on-premises disk. */
+  pending: Chunk[];
+  initialPending: number;
 }
 
 export interface ReplicationState {
@@ -130,12 +190,21 @@ export interface ReplicationState {
   /** The machine reached its process server and the process server reached storage this cycle. */
   pathOk: boolean;
   healthErrors: HealthError[];
+  direction: ReplicationDirection;
+  /** Where the machine runs now. */
+  site: "on-premises" | "azure";
+  failback?: FailbackState;
 }
 
-export type MachineArrangement = Required<
-  Omit<MachineRequest, "vmwareServer" | "hypervHost" | "virtualizedOn" | "guest">
-> &
-  Pick<MachineRequest, "vmwareServer" | "hypervHost" | "virtualizedOn" | "guest">;
+type OptionalMachineFields =
+  | "vmwareServer"
+  | "hypervHost"
+  | "virtualizedOn"
+  | "guest"
+  | "osVersion"
+  | "placement";
+export type MachineArrangement = Required<Omit<MachineRequest, OptionalMachineFields>> &
+  Pick<MachineRequest, OptionalMachineFields>;
 
 /** Guest settings of a machine nobody configured: the documented good state. */
 const defaultGuest: GuestSettings = {
@@ -153,7 +222,13 @@ export class World {
   readonly vaults = new Map<string, Vault>();
   readonly configurationServers = new Map<string, ConfigurationServer>();
   readonly processServers = new Map<string, ProcessServerState>();
-  readonly masterTargets = new Map<string, MasterTarget>();
+  readonly masterTargets = new Map<string, MasterTargetState>();
+  readonly configurationDatabases = new Map<string, ConfigurationDatabase>();
+  /** The address components registered with; a restore to another address leaves them lost. */
+  readonly registeredAddresses = new Map<string, string>();
+  readonly azureNetworks = new Map<string, Required<AzureNetwork>>();
+  readonly networkInterfaces = new Map<string, NetworkInterface>();
+  readonly failbackProcessServers = new Map<string, FailbackProcessServerState>();
   readonly vmwareServers = new Map<string, VmwareServerState>();
   readonly machines = new Map<string, MachineState>();
   readonly policies = new Map<string, Policy>();
@@ -181,23 +256,30 @@ export class World {
     return { ...req };
   }
 
-  private assertServerNameFree(name: string): void {
+  assertServerNameFree(name: string): void {
     if (
       this.configurationServers.has(name) ||
       this.processServers.has(name) ||
-      this.masterTargets.has(name)
+      this.masterTargets.has(name) ||
+      this.failbackProcessServers.has(name)
     ) {
       throw alreadyExists("server", name);
     }
   }
 
-  createConfigurationServer(req: Required<ConfigurationServerRequest>): ConfigurationServer {
+  createConfigurationServer(
+    req: Required<Omit<ConfigurationServerRequest, "placement" | "retentionVolumes">> &
+      Pick<ConfigurationServerRequest, "placement" | "retentionVolumes">,
+  ): ConfigurationServer {
     this.assertServerNameFree(req.name);
     this.vault(req.vault);
     // REPL-COMP-CS-ALL-IN-ONE: the process server and master target run on the configuration
     // server by default; they carry its name, so a fault naming the server reaches them.
-    const server: ConfigurationServer = { ...req, processServer: req.name, masterTarget: req.name };
+    const { retentionVolumes, ...rest } = req;
+    const server: ConfigurationServer = { ...rest, processServer: req.name, masterTarget: req.name };
     this.configurationServers.set(server.name, server);
+    this.configurationDatabases.set(server.name, new ConfigurationDatabase());
+    this.registeredAddresses.set(server.name, req.ipAddress);
     this.processServers.set(req.name, {
       name: req.name,
       host: req.name,
@@ -209,6 +291,9 @@ export class World {
       host: req.name,
       configurationServer: req.name,
       os: "windows",
+      ...(req.placement ? { placement: req.placement } : {}),
+      volumes: retentionVolumes ?? [],
+      storageVMotioned: false,
     });
     return server;
   }
@@ -227,11 +312,19 @@ export class World {
     return ps;
   }
 
-  /** REPL-COMP-MT-SEPARATE */
-  createMasterTarget(req: Required<MasterTargetRequest>): MasterTarget {
+  /** REPL-COMP-MT-SEPARATE; the install checks (FB-MT-*) run before this, in master-target-preflight.ts. */
+  createMasterTarget(req: MasterTargetRequest & { os: "windows" | "linux" }): MasterTargetState {
     this.assertServerNameFree(req.name);
     this.configurationServer(req.configurationServer);
-    const mt = { name: req.name, host: req.name, configurationServer: req.configurationServer, os: req.os };
+    const mt: MasterTargetState = {
+      name: req.name,
+      host: req.name,
+      configurationServer: req.configurationServer,
+      os: req.os,
+      ...(req.placement ? { placement: req.placement } : {}),
+      volumes: req.retentionVolumes ?? [],
+      storageVMotioned: false,
+    };
     this.masterTargets.set(mt.name, mt);
     return mt;
   }
@@ -242,7 +335,14 @@ export class World {
     const cs = this.configurationServer(req.configurationServer);
     const processServer = req.processServer ?? cs.processServer;
     this.processServer(processServer);
-    const server: VmwareServerState = { ...req, processServer, discovered: new Set() };
+    const server: VmwareServerState = {
+      ...req,
+      processServer,
+      credentialAccess: req.credentialAccess ?? "full",
+      license: req.license ?? "licensed",
+      esxHosts: (req.esxHosts ?? []).map((h) => ({ name: h.name, datastores: h.datastores ?? [] })),
+      discovered: new Set(),
+    };
     this.vmwareServers.set(server.name, server);
     this.discover(server);
     return server;
@@ -288,6 +388,11 @@ export class World {
       poweredOn: true,
       changeLog: [],
       writeCursor: 0,
+      snapshots: req.snapshots ?? 0,
+      ipAddressing: req.ipAddressing ?? "static",
+      onSite: true,
+      networkManagerInstalled: req.os === "linux",
+      azureChangeLog: [],
     };
     this.machines.set(req.name, state);
     return state;
@@ -405,8 +510,13 @@ export class World {
       registered: false,
       pathOk: false,
       healthErrors: [],
+      direction: "OnPremisesToAzure",
+      site: "on-premises",
     };
     this.items.set(item.name, item);
+    // FB-CS-DATABASE: the configuration server keeps a record of every machine it replicates.
+    const cs = this.mover(item).configurationServer;
+    if (cs) this.configurationDatabase(cs).record(item.name);
     return item;
   }
 
@@ -457,14 +567,18 @@ export class World {
     return ps;
   }
 
-  /** The workload writes; the Mobility service tracks the change in the machine's change log. */
+  /**
+   * The workload writes; the Mobility service tracks the change in the machine's change log.
+   * While the machine runs in Azure the write lands on its Azure VM's disk instead.
+   */
   write(machineName: string, bytes: number, sample?: string): void {
     const machine = this.machine(machineName);
+    const log = this.items.get(machineName)?.site === "azure" ? machine.azureChangeLog : machine.changeLog;
     let left = bytes;
     let first = true;
     while (left > 0) {
       const length = Math.min(left, machine.diskBytes - machine.writeCursor);
-      machine.changeLog.push({
+      log.push({
         offset: machine.writeCursor,
         length,
         samples: first && sample ? [sample] : [],
@@ -496,7 +610,7 @@ export class World {
   processServer(name: string): ProcessServerState {
     return this.processServers.get(name) ?? throwing(notFound("process server", name));
   }
-  masterTarget(name: string): MasterTarget {
+  masterTarget(name: string): MasterTargetState {
     return this.masterTargets.get(name) ?? throwing(notFound("master target", name));
   }
   vmwareServer(name: string): VmwareServerState {
@@ -514,6 +628,26 @@ export class World {
   item(name: string): ReplicationState {
     return this.items.get(name) ?? throwing(notFound("replicated item", name));
   }
+  configurationDatabase(name: string): ConfigurationDatabase {
+    return this.configurationDatabases.get(name) ?? throwing(notFound("configuration server", name));
+  }
+  azureNetwork(name: string): Required<AzureNetwork> {
+    return this.azureNetworks.get(name) ?? throwing(notFound("Azure network", name));
+  }
+  failbackProcessServer(name: string): FailbackProcessServerState {
+    return this.failbackProcessServers.get(name) ?? throwing(notFound("failback process server", name));
+  }
+  /** The policy in effect: the failback policy while the machine replicates back on premises. */
+  policyOf(item: ReplicationState): Policy {
+    const forward = this.policy(item.policy);
+    return item.direction === "AzureToOnPremises" && forward.failbackPolicy
+      ? this.policy(forward.failbackPolicy)
+      : forward;
+  }
+  /** Releases what the session holds outside the heap (the configuration databases). */
+  dispose(): void {
+    for (const db of this.configurationDatabases.values()) db.close();
+  }
 
   /** Every name a fault may use: machines and servers. */
   hasComponent(name: string): boolean {
@@ -522,6 +656,7 @@ export class World {
       this.processServers.has(name) ||
       this.configurationServers.has(name) ||
       this.masterTargets.has(name) ||
+      this.failbackProcessServers.has(name) ||
       this.vmwareServers.has(name) ||
       this.hypervHosts.has(name)
     );

@@ -1,0 +1,490 @@
+// Reprotect and failback of VMware VMs and physical servers (001, 004 stages 2-4): reprotect
+// from Azure to on premises, the failover back, its commit, and reprotect to Azure again.
+// Checks that need no time refuse the request and change nothing; checks the documents
+// place in the running job (snapshots, datastore discovery, the configuration database)
+// make the job fail, and a restarted job runs them again.
+import type { RecoveryPointChoice, ReprotectRequest } from "../../protocol/types.ts";
+import {
+  defaultRetentionVolume,
+  discoverableDatastores,
+  hasHeartbeat,
+  reachableDatastores,
+  retentionVolumes,
+} from "./failback-infrastructure.ts";
+import { Refusal } from "./refusal.ts";
+import type {
+  Chunk,
+  FailbackState,
+  JobFailure,
+  JobState,
+  MasterTargetState,
+  ReplicationState,
+  StoredPoint,
+  World,
+} from "./world.ts";
+
+/** The documents give no duration; srkit's reference runs the reprotect job for 2 minutes. */
+export const reprotectSeconds = 2 * 60;
+/** Failing back to premises takes as long as the base failover processing (srkit's value). */
+export const failbackSeconds = 3 * 60;
+export const unsupportedPhysicalOs = "Windows Server 2008 R2 SP1";
+
+export type StartJob = (
+  operation: string,
+  items: ReplicationState[],
+  seconds: number,
+  work?: { begin?: () => void; finish?: () => JobFailure | undefined },
+) => JobState;
+
+const refuse = (code: ConstructorParameters<typeof Refusal>[1], message: string) =>
+  new Refusal(409, code, message);
+
+/** The direction a reprotect of this machine goes: back to wherever it does not run now. */
+export const reprotectDirection = (item: ReplicationState) =>
+  item.site === "azure" ? "AzureToOnPremises" : "OnPremisesToAzure";
+
+export function reprotect(
+  world: World,
+  items: ReplicationState[],
+  scope: "item" | "plan",
+  req: ReprotectRequest,
+  startJob: StartJob,
+): JobState {
+  for (const item of items) {
+    if (item.protectionState !== "FailoverCommitted") {
+      throw refuse(
+        "REPROTECT_NOT_ALLOWED",
+        `'${item.name}' is ${item.protectionState}; reprotect follows a committed failover`,
+      );
+    }
+  }
+  const directions = new Set(items.map(reprotectDirection));
+  const direction = [...directions][0];
+  if (directions.size > 1 || (req.direction && req.direction !== direction)) {
+    throw refuse(
+      "REPROTECT_DIRECTION_INVALID",
+      `the direction of '${items.map((i) => i.name).join(", ")}' is ${[...directions].join(" and ")}; it is preselected`,
+    );
+  }
+  return direction === "AzureToOnPremises"
+    ? reprotectToOnPremises(world, items, scope, req, startJob)
+    : reprotectToAzure(world, items, req, startJob);
+}
+
+interface Plan {
+  item: ReplicationState;
+  mt: MasterTargetState;
+  state: FailbackState;
+}
+
+function planFailback(world: World, item: ReplicationState, req: ReprotectRequest): Plan {
+  const machine = world.machine(item.name);
+  if (machine.kind === "hyperv-vm") {
+    throw refuse(
+      "REPROTECT_NOT_ALLOWED",
+      `'${item.name}' is a Hyper-V VM; this target fails back VMware VMs and physical servers`,
+    );
+  }
+  if (machine.kind === "physical-server" && machine.osVersion === unsupportedPhysicalOs) {
+    throw refuse(
+      "FAILBACK_NOT_SUPPORTED_FOR_MACHINE",
+      `'${item.name}' is a ${unsupportedPhysicalOs} machine protected as a physical server; it cannot fail back`,
+    );
+  }
+  const location =
+    req.location ?? (machine.kind === "physical-server" || !machine.onSite ? "alternate" : "original");
+  if (location === "original" && machine.kind === "physical-server") {
+    throw refuse(
+      "FAILBACK_TO_PHYSICAL_NOT_SUPPORTED",
+      `'${item.name}' is a physical server; it fails back to a new VMware VM (alternate location) only`,
+    );
+  }
+  if (location === "original" && !machine.onSite) {
+    throw refuse(
+      "MACHINE_NOT_ON_SITE",
+      `'${item.name}' no longer exists on premises; fail back to an alternate location`,
+    );
+  }
+  const mtName = req.masterTargets?.[item.name] ?? req.masterTarget;
+  if (!mtName || !req.processServer) {
+    throw refuse(
+      "REPROTECT_INPUT_MISSING",
+      "reprotect to on premises names a master target and a process server",
+    );
+  }
+  const mt = world.masterTarget(mtName);
+  const ps = world.failbackProcessServers.get(req.processServer);
+  const vm = world.azureVm(item.name);
+  if (!ps) {
+    throw refuse(
+      "FAILBACK_PROCESS_SERVER_INVALID",
+      `'${req.processServer}' is not a process server deployed in Azure`,
+    );
+  }
+  if (ps.network !== vm.network) {
+    throw refuse(
+      "FAILBACK_PROCESS_SERVER_INVALID",
+      `'${ps.name}' is in '${ps.network}', not in '${vm.network}' where the Azure VM runs`,
+    );
+  }
+  if (!hasHeartbeat(world, ps)) {
+    throw refuse(
+      "FAILBACK_PROCESS_SERVER_INVALID",
+      `'${ps.name}' is not registered with its configuration server or has no heartbeat to it on 443`,
+    );
+  }
+  const link = world.azureNetworks.get(vm.network)?.onPremisesConnection ?? "none";
+  if (link === "none") {
+    throw refuse(
+      "FAILBACK_NO_SITE_CONNECTION",
+      `Azure network '${vm.network}' has neither a VPN nor an ExpressRoute connection to the site`,
+    );
+  }
+  if (!req.datastore) {
+    throw refuse("REPROTECT_DATASTORE_REQUIRED", "a datastore is always required, even when the disks exist");
+  }
+  const placement = mt.placement;
+  const server = placement ? world.vmwareServers.get(placement.vmwareServer) : undefined;
+  if (!placement || !server || server.configurationServer !== mt.configurationServer) {
+    throw refuse(
+      "REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
+      `the VMware server and ESX host of master target '${mt.name}' have not been discovered`,
+    );
+  }
+  const reachable = reachableDatastores(world, mt);
+  if (!reachable.includes(req.datastore)) {
+    throw refuse(
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+      `ESX host '${placement.esxHost}' cannot reach datastore '${req.datastore}'`,
+    );
+  }
+  if (location === "alternate" && req.datastore !== placement.datastore) {
+    throw refuse(
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+      `an alternate location recovers to the master target's datastore '${placement.datastore}'`,
+    );
+  }
+  if (location === "original" && !reachable.includes(machine.placement?.datastore ?? "")) {
+    throw refuse(
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+      `ESX host '${placement.esxHost}' of the master target cannot reach the datastore of '${item.name}'`,
+    );
+  }
+  const volume = req.retentionVolume ?? defaultRetentionVolume(mt);
+  if (!retentionVolumes(mt).some((v) => v.name === volume)) {
+    throw refuse(
+      "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
+      `'${volume}' is not an eligible retention volume of '${mt.name}'`,
+    );
+  }
+  return {
+    item,
+    mt,
+    state: {
+      masterTarget: mt.name,
+      processServer: ps.name,
+      datastore: req.datastore,
+      retentionVolume: volume,
+      location,
+      bytesToCopy: 0,
+      pending: [],
+      initialPending: 0,
+    },
+  };
+}
+
+function reprotectToOnPremises(
+  world: World,
+  items: ReplicationState[],
+  scope: "item" | "plan",
+  req: ReprotectRequest,
+  startJob: StartJob,
+): JobState {
+  const grouped = items.find((i) => i.replicationGroup);
+  if (scope === "item" && grouped) {
+    throw refuse(
+      "REPROTECT_GROUP_NEEDS_PLAN",
+      `'${grouped.name}' is in a replication group; reprotect it through a recovery plan`,
+    );
+  }
+  const plans = items.map((item) => planFailback(world, item, req));
+  const groupTargets = new Map<string, Set<string>>();
+  for (const p of plans) {
+    const g = p.item.replicationGroup;
+    if (g) groupTargets.set(g, new Set([...(groupTargets.get(g) ?? []), p.mt.name]));
+  }
+  for (const [group, targets] of groupTargets) {
+    if (targets.size > 1) {
+      throw refuse(
+        "REPROTECT_GROUP_MASTER_TARGET_MISMATCH",
+        `replication group '${group}' would use ${[...targets].join(" and ")}; one master target gives it a common point`,
+      );
+    }
+  }
+  const wasOn = new Map(items.map((i) => [i.name, world.machine(i.name).poweredOn]));
+  const begin = () => {
+    for (const p of plans) {
+      p.item.protectionState = "ReprotectInProgress";
+      // FB-ONPREM-VM-OFF: the on-premises VM is off while reprotection runs.
+      world.machine(p.item.name).poweredOn = false;
+    }
+  };
+  const finish = (): JobFailure | undefined => {
+    const failure = plans.map((p) => jobFailure(world, p)).find((f) => f !== undefined);
+    if (failure) {
+      for (const p of plans) {
+        p.item.protectionState = "FailoverCommitted";
+        world.machine(p.item.name).poweredOn = wasOn.get(p.item.name) ?? false;
+      }
+      return failure;
+    }
+    for (const p of plans) startCopyBack(world, p);
+    return undefined;
+  };
+  return startJob("Reprotect", items, reprotectSeconds, { begin, finish });
+}
+
+/** What the documents make a running reprotection or failback fail on. */
+function jobFailure(world: World, p: Plan): JobFailure | undefined {
+  const machine = world.machine(p.item.name);
+  if (p.state.location === "original" && machine.snapshots > 0) {
+    return {
+      code: "REPROTECT_SNAPSHOTS_PRESENT",
+      message: `'${machine.name}' has ${machine.snapshots} snapshot(s); delete them and retry`,
+    };
+  }
+  if (!discoverableDatastores(world, p.mt).includes(p.state.datastore)) {
+    return {
+      code: "REPROTECT_DATASTORE_NOT_ACCESSIBLE",
+      message: `datastores of '${p.mt.placement?.esxHost}' cannot be discovered with the vCenter credential; update it and retry`,
+    };
+  }
+  return configurationServerFailure(world, p.item);
+}
+
+/** FB-CS-DATABASE, FB-CS-SAME-ADDRESS */
+export function configurationServerFailure(world: World, item: ReplicationState): JobFailure | undefined {
+  const cs = world.mover(item).configurationServer;
+  if (!cs) return undefined;
+  if (!world.configurationDatabase(cs).has(item.name)) {
+    return {
+      code: "CONFIGURATION_DATABASE_RECORD_MISSING",
+      message: `'${item.name}' is not in the database of configuration server '${cs}'`,
+    };
+  }
+  const server = world.configurationServer(cs);
+  if (server.ipAddress !== world.registeredAddresses.get(cs)) {
+    return {
+      code: "CONFIGURATION_SERVER_ADDRESS_CHANGED",
+      message: `'${cs}' came back at ${server.ipAddress}; its components know it at ${world.registeredAddresses.get(cs)}`,
+    };
+  }
+  return undefined;
+}
+
+function startCopyBack(world: World, p: Plan): void {
+  const machine = world.machine(p.item.name);
+  const state = p.state;
+  if (state.location === "alternate") {
+    // FB-ALTERNATE-FULL: a new VM on the master target's ESX host and datastore, copied whole.
+    const placement = p.mt.placement;
+    if (placement) machine.placement = { ...placement };
+    machine.kind = "vmware-vm"; // FB-PHYSICAL-NEW-VM
+    machine.onSite = true;
+    machine.poweredOn = false;
+    machine.azureChangeLog = [];
+    state.pending = [{ offset: 0, length: machine.diskBytes, samples: [], initial: true }];
+    state.initialPending = machine.diskBytes;
+  } else {
+    // FB-ORIGINAL-DELTAS: only what changed in Azure goes back to the existing VM.
+    state.pending = machine.azureChangeLog;
+    machine.azureChangeLog = [];
+    state.initialPending = state.pending.reduce((s, c) => s + c.length, 0);
+  }
+  state.bytesToCopy = state.initialPending;
+  p.item.failback = state;
+  p.item.direction = "AzureToOnPremises";
+  p.item.protectionState = "InitialReplicationInProgress";
+  p.item.recoveryPoints = [];
+  p.item.healthErrors = [];
+}
+
+function reprotectToAzure(
+  world: World,
+  items: ReplicationState[],
+  req: ReprotectRequest,
+  startJob: StartJob,
+): JobState {
+  if (!req.processServer || !world.processServers.has(req.processServer)) {
+    throw refuse(
+      "REPROTECT_INPUT_MISSING",
+      "reprotect to Azure names the on-premises process server that sends the data",
+    );
+  }
+  const ps = world.processServer(req.processServer);
+  return startJob("Reprotect", items, 0, {
+    begin: () => {
+      for (const item of items) {
+        const machine = world.machine(item.name);
+        Object.assign(item, {
+          direction: "OnPremisesToAzure",
+          processServer: ps.name,
+          protectionState: "InitialReplicationPending",
+          initialUnsent: machine.diskBytes,
+          initialNotStored: machine.diskBytes,
+          cache: [],
+          unprocessedBytes: 0,
+          recoveryPoints: [],
+          registered: false,
+          failover: undefined,
+          failback: undefined,
+        } satisfies Partial<ReplicationState>);
+        machine.changeLog = [];
+        world.configurationDatabase(ps.configurationServer).record(item.name);
+      }
+    },
+  });
+}
+
+/** Failback takes Latest (recommended) or the latest app-consistent point (FB-RP-*). */
+export function failbackPoints(
+  items: ReplicationState[],
+  choice: RecoveryPointChoice,
+  scope: "item" | "plan",
+): Map<string, StoredPoint> {
+  if (choice.type !== "Latest" && choice.type !== "LatestApplicationConsistent") {
+    throw new Refusal(
+      409,
+      "RECOVERY_POINT_OPTION_NOT_APPLICABLE",
+      `failback from Azure offers Latest or LatestApplicationConsistent, not ${choice.type}`,
+    );
+  }
+  const chosen = new Map<string, StoredPoint>();
+  for (const item of items) {
+    if (item.recoveryPoints.length === 0) {
+      throw refuse("FAILBACK_NO_RECOVERY_POINT", `'${item.name}' has no recovery point on premises yet`);
+    }
+  }
+  for (const item of items) {
+    const newest = (keep: (p: StoredPoint) => boolean) => item.recoveryPoints.filter(keep).at(-1);
+    let point: StoredPoint | undefined;
+    if (choice.type === "Latest") point = newest(() => true);
+    else {
+      const members = items.filter(
+        (i) => scope === "plan" && i.replicationGroup && i.replicationGroup === item.replicationGroup,
+      );
+      point =
+        members.length > 1
+          ? newest(
+              (p) =>
+                p.type === "AppConsistent" &&
+                members.every((m) => m.recoveryPoints.some((q) => q.id === p.id)),
+            )
+          : newest((p) => p.type === "AppConsistent");
+    }
+    if (!point) {
+      throw new Refusal(
+        409,
+        "RECOVERY_POINT_NOT_AVAILABLE",
+        `'${item.name}' has no app-consistent point to fail back to`,
+      );
+    }
+    chosen.set(item.name, point);
+  }
+  return chosen;
+}
+
+/** The failover from Azure to on premises (001 "Run a failover to the on-premises site"). */
+export function failBack(
+  world: World,
+  items: ReplicationState[],
+  scope: "item" | "plan",
+  choice: RecoveryPointChoice,
+  startJob: StartJob,
+): JobState {
+  const points = failbackPoints(items, choice, scope);
+  const begin = () => {
+    for (const item of items) {
+      const vm = world.azureVms.get(item.name);
+      if (vm) vm.stopped = true; // FB-AZURE-VM-SHUT-DOWN
+      item.protectionState = "FailoverInProgress";
+      item.failoverReadyAt = undefined;
+    }
+  };
+  const finish = (): JobFailure | undefined => {
+    const failure = items.map((i) => failbackFailure(world, i)).find((f) => f !== undefined);
+    if (failure) {
+      for (const item of items) {
+        item.protectionState = "Protected";
+        const vm = world.azureVms.get(item.name);
+        if (vm) vm.stopped = false;
+      }
+      return failure;
+    }
+    for (const item of items) {
+      const machine = world.machine(item.name);
+      const point = points.get(item.name) as StoredPoint;
+      item.failover = {
+        type: "unplanned",
+        point,
+        sourceShutDown: true,
+        committed: false,
+        pendingUpdatesAtFailover: false,
+      };
+      item.protectionState = "FailedOver";
+      item.site = "on-premises";
+      machine.poweredOn = true;
+      // FB-TS-DHCP-KEPT, FB-TS-NETWORK-MANAGER: what the Azure recovery changed stays changed.
+      machine.ipAddressing = "dhcp";
+      if (machine.os === "linux") machine.networkManagerInstalled = false;
+    }
+    return undefined;
+  };
+  return startJob("UnplannedFailover", items, failbackSeconds, { begin, finish });
+}
+
+function failbackFailure(world: World, item: ReplicationState): JobFailure | undefined {
+  const machine = world.machine(item.name);
+  const mt = item.failback ? world.masterTargets.get(item.failback.masterTarget) : undefined;
+  if (mt?.storageVMotioned) {
+    return {
+      code: "MASTER_TARGET_STORAGE_VMOTIONED",
+      message: `master target '${mt.name}' was storage vMotioned; the disks of '${item.name}' cannot be attached`,
+    };
+  }
+  const server = machine.placement ? world.vmwareServers.get(machine.placement.vmwareServer) : undefined;
+  if (server?.license === "free") {
+    return {
+      code: "FAILBACK_HYPERVISOR_FREE_EDITION",
+      message: `'${server.name}' runs a free hypervisor edition; failback needs an evaluation or full license`,
+    };
+  }
+  return configurationServerFailure(world, item);
+}
+
+/** FB-COMMIT-REMOVES-AZURE-VMS */
+export function removeAzureVms(world: World, item: ReplicationState): void {
+  for (const vm of [...world.azureVms.values()])
+    if (vm.sourceMachine === item.name) world.azureVms.delete(vm.name);
+  item.failback = undefined;
+}
+
+/** Ranges read from Azure per cycle: deltas at once, the whole-disk copy at the initial copy's rate. */
+export function takeReadable(state: FailbackState, budget: number): Chunk[] {
+  const out: Chunk[] = [];
+  let left = budget;
+  while (state.pending.length > 0) {
+    const chunk = state.pending[0] as Chunk;
+    if (!chunk.initial) {
+      out.push(state.pending.shift() as Chunk);
+      continue;
+    }
+    if (left <= 0) break;
+    const length = Math.min(chunk.length, left);
+    out.push({ ...chunk, length });
+    left -= length;
+    if (length === chunk.length) state.pending.shift();
+    else state.pending[0] = { ...chunk, offset: chunk.offset + length, length: chunk.length - length };
+  }
+  return out;
+}
