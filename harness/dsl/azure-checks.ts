@@ -176,9 +176,18 @@ export class AzureChecks {
     assert.deepEqual(others.map(describeRequest), [], `only ${component} may call the Site Recovery service`);
   }
 
+  /** Writes to the vault's storage account; reads belong to failback (see failbackReads). */
   private async storageRequests(): Promise<RecordedAzureRequest[]> {
     const host = `${this.vault().storageAccount}${storageHostSuffix}`;
-    return (await this.evidence.requests()).filter((r) => r.host === host);
+    return (await this.evidence.requests()).filter((r) => r.host === host && r.method !== "GET");
+  }
+
+  /** Page reads of a machine's replicated disk: the data failback brings back from Azure. */
+  async failbackReads(machine: string): Promise<RecordedAzureRequest[]> {
+    // Any host: a read from elsewhere than the vault's account is the failback check's to judge.
+    return (await this.evidence.requests()).filter(
+      (r) => r.method === "GET" && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
+    );
   }
 
   private async serviceRequests(): Promise<RecordedAzureRequest[]> {

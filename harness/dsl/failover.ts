@@ -65,6 +65,10 @@ export class FailoverDsl {
     this.plans.set(name, machines);
   }
 
+  machinesOfPlan(name: string): string[] {
+    return this.plans.get(name) ?? [];
+  }
+
   private machinesOf(target: Target): string[] {
     return target.scope === "machine" ? [target.name] : (this.plans.get(target.name) ?? []);
   }

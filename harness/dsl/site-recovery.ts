@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
 import type {
+  ConfigurationServerRequest,
   ErrorCode,
   HealthErrorCode,
   MachineKind,
@@ -80,6 +81,14 @@ export class SiteRecovery {
     if (!this.vaultInfo) throw new Error("the scenario arranged no vault");
     return this.vaultInfo;
   }
+  /** For the other parts of the DSL: the configuration server the scenario arranged. */
+  get configurationServerInUse(): string {
+    return this.configurationServer;
+  }
+  get vaultInUse(): Vault {
+    return this.vault;
+  }
+
   private get configurationServer(): string {
     if (!this.configurationServerName) throw new Error("the scenario arranged no configuration server");
     return this.configurationServerName;
@@ -106,6 +115,7 @@ export class SiteRecovery {
     server: string,
     host: "vmware-vm" | "physical-server",
     options: VaultOptions = {},
+    serverDetails: Pick<ConfigurationServerRequest, "placement" | "retentionVolumes"> = {},
   ): Promise<void> {
     // Azure names are global, so each scenario gets its own (the protocol's naming convention).
     const unique = randomBytes(5).toString("hex");
@@ -119,7 +129,12 @@ export class SiteRecovery {
       "creating the vault",
     );
     const cs = must(
-      await this.api.createConfigurationServer({ name: server, vault: this.vault.name, host }),
+      await this.api.createConfigurationServer({
+        name: server,
+        vault: this.vault.name,
+        host,
+        ...serverDetails,
+      }),
       `adding ${server}`,
     );
     assert.equal(cs.host, host, `${server} was asked to run on a ${host} but says ${cs.host}`);

@@ -198,7 +198,10 @@ export interface MasterTarget {
   configurationServer: string;
   os: "windows" | "linux";
   placement?: VmPlacement;
+  linux?: LinuxInstall;
   storageVMotioned?: boolean;
+  /** Machines whose failback data this master target receives. */
+  failbackMachines?: string[];
 }
 export interface RetentionVolumeList {
   volumes: { name: string; default: boolean }[];

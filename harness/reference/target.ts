@@ -11,9 +11,9 @@ import type { PayloadCodec } from "./domain/payload.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
-  version: "0.3.0",
+  version: "0.4.0",
   protocolVersion,
-  capabilities: ["replication-ports", "replication", "failover"],
+  capabilities: ["replication-ports", "replication", "failover", "failback"],
 };
 
 export interface ReferenceOptions {

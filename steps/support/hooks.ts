@@ -3,6 +3,8 @@
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
+import { FailbackDsl } from "../../harness/dsl/failback.ts";
+import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Family } from "../../harness/protocol/types.ts";
@@ -34,6 +36,8 @@ Before(async function (this: SrkitWorld, { pickle }) {
   }
   this.siteRecovery = new SiteRecovery(connection.client, connection.evidence, connection.azureGateway);
   this.failover = new FailoverDsl(this.siteRecovery);
+  this.failback = new FailbackDsl(this.siteRecovery, this.failover);
+  this.failbackInfrastructure = new FailbackInfrastructure(this.siteRecovery);
   this.driver = connection;
   await this.siteRecovery.open(pickle.name);
   return undefined;

@@ -1,4 +1,6 @@
 import { setWorldConstructor, World } from "@cucumber/cucumber";
+import type { FailbackDsl } from "../../harness/dsl/failback.ts";
+import type { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import type { FailoverDsl } from "../../harness/dsl/failover.ts";
 import type { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Driver } from "../../harness/properties/fresh-world.ts";
@@ -7,6 +9,8 @@ export class SrkitWorld extends World {
   // Set by the Before hook of every scenario.
   declare siteRecovery: SiteRecovery;
   declare failover: FailoverDsl;
+  declare failback: FailbackDsl;
+  declare failbackInfrastructure: FailbackInfrastructure;
   /** The target connection, for checks that open sessions of their own (properties). */
   declare driver: Driver;
 }

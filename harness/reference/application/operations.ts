@@ -211,13 +211,18 @@ const toConfigurationServer = (w: World, name: string): ConfigurationServerView 
   };
 };
 
-const toMasterTarget = (mt: MasterTargetState): MasterTarget => ({
+const toMasterTarget = (w: World, mt: MasterTargetState): MasterTarget => ({
   name: mt.name,
   host: mt.host,
   configurationServer: mt.configurationServer,
   os: mt.os,
   ...(mt.placement ? { placement: mt.placement } : {}),
+  ...(mt.linux ? { linux: mt.linux } : {}),
   storageVMotioned: mt.storageVMotioned,
+  failbackMachines: [...w.items.values()]
+    .filter((i) => i.failback?.masterTarget === mt.name)
+    .map((i) => i.name)
+    .sort(),
 });
 
 const toVmwareServer = (s: VmwareServerState): VmwareServer => ({
@@ -347,9 +352,13 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     createMasterTarget: (input) => {
       const req = input.body as MasterTargetRequest & { os: "windows" | "linux" };
       checkMasterTargetInstall(req);
-      return created(toMasterTarget(world(input).createMasterTarget(req)));
+      const w = world(input);
+      return created(toMasterTarget(w, w.createMasterTarget(req)));
     },
-    readMasterTarget: (input) => ok(toMasterTarget(world(input).masterTarget(name(input)))),
+    readMasterTarget: (input) => {
+      const w = world(input);
+      return ok(toMasterTarget(w, w.masterTarget(name(input))));
+    },
     addVmwareServer: (input) =>
       created(toVmwareServer(world(input).addVmwareServer(input.body as VmwareServerRequest))),
     refreshVmwareServer: (input) => ({

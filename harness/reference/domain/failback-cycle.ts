@@ -1,9 +1,10 @@
 // One replication cycle of the failback direction: the process server in Azure reads what the
 // machine's Azure VM holds (its changes since failover, or the whole disk) from Azure storage
 // and hands it to the on-premises master target, which keeps the recovery points.
-import { storagePageUrl } from "./azure-endpoints.ts";
+import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
 import { takeReadable } from "./failback.ts";
-import { hasHeartbeat } from "./failback-infrastructure.ts";
+import { configurationServerPort, hasHeartbeat, isRegistered } from "./failback-infrastructure.ts";
+import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import { initialCopyBytesPerMinute } from "./parameters.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
@@ -17,6 +18,12 @@ export async function runFailbackCycle(
   outbound: AzureOutbound,
   minutes: number,
 ): Promise<void> {
+  // FB-PS-CS-443: every registered process server in Azure keeps its heartbeat.
+  for (const ps of world.failbackProcessServers.values()) {
+    if (isRegistered(world, ps)) {
+      world.network.connect(at(ps.name), at(ps.configurationServer), configurationServerPort, "https", true);
+    }
+  }
   for (const item of [...world.items.values()].filter(isFailingBack)) {
     const state = item.failback;
     if (!state) continue;
@@ -38,6 +45,13 @@ export async function runFailbackCycle(
     }
     const vault = world.mover(item).vault;
     const url = storagePageUrl(vault.storageAccount ?? "", vault.name, item.name);
+    if (world.network.isBlocked(at(ps.name), at("azure"), azurePort)) {
+      item.pathOk = false;
+      item.healthErrors = [
+        { code: "AZURE_STORAGE_UNREACHABLE", message: `${ps.name} cannot reach Azure storage` },
+      ];
+      continue;
+    }
     const chunks = takeReadable(state, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
     let ok = true;
     for (const [index, chunk] of chunks.entries()) {
@@ -63,6 +77,23 @@ export async function runFailbackCycle(
     item.pathOk = ok;
     if (ok && state.initialPending === 0 && item.protectionState === "InitialReplicationInProgress") {
       item.protectionState = "Protected";
+    }
+  }
+}
+
+/** FB-POLICY-APPLIED: health of the failback direction is judged against the failback policy. */
+export function judgeFailbackRpo(world: World): void {
+  for (const item of [...world.items.values()].filter(isFailingBack)) {
+    const newest = item.recoveryPoints.at(-1);
+    const threshold = world.policyOf(item).rpoThresholdMinutes * 60_000;
+    if (newest && world.now - newest.time > threshold) {
+      item.healthErrors = [
+        ...item.healthErrors,
+        {
+          code: "RPO_THRESHOLD_EXCEEDED",
+          message: `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
+        },
+      ];
     }
   }
 }

@@ -104,9 +104,7 @@ export function hasHeartbeat(world: World, ps: FailbackProcessServerState): bool
 
 export function deleteFailbackProcessServer(world: World, name: string): void {
   world.failbackProcessServer(name);
-  const user = [...world.items.values()].find(
-    (i) => i.failback?.processServer === name && i.direction === "AzureToOnPremises",
-  );
+  const user = [...world.items.values()].find((i) => i.failback?.processServer === name);
   if (user) {
     throw new Refusal(
       409,

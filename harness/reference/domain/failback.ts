@@ -225,6 +225,7 @@ function reprotectToOnPremises(
   const begin = () => {
     for (const p of plans) {
       p.item.protectionState = "ReprotectInProgress";
+      p.item.failback = p.state;
       // FB-ONPREM-VM-OFF: the on-premises VM is off while reprotection runs.
       world.machine(p.item.name).poweredOn = false;
     }
@@ -234,6 +235,7 @@ function reprotectToOnPremises(
     if (failure) {
       for (const p of plans) {
         p.item.protectionState = "FailoverCommitted";
+        p.item.failback = undefined;
         world.machine(p.item.name).poweredOn = wasOn.get(p.item.name) ?? false;
       }
       return failure;
@@ -315,6 +317,12 @@ function reprotectToAzure(
   req: ReprotectRequest,
   startJob: StartJob,
 ): JobState {
+  if (req.processServer && world.failbackProcessServers.has(req.processServer)) {
+    throw refuse(
+      "FAILBACK_PROCESS_SERVER_INVALID",
+      `'${req.processServer}' is a process server in Azure; replication to Azure goes through an on-premises one`,
+    );
+  }
   if (!req.processServer || !world.processServers.has(req.processServer)) {
     throw refuse(
       "REPROTECT_INPUT_MISSING",
@@ -403,12 +411,20 @@ export function failBack(
   startJob: StartJob,
 ): JobState {
   const points = failbackPoints(items, choice, scope);
+  const previous = new Map(items.map((i) => [i.name, i.failover]));
   const begin = () => {
     for (const item of items) {
       const vm = world.azureVms.get(item.name);
       if (vm) vm.stopped = true; // FB-AZURE-VM-SHUT-DOWN
       item.protectionState = "FailoverInProgress";
       item.failoverReadyAt = undefined;
+      item.failover = {
+        type: "unplanned",
+        point: points.get(item.name) as StoredPoint,
+        sourceShutDown: true,
+        committed: false,
+        pendingUpdatesAtFailover: false,
+      };
     }
   };
   const finish = (): JobFailure | undefined => {
@@ -416,6 +432,7 @@ export function failBack(
     if (failure) {
       for (const item of items) {
         item.protectionState = "Protected";
+        item.failover = previous.get(item.name);
         const vm = world.azureVms.get(item.name);
         if (vm) vm.stopped = false;
       }
@@ -423,20 +440,9 @@ export function failBack(
     }
     for (const item of items) {
       const machine = world.machine(item.name);
-      const point = points.get(item.name) as StoredPoint;
-      item.failover = {
-        type: "unplanned",
-        point,
-        sourceShutDown: true,
-        committed: false,
-        pendingUpdatesAtFailover: false,
-      };
       item.protectionState = "FailedOver";
       item.site = "on-premises";
       machine.poweredOn = true;
-      // FB-TS-DHCP-KEPT, FB-TS-NETWORK-MANAGER: what the Azure recovery changed stays changed.
-      machine.ipAddressing = "dhcp";
-      if (machine.os === "linux") machine.networkManagerInstalled = false;
     }
     return undefined;
   };

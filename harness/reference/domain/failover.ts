@@ -29,7 +29,9 @@ export function allowedOperations(world: World, item: ReplicationState): Allowed
   const hyperV = world.machine(item.name).kind === "hyperv-vm";
   if (item.direction === "AzureToOnPremises") {
     // 001: the failback itself is an unplanned failover; only its commit follows.
-    if (item.protectionState === "Protected") return ["UnplannedFailover"];
+    // FB-NEEDS-RECOVERY-POINT: offered while the copy runs; refused until a point exists.
+    if (item.protectionState === "Protected" || item.protectionState === "InitialReplicationInProgress")
+      return ["UnplannedFailover"];
     if (item.protectionState === "FailedOver") return ["Commit"];
   }
   switch (item.protectionState) {
@@ -74,6 +76,12 @@ export function requireAllowed(world: World, items: ReplicationState[], operatio
       );
     }
   }
+}
+
+/** FB-TS-DHCP-KEPT, FB-TS-NETWORK-MANAGER: what recovery in Azure changes in the guest, for good. */
+function recoverInAzure(machine: ReturnType<World["machine"]>): void {
+  machine.ipAddressing = "dhcp";
+  if (machine.os === "linux") machine.networkManagerInstalled = false;
 }
 
 /** FO-PROCESSING-EXTRA: the documented cases that need extra processing at failover. */
@@ -251,6 +259,7 @@ export function failover(world: World, scope: Scope, request: Required<FailoverR
     };
     item.protectionState = "FailoverInProgress";
     item.site = "azure";
+    recoverInAzure(world.machine(item.name));
     item.failoverReadyAt = world.now + processingSeconds(world, item) * 1000;
     createAzureVm(world, item, "failover", world.mover(item).vault.network ?? "", point);
   }

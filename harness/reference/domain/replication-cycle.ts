@@ -10,7 +10,7 @@ import {
   siteRecoveryServiceUrl,
   storagePageUrl,
 } from "./azure-endpoints.ts";
-import { runFailbackCycle } from "./failback-cycle.ts";
+import { judgeFailbackRpo, runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
@@ -78,6 +78,7 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   await reportToService(world, replicating, outbound, raise);
   await runFailbackCycle(world, outbound, minutes);
   makeRecoveryPoints(world, from, coordinated);
+  judgeFailbackRpo(world);
   completeJobs(world);
 
   for (const item of replicating) {

@@ -12,6 +12,7 @@ import type {
   GuestSettings,
   HealthError,
   HypervHost,
+  LinuxInstall,
   Machine,
   MachineRequest,
   MasterTarget,
@@ -74,6 +75,7 @@ export interface MachineState extends Omit<Machine, "discovered" | "changeTracki
 export interface MasterTargetState extends MasterTarget {
   volumes: Volume[];
   storageVMotioned: boolean;
+  linux?: LinuxInstall;
 }
 
 export interface FailbackProcessServerState {
@@ -322,6 +324,7 @@ export class World {
       configurationServer: req.configurationServer,
       os: req.os,
       ...(req.placement ? { placement: req.placement } : {}),
+      ...(req.linux ? { linux: req.linux } : {}),
       volumes: req.retentionVolumes ?? [],
       storageVMotioned: false,
     };

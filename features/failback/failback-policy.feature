@@ -1,0 +1,66 @@
+@family:failback
+Feature: The failback policy
+  Replicating back from Azure needs a failback policy. It comes with every replication policy,
+  belongs to the configuration server without any request, has fixed values and cannot be
+  edited; reprotection picks it by itself and the machine then follows it.
+
+  Sources: 001_4ed1d773b0998e0e ("Failback policy", "Reprotect the Azure VMs"),
+  004_c64cd5c9d881a33a ("VMware/physical reprotection/failback").
+
+  Background:
+    Given a failback site whose Azure network has a site-to-site VPN
+
+  @req=FB-POLICY-VALUES
+  Scenario Outline: The failback policy has 15 minutes, 24 hours and 60 minutes whatever the replication policy says
+    Given a replication policy "<policy>" with RPO threshold <rpo> minutes, retention <hours> hours and app-consistent points every <app> minutes
+    Then the failback policy of "<policy>" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
+
+    Examples:
+      | policy | rpo | hours | app |
+      | quick  | 15  | 24    | 60  |
+      | slow   | 30  | 72    | 120 |
+
+  @req=FB-POLICY-CS-ASSOCIATED
+  Scenario: The failback policy belongs to the configuration server with no request
+    Then the configuration server lists the failback policy of "standard"
+
+  @req=FB-POLICY-NOT-EDITABLE
+  Scenario Outline: No setting of a failback policy can be changed
+    When the failback policy of "standard" is edited to <setting> <value>
+    Then the policy edit is refused with "POLICY_NOT_EDITABLE"
+    When the replication policy "standard" is edited to <setting> <value>
+    Then the policy edit is accepted
+    And the failback policy of "standard" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
+
+    Examples:
+      | setting                       | value |
+      | rpoThresholdMinutes           | 30    |
+      | recoveryPointRetentionHours   | 72    |
+      | appConsistentFrequencyMinutes | 120   |
+
+  @req=FB-POLICY-AUTO-SELECTED
+  Scenario: Reprotection takes the failback policy of the machine's own replication policy
+    Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
+    And a process server "fps1" deployed in Azure and registered
+    And a master target "mt1" on ESX host "esx1"
+    And a VMware VM "vm1" failed over to Azure and committed
+    When "vm1" is reprotected from Azure with a policy named "other-failback"
+    Then the reprotect is refused with "PROTOCOL_INVALID_REQUEST"
+    When "vm1" is reprotected from Azure
+    Then the reprotect is accepted
+    And the reprotect job ends "Succeeded"
+    And "vm1" replicates under the failback policy of "standard"
+
+  @req=FB-POLICY-APPLIED
+  Scenario: Back from Azure, points and health follow the failback policy
+    Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
+    And a process server "fps1" deployed in Azure and registered
+    And a master target "mt1" on ESX host "esx1"
+    And a VMware VM "vm1" replicating with policy "other" failed over to Azure and committed
+    When "vm1" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And 30 hours pass
+    Then "vm1" has an app-consistent point every 60 minutes and none older than 24 hours
+    When outbound port 443 on "fps1" is blocked
+    And 20 minutes pass
+    Then "vm1" reports the health error "RPO_THRESHOLD_EXCEEDED"

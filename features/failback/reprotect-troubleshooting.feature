@@ -1,0 +1,97 @@
+@family:failback
+Feature: What makes a reprotection fail, and retrying it
+  A reprotection fails while the on-premises VM has snapshots, while the vCenter account cannot
+  see datastores, and when the configuration server has lost the machine's record or came back
+  with another address. Once the cause is gone, the failed job is retried.
+
+  Sources: 001_4ed1d773b0998e0e ("Prerequisites", "Resolve common failback issues").
+
+  Background:
+    Given a failback site whose Azure network has a site-to-site VPN
+    And a process server "fps1" deployed in Azure and registered
+    And a master target "mt1" on ESX host "esx1"
+
+  @req=FB-SNAPSHOTS-BLOCK @req=FB-REPROTECT-JOB-RETRY
+  Scenario: Snapshots on the on-premises VM make reprotection fail until they are deleted
+    Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
+    When the workload on "vm1" writes 2 MB
+    And "vm1" is reprotected from Azure
+    Then the reprotect is accepted
+    And the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    And "vm1" is committed with allowed operations "Reprotect"
+    And nothing of "vm1" was read back from Azure
+    When the reprotect job is restarted
+    Then the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    When the snapshots of "vm1" are deleted
+    And the reprotect job is restarted
+    Then the reprotect job ends "Succeeded"
+    When 2 minutes pass
+    Then 2 MB of "vm1" were read back from Azure by "fps1"
+
+  @req=FB-SNAPSHOTS-BLOCK
+  Scenario: Deleting the VM instead of its snapshots leads to a new VM
+    Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
+    When "vm1" is reprotected from Azure
+    Then the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    When "vm1" is deleted on premises
+    And "vm1" is reprotected from Azure
+    Then the reprotect job ends "Succeeded"
+    And "vm1" fails back through master target "mt1" to an alternate location
+
+  @req=FB-REPROTECT-JOB-RETRY
+  Scenario: Only a failed job can be restarted
+    Given a VMware VM "vm1" failed over to Azure and committed
+    When "vm1" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And the reprotect job is restarted
+    Then the restart is refused with "JOB_NOT_RESTARTABLE"
+
+  @req=FB-TS-READ-ONLY-VCENTER
+  Scenario: A read-only vCenter account protects and fails over, but reprotection fails until the credential is fixed
+    Given the vCenter "vc1" discovery account is read-only
+    And a VMware VM "vm1" failed over to Azure and committed
+    Then master target "mt1" sees no datastore
+    When "vm1" is reprotected from Azure
+    Then the reprotect is accepted
+    And the reprotect job ends "REPROTECT_DATASTORE_NOT_ACCESSIBLE"
+    When the vCenter "vc1" credential is replaced by a full account
+    Then master target "mt1" sees the datastores "ds1, ds-mt"
+    When the reprotect job is restarted
+    Then the reprotect job ends "Succeeded"
+
+  @req=FB-CS-DATABASE
+  Scenario: A machine missing from the configuration server's database cannot fail back
+    Given a VMware VM "vm1" failed over to Azure and committed
+    And a VMware VM "vm2" failed over to Azure and committed
+    Then the configuration server's database holds "vm1"
+    When the configuration server's database loses "vm1"
+    And "vm1" is reprotected from Azure
+    Then the reprotect job ends "CONFIGURATION_DATABASE_RECORD_MISSING"
+    And nothing of "vm1" was read back from Azure
+    When "vm2" is reprotected from Azure
+    Then the reprotect job ends "Succeeded"
+
+  @req=FB-CS-BACKUP-RESTORE
+  Scenario: A restored backup brings a lost record back
+    Given a VMware VM "vm1" failed over to Azure and committed
+    When the configuration server is backed up
+    And the configuration server's database loses "vm1"
+    Then the configuration server's database does not hold "vm1"
+    When the configuration server is restored from a backup that does not exist
+    Then the restore is refused with "BACKUP_NOT_FOUND"
+    When the configuration server is restored from its backup at the same address
+    Then the configuration server's database holds "vm1"
+    When "vm1" is reprotected from Azure
+    Then the reprotect job ends "Succeeded"
+
+  @req=FB-CS-RESTORE-SAME-IP
+  Scenario: A configuration server restored at another address breaks failback until it is back at its own
+    Given a VMware VM "vm1" failed over to Azure and committed
+    When the configuration server is backed up
+    And the configuration server is restored from its backup at address "10.9.9.9"
+    Then the configuration server's address is "10.9.9.9"
+    When "vm1" is reprotected from Azure
+    Then the reprotect job ends "CONFIGURATION_SERVER_ADDRESS_CHANGED"
+    When the configuration server is restored from its backup at its original address
+    And the reprotect job is restarted
+    Then the reprotect job ends "Succeeded"

@@ -1,0 +1,548 @@
+// The failback part of the domain language: the standard failback site, reprotect from Azure
+// and back to Azure, the failover from Azure and its commit. Expectations come from 001 and
+// 004 (see features/catalog/failback.yaml); the evidence of data copied back is what the Azure
+// stand-in recorded, never what the target says about it.
+import assert from "node:assert/strict";
+import type { Outcome, SessionClient } from "../drivers/protocol-client.ts";
+import {
+  expectedFailbackPoints,
+  type FailbackExpectation,
+  type FailbackOption,
+} from "../oracles/failback-point-selection.ts";
+import type {
+  AllowedOperation,
+  ErrorCode,
+  Job,
+  Machine,
+  MachineKind,
+  ProtectionState,
+  RecoveryPointOption,
+  ReprotectRequest,
+  VmwareServerRequest,
+} from "../protocol/types.ts";
+import type { FailoverDsl, Target } from "./failover.ts";
+import { type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
+import { rangeBytes, union } from "./storage-evidence.ts";
+import { mebibyte, minute } from "./units.ts";
+
+/** The standard failback site (names the scenarios use). */
+export const failbackSite = {
+  vcenter: "vc1",
+  esxHost: "esx1",
+  otherEsxHost: "esx2",
+  machineDatastore: "ds1",
+  masterTargetDatastore: "ds-mt",
+  otherDatastore: "ds2",
+  configurationServer: "cs1",
+  masterTarget: "mt1",
+  processServer: "fps1",
+  policy: "standard",
+  diskMegabytes: 64,
+};
+const site = failbackSite;
+
+export type SiteLink = "none" | "site-to-site-vpn" | "expressroute";
+
+/** A volume that meets every retention criterion of 001. */
+export const eligibleVolume = (name: string) => ({
+  name,
+  fileSystem: "NTFS" as const,
+  capacityBytes: 100 * 1024 * mebibyte,
+});
+
+interface Snapshot {
+  items: Record<
+    string,
+    { state: ProtectionState; direction?: string; failback?: unknown; allowed: string[] }
+  >;
+  machines: Record<string, Pick<Machine, "powerState" | "onSite" | "placement" | "kind">>;
+  azureVms: string[];
+}
+
+/** Turns "master target "mt2" and no datastore" into request overrides. */
+export function parseOverrides(text: string): ReprotectRequest & { drop: (keyof ReprotectRequest)[] } {
+  const out: ReprotectRequest & { drop: (keyof ReprotectRequest)[] } = { drop: [] };
+  const fields: Record<string, keyof ReprotectRequest> = {
+    "master target": "masterTarget",
+    "process server": "processServer",
+    datastore: "datastore",
+    "retention volume": "retentionVolume",
+    location: "location",
+    direction: "direction",
+  };
+  for (const part of text.split(/ and (?=(?:no |master|process|datastore|retention|location|direction))/)) {
+    const perMachine = /^master target "([^"]+)" for "([^"]+)"$/.exec(part);
+    if (perMachine?.[1] && perMachine[2]) {
+      out.masterTargets = { ...out.masterTargets, [perMachine[2]]: perMachine[1] };
+      continue;
+    }
+    const none = /^no (.+)$/.exec(part);
+    const named = /^(.+?) "([^"]+)"$/.exec(part);
+    const key = fields[(none?.[1] ?? named?.[1] ?? "").trim()];
+    if (!key) throw new Error(`unknown reprotect override: ${part}`);
+    if (none) out.drop.push(key);
+    else Object.assign(out, { [key]: named?.[2] });
+  }
+  return out;
+}
+
+export class FailbackDsl {
+  private readonly site: SiteRecovery;
+  private readonly failover: FailoverDsl;
+  private last?: { what: string; outcome: Outcome<unknown>; before?: Snapshot };
+  private lastJob?: Job;
+  private readonly readsAtJobEnd = new Map<string, number>();
+
+  constructor(siteRecovery: SiteRecovery, failover: FailoverDsl) {
+    this.site = siteRecovery;
+    this.failover = failover;
+  }
+
+  get api(): SessionClient {
+    return this.site.sessionApi;
+  }
+
+  // --- arrange ------------------------------------------------------------------------------
+  /** Vault, configuration server cs1 on vc1/esx1, the vault's Azure network with its link, vCenter vc1. */
+  async arrangeSite(
+    link: SiteLink,
+    vcenter: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
+  ): Promise<void> {
+    await this.site.vaultWithConfigurationServer(
+      site.configurationServer,
+      "vmware-vm",
+      {},
+      {
+        placement: {
+          vmwareServer: site.vcenter,
+          esxHost: site.esxHost,
+          datastore: site.masterTargetDatastore,
+        },
+        retentionVolumes: [eligibleVolume("R:")],
+      },
+    );
+    await this.azureNetwork(this.network, "ResourceManager", link);
+    await this.vcenter(site.vcenter, vcenter);
+    await this.site.policy(site.policy);
+  }
+
+  get network(): string {
+    const network = this.site.vaultNetwork;
+    if (!network) throw new Error("the scenario's vault has no Azure network");
+    return network;
+  }
+
+  async azureNetwork(name: string, deploymentModel: "Classic" | "ResourceManager", link: SiteLink) {
+    must(
+      await this.api.createAzureNetwork({ name, deploymentModel, onPremisesConnection: link }),
+      `creating Azure network ${name}`,
+    );
+  }
+
+  async vcenter(
+    name: string,
+    options: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
+  ) {
+    must(
+      await this.api.addVmwareServer({
+        name,
+        kind: "vcenter",
+        configurationServer: this.site.configurationServerInUse,
+        esxHosts: [
+          { name: site.esxHost, datastores: [site.machineDatastore, site.masterTargetDatastore] },
+          { name: site.otherEsxHost, datastores: [site.otherDatastore] },
+        ],
+        ...options,
+      }),
+      `adding vCenter ${name}`,
+    );
+  }
+
+  /** A machine that replicated to Azure, failed over and was committed (stage 1 of 004). */
+  async committedInAzure(
+    name: string,
+    kind: MachineKind,
+    options: MachineOptions & { replicationGroup?: string; datastore?: string; policy?: string } = {},
+  ): Promise<void> {
+    await this.replicatingMachine(name, kind, options);
+    await this.failover.failedOver(name);
+    await this.failover.commit({ scope: "machine", name });
+    this.failover.expectAccepted();
+  }
+
+  async replicatingMachine(
+    name: string,
+    kind: MachineKind,
+    options: MachineOptions & { replicationGroup?: string; datastore?: string; policy?: string } = {},
+  ): Promise<void> {
+    const { replicationGroup, datastore, policy, ...machineOptions } = options;
+    const onVcenter =
+      kind === "vmware-vm"
+        ? {
+            vmwareServer: site.vcenter,
+            placement: {
+              vmwareServer: site.vcenter,
+              esxHost: datastore === site.otherDatastore ? site.otherEsxHost : site.esxHost,
+              datastore: datastore ?? site.machineDatastore,
+            },
+          }
+        : {};
+    await this.site.machine(name, kind, {
+      diskMegabytes: site.diskMegabytes,
+      ...onVcenter,
+      ...machineOptions,
+    });
+    if (kind === "vmware-vm") must(await this.api.refreshVmwareServer(site.vcenter), "refreshing discovery");
+    await this.site.replicate(name, policy ?? site.policy, site.configurationServer, replicationGroup);
+  }
+
+  // --- reprotect ----------------------------------------------------------------------------
+  private defaults(): ReprotectRequest {
+    return {
+      masterTarget: site.masterTarget,
+      processServer: site.processServer,
+      datastore: site.masterTargetDatastore,
+    };
+  }
+
+  private request(overrides = ""): ReprotectRequest {
+    const { drop, ...given } = overrides ? parseOverrides(overrides) : { drop: [] };
+    const req: ReprotectRequest = { ...this.defaults(), ...given };
+    for (const key of drop) delete req[key];
+    return req;
+  }
+
+  async reprotect(target: Target, overrides = "", plain = false): Promise<void> {
+    const req = plain ? { ...parseOverrides(overrides), drop: undefined } : this.request(overrides);
+    delete (req as { drop?: unknown }).drop;
+    const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
+    const before = await this.snapshot();
+    const outcome = await this.api.reprotect(scope, target.name, req);
+    if (outcome.ok) this.lastJob = outcome.value;
+    this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
+  }
+
+  /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
+  async rawReprotect(machine: string, body: Record<string, unknown>): Promise<void> {
+    const before = await this.snapshot();
+    const outcome = await this.site.sessionApi.reprotect(
+      "replicated-items",
+      machine,
+      body as ReprotectRequest,
+    );
+    this.last = { what: `reprotect of ${machine}`, outcome, before };
+  }
+
+  /** What the target reports about every machine: refusals must leave all of it as it was. */
+  async snapshot(): Promise<Snapshot> {
+    const items: Snapshot["items"] = {};
+    const machines: Snapshot["machines"] = {};
+    for (const name of this.site.replicatedMachines) {
+      const item = must(await this.api.readReplicatedItem(name), `reading ${name}`);
+      items[name] = {
+        state: item.protectionState,
+        ...(item.replicationDirection ? { direction: item.replicationDirection } : {}),
+        ...(item.failback ? { failback: item.failback } : {}),
+        allowed: [...item.allowedOperations].sort(),
+      };
+      const m = must(await this.api.readMachine(name), `reading machine ${name}`);
+      machines[name] = { powerState: m.powerState, onSite: m.onSite, placement: m.placement, kind: m.kind };
+    }
+    const vms = must(await this.api.listAzureVms(), "listing Azure VMs").azureVms;
+    return { items, machines, azureVms: vms.map((v) => `${v.name}:${v.state}`).sort() };
+  }
+
+  expectAccepted(): void {
+    const last = this.attempt;
+    assert.ok(
+      last.outcome.ok,
+      last.outcome.ok ? "" : `${last.what} was refused with ${last.outcome.code}: ${last.outcome.message}`,
+    );
+  }
+
+  async expectRefused(code: ErrorCode): Promise<void> {
+    const { outcome, what, before } = this.attempt;
+    assert.ok(!outcome.ok, `${what} was accepted although it must be refused with ${code}`);
+    assert.equal(outcome.code, code, `${what} refused with ${outcome.code}: ${outcome.message}`);
+    if (before) assert.deepEqual(await this.snapshot(), before, `${what} was refused but changed state`);
+  }
+
+  private get attempt() {
+    if (!this.last) throw new Error("the scenario attempted nothing yet");
+    return this.last;
+  }
+
+  /** Lets the job run to its end (reprotect jobs are short; srkit waits up to 15 minutes). */
+  async jobEnds(expected: "Succeeded" | ErrorCode): Promise<void> {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    let read = job;
+    for (let waited = 0; waited < 15 && read.state === "InProgress"; waited++) {
+      await this.site.pass(minute);
+      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    }
+    for (const m of read.machines ?? []) this.readsAtJobEnd.set(m, await this.readsSoFar(m));
+    if (expected === "Succeeded") {
+      assert.equal(
+        read.state,
+        "Succeeded",
+        `job ${job.operation} ended ${read.state} ${read.error?.code ?? ""}`,
+      );
+    } else {
+      assert.equal(
+        read.state,
+        "Failed",
+        `job ${job.operation} ended ${read.state}, not Failed with ${expected}`,
+      );
+      assert.equal(read.error?.code, expected, `job ${job.operation} failed with ${read.error?.code}`);
+    }
+  }
+
+  async expectJobInProgress(): Promise<void> {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    assert.equal(read.state, "InProgress", `job ${job.operation} is ${read.state}`);
+  }
+
+  async restartJob(): Promise<void> {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const outcome = await this.api.restartJob(job.name);
+    this.last = { what: `restart of job ${job.name}`, outcome };
+    if (outcome.ok) this.lastJob = outcome.value;
+  }
+
+  /** The job that answered the last failover action, for jobEnds. */
+  useJob(job: Job): void {
+    this.lastJob = job;
+  }
+
+  // --- observe ------------------------------------------------------------------------------
+  async expectDirection(machine: string, direction: "AzureToOnPremises" | "OnPremisesToAzure") {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
+  }
+
+  async expectFailingBackThrough(machine: string, masterTarget: string, location: "original" | "alternate") {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.replicationDirection, "AzureToOnPremises", `replication direction of ${machine}`);
+    assert.equal(item.failback?.masterTarget, masterTarget, `master target of ${machine}`);
+    assert.equal(item.failback?.location, location, `failback location of ${machine}`);
+    const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
+    assert.ok(
+      mt.failbackMachines?.includes(machine),
+      `${masterTarget} does not list ${machine} as failing back`,
+    );
+  }
+
+  async expectNotListedBy(masterTarget: string, machine: string) {
+    const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
+    assert.ok(
+      !mt.failbackMachines?.includes(machine),
+      `${masterTarget} lists ${machine} although another was chosen`,
+    );
+  }
+
+  async expectItem(machine: string, state: ProtectionState, allowed?: AllowedOperation[]) {
+    await this.failover.expectState(machine, state, allowed);
+  }
+
+  async expectPolicy(machine: string, policy: string) {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.policy, policy, `policy of ${machine}`);
+  }
+
+  async expectFailbackPolicyInUse(machine: string) {
+    const forward = must(await this.api.readPolicy(site.policy), `reading ${site.policy}`);
+    assert.ok(forward.failbackPolicy, `${site.policy} names no failback policy`);
+    await this.expectPolicy(machine, forward.failbackPolicy);
+  }
+
+  async machine(name: string): Promise<Machine> {
+    return must(await this.api.readMachine(name), `reading machine ${name}`);
+  }
+
+  async expectPower(name: string, power: "Running" | "Off") {
+    const m = await this.machine(name);
+    assert.equal(m.powerState, power, `power of ${name}`);
+  }
+
+  async expectPlacement(name: string, esxHost: string, datastore: string) {
+    const m = await this.machine(name);
+    assert.equal(m.onSite, true, `${name} is not on the on-premises site`);
+    assert.deepEqual(m.placement, { vmwareServer: site.vcenter, esxHost, datastore }, `placement of ${name}`);
+  }
+
+  async expectKind(name: string, kind: MachineKind) {
+    assert.equal((await this.machine(name)).kind, kind, `kind of ${name}`);
+  }
+
+  /** Bytes the failback process server read back from Azure storage for the machine. */
+  async expectReadBack(machine: string, bytes: number | "whole disk", component = site.processServer) {
+    const reads = await this.site.azure.failbackReads(machine);
+    const strangers = reads
+      .filter((r) => r.component !== component)
+      .map((r) => `${r.method} ${r.url} by '${r.component}'`);
+    assert.deepEqual(strangers, [], `reads of ${machine}'s disk must come from ${component}`);
+    const ranges = reads.map((r) => {
+      assert.ok(r.range, `a read of ${machine} names no x-ms-range`);
+      return r.range;
+    });
+    const total = rangeBytes(union(ranges));
+    const wanted = bytes === "whole disk" ? site.diskMegabytes * mebibyte : bytes;
+    assert.equal(total, wanted, `distinct bytes read back from Azure for ${machine}`);
+    if (bytes === "whole disk") assert.equal(union(ranges).length, 1, `the reads of ${machine} leave gaps`);
+    const hosts = new Set(reads.map((r) => r.host));
+    assert.deepEqual(
+      [...hosts],
+      reads.length ? [`${this.site.vaultInUse.storageAccount}.blob.core.windows.net`] : [],
+    );
+  }
+
+  async expectNothingReadBack(machine: string) {
+    assert.deepEqual(
+      await this.site.azure.failbackReads(machine),
+      [],
+      `data of ${machine} was read back from Azure`,
+    );
+  }
+
+  async readsSoFar(machine: string): Promise<number> {
+    return (await this.site.azure.failbackReads(machine)).length;
+  }
+
+  async expectAzureVm(machine: string, state: "Running" | "Stopped" | "absent") {
+    const vms = must(await this.api.listAzureVms(), "listing Azure VMs").azureVms.filter(
+      (v) => v.sourceMachine === machine && v.purpose === "failover",
+    );
+    if (state === "absent")
+      assert.deepEqual(
+        vms.map((v) => v.name),
+        [],
+        `Azure VMs of ${machine} remain`,
+      );
+    else {
+      assert.equal(vms.length, 1, `${machine} has ${vms.length} Azure VMs`);
+      assert.equal(vms[0]?.state, state, `state of the Azure VM of ${machine}`);
+    }
+  }
+
+  // --- failover from Azure ------------------------------------------------------------------
+  private expectation?: FailbackExpectation;
+
+  async failBack(target: Target, option: RecoveryPointOption | "planned", machines: string[]) {
+    const histories = [];
+    for (const m of machines) {
+      const item = must(await this.api.readReplicatedItem(m), `reading ${m}`);
+      const points = must(await this.api.listRecoveryPoints(m), `points of ${m}`).recoveryPoints;
+      histories.push({
+        machine: m,
+        points: points.map((p) => ({ id: p.id, type: p.type, time: Date.parse(p.time) })),
+        ...(item.replicationGroup ? { replicationGroup: item.replicationGroup } : {}),
+      });
+    }
+    const documented = option === "Latest" || option === "LatestApplicationConsistent";
+    this.expectation = documented
+      ? expectedFailbackPoints(histories, option as FailbackOption, target.scope)
+      : { kind: "refused", code: "RECOVERY_POINT_OPTION_NOT_APPLICABLE" };
+    const before = await this.snapshot();
+    const body =
+      option === "planned"
+        ? { type: "planned", recoveryPoint: { type: "Latest" } }
+        : {
+            type: "unplanned",
+            recoveryPoint:
+              option === "Custom"
+                ? { type: "Custom", recoveryPointId: histories[0]?.points.at(-1)?.id ?? "x" }
+                : { type: option },
+          };
+    const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
+    const outcome = await this.api.failoverAction(scope, target.name, "failover", body);
+    if (outcome.ok) this.lastJob = outcome.value;
+    this.last = { what: `failover from Azure of ${target.scope} ${target.name}`, outcome, before };
+  }
+
+  /** The points the documents call for, per the oracle fed with what the target listed before. */
+  async expectDocumentedFailbackPoints(): Promise<void> {
+    const expectation = this.expectation;
+    if (!expectation) throw new Error("the scenario ran no failover from Azure");
+    if (expectation.kind === "refused") {
+      await this.expectRefused(expectation.code);
+      return;
+    }
+    this.expectAccepted();
+    for (const [machine, id] of expectation.perMachine) {
+      const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+      assert.equal(item.failover?.recoveryPointId, id, `${machine} failed back to the wrong point`);
+    }
+  }
+
+  async expectChosenPointOlderThanNewest(machine: string) {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    const newest = points.at(-1);
+    assert.ok(item.failover && newest, `${machine} has no failover or no points`);
+    assert.ok(
+      Date.parse(item.failover.recoveryPointTime) < Date.parse(newest.time),
+      "the chosen point is the newest",
+    );
+  }
+
+  async expectSamePoint(a: string, b: string) {
+    const [x, y] = [a, b].map(
+      async (m) => must(await this.api.readReplicatedItem(m), `reading ${m}`).failover,
+    );
+    const [pa, pb] = [await x, await y];
+    assert.ok(pa && pb, `${a} or ${b} has not failed over`);
+    assert.equal(pa.recoveryPointId, pb.recoveryPointId, `${a} and ${b} went to different points`);
+  }
+
+  async expectJobMachines(machines: string[]) {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    assert.deepEqual([...(job.machines ?? [])].sort(), [...machines].sort(), `machines of job ${job.name}`);
+  }
+
+  async expectRetentionVolume(machine: string, volume: string) {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.equal(item.failback?.retentionVolume, volume, `retention volume of ${machine}`);
+  }
+
+  /** Since the last job ended, the stand-in recorded no read of the machine's disk. */
+  async expectNoNewReads(machine: string) {
+    const since = this.readsAtJobEnd.get(machine);
+    if (since === undefined) throw new Error(`no job of ${machine} ended in this scenario`);
+    assert.equal(await this.readsSoFar(machine), since, `data of ${machine} was read back meanwhile`);
+  }
+
+  async expectPointCount(machine: string, count: "none" | "some") {
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    if (count === "none")
+      assert.deepEqual(
+        points.map((p) => p.id),
+        [],
+        `${machine} has recovery points`,
+      );
+    else assert.ok(points.length > 0, `${machine} has no recovery point`);
+  }
+
+  /** FB-POLICY-VALUES applied: app-consistent points 60 minutes apart, none beyond 24 hours. */
+  async expectFailbackPolicyPoints(machine: string) {
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    const now = await this.site.now();
+    const times = points.map((p) => Date.parse(p.time));
+    const oldest = Math.min(...times);
+    assert.ok(now - oldest <= 24 * 3600_000, `a point of ${machine} is ${(now - oldest) / 3600_000} h old`);
+    const app = points.filter((p) => p.type === "AppConsistent").map((p) => Date.parse(p.time));
+    assert.ok(app.length >= 23, `${machine} has ${app.length} app-consistent points in 24 hours`);
+    const gaps = new Set(app.slice(1).map((t, i) => (t - (app[i] ?? 0)) / 60_000));
+    assert.deepEqual([...gaps], [60], `minutes between app-consistent points of ${machine}`);
+  }
+
+  async expectRecoveredInAzure(machine: string) {
+    const m = await this.machine(machine);
+    assert.equal(m.ipAddressing, "dhcp", `${machine} addressing`);
+    if (m.os === "linux") assert.equal(m.networkManagerInstalled, false, `${machine} has Network Manager`);
+  }
+}
