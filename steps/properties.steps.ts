@@ -18,8 +18,16 @@ When(
 );
 When(
   "random sequences of lifecycle commands run against the target {int} times",
+  propertyTimeout,
   async function (this: W, runs: number) {
     this.propertyRuns = await lifecycleAgainstTarget(this.driver, runSettings(runs));
+  },
+);
+When(
+  "random sequences of lifecycle commands, failback included, run against the target {int} times",
+  propertyTimeout,
+  async function (this: W, runs: number) {
+    this.propertyRuns = await lifecycleAgainstTarget(this.driver, runSettings(runs), true);
   },
 );
 Then("every choice of the target obeyed every law of recovery point selection", function (this: W) {

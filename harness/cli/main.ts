@@ -1,5 +1,6 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
 import { runSuite, summaryLines } from "../runner/run-suite.ts";
@@ -13,7 +14,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 const usage = `usage:
   srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
   srkit requirements            the traceability gate
-  srkit negative-controls       run the suite against deliberately wrong targets; each must be caught
+  srkit negative-controls [ID...]  run the suite against deliberately wrong targets (all, or the named ones); each must be caught
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -24,7 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     case "requirements":
       return printRequirementsGate();
     case "negative-controls": {
-      const verdicts = await verifyNegativeControls();
+      const unknown = rest.filter((id) => !negativeControls.some((c) => c.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no negative control ${unknown.join(", ")}`);
+      const verdicts = await verifyNegativeControls(console.log, rest);
       const missed = verdicts.filter((v) => !v.caught).length;
       console.log(`negative controls: ${verdicts.length - missed} caught, ${missed} missed`);
       return missed === 0 ? 0 : 1;

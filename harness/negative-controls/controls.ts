@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 
@@ -329,7 +330,11 @@ const controls: NegativeControl[] = [
   },
 ];
 
-export const negativeControls: readonly NegativeControl[] = [...controls, ...failoverControls];
+export const negativeControls: readonly NegativeControl[] = [
+  ...controls,
+  ...failoverControls,
+  ...failbackControls,
+];
 
 export function negativeControl(id: string): NegativeControl {
   const control = negativeControls.find((c) => c.id === id);

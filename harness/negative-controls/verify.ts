@@ -29,9 +29,10 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
 
 export async function verifyNegativeControls(
   log: (line: string) => void = console.log,
+  only: string[] = [],
 ): Promise<ControlVerdict[]> {
   const verdicts: ControlVerdict[] = [];
-  for (const control of negativeControls) {
+  for (const control of negativeControls.filter((c) => only.length === 0 || only.includes(c.id))) {
     const outcome = await runSuite({
       target: { kind: "reference" },
       reportDir: `reports/out/negative-controls/${control.id}`,

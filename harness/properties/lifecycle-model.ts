@@ -1,9 +1,12 @@
 // Model-based test of the protection lifecycle (test failover, cleanup, planned and unplanned
-// failover, change of point, commit), with a model written from 004 "Failover", "Types of
-// failover" and "Reprotection/failback". After each command the target must agree with the
-// model: the operations it allows, the refusals and their codes, recovery points, Azure VMs.
+// failover, change of point, commit, reprotect from Azure, failover back, commit, reprotect to
+// Azure), with a model written from 004 "Failover", "Types of failover", "Recovery stages" and
+// "Reprotection/failback" and 001 "Run the failback". After each command the target must agree
+// with the model: the operations it allows, the refusals and their codes, points, Azure VMs.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { FailbackDsl } from "../dsl/failback.ts";
+import { FailbackInfrastructure } from "../dsl/failback-infrastructure.ts";
 import type { FailoverDsl, Target } from "../dsl/failover.ts";
 import type { SiteRecovery } from "../dsl/site-recovery.ts";
 import type { AllowedOperation, ErrorCode, MachineKind } from "../protocol/types.ts";
@@ -11,19 +14,23 @@ import { type Driver, type RunSettings, withFreshWorld } from "./fresh-world.ts"
 
 export interface Model {
   kind: MachineKind;
-  state: "Protected" | "FailedOver" | "Committed";
+  /** ...Back: the same stages on the way from Azure to on premises (001 "Run the failback"). */
+  state: "Protected" | "FailedOver" | "Committed" | "ProtectedBack" | "FailedBack" | "CommittedBack";
   drill: boolean;
 }
 interface Real {
   site: SiteRecovery;
   failover: FailoverDsl;
+  failback: FailbackDsl;
 }
 const vm: Target = { scope: "machine", name: "m1" };
 
 /** What the documents let an operator do next. */
 export function expectedAllowed(m: Model): AllowedOperation[] {
   if (m.state === "FailedOver") return ["ChangeRecoveryPoint", "Commit"];
-  if (m.state === "Committed") return ["Reprotect"];
+  if (m.state === "Committed" || m.state === "CommittedBack") return ["Reprotect"];
+  if (m.state === "ProtectedBack") return ["UnplannedFailover"];
+  if (m.state === "FailedBack") return ["Commit"];
   const failovers: AllowedOperation[] =
     m.kind === "hyperv-vm" ? ["PlannedFailover", "UnplannedFailover"] : ["UnplannedFailover"];
   return [m.drill ? "TestFailoverCleanup" : "TestFailover", ...failovers];
@@ -34,19 +41,24 @@ type Rule = (m: Model) => ErrorCode | undefined;
 
 abstract class LifecycleCommand implements fc.AsyncCommand<Model, Real> {
   abstract readonly rule: Rule;
-  abstract act(r: Real): Promise<void>;
+  abstract act(r: Real, m: Model): Promise<void>;
   abstract apply(m: Model): void;
   abstract toString(): string;
   check = () => true;
   /** What happens after an accepted command before the model is compared (time for processing). */
   async settle(_r: Real): Promise<void> {}
 
+  /** Which part of the DSL made the request (reprotect requests go through the failback DSL). */
+  dsl(r: Real): { expectRefused(code: ErrorCode): Promise<void>; expectAccepted(): void } {
+    return r.failover;
+  }
+
   async run(m: Model, r: Real): Promise<void> {
-    await this.act(r);
+    await this.act(r, m);
     const refusal = this.rule(m);
-    if (refusal) await r.failover.expectRefused(refusal);
+    if (refusal) await this.dsl(r).expectRefused(refusal);
     else {
-      r.failover.expectAccepted();
+      this.dsl(r).expectAccepted();
       await this.settle(r);
       this.apply(m);
     }
@@ -70,11 +82,14 @@ async function agree(m: Model, r: Real): Promise<void> {
   );
   assert.equal(
     vms.some((v) => v.purpose === "failover"),
-    m.state !== "Protected",
+    m.state !== "Protected" && m.state !== "CommittedBack",
     "the failover VM",
   );
+  const running = vms.find((v) => v.purpose === "failover")?.state;
+  if (m.state === "FailedBack") assert.equal(running, "Stopped", "the Azure VM after failback");
   const points = (await r.site.points("m1")).recoveryPoints.length;
-  if (m.state === "Committed") assert.equal(points, 0, "recovery points after commit");
+  if (m.state === "Committed" || m.state === "CommittedBack")
+    assert.equal(points, 0, "recovery points after commit");
   else assert.ok(points > 0, `recovery points in ${m.state}`);
 }
 
@@ -101,37 +116,70 @@ class Cleanup extends LifecycleCommand {
 }
 class Failover extends LifecycleCommand {
   readonly planned: boolean;
-  constructor(planned: boolean) {
+  readonly option: "Latest" | "LatestProcessed";
+  constructor(planned: boolean, option: "Latest" | "LatestProcessed") {
     super();
     this.planned = planned;
+    this.option = option;
   }
   rule: Rule = (m) => {
     if (this.planned && m.kind !== "hyperv-vm") return "FAILOVER_PLANNED_NOT_SUPPORTED";
+    // 001: failback offers the latest or the latest app-consistent point only.
+    if (m.state === "ProtectedBack")
+      return this.option === "Latest" ? undefined : "RECOVERY_POINT_OPTION_NOT_APPLICABLE";
     return m.state === "Protected" ? undefined : "FAILOVER_NOT_ALLOWED";
   };
-  act = (r: Real) =>
-    r.failover.failover(vm, this.planned ? "planned" : "unplanned", { type: "LatestProcessed" });
+  act = (r: Real) => r.failover.failover(vm, this.planned ? "planned" : "unplanned", { type: this.option });
   /** Processing ends within the documented time; the model looks at the machine afterwards. */
   override async settle(r: Real) {
     await r.site.pass(15 * 60);
   }
   apply = (m: Model) => {
-    m.state = "FailedOver";
+    m.state = m.state === "ProtectedBack" ? "FailedBack" : "FailedOver";
   };
-  toString = () => `${this.planned ? "planned" : "unplanned"} failover to the latest processed point`;
+  toString = () =>
+    `${this.planned ? "planned" : "unplanned"} failover to the ${this.option === "Latest" ? "latest" : "latest processed"} point`;
 }
+/** Reprotect, both ways: from Azure after a failover, to Azure after a failback. */
+class Reprotect extends LifecycleCommand {
+  rule: Rule = (m) => {
+    if (m.state === "Committed" && m.kind !== "hyperv-vm") return undefined;
+    return m.state === "CommittedBack" ? undefined : "REPROTECT_NOT_ALLOWED";
+  };
+  override dsl(r: Real) {
+    return r.failback;
+  }
+  act = (r: Real, m: Model) =>
+    m.state === "CommittedBack"
+      ? r.failback.reprotect(vm, `process server "cs1"`, true)
+      : r.failback.reprotect(vm);
+  /** The reprotect job, the copy and the first points, on either side. */
+  override async settle(r: Real) {
+    await r.site.pass(20 * 60);
+  }
+  apply = (m: Model) => {
+    m.state = m.state === "Committed" ? "ProtectedBack" : "Protected";
+  };
+  toString = () => "reprotect (direction preselected)";
+}
+const committed = (m: Model) => m.state === "Committed" || m.state === "CommittedBack";
 class ChangePoint extends LifecycleCommand {
-  rule: Rule = (m) => (m.state === "Committed" ? "FAILOVER_ALREADY_COMMITTED" : only("FailedOver")(m));
+  rule: Rule = (m) => (committed(m) ? "FAILOVER_ALREADY_COMMITTED" : only("FailedOver")(m));
   act = (r: Real) => r.failover.changePoint(vm, { type: "LatestProcessed" });
   apply = () => {};
   toString = () => "change the recovery point";
 }
 class Commit extends LifecycleCommand {
-  rule: Rule = (m) => (m.state === "Committed" ? "FAILOVER_ALREADY_COMMITTED" : only("FailedOver")(m));
+  rule: Rule = (m) =>
+    committed(m)
+      ? "FAILOVER_ALREADY_COMMITTED"
+      : m.state === "FailedBack"
+        ? undefined
+        : only("FailedOver")(m);
   act = (r: Real) => r.failover.commit(vm);
   apply = (m: Model) => {
     // A drill left running is not cleaned up by the commit: the documents tie cleanup to the drill.
-    m.state = "Committed";
+    m.state = m.state === "FailedBack" ? "CommittedBack" : "Committed";
   };
   toString = () => "commit the failover";
 }
@@ -148,31 +196,67 @@ class Advance implements fc.AsyncCommand<Model, Real> {
   toString = () => `${this.minutes} minutes pass`;
 }
 
-export const lifecycleCommands = [
+const forwardCommands = [
   fc.constant(new TestFailover()),
   fc.constant(new Cleanup()),
-  fc.boolean().map((planned) => new Failover(planned)),
+  fc
+    .tuple(fc.boolean(), fc.constantFrom<"Latest" | "LatestProcessed">("Latest", "LatestProcessed"))
+    .map(([planned, option]) => new Failover(planned, option)),
   fc.constant(new ChangePoint()),
   fc.constant(new Commit()),
   fc.integer({ min: 1, max: 30 }).map((minutes) => new Advance(minutes)),
 ];
+/**
+ * With failback, the loop goes on: reprotect from Azure, fail back, commit, reprotect to Azure.
+ * fc.commands picks among its arbitraries evenly, so the steps that move the loop forward are
+ * listed more than once; otherwise few sequences would get past the first commit.
+ */
+export const lifecycleCommands = (failback: boolean) =>
+  failback
+    ? [
+        ...forwardCommands,
+        ...[1, 2, 3].map(() => fc.constant(new Reprotect())),
+        ...[1, 2].map(() => fc.constant(new Commit())),
+        ...[1, 2].map(() => fc.constant(new Failover(false, "Latest"))),
+      ]
+    : forwardCommands;
 
-export async function lifecycleAgainstTarget(driver: Driver, settings: RunSettings): Promise<number> {
+export async function lifecycleAgainstTarget(
+  driver: Driver,
+  settings: RunSettings,
+  withFailback = false,
+): Promise<number> {
   let runs = 0;
   const property = fc.asyncProperty(
-    fc.constantFrom<MachineKind>("vmware-vm", "hyperv-vm"),
-    fc.commands(lifecycleCommands, { maxCommands: 12 }),
+    withFailback
+      ? fc.constantFrom<MachineKind>("vmware-vm", "physical-server", "vmware-vm", "hyperv-vm")
+      : fc.constantFrom<MachineKind>("vmware-vm", "hyperv-vm"),
+    fc.commands(
+      lifecycleCommands(withFailback),
+      withFailback ? { maxCommands: 24, size: "max" } : { maxCommands: 12 },
+    ),
     async (kind, commands) => {
       runs++;
       await withFreshWorld(driver, `lifecycle run ${runs}`, async (site, failover) => {
-        await site.vaultWithConfigurationServer("cs1", "vmware-vm");
-        await site.policy("p");
-        await site.replicating(["m1"], kind, "p");
+        // The failback site of the failback family: process server in Azure, master target.
+        const failback = new FailbackDsl(site, failover);
+        if (withFailback) {
+          const infrastructure = new FailbackInfrastructure(site);
+          await failback.arrangeSite("site-to-site-vpn");
+          await infrastructure.processServerInAzure("fps1", failback.network, true);
+          await infrastructure.masterTarget("mt1");
+          infrastructure.expectAccepted();
+          await failback.replicatingMachine("m1", kind);
+        } else {
+          await site.vaultWithConfigurationServer("cs1", "vmware-vm");
+          await site.policy("p");
+          await site.replicating(["m1"], kind, "p");
+        }
         await site.initialReplicationCompleted("m1");
         await site.pass(10 * 60);
         const setup = (): { model: Model; real: Real } => ({
           model: { kind, state: "Protected", drill: false },
-          real: { site, failover },
+          real: { site, failover, failback },
         });
         await fc.asyncModelRun(setup, commands);
       });

@@ -468,10 +468,10 @@ function failbackFailure(world: World, item: ReplicationState): JobFailure | und
   return configurationServerFailure(world, item);
 }
 
-/** FB-COMMIT-REMOVES-AZURE-VMS */
+/** FB-COMMIT-REMOVES-AZURE-VMS: the VMs the machine was recovered to; a drill VM is its cleanup's. */
 export function removeAzureVms(world: World, item: ReplicationState): void {
   for (const vm of [...world.azureVms.values()])
-    if (vm.sourceMachine === item.name) world.azureVms.delete(vm.name);
+    if (vm.sourceMachine === item.name && vm.purpose === "failover") world.azureVms.delete(vm.name);
   item.failback = undefined;
 }
 
