@@ -7,6 +7,7 @@ import type {
   AzureVmList,
   AzureVmSettings,
   Clock,
+  CloudPairing,
   ConfigurationServer,
   ConfigurationServerBackup,
   ConfigurationServerRequest,
@@ -39,11 +40,16 @@ import type {
   ReplicatedItem,
   ReprotectRequest,
   RetentionVolumeList,
+  ScoutServer,
+  ScoutServerRequest,
   Session,
   SessionRequest,
   TargetDescription,
+  UnifiedAgentInstall,
   Vault,
   VaultRequest,
+  VmmServer,
+  VmmServerRequest,
   VmwareCredential,
   VmwareServer,
   VmwareServerRequest,
@@ -199,6 +205,17 @@ export class SessionClient {
   reprotect = (scope: "replicated-items" | "recovery-plans", name: string, req: ReprotectRequest) =>
     this.call<Job>("POST", `/${scope}/${enc(name)}/reprotect`, req);
   restartJob = (name: string) => this.call<Job>("POST", `/jobs/${enc(name)}/restart`);
+  createVmmServer = (req: VmmServerRequest) => this.call<VmmServer>("POST", "/vmm-servers", req);
+  readVmmServer = (name: string) => this.call<VmmServer>("GET", `/vmm-servers/${enc(name)}`);
+  createCloudPairing = (req: CloudPairing) => this.call<CloudPairing>("POST", "/cloud-pairings", req);
+  createScoutServer = (req: ScoutServerRequest) => this.call<ScoutServer>("POST", "/scout-servers", req);
+  readScoutServer = (name: string) => this.call<ScoutServer>("GET", `/scout-servers/${enc(name)}`);
+  installUnifiedAgent = (machine: string, req: UnifiedAgentInstall) =>
+    this.call<Machine>("POST", `/machines/${enc(machine)}/unified-agent`, req);
+  reverseReplicate = (name: string) =>
+    this.call<Job>("POST", `/replicated-items/${enc(name)}/reverse-replicate`);
+  reverseReplicatePlan = (name: string) =>
+    this.call<Job>("POST", `/recovery-plans/${enc(name)}/reverse-replicate`);
   liftFault = (faultId: string) => this.call<void>("DELETE", `/faults/${enc(faultId)}`);
 }
 

@@ -182,6 +182,15 @@ export class AzureChecks {
     return (await this.evidence.requests()).filter((r) => r.host === host && r.method !== "GET");
   }
 
+  /** No request to any storage account named the machine's disk (it replicates elsewhere). */
+  async expectNoStorageRequestsFor(machine: string): Promise<void> {
+    const touching = (await this.evidence.requests()).filter(
+      (r) =>
+        r.host.endsWith(storageHostSuffix) && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
+    );
+    assert.deepEqual(touching.map(describeRequest), [], `data of ${machine} reached Azure storage`);
+  }
+
   /** Page reads of a machine's replicated disk: the data failback brings back from Azure. */
   async failbackReads(machine: string): Promise<RecordedAzureRequest[]> {
     // Any host: a read from elsewhere than the vault's account is the failback check's to judge.

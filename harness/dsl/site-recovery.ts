@@ -142,6 +142,19 @@ export class SiteRecovery {
     this.defaultProcessServer = cs.processServer;
   }
 
+  /** A vault and nothing else (replication to a secondary site needs no Azure configuration server). */
+  async vaultOnly(): Promise<void> {
+    const unique = randomBytes(5).toString("hex");
+    this.vaultInfo = must(
+      await this.api.createVault({
+        name: `vault-${unique}`,
+        storageAccount: `srkit${unique}`,
+        network: `net-${unique}`,
+      }),
+      "creating the vault",
+    );
+  }
+
   async policy(name: string, settings: Omit<PolicyRequest, "name"> = {}): Promise<void> {
     must(await this.api.createPolicy({ name, ...settings }), `creating policy ${name}`);
   }

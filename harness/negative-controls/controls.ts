@@ -297,7 +297,8 @@ const controls: NegativeControl[] = [
     id: "rpo-threshold-ignored",
     cluster: "health",
     wrongBehaviour: "never reports an RPO over the policy's threshold",
-    breaks: ["REPL-HEALTH-RPO"],
+    // The failback direction judges its RPO against the failback policy, through the same report.
+    breaks: ["REPL-HEALTH-RPO", "FB-POLICY-APPLIED"],
     transport: () =>
       intercepted(
         "rpo-threshold-ignored",

@@ -66,6 +66,27 @@ export const errorCodes = [
   "BACKUP_NOT_FOUND",
   "JOB_NOT_RESTARTABLE",
   "MACHINE_NOT_ON_SITE",
+  "VMM_NO_PRIVATE_CLOUD",
+  "VMM_CLOUD_CAPABILITY_PROFILE_MISSING",
+  "COMPONENT_WRONG_SITE",
+  "REPLICATION_PROVIDER_MISSING",
+  "REPLICATION_AGENT_MISSING",
+  "REPLICATION_NOT_CONNECTED",
+  "REPLICATION_MACHINE_NOT_IN_CLOUD",
+  "REPLICATION_CLOUD_NOT_PAIRED",
+  "REPLICATION_NO_CLOUD_POLICY",
+  "REPLICATION_TARGET_CLOUD_EMPTY",
+  "REPLICATION_PEER_NOT_AUTHENTICATED",
+  "REPLICATION_UNIFIED_AGENT_MISSING",
+  "REPLICATION_COMPONENT_MISSING",
+  "MASTER_TARGET_CAPACITY_EXCEEDED",
+  "FAILBACK_NO_PRIMARY_MASTER_TARGET",
+  "REVERSE_REPLICATION_NOT_ALLOWED",
+  "REVERSE_REPLICATION_PRIMARY_UNAVAILABLE",
+  "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED",
+  "FAILBACK_NOT_CONNECTED_TO_AZURE",
+  "FAILOVER_UNPLANNED_NOT_SUPPORTED",
+  "FAILBACK_SYNC_OPTION_REQUIRED",
   "TARGET_INTERNAL_ERROR",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -260,6 +281,7 @@ export interface MachineRequest {
   placement?: VmPlacement;
   snapshots?: number;
   ipAddressing?: "static" | "dhcp";
+  unifiedAgent?: boolean;
 }
 export const bootDrivers = ["storvsc", "vmbus", "storflt", "intelide", "atapi"] as const;
 export type BootDriver = (typeof bootDrivers)[number];
@@ -275,6 +297,11 @@ export interface GuestSettings {
 export interface HypervHost {
   name: string;
   vault: string;
+  vmmServer?: string;
+  cloud?: string;
+  recoveryServicesAgent?: boolean;
+  authentication?: "kerberos" | "certificate" | "none";
+  internetConnected?: boolean;
 }
 export interface RecoveryPlan {
   name: string;
@@ -301,6 +328,7 @@ export interface FailoverRequest {
   type: "planned" | "unplanned";
   recoveryPoint: RecoveryPointChoice;
   shutDownSource?: boolean;
+  synchronization?: "BeforeFailover" | "DuringFailoverOnly";
 }
 export interface Job {
   name: string;
@@ -310,6 +338,8 @@ export interface Job {
   endTime?: string;
   machines?: string[];
   error?: { code: ErrorCode; message: string };
+  phase?: string;
+  checksums?: boolean;
 }
 export const readinessChecks = [
   "RDP_ENABLED",
@@ -369,6 +399,9 @@ export interface Machine {
   snapshots?: number;
   ipAddressing?: "static" | "dhcp";
   networkManagerInstalled?: boolean;
+  hypervHost?: string;
+  unifiedAgent?: boolean;
+  unifiedAgentInstalledBy?: string;
   changeTracking: { file: string; pendingBytes: number };
 }
 export interface MobilityServiceInstall {
@@ -386,11 +419,13 @@ export interface PolicyRequest {
   recoveryPointRetentionHours?: number;
   appConsistentFrequencyMinutes?: number;
   multiVmConsistency?: boolean;
+  sourceCloud?: string;
 }
 export interface Policy {
   name: string;
   kind: "replication" | "failback";
   failbackPolicy?: string;
+  sourceCloud?: string;
   rpoThresholdMinutes: number;
   recoveryPointRetentionHours: number;
   appConsistentFrequencyMinutes: number;
@@ -399,9 +434,12 @@ export interface Policy {
 
 export interface EnableReplicationRequest {
   machine: string;
-  policy: string;
+  policy?: string;
   processServer?: string;
   replicationGroup?: string;
+  target?: "azure" | "secondary-site";
+  masterTarget?: string;
+  azureDiskType?: "storage-account" | "managed-disks";
 }
 export const healthErrorCodes = [
   "CONFIGURATION_SERVER_UNREACHABLE",
@@ -410,6 +448,7 @@ export const healthErrorCodes = [
   "SITE_RECOVERY_SERVICE_UNREACHABLE",
   "MULTI_VM_PEER_UNREACHABLE",
   "RPO_THRESHOLD_EXCEEDED",
+  "REPLICA_UNREACHABLE",
 ] as const;
 export type HealthErrorCode = (typeof healthErrorCodes)[number];
 export interface HealthError {
@@ -424,7 +463,11 @@ export type ProtectionState =
   | "FailedOver"
   | "FailoverCommitted"
   | "ReprotectInProgress";
-export type ReplicationDirection = "OnPremisesToAzure" | "AzureToOnPremises";
+export type ReplicationDirection =
+  | "OnPremisesToAzure"
+  | "AzureToOnPremises"
+  | "PrimaryToSecondary"
+  | "SecondaryToPrimary";
 export const operationNames = [
   "TestFailover",
   "TestFailoverCleanup",
@@ -433,6 +476,7 @@ export const operationNames = [
   "ChangeRecoveryPoint",
   "Commit",
   "Reprotect",
+  "ReverseReplicate",
 ] as const;
 export type AllowedOperation = (typeof operationNames)[number];
 export interface ReplicatedItem {
@@ -440,6 +484,10 @@ export interface ReplicatedItem {
   policy: string;
   processServer?: string;
   hypervHost?: string;
+  target?: "azure" | "secondary-site";
+  activeSite?: SiteRole;
+  replicaHost?: string;
+  azureDiskType?: "storage-account" | "managed-disks";
   allowedOperations: AllowedOperation[];
   testFailoverState: "None" | "InProgress" | "Running";
   failover?: {
@@ -474,6 +522,7 @@ export interface NetworkFlow {
   protocol: "https" | "tcp";
   encrypted: boolean;
   connections: number;
+  bytes?: number;
 }
 export interface NetworkFlowList {
   flows: NetworkFlow[];
@@ -541,6 +590,7 @@ export interface ReprotectRequest {
   datastore?: string;
   retentionVolume?: string;
   location?: "original" | "alternate";
+  hypervHost?: string;
   masterTargets?: Record<string, string>;
 }
 export interface FailbackView {
@@ -550,4 +600,61 @@ export interface FailbackView {
   retentionVolume: string;
   location: "original" | "alternate";
   bytesToCopy?: number;
+}
+
+export type SiteRole = "primary" | "secondary";
+export interface VmmCloud {
+  name: string;
+  hyperVCapabilityProfile?: boolean;
+}
+export interface VmmServerRequest {
+  name: string;
+  vault: string;
+  site: SiteRole;
+  internetConnected?: boolean;
+  providerInstalled?: boolean;
+  clouds: VmmCloud[];
+}
+export interface VmmServer {
+  name: string;
+  vault: string;
+  site: SiteRole;
+  internetConnected: boolean;
+  providerInstalled: boolean;
+  clouds: { name: string; hyperVCapabilityProfile: boolean; hosts: string[] }[];
+}
+export interface CloudPairing {
+  name: string;
+  primaryCloud: string;
+  secondaryCloud: string;
+}
+export type ScoutRole =
+  | "configuration-server"
+  | "process-server"
+  | "master-target"
+  | "vcontinuum"
+  | "vcenter";
+export interface ScoutServerRequest {
+  name: string;
+  role: ScoutRole;
+  site: SiteRole;
+  configurationServer?: string;
+  unifiedAgent?: boolean;
+  capacity?: number;
+}
+export interface ScoutServer {
+  name: string;
+  role: ScoutRole;
+  site: SiteRole;
+  configurationServer?: string;
+  unifiedAgent?: boolean;
+  capacity?: number;
+  running?: boolean;
+  cachedBytes?: number;
+  replicas?: string[];
+  managementInterfaces?: ("management-website" | "vcontinuum-console")[];
+}
+export interface UnifiedAgentInstall {
+  method: "manual" | "push";
+  processServer?: string;
 }

@@ -11,9 +11,9 @@ import type { PayloadCodec } from "./domain/payload.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
-  version: "0.4.0",
+  version: "0.5.0",
   protocolVersion,
-  capabilities: ["replication-ports", "replication", "failover", "failback"],
+  capabilities: ["replication-ports", "replication", "failover", "failback", "secondary-site"],
 };
 
 export interface ReferenceOptions {

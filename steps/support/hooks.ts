@@ -6,6 +6,7 @@ import { connectFromEnvironment, type TargetConnection } from "../../harness/dri
 import { FailbackDsl } from "../../harness/dsl/failback.ts";
 import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
+import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Family } from "../../harness/protocol/types.ts";
 import type { SrkitWorld } from "./world.ts";
@@ -38,6 +39,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
   this.failover = new FailoverDsl(this.siteRecovery);
   this.failback = new FailbackDsl(this.siteRecovery, this.failover);
   this.failbackInfrastructure = new FailbackInfrastructure(this.siteRecovery);
+  this.secondarySite = new SecondarySiteDsl(this.siteRecovery);
   this.driver = connection;
   await this.siteRecovery.open(pickle.name);
   return undefined;

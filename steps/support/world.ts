@@ -2,6 +2,7 @@ import { setWorldConstructor, World } from "@cucumber/cucumber";
 import type { FailbackDsl } from "../../harness/dsl/failback.ts";
 import type { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import type { FailoverDsl } from "../../harness/dsl/failover.ts";
+import type { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import type { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Driver } from "../../harness/properties/fresh-world.ts";
 
@@ -11,6 +12,9 @@ export class SrkitWorld extends World {
   declare failover: FailoverDsl;
   declare failback: FailbackDsl;
   declare failbackInfrastructure: FailbackInfrastructure;
+  declare secondarySite: SecondarySiteDsl;
+  /** The Hyper-V host a scenario's VMs replicate to Azure through. */
+  hypervAzureHost?: string;
   /** The target connection, for checks that open sessions of their own (properties). */
   declare driver: Driver;
 }

@@ -3,6 +3,7 @@
 import type {
   AzureNetwork,
   AzureVmSettings,
+  CloudPairing,
   ConfigurationServerRestore,
   ConfigurationServerView,
   EnableReplicationRequest,
@@ -25,16 +26,22 @@ import type {
   RecoveryPointChoice,
   RecoveryPointList,
   ReplicatedItem,
+  ScoutServer,
+  ScoutServerRequest,
   SessionRequest,
   TargetDescription,
   TestFailoverRequest,
+  UnifiedAgentInstall,
   Vault,
+  VmmServer,
+  VmmServerRequest,
   VmwareCredential,
   VmwareServer,
   VmwareServerRequest,
   WorkloadWrite,
 } from "../../protocol/types.ts";
 import { azureVmView, readiness } from "../domain/connectivity.ts";
+import { enableReplication } from "../domain/enable-replication.ts";
 import {
   createAzureNetwork,
   createNetworkInterface,
@@ -58,6 +65,7 @@ import {
   failover,
   reprotectScope,
   restartJob,
+  reverseReplicateScope,
   type Scope,
   startJob,
   testFailover,
@@ -66,6 +74,8 @@ import { checkMasterTargetInstall } from "../domain/master-target-preflight.ts";
 import { at } from "../domain/network.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { advance } from "../domain/replication-cycle.ts";
+import { createScoutServer, installUnifiedAgent, replicasOf } from "../domain/scout.ts";
+import { createCloudPairing, createVmmServer, hostsOfCloud } from "../domain/secondary-site.ts";
 import type {
   FailbackProcessServerState,
   JobState,
@@ -74,6 +84,8 @@ import type {
   MasterTargetState,
   ProcessServerState,
   ReplicationState,
+  ScoutServerState,
+  VmmServerState,
   VmwareServerState,
   World,
 } from "../domain/world.ts";
@@ -111,6 +123,10 @@ const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
     ...(s.replicationGroup ? { replicationGroup: s.replicationGroup } : {}),
     protectionState: s.protectionState,
     replicationDirection: s.direction,
+    target: s.target,
+    ...(s.activeSite ? { activeSite: s.activeSite } : {}),
+    ...(s.replicaHost ? { replicaHost: s.replicaHost } : {}),
+    ...(s.azureDiskType ? { azureDiskType: s.azureDiskType } : {}),
     ...(s.failback
       ? {
           failback: {
@@ -157,6 +173,9 @@ const toMachine = (w: World, m: MachineState): Machine => ({
   snapshots: m.snapshots,
   ipAddressing: m.ipAddressing,
   ...(m.os === "linux" ? { networkManagerInstalled: m.networkManagerInstalled } : {}),
+  ...(m.hypervHost ? { hypervHost: m.hypervHost } : {}),
+  unifiedAgent: m.unifiedAgent,
+  ...(m.unifiedAgentInstalledBy ? { unifiedAgentInstalledBy: m.unifiedAgentInstalledBy } : {}),
   changeTracking: {
     file: `${m.name}.hrl`,
     pendingBytes: m.changeLog.reduce((sum, c) => sum + c.length, 0),
@@ -181,6 +200,8 @@ const toJob = (w: World, j: JobState): Job => {
     ...(done ? { endTime: iso(j.endTime) } : {}),
     machines: j.machines,
     ...(done && j.failure ? { error: { ...j.failure } } : {}),
+    ...(j.phase ? { phase: j.phase } : {}),
+    ...(j.checksums !== undefined ? { checksums: j.checksums } : {}),
   };
 };
 
@@ -210,6 +231,51 @@ const toConfigurationServer = (w: World, name: string): ConfigurationServerView 
     databaseMachines: w.configurationDatabase(name).machines(),
   };
 };
+
+const toVmmServer = (w: World, s: VmmServerState): VmmServer => ({
+  name: s.name,
+  vault: s.vault,
+  site: s.site,
+  internetConnected: s.internetConnected,
+  providerInstalled: s.providerInstalled,
+  clouds: s.clouds.map((c) => ({ ...c, hosts: hostsOfCloud(w, c.name).map((h) => h.name) })),
+});
+
+const toScoutServer = (w: World, s: ScoutServerState): ScoutServer => ({
+  name: s.name,
+  role: s.role,
+  site: s.site,
+  ...(s.configurationServer ? { configurationServer: s.configurationServer } : {}),
+  running: !w.network.isStopped(at(s.name)),
+  ...(s.role === "master-target"
+    ? {
+        unifiedAgent: s.unifiedAgent,
+        capacity: s.capacity,
+        replicas: replicasOf(w, s.name)
+          .map((i) => i.name)
+          .sort(),
+      }
+    : {}),
+  ...(s.role === "process-server"
+    ? {
+        cachedBytes: [...w.items.values()]
+          .filter((i) => i.scoutProcessServer === s.name)
+          .reduce((sum, i) => sum + i.cache.reduce((t, c) => t + c.length, 0), 0),
+      }
+    : {}),
+  ...(s.role === "configuration-server"
+    ? {
+        managementInterfaces: [
+          "management-website" as const,
+          ...([...w.scoutServers.values()].some(
+            (v) => v.role === "vcontinuum" && v.configurationServer === s.name,
+          )
+            ? (["vcontinuum-console"] as const)
+            : []),
+        ],
+      }
+    : {}),
+});
 
 const toMasterTarget = (w: World, mt: MasterTargetState): MasterTarget => ({
   name: mt.name,
@@ -387,7 +453,29 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     readPolicy: (input) => ok(world(input).policy(name(input))),
     enableReplication: (input) => {
       const w = world(input);
-      return created(toItem(w, w.enableReplication(input.body as EnableReplicationRequest)));
+      return created(toItem(w, enableReplication(w, input.body as EnableReplicationRequest)));
+    },
+    createVmmServer: (input) =>
+      created(
+        toVmmServer(world(input), createVmmServer(world(input), input.body as Required<VmmServerRequest>)),
+      ),
+    readVmmServer: (input) => {
+      const w = world(input);
+      return ok(toVmmServer(w, w.vmmServer(name(input))));
+    },
+    createCloudPairing: (input) => created(createCloudPairing(world(input), input.body as CloudPairing)),
+    createScoutServer: (input) => {
+      const w = world(input);
+      return created(toScoutServer(w, createScoutServer(w, input.body as ScoutServerRequest)));
+    },
+    readScoutServer: (input) => {
+      const w = world(input);
+      return ok(toScoutServer(w, w.scoutServer(name(input))));
+    },
+    installUnifiedAgent: (input) => {
+      const w = world(input);
+      const req = input.body as UnifiedAgentInstall;
+      return created(toMachine(w, installUnifiedAgent(w, name(input), req.method, req.processServer)));
     },
     readReplicatedItem: (input) => {
       const w = world(input);
@@ -467,5 +555,6 @@ function failoverActions(
     ),
     [`commitFailover${suffix}`]: run((w, scope) => commit(w, scope)),
     [`reprotect${suffix}`]: run((w, scope, body) => reprotectScope(w, scope, body)),
+    [`reverseReplicate${suffix}`]: run((w, scope) => reverseReplicateScope(w, scope)),
   };
 }

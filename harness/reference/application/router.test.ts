@@ -100,6 +100,10 @@ const validBodies: Record<string, unknown> = {
   updateVmwareCredential: { access: "full" },
   reprotect: { masterTarget: "cs1", processServer: "fps9", datastore: "ds1" },
   reprotectPlan: { masterTarget: "cs1", processServer: "fps9", datastore: "ds1" },
+  createVmmServer: { name: "vmm9", vault: "v1", site: "primary", clouds: [{ name: "c9" }] },
+  createCloudPairing: { name: "pair9", primaryCloud: "c9", secondaryCloud: "c10" },
+  createScoutServer: { name: "scs9", role: "configuration-server", site: "secondary" },
+  installUnifiedAgent: { method: "manual" },
 };
 
 test("an unknown session is refused with SESSION_NOT_FOUND on every session operation", async () => {

@@ -476,7 +476,7 @@ export function removeAzureVms(world: World, item: ReplicationState): void {
 }
 
 /** Ranges read from Azure per cycle: deltas at once, the whole-disk copy at the initial copy's rate. */
-export function takeReadable(state: FailbackState, budget: number): Chunk[] {
+export function takeReadable(state: Pick<FailbackState, "pending">, budget: number): Chunk[] {
   const out: Chunk[] = [];
   let left = budget;
   while (state.pending.length > 0) {

@@ -6,10 +6,25 @@ import {
   bootDrivers,
   type FailoverRequest,
   type RecoveryPointChoice,
+  type ReprotectRequest,
 } from "../../protocol/types.ts";
+import type { StartJob } from "./failback.ts";
 import { failBack, removeAzureVms, reprotect } from "./failback.ts";
+import {
+  failBackHyperv,
+  isHypervFromAzure,
+  reprotectHyperv,
+  reverseReplicateToAzure,
+} from "./hyperv-failback.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
 import { Refusal } from "./refusal.ts";
+import {
+  commitSite,
+  completeSiteFailovers,
+  isSiteItem,
+  reverseReplicate,
+  siteFailover,
+} from "./secondary-site.ts";
 import type { AzureVmState, JobFailure, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
 
 /** Documented only as "about 8 to 10 minutes" extra (FO-PROCESSING-EXTRA); the base is srkit's. */
@@ -27,6 +42,14 @@ export function itemsOf(world: World, scope: Scope): ReplicationState[] {
 /** What the protocol may be asked next for this machine, as the documents describe it. */
 export function allowedOperations(world: World, item: ReplicationState): AllowedOperation[] {
   const hyperV = world.machine(item.name).kind === "hyperv-vm";
+  if (isSiteItem(item)) return siteAllowed(item, hyperV);
+  if (hyperV && item.direction === "AzureToOnPremises") {
+    // 004 Hyper-V failback: a planned failover from Azure, then reverse replication.
+    if (item.protectionState === "Protected") return ["PlannedFailover"];
+    if (item.protectionState === "FailedOver") return ["Commit"];
+    if (item.protectionState === "FailoverCommitted") return ["ReverseReplicate"];
+    return [];
+  }
   if (item.direction === "AzureToOnPremises") {
     // 001: the failback itself is an unplanned failover; only its commit follows.
     // FB-NEEDS-RECOVERY-POINT: offered while the copy runs; refused until a point exists.
@@ -44,7 +67,27 @@ export function allowedOperations(world: World, item: ReplicationState): Allowed
     case "FailedOver":
       return ["ChangeRecoveryPoint", "Commit"];
     case "FailoverCommitted":
-      return ["Reprotect"];
+      // SS-HVFB-STORAGE-ONLY: a Hyper-V VM on managed disks has no way back.
+      return hyperV && item.azureDiskType === "managed-disks" && item.site === "azure" ? [] : ["Reprotect"];
+    default:
+      return [];
+  }
+}
+
+/** 002: between sites, Hyper-V VMs fail over planned or unplanned; reverse replication follows. */
+function siteAllowed(item: ReplicationState, hyperV: boolean): AllowedOperation[] {
+  switch (item.protectionState) {
+    case "Protected": {
+      const failovers: AllowedOperation[] = hyperV
+        ? ["PlannedFailover", "UnplannedFailover"]
+        : ["UnplannedFailover"];
+      const drill: AllowedOperation = item.testFailover ? "TestFailoverCleanup" : "TestFailover";
+      return [drill, ...failovers, ...(item.reverseRunning ? (["ReverseReplicate"] as const) : [])];
+    }
+    case "FailedOver":
+      return ["Commit"];
+    case "FailoverCommitted":
+      return ["ReverseReplicate"];
     default:
       return [];
   }
@@ -132,13 +175,60 @@ export function restartJob(world: World, name: string): JobState {
 }
 
 export function reprotectScope(world: World, scope: Scope, body: unknown): JobState {
-  return reprotect(
-    world,
-    itemsOf(world, scope),
-    scope.kind,
-    body as Parameters<typeof reprotect>[3],
-    (op, items, seconds, work) => startJob(world, op, items, seconds, work),
-  );
+  const items = itemsOf(world, scope);
+  const jobs: StartJob = (op, its, seconds, work) => startJob(world, op, its, seconds, work);
+  const req = body as ReprotectRequest;
+  const hyperV = items.filter((i) => isHypervFromAzure(world, i) && i.site === "azure");
+  if (hyperV.length > 0 && hyperV.length === items.length) {
+    for (const item of items) {
+      if (item.protectionState !== "FailoverCommitted") {
+        throw new Refusal(
+          409,
+          "REPROTECT_NOT_ALLOWED",
+          `'${item.name}' is ${item.protectionState}; reprotect follows a committed failover`,
+        );
+      }
+      if (req.direction && req.direction !== "AzureToOnPremises") {
+        throw new Refusal(
+          409,
+          "REPROTECT_DIRECTION_INVALID",
+          `'${item.name}' runs in Azure; it reprotects to on premises`,
+        );
+      }
+    }
+    return reprotectHyperv(world, items, req, jobs);
+  }
+  if (items.some(isSiteItem)) {
+    throw new Refusal(
+      409,
+      "REPROTECT_NOT_ALLOWED",
+      "between on-premises sites, protection comes back by reverse replication",
+    );
+  }
+  return reprotect(world, items, scope.kind, req, jobs);
+}
+
+/** 002 and 004: reverse replication, between sites or from on premises to Azure again. */
+export function reverseReplicateScope(world: World, scope: Scope): JobState {
+  const items = itemsOf(world, scope);
+  for (const item of items) {
+    if (!allowedOperations(world, item).includes("ReverseReplicate")) {
+      throw new Refusal(
+        409,
+        "REVERSE_REPLICATION_NOT_ALLOWED",
+        `'${item.name}' is ${item.protectionState}; reverse replication follows a committed failover`,
+      );
+    }
+  }
+  if (items.every(isSiteItem)) reverseReplicate(world, items);
+  else if (items.some(isSiteItem)) {
+    throw new Refusal(
+      409,
+      "REVERSE_REPLICATION_NOT_ALLOWED",
+      "a plan reverses one kind of replication at a time",
+    );
+  } else reverseReplicateToAzure(world, items);
+  return startJob(world, "ReverseReplicate", items, 0);
 }
 
 const processingSeconds = (world: World, item: ReplicationState) =>
@@ -179,7 +269,8 @@ export function testFailover(
   requireAllowed(world, items, "TestFailover");
   const points = selectPoints(world, items, choice, scope.kind);
   for (const item of items) {
-    createAzureVm(world, item, "test", network, points.get(item.name) as StoredPoint);
+    // SS-HV-TEST-FAILOVER: between sites the test copy runs at the secondary site, not in Azure.
+    if (!isSiteItem(item)) createAzureVm(world, item, "test", network, points.get(item.name) as StoredPoint);
     item.testFailover = { readyAt: world.now + processingSeconds(world, item) * 1000 };
   }
   return startJob(world, "TestFailover", items, Math.max(...items.map((i) => processingSeconds(world, i))));
@@ -210,10 +301,45 @@ function shutDownAndSync(world: World, item: ReplicationState): boolean {
   return true;
 }
 
-export function failover(world: World, scope: Scope, request: Required<FailoverRequest>): JobState {
+export function failover(
+  world: World,
+  scope: Scope,
+  request: Required<Omit<FailoverRequest, "synchronization">> & FailoverRequest,
+): JobState {
   const items = itemsOf(world, scope);
   const planned = request.type === "planned";
+  const jobs: StartJob = (op, its, seconds, work) => startJob(world, op, its, seconds, work);
+  const hypervBack = items.filter((i) => isHypervFromAzure(world, i) && i.direction === "AzureToOnPremises");
+  if (hypervBack.length > 0) {
+    if (hypervBack.length < items.length) {
+      throw new Refusal(409, "FAILOVER_NOT_ALLOWED", "a plan fails over in one direction at a time");
+    }
+    // SS-HVFB-PLANNED: an unplanned failback gets its own code while the machine could fail back.
+    const ready = items.every((i) => i.protectionState === "Protected");
+    if (!(ready && !planned)) requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
+    return failBackHyperv(world, items, request, jobs);
+  }
   requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
+  if (items.some(isSiteItem)) {
+    if (!items.every(isSiteItem)) {
+      throw new Refusal(409, "FAILOVER_NOT_ALLOWED", "a plan fails over to one kind of site at a time");
+    }
+    const points = selectPoints(world, items, request.recoveryPoint, scope.kind);
+    // Between sites the source's pending changes go to the replica (secondary-site.ts), not to Azure.
+    siteFailover(
+      world,
+      items,
+      request,
+      (item) => {
+        if (world.network.cannotShutDown(item.name)) return false;
+        world.machine(item.name).poweredOn = false;
+        return true;
+      },
+      points,
+    );
+    for (const item of items) item.failoverReadyAt = world.now + failoverBaseSeconds * 1000;
+    return startJob(world, planned ? "PlannedFailover" : "UnplannedFailover", items, failoverBaseSeconds);
+  }
   const back = items.filter((i) => i.direction === "AzureToOnPremises");
   if (back.length > 0) {
     if (back.length < items.length) {
@@ -289,6 +415,10 @@ export function commit(world: World, scope: Scope): JobState {
   const items = itemsOf(world, scope);
   requireAllowed(world, items, "Commit");
   for (const item of items) {
+    if (isSiteItem(item)) {
+      commitSite(item);
+      continue;
+    }
     item.protectionState = "FailoverCommitted";
     item.recoveryPoints = [];
     item.unprocessedBytes = 0;
@@ -301,6 +431,7 @@ export function commit(world: World, scope: Scope): JobState {
 
 /** Failovers whose processing time has passed on the virtual clock are done. */
 export function completeJobs(world: World): void {
+  completeSiteFailovers(world);
   for (const job of world.jobs.values()) {
     if (job.finish && !job.settled && job.endTime <= world.now) {
       job.settled = true;

@@ -66,11 +66,17 @@ export class Network {
     port: number,
     protocol: NetworkFlow["protocol"],
     encrypted: boolean,
+    bytes?: number,
   ): void {
     const key = `${from}|${to}|${port}|${protocol}|${encrypted}`;
     const flow = this.flows.get(key);
     if (flow) flow.connections++;
     else this.flows.set(key, { from, to, port, protocol, encrypted, connections: 1 });
+    // Bytes are counted where the simulated sites carry replicated data between themselves.
+    if (bytes !== undefined) {
+      const counted = this.flows.get(key) as NetworkFlow;
+      counted.bytes = (counted.bytes ?? 0) + bytes;
+    }
   }
 
   listFlows(): NetworkFlow[] {

@@ -11,3 +11,12 @@ export const initialCopyBytesPerMinute = 256 * 1024 * 1024;
 export const serviceHeartbeatSeconds = 15 * 60;
 /** One replication cycle per this many seconds of virtual time. */
 export const cycleSeconds = 60;
+/**
+ * The seeds name no port for host-to-host Hyper-V replication (002 says LAN or VPN with
+ * Kerberos or certificates) nor for Scout; the reference uses Hyper-V Replica's usual HTTP 80
+ * with Kerberos and HTTPS 443 with certificates, and 9443 for Scout data. No check depends on them.
+ */
+export const hostReplicationPorts = { kerberos: 80, certificate: 443 } as const;
+export const scoutDataPort = 9443;
+/** How many machines a Scout master target protects unless arranged otherwise (002 gives no number). */
+export const scoutMasterTargetCapacity = 8;

@@ -12,6 +12,7 @@ import {
 } from "./azure-endpoints.ts";
 import { judgeFailbackRpo, runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
+import { runHypervFailbackCycle } from "./hyperv-failback.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import {
@@ -22,6 +23,7 @@ import {
 } from "./parameters.ts";
 import { contentOf } from "./payload.ts";
 import { makeRecoveryPoints } from "./recovery-points.ts";
+import { runSiteCycle } from "./site-cycle.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
 
 const maxCyclesPerAdvance = 1440;
@@ -77,6 +79,8 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const coordinated = coordinateGroups(world, replicating, raise);
   await reportToService(world, replicating, outbound, raise);
   await runFailbackCycle(world, outbound, minutes);
+  await runHypervFailbackCycle(world, outbound, minutes);
+  await runSiteCycle(world, outbound, minutes);
   makeRecoveryPoints(world, from, coordinated);
   judgeFailbackRpo(world);
   completeJobs(world);

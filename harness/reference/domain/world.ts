@@ -3,6 +3,7 @@
 import type {
   AzureNetwork,
   BootDriver,
+  CloudPairing,
   ConfigurationServer,
   ConfigurationServerRequest,
   CredentialAccess,
@@ -24,6 +25,8 @@ import type {
   ProtectionState,
   RecoveryPoint,
   ReplicationDirection,
+  ScoutRole,
+  SiteRole,
   Vault,
   VmwareLicense,
   VmwareServerRequest,
@@ -70,6 +73,8 @@ export interface MachineState extends Omit<Machine, "discovered" | "changeTracki
   networkManagerInstalled: boolean;
   /** Ranges written while the machine ran in Azure, not yet sent back on premises. */
   azureChangeLog: Chunk[];
+  unifiedAgent: boolean;
+  unifiedAgentInstalledBy?: string;
 }
 
 export interface MasterTargetState extends MasterTarget {
@@ -93,6 +98,25 @@ export interface ProcessServerState {
   host: string;
   configurationServer: string;
   dataPort: number;
+}
+
+export interface VmmServerState {
+  name: string;
+  vault: string;
+  site: SiteRole;
+  internetConnected: boolean;
+  providerInstalled: boolean;
+  clouds: { name: string; hyperVCapabilityProfile: boolean }[];
+  lastServiceReport?: number;
+}
+
+export interface ScoutServerState {
+  name: string;
+  role: ScoutRole;
+  site: SiteRole;
+  configurationServer?: string;
+  unifiedAgent: boolean;
+  capacity: number;
 }
 
 export interface VmwareServerState {
@@ -147,6 +171,9 @@ export interface JobState {
   startTime: number;
   endTime: number;
   machines: string[];
+  /** Hyper-V failback synchronised before failover reports its phase; checksums find changed blocks. */
+  phase?: string;
+  checksums?: boolean;
   /** Work done when the job starts (and again when it is restarted). */
   begin?: () => void;
   /** Work done when the job reaches its end; a failure makes the job Failed (and restartable). */
@@ -193,9 +220,33 @@ export interface ReplicationState {
   pathOk: boolean;
   healthErrors: HealthError[];
   direction: ReplicationDirection;
-  /** Where the machine runs now. */
+  /** Where the machine runs now (for replication to a secondary site, see activeSite). */
   site: "on-premises" | "azure";
   failback?: FailbackState;
+  target: "azure" | "secondary-site";
+  azureDiskType?: "storage-account" | "managed-disks";
+  /** Replication to a secondary site: where the machine runs, and what holds its replica. */
+  activeSite?: SiteRole;
+  replicaHost?: string;
+  /** The Scout process server the machine's data goes through. */
+  scoutProcessServer?: string;
+  /** A failover between sites left replication running the other way (planned failover, 002). */
+  siteReplicating?: boolean;
+  /** After a planned failover, reverse replication is already running and a request changes nothing. */
+  reverseRunning?: boolean;
+  /** Scout failback: the master target at the primary site that receives the data back. */
+  primaryMasterTarget?: string;
+  hypervFailback?: HypervFailbackState;
+}
+
+/** Hyper-V failback from Azure (004): no process server in Azure, no master target. */
+export interface HypervFailbackState {
+  location: "original" | "alternate";
+  host: string;
+  sync?: "BeforeFailover" | "DuringFailoverOnly";
+  phase?: "Phase1" | "Phase2";
+  pending: Chunk[];
+  job?: string;
 }
 
 type OptionalMachineFields =
@@ -231,6 +282,9 @@ export class World {
   readonly azureNetworks = new Map<string, Required<AzureNetwork>>();
   readonly networkInterfaces = new Map<string, NetworkInterface>();
   readonly failbackProcessServers = new Map<string, FailbackProcessServerState>();
+  readonly vmmServers = new Map<string, VmmServerState>();
+  readonly cloudPairings = new Map<string, CloudPairing>();
+  readonly scoutServers = new Map<string, ScoutServerState>();
   readonly vmwareServers = new Map<string, VmwareServerState>();
   readonly machines = new Map<string, MachineState>();
   readonly policies = new Map<string, Policy>();
@@ -396,6 +450,8 @@ export class World {
       onSite: true,
       networkManagerInstalled: req.os === "linux",
       azureChangeLog: [],
+      unifiedAgent: req.unifiedAgent ?? false,
+      ...(req.unifiedAgent ? { unifiedAgentInstalledBy: "manual" } : {}),
     };
     this.machines.set(req.name, state);
     return state;
@@ -405,6 +461,10 @@ export class World {
     if (this.hypervHosts.has(req.name) || this.configurationServers.has(req.name))
       throw alreadyExists("server", req.name);
     this.vault(req.vault);
+    if (req.cloud && !this.vmmServer(req.vmmServer ?? "").clouds.some((c) => c.name === req.cloud)) {
+      throw notFound(`cloud of VMM server '${req.vmmServer}'`, req.cloud);
+    }
+    if (req.vmmServer) this.vmmServer(req.vmmServer);
     this.hypervHosts.set(req.name, { ...req });
     return { ...req };
   }
@@ -442,6 +502,9 @@ export class World {
   createPolicy(req: Required<PolicyRequest>): Policy {
     const failbackName = `${req.name}-failback`;
     if (this.policies.has(req.name)) throw alreadyExists("policy", req.name);
+    // SS-HV-POLICY-CLOUD: one policy per source cloud, for all its VMs.
+    if (req.sourceCloud && [...this.policies.values()].some((p) => p.sourceCloud === req.sourceCloud))
+      throw alreadyExists("policy of cloud", req.sourceCloud);
     if (this.policies.has(failbackName)) throw alreadyExists("policy", failbackName);
     const policy: Policy = { ...req, kind: "replication", failbackPolicy: failbackName };
     this.policies.set(policy.name, policy);
@@ -457,6 +520,9 @@ export class World {
   // --- act ---------------------------------------------------------------------------------
   enableReplication(req: EnableReplicationRequest): ReplicationState {
     const machine = this.machine(req.machine);
+    if (!req.policy) {
+      throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", "replication to Azure names its replication policy");
+    }
     this.policy(req.policy);
     if (this.items.has(req.machine)) {
       throw new Refusal(
@@ -515,6 +581,8 @@ export class World {
       healthErrors: [],
       direction: "OnPremisesToAzure",
       site: "on-premises",
+      target: "azure",
+      azureDiskType: req.azureDiskType ?? "storage-account",
     };
     this.items.set(item.name, item);
     // FB-CS-DATABASE: the configuration server keeps a record of every machine it replicates.
@@ -631,6 +699,15 @@ export class World {
   item(name: string): ReplicationState {
     return this.items.get(name) ?? throwing(notFound("replicated item", name));
   }
+  vmmServer(name: string): VmmServerState {
+    return this.vmmServers.get(name) ?? throwing(notFound("VMM server", name));
+  }
+  scoutServer(name: string): ScoutServerState {
+    return this.scoutServers.get(name) ?? throwing(notFound("Scout server", name));
+  }
+  hypervHost(name: string): HypervHost {
+    return this.hypervHosts.get(name) ?? throwing(notFound("Hyper-V host", name));
+  }
   configurationDatabase(name: string): ConfigurationDatabase {
     return this.configurationDatabases.get(name) ?? throwing(notFound("configuration server", name));
   }
@@ -660,6 +737,8 @@ export class World {
       this.configurationServers.has(name) ||
       this.masterTargets.has(name) ||
       this.failbackProcessServers.has(name) ||
+      this.vmmServers.has(name) ||
+      this.scoutServers.has(name) ||
       this.vmwareServers.has(name) ||
       this.hypervHosts.has(name)
     );

@@ -1,0 +1,172 @@
+@family:secondary-site
+Feature: VMware VMs and physical servers replicate to a secondary site with InMage Scout
+  The process server sits at the primary site, the configuration server (with an optional
+  vContinuum server) and the master targets at the secondary site. The Unified Agent runs on
+  every protected machine and on the master targets. Data goes from the agent to the process
+  server, which caches and optimises it, and on to a master target that holds the replica and
+  its retention points. Failing back needs a master target at the primary site.
+
+  Sources: 002_ec3ff40086bd43df ("Replicate VMware VMs/physical servers to a secondary site":
+  "Architectural components", "Replication process"; the introduction).
+
+  Background:
+    Given a vault for replication to a secondary site
+    And a Scout configuration server "scs" at the secondary site
+    And a Scout process server "sps" at the primary site
+    And a Scout master target "smt" at the secondary site
+    And a Scout vCenter server "svc"
+    And a replication policy "scout-policy"
+
+  @req=SS-SCOPE-SCOUT @req=SS-SCOUT-MT-REPLICA
+  Scenario Outline: A <os> <kind> replicates through Scout, not to Azure
+    Given a <os> <kind> "m1" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then "m1" becomes protected at the secondary site
+    And master target "smt" holds the replica of "m1"
+    And no data of "m1" reached Azure storage
+
+    Examples:
+      | os      | kind            |
+      | windows | VMware VM       |
+      | linux   | VMware VM       |
+      | windows | physical server |
+      | linux   | physical server |
+
+  @req=SS-SCOUT-PLACEMENT
+  Scenario: Each Scout component sits at its documented site
+    When a Scout process server "sps2" is added at the secondary site
+    Then the request is refused with "COMPONENT_WRONG_SITE"
+    When a Scout configuration server "scs2" is added at the primary site
+    Then the request is refused with "COMPONENT_WRONG_SITE"
+    When a Scout vContinuum server "vcon" is added at the primary site
+    Then the request is refused with "COMPONENT_WRONG_SITE"
+    When a Scout vContinuum server "vcon" is added at the secondary site
+    Then the request is accepted
+    Given a Scout master target "pmt" at the primary site
+    And a windows VMware VM "m1" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps" onto master target "pmt"
+    Then the request is refused with "REPLICATION_COMPONENT_MISSING"
+
+  @req=SS-SCOUT-DATA-PATH @req=SS-SCOUT-PS-OPTIMISE
+  Scenario: Data goes agent, process server, master target, and shrinks at the process server
+    Given a windows VMware VM "m1" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    And "m1" becomes protected at the secondary site
+    And the workload on "m1" writes 8 MB
+    And 2 minutes pass
+    Then exactly 72 MB went from "m1" to "sps"
+    And fewer bytes went from "sps" to "smt" than from "m1" to "sps"
+    And "m1" never connected to "smt"
+
+  @req=SS-SCOUT-PS-CACHE
+  Scenario: The process server caches while the master target is away, then sends it all
+    Given a windows VMware VM "m1" with the Unified Agent
+    And replication of "m1" to the secondary site through Scout process server "sps" has completed
+    And the flow from "sps" to "smt" is noted
+    When "smt" is stopped
+    And the workload on "m1" writes 3 MB
+    And 5 minutes pass
+    Then Scout process server "sps" caches 3 MB
+    And nothing more went from "sps" to "smt"
+    When the fault is lifted
+    And 2 minutes pass
+    Then Scout process server "sps" caches 0 MB
+    And some more went from "sps" to "smt"
+
+  @req=SS-SCOUT-PS-PUSH @req=SS-SCOUT-UNIFIED-AGENT
+  Scenario: The Unified Agent is needed, and the process server can push it
+    Given a windows VMware VM "m1" without the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is refused with "REPLICATION_UNIFIED_AGENT_MISSING"
+    When "sps" is stopped
+    And the process server "sps" pushes the Unified Agent to "m1"
+    Then the request is refused with "COMPONENT_NOT_RUNNING"
+    When the fault is lifted
+    And the process server "sps" pushes the Unified Agent to "m1"
+    Then the Unified Agent on "m1" was installed by "sps"
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is accepted
+
+  @req=SS-SCOUT-UNIFIED-AGENT
+  Scenario: A master target without the Unified Agent is refused
+    When a Scout master target "smt2" without the Unified Agent is added at the secondary site
+    Then the request is refused with "REPLICATION_UNIFIED_AGENT_MISSING"
+
+  @req=SS-SCOUT-CS-MANAGES
+  Scenario: Nothing is enabled while the configuration server is down
+    Given a windows VMware VM "m1" with the Unified Agent
+    When "scs" is stopped
+    And replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is refused with "COMPONENT_NOT_RUNNING"
+    When the fault is lifted
+    And replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is accepted
+
+  @req=SS-SCOUT-CS-CONSOLE @req=SS-SCOUT-VCONTINUUM-OPTIONAL
+  Scenario: The deployment works without vContinuum; with it, its console manages the deployment too
+    Given a windows VMware VM "m1" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then "m1" becomes protected at the secondary site
+    And configuration server "scs" is managed through "management-website"
+    When a Scout vContinuum server "vcon" is added at the secondary site
+    Then configuration server "scs" is managed through "management-website, vcontinuum-console"
+
+  @req=SS-SCOUT-MT-RETENTION
+  Scenario: The master target keeps retention points of the replica
+    Given a windows VMware VM "m1" with the Unified Agent
+    And replication of "m1" to the secondary site through Scout process server "sps" has completed
+    When 30 minutes pass
+    Then "m1" has at least 5 recovery points
+
+  @req=SS-SCOUT-MT-COUNT
+  Scenario: A master target protects a bounded number of machines; another one takes the next
+    Given a Scout master target "small" at the secondary site for 1 machine under "scs2" with process server "sps2"
+    And a windows VMware VM "m1" with the Unified Agent
+    And a windows VMware VM "m2" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps2"
+    Then the request is accepted
+    When replication of "m2" to the secondary site is enabled through Scout process server "sps2"
+    Then the request is refused with "MASTER_TARGET_CAPACITY_EXCEEDED"
+    Given a Scout master target "small2" at the secondary site for 1 machine under "scs2"
+    When replication of "m2" to the secondary site is enabled through Scout process server "sps2"
+    Then the request is accepted
+    And master target "small2" holds the replica of "m2"
+
+  @req=SS-SCOUT-MT-FAILBACK
+  Scenario: Failing back to the primary site needs a master target there
+    Given a windows VMware VM "m1" with the Unified Agent
+    And replication of "m1" to the secondary site through Scout process server "sps" has completed
+    And 10 minutes pass
+    When an unplanned failover of "m1" to the secondary site is run
+    And 5 minutes pass
+    And the failover of "m1" at the secondary site is committed
+    And "m1" is replicated back to the other site
+    Then the request is refused with "FAILBACK_NO_PRIMARY_MASTER_TARGET"
+    Given a Scout master target "pmt" at the primary site
+    When "m1" is replicated back to the other site
+    Then the request is accepted
+    When the workload on "m1" writes 2 MB
+    And 2 minutes pass
+    Then some data went from "smt" to "pmt"
+
+  @req=SS-SCOUT-VMWARE-INFRA
+  Scenario: VMware VMs need a vCenter of the deployment; physical servers need none
+    Given a windows VMware VM "m1" on vCenter "elsewhere" with the Unified Agent
+    And a windows physical server "p1" with the Unified Agent
+    When replication of "m1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is refused with "REPLICATION_MACHINE_NOT_DISCOVERED"
+    When replication of "p1" to the secondary site is enabled through Scout process server "sps"
+    Then the request is accepted
+
+  @req=SS-SCOUT-SETUP-FIRST
+  Scenario: Configuration server, process server and master target come before any machine
+    Given a Scout configuration server "scs3" at the secondary site
+    And a Scout process server "sps3" at the primary site under "scs3"
+    And a windows physical server "p1" with the Unified Agent
+    When replication of "p1" to the secondary site is enabled without a process server
+    Then the request is refused with "REPLICATION_COMPONENT_MISSING"
+    When replication of "p1" to the secondary site is enabled through Scout process server "sps3"
+    Then the request is refused with "REPLICATION_COMPONENT_MISSING"
+    Given a Scout master target "smt3" at the secondary site under "scs3"
+    When replication of "p1" to the secondary site is enabled through Scout process server "sps3"
+    Then the request is accepted
