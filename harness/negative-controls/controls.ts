@@ -9,6 +9,7 @@ import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/type
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
+import { secondarySiteControls } from "./secondary-site-controls.ts";
 
 export interface NegativeControl {
   id: string;
@@ -46,11 +47,14 @@ const controls: NegativeControl[] = [
     cluster: "ports",
     wrongBehaviour: "the process server uploads to Azure storage on port 8443 (while its logs still say 443)",
     // Every requirement whose scenarios check that storage traffic is HTTPS on 443.
+    // Protection to Azure again (after failback) uploads through the same path.
     breaks: [
       "REPL-PORT-PS-AZURE-STORAGE",
       "REPL-PHYS-SAME-PIPELINE",
       "REPL-COMP-PS-SCALE-OUT",
       "REPL-NET-PUBLIC-ENDPOINT",
+      "FB-REPROTECT-TO-AZURE",
+      "SS-HVFB-REVERSE-REPLICATE",
     ],
     transport: () =>
       inProcessTransport(
@@ -178,7 +182,19 @@ const controls: NegativeControl[] = [
     id: "no-failback-policy",
     cluster: "policies",
     wrongBehaviour: "creates replication policies without their failback policy",
-    breaks: ["REPL-POL-FAILBACK-CREATED"],
+    // Without a failback policy nothing fails back: the failback scenarios that read it fail too.
+    breaks: [
+      "REPL-POL-FAILBACK-CREATED",
+      "FB-POLICY-VALUES",
+      "FB-POLICY-CS-ASSOCIATED",
+      "FB-POLICY-NOT-EDITABLE",
+      "FB-POLICY-AUTO-SELECTED",
+      "FB-FAILOVER-FROM-AZURE",
+      "FB-AZURE-VMS-SHUT-DOWN",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "FB-UNPROTECTED-AFTER-COMMIT",
+      "FB-REPROTECT-TO-AZURE",
+    ],
     transport: () =>
       intercepted("no-failback-policy", async (call, id, next) => {
         if (id === "readPolicy" && call.path.endsWith("-failback")) {
@@ -207,6 +223,8 @@ const controls: NegativeControl[] = [
             const headers = new Headers(init.headers);
             const range = /bytes=(\d+)-(\d+)/.exec(headers.get("x-ms-range") ?? "");
             const key = url.hostname + url.pathname;
+            // Uploads only: reads of the replica (failback) are another family's matter.
+            if (init.method !== "PUT") return undefined;
             const covered = seen.get(key) ?? 0;
             if (!range) return undefined;
             const last = Number(range[2]);
@@ -227,7 +245,15 @@ const controls: NegativeControl[] = [
     wrongBehaviour: "takes no app-consistent snapshots: every point it lists is crash-consistent",
     // Its listing no longer matches the points it fails over to, so the app-consistent
     // failover options, judged from that listing, fail too.
-    breaks: ["REPL-RP-APP-FREQUENCY", "FO-RP-LATEST-APP", "FO-RP-MULTIVM-APP"],
+    // The failback direction makes its app-consistent points the same way.
+    breaks: [
+      "REPL-RP-APP-FREQUENCY",
+      "FO-RP-LATEST-APP",
+      "FO-RP-MULTIVM-APP",
+      "FB-POLICY-APPLIED",
+      "FB-RP-APP-CONSISTENT",
+      "FB-RP-GROUP-COMMON",
+    ],
     transport: () =>
       intercepted(
         "no-app-consistent-points",
@@ -245,6 +271,7 @@ const controls: NegativeControl[] = [
     cluster: "recovery point generation",
     wrongBehaviour: "makes crash-consistent points every 10 minutes instead of every 5",
     // Every failover judged from the listed points sees points the target hides.
+    // Points on the master target (failback, Scout) follow the same interval.
     breaks: [
       "REPL-RP-CRASH-INTERVAL",
       "FO-RP-LATEST",
@@ -254,6 +281,10 @@ const controls: NegativeControl[] = [
       "FO-UNPLANNED-LATEST-FALLBACK",
       "FO-TEST-NO-IMPACT",
       "FO-TEST-NETWORK",
+      "FB-RP-LATEST",
+      "FB-RP-APP-CONSISTENT",
+      "FB-NEEDS-RECOVERY-POINT",
+      "SS-SCOUT-MT-RETENTION",
     ],
     transport: () =>
       intercepted(
@@ -335,6 +366,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...controls,
   ...failoverControls,
   ...failbackControls,
+  ...secondarySiteControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

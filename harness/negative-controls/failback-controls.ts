@@ -295,6 +295,7 @@ const controls: NegativeControl[] = [
     id: "original-copied-whole",
     cluster: "original vs alternate location",
     wrongBehaviour: "reads from each change to the end of the disk instead of the changes only",
+    // Hyper-V failback before failover copies changes only, through the same reads.
     breaks: [
       "FB-ORIGINAL-DELTAS",
       "FB-PS-AZURE-REQUIRED",
@@ -302,6 +303,9 @@ const controls: NegativeControl[] = [
       "FB-SNAPSHOTS-BLOCK",
       "FB-SITE-CONNECTION",
       "FB-EXPRESSROUTE-PUBLIC-PEERING",
+      "SS-HVFB-NO-COMPONENTS",
+      "SS-HVFB-SYNC-BEFORE",
+      "SS-HVFB-ORIGINAL",
     ],
     transport: () =>
       intercepted("original-copied-whole", (call, _id, next) => next(call), {
@@ -359,7 +363,15 @@ const controls: NegativeControl[] = [
     id: "azure-vms-keep-running",
     cluster: "Azure VMs at failback",
     wrongBehaviour: "leaves the Azure VMs running during and after the failover from Azure",
-    breaks: ["FB-AZURE-VMS-SHUT-DOWN", "FB-COMMIT-REMOVES-AZURE-VMS"],
+    // Hyper-V failback shuts the Azure VM down too.
+    breaks: [
+      "FB-AZURE-VMS-SHUT-DOWN",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "SS-HVFB-NO-COMPONENTS",
+      "SS-HVFB-SYNC-BEFORE",
+      "SS-HVFB-ORIGINAL",
+      "SS-HVFB-SYNC-DURING",
+    ],
     transport: () =>
       intercepted(
         "azure-vms-keep-running",

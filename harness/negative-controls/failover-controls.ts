@@ -9,7 +9,7 @@ import type {
   ReplicatedItem,
 } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { intercepted, type Next, onRefusal, rewriteAnswers, sessionBase } from "./intercept.ts";
+import { intercepted, type Next, onRefusal, refusalCode, rewriteAnswers, sessionBase } from "./intercept.ts";
 
 type Body = Record<string, unknown>;
 const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
@@ -72,7 +72,8 @@ export const failoverControls: NegativeControl[] = [
     id: "app-consistent-takes-any-point",
     cluster: "recovery point options",
     wrongBehaviour: "for Latest app-consistent, takes the newest point whatever its type",
-    breaks: ["FO-RP-LATEST-APP"],
+    // The app-consistent option means the same at failback.
+    breaks: ["FO-RP-LATEST-APP", "FB-RP-CHOICES", "FB-RP-APP-CONSISTENT", "FB-RP-GROUP-COMMON"],
     transport: () =>
       rewriteOption("app-consistent-takes-any-point", async (type) =>
         type === "LatestApplicationConsistent" ? { type: "LatestProcessed" } : undefined,
@@ -83,7 +84,8 @@ export const failoverControls: NegativeControl[] = [
     cluster: "recovery point options",
     wrongBehaviour:
       "for the multi-VM options, sends group members to their own latest point instead of the common one",
-    breaks: ["FO-RP-MULTIVM-PROCESSED", "FO-RP-MULTIVM-APP"],
+    // At failback the multi-VM options must be refused; this target turns them into others.
+    breaks: ["FO-RP-MULTIVM-PROCESSED", "FO-RP-MULTIVM-APP", "FB-RP-CHOICES"],
     transport: () =>
       rewriteOption("group-members-off-common-point", async (type) => {
         if (type === "LatestMultiVmProcessed") return { type: "LatestProcessed" };
@@ -98,9 +100,13 @@ export const failoverControls: NegativeControl[] = [
       "for Latest, fails over to the latest processed point without processing the data Site Recovery holds",
     breaks: ["FO-RP-LATEST", "FO-PLANNED-HYPERV", "FO-UNPLANNED-SHUTDOWN-OPTION"],
     transport: () =>
-      rewriteOption("latest-skips-processing", async (type) =>
-        type === "Latest" ? { type: "LatestProcessed" } : undefined,
-      ),
+      // Where Latest processed is no option (failback), the wrong target keeps to Latest.
+      intercepted("latest-skips-processing", async (call, id, next) => {
+        const choice = choiceOf(call);
+        if (!isFailoverAction(id) || choice?.type !== "Latest") return next(call);
+        const skipped = await next(withChoice(call, { type: "LatestProcessed" }));
+        return refusalCode(skipped) === "RECOVERY_POINT_OPTION_NOT_APPLICABLE" ? next(call) : skipped;
+      }),
   },
   {
     id: "custom-accepted-for-plans",
@@ -132,7 +138,19 @@ export const failoverControls: NegativeControl[] = [
     id: "commit-keeps-points",
     cluster: "commit",
     wrongBehaviour: "keeps listing the recovery points after the commit",
-    breaks: ["FO-COMMIT-DELETES-POINTS"],
+    // Stale points after the commit also mislead every failback choice made afterwards.
+    breaks: [
+      "FO-COMMIT-DELETES-POINTS",
+      "FB-POLICY-APPLIED",
+      "FB-RP-CHOICES",
+      "FB-RP-LATEST",
+      "FB-RP-APP-CONSISTENT",
+      "FB-NEEDS-RECOVERY-POINT",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "FB-UNPROTECTED-AFTER-COMMIT",
+      "FB-PS-AZURE-KEEP-RUNNING",
+      "SS-HVFB-REVERSE-REPLICATE",
+    ],
     transport: () => {
       const kept = new Map<string, RecoveryPointList>();
       return intercepted("commit-keeps-points", async (call, id, next) => {
@@ -152,7 +170,8 @@ export const failoverControls: NegativeControl[] = [
     id: "planned-failover-for-vmware",
     cluster: "failover types",
     wrongBehaviour: "runs a planned failover for VMware VMs and physical servers",
-    breaks: ["FO-UNPLANNED-VMWARE"],
+    // The failback of a VMware VM is unplanned too.
+    breaks: ["FO-UNPLANNED-VMWARE", "FB-FAILOVER-FROM-AZURE", "FB-AZURE-VMS-SHUT-DOWN"],
     transport: () =>
       intercepted(
         "planned-failover-for-vmware",
@@ -165,7 +184,8 @@ export const failoverControls: NegativeControl[] = [
     id: "planned-without-shutdown",
     cluster: "failover types",
     wrongBehaviour: "runs a planned failover although the source could not be shut down",
-    breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
+    // The same rule holds for planned failover between on-premises sites.
+    breaks: ["FO-PLANNED-NOT-SHUT-DOWN", "SS-HV-FO-PLANNED-SHUTDOWN"],
     transport: () =>
       intercepted(
         "planned-without-shutdown",
@@ -217,7 +237,8 @@ export const failoverControls: NegativeControl[] = [
     id: "cleanup-leaves-drill-vms",
     cluster: "test failover",
     wrongBehaviour: "acknowledges the cleanup of a test failover but leaves its VMs in Azure",
-    breaks: ["FO-TEST-CLEANUP"],
+    // Between sites the cleanup must end the drill as well.
+    breaks: ["FO-TEST-CLEANUP", "SS-HV-TEST-FAILOVER"],
     transport: () =>
       intercepted("cleanup-leaves-drill-vms", async (call, id, next) =>
         id === "cleanupTestFailover" ? fakeJob("TestFailoverCleanup") : next(call),
@@ -341,7 +362,21 @@ export const failoverControls: NegativeControl[] = [
     id: "committed-machine-still-protected",
     cluster: "commit",
     wrongBehaviour: "still offers failover for a machine whose failover is committed",
-    breaks: ["FO-UNPROTECTED-AFTER", "FO-AZURE-VM-CREATED", "FO-COMMIT"],
+    // Every later stage reads what a committed machine allows.
+    breaks: [
+      "FO-UNPROTECTED-AFTER",
+      "FO-AZURE-VM-CREATED",
+      "FO-COMMIT",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "FB-UNPROTECTED-AFTER-COMMIT",
+      "FB-SNAPSHOTS-BLOCK",
+      "FB-REPROTECT-JOB-RETRY",
+      "FB-STAGES",
+      "FB-REPROTECT-JOB",
+      "FB-REPROTECT-ONPREM-OFF",
+      "SS-HVFB-STAGES",
+      "SS-HV-FO-UNPLANNED-UNPROTECTED",
+    ],
     transport: () =>
       intercepted(
         "committed-machine-still-protected",

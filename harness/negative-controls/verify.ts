@@ -27,23 +27,50 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
   return { control, caught: lines.length === 0, lines };
 }
 
+/**
+ * Two suites at a time, one cucumber worker each: on two cores that is about a third faster
+ * than one suite at a time with two workers, since loading the steps is single-threaded.
+ */
+const concurrentSuites = 2;
+
+async function verdictOf(
+  control: NegativeControl,
+): Promise<{ verdict: ControlVerdict; failed: number; total: number }> {
+  const outcome = await runSuite({
+    target: { kind: "reference" },
+    reportDir: `reports/out/negative-controls/${control.id}`,
+    extraEnv: { SRKIT_NEGATIVE_CONTROL: control.id },
+    parallel: 1,
+    quiet: true,
+    resultsOnly: true,
+  });
+  const failed = outcome.results.filter((r) => r.status === "failed").length;
+  return { verdict: judgeControl(control, outcome.results), failed, total: outcome.results.length };
+}
+
 export async function verifyNegativeControls(
   log: (line: string) => void = console.log,
   only: string[] = [],
 ): Promise<ControlVerdict[]> {
+  const chosen = negativeControls.filter((c) => only.length === 0 || only.includes(c.id));
+  const running = new Map<number, ReturnType<typeof verdictOf>>();
+  let next = 0;
+  const start = () => {
+    const control = chosen[next];
+    if (!control) return;
+    running.set(next, verdictOf(control));
+    next++;
+  };
+  for (let i = 0; i < concurrentSuites; i++) start();
   const verdicts: ControlVerdict[] = [];
-  for (const control of negativeControls.filter((c) => only.length === 0 || only.includes(c.id))) {
-    const outcome = await runSuite({
-      target: { kind: "reference" },
-      reportDir: `reports/out/negative-controls/${control.id}`,
-      extraEnv: { SRKIT_NEGATIVE_CONTROL: control.id },
-      quiet: true,
-      skipAllure: true,
-    });
-    const verdict = judgeControl(control, outcome.results);
-    const failed = outcome.results.filter((r) => r.status === "failed").length;
+  // Reported in catalogue order, whatever finishes first.
+  for (let i = 0; i < chosen.length; i++) {
+    const { verdict, failed, total } = await (running.get(i) as ReturnType<typeof verdictOf>);
+    running.delete(i);
+    start();
+    const control = verdict.control;
     log(
-      `${verdict.caught ? "caught " : "MISSED "} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${outcome.results.length} failed  [${control.cluster}] ${control.wrongBehaviour}`,
+      `${verdict.caught ? "caught " : "MISSED "} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${total} failed  [${control.cluster}] ${control.wrongBehaviour}`,
     );
     for (const line of verdict.lines) log(`          ${line}`);
     verdicts.push(verdict);

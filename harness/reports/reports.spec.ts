@@ -17,6 +17,8 @@ const open = (relativePath: string) => {
 };
 
 test("the Cucumber report lists every scenario and all of them passed", async ({ page }) => {
+  // Hundreds of headings, each found in the page: more than Playwright's default 30 s.
+  test.setTimeout(180_000);
   await page.goto(open("cucumber/report.html"));
   await expect(page.getByText(`(${scenarios.length} / ${scenarios.length}) passed`)).toBeVisible();
   for (const uri of new Set(scenarios.map((s) => s.uri))) await page.getByText(uri, { exact: true }).click();

@@ -21,6 +21,8 @@ export interface SuiteOptions {
   quiet?: boolean;
   /** Skip the Allure HTML rendering (the raw results are still written). */
   skipAllure?: boolean;
+  /** Only the message stream and the results read from it (negative controls judge nothing else). */
+  resultsOnly?: boolean;
 }
 
 export interface SuiteOutcome {
@@ -43,7 +45,11 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   try {
     cucumberExit = await runCucumber({
       reportDir: options.reportDir,
-      env: { ...target.env, ...options.extraEnv },
+      env: {
+        ...target.env,
+        ...options.extraEnv,
+        ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
+      },
       tags: options.tags,
       parallel: options.parallel,
       quiet: options.quiet,
@@ -55,6 +61,17 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const messages = join(reportDir, "cucumber", "messages.ndjson");
   const results = existsSync(messages) ? readResults(messages) : [];
   if (results.length === 0) problems.push(`cucumber ran no scenario (exit ${cucumberExit})`);
+  if (options.resultsOnly) {
+    return {
+      targetLabel: target.label,
+      results,
+      coverage: [],
+      cucumberExit,
+      reports: {},
+      problems,
+      ok: false,
+    };
+  }
   const { catalog, problems: catalogProblems } = loadCatalog();
   problems.push(...catalogProblems);
   const coverage = requirementCoverage(catalog, results);
