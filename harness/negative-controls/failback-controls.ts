@@ -1,38 +1,25 @@
 // Wrong targets for the failback family: each changes one documented failback behaviour of the
 // reference by intercepting its protocol traffic (or its reads of Azure storage).
-import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
-import type { AzureVm, Job, Machine, Policy, ReplicatedItem } from "../protocol/types.ts";
+import type { ProtocolCall } from "../drivers/transport.ts";
+import type { AzureVm, Machine, Policy, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { intercepted, type Next, refusalCode, rewriteAnswers, sessionBase } from "./intercept.ts";
+import {
+  type Body,
+  bodyOf,
+  fakeJob,
+  intercepted,
+  type Next,
+  refusalCode,
+  rewriteAnswers,
+  sessionBase,
+  whenRefused,
+} from "./intercept.ts";
 
-type Body = Record<string, unknown>;
-const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
-const fakeJob = (operation: string): ProtocolReply => ({
-  status: 202,
-  body: {
-    name: "job-faked",
-    operation,
-    state: "Succeeded",
-    startTime: new Date(0).toISOString(),
-  } satisfies Job,
-});
 const reprotects = ["reprotect", "reprotectPlan"];
-
-/** When any of the operations is refused with `code`, answers with `instead`. */
-function whenRefused(
-  operationIds: string[],
-  code: string,
-  instead: (call: ProtocolCall, next: Next) => Promise<ProtocolReply>,
-) {
-  return async (call: ProtocolCall, id: string, next: Next) => {
-    const reply = await next(call);
-    return operationIds.includes(id) && refusalCode(reply) === code ? instead(call, next) : reply;
-  };
-}
 
 /** Retries the call with a changed body when it is refused with `code`. */
 const retryWith = (operationIds: string[], code: string, change: (b: Body) => Body) =>
-  whenRefused(operationIds, code, (call, next) => next({ ...call, body: change(body(call)) }));
+  whenRefused(operationIds, code, (call, next) => next({ ...call, body: change(bodyOf(call)) }));
 
 /** The replicated item a call names, read from the reference. */
 async function itemOf(call: ProtocolCall, next: Next): Promise<ReplicatedItem | undefined> {
@@ -75,7 +62,7 @@ const controls: NegativeControl[] = [
         "failback-policy-editable",
         whenRefused(["updatePolicy"], "POLICY_NOT_EDITABLE", async (call, next) => {
           const current = await next({ method: "GET", path: call.path });
-          return { status: 200, body: { ...(current.body as Policy), ...body(call) } };
+          return { status: 200, body: { ...(current.body as Policy), ...bodyOf(call) } };
         }),
       ),
   },
@@ -106,13 +93,13 @@ const controls: NegativeControl[] = [
           ["deployFailbackProcessServer"],
           "FAILBACK_PROCESS_SERVER_NIC_MISSING",
           async (call, next) => {
-            const nic = `${String(body(call).name)}-auto-nic`;
+            const nic = `${String(bodyOf(call).name)}-auto-nic`;
             await next({
               method: "POST",
               path: `${sessionBase(call)}/azure-network-interfaces`,
-              body: { name: nic, network: body(call).network },
+              body: { name: nic, network: bodyOf(call).network },
             });
-            return next({ ...call, body: { ...body(call), networkInterface: nic } });
+            return next({ ...call, body: { ...bodyOf(call), networkInterface: nic } });
           },
         ),
       ),
@@ -160,7 +147,7 @@ const controls: NegativeControl[] = [
         const code = refusalCode(reply) ?? "";
         if (id !== "createMasterTarget" || !/^MASTER_TARGET_(OS|PARTITIONS|PACKAGES|CUSTOM)/.test(code))
           return reply;
-        const { linux: _ignored, ...rest } = body(call);
+        const { linux: _ignored, ...rest } = bodyOf(call);
         return next({ ...call, body: rest });
       }),
   },
@@ -173,11 +160,11 @@ const controls: NegativeControl[] = [
       const fat = new Map<string, string[]>();
       return intercepted("fat-retention-offered", async (call, id, next) => {
         if (id === "createMasterTarget") {
-          const volumes = (body(call).retentionVolumes ?? []) as { name: string; fileSystem: string }[];
+          const volumes = (bodyOf(call).retentionVolumes ?? []) as { name: string; fileSystem: string }[];
           const names = volumes
             .filter((v) => v.fileSystem === "FAT" || v.fileSystem === "FAT32")
             .map((v) => v.name);
-          fat.set(`${sessionBase(call)}/${String(body(call).name)}`, names);
+          fat.set(`${sessionBase(call)}/${String(bodyOf(call).name)}`, names);
         }
         if (id === "listRetentionVolumes") {
           const reply = await next(call);
@@ -189,8 +176,8 @@ const controls: NegativeControl[] = [
         }
         const reply = await next(call);
         if (reprotects.includes(id) && refusalCode(reply) === "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE") {
-          const volume = String(body(call).retentionVolume ?? "R:");
-          const mt = String(body(call).masterTarget ?? "");
+          const volume = String(bodyOf(call).retentionVolume ?? "R:");
+          const mt = String(bodyOf(call).masterTarget ?? "");
           if ((fat.get(`${sessionBase(call)}/${mt}`) ?? []).includes(volume)) return fakeJob("Reprotect");
         }
         return reply;
@@ -243,7 +230,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted("snapshots-ignored", async (call, id, next) => {
         if (id !== "createMachine") return next(call);
-        const { snapshots: _s, ...rest } = body(call);
+        const { snapshots: _s, ...rest } = bodyOf(call);
         return next({ ...call, body: rest });
       }),
   },
@@ -254,7 +241,7 @@ const controls: NegativeControl[] = [
     breaks: ["FB-TS-READ-ONLY-VCENTER"],
     transport: () =>
       intercepted("read-only-vcenter-ignored", async (call, id, next) => {
-        if (id !== "updateVmwareCredential" || body(call).access !== "read-only") return next(call);
+        if (id !== "updateVmwareCredential" || bodyOf(call).access !== "read-only") return next(call);
         return next({ ...call, body: { access: "full" } });
       }),
   },
@@ -342,7 +329,7 @@ const controls: NegativeControl[] = [
         whenRefused(["failover"], "RECOVERY_POINT_OPTION_NOT_APPLICABLE", async (call, next) => {
           const item = await itemOf(call, next);
           if (item?.replicationDirection !== "AzureToOnPremises") return next(call);
-          return next({ ...call, body: { ...body(call), recoveryPoint: { type: "Latest" } } });
+          return next({ ...call, body: { ...bodyOf(call), recoveryPoint: { type: "Latest" } } });
         }),
       ),
   },
@@ -409,8 +396,8 @@ const controls: NegativeControl[] = [
     breaks: ["FB-TS-FREE-ESXI"],
     transport: () =>
       intercepted("free-edition-fails-back", async (call, id, next) =>
-        id === "addVmwareServer" && body(call).license === "free"
-          ? next({ ...call, body: { ...body(call), license: "evaluation" } })
+        id === "addVmwareServer" && bodyOf(call).license === "free"
+          ? next({ ...call, body: { ...bodyOf(call), license: "evaluation" } })
           : next(call),
       ),
   },

@@ -1,6 +1,6 @@
 // Wrong targets for the failover family: each changes one documented failover behaviour of
 // the reference by intercepting its protocol traffic.
-import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
+import type { ProtocolCall } from "../drivers/transport.ts";
 import type {
   AzureVm,
   FailoverReadiness,
@@ -9,26 +9,24 @@ import type {
   ReplicatedItem,
 } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { intercepted, type Next, onRefusal, refusalCode, rewriteAnswers, sessionBase } from "./intercept.ts";
+import {
+  bodyOf,
+  fakeJob,
+  intercepted,
+  type Next,
+  onRefusal,
+  refusalCode,
+  rewriteAnswers,
+  sessionBase,
+} from "./intercept.ts";
 
-type Body = Record<string, unknown>;
-const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
-const fakeJob = (operation: string): ProtocolReply => ({
-  status: 202,
-  body: {
-    name: "job-faked",
-    operation,
-    state: "Succeeded",
-    startTime: new Date(0).toISOString(),
-  } satisfies Job,
-});
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
 /** The point choice inside a failover action's body. */
 const choiceOf = (call: ProtocolCall) =>
-  body(call).recoveryPoint as { type: string; recoveryPointId?: string } | undefined;
+  bodyOf(call).recoveryPoint as { type: string; recoveryPointId?: string } | undefined;
 const withChoice = (call: ProtocolCall, recoveryPoint: unknown): ProtocolCall => ({
   ...call,
-  body: { ...body(call), recoveryPoint },
+  body: { ...bodyOf(call), recoveryPoint },
 });
 
 /** Rewrites the recovery point option of every failover action. */
@@ -176,7 +174,7 @@ export const failoverControls: NegativeControl[] = [
       intercepted(
         "planned-failover-for-vmware",
         onRefusal("failover", "FAILOVER_PLANNED_NOT_SUPPORTED", (call, next) =>
-          next({ ...call, body: { ...body(call), type: "unplanned" } }),
+          next({ ...call, body: { ...bodyOf(call), type: "unplanned" } }),
         ),
       ),
   },
@@ -190,7 +188,7 @@ export const failoverControls: NegativeControl[] = [
       intercepted(
         "planned-without-shutdown",
         onRefusal("failover", "FAILOVER_SOURCE_NOT_SHUT_DOWN", (call, next) =>
-          next({ ...call, body: { ...body(call), type: "unplanned", shutDownSource: false } }),
+          next({ ...call, body: { ...bodyOf(call), type: "unplanned", shutDownSource: false } }),
         ),
       ),
   },
@@ -202,7 +200,7 @@ export const failoverControls: NegativeControl[] = [
     transport: () => {
       const stuck = new Set<string>();
       return intercepted("unplanned-stops-on-failed-shutdown", async (call, id, next) => {
-        const b = body(call);
+        const b = bodyOf(call);
         if (id === "injectFault" && b.kind === "failShutdown")
           stuck.add(`${sessionBase(call)}/${b.component}`);
         const machine = /\/replicated-items\/([^/]+)\/failover$/.exec(call.path)?.[1];
@@ -224,7 +222,7 @@ export const failoverControls: NegativeControl[] = [
     transport: () => {
       const production = new Map<string, string>();
       return intercepted("drill-in-production-network", async (call, id, next) => {
-        const b = body(call);
+        const b = bodyOf(call);
         if (id === "createVault" && typeof b.network === "string")
           production.set(sessionBase(call), b.network);
         const network = production.get(sessionBase(call));

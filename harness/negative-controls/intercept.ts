@@ -63,3 +63,25 @@ export const acceptDespite = (
   });
 
 export const sessionBase = (call: ProtocolCall) => /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0] ?? "";
+
+export type Body = Record<string, unknown>;
+/** The request body as an object (empty when there is none). */
+export const bodyOf = (call: ProtocolCall) => (call.body ?? {}) as Body;
+
+/** An answer that pretends a job ran and succeeded. */
+export const fakeJob = (operation: string): ProtocolReply => ({
+  status: 202,
+  body: { name: "job-faked", operation, state: "Succeeded", startTime: new Date(0).toISOString() },
+});
+
+/** When any of the operations is refused with `code`, answers with `instead`. */
+export function whenRefused(
+  operationIds: string[],
+  code: string,
+  instead: (call: ProtocolCall, next: Next) => Promise<ProtocolReply>,
+): Interceptor {
+  return async (call, id, next) => {
+    const reply = await next(call);
+    return operationIds.includes(id) && refusalCode(reply) === code ? instead(call, next) : reply;
+  };
+}

@@ -1,39 +1,26 @@
 // Wrong targets for the secondary-site family: each changes one documented behaviour of
 // replication between on-premises sites (VMM, Scout) or of Hyper-V failback from Azure.
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
-import type { Job, Machine, NetworkFlowList, ReplicatedItem, ScoutServer } from "../protocol/types.ts";
+import type { Machine, NetworkFlowList, ReplicatedItem, ScoutServer } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { intercepted, type Next, refusalCode, rewriteAnswers, sessionBase } from "./intercept.ts";
+import {
+  type Body,
+  bodyOf,
+  fakeJob,
+  intercepted,
+  type Next,
+  rewriteAnswers,
+  sessionBase,
+  whenRefused,
+} from "./intercept.ts";
 
-type Body = Record<string, unknown>;
-const body = (call: ProtocolCall) => (call.body ?? {}) as Body;
-const fakeJob = (operation: string): ProtocolReply => ({
-  status: 202,
-  body: {
-    name: "job-faked",
-    operation,
-    state: "Succeeded",
-    startTime: new Date(0).toISOString(),
-  } satisfies Job,
-});
 /** An answer that pretends the arrangement was accepted as asked. */
-const echoCreated = (call: ProtocolCall): ProtocolReply => ({ status: 201, body: { ...body(call) } });
-
-function whenRefused(
-  operationIds: string[],
-  code: string,
-  instead: (call: ProtocolCall, next: Next) => Promise<ProtocolReply>,
-) {
-  return async (call: ProtocolCall, id: string, next: Next) => {
-    const reply = await next(call);
-    return operationIds.includes(id) && refusalCode(reply) === code ? instead(call, next) : reply;
-  };
-}
+const echoCreated = (call: ProtocolCall): ProtocolReply => ({ status: 201, body: { ...bodyOf(call) } });
 
 /** Overrides fields of the request body of one operation before the reference sees it. */
 const overrideBody =
   (operationId: string, change: (b: Body) => Body) => async (call: ProtocolCall, id: string, next: Next) =>
-    next(id === operationId ? { ...call, body: change(body(call)) } : call);
+    next(id === operationId ? { ...call, body: change(bodyOf(call)) } : call);
 
 async function readItem(call: ProtocolCall, next: Next, name: string): Promise<ReplicatedItem | undefined> {
   const read = await next({ method: "GET", path: `${sessionBase(call)}/replicated-items/${name}` });
@@ -64,9 +51,9 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted("provider-and-agent-optional", async (call, id, next) => {
         if (id === "createVmmServer")
-          return next({ ...call, body: { ...body(call), providerInstalled: true } });
+          return next({ ...call, body: { ...bodyOf(call), providerInstalled: true } });
         if (id === "createHypervHost")
-          return next({ ...call, body: { ...body(call), recoveryServicesAgent: true } });
+          return next({ ...call, body: { ...bodyOf(call), recoveryServicesAgent: true } });
         return next(call);
       }),
   },
@@ -78,7 +65,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted("internet-optional", async (call, id, next) =>
         id === "createVmmServer" || id === "createHypervHost"
-          ? next({ ...call, body: { ...body(call), internetConnected: true } })
+          ? next({ ...call, body: { ...bodyOf(call), internetConnected: true } })
           : next(call),
       ),
   },
@@ -177,10 +164,10 @@ const controls: NegativeControl[] = [
     breaks: ["SS-HV-FO-PLANNED-SHUTDOWN", "SS-HV-FO-PLANNED-PROTECTED"],
     transport: () =>
       intercepted("planned-failover-without-shutdown", async (call, id, next) => {
-        if (id !== "failover" || body(call).type !== "planned") return next(call);
+        if (id !== "failover" || bodyOf(call).type !== "planned") return next(call);
         const item = await readItem(call, next, itemName(call));
         return item?.target === "secondary-site"
-          ? next({ ...call, body: { ...body(call), type: "unplanned" } })
+          ? next({ ...call, body: { ...bodyOf(call), type: "unplanned" } })
           : next(call);
       }),
   },
@@ -234,8 +221,8 @@ const controls: NegativeControl[] = [
     transport: () => {
       const processServers = new Set<string>();
       return intercepted("scout-no-optimisation", async (call, id, next) => {
-        if (id === "createScoutServer" && body(call).role === "process-server")
-          processServers.add(String(body(call).name));
+        if (id === "createScoutServer" && bodyOf(call).role === "process-server")
+          processServers.add(String(bodyOf(call).name));
         const reply = await next(call);
         if (id !== "listNetworkFlows" || reply.status !== 200) return reply;
         const { flows } = reply.body as NetworkFlowList;
@@ -271,8 +258,9 @@ const controls: NegativeControl[] = [
     breaks: ["SS-SCOUT-UNIFIED-AGENT", "SS-SCOUT-PS-PUSH"],
     transport: () =>
       intercepted("unified-agent-optional", async (call, id, next) => {
-        if (id === "createMachine") return next({ ...call, body: { ...body(call), unifiedAgent: true } });
-        if (id === "createScoutServer") return next({ ...call, body: { ...body(call), unifiedAgent: true } });
+        if (id === "createMachine") return next({ ...call, body: { ...bodyOf(call), unifiedAgent: true } });
+        if (id === "createScoutServer")
+          return next({ ...call, body: { ...bodyOf(call), unifiedAgent: true } });
         return next(call);
       }),
   },
@@ -345,7 +333,7 @@ const controls: NegativeControl[] = [
       intercepted(
         "hyperv-failback-unplanned",
         whenRefused(["failover"], "FAILOVER_UNPLANNED_NOT_SUPPORTED", (call, next) =>
-          next({ ...call, body: { ...body(call), type: "planned" } }),
+          next({ ...call, body: { ...bodyOf(call), type: "planned" } }),
         ),
       ),
   },

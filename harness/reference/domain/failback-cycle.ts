@@ -2,12 +2,12 @@
 // machine's Azure VM holds (its changes since failover, or the whole disk) from Azure storage
 // and hands it to the on-premises master target, which keeps the recovery points.
 import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
-import { takeReadable } from "./failback.ts";
+import { readBack } from "./failback.ts";
 import { configurationServerPort, hasHeartbeat, isRegistered } from "./failback-infrastructure.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import { initialCopyBytesPerMinute } from "./parameters.ts";
-import type { Chunk, ReplicationState, World } from "./world.ts";
+import type { ReplicationState, World } from "./world.ts";
 
 export const isFailingBack = (item: ReplicationState) =>
   item.direction === "AzureToOnPremises" &&
@@ -52,27 +52,12 @@ export async function runFailbackCycle(
       ];
       continue;
     }
-    const chunks = takeReadable(state, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
-    let ok = true;
-    for (const [index, chunk] of chunks.entries()) {
-      const read = await outbound.send({
-        component: ps.name,
-        method: "GET",
-        url,
-        headers: { "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}` },
-        body: Buffer.alloc(0),
-      });
-      if (!read) {
-        state.pending.unshift(...(chunks.slice(index) as Chunk[]));
-        ok = false;
-        break;
-      }
-      if (chunk.initial) state.initialPending -= chunk.length;
-    }
-    if (ok) {
-      // Deltas already read count towards the copy of the original location.
-      state.initialPending = state.pending.filter((c) => c.initial).reduce((s, c) => s + c.length, 0);
-      if (state.location === "original") state.initialPending = 0;
+    const budget = Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes));
+    const ok = await readBack(outbound, ps.name, url, state, budget);
+    // The first copy is done once the whole disk (alternate) or the first changes (original) are read.
+    const left = state.pending.filter((c) => c.initial || state.location === "original");
+    if (ok || state.location === "alternate") {
+      state.initialPending = state.location === "original" && ok ? 0 : left.reduce((s, c) => s + c.length, 0);
     }
     item.pathOk = ok;
     if (ok && state.initialPending === 0 && item.protectionState === "InitialReplicationInProgress") {

@@ -11,16 +11,18 @@ import {
   reachableDatastores,
   retentionVolumes,
 } from "./failback-infrastructure.ts";
-import { Refusal } from "./refusal.ts";
-import type {
-  Chunk,
-  FailbackState,
-  JobFailure,
-  JobState,
-  MasterTargetState,
-  ReplicationState,
-  StoredPoint,
-  World,
+import type { AzureOutbound } from "./outbound.ts";
+import { Refusal, refused } from "./refusal.ts";
+import {
+  type Chunk,
+  type FailbackState,
+  freshReplication,
+  type JobFailure,
+  type JobState,
+  type MasterTargetState,
+  type ReplicationState,
+  type StoredPoint,
+  type World,
 } from "./world.ts";
 
 /** The documents give no duration; srkit's reference runs the reprotect job for 2 minutes. */
@@ -36,9 +38,6 @@ export type StartJob = (
   work?: { begin?: () => void; finish?: () => JobFailure | undefined },
 ) => JobState;
 
-const refuse = (code: ConstructorParameters<typeof Refusal>[1], message: string) =>
-  new Refusal(409, code, message);
-
 /** The direction a reprotect of this machine goes: back to wherever it does not run now. */
 export const reprotectDirection = (item: ReplicationState) =>
   item.site === "azure" ? "AzureToOnPremises" : "OnPremisesToAzure";
@@ -52,7 +51,7 @@ export function reprotect(
 ): JobState {
   for (const item of items) {
     if (item.protectionState !== "FailoverCommitted") {
-      throw refuse(
+      throw refused(
         "REPROTECT_NOT_ALLOWED",
         `'${item.name}' is ${item.protectionState}; reprotect follows a committed failover`,
       );
@@ -61,7 +60,7 @@ export function reprotect(
   const directions = new Set(items.map(reprotectDirection));
   const direction = [...directions][0];
   if (directions.size > 1 || (req.direction && req.direction !== direction)) {
-    throw refuse(
+    throw refused(
       "REPROTECT_DIRECTION_INVALID",
       `the direction of '${items.map((i) => i.name).join(", ")}' is ${[...directions].join(" and ")}; it is preselected`,
     );
@@ -80,13 +79,13 @@ interface Plan {
 function planFailback(world: World, item: ReplicationState, req: ReprotectRequest): Plan {
   const machine = world.machine(item.name);
   if (machine.kind === "hyperv-vm") {
-    throw refuse(
+    throw refused(
       "REPROTECT_NOT_ALLOWED",
       `'${item.name}' is a Hyper-V VM; this target fails back VMware VMs and physical servers`,
     );
   }
   if (machine.kind === "physical-server" && machine.osVersion === unsupportedPhysicalOs) {
-    throw refuse(
+    throw refused(
       "FAILBACK_NOT_SUPPORTED_FOR_MACHINE",
       `'${item.name}' is a ${unsupportedPhysicalOs} machine protected as a physical server; it cannot fail back`,
     );
@@ -94,20 +93,20 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
   const location =
     req.location ?? (machine.kind === "physical-server" || !machine.onSite ? "alternate" : "original");
   if (location === "original" && machine.kind === "physical-server") {
-    throw refuse(
+    throw refused(
       "FAILBACK_TO_PHYSICAL_NOT_SUPPORTED",
       `'${item.name}' is a physical server; it fails back to a new VMware VM (alternate location) only`,
     );
   }
   if (location === "original" && !machine.onSite) {
-    throw refuse(
+    throw refused(
       "MACHINE_NOT_ON_SITE",
       `'${item.name}' no longer exists on premises; fail back to an alternate location`,
     );
   }
   const mtName = req.masterTargets?.[item.name] ?? req.masterTarget;
   if (!mtName || !req.processServer) {
-    throw refuse(
+    throw refused(
       "REPROTECT_INPUT_MISSING",
       "reprotect to on premises names a master target and a process server",
     );
@@ -116,63 +115,66 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
   const ps = world.failbackProcessServers.get(req.processServer);
   const vm = world.azureVm(item.name);
   if (!ps) {
-    throw refuse(
+    throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
       `'${req.processServer}' is not a process server deployed in Azure`,
     );
   }
   if (ps.network !== vm.network) {
-    throw refuse(
+    throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
       `'${ps.name}' is in '${ps.network}', not in '${vm.network}' where the Azure VM runs`,
     );
   }
   if (!hasHeartbeat(world, ps)) {
-    throw refuse(
+    throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
       `'${ps.name}' is not registered with its configuration server or has no heartbeat to it on 443`,
     );
   }
   const link = world.azureNetworks.get(vm.network)?.onPremisesConnection ?? "none";
   if (link === "none") {
-    throw refuse(
+    throw refused(
       "FAILBACK_NO_SITE_CONNECTION",
       `Azure network '${vm.network}' has neither a VPN nor an ExpressRoute connection to the site`,
     );
   }
   if (!req.datastore) {
-    throw refuse("REPROTECT_DATASTORE_REQUIRED", "a datastore is always required, even when the disks exist");
+    throw refused(
+      "REPROTECT_DATASTORE_REQUIRED",
+      "a datastore is always required, even when the disks exist",
+    );
   }
   const placement = mt.placement;
   const server = placement ? world.vmwareServers.get(placement.vmwareServer) : undefined;
   if (!placement || !server || server.configurationServer !== mt.configurationServer) {
-    throw refuse(
+    throw refused(
       "REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
       `the VMware server and ESX host of master target '${mt.name}' have not been discovered`,
     );
   }
   const reachable = reachableDatastores(world, mt);
   if (!reachable.includes(req.datastore)) {
-    throw refuse(
+    throw refused(
       "REPROTECT_DATASTORE_NOT_VISIBLE",
       `ESX host '${placement.esxHost}' cannot reach datastore '${req.datastore}'`,
     );
   }
   if (location === "alternate" && req.datastore !== placement.datastore) {
-    throw refuse(
+    throw refused(
       "REPROTECT_DATASTORE_NOT_VISIBLE",
       `an alternate location recovers to the master target's datastore '${placement.datastore}'`,
     );
   }
   if (location === "original" && !reachable.includes(machine.placement?.datastore ?? "")) {
-    throw refuse(
+    throw refused(
       "REPROTECT_DATASTORE_NOT_VISIBLE",
       `ESX host '${placement.esxHost}' of the master target cannot reach the datastore of '${item.name}'`,
     );
   }
   const volume = req.retentionVolume ?? defaultRetentionVolume(mt);
   if (!retentionVolumes(mt).some((v) => v.name === volume)) {
-    throw refuse(
+    throw refused(
       "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
       `'${volume}' is not an eligible retention volume of '${mt.name}'`,
     );
@@ -202,7 +204,7 @@ function reprotectToOnPremises(
 ): JobState {
   const grouped = items.find((i) => i.replicationGroup);
   if (scope === "item" && grouped) {
-    throw refuse(
+    throw refused(
       "REPROTECT_GROUP_NEEDS_PLAN",
       `'${grouped.name}' is in a replication group; reprotect it through a recovery plan`,
     );
@@ -215,7 +217,7 @@ function reprotectToOnPremises(
   }
   for (const [group, targets] of groupTargets) {
     if (targets.size > 1) {
-      throw refuse(
+      throw refused(
         "REPROTECT_GROUP_MASTER_TARGET_MISMATCH",
         `replication group '${group}' would use ${[...targets].join(" and ")}; one master target gives it a common point`,
       );
@@ -318,13 +320,13 @@ function reprotectToAzure(
   startJob: StartJob,
 ): JobState {
   if (req.processServer && world.failbackProcessServers.has(req.processServer)) {
-    throw refuse(
+    throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
       `'${req.processServer}' is a process server in Azure; replication to Azure goes through an on-premises one`,
     );
   }
   if (!req.processServer || !world.processServers.has(req.processServer)) {
-    throw refuse(
+    throw refused(
       "REPROTECT_INPUT_MISSING",
       "reprotect to Azure names the on-premises process server that sends the data",
     );
@@ -337,13 +339,7 @@ function reprotectToAzure(
         Object.assign(item, {
           direction: "OnPremisesToAzure",
           processServer: ps.name,
-          protectionState: "InitialReplicationPending",
-          initialUnsent: machine.diskBytes,
-          initialNotStored: machine.diskBytes,
-          cache: [],
-          unprocessedBytes: 0,
-          recoveryPoints: [],
-          registered: false,
+          ...freshReplication(machine.diskBytes),
           failover: undefined,
           failback: undefined,
         } satisfies Partial<ReplicationState>);
@@ -370,7 +366,7 @@ export function failbackPoints(
   const chosen = new Map<string, StoredPoint>();
   for (const item of items) {
     if (item.recoveryPoints.length === 0) {
-      throw refuse("FAILBACK_NO_RECOVERY_POINT", `'${item.name}' has no recovery point on premises yet`);
+      throw refused("FAILBACK_NO_RECOVERY_POINT", `'${item.name}' has no recovery point on premises yet`);
     }
   }
   for (const item of items) {
@@ -493,4 +489,29 @@ export function takeReadable(state: Pick<FailbackState, "pending">, budget: numb
     else state.pending[0] = { ...chunk, offset: chunk.offset + length, length: chunk.length - length };
   }
   return out;
+}
+
+/** Reads ranges of the machine's replica back from Azure storage; what could not be read stays pending. */
+export async function readBack(
+  outbound: AzureOutbound,
+  component: string,
+  url: string,
+  state: Pick<FailbackState, "pending">,
+  budget: number,
+): Promise<boolean> {
+  const chunks = takeReadable(state, budget);
+  for (const [index, chunk] of chunks.entries()) {
+    const read = await outbound.send({
+      component,
+      method: "GET",
+      url,
+      headers: { "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}` },
+      body: Buffer.alloc(0),
+    });
+    if (!read) {
+      state.pending.unshift(...chunks.slice(index));
+      return false;
+    }
+  }
+  return true;
 }

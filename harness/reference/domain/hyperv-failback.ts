@@ -4,15 +4,20 @@
 // during failover only (whole disk, no checksums); reverse replication closes the loop.
 import type { FailoverRequest, ReprotectRequest } from "../../protocol/types.ts";
 import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
-import { type StartJob, takeReadable } from "./failback.ts";
+import { readBack, type StartJob } from "./failback.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import { initialCopyBytesPerMinute } from "./parameters.ts";
-import { Refusal } from "./refusal.ts";
-import type { Chunk, JobFailure, JobState, ReplicationState, World } from "./world.ts";
+import { Refusal, refused } from "./refusal.ts";
+import {
+  type Chunk,
+  freshReplication,
+  type JobFailure,
+  type JobState,
+  type ReplicationState,
+  type World,
+} from "./world.ts";
 
-const refuse = (code: ConstructorParameters<typeof Refusal>[1], message: string) =>
-  new Refusal(409, code, message);
 export const hypervReprotectSeconds = 2 * 60;
 
 export const isHypervFromAzure = (world: World, item: ReplicationState) =>
@@ -27,7 +32,7 @@ export function connectedToAzure(world: World, hostName: string): boolean {
 
 function requireConnected(world: World, host: string): void {
   if (!connectedToAzure(world, host)) {
-    throw refuse("FAILBACK_NOT_CONNECTED_TO_AZURE", `'${host}' (or its VMM server) cannot reach Azure`);
+    throw refused("FAILBACK_NOT_CONNECTED_TO_AZURE", `'${host}' (or its VMM server) cannot reach Azure`);
   }
 }
 
@@ -40,21 +45,21 @@ export function reprotectHyperv(
   const plans = items.map((item) => {
     const machine = world.machine(item.name);
     if (item.azureDiskType === "managed-disks") {
-      throw refuse(
+      throw refused(
         "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED",
         `'${item.name}' replicated to managed disks; only storage-account replication fails back`,
       );
     }
     const location = req.location ?? (machine.onSite ? "original" : "alternate");
     if (location === "original" && !machine.onSite) {
-      throw refuse(
+      throw refused(
         "MACHINE_NOT_ON_SITE",
         `'${item.name}' no longer exists on premises; fail back to an alternate location`,
       );
     }
     const host = location === "original" ? machine.hypervHost : req.hypervHost;
     if (!host)
-      throw refuse(
+      throw refused(
         "REPROTECT_INPUT_MISSING",
         "an alternate location names the Hyper-V host to create the VM on",
       );
@@ -95,14 +100,14 @@ export function failBackHyperv(
   startJob: StartJob,
 ): JobState {
   if (request.type !== "planned") {
-    throw refuse(
+    throw refused(
       "FAILOVER_UNPLANNED_NOT_SUPPORTED",
       "Hyper-V VMs fail back from Azure with a planned failover",
     );
   }
   const sync = request.synchronization;
   if (!sync) {
-    throw refuse("FAILBACK_SYNC_OPTION_REQUIRED", "choose BeforeFailover or DuringFailoverOnly");
+    throw refused("FAILBACK_SYNC_OPTION_REQUIRED", "choose BeforeFailover or DuringFailoverOnly");
   }
   if (request.recoveryPoint.type !== "Latest") {
     throw new Refusal(
@@ -166,20 +171,13 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
     if (!connectedToAzure(world, state.host)) continue;
     const vault = world.mover(item).vault;
     const url = storagePageUrl(vault.storageAccount ?? "", vault.name, item.name);
-    const chunks = takeReadable(state, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
-    for (const [index, chunk] of chunks.entries()) {
-      const read = await outbound.send({
-        component: state.host,
-        method: "GET",
-        url,
-        headers: { "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}` },
-        body: Buffer.alloc(0),
-      });
-      if (!read) {
-        state.pending.unshift(...chunks.slice(index));
-        break;
-      }
-    }
+    await readBack(
+      outbound,
+      state.host,
+      url,
+      state,
+      Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)),
+    );
     if (state.pending.length > 0) continue;
     const job = world.job(state.job);
     const machine = world.machine(item.name);
@@ -204,7 +202,7 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
 export function reverseReplicateToAzure(world: World, items: ReplicationState[]): void {
   for (const item of items) {
     if (item.protectionState !== "FailoverCommitted" || item.site !== "on-premises") {
-      throw refuse(
+      throw refused(
         "REVERSE_REPLICATION_NOT_ALLOWED",
         `'${item.name}' has not failed back and been committed`,
       );
@@ -215,13 +213,7 @@ export function reverseReplicateToAzure(world: World, items: ReplicationState[])
     Object.assign(item, {
       direction: "OnPremisesToAzure",
       hypervHost: machine.hypervHost,
-      protectionState: "InitialReplicationPending",
-      initialUnsent: machine.diskBytes,
-      initialNotStored: machine.diskBytes,
-      cache: [],
-      unprocessedBytes: 0,
-      recoveryPoints: [],
-      registered: false,
+      ...freshReplication(machine.diskBytes),
       failover: undefined,
       hypervFailback: undefined,
     } satisfies Partial<ReplicationState>);

@@ -15,3 +15,6 @@ export const notFound = (kind: string, name: string) =>
   new Refusal(404, "RESOURCE_NOT_FOUND", `${kind} '${name}' does not exist in this session`);
 export const alreadyExists = (kind: string, name: string) =>
   new Refusal(409, "RESOURCE_ALREADY_EXISTS", `${kind} '${name}' already exists in this session`);
+
+/** A refusal of what the documents do not allow in the current state (409). */
+export const refused = (code: ErrorCode, message: string) => new Refusal(409, code, message);

@@ -5,12 +5,9 @@
 import type { EnableReplicationRequest, ScoutServerRequest } from "../../protocol/types.ts";
 import { at } from "./network.ts";
 import { scoutMasterTargetCapacity } from "./parameters.ts";
-import { alreadyExists, Refusal } from "./refusal.ts";
+import { alreadyExists, Refusal, refused } from "./refusal.ts";
 import { newSiteItem } from "./secondary-site.ts";
 import type { MachineState, ReplicationState, ScoutServerState, World } from "./world.ts";
-
-const refuse = (code: ConstructorParameters<typeof Refusal>[1], message: string) =>
-  new Refusal(409, code, message);
 
 /** SS-SCOUT-PLACEMENT: where 002's component table puts each role. */
 const documentedSite: Record<
@@ -45,11 +42,11 @@ export function createScoutServer(world: World, req: ScoutServerRequest): ScoutS
   const rule = documentedSite[req.role];
   const wanted = rule === "configuration server's" ? cs?.site : rule === "either" ? req.site : rule;
   if (wanted !== req.site) {
-    throw refuse("COMPONENT_WRONG_SITE", `a Scout ${req.role} belongs at the ${wanted} site`);
+    throw refused("COMPONENT_WRONG_SITE", `a Scout ${req.role} belongs at the ${wanted} site`);
   }
   // SS-SCOUT-UNIFIED-AGENT: the master target runs the Unified Agent too.
   if (req.role === "master-target" && req.unifiedAgent === false) {
-    throw refuse("REPLICATION_UNIFIED_AGENT_MISSING", `master target '${req.name}' needs the Unified Agent`);
+    throw refused("REPLICATION_UNIFIED_AGENT_MISSING", `master target '${req.name}' needs the Unified Agent`);
   }
   const server: ScoutServerState = {
     name: req.name,
@@ -77,7 +74,7 @@ export function installUnifiedAgent(
       throw new Refusal(400, "PROTOCOL_INVALID_REQUEST", `'${ps.name}' is not a Scout process server`);
     }
     if (world.network.isStopped(at(ps.name))) {
-      throw refuse("COMPONENT_NOT_RUNNING", `process server '${ps.name}' is stopped and cannot push`);
+      throw refused("COMPONENT_NOT_RUNNING", `process server '${ps.name}' is stopped and cannot push`);
     }
   }
   machine.unifiedAgent = true;
@@ -96,45 +93,48 @@ export function enableScoutReplication(
 ): ReplicationState {
   const ps = req.processServer ? world.scoutServers.get(req.processServer) : undefined;
   if (ps?.role !== "process-server") {
-    throw refuse(
+    throw refused(
       "REPLICATION_COMPONENT_MISSING",
       "Scout replication goes through a Scout process server at the primary site",
     );
   }
   const cs = world.scoutServers.get(ps.configurationServer ?? "");
   if (!cs)
-    throw refuse("REPLICATION_COMPONENT_MISSING", "the process server's configuration server is missing");
+    throw refused("REPLICATION_COMPONENT_MISSING", "the process server's configuration server is missing");
   if (world.network.isStopped(at(cs.name))) {
-    throw refuse("COMPONENT_NOT_RUNNING", `configuration server '${cs.name}' is not running`);
+    throw refused("COMPONENT_NOT_RUNNING", `configuration server '${cs.name}' is not running`);
   }
   const targets = [...world.scoutServers.values()].filter(
     (s) => s.role === "master-target" && s.site === "secondary" && s.configurationServer === cs.name,
   );
   if (targets.length === 0) {
-    throw refuse("REPLICATION_COMPONENT_MISSING", `no master target at the secondary site for '${cs.name}'`);
+    throw refused("REPLICATION_COMPONENT_MISSING", `no master target at the secondary site for '${cs.name}'`);
   }
   if (!machine.unifiedAgent) {
-    throw refuse("REPLICATION_UNIFIED_AGENT_MISSING", `install the Unified Agent on '${machine.name}' first`);
+    throw refused(
+      "REPLICATION_UNIFIED_AGENT_MISSING",
+      `install the Unified Agent on '${machine.name}' first`,
+    );
   }
   if (
     machine.kind === "vmware-vm" &&
     world.scoutServers.get(machine.vmwareServer ?? "")?.role !== "vcenter"
   ) {
-    throw refuse(
+    throw refused(
       "REPLICATION_MACHINE_NOT_DISCOVERED",
       `'${machine.name}' is not on an ESX host managed by a vCenter server of the deployment`,
     );
   }
   const named = req.masterTarget ? targets.find((t) => t.name === req.masterTarget) : undefined;
   if (req.masterTarget && !named) {
-    throw refuse(
+    throw refused(
       "REPLICATION_COMPONENT_MISSING",
       `'${req.masterTarget}' is no master target at the secondary site`,
     );
   }
   const withRoom = (named ? [named] : targets).find((t) => replicasOf(world, t.name).length < t.capacity);
   if (!withRoom) {
-    throw refuse(
+    throw refused(
       "MASTER_TARGET_CAPACITY_EXCEEDED",
       "every master target protects as many machines as it can",
     );

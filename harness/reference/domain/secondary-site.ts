@@ -9,11 +9,15 @@ import type {
 } from "../../protocol/types.ts";
 import { at } from "./network.ts";
 import { hostReplicationPorts, scoutDataPort } from "./parameters.ts";
-import { alreadyExists, notFound, Refusal } from "./refusal.ts";
-import type { MachineState, ReplicationState, StoredPoint, VmmServerState, World } from "./world.ts";
-
-const refuse = (code: ConstructorParameters<typeof Refusal>[1], message: string) =>
-  new Refusal(409, code, message);
+import { alreadyExists, notFound, refused } from "./refusal.ts";
+import {
+  freshReplication,
+  type MachineState,
+  type ReplicationState,
+  type StoredPoint,
+  type VmmServerState,
+  type World,
+} from "./world.ts";
 
 export const isSiteItem = (item: ReplicationState) => item.target === "secondary-site";
 export const otherSite = (site: "primary" | "secondary") => (site === "primary" ? "secondary" : "primary");
@@ -23,7 +27,7 @@ export function createVmmServer(world: World, req: Required<VmmServerRequest>): 
   world.vault(req.vault);
   // SS-HV-VMM-CLOUD: a VMM server brings at least one private cloud.
   if (req.clouds.length === 0) {
-    throw refuse("VMM_NO_PRIVATE_CLOUD", `VMM server '${req.name}' needs at least one private cloud`);
+    throw refused("VMM_NO_PRIVATE_CLOUD", `VMM server '${req.name}' needs at least one private cloud`);
   }
   for (const cloud of req.clouds) {
     if (cloudOwner(world, cloud.name)) throw alreadyExists("VMM cloud", cloud.name);
@@ -56,13 +60,16 @@ function throwNotFound(kind: string, name: string): never {
 /** SS-HV-PROVIDER-AGENT, SS-HV-INTERNET for a VMM server. */
 function requireReadyVmm(server: VmmServerState): void {
   if (!server.providerInstalled) {
-    throw refuse(
+    throw refused(
       "REPLICATION_PROVIDER_MISSING",
       `install the Azure Site Recovery Provider on '${server.name}'`,
     );
   }
   if (!server.internetConnected) {
-    throw refuse("REPLICATION_NOT_CONNECTED", `VMM server '${server.name}' is not connected to the internet`);
+    throw refused(
+      "REPLICATION_NOT_CONNECTED",
+      `VMM server '${server.name}' is not connected to the internet`,
+    );
   }
 }
 
@@ -72,7 +79,7 @@ export function createCloudPairing(world: World, req: CloudPairing): CloudPairin
   const primary = ownerOf(world, req.primaryCloud);
   const secondary = ownerOf(world, req.secondaryCloud);
   if (primary.site !== "primary" || secondary.site !== "secondary") {
-    throw refuse(
+    throw refused(
       "COMPONENT_WRONG_SITE",
       `the source cloud belongs to the primary site and the target cloud to the secondary site`,
     );
@@ -82,7 +89,7 @@ export function createCloudPairing(world: World, req: CloudPairing): CloudPairin
     [secondary, req.secondaryCloud],
   ] as const) {
     if (!server.clouds.find((c) => c.name === cloud)?.hyperVCapabilityProfile) {
-      throw refuse(
+      throw refused(
         "VMM_CLOUD_CAPABILITY_PROFILE_MISSING",
         `cloud '${cloud}' has no Hyper-V capability profile`,
       );
@@ -109,18 +116,18 @@ export function enableHypervSiteReplication(
 ): ReplicationState {
   const host = machine.hypervHost ? world.hypervHosts.get(machine.hypervHost) : undefined;
   if (!host?.cloud || !host.vmmServer) {
-    throw refuse("REPLICATION_MACHINE_NOT_IN_CLOUD", `'${machine.name}' runs on no host of a VMM cloud`);
+    throw refused("REPLICATION_MACHINE_NOT_IN_CLOUD", `'${machine.name}' runs on no host of a VMM cloud`);
   }
   const pairing = [...world.cloudPairings.values()].find((p) => p.primaryCloud === host.cloud);
   if (!pairing) {
-    throw refuse(
+    throw refused(
       "REPLICATION_CLOUD_NOT_PAIRED",
       `cloud '${host.cloud}' is not the source of a cloud pairing`,
     );
   }
   const policy = [...world.policies.values()].find((p) => p.sourceCloud === host.cloud);
   if (!policy || (req.policy && req.policy !== policy.name)) {
-    throw refuse(
+    throw refused(
       "REPLICATION_NO_CLOUD_POLICY",
       policy
         ? `VMs of cloud '${host.cloud}' replicate under its policy '${policy.name}'`
@@ -133,20 +140,20 @@ export function enableHypervSiteReplication(
   const targets = hostsOfCloud(world, pairing.secondaryCloud);
   const target = targets[0];
   if (!target) {
-    throw refuse("REPLICATION_TARGET_CLOUD_EMPTY", `cloud '${pairing.secondaryCloud}' has no Hyper-V host`);
+    throw refused("REPLICATION_TARGET_CLOUD_EMPTY", `cloud '${pairing.secondaryCloud}' has no Hyper-V host`);
   }
   for (const h of [host, target]) {
     if (!h.recoveryServicesAgent) {
-      throw refuse(
+      throw refused(
         "REPLICATION_AGENT_MISSING",
         `install the Microsoft Azure Recovery Services agent on '${h.name}'`,
       );
     }
     if (!h.internetConnected) {
-      throw refuse("REPLICATION_NOT_CONNECTED", `Hyper-V host '${h.name}' is not connected to the internet`);
+      throw refused("REPLICATION_NOT_CONNECTED", `Hyper-V host '${h.name}' is not connected to the internet`);
     }
     if (h.authentication === "none") {
-      throw refuse(
+      throw refused(
         "REPLICATION_PEER_NOT_AUTHENTICATED",
         `'${h.name}' has no Kerberos or certificate authentication for host-to-host replication`,
       );
@@ -167,13 +174,7 @@ export function newSiteItem(
     ...(where.hypervHost ? { hypervHost: where.hypervHost } : {}),
     ...(where.scoutProcessServer ? { scoutProcessServer: where.scoutProcessServer } : {}),
     replicaHost: where.replicaHost,
-    protectionState: "InitialReplicationPending",
-    initialUnsent: machine.diskBytes,
-    initialNotStored: machine.diskBytes,
-    cache: [],
-    unprocessedBytes: 0,
-    recoveryPoints: [],
-    registered: false,
+    ...freshReplication(machine.diskBytes),
     pathOk: false,
     healthErrors: [],
     direction: "PrimaryToSecondary",
@@ -235,7 +236,7 @@ export function siteFailover(
   const planned = request.type === "planned";
   if (planned) {
     const stuck = items.find((i) => world.network.cannotShutDown(i.name));
-    if (stuck) throw refuse("FAILOVER_SOURCE_NOT_SHUT_DOWN", `'${stuck.name}' could not be shut down`);
+    if (stuck) throw refused("FAILOVER_SOURCE_NOT_SHUT_DOWN", `'${stuck.name}' could not be shut down`);
   }
   for (const item of items) {
     const sourceShutDown = planned || request.shutDownSource ? shutDown(item) : false;
@@ -295,7 +296,7 @@ export function reverseReplicate(world: World, items: ReplicationState[]): void 
   for (const item of items) {
     const again = item.protectionState === "Protected" && item.reverseRunning;
     if (item.protectionState !== "FailoverCommitted" && !again) {
-      throw refuse(
+      throw refused(
         "REVERSE_REPLICATION_NOT_ALLOWED",
         `'${item.name}' is ${item.protectionState}; reverse replication follows a committed failover`,
       );
@@ -305,7 +306,7 @@ export function reverseReplicate(world: World, items: ReplicationState[]): void 
     if (item.scoutProcessServer) {
       requirePrimaryMasterTarget(world, item);
     } else if (world.network.isStopped(at(to))) {
-      throw refuse("REVERSE_REPLICATION_PRIMARY_UNAVAILABLE", `'${to}' at the other site is not running`);
+      throw refused("REVERSE_REPLICATION_PRIMARY_UNAVAILABLE", `'${to}' at the other site is not running`);
     }
   }
   for (const item of items) {
@@ -325,7 +326,7 @@ function requirePrimaryMasterTarget(world: World, item: ReplicationState): void 
     (s) => s.role === "master-target" && s.site === "primary" && s.configurationServer === cs,
   );
   if (!mt) {
-    throw refuse(
+    throw refused(
       "FAILBACK_NO_PRIMARY_MASTER_TARGET",
       `failing '${item.name}' back needs a master target at the primary site`,
     );

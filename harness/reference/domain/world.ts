@@ -256,6 +256,17 @@ type OptionalMachineFields =
   | "guest"
   | "osVersion"
   | "placement";
+/** Replication starting from scratch: the whole disk to copy, nothing cached, no point yet. */
+export const freshReplication = (diskBytes: number) => ({
+  protectionState: "InitialReplicationPending" as const,
+  initialUnsent: diskBytes,
+  initialNotStored: diskBytes,
+  cache: [],
+  unprocessedBytes: 0,
+  recoveryPoints: [],
+  registered: false,
+});
+
 export type MachineArrangement = Required<Omit<MachineRequest, OptionalMachineFields>> &
   Pick<MachineRequest, OptionalMachineFields>;
 
@@ -570,13 +581,7 @@ export class World {
       policy: req.policy,
       ...(source.processServer ? { processServer: source.processServer } : { hypervHost: source.host }),
       replicationGroup: req.replicationGroup,
-      protectionState: "InitialReplicationPending",
-      initialUnsent: machine.diskBytes,
-      initialNotStored: machine.diskBytes,
-      cache: [],
-      unprocessedBytes: 0,
-      recoveryPoints: [],
-      registered: false,
+      ...freshReplication(machine.diskBytes),
       pathOk: false,
       healthErrors: [],
       direction: "OnPremisesToAzure",
