@@ -14,7 +14,7 @@ Feature: The whole protection loop, explored at random
   attempts), so the scenario carries that model's requirements too.
 
   @req=FB-STAGES @req=FB-FAILOVER-FROM-AZURE @req=FB-RP-CHOICES @req=FB-COMMIT-REMOVES-AZURE-VMS @req=FB-UNPROTECTED-AFTER-COMMIT @req=FB-REPROTECT-TO-AZURE @req=FB-AZURE-VMS-SHUT-DOWN
-  @req=FO-UNPLANNED-VMWARE @req=FO-PLANNED-HYPERV @req=FO-COMMIT @req=FO-CHANGE-POINT-BEFORE-COMMIT @req=FO-COMMIT-DELETES-POINTS @req=FO-TEST-CLEANUP @req=FO-UNPROTECTED-AFTER @req=FO-AZURE-VM-CREATED
+  @req=FO-UNPLANNED-VMWARE @req=FO-PLANNED-HYPERV @req=FO-COMMIT @req=FO-CHANGE-POINT-BEFORE-COMMIT @req=FO-COMMIT-DELETES-POINTS @req=FO-TEST-CLEANUP @req=FO-UNPROTECTED-AFTER @req=FO-AZURE-VM-CREATED @req=FO-TEST-NO-IMPACT
   Scenario: Random command sequences through failback agree with the model of the protection loop
     When random sequences of lifecycle commands, failback included, run against the target 20 times
     Then the target agreed with the lifecycle model after every command

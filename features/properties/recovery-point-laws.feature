@@ -15,7 +15,7 @@ Feature: Recovery point selection and the protection lifecycle, explored at rand
     When random recovery point histories are built on the target, drilled and failed over 25 times
     Then every choice of the target obeyed every law of recovery point selection
 
-  @req=FO-UNPLANNED-VMWARE @req=FO-PLANNED-HYPERV @req=FO-COMMIT @req=FO-CHANGE-POINT-BEFORE-COMMIT @req=FO-COMMIT-DELETES-POINTS @req=FO-TEST-CLEANUP @req=FO-UNPROTECTED-AFTER @req=FO-AZURE-VM-CREATED
+  @req=FO-UNPLANNED-VMWARE @req=FO-PLANNED-HYPERV @req=FO-COMMIT @req=FO-CHANGE-POINT-BEFORE-COMMIT @req=FO-COMMIT-DELETES-POINTS @req=FO-TEST-CLEANUP @req=FO-UNPROTECTED-AFTER @req=FO-AZURE-VM-CREATED @req=FO-TEST-NO-IMPACT
   Scenario: Random lifecycle command sequences agree with the model of protection states
     When random sequences of lifecycle commands run against the target 25 times
     Then the target agreed with the lifecycle model after every command
