@@ -32,6 +32,7 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
  * than one suite at a time with two workers, since loading the steps is single-threaded.
  */
 const concurrentSuites = 2;
+const controlRunSeed = 20261122;
 
 async function verdictOf(
   control: NegativeControl,
@@ -39,7 +40,8 @@ async function verdictOf(
   const outcome = await runSuite({
     target: { kind: "reference" },
     reportDir: `reports/out/negative-controls/${control.id}`,
-    extraEnv: { SRKIT_NEGATIVE_CONTROL: control.id },
+    // One seed for the property scenarios, so a verdict is the same on every run.
+    extraEnv: { SRKIT_NEGATIVE_CONTROL: control.id, SRKIT_PBT_SEED: String(controlRunSeed) },
     parallel: 1,
     quiet: true,
     resultsOnly: true,
