@@ -42,21 +42,8 @@ export type StartJob = (
 export const reprotectDirection = (item: ReplicationState) =>
   item.site === "azure" ? "AzureToOnPremises" : "OnPremisesToAzure";
 
-export function reprotect(
-  world: World,
-  items: ReplicationState[],
-  scope: "item" | "plan",
-  req: ReprotectRequest,
-  startJob: StartJob,
-): JobState {
-  for (const item of items) {
-    if (item.protectionState !== "FailoverCommitted") {
-      throw refused(
-        "REPROTECT_NOT_ALLOWED",
-        `'${item.name}' is ${item.protectionState}; reprotect follows a committed failover`,
-      );
-    }
-  }
+/** FB-REPROTECT-DIRECTION: the direction follows from where the machines run; naming another is refused. */
+export function preselectedDirection(items: ReplicationState[], req: ReprotectRequest) {
   const directions = new Set(items.map(reprotectDirection));
   const direction = [...directions][0];
   if (directions.size > 1 || (req.direction && req.direction !== direction)) {
@@ -65,9 +52,7 @@ export function reprotect(
       `the direction of '${items.map((i) => i.name).join(", ")}' is ${[...directions].join(" and ")}; it is preselected`,
     );
   }
-  return direction === "AzureToOnPremises"
-    ? reprotectToOnPremises(world, items, scope, req, startJob)
-    : reprotectToAzure(world, items, req, startJob);
+  return direction;
 }
 
 interface Plan {
@@ -78,12 +63,6 @@ interface Plan {
 
 function planFailback(world: World, item: ReplicationState, req: ReprotectRequest): Plan {
   const machine = world.machine(item.name);
-  if (machine.kind === "hyperv-vm") {
-    throw refused(
-      "REPROTECT_NOT_ALLOWED",
-      `'${item.name}' is a Hyper-V VM; this target fails back VMware VMs and physical servers`,
-    );
-  }
   if (machine.kind === "physical-server" && machine.osVersion === unsupportedPhysicalOs) {
     throw refused(
       "FAILBACK_NOT_SUPPORTED_FOR_MACHINE",
@@ -195,7 +174,7 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
   };
 }
 
-function reprotectToOnPremises(
+export function reprotectToOnPremises(
   world: World,
   items: ReplicationState[],
   scope: "item" | "plan",
@@ -313,7 +292,7 @@ function startCopyBack(world: World, p: Plan): void {
   p.item.healthErrors = [];
 }
 
-function reprotectToAzure(
+export function reprotectToAzure(
   world: World,
   items: ReplicationState[],
   req: ReprotectRequest,
@@ -335,15 +314,7 @@ function reprotectToAzure(
   return startJob("Reprotect", items, 0, {
     begin: () => {
       for (const item of items) {
-        const machine = world.machine(item.name);
-        Object.assign(item, {
-          direction: "OnPremisesToAzure",
-          processServer: ps.name,
-          ...freshReplication(machine.diskBytes),
-          failover: undefined,
-          failback: undefined,
-        } satisfies Partial<ReplicationState>);
-        machine.changeLog = [];
+        replicateToAzureAgain(world, item, { processServer: ps.name });
         world.configurationDatabase(ps.configurationServer).record(item.name);
       }
     },
@@ -514,4 +485,25 @@ export async function readBack(
     }
   }
   return true;
+}
+
+/**
+ * FB-REPROTECT-TO-AZURE, SS-HVFB-REVERSE-REPLICATE: back on premises, the machine replicates to
+ * Azure again from scratch, through a process server or its Hyper-V host.
+ */
+export function replicateToAzureAgain(
+  world: World,
+  item: ReplicationState,
+  via: Pick<ReplicationState, "processServer" | "hypervHost">,
+): void {
+  const machine = world.machine(item.name);
+  Object.assign(item, {
+    direction: "OnPremisesToAzure",
+    ...via,
+    ...freshReplication(machine.diskBytes),
+    failover: undefined,
+    failback: undefined,
+    hypervFailback: undefined,
+  } satisfies Partial<ReplicationState>);
+  machine.changeLog = [];
 }

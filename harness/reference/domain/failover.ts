@@ -4,12 +4,19 @@
 import {
   type AllowedOperation,
   bootDrivers,
+  type ErrorCode,
   type FailoverRequest,
   type RecoveryPointChoice,
   type ReprotectRequest,
 } from "../../protocol/types.ts";
 import type { StartJob } from "./failback.ts";
-import { failBack, removeAzureVms, reprotect } from "./failback.ts";
+import {
+  failBack,
+  preselectedDirection,
+  removeAzureVms,
+  reprotectToAzure,
+  reprotectToOnPremises,
+} from "./failback.ts";
 import {
   failBackHyperv,
   isHypervFromAzure,
@@ -17,7 +24,7 @@ import {
   reverseReplicateToAzure,
 } from "./hyperv-failback.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
-import { Refusal } from "./refusal.ts";
+import { Refusal, refused } from "./refusal.ts";
 import {
   commitSite,
   completeSiteFailovers,
@@ -104,22 +111,47 @@ export function requireAllowed(world: World, items: ReplicationState[], operatio
         );
       }
     }
-    if (operation === "PlannedFailover" && world.machine(item.name).kind !== "hyperv-vm") {
+    const hyperV = world.machine(item.name).kind === "hyperv-vm";
+    if (operation === "PlannedFailover" && !hyperV) {
       throw new Refusal(
         409,
         "FAILOVER_PLANNED_NOT_SUPPORTED",
         `'${item.name}' is not a Hyper-V VM: VMware VMs and physical servers fail over to Azure unplanned only`,
       );
     }
+    const fromAzure = hyperV && item.target === "azure" && item.direction === "AzureToOnPremises";
+    // SS-HVFB-PLANNED: a Hyper-V VM ready to fail back does so with a planned failover only.
+    if (operation === "UnplannedFailover" && fromAzure && item.protectionState === "Protected") {
+      throw refused(
+        "FAILOVER_UNPLANNED_NOT_SUPPORTED",
+        "Hyper-V VMs fail back from Azure with a planned failover",
+      );
+    }
+    // SS-HVFB-STORAGE-ONLY
+    if (
+      operation === "Reprotect" &&
+      hyperV &&
+      item.site === "azure" &&
+      item.azureDiskType === "managed-disks"
+    ) {
+      throw refused(
+        "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED",
+        `'${item.name}' replicated to managed disks; only storage-account replication fails back`,
+      );
+    }
     if (!allowedOperations(world, item).includes(operation)) {
-      throw new Refusal(
-        409,
-        "FAILOVER_NOT_ALLOWED",
+      throw refused(
+        notAllowedCode[operation] ?? "FAILOVER_NOT_ALLOWED",
         `${operation} is not allowed for '${item.name}' in state ${item.protectionState}`,
       );
     }
   }
 }
+
+const notAllowedCode: Partial<Record<AllowedOperation, ErrorCode>> = {
+  Reprotect: "REPROTECT_NOT_ALLOWED",
+  ReverseReplicate: "REVERSE_REPLICATION_NOT_ALLOWED",
+};
 
 /** FB-TS-DHCP-KEPT, FB-TS-NETWORK-MANAGER: what recovery in Azure changes in the guest, for good. */
 function recoverInAzure(machine: ReturnType<World["machine"]>): void {
@@ -178,48 +210,25 @@ export function reprotectScope(world: World, scope: Scope, body: unknown): JobSt
   const items = itemsOf(world, scope);
   const jobs: StartJob = (op, its, seconds, work) => startJob(world, op, its, seconds, work);
   const req = body as ReprotectRequest;
-  const hyperV = items.filter((i) => isHypervFromAzure(world, i) && i.site === "azure");
-  if (hyperV.length > 0 && hyperV.length === items.length) {
-    for (const item of items) {
-      if (item.protectionState !== "FailoverCommitted") {
-        throw new Refusal(
-          409,
-          "REPROTECT_NOT_ALLOWED",
-          `'${item.name}' is ${item.protectionState}; reprotect follows a committed failover`,
-        );
-      }
-      if (req.direction && req.direction !== "AzureToOnPremises") {
-        throw new Refusal(
-          409,
-          "REPROTECT_DIRECTION_INVALID",
-          `'${item.name}' runs in Azure; it reprotects to on premises`,
-        );
-      }
+  requireAllowed(world, items, "Reprotect");
+  const direction = preselectedDirection(items, req);
+  // Only a Hyper-V VM running in Azure allows Reprotect and then fails back the Hyper-V way (004).
+  const hyperV = items.filter((i) => isHypervFromAzure(world, i));
+  if (hyperV.length > 0) {
+    if (hyperV.length < items.length) {
+      throw refused("REPROTECT_NOT_ALLOWED", "a plan reprotects Hyper-V VMs and other machines separately");
     }
     return reprotectHyperv(world, items, req, jobs);
   }
-  if (items.some(isSiteItem)) {
-    throw new Refusal(
-      409,
-      "REPROTECT_NOT_ALLOWED",
-      "between on-premises sites, protection comes back by reverse replication",
-    );
-  }
-  return reprotect(world, items, scope.kind, req, jobs);
+  return direction === "AzureToOnPremises"
+    ? reprotectToOnPremises(world, items, scope.kind, req, jobs)
+    : reprotectToAzure(world, items, req, jobs);
 }
 
 /** 002 and 004: reverse replication, between sites or from on premises to Azure again. */
 export function reverseReplicateScope(world: World, scope: Scope): JobState {
   const items = itemsOf(world, scope);
-  for (const item of items) {
-    if (!allowedOperations(world, item).includes("ReverseReplicate")) {
-      throw new Refusal(
-        409,
-        "REVERSE_REPLICATION_NOT_ALLOWED",
-        `'${item.name}' is ${item.protectionState}; reverse replication follows a committed failover`,
-      );
-    }
-  }
+  requireAllowed(world, items, "ReverseReplicate");
   if (items.every(isSiteItem)) reverseReplicate(world, items);
   else if (items.some(isSiteItem)) {
     throw new Refusal(
@@ -309,17 +318,14 @@ export function failover(
   const items = itemsOf(world, scope);
   const planned = request.type === "planned";
   const jobs: StartJob = (op, its, seconds, work) => startJob(world, op, its, seconds, work);
+  requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
   const hypervBack = items.filter((i) => isHypervFromAzure(world, i) && i.direction === "AzureToOnPremises");
   if (hypervBack.length > 0) {
     if (hypervBack.length < items.length) {
       throw new Refusal(409, "FAILOVER_NOT_ALLOWED", "a plan fails over in one direction at a time");
     }
-    // SS-HVFB-PLANNED: an unplanned failback gets its own code while the machine could fail back.
-    const ready = items.every((i) => i.protectionState === "Protected");
-    if (!(ready && !planned)) requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
     return failBackHyperv(world, items, request, jobs);
   }
-  requireAllowed(world, items, planned ? "PlannedFailover" : "UnplannedFailover");
   if (items.some(isSiteItem)) {
     if (!items.every(isSiteItem)) {
       throw new Refusal(409, "FAILOVER_NOT_ALLOWED", "a plan fails over to one kind of site at a time");

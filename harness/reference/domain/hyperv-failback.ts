@@ -4,19 +4,12 @@
 // during failover only (whole disk, no checksums); reverse replication closes the loop.
 import type { FailoverRequest, ReprotectRequest } from "../../protocol/types.ts";
 import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
-import { readBack, type StartJob } from "./failback.ts";
+import { readBack, replicateToAzureAgain, type StartJob } from "./failback.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import { initialCopyBytesPerMinute } from "./parameters.ts";
 import { Refusal, refused } from "./refusal.ts";
-import {
-  type Chunk,
-  freshReplication,
-  type JobFailure,
-  type JobState,
-  type ReplicationState,
-  type World,
-} from "./world.ts";
+import type { Chunk, JobFailure, JobState, ReplicationState, World } from "./world.ts";
 
 export const hypervReprotectSeconds = 2 * 60;
 
@@ -44,12 +37,6 @@ export function reprotectHyperv(
 ): JobState {
   const plans = items.map((item) => {
     const machine = world.machine(item.name);
-    if (item.azureDiskType === "managed-disks") {
-      throw refused(
-        "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED",
-        `'${item.name}' replicated to managed disks; only storage-account replication fails back`,
-      );
-    }
     const location = req.location ?? (machine.onSite ? "original" : "alternate");
     if (location === "original" && !machine.onSite) {
       throw refused(
@@ -99,12 +86,6 @@ export function failBackHyperv(
   request: FailoverRequest,
   startJob: StartJob,
 ): JobState {
-  if (request.type !== "planned") {
-    throw refused(
-      "FAILOVER_UNPLANNED_NOT_SUPPORTED",
-      "Hyper-V VMs fail back from Azure with a planned failover",
-    );
-  }
   const sync = request.synchronization;
   if (!sync) {
     throw refused("FAILBACK_SYNC_OPTION_REQUIRED", "choose BeforeFailover or DuringFailoverOnly");
@@ -198,25 +179,8 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
   }
 }
 
-/** SS-HVFB-REVERSE-REPLICATE (and the Azure side of reverse replication in general). */
+/** SS-HVFB-REVERSE-REPLICATE: the caller checked the items allow ReverseReplicate. */
 export function reverseReplicateToAzure(world: World, items: ReplicationState[]): void {
-  for (const item of items) {
-    if (item.protectionState !== "FailoverCommitted" || item.site !== "on-premises") {
-      throw refused(
-        "REVERSE_REPLICATION_NOT_ALLOWED",
-        `'${item.name}' has not failed back and been committed`,
-      );
-    }
-  }
-  for (const item of items) {
-    const machine = world.machine(item.name);
-    Object.assign(item, {
-      direction: "OnPremisesToAzure",
-      hypervHost: machine.hypervHost,
-      ...freshReplication(machine.diskBytes),
-      failover: undefined,
-      hypervFailback: undefined,
-    } satisfies Partial<ReplicationState>);
-    machine.changeLog = [];
-  }
+  for (const item of items)
+    replicateToAzureAgain(world, item, { hypervHost: world.machine(item.name).hypervHost });
 }

@@ -292,35 +292,31 @@ export function commitSite(item: ReplicationState): void {
 }
 
 /** SS-HV-REVERSE, SS-SCOUT-MT-FAILBACK: replicate from the active site back to the other one. */
+/** The caller checked that the items allow ReverseReplicate; this checks the other site can take it. */
 export function reverseReplicate(world: World, items: ReplicationState[]): void {
+  const scoutTargets = new Map<string, string>();
   for (const item of items) {
-    const again = item.protectionState === "Protected" && item.reverseRunning;
-    if (item.protectionState !== "FailoverCommitted" && !again) {
-      throw refused(
-        "REVERSE_REPLICATION_NOT_ALLOWED",
-        `'${item.name}' is ${item.protectionState}; reverse replication follows a committed failover`,
-      );
-    }
-    if (!isSiteItem(item)) continue;
-    const { to } = siteLink(world, item);
     if (item.scoutProcessServer) {
-      requirePrimaryMasterTarget(world, item);
-    } else if (world.network.isStopped(at(to))) {
-      throw refused("REVERSE_REPLICATION_PRIMARY_UNAVAILABLE", `'${to}' at the other site is not running`);
+      if (item.activeSite === "secondary") scoutTargets.set(item.name, primaryMasterTarget(world, item));
+    } else {
+      const { to } = siteLink(world, item);
+      if (world.network.isStopped(at(to))) {
+        throw refused("REVERSE_REPLICATION_PRIMARY_UNAVAILABLE", `'${to}' at the other site is not running`);
+      }
     }
   }
   for (const item of items) {
     item.reverseRunning = false;
     if (item.protectionState === "Protected") continue;
-    if (item.scoutProcessServer) switchScoutDirection(world, item);
+    const target = scoutTargets.get(item.name);
+    if (target) item.primaryMasterTarget = target;
     item.protectionState = "Protected";
     item.siteReplicating = true;
   }
 }
 
 /** Scout fails back to the primary site through a master target there (SS-SCOUT-MT-FAILBACK). */
-function requirePrimaryMasterTarget(world: World, item: ReplicationState): void {
-  if (item.activeSite !== "secondary") return;
+function primaryMasterTarget(world: World, item: ReplicationState): string {
   const cs = world.scoutServers.get(item.scoutProcessServer ?? "")?.configurationServer;
   const mt = [...world.scoutServers.values()].find(
     (s) => s.role === "master-target" && s.site === "primary" && s.configurationServer === cs,
@@ -331,13 +327,5 @@ function requirePrimaryMasterTarget(world: World, item: ReplicationState): void 
       `failing '${item.name}' back needs a master target at the primary site`,
     );
   }
-}
-
-function switchScoutDirection(world: World, item: ReplicationState): void {
-  if (item.activeSite !== "secondary") return;
-  const cs = world.scoutServers.get(item.scoutProcessServer ?? "")?.configurationServer;
-  const mt = [...world.scoutServers.values()].find(
-    (s) => s.role === "master-target" && s.site === "primary" && s.configurationServer === cs,
-  );
-  if (mt) item.primaryMasterTarget = mt.name;
+  return mt.name;
 }
