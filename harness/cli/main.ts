@@ -3,8 +3,9 @@ import { parseArgs } from "node:util";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
-import { runSuite, summaryLines } from "../runner/run-suite.ts";
+import { exitCodeOf, runSuite, summaryLines } from "../runner/run-suite.ts";
 import { parseTarget, UsageError } from "../runner/target-spec.ts";
+import { exitCodes } from "../runner/verdict.ts";
 import { printRequirementsGate } from "./requirements.ts";
 
 // Ryuk, testcontainers' cleaner, is an image that would have to be pulled, and no registry is
@@ -68,7 +69,7 @@ async function run(args: string[]): Promise<number> {
   }
   const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel });
   console.log(`\n${summaryLines(outcome).join("\n")}`);
-  return outcome.ok ? 0 : 1;
+  return exitCodeOf(outcome);
 }
 
 export async function runMain(argv: string[]): Promise<void> {
@@ -81,6 +82,6 @@ export async function runMain(argv: string[]): Promise<void> {
       return;
     }
     console.error(`srkit: ${(error as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = exitCodes["harness-error"];
   }
 }

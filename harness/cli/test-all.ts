@@ -48,8 +48,10 @@ async function conformance(target: TargetSpec, reportDir: string): Promise<Tally
   const outcome = await runSuite({ target, reportDir });
   console.log(summaryLines(outcome).join("\n"));
   const counts = countByStatus(outcome.results);
-  // Problems (no scenario ran, no Allure report) fail the stage even when every scenario passed.
-  return { passed: counts.passed, failed: outcome.results.length - counts.passed + outcome.problems.length };
+  // Problems (no scenario ran, no Allure report) and any verdict but "conforms" fail the stage
+  // even when every scenario passed.
+  const failed = outcome.results.length - counts.passed + outcome.problems.length;
+  return { passed: counts.passed, failed: failed === 0 && !outcome.ok ? 1 : failed };
 }
 
 const stages: Stage[] = [

@@ -9,6 +9,7 @@ import { negativeControl } from "../negative-controls/controls.ts";
 import { httpTransport } from "./http.ts";
 import { inProcessTransport } from "./in-process.ts";
 import { ProtocolClient } from "./protocol-client.ts";
+import type { Transport } from "./transport.ts";
 
 export interface TargetConnection {
   client: ProtocolClient;
@@ -18,6 +19,14 @@ export interface TargetConnection {
   close(): void;
 }
 
+/** The transport the environment names, with no Azure stand-in (enough to describe the target). */
+export function transportFromEnvironment(env: NodeJS.ProcessEnv = process.env): Transport {
+  const url = env.SRKIT_TARGET_URL;
+  if (url) return httpTransport(url);
+  const controlId = env.SRKIT_NEGATIVE_CONTROL;
+  return controlId ? negativeControl(controlId).transport() : inProcessTransport();
+}
+
 export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetConnection {
   const url = env.SRKIT_TARGET_URL;
   if (url) {
@@ -25,14 +34,13 @@ export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ta
     if (!gateway)
       throw new Error("SRKIT_TARGET_URL is set but SRKIT_AZURE_GATEWAY is not: run through 'srkit run'");
     return {
-      client: new ProtocolClient(httpTransport(url)),
+      client: new ProtocolClient(transportFromEnvironment(env)),
       evidence: remoteAzureEvidence(gateway),
       azureGateway: gateway,
       close: () => {},
     };
   }
   const azure = startInProcessAzure();
-  const controlId = env.SRKIT_NEGATIVE_CONTROL;
-  const transport = controlId ? negativeControl(controlId).transport() : inProcessTransport();
-  return { client: new ProtocolClient(transport), evidence: azure, close: () => azure.close() };
+  const client = new ProtocolClient(transportFromEnvironment(env));
+  return { client, evidence: azure, close: () => azure.close() };
 }

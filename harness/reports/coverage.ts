@@ -2,7 +2,13 @@
 import type { Catalog, Requirement } from "../catalog/catalog.ts";
 import type { ScenarioResult } from "./results.ts";
 
-export type RequirementVerdict = "passed" | "failed" | "unsupported" | "not-run" | "not-testable";
+export type RequirementVerdict =
+  | "passed"
+  | "failed"
+  | "target-error"
+  | "unsupported"
+  | "not-run"
+  | "not-testable";
 
 export interface RequirementCoverage {
   requirement: Requirement;
@@ -25,7 +31,10 @@ export function requirementCoverage(catalog: Catalog, results: ScenarioResult[])
 
 function verdictOf(requirement: Requirement, scenarios: ScenarioResult[]): RequirementVerdict {
   if (scenarios.length === 0) return requirement.verification === "not-testable" ? "not-testable" : "not-run";
-  if (scenarios.some((s) => s.status !== "passed" && s.status !== "unsupported")) return "failed";
+  const judged = (s: ScenarioResult) =>
+    s.status !== "passed" && s.status !== "unsupported" && s.status !== "target-error";
+  if (scenarios.some(judged)) return "failed";
+  if (scenarios.some((s) => s.status === "target-error")) return "target-error";
   if (scenarios.every((s) => s.status === "unsupported")) return "unsupported";
   // A requirement passes only when none of its scenarios went unchecked.
   return scenarios.every((s) => s.status === "passed") ? "passed" : "unsupported";

@@ -2,7 +2,19 @@
 import { readFileSync } from "node:fs";
 import type { Envelope } from "@cucumber/messages";
 
-export type ScenarioStatus = "passed" | "failed" | "unsupported" | "undefined" | "ambiguous" | "pending";
+/**
+ * `target-error`: the scenario could not be judged because the target broke the protocol, hung
+ * or crashed (the step threw the drivers' TargetMisbehaved); `failed` is non-conformance found
+ * on evidence.
+ */
+export type ScenarioStatus =
+  | "passed"
+  | "failed"
+  | "target-error"
+  | "unsupported"
+  | "undefined"
+  | "ambiguous"
+  | "pending";
 
 export interface ScenarioResult {
   name: string;
@@ -40,8 +52,14 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
   const testCases = new Map(
     envelopes.flatMap((e) => (e.testCase ? [[e.testCase.id, e.testCase.pickleId] as const] : [])),
   );
-  const started = new Map<string, { pickleId: string; worst: string; message?: string }>();
-  const finals: { pickleId: string; worst: string; message?: string }[] = [];
+  interface Run {
+    pickleId: string;
+    worst: string;
+    message?: string;
+    exceptionType?: string;
+  }
+  const started = new Map<string, Run>();
+  const finals: Run[] = [];
   for (const e of envelopes) {
     if (e.testCaseStarted) {
       started.set(e.testCaseStarted.id, {
@@ -54,6 +72,7 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
       if (run && (rank[result.status] ?? 5) > (rank[run.worst] ?? 0)) {
         run.worst = result.status;
         run.message = result.message ?? result.exception?.message;
+        run.exceptionType = result.exception?.type;
       }
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
       const run = started.get(e.testCaseFinished.testCaseStartedId);
@@ -69,13 +88,16 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
       line: scenarioLines.get(pickle?.astNodeIds[0] ?? "") ?? 0,
       tags,
       reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
-      status: toStatus(run.worst),
+      status: toStatus(run.worst, run.exceptionType),
       ...(run.message ? { message: run.message } : {}),
     };
   });
 }
 
-function toStatus(worst: string): ScenarioStatus {
+/** The error class the drivers throw when a target answers outside the protocol or not at all. */
+export const targetErrorType = "TargetMisbehaved";
+
+function toStatus(worst: string, exceptionType: string | undefined): ScenarioStatus {
   switch (worst) {
     case "PASSED":
       return "passed";
@@ -89,7 +111,7 @@ function toStatus(worst: string): ScenarioStatus {
     case "PENDING":
       return "pending";
     default:
-      return "failed";
+      return exceptionType === targetErrorType ? "target-error" : "failed";
   }
 }
 
@@ -97,6 +119,7 @@ export function countByStatus(results: ScenarioResult[]): Record<ScenarioStatus,
   const counts: Record<ScenarioStatus, number> = {
     passed: 0,
     failed: 0,
+    "target-error": 0,
     unsupported: 0,
     undefined: 0,
     ambiguous: 0,

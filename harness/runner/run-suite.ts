@@ -4,6 +4,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { loadCatalog } from "../catalog/catalog.ts";
+import { transportFromEnvironment } from "../drivers/connect.ts";
+import { ProtocolClient } from "../drivers/protocol-client.ts";
+import type { TargetDescription } from "../protocol/types.ts";
 import { generateAllureReport } from "../reports/allure.ts";
 import { type RequirementCoverage, requirementCoverage } from "../reports/coverage.ts";
 import { writeLivingDocs } from "../reports/living-docs.ts";
@@ -11,6 +14,7 @@ import { countByStatus, readResults, type ScenarioResult } from "../reports/resu
 import { projectRoot, runCucumber } from "./cucumber.ts";
 import { startTarget } from "./start-target.ts";
 import type { TargetSpec } from "./target-spec.ts";
+import { type ClaimJudgement, exitCodes, judgeClaim, type RunVerdict } from "./verdict.ts";
 
 export interface SuiteOptions {
   target: TargetSpec;
@@ -27,12 +31,38 @@ export interface SuiteOptions {
 
 export interface SuiteOutcome {
   targetLabel: string;
+  /** What the target said of itself in GET /v1/target (absent when it could not say). */
+  description?: TargetDescription;
+  /** The claim and its verdict (absent for results-only runs). */
+  claim?: ClaimJudgement;
   results: ScenarioResult[];
   coverage: RequirementCoverage[];
   cucumberExit: number;
   reports: Record<string, string>;
   problems: string[];
+  /** True when the claim conforms and the run and its reports are complete. */
   ok: boolean;
+}
+
+/** srkit's exit code for a finished run (see verdict.ts). */
+export function exitCodeOf(outcome: SuiteOutcome): number {
+  const verdict: RunVerdict = outcome.claim?.verdict ?? "target-error";
+  if (verdict !== "conforms") return exitCodes[verdict];
+  return outcome.ok ? exitCodes.conforms : exitCodes["harness-error"];
+}
+
+/**
+ * Asks the target to describe itself before any scenario runs, so a target that cannot answer
+ * fails the run at once with a diagnosis instead of once per scenario.
+ */
+async function describe(env: NodeJS.ProcessEnv): Promise<TargetDescription | string> {
+  try {
+    const described = await new ProtocolClient(transportFromEnvironment(env)).describeTarget();
+    if (!described.ok) return `GET /v1/target was refused: ${described.status} ${described.code}`;
+    return described.value;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
@@ -41,29 +71,34 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   mkdirSync(reportDir, { recursive: true });
   const runId = randomBytes(6).toString("hex");
   const target = await startTarget(options.target, runId);
-  let cucumberExit: number;
+  const problems: string[] = [];
+  let cucumberExit = -1;
+  let description: TargetDescription | undefined;
   try {
-    cucumberExit = await runCucumber({
-      reportDir: options.reportDir,
-      env: {
-        ...target.env,
-        ...options.extraEnv,
-        ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
-      },
-      tags: options.tags,
-      parallel: options.parallel,
-      quiet: options.quiet,
-    });
+    const env = { ...target.env, ...options.extraEnv };
+    const described = await describe({ ...process.env, ...env });
+    if (typeof described === "string")
+      problems.push(`target error: the target could not describe itself: ${described}`);
+    else {
+      description = described;
+      cucumberExit = await runCucumber({
+        reportDir: options.reportDir,
+        env: { ...env, ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}) },
+        tags: options.tags,
+        parallel: options.parallel,
+        quiet: options.quiet,
+      });
+    }
   } finally {
     await target.stop();
   }
-  const problems: string[] = [];
   const messages = join(reportDir, "cucumber", "messages.ndjson");
   const results = existsSync(messages) ? readResults(messages) : [];
-  if (results.length === 0) problems.push(`cucumber ran no scenario (exit ${cucumberExit})`);
+  if (description && results.length === 0) problems.push(`cucumber ran no scenario (exit ${cucumberExit})`);
   if (options.resultsOnly) {
     return {
       targetLabel: target.label,
+      ...(description ? { description } : {}),
       results,
       coverage: [],
       cucumberExit,
@@ -75,6 +110,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const { catalog, problems: catalogProblems } = loadCatalog();
   problems.push(...catalogProblems);
   const coverage = requirementCoverage(catalog, results);
+  const claim = judgeClaim(
+    description?.capabilities ?? [],
+    catalog.families.map((f) => f.family),
+    results,
+  );
+  // A target that could not describe itself is a target error, whatever else happened.
+  if (!description) claim.verdict = "target-error";
   const rel = (p: string) => relative(projectRoot, p);
   const reports: Record<string, string> = {
     "living documentation": rel(
@@ -90,20 +132,45 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     if (allure.ok) reports["allure report"] = rel(allure.message);
     else problems.push(allure.message);
   }
-  const counts = countByStatus(results);
-  const ok =
-    problems.length === 0 &&
-    cucumberExit === 0 &&
-    results.length > 0 &&
-    counts.passed + counts.unsupported === results.length;
-  const outcome = { targetLabel: target.label, results, coverage, cucumberExit, reports, problems, ok };
+  const ok = problems.length === 0 && claim.verdict === "conforms";
+  const outcome: SuiteOutcome = {
+    targetLabel: target.label,
+    ...(description ? { description } : {}),
+    claim,
+    results,
+    coverage,
+    cucumberExit,
+    reports,
+    problems,
+    ok,
+  };
   writeFileSync(join(reportDir, "summary.json"), JSON.stringify(summaryData(outcome), null, 2));
   return outcome;
 }
 
 function summaryData(outcome: SuiteOutcome) {
   return {
-    target: outcome.targetLabel,
+    target: {
+      label: outcome.targetLabel,
+      ...(outcome.description
+        ? {
+            name: outcome.description.name,
+            version: outcome.description.version,
+            protocolVersion: outcome.description.protocolVersion,
+            capabilities: outcome.description.capabilities,
+          }
+        : {}),
+    },
+    verdict: outcome.claim?.verdict,
+    exitCode: exitCodeOf(outcome),
+    claim: outcome.claim
+      ? {
+          claimed: outcome.claim.claimed,
+          notClaimed: outcome.claim.notClaimed,
+          unknown: outcome.claim.unknown,
+        }
+      : undefined,
+    families: outcome.claim?.families,
     ok: outcome.ok,
     scenarios: countByStatus(outcome.results),
     requirements: outcome.coverage.map((c) => ({
@@ -115,14 +182,40 @@ function summaryData(outcome: SuiteOutcome) {
   };
 }
 
+const verdictWords: Record<RunVerdict, string> = {
+  conforms: "CONFORMS",
+  "does-not-conform": "DOES NOT CONFORM",
+  "target-error": "TARGET ERROR (the kit could not judge)",
+  "no-claim": "NO CLAIM (the target declared no family this suite has, or nothing ran)",
+};
+
 export function summaryLines(outcome: SuiteOutcome): string[] {
   const c = countByStatus(outcome.results);
   const verdicts = (v: string) => outcome.coverage.filter((x) => x.verdict === v).length;
   const other = c.undefined + c.ambiguous + c.pending;
+  const claim = outcome.claim;
+  const verdict = claim ? verdictWords[claim.verdict] : "no verdict (results only)";
+  const d = outcome.description;
   return [
-    `srkit conformance against ${outcome.targetLabel}: ${outcome.ok ? "PASSED" : "FAILED"}`,
-    `scenarios: ${c.passed} passed, ${c.failed} failed, ${c.unsupported} unsupported${other ? `, ${other} undefined/ambiguous/pending` : ""} (${outcome.results.length} in all)`,
-    `requirements: ${outcome.coverage.length} in catalog, ${verdicts("passed")} covered by passing scenarios, ${verdicts("failed")} failing, ${verdicts("unsupported")} unsupported, ${verdicts("not-run")} not run, ${verdicts("not-testable")} not testable`,
+    `srkit conformance against ${outcome.targetLabel}: ${verdict}${claim?.verdict === "conforms" && !outcome.ok ? ", but the run is incomplete (see problems)" : ""}`,
+    ...(d ? [`target: ${d.name} ${d.version}, protocol ${d.protocolVersion}`] : []),
+    ...(claim
+      ? [
+          `claimed: ${claim.claimed.join(", ") || "nothing"}`,
+          ...claim.families
+            .filter((f) => f.claimed)
+            .map(
+              (f) =>
+                `  ${f.family}: ${f.verdict} (${f.passed} passed, ${f.failed} failed, ${f.targetErrors} target errors${f.other ? `, ${f.other} undefined/ambiguous/pending` : ""})`,
+            ),
+          `not claimed: ${claim.notClaimed.join(", ") || "nothing"}`,
+          ...(claim.unknown.length > 0
+            ? [`declared but unknown to this suite: ${claim.unknown.join(", ")}`]
+            : []),
+        ]
+      : []),
+    `scenarios: ${c.passed} passed, ${c.failed} failed, ${c["target-error"]} target errors, ${c.unsupported} unsupported${other ? `, ${other} undefined/ambiguous/pending` : ""} (${outcome.results.length} in all)`,
+    `requirements: ${outcome.coverage.length} in catalog, ${verdicts("passed")} covered by passing scenarios, ${verdicts("failed")} failing, ${verdicts("target-error")} with target errors, ${verdicts("unsupported")} unsupported, ${verdicts("not-run")} not run, ${verdicts("not-testable")} not testable`,
     ...outcome.coverage.filter((x) => x.verdict === "failed").map((x) => `  failing: ${x.requirement.id}`),
     ...outcome.problems.map((p) => `problem: ${p}`),
     "reports:",
