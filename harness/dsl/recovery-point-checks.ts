@@ -6,9 +6,6 @@ import type { RecoveryPoint } from "../protocol/types.ts";
 import type { SiteRecovery } from "./site-recovery.ts";
 import { iso, mebibyte, minute } from "./units.ts";
 
-/** The crash-consistent interval srkit assumes: see REPL-RP-CRASH-INTERVAL. */
-export const crashIntervalSeconds = 5 * minute;
-
 export class RecoveryPointChecks {
   private readonly site: SiteRecovery;
   private readonly notedPoints = new Map<string, RecoveryPoint[]>();
@@ -22,8 +19,9 @@ export class RecoveryPointChecks {
     assert.ok(recoveryPoints.length >= atLeast, `${machine} has ${recoveryPoints.length} recovery points`);
   }
 
-  /** Points in the last `minutes`: one every crash interval, none missing, none extra. */
+  /** Points in the last `minutes`: one every declared crash interval, none missing, none extra. */
   async expectPointEveryInterval(machine: string, minutes: number): Promise<void> {
+    const intervalSeconds = this.site.declared("crashConsistentIntervalSeconds");
     const now = await this.site.now();
     const since = now - minutes * minute * 1000;
     const times = (await this.site.points(machine)).recoveryPoints
@@ -31,14 +29,14 @@ export class RecoveryPointChecks {
       .filter((t) => t > since);
     assert.equal(
       times.length,
-      minutes / 5,
-      `points in the last ${minutes} minutes: ${times.map(iso).join(", ")}`,
+      Math.floor((minutes * minute) / intervalSeconds),
+      `points in the last ${minutes} minutes (one every ${intervalSeconds} s declared): ${times.map(iso).join(", ")}`,
     );
     for (let i = 1; i < times.length; i++) {
       assert.equal(
         (times[i] as number) - (times[i - 1] as number),
-        crashIntervalSeconds * 1000,
-        "crash-consistent interval",
+        intervalSeconds * 1000,
+        "crash-consistent interval (declared)",
       );
     }
   }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
+import { TargetMisbehaved } from "../drivers/transport.ts";
 import type {
   ConfigurationServerRequest,
   ErrorCode,
@@ -15,10 +16,11 @@ import type {
   RecoveryPoint,
   ReplicatedItem,
   ReplicationTraffic,
+  TargetParameters,
   Vault,
 } from "../protocol/types.ts";
 import { AzureChecks } from "./azure-checks.ts";
-import { crashIntervalSeconds, RecoveryPointChecks } from "./recovery-point-checks.ts";
+import { RecoveryPointChecks } from "./recovery-point-checks.ts";
 import { mebibyte, minute } from "./units.ts";
 
 /** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
@@ -54,9 +56,18 @@ export class SiteRecovery {
   private lastRefusal?: Outcome<unknown>;
   private readonly hypervMachines = new Set<string>();
 
-  constructor(client: ProtocolClient, evidence: AzureEvidence, gateway?: string) {
+  /** The target's declared choices where the documents are open (GET /v1/target). */
+  private readonly parameters: TargetParameters;
+
+  constructor(
+    client: ProtocolClient,
+    evidence: AzureEvidence,
+    gateway?: string,
+    parameters: TargetParameters = {},
+  ) {
     this.client = client;
     this.gateway = gateway;
+    this.parameters = parameters;
     this.azure = new AzureChecks(evidence, () => this.vault);
     this.pointChecks = new RecoveryPointChecks(this);
   }
@@ -92,6 +103,19 @@ export class SiteRecovery {
   private get configurationServer(): string {
     if (!this.configurationServerName) throw new Error("the scenario arranged no configuration server");
     return this.configurationServerName;
+  }
+
+  /**
+   * A parameter the target declared (units are in its name). A scenario that depends on one the
+   * target did not declare cannot be judged: that is a target error, not non-conformance.
+   */
+  declared<K extends keyof TargetParameters>(name: K): number {
+    const value = this.parameters[name];
+    if (value === undefined)
+      throw new TargetMisbehaved(
+        `the target declares no '${name}' in GET /v1/target, which this scenario needs`,
+      );
+    return value;
   }
 
   // --- lifecycle ------------------------------------------------------------------------
@@ -293,7 +317,7 @@ export class SiteRecovery {
   /** Moves to one minute after the next crash-consistent point, so a short step makes no point. */
   async passToJustAfterARecoveryPoint(): Promise<void> {
     const now = await this.now();
-    const every = crashIntervalSeconds * 1000;
+    const every = this.declared("crashConsistentIntervalSeconds") * 1000;
     const next = Math.floor(now / every) * every + every;
     await this.pass((next - now) / 1000 + minute);
   }

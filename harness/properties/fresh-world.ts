@@ -4,11 +4,14 @@ import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import type { ProtocolClient } from "../drivers/protocol-client.ts";
 import { FailoverDsl } from "../dsl/failover.ts";
 import { SiteRecovery } from "../dsl/site-recovery.ts";
+import type { TargetParameters } from "../protocol/types.ts";
 
 export interface Driver {
   client: ProtocolClient;
   evidence: AzureEvidence;
   azureGateway?: string;
+  /** What the target declared in GET /v1/target. */
+  parameters?: TargetParameters;
 }
 
 export async function withFreshWorld<T>(
@@ -16,7 +19,7 @@ export async function withFreshWorld<T>(
   label: string,
   body: (site: SiteRecovery, failover: FailoverDsl) => Promise<T>,
 ): Promise<T> {
-  const site = new SiteRecovery(driver.client, driver.evidence, driver.azureGateway);
+  const site = new SiteRecovery(driver.client, driver.evidence, driver.azureGateway, driver.parameters);
   await site.open(label);
   try {
     return await body(site, new FailoverDsl(site));

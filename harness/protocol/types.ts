@@ -100,6 +100,20 @@ export interface TargetDescription {
   version: string;
   protocolVersion: string;
   capabilities: Family[];
+  parameters?: TargetParameters;
+}
+
+/** The target's declared choices where the documents are open (see openapi.yaml TargetParameters). */
+export interface TargetParameters {
+  crashConsistentIntervalSeconds?: number;
+  discoveryIntervalSeconds?: number;
+  initialCopyBytesPerMinute?: number;
+  serviceHeartbeatSeconds?: number;
+  failoverJobSeconds?: number;
+  failoverExtraProcessingSeconds?: number;
+  reprotectJobSeconds?: number;
+  failbackJobSeconds?: number;
+  failbackProcessServerRegistrationSeconds?: number;
 }
 
 export interface SessionRequest {

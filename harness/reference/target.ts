@@ -7,13 +7,34 @@ import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
 import { operationHandlers } from "./application/operations.ts";
 import { createRouter, type Router } from "./application/router.ts";
 import { Sessions } from "./application/sessions.ts";
+import { failbackSeconds, reprotectSeconds } from "./domain/failback.ts";
+import { failbackProcessServerRegistrationSeconds } from "./domain/failback-infrastructure.ts";
+import { failoverBaseSeconds, failoverExtraSeconds } from "./domain/failover.ts";
+import {
+  crashConsistentIntervalSeconds,
+  discoveryIntervalSeconds,
+  initialCopyBytesPerMinute,
+  serviceHeartbeatSeconds,
+} from "./domain/parameters.ts";
 import type { PayloadCodec } from "./domain/payload.ts";
 
 export const referenceDescription: TargetDescription = {
   name: "srkit reference implementation",
-  version: "0.5.0",
+  version: "0.6.0",
   protocolVersion,
   capabilities: ["replication-ports", "replication", "failover", "failback", "secondary-site"],
+  // The reference's choices where the documents are open (see domain/parameters.ts).
+  parameters: {
+    crashConsistentIntervalSeconds,
+    discoveryIntervalSeconds,
+    initialCopyBytesPerMinute,
+    serviceHeartbeatSeconds,
+    failoverJobSeconds: failoverBaseSeconds,
+    failoverExtraProcessingSeconds: failoverExtraSeconds,
+    reprotectJobSeconds: reprotectSeconds,
+    failbackJobSeconds: failbackSeconds,
+    failbackProcessServerRegistrationSeconds,
+  },
 };
 
 export interface ReferenceOptions {

@@ -8,7 +8,7 @@ import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructur
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
-import type { Family } from "../../harness/protocol/types.ts";
+import type { Family, TargetParameters } from "../../harness/protocol/types.ts";
 import type { SrkitWorld } from "./world.ts";
 
 // A step drives the target through many protocol calls (initial replication, failovers); on a
@@ -17,6 +17,7 @@ setDefaultTimeout(60_000);
 
 let connection: TargetConnection | undefined;
 let capabilities: Family[] | undefined;
+let parameters: TargetParameters = {};
 
 BeforeAll(async () => {
   connection = connectFromEnvironment();
@@ -24,6 +25,7 @@ BeforeAll(async () => {
   if (!described.ok)
     throw new Error(`the target refused to describe itself: ${described.code} ${described.message}`);
   capabilities = described.value.capabilities;
+  parameters = described.value.parameters ?? {};
 });
 
 AfterAll(() => connection?.close());
@@ -35,12 +37,17 @@ Before(async function (this: SrkitWorld, { pickle }) {
     this.attach(`unsupported: the target does not declare the family '${family}'`);
     return "skipped";
   }
-  this.siteRecovery = new SiteRecovery(connection.client, connection.evidence, connection.azureGateway);
+  this.siteRecovery = new SiteRecovery(
+    connection.client,
+    connection.evidence,
+    connection.azureGateway,
+    parameters,
+  );
   this.failover = new FailoverDsl(this.siteRecovery);
   this.failback = new FailbackDsl(this.siteRecovery, this.failover);
   this.failbackInfrastructure = new FailbackInfrastructure(this.siteRecovery);
   this.secondarySite = new SecondarySiteDsl(this.siteRecovery);
-  this.driver = connection;
+  this.driver = { ...connection, parameters };
   await this.siteRecovery.open(pickle.name);
   return undefined;
 });
