@@ -42,6 +42,6 @@ test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
   assert.match(green.stdout, /scenarios: 1 passed, 0 failed/);
   const red = srkit(args, { SRKIT_NEGATIVE_CONTROL: "storage-not-443" });
   assert.equal(red.status, 1, red.stdout + red.stderr);
-  assert.match(red.stdout, /: FAILED\n/);
+  assert.match(red.stdout, /: DOES NOT CONFORM\n/);
   assert.match(red.stdout, /failing: REPL-PORT-PS-AZURE-STORAGE/);
 });

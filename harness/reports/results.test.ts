@@ -15,21 +15,27 @@ const pickle = (id: string, name: string) => ({
     steps: [],
   },
 });
-const step = (started: string, status: string, message?: string) => ({
+const step = (started: string, status: string, message?: string, exceptionType?: string) => ({
   testStepFinished: {
     testCaseStartedId: started,
-    testStepResult: { status, ...(message ? { message } : {}) },
+    testStepResult: {
+      status,
+      ...(message ? { message } : {}),
+      ...(exceptionType ? { exception: { type: exceptionType, message } } : {}),
+    },
   },
 });
 
-test("each scenario's final attempt decides; a skipped scenario is unsupported, never passed", () => {
+test("each scenario's final attempt decides; a skipped scenario is unsupported, never passed; a target error is its own outcome", () => {
   const envelopes = [
     pickle("p1", "first"),
     pickle("p2", "second"),
     pickle("p3", "third"),
+    pickle("p4", "fourth"),
     { testCase: { id: "t1", pickleId: "p1" } },
     { testCase: { id: "t2", pickleId: "p2" } },
     { testCase: { id: "t3", pickleId: "p3" } },
+    { testCase: { id: "t4", pickleId: "p4" } },
     { testCaseStarted: { id: "s1", testCaseId: "t1" } },
     step("s1", "PASSED"),
     step("s1", "FAILED", "boom"),
@@ -44,6 +50,9 @@ test("each scenario's final attempt decides; a skipped scenario is unsupported, 
     { testCaseStarted: { id: "s3", testCaseId: "t3" } },
     step("s3", "SKIPPED"),
     { testCaseFinished: { testCaseStartedId: "s3", willBeRetried: false } },
+    { testCaseStarted: { id: "s4", testCaseId: "t4" } },
+    step("s4", "FAILED", "GET /v1/x: no answer", "TargetMisbehaved"),
+    { testCaseFinished: { testCaseStartedId: "s4", willBeRetried: false } },
   ];
   const dir = mkdtempSync(join(tmpdir(), "srkit-results-"));
   try {
@@ -56,12 +65,14 @@ test("each scenario's final attempt decides; a skipped scenario is unsupported, 
         ["first", "failed", "boom"],
         ["second", "passed", undefined],
         ["third", "unsupported", undefined],
+        ["fourth", "target-error", "GET /v1/x: no answer"],
       ],
     );
     assert.deepEqual(results[0]?.reqIds, ["R-1"]);
     assert.deepEqual(countByStatus(results), {
       passed: 1,
       failed: 1,
+      "target-error": 1,
       unsupported: 1,
       undefined: 0,
       ambiguous: 0,
