@@ -1,7 +1,9 @@
 // Picks the driver for this process from the environment the srkit runner sets:
 //   SRKIT_TARGET_URL (+ SRKIT_AZURE_GATEWAY)  an out-of-process target over HTTP
 //   SRKIT_NEGATIVE_CONTROL=<id>               a deliberately wrong in-process target
+//   SRKIT_ALLOWED_VARIATION=<id>              a correct in-process variant of the reference
 //   neither                                   the embedded reference, in-process
+import { allowedVariation } from "../allowed-variations/variations.ts";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
@@ -24,7 +26,10 @@ export function transportFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   const url = env.SRKIT_TARGET_URL;
   if (url) return httpTransport(url);
   const controlId = env.SRKIT_NEGATIVE_CONTROL;
-  return controlId ? negativeControl(controlId).transport() : inProcessTransport();
+  if (controlId) return negativeControl(controlId).transport();
+  const variationId = env.SRKIT_ALLOWED_VARIATION;
+  if (variationId) return allowedVariation(variationId).transport();
+  return inProcessTransport();
 }
 
 export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetConnection {
