@@ -17,6 +17,27 @@ import {
 /** An answer that pretends the arrangement was accepted as asked. */
 const echoCreated = (call: ProtocolCall): ProtocolReply => ({ status: 201, body: { ...bodyOf(call) } });
 
+/**
+ * An answer that pretends replication was enabled: a well-formed replicated item, so the wrong
+ * target is judged as non-conforming on evidence, not as one that broke the protocol.
+ */
+const fakeEnabled = (call: ProtocolCall): ProtocolReply => {
+  const body = bodyOf(call);
+  return {
+    status: 201,
+    body: {
+      name: body.machine,
+      policy: body.policy ?? "cloud-policy",
+      target: body.target ?? "azure",
+      protectionState: "InitialReplicationPending",
+      replicationHealth: "Normal",
+      healthErrors: [],
+      allowedOperations: [],
+      testFailoverState: "None",
+    },
+  };
+};
+
 /** Overrides fields of the request body of one operation before the reference sees it. */
 const overrideBody =
   (operationId: string, change: (b: Body) => Body) => async (call: ProtocolCall, id: string, next: Next) =>
@@ -91,7 +112,7 @@ const controls: NegativeControl[] = [
       intercepted(
         "empty-target-cloud-accepted",
         whenRefused(["enableReplication"], "REPLICATION_TARGET_CLOUD_EMPTY", async (call) =>
-          echoCreated(call),
+          fakeEnabled(call),
         ),
       ),
   },
@@ -103,7 +124,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted(
         "unpaired-cloud-replicates",
-        whenRefused(["enableReplication"], "REPLICATION_CLOUD_NOT_PAIRED", async (call) => echoCreated(call)),
+        whenRefused(["enableReplication"], "REPLICATION_CLOUD_NOT_PAIRED", async (call) => fakeEnabled(call)),
       ),
   },
   {
@@ -114,7 +135,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted(
         "any-policy-any-cloud",
-        whenRefused(["enableReplication"], "REPLICATION_NO_CLOUD_POLICY", async (call) => echoCreated(call)),
+        whenRefused(["enableReplication"], "REPLICATION_NO_CLOUD_POLICY", async (call) => fakeEnabled(call)),
       ),
   },
   {
@@ -296,7 +317,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted(
         "scout-without-configuration-server",
-        whenRefused(["enableReplication"], "COMPONENT_NOT_RUNNING", async (call) => echoCreated(call)),
+        whenRefused(["enableReplication"], "COMPONENT_NOT_RUNNING", async (call) => fakeEnabled(call)),
       ),
   },
   // --- Hyper-V failback from Azure -------------------------------------------------------------------------

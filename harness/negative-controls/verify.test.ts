@@ -27,6 +27,11 @@ test("a control is caught when a scenario of each broken requirement fails and n
     false,
     "unsupported is not passed",
   );
+  assert.equal(
+    judgeControl(control, [r("X", "target-error"), r("Y", "passed")]).caught,
+    false,
+    "a control that breaks the protocol is not caught on evidence",
+  );
   assert.equal(judgeControl(control, [r("Y", "passed")]).caught, false, "nothing targeted");
   assert.equal(judgeControl(control, []).caught, false, "nothing ran");
 });

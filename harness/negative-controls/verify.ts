@@ -18,7 +18,11 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
     const scenarios = results.filter((r) => r.reqIds.includes(id));
     if (scenarios.length === 0) lines.push(`no scenario checks ${id}`);
     else if (!scenarios.some((r) => r.status === "failed"))
-      lines.push(`NOT CAUGHT: every scenario of ${id} passed`);
+      lines.push(
+        scenarios.some((r) => r.status === "target-error")
+          ? `NOT CAUGHT: no scenario of ${id} failed on evidence; the control broke the protocol (target error) instead`
+          : `NOT CAUGHT: every scenario of ${id} passed`,
+      );
   }
   for (const r of results) {
     if (!targeted(r) && r.status !== "passed")
