@@ -13,7 +13,7 @@ import { printRequirementsGate } from "./requirements.ts";
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 
 const usage = `usage:
-  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
+  srkit run [--target [arm:]reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
   srkit requirements            the traceability gate
   srkit negative-controls [ID...]  run the suite against deliberately wrong targets (all, or the named ones); each must be caught
   srkit image build             build the reference implementation's container image`;

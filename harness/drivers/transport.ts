@@ -37,3 +37,6 @@ export class TargetMisbehaved extends Error {
 export class NotCarried extends Error {
   override readonly name = "NotCarried";
 }
+
+/** The media type of the attachment that gives a not-carried scenario's reason in the message stream. */
+export const notCarriedMediaType = "text/x.srkit-not-carried";

@@ -406,6 +406,20 @@ const job = resource(
         stateDescription: str,
         taskType: str,
         errors: arr(jobError),
+        customDetails: byInstanceType({
+          VirtualMachineTaskDetails: {
+            skippedReason: str,
+            skippedReasonString: str,
+            jobTask: obj({
+              jobId: str,
+              jobFriendlyName: str,
+              targetObjectId: str,
+              targetObjectName: str,
+              targetInstanceType: str,
+              jobScenarioName: str,
+            }),
+          },
+        }),
       }),
     ),
     errors: arr(jobError),

@@ -531,8 +531,9 @@ const failoverKinds = new Set(["PlannedFailover", "UnplannedFailover", "ChangeRe
 
 /**
  * A job. Failover jobs name, per machine, the recovery point its Azure VM runs from (the
- * API's FailoverJobDetails), and a task "ShutDownSourceMachine" that either ran (Succeeded) or
- * did not (Skipped) - srkit's name for that step, which the API leaves to the service.
+ * API's FailoverJobDetails), and per machine a task "ShutDownSourceMachine" that either ran
+ * (Succeeded) or did not (Skipped) - srkit's name for that step, which the API leaves to the
+ * service; its VirtualMachineTaskDetails name the machine.
  */
 export function jobBody(ids: ArmIds, job: Job, members: JobMember[]): Body {
   const ended = job.endTime;
@@ -584,6 +585,16 @@ export function jobBody(ids: ArmIds, job: Job, members: JobMember[]): Body {
           ...(ended ? { endTime: ended } : {}),
           allowedActions: [],
           errors: [],
+          // The API ties a task to its machine through VirtualMachineTaskDetails.
+          customDetails: {
+            instanceType: "VirtualMachineTaskDetails",
+            jobTask: {
+              targetObjectName: m.name,
+              ...(m.container ? { targetObjectId: ids.item(m.container, m.name) } : {}),
+              targetInstanceType: "ProtectionEntity",
+            },
+            ...(m.failover?.sourceShutDown ? {} : { skippedReason: "NotShutDown" }),
+          },
         }))
       : [];
   return envelope(

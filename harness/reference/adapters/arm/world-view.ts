@@ -242,6 +242,21 @@ export class VaultView {
       if (provider === "InMageAzureV2" && failback && w.policies.has(failback))
         add(placement.recovery, placement.container, failback, "InMage");
     }
+    // srkit has no act that associates a policy with a configuration server: a policy no item
+    // uses yet is taken as associated with every configuration server of the vault.
+    const used = new Set([...w.items.values()].map((i) => i.policy));
+    for (const policy of w.policies.values()) {
+      if (policy.kind !== "replication" || policy.sourceCloud || used.has(policy.name)) continue;
+      for (const fabric of this.fabrics()) {
+        if (fabric.kind !== "VMware") continue;
+        for (const source of fabric.containers) {
+          const azure = { name: azureContainer, fabric: azureFabric };
+          add(source, azure, policy.name, "InMageAzureV2");
+          if (policy.failbackPolicy && w.policies.has(policy.failbackPolicy))
+            add(azure, source, policy.failbackPolicy, "InMage");
+        }
+      }
+    }
     for (const pairing of w.cloudPairings.values()) {
       const source = this.cloudContainer(pairing.primaryCloud);
       const target = this.cloudContainer(pairing.secondaryCloud);
