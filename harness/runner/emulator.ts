@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Whether to arrange the example world (default true). */
   example?: boolean;
+  /** The Retry-After of the REST API's 202 answers, in seconds (default 1). */
+  retryAfterSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ function localAzure(): typeof fetch {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<StartedEmulator> {
   const log = options.log ?? ((line) => console.error(line));
-  const { router, server } = servedReference({ fetch: localAzure(), log }, 1);
+  const { router, server } = servedReference({ fetch: localAzure(), log }, options.retryAfterSeconds ?? 1);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());

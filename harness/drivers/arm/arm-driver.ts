@@ -210,6 +210,8 @@ export class ArmDriver implements Transport {
       }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       timeout: 30_000,
+      // An emulator on loopback speaks plain HTTP.
+      allowInsecureConnection: url.startsWith("http:"),
     });
     let response: Awaited<ReturnType<SiteRecoveryManagementClient["sendRequest"]>>;
     try {
