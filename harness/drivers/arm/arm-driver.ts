@@ -69,6 +69,12 @@ const fromArmTestState: Record<string, string> = {
 };
 const carriedProviders = new Set(["InMageAzureV2", "HyperVReplicaAzure"]);
 
+/** TestFailoverCleanupInput and its plan twin: a comment is all they take. */
+const cleanupInput = { properties: { comments: "srkit" } };
+function noSynchronization(req: FailoverRequest): void {
+  if (req.synchronization)
+    throw new NotCarried("not carried by the ARM driver: Hyper-V failback synchronisation is not carried");
+}
 const last = (id: string) =>
   id
     .split("/")
@@ -685,14 +691,11 @@ export class ArmDriver implements Transport {
       }
       case "cleanupTestFailover":
         action = "testFailoverCleanup";
-        input = { properties: { comments: "srkit" } };
+        input = cleanupInput;
         break;
       case "failover": {
         const req = body as FailoverRequest;
-        if (req.synchronization)
-          throw new NotCarried(
-            "not carried by the ARM driver: Hyper-V failback synchronisation is not carried",
-          );
+        noSynchronization(req);
         const recoveryPointId = await this.pointFor(itemId, machine, req.recoveryPoint, "latest");
         const details = { instanceType: provider, ...(recoveryPointId ? { recoveryPointId } : {}) };
         action = req.type === "planned" ? "plannedFailover" : "unplannedFailover";
@@ -789,14 +792,11 @@ export class ArmDriver implements Transport {
       }
       case "cleanupTestFailoverPlan":
         action = "testFailoverCleanup";
-        input = { properties: { comments: "srkit" } };
+        input = cleanupInput;
         break;
       case "failoverPlan": {
         const req = body as FailoverRequest;
-        if (req.synchronization)
-          throw new NotCarried(
-            "not carried by the ARM driver: Hyper-V failback synchronisation is not carried",
-          );
+        noSynchronization(req);
         action = req.type === "planned" ? "plannedFailover" : "unplannedFailover";
         input = {
           properties: {

@@ -26,6 +26,7 @@ import { type ArmPath, apiVersion, lastSegment, matchSegments, parseArmPath } fr
 import {
   checkProvider,
   directionOf,
+  drillNetwork,
   itemChoice,
   type Json,
   objectAt,
@@ -33,6 +34,7 @@ import {
   planFailbackDetails,
   planMachines,
   propertiesOf,
+  shutDownSource,
   stringAt,
   synchronizationOf,
 } from "./inputs.ts";
@@ -451,12 +453,9 @@ export function createArmFacade(options: ArmFacadeOptions): ArmEndpoint {
       handle: itemAction(async (ctx, name, placement, body) => {
         const { properties, details } = propertiesOf(body);
         checkProvider(details, ownProvider(placement));
-        const network = stringAt(properties.networkId, "properties.networkId");
-        if (!network)
-          throw badInput("a test failover names the network of the drill in properties.networkId");
         return ctx.call<Job>("POST", `/replicated-items/${name}/test-failover`, {
           recoveryPoint: itemChoice(placement.provider, details),
-          network: lastSegment(network),
+          network: drillNetwork(properties),
         });
       }),
     },
@@ -474,14 +473,10 @@ export function createArmFacade(options: ArmFacadeOptions): ArmEndpoint {
       handle: itemAction((ctx, name, placement, body) => {
         const { properties, details } = propertiesOf(body);
         checkProvider(details, ownProvider(placement));
-        const site =
-          stringAt(properties.sourceSiteOperations, "properties.sourceSiteOperations") ?? "NotRequired";
-        if (site !== "Required" && site !== "NotRequired")
-          throw badInput(`sourceSiteOperations '${site}' is not Required or NotRequired`);
         return ctx.call<Job>("POST", `/replicated-items/${name}/failover`, {
           type: "unplanned",
           recoveryPoint: itemChoice(placement.provider, details),
-          shutDownSource: site === "Required",
+          shutDownSource: shutDownSource(properties),
         });
       }),
     },
@@ -571,12 +566,9 @@ export function createArmFacade(options: ArmFacadeOptions): ArmEndpoint {
       method: "POST",
       pattern: `${plan}/testFailover`,
       handle: planAction((ctx, name, _members, properties) => {
-        const network = stringAt(properties.networkId, "properties.networkId");
-        if (!network)
-          throw badInput("a test failover names the network of the drill in properties.networkId");
         return ctx.call<Job>("POST", `/recovery-plans/${name}/test-failover`, {
           recoveryPoint: planChoice(properties),
-          network: lastSegment(network),
+          network: drillNetwork(properties),
         });
       }),
     },
@@ -591,14 +583,10 @@ export function createArmFacade(options: ArmFacadeOptions): ArmEndpoint {
       method: "POST",
       pattern: `${plan}/unplannedFailover`,
       handle: planAction((ctx, name, _members, properties) => {
-        const site =
-          stringAt(properties.sourceSiteOperations, "properties.sourceSiteOperations") ?? "NotRequired";
-        if (site !== "Required" && site !== "NotRequired")
-          throw badInput(`sourceSiteOperations '${site}' is not Required or NotRequired`);
         return ctx.call<Job>("POST", `/recovery-plans/${name}/failover`, {
           type: "unplanned",
           recoveryPoint: planChoice(properties),
-          shutDownSource: site === "Required",
+          shutDownSource: shutDownSource(properties),
         });
       }),
     },

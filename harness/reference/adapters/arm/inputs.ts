@@ -158,3 +158,18 @@ export function planMachines(properties: Json): string[] {
   if (names.length === 0) throw badInput("a recovery plan protects at least one item");
   return names;
 }
+
+/** The drill network a test failover input names (networkId), as srkit's network name. */
+export function drillNetwork(properties: Json): string {
+  const network = stringAt(properties.networkId, "properties.networkId");
+  if (!network) throw badInput("a test failover names the network of the drill in properties.networkId");
+  return lastSegment(network);
+}
+
+/** sourceSiteOperations: Required asks the failover to shut the source down first. */
+export function shutDownSource(properties: Json): boolean {
+  const site = stringAt(properties.sourceSiteOperations, "properties.sourceSiteOperations") ?? "NotRequired";
+  if (site !== "Required" && site !== "NotRequired")
+    throw badInput(`sourceSiteOperations '${site}' is not Required or NotRequired`);
+  return site === "Required";
+}
