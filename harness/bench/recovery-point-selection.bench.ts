@@ -1,4 +1,5 @@
-// npm run bench: figures, not tests. Every ratio is against a baseline measured in this run.
+// npm run bench: figures, not tests. Every ratio is against a baseline measured in this run
+// (the failover round trip through the REST API is in arm-round-trip.bench.ts).
 //  1. The oracle's recovery point selection on histories of 1,000,000 points per machine,
 //     against a linear scan of the same history answering the same question.
 //  2. End-to-end property runs per second through the in-process and HTTP targets.

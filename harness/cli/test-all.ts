@@ -107,6 +107,40 @@ const stages: Stage[] = [
     },
   },
   {
+    name: "conformance: reference over its Site Recovery REST API (ARM driver, official client)",
+    async run() {
+      const outcome = await runSuite({
+        target: { kind: "arm", target: { kind: "reference" } },
+        reportDir: "reports/out/arm",
+        skipAllure: true,
+      });
+      console.log(summaryLines(outcome).join("\n"));
+      // Scenarios the driver cannot carry are reported unsupported with their reason; every
+      // other one must pass, and at least one family must run.
+      const carried = outcome.results.filter((r) => !r.notCarried);
+      const passed = carried.filter((r) => r.status === "passed").length;
+      const failed = carried.length - passed + outcome.problems.length;
+      return {
+        passed,
+        failed: failed === 0 && !outcome.ok ? 1 : failed,
+        note: `${outcome.results.length - carried.length} scenarios not carried by the driver`,
+      };
+    },
+  },
+  {
+    name: "negative controls through the ARM driver (failover family; each must be caught)",
+    async run() {
+      // Wrong acts through the REST API: a change of point after the commit accepted, drill
+      // VMs put in production's network, replication paused during a drill.
+      const ids = ["point-changes-after-commit", "drill-in-production-network", "drill-pauses-replication"];
+      const verdicts = await verifyNegativeControls(console.log, ids, "arm", "@family:failover");
+      return {
+        passed: verdicts.filter((v) => v.caught).length,
+        failed: verdicts.filter((v) => !v.caught).length,
+      };
+    },
+  },
+  {
     name: "negative controls (each must be caught)",
     async run() {
       const verdicts = await verifyNegativeControls();

@@ -1,23 +1,51 @@
-// The embedded reference as a target, called without a network. This file is the one place
-// outside harness/reference that may import it (the factory call below).
-import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
-import type { ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
+// The embedded reference as a target, called without a network, or served for `srkit serve`.
+// This file is the one place outside harness/reference that may import it.
 
+import type { Server } from "node:http";
+import type { HttpMethod } from "../protocol/spec.ts";
+import { createHttpServer } from "../reference/adapters/http-server.ts";
+import type { ProtocolRequest, ProtocolResponse, Router } from "../reference/application/router.ts";
+import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
+import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
+
+export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
+
+/**
+ * @param wrap puts something between the caller and the reference (a negative control's
+ *   interceptor); the transport's `arm` endpoint goes through it too.
+ */
 export function inProcessTransport(
   options: ReferenceOptions = {},
   label = "in-process reference",
+  wrap: (next: Send) => Send = (next) => next,
 ): Transport {
-  const { router } = createReferenceTarget(options);
-  return {
-    label,
-    async send(call: ProtocolCall): Promise<ProtocolReply> {
-      // A JSON round trip on both sides, so nothing is shared by reference, as over a wire.
-      const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body));
-      const reply = await router({ method: call.method, path: call.path, body });
-      return {
-        status: reply.status,
-        body: reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body)),
-      };
-    },
+  const target = createReferenceTarget(options);
+  const direct: Send = async (call) => {
+    // A JSON round trip on both sides, so nothing is shared by reference, as over a wire.
+    const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body));
+    const reply = await target.router({ method: call.method, path: call.path, body });
+    return {
+      status: reply.status,
+      body: reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body)),
+    };
   };
+  const send = wrap(direct);
+  const asRouter = async (request: ProtocolRequest): Promise<ProtocolResponse> =>
+    send({ method: request.method as HttpMethod, path: request.path, body: request.body });
+  // In-process nobody waits between polls: the clock only moves when the harness moves it.
+  return { label, send, arm: target.arm(asRouter, 0) };
+}
+
+/**
+ * The embedded reference served over HTTP (srkit serve): the protocol and, beside it, the Site
+ * Recovery REST API, which asks clients to poll every `retryAfterSeconds`. The router is
+ * returned too, to arrange through the protocol without a network.
+ */
+export function servedReference(
+  options: ReferenceOptions = {},
+  retryAfterSeconds = 1,
+): { router: Router; arm: ArmEndpoint; server: Server } {
+  const target = createReferenceTarget(options);
+  const arm = target.arm(target.router, retryAfterSeconds);
+  return { router: target.router, arm, server: createHttpServer(target.router, arm) };
 }

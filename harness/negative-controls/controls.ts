@@ -17,6 +17,11 @@ export interface NegativeControl {
   wrongBehaviour: string;
   breaks: string[];
   transport(): Transport;
+  /**
+   * Why this wrong behaviour has no way in through the Site Recovery REST API: runs through
+   * the ARM driver leave the control unjudged and say so.
+   */
+  notThroughArm?: string;
 }
 
 const fiveMinutes = 5 * 60 * 1000;

@@ -47,6 +47,8 @@ export const failoverControls: NegativeControl[] = [
     id: "latest-processed-off-by-one",
     cluster: "recovery point options",
     wrongBehaviour: "for Latest processed, fails a single machine over to the point before the newest",
+    notThroughArm:
+      "the REST API's single-machine failover names its point or none (the latest): Latest processed is the caller's pick there",
     breaks: [
       "FO-RP-LATEST-PROCESSED",
       "FO-AZURE-VM-CREATED",
@@ -110,6 +112,7 @@ export const failoverControls: NegativeControl[] = [
     id: "custom-accepted-for-plans",
     cluster: "recovery point options",
     wrongBehaviour: "accepts a custom recovery point for a recovery plan",
+    notThroughArm: "the REST API's recovery plan inputs name a point type, never a point",
     breaks: ["FO-RP-CUSTOM"],
     transport: () =>
       intercepted(

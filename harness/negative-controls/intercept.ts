@@ -14,15 +14,12 @@ export function intercepted(
   interceptor: Interceptor,
   options: ReferenceOptions = {},
 ): Transport {
-  const inner = inProcessTransport(options, `negative control: ${label}`);
-  const next: Next = (call) => inner.send(call);
-  return {
-    label: inner.label,
-    send(call) {
-      const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
-      return interceptor(call, route.kind === "found" ? route.operation.operationId : "", next);
-    },
-  };
+  // The interceptor sits under the transport's ARM endpoint too: a wrong target is wrong
+  // through either front door.
+  return inProcessTransport(options, `negative control: ${label}`, (next) => (call) => {
+    const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
+    return interceptor(call, route.kind === "found" ? route.operation.operationId : "", next);
+  });
 }
 
 /** Rewrites the body of successful answers to one operation. */

@@ -36,6 +36,26 @@ test("a control is caught when a scenario of each broken requirement fails and n
   assert.equal(judgeControl(control, []).caught, false, "nothing ran");
 });
 
+test("through a driver, scenarios it could not carry are neither a catch nor collateral", () => {
+  const notCarried = (req: string): ScenarioResult => ({ ...r(req, "unsupported"), notCarried: true });
+  const two = { ...control, breaks: ["X", "Z"] };
+  const caught = judgeControl(two, [r("X", "failed"), notCarried("Z"), notCarried("Y"), r("Y", "passed")]);
+  assert.equal(caught.caught, true, caught.lines.join("; "));
+  assert.ok(caught.lines.some((l) => l.includes("not carried by the driver: every scenario of Z")));
+  const missed = judgeControl(two, [r("X", "passed"), notCarried("Z")]);
+  assert.equal(missed.caught, false, "a carried requirement that passes is still not caught");
+  const none = judgeControl(two, [notCarried("X"), notCarried("Z"), r("Y", "passed")]);
+  assert.equal(none.caught, false, "not judged is never caught");
+  assert.equal(none.notCarried, true);
+  const collateral = judgeControl(two, [notCarried("X"), notCarried("Z"), r("Y", "failed")]);
+  assert.equal(
+    collateral.notCarried,
+    undefined,
+    "a collateral failure is a miss even when nothing targeted was carried",
+  );
+  assert.equal(collateral.caught, false);
+});
+
 test("controls have unique ids and name what they break", () => {
   const ids = negativeControls.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length);

@@ -1,12 +1,14 @@
 // The reference implementation as a process: serves the protocol over HTTP on PORT (0 picks a
-// free one) and prints the line a launcher waits for: SRKIT_TARGET_URL=<url>.
+// free one), the Site Recovery REST API beside it (under /subscriptions/), and prints the line
+// a launcher waits for: SRKIT_TARGET_URL=<url>.
 import type { AddressInfo } from "node:net";
 import { createHttpServer } from "./adapters/http-server.ts";
 import { createReferenceTarget } from "./target.ts";
 
 const port = Number(process.env.PORT ?? "0");
 const host = process.env.HOST ?? "127.0.0.1";
-const server = createHttpServer(createReferenceTarget().router);
+const target = createReferenceTarget();
+const server = createHttpServer(target.router, target.arm());
 
 server.listen(port, host, () => {
   const { port: actual } = server.address() as AddressInfo;

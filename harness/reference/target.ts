@@ -2,6 +2,7 @@
 // services and the outbound adapter into one protocol router.
 import { protocolVersion } from "../protocol/spec.ts";
 import type { TargetDescription } from "../protocol/types.ts";
+import { type ArmEndpoint, createArmFacade } from "./adapters/arm/facade.ts";
 import { azureOutbound } from "./adapters/azure-outbound.ts";
 import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
 import { operationHandlers } from "./application/operations.ts";
@@ -48,6 +49,12 @@ export interface ReferenceOptions {
 export interface ReferenceTarget {
   router: Router;
   sessions: Sessions;
+  /**
+   * The Site Recovery REST API (api-version 2023-06-01) over these sessions. Its states and
+   * actions go through `protocol` (this target's router unless another is given, e.g. one a
+   * negative control intercepts); `retryAfterSeconds` is the pace it asks ARM clients to poll at.
+   */
+  arm(protocol?: Router, retryAfterSeconds?: number): ArmEndpoint;
 }
 
 export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
@@ -58,5 +65,17 @@ export function createReferenceTarget(options: ReferenceOptions = {}): Reference
     outbound: (world) => azureOutbound(fetchImpl, world.gateway),
     description: referenceDescription,
   });
-  return { router: createRouter(handlers, options.log ?? ((line) => console.error(line))), sessions };
+  const log = options.log ?? ((line: string) => console.error(line));
+  const router = createRouter(handlers, log);
+  return {
+    router,
+    sessions,
+    arm: (protocol = router, retryAfterSeconds) =>
+      createArmFacade({
+        sessions,
+        protocol,
+        log,
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      }),
+  };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { notCarriedMediaType } from "../drivers/transport.ts";
 import { countByStatus, readResults } from "./results.ts";
 
 const pickle = (id: string, name: string) => ({
@@ -78,6 +79,64 @@ test("each scenario's final attempt decides; a skipped scenario is unsupported, 
       ambiguous: 0,
       pending: 0,
     });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a scenario the driver could not carry is unsupported with its reason, marked as the driver's", () => {
+  const envelopes = [
+    pickle("p1", "carried"),
+    pickle("p2", "thrown"),
+    pickle("p3", "attached"),
+    pickle("p4", "family not declared"),
+    { testCase: { id: "t1", pickleId: "p1" } },
+    { testCase: { id: "t2", pickleId: "p2" } },
+    { testCase: { id: "t3", pickleId: "p3" } },
+    { testCase: { id: "t4", pickleId: "p4" } },
+    { testCaseStarted: { id: "s1", testCaseId: "t1" } },
+    step("s1", "PASSED"),
+    { testCaseFinished: { testCaseStartedId: "s1", willBeRetried: false } },
+    { testCaseStarted: { id: "s2", testCaseId: "t2" } },
+    step("s2", "PASSED"),
+    step("s2", "FAILED", "not carried by the ARM driver: no such API", "NotCarried"),
+    step("s2", "SKIPPED"),
+    { testCaseFinished: { testCaseStartedId: "s2", willBeRetried: false } },
+    { testCaseStarted: { id: "s3", testCaseId: "t3" } },
+    step("s3", "PASSED"),
+    {
+      attachment: {
+        testCaseStartedId: "s3",
+        body: "not carried by the ARM driver: plans only",
+        mediaType: notCarriedMediaType,
+      },
+    },
+    step("s3", "SKIPPED"),
+    { testCaseFinished: { testCaseStartedId: "s3", willBeRetried: false } },
+    { testCaseStarted: { id: "s4", testCaseId: "t4" } },
+    { attachment: { testCaseStartedId: "s4", body: "unsupported: family", mediaType: "text/plain" } },
+    step("s4", "SKIPPED"),
+    { testCaseFinished: { testCaseStartedId: "s4", willBeRetried: false } },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "srkit-results-"));
+  try {
+    const file = join(dir, "messages.ndjson");
+    writeFileSync(file, envelopes.map((e) => JSON.stringify(e)).join("\n"));
+    const [carried, thrown, attached, family] = readResults(file);
+    assert.equal(carried?.status, "passed");
+    assert.equal(carried?.notCarried, undefined);
+    assert.equal(thrown?.status, "unsupported");
+    assert.equal(thrown?.notCarried, true);
+    assert.match(thrown?.message ?? "", /no such API/);
+    assert.equal(attached?.status, "unsupported");
+    assert.equal(attached?.notCarried, true);
+    assert.equal(attached?.message, "not carried by the ARM driver: plans only");
+    assert.equal(family?.status, "unsupported");
+    assert.equal(
+      family?.notCarried,
+      undefined,
+      "a family the target does not declare is the target's choice",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // Reads cucumber's message stream (the canonical output) into one result per scenario run.
 import { readFileSync } from "node:fs";
 import type { Envelope } from "@cucumber/messages";
+import { notCarriedMediaType } from "../drivers/transport.ts";
 
 /**
  * `target-error`: the scenario could not be judged because the target broke the protocol, hung
@@ -25,6 +26,8 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   /** The first failure's message, for reports; comes from the target's answers, so escape it. */
   message?: string;
+  /** Unsupported because the driver could not carry it over the target's API (message says why). */
+  notCarried?: true;
 }
 
 const rank: Record<string, number> = {
@@ -57,6 +60,8 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
     worst: string;
     message?: string;
     exceptionType?: string;
+    /** The reason a driver attached for not carrying the scenario. */
+    notCarried?: string;
   }
   const started = new Map<string, Run>();
   const finals: Run[] = [];
@@ -74,6 +79,9 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
         run.message = result.message ?? result.exception?.message;
         run.exceptionType = result.exception?.type;
       }
+    } else if (e.attachment?.mediaType === notCarriedMediaType && e.attachment.testCaseStartedId) {
+      const run = started.get(e.attachment.testCaseStartedId);
+      if (run) run.notCarried = e.attachment.body;
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
       const run = started.get(e.testCaseFinished.testCaseStartedId);
       if (run) finals.push(run);
@@ -88,14 +96,27 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
       line: scenarioLines.get(pickle?.astNodeIds[0] ?? "") ?? 0,
       tags,
       reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
-      status: toStatus(run.worst, run.exceptionType),
-      ...(run.message ? { message: run.message } : {}),
+      ...outcome(run),
     };
   });
 }
 
+/** A driver's reason for not carrying the scenario (attached, or thrown unwrapped) makes it unsupported. */
+function outcome(run: { worst: string; message?: string; exceptionType?: string; notCarried?: string }) {
+  if (run.notCarried !== undefined && (run.worst === "SKIPPED" || run.worst === "PASSED"))
+    return { status: "unsupported" as const, message: run.notCarried, notCarried: true as const };
+  const thrown = run.worst === "FAILED" && run.exceptionType === notCarriedType;
+  return {
+    status: toStatus(run.worst, run.exceptionType),
+    ...(run.message ? { message: run.message } : {}),
+    ...(thrown ? { notCarried: true as const } : {}),
+  };
+}
+
 /** The error class the drivers throw when a target answers outside the protocol or not at all. */
 export const targetErrorType = "TargetMisbehaved";
+/** The error class a driver throws for what it cannot carry over the target's API. */
+export const notCarriedType = "NotCarried";
 
 function toStatus(worst: string, exceptionType: string | undefined): ScenarioStatus {
   switch (worst) {
@@ -111,6 +132,7 @@ function toStatus(worst: string, exceptionType: string | undefined): ScenarioSta
     case "PENDING":
       return "pending";
     default:
+      if (exceptionType === notCarriedType) return "unsupported";
       return exceptionType === targetErrorType ? "target-error" : "failed";
   }
 }

@@ -206,7 +206,7 @@ export function summaryLines(outcome: SuiteOutcome): string[] {
             .filter((f) => f.claimed)
             .map(
               (f) =>
-                `  ${f.family}: ${f.verdict} (${f.passed} passed, ${f.failed} failed, ${f.targetErrors} target errors${f.other ? `, ${f.other} undefined/ambiguous/pending` : ""})`,
+                `  ${f.family}: ${f.verdict} (${f.passed} passed, ${f.failed} failed, ${f.targetErrors} target errors${f.notCarried ? `, ${f.notCarried} not carried by the driver` : ""}${f.other ? `, ${f.other} undefined/ambiguous/pending` : ""})`,
             ),
           `not claimed: ${claim.notClaimed.join(", ") || "nothing"}`,
           ...(claim.unknown.length > 0

@@ -19,6 +19,12 @@ const startTimeoutMs = 60_000;
 export const runLabel = "org.srkit.run";
 
 export async function startTarget(spec: TargetSpec, runId: string): Promise<StartedTarget> {
+  if (spec.kind === "arm") {
+    // The same target, with Site Recovery's acts and observations carried over its REST API.
+    const started = await startTarget(spec.target, runId);
+    const label = `${started.label}, driven over its Site Recovery REST API`;
+    return { ...started, label, env: { ...started.env, SRKIT_DRIVER: "arm", SRKIT_TARGET_LABEL: label } };
+  }
   if (spec.kind === "reference") return { label: "reference (in-process)", env: {}, stop: async () => {} };
   const gateway = await startAzureGateway();
   try {
@@ -48,7 +54,7 @@ interface Running {
 }
 
 function startOutOfProcess(
-  spec: Exclude<TargetSpec, { kind: "reference" }>,
+  spec: Exclude<TargetSpec, { kind: "reference" | "arm" }>,
   runId: string,
 ): Promise<Running> {
   switch (spec.kind) {

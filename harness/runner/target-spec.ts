@@ -3,7 +3,9 @@ export type TargetSpec =
   | { kind: "reference" }
   | { kind: "http"; url: string }
   | { kind: "image"; image: string }
-  | { kind: "command"; command: string };
+  | { kind: "command"; command: string }
+  /** Any other target, driven over its Site Recovery REST API by the ARM driver. */
+  | { kind: "arm"; target: Exclude<TargetSpec, { kind: "arm" }> };
 
 export class UsageError extends Error {
   readonly code: string;
@@ -16,6 +18,11 @@ export class UsageError extends Error {
 const imageName = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$/;
 
 export function parseTarget(text: string): TargetSpec {
+  if (text.startsWith("arm:")) {
+    const target = parseTarget(text.slice("arm:".length));
+    if (target.kind === "arm") throw new UsageError("SRKIT_BAD_TARGET", "arm: names a target once");
+    return { kind: "arm", target };
+  }
   if (text === "reference") return { kind: "reference" };
   if (/^https?:\/\//.test(text)) {
     try {
@@ -38,6 +45,6 @@ export function parseTarget(text: string): TargetSpec {
   }
   throw new UsageError(
     "SRKIT_BAD_TARGET",
-    `unknown target '${text}': use reference, http://HOST:PORT, image:NAME or cmd:COMMAND`,
+    `unknown target '${text}': use reference, http://HOST:PORT, image:NAME or cmd:COMMAND, each optionally after arm:`,
   );
 }

@@ -68,3 +68,26 @@ test("a claimed family the selection did not run is not run, and the others deci
   assert.equal(judged.families.find((f) => f.family === "replication")?.verdict, "not-run");
   assert.equal(judged.verdict, "conforms");
 });
+
+test("scenarios the driver could not carry are neither a pass nor the target's error", () => {
+  const notCarried = { ...result("failover", "unsupported"), notCarried: true as const };
+  const judged = judgeClaim(["failover", "replication"], suite, [
+    result("failover", "passed"),
+    notCarried,
+    notCarried,
+    { ...result("replication", "unsupported"), notCarried: true as const },
+  ]);
+  const failover = judged.families.find((f) => f.family === "failover");
+  assert.equal(failover?.verdict, "conforms");
+  assert.equal(failover?.notCarried, 2);
+  assert.equal(failover?.unsupported, 0);
+  assert.equal(judged.families.find((f) => f.family === "replication")?.verdict, "not-run");
+  assert.equal(judged.verdict, "conforms");
+  // Nothing carried at all is no claim, never a pass.
+  assert.equal(judgeClaim(["failover"], suite, [notCarried]).verdict, "no-claim");
+  // A failure among the carried ones still does not conform.
+  assert.equal(
+    judgeClaim(["failover"], suite, [notCarried, result("failover", "failed")]).verdict,
+    "does-not-conform",
+  );
+});

@@ -34,6 +34,8 @@ export interface FamilyJudgement {
   failed: number;
   targetErrors: number;
   unsupported: number;
+  /** Unsupported because the driver could not carry them over the target's API (not the target's doing). */
+  notCarried: number;
   other: number;
 }
 
@@ -70,11 +72,13 @@ export function judgeClaim(
     const passed = count("passed");
     const failed = count("failed");
     const targetErrors = count("target-error");
-    const unsupported = count("unsupported");
-    const other = own.length - passed - failed - targetErrors - unsupported;
+    const notCarried = own.filter((r) => r.status === "unsupported" && r.notCarried).length;
+    const unsupported = count("unsupported") - notCarried;
+    const other = own.length - passed - failed - targetErrors - unsupported - notCarried;
     const isClaimed = claimed.includes(family);
     let verdict: FamilyVerdict = "not-claimed";
-    if (isClaimed && own.length === 0) verdict = "not-run";
+    // Claimed, but none of its scenarios ran: none selected, or none the driver could carry.
+    if (isClaimed && own.length === notCarried) verdict = "not-run";
     else if (isClaimed) {
       // Undefined, ambiguous or pending steps are srkit's own defects; they never count as a pass.
       if (failed > 0 || other > 0) verdict = "does-not-conform";
@@ -83,7 +87,17 @@ export function judgeClaim(
       else if (targetErrors > 0 || unsupported > 0) verdict = "target-error";
       else verdict = "conforms";
     }
-    return { family, claimed: isClaimed, verdict, passed, failed, targetErrors, unsupported, other };
+    return {
+      family,
+      claimed: isClaimed,
+      verdict,
+      passed,
+      failed,
+      targetErrors,
+      unsupported,
+      notCarried,
+      other,
+    };
   });
   const ran = families.filter((f) => f.claimed && f.passed + f.failed + f.targetErrors + f.other > 0);
   let verdict: RunVerdict;

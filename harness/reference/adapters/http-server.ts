@@ -1,10 +1,12 @@
-// Serves the protocol over HTTP with node:http.
+// Serves the protocol over HTTP with node:http, and the ARM facade beside it when given one.
 import { createServer, type Server } from "node:http";
 import { invalidJson, type Router } from "../application/router.ts";
+import { answerArm, isArmPath } from "./arm/arm-http.ts";
+import type { ArmEndpoint } from "./arm/facade.ts";
 
 const maxBodyBytes = 1024 * 1024;
 
-export function createHttpServer(router: Router): Server {
+export function createHttpServer(router: Router, arm?: ArmEndpoint): Server {
   return createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -16,6 +18,10 @@ export function createHttpServer(router: Router): Server {
         return;
       }
       chunks.push(chunk as Buffer);
+    }
+    if (arm && isArmPath(req.url)) {
+      await answerArm(arm, req, Buffer.concat(chunks), res);
+      return;
     }
     const text = Buffer.concat(chunks).toString("utf8");
     let body: unknown;

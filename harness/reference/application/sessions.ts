@@ -32,6 +32,11 @@ export class Sessions {
     this.worlds.delete(id);
   }
 
+  /** Every live session with its world (the ARM facade finds the owner of a vault this way). */
+  entries(): IterableIterator<[string, World]> {
+    return this.worlds.entries();
+  }
+
   get size(): number {
     return this.worlds.size;
   }
