@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
+import { boundFlags, defaultBounds, parseBounds } from "../runner/bounds.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
 import { exitCodeOf, runSuite, summaryLines } from "../runner/run-suite.ts";
 import { parseTarget, UsageError } from "../runner/target-spec.ts";
@@ -12,8 +13,17 @@ import { printRequirementsGate } from "./requirements.ts";
 // reachable; srkit labels its containers per run and removes them itself.
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 
+const boundsUsage = Object.entries(boundFlags)
+  .map(
+    ([key, { flag, unit }]) =>
+      `    --${flag} N (${unit}, default ${defaultBounds[key as keyof typeof defaultBounds]})`,
+  )
+  .join("\n");
+
 const usage = `usage:
-  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
+  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N] [bounds]
+  bounds (README "Bounds"):
+${boundsUsage}
   srkit requirements            the traceability gate
   srkit negative-controls [ID...]  run the suite against deliberately wrong targets (all, or the named ones); each must be caught
   srkit image build             build the reference implementation's container image`;
@@ -44,7 +54,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
-  let values: { target?: string; "report-dir"?: string; tags?: string; parallel?: string };
+  let values: { target?: string; "report-dir"?: string; tags?: string; parallel?: string } & Record<
+    string,
+    string | undefined
+  >;
   try {
     ({ values } = parseArgs({
       args,
@@ -53,6 +66,9 @@ async function run(args: string[]): Promise<number> {
         "report-dir": { type: "string", default: "reports/out/conformance" },
         tags: { type: "string" },
         parallel: { type: "string" },
+        ...Object.fromEntries(
+          Object.values(boundFlags).map(({ flag }) => [flag, { type: "string" as const }]),
+        ),
       },
     }));
   } catch (error) {
@@ -67,7 +83,9 @@ async function run(args: string[]): Promise<number> {
   if (reportDir.startsWith("/") || reportDir.split(/[\\/]/).includes("..")) {
     throw new UsageError("SRKIT_BAD_REPORT_DIR", "--report-dir must be a relative path inside the project");
   }
-  const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel });
+  const bounds = parseBounds(values);
+  if (!bounds.ok) throw new UsageError("SRKIT_BAD_BOUND", bounds.problem);
+  const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel, bounds: bounds.bounds });
   console.log(`\n${summaryLines(outcome).join("\n")}`);
   return exitCodeOf(outcome);
 }

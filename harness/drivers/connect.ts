@@ -6,6 +6,8 @@ import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
+import { boundsFromEnvironment, recordingLimitsOf } from "../runner/bounds.ts";
+import { type CallPolicy, guardedTransport } from "./call-guard.ts";
 import { httpTransport } from "./http.ts";
 import { inProcessTransport } from "./in-process.ts";
 import { ProtocolClient } from "./protocol-client.ts";
@@ -19,28 +21,53 @@ export interface TargetConnection {
   close(): void;
 }
 
-/** The transport the environment names, with no Azure stand-in (enough to describe the target). */
-export function transportFromEnvironment(env: NodeJS.ProcessEnv = process.env): Transport {
+/**
+ * The transport the environment names, with no Azure stand-in (enough to describe the target),
+ * inside the bounds the runner set (SRKIT_BOUNDS). `policy` adds the scenario's bound and the
+ * run's stop signal; without it, each call still gets the call bound.
+ */
+export function transportFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  policy?: Omit<CallPolicy, "callTimeoutMs">,
+): Transport {
+  const bounds = boundsFromEnvironment(env);
   const url = env.SRKIT_TARGET_URL;
-  if (url) return httpTransport(url);
   const controlId = env.SRKIT_NEGATIVE_CONTROL;
-  return controlId ? negativeControl(controlId).transport() : inProcessTransport();
+  const inner = url
+    ? httpTransport(url, bounds)
+    : controlId
+      ? negativeControl(controlId).transport()
+      : inProcessTransport();
+  return guardedTransport(inner, {
+    callTimeoutMs: bounds.callTimeoutMs,
+    scenarioDeadline: policy?.scenarioDeadline ?? (() => undefined),
+    stopped: policy?.stopped ?? (() => undefined),
+  });
 }
 
-export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetConnection {
+/**
+ * The target and the Azure evidence of this worker, from the runner's environment:
+ * SRKIT_TARGET_URL with SRKIT_AZURE_GATEWAY and SRKIT_AZURE_GATEWAY_TOKEN for a target out of
+ * process, else an in-process one with msw recording its Azure calls.
+ */
+export function connectFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  policy?: Omit<CallPolicy, "callTimeoutMs">,
+): TargetConnection {
   const url = env.SRKIT_TARGET_URL;
   if (url) {
     const gateway = env.SRKIT_AZURE_GATEWAY;
-    if (!gateway)
-      throw new Error("SRKIT_TARGET_URL is set but SRKIT_AZURE_GATEWAY is not: run through 'srkit run'");
+    const token = env.SRKIT_AZURE_GATEWAY_TOKEN;
+    if (!gateway || !token)
+      throw new Error("SRKIT_TARGET_URL is set but the Azure gateway is not: run through 'srkit run'");
     return {
-      client: new ProtocolClient(transportFromEnvironment(env)),
-      evidence: remoteAzureEvidence(gateway),
+      client: new ProtocolClient(transportFromEnvironment(env, policy)),
+      evidence: remoteAzureEvidence(gateway, token),
       azureGateway: gateway,
       close: () => {},
     };
   }
-  const azure = startInProcessAzure();
-  const client = new ProtocolClient(transportFromEnvironment(env));
+  const azure = startInProcessAzure(recordingLimitsOf(boundsFromEnvironment(env)));
+  const client = new ProtocolClient(transportFromEnvironment(env, policy));
   return { client, evidence: azure, close: () => azure.close() };
 }
