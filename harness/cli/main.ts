@@ -1,5 +1,7 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { hostileControls } from "../hostile-controls/controls.ts";
+import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { boundFlags, defaultBounds, parseBounds } from "../runner/bounds.ts";
@@ -21,11 +23,12 @@ const boundsUsage = Object.entries(boundFlags)
   .join("\n");
 
 const usage = `usage:
-  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N] [bounds]
+  srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N] [--skip-allure-report] [bounds]
   bounds (README "Bounds"):
 ${boundsUsage}
   srkit requirements            the traceability gate
   srkit negative-controls [ID...]  run the suite against deliberately wrong targets (all, or the named ones); each must be caught
+  srkit hostile-controls [ID...]   run the suite against targets that hang, crash, answer garbage or attack the harness; each run must end in bounded time with complete, correctly classified reports
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,6 +47,15 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`negative controls: ${verdicts.length - missed} caught, ${missed} missed`);
       return missed === 0 ? 0 : 1;
     }
+    case "hostile-controls": {
+      const unknown = rest.filter((id) => !hostileControls.some((c) => c.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no hostile control ${unknown.join(", ")}`);
+      const verdicts = await verifyHostileControls(console.log, rest);
+      const broken = verdicts.filter((v) => v.problems.length > 0).length;
+      console.log(`hostile controls: ${verdicts.length - broken} held, ${broken} broken`);
+      return broken === 0 ? 0 : 1;
+    }
     case "image":
       if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);
       console.log(`built ${await buildReferenceImage()}`);
@@ -54,10 +66,14 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
-  let values: { target?: string; "report-dir"?: string; tags?: string; parallel?: string } & Record<
-    string,
-    string | undefined
-  >;
+  let values: {
+    target?: string;
+    "report-dir"?: string;
+    tags?: string;
+    parallel?: string;
+    "skip-allure-report"?: boolean;
+    help?: boolean;
+  } & Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args,
@@ -66,6 +82,8 @@ async function run(args: string[]): Promise<number> {
         "report-dir": { type: "string", default: "reports/out/conformance" },
         tags: { type: "string" },
         parallel: { type: "string" },
+        "skip-allure-report": { type: "boolean" },
+        help: { type: "boolean" },
         ...Object.fromEntries(
           Object.values(boundFlags).map(({ flag }) => [flag, { type: "string" as const }]),
         ),
@@ -73,6 +91,10 @@ async function run(args: string[]): Promise<number> {
     }));
   } catch (error) {
     throw new UsageError("SRKIT_USAGE", `${(error as Error).message}\n${usage}`);
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
   }
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) {
@@ -83,9 +105,18 @@ async function run(args: string[]): Promise<number> {
   if (reportDir.startsWith("/") || reportDir.split(/[\\/]/).includes("..")) {
     throw new UsageError("SRKIT_BAD_REPORT_DIR", "--report-dir must be a relative path inside the project");
   }
-  const bounds = parseBounds(values);
+  const bounds = parseBounds(
+    Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === "string")),
+  );
   if (!bounds.ok) throw new UsageError("SRKIT_BAD_BOUND", bounds.problem);
-  const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel, bounds: bounds.bounds });
+  const outcome = await runSuite({
+    target,
+    reportDir,
+    tags: values.tags,
+    parallel,
+    bounds: bounds.bounds,
+    skipAllure: values["skip-allure-report"] === true,
+  });
   console.log(`\n${summaryLines(outcome).join("\n")}`);
   return exitCodeOf(outcome);
 }

@@ -2,6 +2,7 @@
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { countByStatus } from "../reports/results.ts";
 import { projectRoot } from "../runner/cucumber.ts";
@@ -114,6 +115,14 @@ const stages: Stage[] = [
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
       };
+    },
+  },
+  {
+    name: "hostile controls (each ends within its bound, reports complete, outcomes right; peak RSS)",
+    async run() {
+      const verdicts = await verifyHostileControls();
+      const broken = verdicts.filter((v) => v.problems.length > 0).length;
+      return { passed: verdicts.length - broken, failed: broken };
     },
   },
   {

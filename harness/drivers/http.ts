@@ -60,17 +60,13 @@ export function httpTransport(
         );
       }
       if (bytes.byteLength === 0) return { status: response.status, body: undefined };
-      let text: string;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-      } catch {
-        throw new TargetMisbehaved(
-          `${where}: the target answered ${response.status} with a body that is not UTF-8`,
-        );
-      }
+      // Not fatal on bad UTF-8: the replacement characters then fail JSON or the schema, which say more.
+      const text = new TextDecoder("utf-8").decode(bytes);
       try {
         return { status: response.status, body: JSON.parse(text) };
       } catch {
+        // A failure or refusal with a page of HTML, say: the client diagnoses the status first.
+        if (response.status >= 400) return { status: response.status, body: text.slice(0, 1_000) };
         throw new TargetMisbehaved(
           `${where}: the target answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}${text.length > 200 ? ` (${text.length} characters in all)` : ""}`,
         );

@@ -100,7 +100,8 @@ export interface TargetDescription {
   name: string;
   version: string;
   protocolVersion: string;
-  capabilities: Family[];
+  /** Family names; a name this kit does not know is kept and reported as unknown. */
+  capabilities: (Family | (string & {}))[];
   parameters?: TargetParameters;
 }
 

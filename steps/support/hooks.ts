@@ -21,7 +21,7 @@ import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructur
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
-import type { Family, TargetParameters } from "../../harness/protocol/types.ts";
+import type { TargetParameters } from "../../harness/protocol/types.ts";
 import { isTargetError } from "../../harness/reports/results.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
@@ -38,7 +38,7 @@ setDefinitionFunctionWrapper(reportSafeDefinition(bounds.maxMessageChars));
 setDefaultTimeout(bounds.scenarioTimeoutMs + 15_000);
 
 let connection: TargetConnection | undefined;
-let capabilities: Family[] | undefined;
+let capabilities: string[] | undefined;
 let parameters: TargetParameters = {};
 let describeProblem = "";
 let scenarioDeadline: { at: number; boundMs: number } | undefined;
@@ -71,7 +71,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
       `not run: the target could not describe itself to this worker: ${describeProblem}`,
     );
   const family = pickle.tags.map((t) => /^@family:(.+)$/.exec(t.name)?.[1]).find(Boolean);
-  if (!family || !capabilities.includes(family as Family)) {
+  if (!family || !capabilities.includes(family)) {
     this.attach(`unsupported: the target does not declare the family '${family}'`);
     return "skipped";
   }
