@@ -54,7 +54,10 @@ async function stream(res: ServerResponse, total: number): Promise<void> {
   });
   for (let sent = 0; sent < total && !closed; sent += chunk.length) {
     if (!res.write(chunk))
-      await new Promise((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+      await new Promise((resolve) => {
+        res.once("drain", resolve);
+        res.once("close", resolve);
+      });
   }
   if (!closed) res.end('"}');
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { allurePrefixes } from "../reports/allure-results.ts";
 import type { ScenarioStatus } from "../reports/results.ts";
+import { escapeControls } from "../reports/safe-text.ts";
 import { type Bounds, boundFlags, defaultBounds } from "../runner/bounds.ts";
 import { projectRoot } from "../runner/cucumber.ts";
 import { watchTreeRss } from "../runner/tree-rss.ts";
@@ -36,7 +37,8 @@ export interface HostileVerdict {
 
 /** The memory a run's process tree may use: srkit, cucumber, the target (reference inside). */
 export const maxRunRssBytes = 1536 * 1024 * 1024;
-const controlChars = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Whether text holds a control character a terminal or an XML reader would act on. */
+const hasControls = (text: string) => escapeControls(text) !== text;
 
 const flagsOf = (bounds: Partial<Bounds>) =>
   Object.entries(bounds).flatMap(([key, value]) => [
@@ -150,7 +152,7 @@ export function judgeHostileRun(
   if (run.survivors.length > 0) problems.push(`target processes outlived srkit: ${run.survivors.join(", ")}`);
   if ((run.peakRssBytes ?? 0) > maxRunRssBytes)
     problems.push(`peak RSS ${mib(run.peakRssBytes)} over ${mib(maxRunRssBytes)}`);
-  if (controlChars.test(run.output)) problems.push("srkit printed control characters a target sent");
+  if (hasControls(run.output)) problems.push("srkit printed control characters a target sent");
 
   const summaryText = read("summary.json");
   let summary: Summary = {};
@@ -192,8 +194,7 @@ export function judgeHostileRun(
       );
     if ((counts["target-error"] ?? 0) > 0 && !junit.includes('<error type="TargetError"'))
       problems.push('junit.xml files no target error as <error type="TargetError">');
-    if (controlChars.test(junit.replace(/[\n\t\r]/g, "")))
-      problems.push("junit.xml holds control characters");
+    if (hasControls(junit)) problems.push("junit.xml holds control characters");
   }
   const docs = read("living-docs/index.html");
   if (!docs) problems.push("no living documentation");
