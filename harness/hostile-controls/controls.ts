@@ -72,6 +72,17 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "hang-in-property",
+    misbehaviour: "answers a property scenario's first 150 calls, then never again",
+    mode: "hang-later",
+    tags: "@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT",
+    exit: 4,
+    outcomes: ["target-error"],
+    // A target error, not a broken law; and no shrinking, each try of which would wait a call bound.
+    says: [/random run \d+ could not be judged, so the property stopped: .*no answer within 2 s/],
+    maxSeconds: 120,
+  },
+  {
     id: "slow",
     misbehaviour: "answers every call 150 ms late (within the call bound)",
     mode: "slow",

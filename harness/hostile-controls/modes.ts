@@ -134,6 +134,10 @@ function hugeRequest(gateway: string): Promise<void> {
 
 export const hostileModes: Record<string, HostileMode> = {
   hang: { handle: async (c) => (c.operationId === "describeTarget" ? passThrough(c) : never()) },
+  "hang-later": {
+    // Long enough for a property scenario to finish a random run or two, then silence.
+    handle: async (c) => (c.calls <= 150 ? passThrough(c) : never()),
+  },
   slow: {
     handle: async (c) => {
       await sleep(150);
@@ -189,6 +193,11 @@ export const hostileModes: Record<string, HostileMode> = {
   },
   "huge-body": { handle: on("createVault", (c) => stream(c.res, 300 * 1024 * 1024)) },
   "hostile-strings": {
+    // What it prints reaches srkit's terminal too.
+    setup: () => {
+      process.stderr.write(`${hostileText}\n`);
+      process.stderr.write(`${"\u001b[5m".repeat(100_000)}\n`);
+    },
     handle: async (c) => {
       if (c.operationId === "describeTarget") {
         const reply = await c.pass();

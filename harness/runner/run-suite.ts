@@ -150,6 +150,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
           harnessError = `cucumber ended abnormally (${exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`})`;
         if (exit.stoppedBy && exit.code !== 0 && exit.code !== 1)
           problems.push(`cucumber was stopped: ${exit.stoppedBy}`);
+        if (exit.stoppedBy?.startsWith("srkit received"))
+          harnessError = `srkit was interrupted: ${exit.stoppedBy}`;
       }
     }
   } catch (error) {
@@ -176,12 +178,17 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     ? readRun(messages, bounds.maxMessageChars)
     : { results: [], unfinished: [] };
   const notFinished = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
+  // A scenario the run never finished could not be judged. When the target made the run stop
+  // (circuit breaker, time bound), that is a target error of the scenario; when srkit failed or
+  // was interrupted, it is counted as unfinished, and the harness error says why.
+  const unfinished = stoppedEarly && !harnessError ? [] : run.unfinished;
   const results: ScenarioResult[] = [
     ...run.results,
-    // A scenario the run never finished could not be judged: the target's fault when the run was
-    // stopped for it, srkit's otherwise (the harness error says so).
-    ...run.unfinished.map((r) => ({ ...r, status: "target-error" as const, message: notFinished })),
+    ...(stoppedEarly && !harnessError
+      ? run.unfinished.map((r) => ({ ...r, status: "target-error" as const, message: notFinished }))
+      : []),
   ];
+  if (unfinished.length > 0) problems.push(`${unfinished.length} scenarios of the selection did not finish`);
   if (description && run.results.length === 0 && !harnessError && !stoppedEarly)
     problems.push(`cucumber ran no scenario (exit ${cucumberExit})`);
   if (harnessError) problems.push(`harness error: ${harnessError}`);
@@ -237,7 +244,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     alignAllureResults(
       dir,
       run.results,
-      run.unfinished.map((r) => ({ ...r, message: notFinished })),
+      results.length > run.results.length ? run.unfinished.map((r) => ({ ...r, message: notFinished })) : [],
     );
     return dir;
   });
