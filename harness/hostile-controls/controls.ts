@@ -60,6 +60,18 @@ const gatewayAttack = (kind: string, refused: RegExp, what: string): HostileCont
   maxSeconds: 90,
 });
 
+/** A target that does no work, run against the whole suite: no scenario may pass. */
+const lazyTarget = (mode: string, body: string, exit: number): HostileControl => ({
+  id: mode,
+  misbehaviour: `answers every operation with its documented status and ${body} (no scenario may pass)`,
+  mode,
+  parallel: 2,
+  bounds: { breakerThreshold: 1_000_000 },
+  exit,
+  outcomes: ["failed", "target-error"],
+  maxSeconds: 600,
+});
+
 export const hostileControls: HostileControl[] = [
   {
     id: "hang",
@@ -242,29 +254,9 @@ export const hostileControls: HostileControl[] = [
     says: [/time-travel/],
     maxSeconds: 60,
   },
-  {
-    id: "null",
-    misbehaviour:
-      "answers every operation with its documented status and the smallest body the schema allows (no scenario may pass)",
-    mode: "null",
-    parallel: 2,
-    bounds: { breakerThreshold: 1_000_000 },
-    exit: 1,
-    outcomes: ["failed", "target-error"],
-    maxSeconds: 600,
-  },
-  {
-    id: "echo",
-    misbehaviour:
-      "answers every operation with its documented status and the request echoed back (no scenario may pass)",
-    mode: "echo",
-    parallel: 2,
-    bounds: { breakerThreshold: 1_000_000 },
-    // Echoed requests break the protocol's answer shapes: every scenario is a target error.
-    exit: 4,
-    outcomes: ["failed", "target-error"],
-    maxSeconds: 600,
-  },
+  lazyTarget("null", "the smallest body the schema allows", 1),
+  // Echoed requests break the protocol's answer shapes: every scenario is a target error.
+  lazyTarget("echo", "the request echoed back", 4),
   gatewayAttack("bad-port", /x-forwarded-port is not a port/, "x-forwarded-port 99999"),
   gatewayAttack("bad-host", /x-forwarded-host is not a host name/, "x-forwarded-host 'evil host/x'"),
   gatewayAttack("bad-proto", /x-forwarded-proto is not http or https/, "x-forwarded-proto gopher"),

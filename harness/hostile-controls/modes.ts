@@ -8,7 +8,7 @@ import { sample } from "openapi-sampler";
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import { matchRoute, type Operation, protocolDocument, protocolVersion } from "../protocol/spec.ts";
 import { families } from "../protocol/types.ts";
-import { nullAnswer } from "./null-answers.ts";
+import { type NullAnswer, nullAnswer } from "./null-answers.ts";
 
 export interface HostileContext {
   call: ProtocolCall;
@@ -235,25 +235,8 @@ export const hostileModes: Record<string, HostileMode> = {
       c.json(200, { ...(reply.body as object), capabilities: ["time-travel"] });
     }),
   },
-  null: {
-    handle: async (c) => {
-      if (c.operationId === "describeTarget") return c.json(200, nullDescription());
-      const operation = matchOperation(c.call);
-      if (!operation)
-        return c.json(404, { error: { code: "PROTOCOL_ROUTE_NOT_FOUND", message: "no such operation" } });
-      const answer = nullAnswer(operation);
-      c.json(answer.status, answer.body);
-    },
-  },
-  echo: {
-    handle: async (c) => {
-      if (c.operationId === "describeTarget") return c.json(200, nullDescription());
-      const operation = matchOperation(c.call);
-      if (!operation)
-        return c.json(404, { error: { code: "PROTOCOL_ROUTE_NOT_FOUND", message: "no such operation" } });
-      c.json(nullAnswer(operation).status, c.call.body ?? {});
-    },
-  },
+  null: { handle: lazy((answer) => answer.body) },
+  echo: { handle: lazy((_answer, c) => c.call.body ?? {}) },
   "gateway-bad-port": {
     handle: atSession((g) => toGateway(g, { headers: { "x-forwarded-port": "99999" } })),
   },
@@ -315,6 +298,21 @@ export const hostileModes: Record<string, HostileMode> = {
     }),
   },
 };
+
+/**
+ * A target that does no work: it describes itself as the null target does and answers every
+ * operation with its documented success status and the body `bodyOf` gives.
+ */
+function lazy(bodyOf: (answer: NullAnswer, c: HostileContext) => unknown) {
+  return async (c: HostileContext) => {
+    if (c.operationId === "describeTarget") return c.json(200, nullDescription());
+    const operation = matchOperation(c.call);
+    if (!operation)
+      return c.json(404, { error: { code: "PROTOCOL_ROUTE_NOT_FOUND", message: "no such operation" } });
+    const answer = nullAnswer(operation);
+    c.json(answer.status, bodyOf(answer, c));
+  };
+}
 
 /** The gateway the last session named (the flood needs it at vault creation). */
 let floodGateway: string | undefined;
