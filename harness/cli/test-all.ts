@@ -145,6 +145,12 @@ const stages: Stage[] = [
   },
 ];
 
+// Ctrl-C: the stage under way ends (a suite writes its reports first) and no other starts.
+let interrupted = false;
+process.once("SIGINT", () => {
+  interrupted = true;
+});
+
 async function main(): Promise<number> {
   const started = Date.now();
   const rows: string[] = [];
@@ -152,6 +158,11 @@ async function main(): Promise<number> {
   let failed = 0;
   let systemReady = true;
   for (const [i, stage] of stages.entries()) {
+    if (interrupted) {
+      rows.push(`FAIL  interrupted before: ${stage.name}`);
+      failed++;
+      break;
+    }
     console.log(`\n=== [${i + 1}/${stages.length}] ${stage.name}`);
     const t0 = Date.now();
     let tally: Tally;
