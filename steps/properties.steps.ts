@@ -6,26 +6,20 @@ import type { SrkitWorld } from "./support/world.ts";
 
 type W = SrkitWorld & { propertyRuns?: number };
 
-/** Many runs, each a world of its own: minutes, not the default step time. */
-const propertyTimeout = { timeout: 600_000 };
-
 When(
   "random recovery point histories are built on the target, drilled and failed over {int} times",
-  propertyTimeout,
   async function (this: W, runs: number) {
     this.propertyRuns = await selectionLawsAgainstTarget(this.driver, runSettings(runs));
   },
 );
 When(
   "random sequences of lifecycle commands run against the target {int} times",
-  propertyTimeout,
   async function (this: W, runs: number) {
     this.propertyRuns = await lifecycleAgainstTarget(this.driver, runSettings(runs));
   },
 );
 When(
   "random sequences of lifecycle commands, failback included, run against the target {int} times",
-  propertyTimeout,
   async function (this: W, runs: number) {
     this.propertyRuns = await lifecycleAgainstTarget(this.driver, runSettings(runs), true);
   },

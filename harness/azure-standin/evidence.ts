@@ -1,6 +1,19 @@
 import type { RecordedAzureRequest } from "./recorded-request.ts";
+import type { EvidenceScope } from "./recording-store.ts";
 
-/** What the harness saw reach Azure. Each target mode has its own source of it. */
+export type { EvidenceScope } from "./recording-store.ts";
+
+/**
+ * What the harness saw reach Azure, per scenario. Each target mode has its own source of it.
+ * A scenario watches its vault and storage account before the target hears of them, and
+ * releases them when it ends, so the stand-in keeps only what running scenarios need.
+ */
 export interface AzureEvidence {
-  requests(): Promise<RecordedAzureRequest[]>;
+  watch(scope: EvidenceScope): Promise<void>;
+  /**
+   * Every request that reached the scope's vault or storage account, oldest first.
+   * @throws TargetMisbehaved when the target sent more than the stand-in keeps for one scenario
+   */
+  requests(scope: EvidenceScope): Promise<RecordedAzureRequest[]>;
+  release(scope: EvidenceScope): Promise<void>;
 }

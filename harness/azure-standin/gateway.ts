@@ -1,67 +1,267 @@
 // Azure stand-in for out-of-process targets: a real HTTP server on loopback that serves the
-// same msw handlers through msw's getResponse, rebuilding each request's intended
-// destination from the x-forwarded-* headers of the protocol's Azure-traffic convention.
-// GET /__srkit/recordings hands the recordings to the harness's workers.
-import { createServer } from "node:http";
+// same msw handlers through msw's getResponse, rebuilding each request's intended destination
+// from the x-forwarded-* headers of the protocol's Azure-traffic convention.
+//
+// The target chooses every byte sent here, so the gateway never throws: each request is checked
+// and answered (400 for nonsense, 405 for methods Azure does not take, 413 past the size bound),
+// and what it records is kept per scenario and bounded (recording-store.ts). The harness's own
+// endpoints under /__srkit/ need the run's token, which only the cucumber workers know.
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getResponse } from "msw";
+import { TargetMisbehaved } from "../drivers/transport.ts";
 import { azureHeaders } from "../protocol/types.ts";
 import type { AzureEvidence } from "./evidence.ts";
 import { azureHandlers } from "./handlers.ts";
 import type { RecordedAzureRequest } from "./recorded-request.ts";
+import {
+  type EvidenceScope,
+  type RecordingLimits,
+  RecordingStore,
+  type ScopeQuery,
+} from "./recording-store.ts";
 
-const recordingsPath = "/__srkit/recordings";
+const controlPrefix = "/__srkit/";
+export const tokenHeader = "x-srkit-token";
+const methods = new Set(["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"]);
+const hostname =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+/** Bodies of the recordings answer, per page (base64 characters). */
+const recordingsPageBytes = 16 * 1024 * 1024;
+
+export interface GatewayOptions extends RecordingLimits {
+  /** Largest Azure-bound request body accepted (bytes). */
+  maxRequestBytes: number;
+  /** The secret the harness's own requests carry (x-srkit-token). */
+  token: string;
+  host?: string;
+}
+
+export interface GatewayStats {
+  /** Requests refused, by reason. */
+  refused: Record<string, number>;
+  /** Requests recorded for no scenario (no watched vault or storage account). */
+  unwatched: number;
+  /** Failures of the stand-in itself (srkit's defects), answered 500. */
+  internalErrors: string[];
+}
 
 export interface AzureGateway {
   url: string;
+  stats(): GatewayStats;
   close(): Promise<void>;
 }
 
-export async function startAzureGateway(host = "127.0.0.1"): Promise<AzureGateway> {
-  const seen: RecordedAzureRequest[] = [];
-  const handlers = azureHandlers((r) => seen.push(r));
+class Refused extends Error {
+  readonly status: number;
+  constructor(status: number, reason: string) {
+    super(reason);
+    this.status = status;
+  }
+}
+
+export async function startAzureGateway(options: GatewayOptions): Promise<AzureGateway> {
+  const host = options.host ?? "127.0.0.1";
+  const store = new RecordingStore(options);
+  const handlers = azureHandlers((r) => store.add(r));
+  const stats: GatewayStats = { refused: {}, unwatched: 0, internalErrors: [] };
+  const expected = Buffer.from(options.token);
+  const authorised = (req: IncomingMessage) => {
+    const given = Buffer.from(String(req.headers[tokenHeader] ?? ""));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
   const server = createServer(async (req, res) => {
-    if (req.method === "GET" && req.url === recordingsPath) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(seen));
-      return;
+    try {
+      if ((req.url ?? "").startsWith(controlPrefix)) {
+        if (!authorised(req)) throw new Refused(403, "a harness endpoint without the run's token");
+        await control(req, res, store);
+        return;
+      }
+      await forward(req, res, handlers, options.maxRequestBytes);
+    } catch (error) {
+      if (error instanceof Refused) {
+        stats.refused[error.message] = (stats.refused[error.message] ?? 0) + 1;
+        answer(res, error.status, error.message, error.status === 413);
+        return;
+      }
+      if (stats.internalErrors.length < 20)
+        stats.internalErrors.push((error as Error).stack ?? String(error));
+      answer(res, 500, "the Azure stand-in failed", true);
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const header = (name: string) => String(req.headers[name] ?? "");
-    const proto = header(azureHeaders.forwardedProto) || "http";
-    const destination = header(azureHeaders.forwardedHost) || "unknown.invalid";
-    const port = header(azureHeaders.forwardedPort);
-    const intended = new URL(req.url ?? "/", `${proto}://${destination}${port ? `:${port}` : ""}`);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (typeof value === "string") headers.set(name, value);
-    const body = chunks.length > 0 && req.method !== "GET" ? Buffer.concat(chunks) : undefined;
-    const response = await getResponse(
-      handlers,
-      new Request(intended, { method: req.method, headers, body }),
-    );
-    if (!response || response.type === "error") {
-      res.destroy();
-      return;
-    }
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.on("clientError", (error: Error & { code?: string }, socket) => {
+    const reason = `not HTTP (${error.code ?? error.message})`;
+    stats.refused[reason] = (stats.refused[reason] ?? 0) + 1;
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    else socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    stats: () => ({ ...stats, refused: { ...stats.refused }, unwatched: store.unwatched }),
+    // Connections a target holds open must not keep the run waiting: close them all.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-/** Reads the gateway's recordings from a cucumber worker. */
-export function remoteAzureEvidence(gatewayUrl: string): AzureEvidence {
+function answer(res: ServerResponse, status: number, message: string, close: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    ...(close ? { connection: "close" } : {}),
+  });
+  res.end(`${message}\n`);
+}
+
+/** An Azure-bound request: checked, its body read within the bound, answered as Azure would. */
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handlers: ReturnType<typeof azureHandlers>,
+  maxBytes: number,
+): Promise<void> {
+  const method = req.method ?? "";
+  if (!methods.has(method)) throw new Refused(405, `method ${method.slice(0, 20)} is not one Azure takes`);
+  const path = req.url ?? "";
+  if (!path.startsWith("/") || path.startsWith("//"))
+    throw new Refused(400, "a request target that is not a path");
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const proto = header(azureHeaders.forwardedProto);
+  const destination = header(azureHeaders.forwardedHost);
+  const port = header(azureHeaders.forwardedPort);
+  if (proto !== "http" && proto !== "https")
+    throw new Refused(400, `${azureHeaders.forwardedProto} is not http or https`);
+  if (!destination || !hostname.test(destination))
+    throw new Refused(400, `${azureHeaders.forwardedHost} is not a host name`);
+  if (!port || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+    throw new Refused(400, `${azureHeaders.forwardedPort} is not a port from 1 to 65535`);
+  const hasBody =
+    Number(req.headers["content-length"] ?? "0") > 0 || req.headers["transfer-encoding"] !== undefined;
+  if (hasBody && (method === "GET" || method === "HEAD")) throw new Refused(400, `${method} with a body`);
+  let intended: URL;
+  try {
+    intended = new URL(path, `${proto}://${destination}:${port}`);
+  } catch {
+    throw new Refused(400, "a path that is not a URL path");
+  }
+  const body = hasBody ? await readAtMost(req, maxBytes) : undefined;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value !== "string") continue;
+    try {
+      headers.set(name, value);
+    } catch {
+      throw new Refused(400, "a header value fetch cannot carry");
+    }
+  }
+  const response = await getResponse(
+    handlers,
+    new Request(intended, { method, headers, body: body ? new Uint8Array(body) : undefined }),
+  );
+  if (!response || response.type === "error") {
+    // Azure has no such host: the connection fails, as it would on the real network.
+    res.destroy();
+    return;
+  }
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+async function readAtMost(req: IncomingMessage, max: number): Promise<Buffer> {
+  if (Number(req.headers["content-length"] ?? "0") > max)
+    throw new Refused(413, `a request body over ${max} bytes (--max-azure-request-bytes)`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new Refused(413, `a request body over ${max} bytes (--max-azure-request-bytes)`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The harness's own endpoints: watch a scope, read its recordings, release it. */
+async function control(req: IncomingMessage, res: ServerResponse, store: RecordingStore): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://gateway.invalid");
+  const scope = (): EvidenceScope => {
+    const vault = url.searchParams.get("vault");
+    const account = url.searchParams.get("account");
+    if (!vault) throw new Refused(400, "a harness request without a vault");
+    return { vault, ...(account ? { storageAccount: account } : {}) };
+  };
+  if (url.pathname === `${controlPrefix}scopes` && req.method === "POST") {
+    store.watch(scope());
+    res.writeHead(204).end();
+  } else if (url.pathname === `${controlPrefix}scopes` && req.method === "DELETE") {
+    store.release(scope());
+    res.writeHead(204).end();
+  } else if (url.pathname === `${controlPrefix}recordings` && req.method === "GET") {
+    const after = Number(url.searchParams.get("after") ?? "0");
+    const page = store.query(scope(), Number.isSafeInteger(after) ? after : 0, recordingsPageBytes);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(page));
+  } else throw new Refused(404, "no such harness endpoint");
+}
+
+/** Reads the gateway's recordings from a cucumber worker, fetching only what is new each time. */
+export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs = 30_000): AzureEvidence {
+  const seen = new Map<string, { next: number; records: RecordedAzureRequest[] }>();
+  const keyOf = (scope: EvidenceScope) => `${scope.vault} ${scope.storageAccount ?? ""}`;
+  const call = async (method: string, endpoint: string, scope: EvidenceScope, after?: number) => {
+    const url = new URL(`${controlPrefix}${endpoint}`, gatewayUrl);
+    url.searchParams.set("vault", scope.vault);
+    if (scope.storageAccount) url.searchParams.set("account", scope.storageAccount);
+    if (after !== undefined) url.searchParams.set("after", String(after));
+    const response = await fetch(url, {
+      method,
+      headers: { [tokenHeader]: token },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok)
+      throw new Error(`the Azure stand-in answered ${response.status} to ${method} ${endpoint}`);
+    return response;
+  };
   return {
-    async requests() {
-      const response = await fetch(new URL(recordingsPath, gatewayUrl));
-      return (await response.json()) as RecordedAzureRequest[];
+    async watch(scope) {
+      await call("POST", "scopes", scope);
+      seen.set(keyOf(scope), { next: 0, records: [] });
+    },
+    async requests(scope) {
+      const known = seen.get(keyOf(scope)) ?? { next: 0, records: [] };
+      seen.set(keyOf(scope), known);
+      for (;;) {
+        const page = (await (await call("GET", "recordings", scope, known.next)).json()) as ScopeQuery;
+        if (page.overflow) throw overflowError(page.overflow);
+        for (const record of page.records) known.records.push(record);
+        known.next = page.next;
+        if (!page.more) break;
+      }
+      return [...known.records];
+    },
+    async release(scope) {
+      seen.delete(keyOf(scope));
+      await call("DELETE", "scopes", scope);
     },
   };
 }
+
+/** The target sent more to Azure than the harness keeps for one scenario: it cannot be judged. */
+export const overflowError = (why: string) =>
+  new TargetMisbehaved(
+    `the Azure stand-in kept only part of what the target sent: ${why} (--max-recordings-per-scenario, --max-recorded-bytes-per-scenario)`,
+  );

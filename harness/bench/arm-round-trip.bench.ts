@@ -4,6 +4,7 @@
 // of one protected VM, let 15 virtual minutes pass (through the protocol, both ways), and wait
 // until the VM is failed over: the SDK's poller for the REST API, reading the job for the
 // protocol. In-process (no network) and over HTTP against `srkit serve`'s emulator.
+
 import type { SiteRecoveryManagementClient } from "@azure/arm-recoveryservices-siterecovery";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
 import { armClient, armScope } from "../drivers/arm/arm-client.ts";
@@ -12,6 +13,7 @@ import { inProcessTransport } from "../drivers/in-process.ts";
 import { ProtocolClient, type SessionClient } from "../drivers/protocol-client.ts";
 import type { ArmEndpoint } from "../drivers/transport.ts";
 import { must } from "../dsl/site-recovery.ts";
+import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import { startEmulator } from "../runner/emulator.ts";
 
 const runs = Number(process.env.SRKIT_BENCH_RUNS ?? 20);
@@ -103,7 +105,7 @@ async function measure(label: string, api: SessionClient, asr: SiteRecoveryManag
 
 export async function benchArmRoundTrip(): Promise<void> {
   console.log(`\n# failover round trip (start, 15 virtual minutes, done), median of ${runs} per door`);
-  const azure = startInProcessAzure();
+  const azure = startInProcessAzure(recordingLimitsOf(defaultBounds));
   try {
     const transport = inProcessTransport({ log: () => {} });
     const client = new ProtocolClient(transport);

@@ -3,6 +3,7 @@
 //  1. The oracle's recovery point selection on histories of 1,000,000 points per machine,
 //     against a linear scan of the same history answering the same question.
 //  2. End-to-end property runs per second through the in-process and HTTP targets.
+
 import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
 import { httpTransport } from "../drivers/http.ts";
@@ -18,6 +19,7 @@ import type { Driver } from "../properties/fresh-world.ts";
 import { lifecycleAgainstTarget } from "../properties/lifecycle-model.ts";
 import { selectionLawsAgainstTarget } from "../properties/selection-against-target.ts";
 import type { RecoveryPointChoice } from "../protocol/types.ts";
+import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import { startTarget } from "../runner/start-target.ts";
 
 const pointsPerMachine = Number(process.env.SRKIT_BENCH_POINTS ?? 1_000_000);
@@ -145,7 +147,7 @@ async function benchEndToEnd(): Promise<void> {
   console.log(`\n# end-to-end property runs (${e2eRuns} runs each, seed 42)`);
   const rates = new Map<string, number>();
   // msw patches this process's fetch, so the in-process runs finish before the HTTP ones start.
-  const azure = startInProcessAzure();
+  const azure = startInProcessAzure(recordingLimitsOf(defaultBounds));
   try {
     await rate("in-process", { client: new ProtocolClient(inProcessTransport()), evidence: azure }, rates);
   } finally {
@@ -160,7 +162,10 @@ async function benchEndToEnd(): Promise<void> {
       "HTTP",
       {
         client: new ProtocolClient(httpTransport(target.env.SRKIT_TARGET_URL ?? "")),
-        evidence: remoteAzureEvidence(target.env.SRKIT_AZURE_GATEWAY ?? ""),
+        evidence: remoteAzureEvidence(
+          target.env.SRKIT_AZURE_GATEWAY ?? "",
+          target.env.SRKIT_AZURE_GATEWAY_TOKEN ?? "",
+        ),
         azureGateway: target.env.SRKIT_AZURE_GATEWAY,
       },
       rates,

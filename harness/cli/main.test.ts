@@ -1,7 +1,9 @@
 // The command line as a user meets it: exit codes, stable error codes, and a red run when a
 // scenario fails.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../runner/cucumber.ts";
 
@@ -18,6 +20,8 @@ test("bad input exits 2 with a stable code and starts nothing", () => {
     [["run", "--parallel", "0"], "SRKIT_BAD_PARALLEL"],
     [["run", "--report-dir", "../elsewhere"], "SRKIT_BAD_REPORT_DIR"],
     [["run", "--no-such-flag"], "SRKIT_USAGE"],
+    [["run", "--call-timeout-ms", "0"], "SRKIT_BAD_BOUND"],
+    [["hostile-controls", "no-such-control"], "SRKIT_UNKNOWN_CONTROL"],
     [["fly"], "SRKIT_USAGE"],
   ];
   for (const [args, code] of cases) {
@@ -44,4 +48,50 @@ test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
   assert.equal(red.status, 1, red.stdout + red.stderr);
   assert.match(red.stdout, /: DOES NOT CONFORM\n/);
   assert.match(red.stdout, /failing: REPL-PORT-PS-AZURE-STORAGE/);
+});
+
+test("srkit interrupted mid-run ends its cucumber child and still writes its reports (exit 5)", async () => {
+  const marker = "not @srkit-interrupt-test";
+  const child = spawn(
+    process.execPath,
+    [
+      "bin/srkit.mjs",
+      "run",
+      "--tags",
+      `@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT and ${marker}`,
+      "--report-dir",
+      "reports/out/cli-interrupt",
+      "--skip-allure-report",
+    ],
+    { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const started = new Promise<void>((resolve) =>
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      // Cucumber's progress formatter prints a character per step: the run is under way.
+      if (/^[.F-]/m.test(output)) resolve();
+    }),
+  );
+  child.stderr.resume();
+  await started;
+  child.kill("SIGTERM");
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  assert.equal(code, 5);
+  const summary = JSON.parse(
+    readFileSync(join(projectRoot, "reports/out/cli-interrupt/summary.json"), "utf8"),
+  );
+  assert.match(summary.harnessError, /srkit was interrupted: srkit received SIGTERM/);
+  assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/cucumber/junit.xml")));
+  assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/living-docs/index.html")));
+  const leftovers = readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+      } catch {
+        return false;
+      }
+    });
+  assert.deepEqual(leftovers, [], "no cucumber process outlives srkit");
 });

@@ -1,7 +1,10 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { hostileControls } from "../hostile-controls/controls.ts";
+import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
+import { boundFlags, defaultBounds, parseBounds } from "../runner/bounds.ts";
 import { startEmulator } from "../runner/emulator.ts";
 import { exampleWorld } from "../runner/example-world.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
@@ -14,13 +17,23 @@ import { printRequirementsGate } from "./requirements.ts";
 // reachable; srkit labels its containers per run and removes them itself.
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 
+const boundsUsage = Object.entries(boundFlags)
+  .map(
+    ([key, { flag, unit }]) =>
+      `    --${flag} N (${unit}, default ${defaultBounds[key as keyof typeof defaultBounds]})`,
+  )
+  .join("\n");
+
 const usage = `usage:
-  srkit run [--target [arm:]reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
+  srkit run [--target [arm:]reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N] [--skip-allure-report] [bounds]
+  bounds (README "Bounds"):
+${boundsUsage}
   srkit serve [--port N] [--host H] [--time-scale N] [--no-example]
                                 the reference as a Site Recovery emulator: the protocol and the REST API on one port
   srkit requirements            the traceability gate
   srkit negative-controls [--driver arm] [ID...]
                                 run the suite against deliberately wrong targets (all, or the named ones); each must be caught
+  srkit hostile-controls [ID...]   run the suite against targets that hang, crash, answer garbage or attack the harness; each run must end in bounded time with complete, correctly classified reports
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,6 +61,15 @@ export async function main(argv: string[]): Promise<number> {
       );
       return missed === 0 && judged.length > 0 ? 0 : 1;
     }
+    case "hostile-controls": {
+      const unknown = rest.filter((id) => !hostileControls.some((c) => c.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no hostile control ${unknown.join(", ")}`);
+      const verdicts = await verifyHostileControls(console.log, rest);
+      const broken = verdicts.filter((v) => v.problems.length > 0).length;
+      console.log(`hostile controls: ${verdicts.length - broken} held, ${broken} broken`);
+      return broken === 0 ? 0 : 1;
+    }
     case "image":
       if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);
       console.log(`built ${await buildReferenceImage()}`);
@@ -58,7 +80,14 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
-  let values: { target?: string; "report-dir"?: string; tags?: string; parallel?: string };
+  let values: {
+    target?: string;
+    "report-dir"?: string;
+    tags?: string;
+    parallel?: string;
+    "skip-allure-report"?: boolean;
+    help?: boolean;
+  } & Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args,
@@ -67,10 +96,19 @@ async function run(args: string[]): Promise<number> {
         "report-dir": { type: "string", default: "reports/out/conformance" },
         tags: { type: "string" },
         parallel: { type: "string" },
+        "skip-allure-report": { type: "boolean" },
+        help: { type: "boolean" },
+        ...Object.fromEntries(
+          Object.values(boundFlags).map(({ flag }) => [flag, { type: "string" as const }]),
+        ),
       },
     }));
   } catch (error) {
     throw new UsageError("SRKIT_USAGE", `${(error as Error).message}\n${usage}`);
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
   }
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) {
@@ -81,7 +119,18 @@ async function run(args: string[]): Promise<number> {
   if (reportDir.startsWith("/") || reportDir.split(/[\\/]/).includes("..")) {
     throw new UsageError("SRKIT_BAD_REPORT_DIR", "--report-dir must be a relative path inside the project");
   }
-  const outcome = await runSuite({ target, reportDir, tags: values.tags, parallel });
+  const bounds = parseBounds(
+    Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === "string")),
+  );
+  if (!bounds.ok) throw new UsageError("SRKIT_BAD_BOUND", bounds.problem);
+  const outcome = await runSuite({
+    target,
+    reportDir,
+    tags: values.tags,
+    parallel,
+    bounds: bounds.bounds,
+    skipAllure: values["skip-allure-report"] === true,
+  });
   console.log(`\n${summaryLines(outcome).join("\n")}`);
   return exitCodeOf(outcome);
 }

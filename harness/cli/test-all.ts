@@ -2,6 +2,7 @@
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { countByStatus } from "../reports/results.ts";
 import { projectRoot } from "../runner/cucumber.ts";
@@ -151,6 +152,14 @@ const stages: Stage[] = [
     },
   },
   {
+    name: "hostile controls (each ends within its bound, reports complete, outcomes right; peak RSS)",
+    async run() {
+      const verdicts = await verifyHostileControls();
+      const broken = verdicts.filter((v) => v.problems.length > 0).length;
+      return { passed: verdicts.length - broken, failed: broken };
+    },
+  },
+  {
     name: "browser test of the reports (playwright, chromium)",
     needsSystem: true,
     async run() {
@@ -170,6 +179,12 @@ const stages: Stage[] = [
   },
 ];
 
+// Ctrl-C: the stage under way ends (a suite writes its reports first) and no other starts.
+let interrupted = false;
+process.once("SIGINT", () => {
+  interrupted = true;
+});
+
 async function main(): Promise<number> {
   const started = Date.now();
   const rows: string[] = [];
@@ -177,6 +192,11 @@ async function main(): Promise<number> {
   let failed = 0;
   let systemReady = true;
   for (const [i, stage] of stages.entries()) {
+    if (interrupted) {
+      rows.push(`FAIL  interrupted before: ${stage.name}`);
+      failed++;
+      break;
+    }
     console.log(`\n=== [${i + 1}/${stages.length}] ${stage.name}`);
     const t0 = Date.now();
     let tally: Tally;

@@ -10,8 +10,10 @@ import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
+import { type Bounds, boundsFromEnvironment, recordingLimitsOf } from "../runner/bounds.ts";
 import { armClient, inProcessOrigin } from "./arm/arm-client.ts";
 import { ArmDriver } from "./arm/arm-driver.ts";
+import { type CallPolicy, guardedTransport } from "./call-guard.ts";
 import { httpTransport } from "./http.ts";
 import { inProcessTransport } from "./in-process.ts";
 import { ProtocolClient } from "./protocol-client.ts";
@@ -30,9 +32,9 @@ export interface TargetConnection {
   close(): void;
 }
 
-function protocolTransport(env: NodeJS.ProcessEnv): Transport {
+function protocolTransport(env: NodeJS.ProcessEnv, bounds: Bounds): Transport {
   const url = env.SRKIT_TARGET_URL;
-  if (url) return httpTransport(url);
+  if (url) return httpTransport(url, bounds);
   const controlId = env.SRKIT_NEGATIVE_CONTROL;
   if (controlId) return negativeControl(controlId).transport();
   const variationId = env.SRKIT_ALLOWED_VARIATION;
@@ -49,25 +51,49 @@ function withDriver(protocol: Transport, env: NodeJS.ProcessEnv): Transport | Ar
   return new ArmDriver({ protocol, client: armClient({ endpoint: protocol.arm }), baseUrl: inProcessOrigin });
 }
 
-/** The transport the environment names, with no Azure stand-in (enough to describe the target). */
-export function transportFromEnvironment(env: NodeJS.ProcessEnv = process.env): Transport {
-  return withDriver(protocolTransport(env), env);
+/**
+ * The transport the environment names, with no Azure stand-in (enough to describe the target),
+ * inside the bounds the runner set (SRKIT_BOUNDS). `policy` adds the scenario's bound and the
+ * run's stop signal; without it, each call still gets the call bound.
+ */
+export function transportFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  policy?: Omit<CallPolicy, "callTimeoutMs">,
+): Transport {
+  const bounds = boundsFromEnvironment(env);
+  const inner = protocolTransport(env, bounds);
+  const guarded = guardedTransport(inner, {
+    callTimeoutMs: bounds.callTimeoutMs,
+    scenarioDeadline: policy?.scenarioDeadline ?? (() => undefined),
+    stopped: policy?.stopped ?? (() => undefined),
+  });
+  // The guard keeps the target's in-process REST API reachable for the ARM driver.
+  return withDriver(inner.arm ? { ...guarded, arm: inner.arm } : guarded, env);
 }
 
-export function connectFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetConnection {
+/**
+ * The target and the Azure evidence of this worker, from the runner's environment:
+ * SRKIT_TARGET_URL with SRKIT_AZURE_GATEWAY and SRKIT_AZURE_GATEWAY_TOKEN for a target out of
+ * process, else an in-process one with msw recording its Azure calls.
+ */
+export function connectFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  policy?: Omit<CallPolicy, "callTimeoutMs">,
+): TargetConnection {
   const url = env.SRKIT_TARGET_URL;
   let azure: (AzureEvidence & { close(): void }) | undefined;
   let evidence: AzureEvidence;
   const gateway = env.SRKIT_AZURE_GATEWAY;
   if (url) {
-    if (!gateway)
-      throw new Error("SRKIT_TARGET_URL is set but SRKIT_AZURE_GATEWAY is not: run through 'srkit run'");
-    evidence = remoteAzureEvidence(gateway);
+    const token = env.SRKIT_AZURE_GATEWAY_TOKEN;
+    if (!gateway || !token)
+      throw new Error("SRKIT_TARGET_URL is set but the Azure gateway is not: run through 'srkit run'");
+    evidence = remoteAzureEvidence(gateway, token);
   } else {
-    azure = startInProcessAzure();
+    azure = startInProcessAzure(recordingLimitsOf(boundsFromEnvironment(env)));
     evidence = azure;
   }
-  const transport = transportFromEnvironment(env);
+  const transport = transportFromEnvironment(env, policy);
   return {
     client: new ProtocolClient(transport),
     evidence,

@@ -18,7 +18,17 @@ test("a protocol refusal becomes an outcome with its code", async () => {
 test("answers outside the contract are diagnosed as TargetMisbehaved", async () => {
   const cases: [ProtocolReply, RegExp][] = [
     [{ status: 200, body: { now: 42 } }, /breaks the protocol/],
-    [{ status: 500, body: "<html>oops</html>" }, /not with the protocol's error body/],
+    [
+      { status: 500, body: "<html>oops</html>" },
+      /^GET \/v1\/sessions\/s1\/clock: the target failed inside with 500, a body that is not/,
+    ],
+    // A 500 with the protocol's own error body is still the target failing, never a refusal.
+    [
+      { status: 500, body: { error: { code: "TARGET_INTERNAL_ERROR", message: "db down" } } },
+      /failed inside with 500, TARGET_INTERNAL_ERROR: db down/,
+    ],
+    [{ status: 503, body: undefined }, /failed inside with 503/],
+    [{ status: 302, body: undefined }, /answered 302, which the protocol does not define/],
     [
       { status: 404, body: { error: { code: "MADE_UP", message: "x" } } },
       /not with the protocol's error body/,
@@ -31,4 +41,14 @@ test("answers outside the contract are diagnosed as TargetMisbehaved", async () 
       (e: unknown) => e instanceof TargetMisbehaved && pattern.test(e.message),
     );
   }
+});
+
+test("a 4xx with the protocol's error body is a refusal for the scenario to judge, documented or not", async () => {
+  const outcome = await answering({
+    status: 409,
+    body: { error: { code: "RESOURCE_ALREADY_EXISTS", message: "x" } },
+  })
+    .forSession("s1")
+    .readClock();
+  assert.deepEqual(outcome, { ok: false, status: 409, code: "RESOURCE_ALREADY_EXISTS", message: "x" });
 });

@@ -1,6 +1,6 @@
 // The typed client of the driver protocol, over any transport. It checks every answer against
 // openapi.yaml, so a target that answers outside the contract gets a diagnosis, not a crash.
-import { describeErrors, type HttpMethod, matchRoute } from "../protocol/spec.ts";
+import { describeErrors, type HttpMethod, matchRoute, validateSchema } from "../protocol/spec.ts";
 import type {
   AzureNetwork,
   AzureVm,
@@ -82,16 +82,31 @@ export class ProtocolClient {
     return new SessionClient(this, `/v1/sessions/${enc(sessionId)}`);
   }
 
+  /**
+   * One protocol call, judged against openapi.yaml.
+   * @returns the answer when it is a documented success, or the refusal (a 4xx with the
+   *   protocol's error body) as an outcome for the DSL to judge
+   * @throws TargetMisbehaved when the target failed inside (5xx), answered with a status the
+   *   operation does not define, or with a body outside the contract; the message names the call
+   */
   async call<T>(method: HttpMethod, path: string, body?: unknown): Promise<Outcome<T>> {
     const reply = await this.transport.send({ method, path, body });
     const where = `${method} ${path}`;
     const route = matchRoute(method, path);
     if (route.kind !== "found") throw new Error(`harness bug: ${where} is not a protocol operation`);
     if (reply.status >= 400) {
-      const validate = route.operation.responses[String(reply.status)] ?? route.operation.responses["400"];
-      if (!validate?.(reply.body)) {
+      const problem = validateSchema("ErrorBody", reply.body);
+      // A failure inside the target is never a refusal the scenario could judge, whatever body
+      // comes with it (the protocol documents no 5xx answer).
+      if (reply.status >= 500) {
+        const said = problem
+          ? `a body that is not the protocol's error body: ${preview(reply.body)}`
+          : errorText(reply.body);
+        throw new TargetMisbehaved(`${where}: the target failed inside with ${reply.status}, ${said}`);
+      }
+      if (problem) {
         throw new TargetMisbehaved(
-          `${where}: the target refused with ${reply.status} but not with the protocol's error body: ${preview(reply.body)}`,
+          `${where}: the target refused with ${reply.status} but not with the protocol's error body (${problem}): ${preview(reply.body)}`,
         );
       }
       const { code, message } = (reply.body as ErrorBody).error;
@@ -220,4 +235,13 @@ export class SessionClient {
 }
 
 const enc = encodeURIComponent;
-const preview = (body: unknown) => JSON.stringify(body)?.slice(0, 300) ?? "no body";
+/** The start of a body for a diagnosis (reports escape and cap it again). */
+const preview = (body: unknown) => {
+  const text = JSON.stringify(body);
+  if (text === undefined) return "no body";
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters in all)` : text;
+};
+const errorText = (body: unknown) => {
+  const { code, message } = (body as ErrorBody).error;
+  return `${code}: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`;
+};

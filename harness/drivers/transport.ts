@@ -10,10 +10,14 @@ export interface ProtocolReply {
   status: number;
   body: unknown;
 }
+export interface SendOptions {
+  /** Aborts the call (its answer's body included) when the call's bound is reached. */
+  signal?: AbortSignal;
+}
 export interface Transport {
   /** Human words for reports, e.g. "in-process reference" or "http://127.0.0.1:4000". */
   readonly label: string;
-  send(call: ProtocolCall): Promise<ProtocolReply>;
+  send(call: ProtocolCall, options?: SendOptions): Promise<ProtocolReply>;
   /**
    * The same target's Site Recovery REST API, called without a network (the embedded
    * reference and the wrong targets built on it); its states and actions are this transport's.
@@ -24,7 +28,10 @@ export interface Transport {
 /** An ARM endpoint called in-process: a WHATWG request in, a response out. */
 export type ArmEndpoint = (request: Request) => Promise<Response>;
 
-/** The target could not be reached or answered outside the protocol; the message is the diagnosis. */
+/**
+ * The target could not be reached or answered outside the protocol; the message is the
+ * diagnosis and starts with the call ("POST /v1/sessions: ...") when one call is to blame.
+ */
 export class TargetMisbehaved extends Error {
   override readonly name = "TargetMisbehaved";
 }
@@ -40,3 +47,6 @@ export class NotCarried extends Error {
 
 /** The media type of the attachment that gives a not-carried scenario's reason in the message stream. */
 export const notCarriedMediaType = "text/x.srkit-not-carried";
+
+/** "METHOD /path" of a call, as diagnoses name it. */
+export const callName = (call: Pick<ProtocolCall, "method" | "path">) => `${call.method} ${call.path}`;

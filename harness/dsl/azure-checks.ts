@@ -26,6 +26,12 @@ export class AzureChecks {
     this.vault = vault;
   }
 
+  /** The scenario's vault and storage account: the recordings that are its evidence. */
+  private scope() {
+    const vault = this.vault();
+    return { vault: vault.name, ...(vault.storageAccount ? { storageAccount: vault.storageAccount } : {}) };
+  }
+
   /** "Since then" in the expectations means since the workload's last write. */
   async markWrite(sample?: string): Promise<void> {
     this.requestsAtLastWrite = (await this.storageRequests()).length;
@@ -63,7 +69,7 @@ export class AzureChecks {
 
   /** Replication traffic of this vault goes to the public endpoint of its own storage account. */
   async expectReplicaOnlyInVaultStorage(): Promise<void> {
-    const replica = (await this.evidence.requests()).filter((r) =>
+    const replica = (await this.evidence.requests(this.scope())).filter((r) =>
       r.path.startsWith(`/${this.vault().name}-replica/`),
     );
     assert.ok(replica.length > 0, "no replicated data reached Azure at all");
@@ -179,12 +185,12 @@ export class AzureChecks {
   /** Writes to the vault's storage account; reads belong to failback (see failbackReads). */
   private async storageRequests(): Promise<RecordedAzureRequest[]> {
     const host = `${this.vault().storageAccount}${storageHostSuffix}`;
-    return (await this.evidence.requests()).filter((r) => r.host === host && r.method !== "GET");
+    return (await this.evidence.requests(this.scope())).filter((r) => r.host === host && r.method !== "GET");
   }
 
   /** No request to any storage account named the machine's disk (it replicates elsewhere). */
   async expectNoStorageRequestsFor(machine: string): Promise<void> {
-    const touching = (await this.evidence.requests()).filter(
+    const touching = (await this.evidence.requests(this.scope())).filter(
       (r) =>
         r.host.endsWith(storageHostSuffix) && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
     );
@@ -194,13 +200,13 @@ export class AzureChecks {
   /** Page reads of a machine's replicated disk: the data failback brings back from Azure. */
   async failbackReads(machine: string): Promise<RecordedAzureRequest[]> {
     // Any host: a read from elsewhere than the vault's account is the failback check's to judge.
-    return (await this.evidence.requests()).filter(
+    return (await this.evidence.requests(this.scope())).filter(
       (r) => r.method === "GET" && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
     );
   }
 
   private async serviceRequests(): Promise<RecordedAzureRequest[]> {
-    return (await this.evidence.requests()).filter(
+    return (await this.evidence.requests(this.scope())).filter(
       (r) => r.host.endsWith(siteRecoveryHostSuffix) && r.path.includes(`/vaults/${this.vault().name}/`),
     );
   }

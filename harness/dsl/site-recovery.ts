@@ -3,7 +3,7 @@
 // Expectations are written from the documents (see the catalog), never from the reference.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import type { AzureEvidence } from "../azure-standin/evidence.ts";
+import type { AzureEvidence, EvidenceScope } from "../azure-standin/evidence.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
 import { TargetMisbehaved } from "../drivers/transport.ts";
 import type {
@@ -18,6 +18,7 @@ import type {
   ReplicationTraffic,
   TargetParameters,
   Vault,
+  VaultRequest,
 } from "../protocol/types.ts";
 import { AzureChecks } from "./azure-checks.ts";
 import { RecoveryPointChecks } from "./recovery-point-checks.ts";
@@ -48,6 +49,9 @@ export class SiteRecovery {
   /** Expectations on the recovery points the target lists. */
   readonly pointChecks: RecoveryPointChecks;
   private readonly gateway: string | undefined;
+  private readonly evidence: AzureEvidence;
+  /** The vaults and storage accounts whose Azure traffic this scenario watches. */
+  private readonly watched: EvidenceScope[] = [];
   private session?: { id: string; api: SessionClient };
   private vaultInfo?: Vault;
   private configurationServerName?: string;
@@ -67,6 +71,7 @@ export class SiteRecovery {
   ) {
     this.client = client;
     this.gateway = gateway;
+    this.evidence = evidence;
     this.parameters = parameters;
     this.azure = new AzureChecks(evidence, () => this.vault);
     this.pointChecks = new RecoveryPointChecks(this);
@@ -119,19 +124,41 @@ export class SiteRecovery {
   }
 
   // --- lifecycle ------------------------------------------------------------------------
+  /**
+   * Creates the scenario's session. A target that refuses a valid session request leaves the
+   * kit nothing to judge: that is a target error, not non-conformance.
+   */
   async open(label: string): Promise<void> {
-    const created = must(
-      await this.client.createSession({
-        label,
-        ...(this.gateway ? { azure: { gateway: this.gateway } } : {}),
-      }),
-      "creating a session",
-    );
-    this.session = { id: created.sessionId, api: this.client.forSession(created.sessionId) };
+    const created = await this.client.createSession({
+      label: label.slice(0, 200),
+      ...(this.gateway ? { azure: { gateway: this.gateway } } : {}),
+    });
+    if (!created.ok)
+      throw new TargetMisbehaved(
+        `POST /v1/sessions: the target refused to create the scenario's session with ${created.status} ${created.code}: ${created.message}`,
+      );
+    this.session = { id: created.value.sessionId, api: this.client.forSession(created.value.sessionId) };
   }
 
-  async close(): Promise<void> {
-    if (this.session) must(await this.client.deleteSession(this.session.id), "deleting the session");
+  /** Deletes the session (unless `keepSession`) and stops watching the scenario's Azure traffic. */
+  async close(keepSession = false): Promise<void> {
+    try {
+      if (this.session && !keepSession)
+        must(await this.client.deleteSession(this.session.id), "deleting the session");
+    } finally {
+      for (const scope of this.watched.splice(0)) await this.evidence.release(scope);
+    }
+  }
+
+  /** Creates a vault with names this scenario alone uses, watching its Azure traffic first. */
+  private async newVault(request: VaultRequest): Promise<Vault> {
+    const scope = {
+      vault: request.name,
+      ...(request.storageAccount ? { storageAccount: request.storageAccount } : {}),
+    };
+    await this.evidence.watch(scope);
+    this.watched.push(scope);
+    return must(await this.api.createVault(request), "creating the vault");
   }
 
   // --- arrange ----------------------------------------------------------------------------
@@ -143,15 +170,12 @@ export class SiteRecovery {
   ): Promise<void> {
     // Azure names are global, so each scenario gets its own (the protocol's naming convention).
     const unique = randomBytes(5).toString("hex");
-    this.vaultInfo = must(
-      await this.api.createVault({
-        name: `vault-${unique}`,
-        ...(options.storageAccount === false ? {} : { storageAccount: `srkit${unique}` }),
-        ...(options.network === false ? {} : { network: `net-${unique}` }),
-        ...(options.replicationTraffic ? { replicationTraffic: options.replicationTraffic } : {}),
-      }),
-      "creating the vault",
-    );
+    this.vaultInfo = await this.newVault({
+      name: `vault-${unique}`,
+      ...(options.storageAccount === false ? {} : { storageAccount: `srkit${unique}` }),
+      ...(options.network === false ? {} : { network: `net-${unique}` }),
+      ...(options.replicationTraffic ? { replicationTraffic: options.replicationTraffic } : {}),
+    });
     const cs = must(
       await this.api.createConfigurationServer({
         name: server,
@@ -169,14 +193,11 @@ export class SiteRecovery {
   /** A vault and nothing else (replication to a secondary site needs no Azure configuration server). */
   async vaultOnly(): Promise<void> {
     const unique = randomBytes(5).toString("hex");
-    this.vaultInfo = must(
-      await this.api.createVault({
-        name: `vault-${unique}`,
-        storageAccount: `srkit${unique}`,
-        network: `net-${unique}`,
-      }),
-      "creating the vault",
-    );
+    this.vaultInfo = await this.newVault({
+      name: `vault-${unique}`,
+      storageAccount: `srkit${unique}`,
+      network: `net-${unique}`,
+    });
   }
 
   async policy(name: string, settings: Omit<PolicyRequest, "name"> = {}): Promise<void> {

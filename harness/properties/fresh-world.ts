@@ -2,6 +2,7 @@
 // driver the scenario uses.
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import type { ProtocolClient } from "../drivers/protocol-client.ts";
+import { TargetMisbehaved } from "../drivers/transport.ts";
 import { FailoverDsl } from "../dsl/failover.ts";
 import { SiteRecovery } from "../dsl/site-recovery.ts";
 import type { TargetParameters } from "../protocol/types.ts";
@@ -21,10 +22,44 @@ export async function withFreshWorld<T>(
 ): Promise<T> {
   const site = new SiteRecovery(driver.client, driver.evidence, driver.azureGateway, driver.parameters);
   await site.open(label);
+  let result: T;
   try {
-    return await body(site, new FailoverDsl(site));
-  } finally {
-    await site.close();
+    result = await body(site, new FailoverDsl(site));
+  } catch (error) {
+    // After a target error the session is left to the target's idle expiry: deleting it would
+    // wait on the same misbehaving target. A failing close never hides the body's own error.
+    await site.close(error instanceof TargetMisbehaved).catch(() => {});
+    throw error;
+  }
+  await site.close();
+  return result;
+}
+
+/**
+ * Target errors inside a fast-check property. The first one ends the check: later runs return
+ * at once and nothing is shrunk (each try on a hung target would cost a call bound), and it is
+ * reported as a target error, never as a broken law or a model the target left.
+ */
+export class TargetErrorLatch {
+  private first?: { run: number; error: TargetMisbehaved };
+
+  /** Runs one property run; a target error is kept instead of failing the run. */
+  async guard(run: number, body: () => Promise<void>): Promise<void> {
+    if (this.first) return;
+    try {
+      await body();
+    } catch (error) {
+      if (!(error instanceof TargetMisbehaved)) throw error;
+      this.first = { run, error };
+    }
+  }
+
+  /** @throws TargetMisbehaved naming the run that met the target error, if one did */
+  rethrow(): void {
+    if (this.first)
+      throw new TargetMisbehaved(
+        `random run ${this.first.run} could not be judged, so the property stopped: ${this.first.error.message}`,
+      );
   }
 }
 

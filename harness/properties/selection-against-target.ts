@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { FailoverDsl, Target } from "../dsl/failover.ts";
 import type { SiteRecovery } from "../dsl/site-recovery.ts";
 import { type RecoveryPointChoice, recoveryPointOptions } from "../protocol/types.ts";
-import { type Driver, type RunSettings, withFreshWorld } from "./fresh-world.ts";
+import { type Driver, type RunSettings, TargetErrorLatch, withFreshWorld } from "./fresh-world.ts";
 import { type Chosen, laws, type Situation } from "./laws.ts";
 
 const step = fc.oneof(
@@ -127,20 +127,25 @@ async function drill(
 /** Runs the property; on failure, throws the shrunk program as a story with its seed and path. */
 export async function selectionLawsAgainstTarget(driver: Driver, settings: RunSettings): Promise<number> {
   let runs = 0;
+  const latch = new TargetErrorLatch();
   const property = fc.asyncProperty(programs, async (p) => {
     runs++;
-    await withFreshWorld(driver, `selection laws run ${runs}`, async (site, failover) => {
-      const machines = await arrange(site, p);
-      if (p.plan) await failover.plan("plan1", machines);
-      const target: Target = p.plan ? { scope: "plan", name: "plan1" } : { scope: "machine", name: "app1" };
-      const choice = await choiceFor(site, p);
-      if (p.drillFirst) await drill(site, failover, target, p.plan ? machines : ["app1"], choice);
-      await failover.failover(target, "unplanned", choice);
-      const { situation, chosen } = await failover.lastSituationAndChoice();
-      checkLaws(situation, chosen);
-    });
+    await latch.guard(runs, () =>
+      withFreshWorld(driver, `selection laws run ${runs}`, async (site, failover) => {
+        const machines = await arrange(site, p);
+        if (p.plan) await failover.plan("plan1", machines);
+        const target: Target = p.plan ? { scope: "plan", name: "plan1" } : { scope: "machine", name: "app1" };
+        const choice = await choiceFor(site, p);
+        if (p.drillFirst) await drill(site, failover, target, p.plan ? machines : ["app1"], choice);
+        await failover.failover(target, "unplanned", choice);
+        const { situation, chosen } = await failover.lastSituationAndChoice();
+        checkLaws(situation, chosen);
+      }),
+    );
   });
   const details = await fc.check(property, settings);
+  // A law broken on evidence outranks a target error met later (while shrinking, say).
+  if (!details.failed) latch.rethrow();
   if (details.failed) {
     const [program] = details.counterexample ?? [];
     throw new Error(

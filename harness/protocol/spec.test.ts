@@ -33,3 +33,30 @@ test("named schemas validate and explain", () => {
   assert.equal(validateSchema("Clock", { now: "2026-01-01T00:00:00Z" }), undefined);
   assert.match(validateSchema("Port", 70000) ?? "", /must be <= 65535/);
 });
+
+test("a path parameter that is not percent-encoding is a bad parameter, not an exception", () => {
+  assert.deepEqual(matchRoute("GET", "/v1/sessions/%/clock"), { kind: "bad-parameter", name: "sessionId" });
+  assert.deepEqual(matchRoute("GET", "/v1/sessions/s-1/machines/%E0%A4%A"), {
+    kind: "bad-parameter",
+    name: "name",
+  });
+});
+
+test("every list in the protocol is bounded, so checking an answer costs little whatever it holds", () => {
+  const unbounded: string[] = [];
+  const walk = (node: unknown, at: string) => {
+    if (!node || typeof node !== "object") return;
+    const schema = node as { type?: unknown; maxItems?: unknown };
+    if (schema.type === "array" && typeof schema.maxItems !== "number") unbounded.push(at);
+    for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+  };
+  walk(protocolDocument.components, "#/components");
+  walk(protocolDocument.paths, "#/paths");
+  assert.deepEqual(unbounded, []);
+  // Fails fast: the first error is enough to call an answer wrong.
+  const many = Array.from({ length: 200_000 }, (_, i) => `m${i}`);
+  assert.match(
+    validateSchema("RecoveryPlan", { name: "p", machines: many }) ?? "",
+    /must NOT have more than/,
+  );
+});

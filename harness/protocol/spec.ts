@@ -38,7 +38,10 @@ export interface Operation {
   responses: Record<string, ValidateFunction | undefined>;
 }
 
-const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, coerceTypes: false });
+// Validation stops at the first error: collecting every error costs time that grows faster
+// than the body (a message per bad item), and a target chooses the body. With the size bound on
+// answers (runner/bounds.ts) and maxItems on every array, a check is cheap whatever is sent.
+const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, coerceTypes: false });
 ajv.addFormat("date-time", true);
 ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
 
@@ -87,17 +90,27 @@ export const operations = toOperations(protocolDocument);
 export type RouteMatch =
   | { kind: "found"; operation: Operation; params: Record<string, string> }
   | { kind: "no-route" }
-  | { kind: "wrong-method"; allowed: HttpMethod[] };
+  | { kind: "wrong-method"; allowed: HttpMethod[] }
+  | { kind: "bad-parameter"; name: string };
 
+/**
+ * Finds the operation a method and path name. Never throws: a path parameter that is not
+ * valid percent-encoding (`/v1/sessions/%/clock`) is `bad-parameter`.
+ */
 export function matchRoute(method: string, path: string): RouteMatch {
   const candidates = operations.filter((op) => op.pattern.test(path));
   if (candidates.length === 0) return { kind: "no-route" };
   const operation = candidates.find((op) => op.method === method.toUpperCase());
   if (!operation) return { kind: "wrong-method", allowed: candidates.map((op) => op.method) };
   const values = operation.pattern.exec(path)?.slice(1) ?? [];
-  const params = Object.fromEntries(
-    operation.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]),
-  );
+  const params: Record<string, string> = {};
+  for (const [i, name] of operation.paramNames.entries()) {
+    try {
+      params[name] = decodeURIComponent(values[i] ?? "");
+    } catch {
+      return { kind: "bad-parameter", name };
+    }
+  }
   return { kind: "found", operation, params };
 }
 

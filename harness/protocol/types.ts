@@ -16,6 +16,7 @@ export const errorCodes = [
   "PROTOCOL_ROUTE_NOT_FOUND",
   "PROTOCOL_METHOD_NOT_ALLOWED",
   "SESSION_NOT_FOUND",
+  "SESSION_LIMIT_REACHED",
   "RESOURCE_NOT_FOUND",
   "RESOURCE_ALREADY_EXISTS",
   "FAULT_NOT_FOUND",
@@ -99,7 +100,8 @@ export interface TargetDescription {
   name: string;
   version: string;
   protocolVersion: string;
-  capabilities: Family[];
+  /** Family names; a name this kit does not know is kept and reported as unknown. */
+  capabilities: (Family | (string & {}))[];
   parameters?: TargetParameters;
 }
 

@@ -7,6 +7,9 @@ const allureBin = fileURLToPath(new URL("../../node_modules/allure-commandline/b
 export function generateAllureReport(resultsDir: string, outDir: string): { ok: boolean; message: string } {
   const run = spawnSync(allureBin, ["generate", resultsDir, "-o", outDir, "--clean", "--single-file"], {
     encoding: "utf8",
+    // Java on a loaded machine takes seconds; a hang must not hold the run.
+    timeout: 180_000,
+    killSignal: "SIGKILL",
   });
   if (run.error)
     return { ok: false, message: `allure could not start: ${run.error.message} (is Java on PATH?)` };

@@ -8,7 +8,7 @@ import { Html, html } from "./html.ts";
 
 const style = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1b1f23}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
-.passed{color:#1a7f37}.failed{color:#cf222e}.unsupported,.not-run{color:#9a6700}.not-testable{color:#57606a}
+.passed{color:#1a7f37}.failed{color:#cf222e}.target-error{color:#8250df;font-style:italic}.unsupported,.not-run{color:#9a6700}.not-testable{color:#57606a}
 code{background:#f6f8fa;padding:0 .2rem}pre{white-space:pre-wrap;background:#fff8f8;padding:.5rem}`;
 
 const page = (title: string, body: Html) =>

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { notCarriedMediaType } from "../drivers/transport.ts";
-import { countByStatus, readResults } from "./results.ts";
+import { countByStatus, readResults, readRun } from "./results.ts";
 
 const pickle = (id: string, name: string) => ({
   pickle: {
@@ -79,6 +79,55 @@ test("each scenario's final attempt decides; a skipped scenario is unsupported, 
       ambiguous: 0,
       pending: 0,
     });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a stream cut short still reads: finished scenarios count, the rest are unfinished; timeouts and hostile text", () => {
+  const envelopes = [
+    pickle("p1", "timed out"),
+    pickle("p2", "hostile"),
+    pickle("p3", "never finished"),
+    pickle("p4", "not selected"),
+    { testCase: { id: "t1", pickleId: "p1" } },
+    { testCase: { id: "t2", pickleId: "p2" } },
+    { testCase: { id: "t3", pickleId: "p3" } },
+    { testCaseStarted: { id: "s1", testCaseId: "t1" } },
+    step(
+      "s1",
+      "FAILED",
+      "Error: function timed out, ensure the promise resolves within 60000 milliseconds",
+      "Error",
+    ),
+    { testCaseFinished: { testCaseStartedId: "s1", willBeRetried: false } },
+    { testCaseStarted: { id: "s2", testCaseId: "t2" } },
+    step("s2", "FAILED", `\u001b]0;owned\u0007\u001b[2J${"x".repeat(50_000)}`, "TargetMisbehaved"),
+    { testCaseFinished: { testCaseStartedId: "s2", willBeRetried: false } },
+    { testCaseStarted: { id: "s3", testCaseId: "t3" } },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "srkit-results-"));
+  try {
+    const file = join(dir, "messages.ndjson");
+    writeFileSync(
+      file,
+      `${envelopes.map((e) => JSON.stringify(e)).join("\n")}\n{"testStepFinished":{"testCa`,
+    );
+    const { results, unfinished } = readRun(file, 100);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.status]),
+      [
+        ["timed out", "target-error"],
+        ["hostile", "target-error"],
+      ],
+    );
+    assert.equal(results[1]?.message?.startsWith("\\x1b]0;owned\\x07\\x1b[2J"), true);
+    assert.match(results[1]?.message ?? "", /more characters cut\]$/);
+    assert.ok((results[1]?.message?.length ?? 0) < 200);
+    assert.deepEqual(
+      unfinished.map((u) => u.name),
+      ["never finished"],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import type { Envelope } from "@cucumber/messages";
 import { notCarriedMediaType } from "../drivers/transport.ts";
+import { defaultBounds } from "../runner/bounds.ts";
+import { safeText } from "./safe-text.ts";
 
 /**
  * `target-error`: the scenario could not be judged because the target broke the protocol, hung
@@ -24,10 +26,21 @@ export interface ScenarioResult {
   tags: string[];
   reqIds: string[];
   status: ScenarioStatus;
-  /** The first failure's message, for reports; comes from the target's answers, so escape it. */
+  /** The first failure's message, for reports: escaped and capped already (safe-text.ts). */
   message?: string;
   /** Unsupported because the driver could not carry it over the target's API (message says why). */
   notCarried?: true;
+  /** Cucumber's pickle id and when the scenario started (epoch ms): they tie other reports to it. */
+  pickleId?: string;
+  startedAt?: number;
+  durationMs?: number;
+}
+
+/** What a message stream says about a run: the scenarios that finished and those that did not. */
+export interface RunResults {
+  results: ScenarioResult[];
+  /** Scenarios of the selection that never finished (the run was stopped or killed). */
+  unfinished: Pick<ScenarioResult, "name" | "uri" | "line" | "tags" | "reqIds" | "pickleId">[];
 }
 
 const rank: Record<string, number> = {
@@ -40,16 +53,35 @@ const rank: Record<string, number> = {
   UNKNOWN: 5,
 };
 
-export function readResults(ndjsonPath: string): ScenarioResult[] {
+export function readResults(
+  ndjsonPath: string,
+  maxMessageChars = defaultBounds.maxMessageChars,
+): ScenarioResult[] {
+  return readRun(ndjsonPath, maxMessageChars).results;
+}
+
+/**
+ * Reads a message stream, whole or cut short (a run srkit had to kill): lines that are not
+ * complete JSON are skipped.
+ */
+export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxMessageChars): RunResults {
   const envelopes = readFileSync(ndjsonPath, "utf8")
     .split("\n")
     .filter((l) => l.trim().length > 0)
-    .map((l) => JSON.parse(l) as Envelope);
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Envelope];
+      } catch {
+        return [];
+      }
+    });
   const pickles = new Map(envelopes.flatMap((e) => (e.pickle ? [[e.pickle.id, e.pickle] as const] : [])));
   const scenarioLines = new Map<string, number>();
   for (const e of envelopes) {
     for (const child of e.gherkinDocument?.feature?.children ?? []) {
       if (child.scenario) scenarioLines.set(child.scenario.id, child.scenario.location.line);
+      for (const inRule of child.rule?.children ?? [])
+        if (inRule.scenario) scenarioLines.set(inRule.scenario.id, inRule.scenario.location.line);
     }
   }
   const testCases = new Map(
@@ -57,6 +89,8 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
   );
   interface Run {
     pickleId: string;
+    startedAt: number;
+    finishedAt?: number;
     worst: string;
     message?: string;
     exceptionType?: string;
@@ -69,6 +103,7 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
     if (e.testCaseStarted) {
       started.set(e.testCaseStarted.id, {
         pickleId: testCases.get(e.testCaseStarted.testCaseId) ?? "",
+        startedAt: epochMs(e.testCaseStarted.timestamp),
         worst: "PASSED",
       });
     } else if (e.testStepFinished) {
@@ -84,41 +119,76 @@ export function readResults(ndjsonPath: string): ScenarioResult[] {
       if (run) run.notCarried = e.attachment.body;
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
       const run = started.get(e.testCaseFinished.testCaseStartedId);
-      if (run) finals.push(run);
+      if (run) finals.push({ ...run, finishedAt: epochMs(e.testCaseFinished.timestamp) });
     }
   }
-  return finals.map((run) => {
-    const pickle = pickles.get(run.pickleId);
+  const describe = (pickleId: string) => {
+    const pickle = pickles.get(pickleId);
     const tags = pickle?.tags.map((t) => t.name) ?? [];
     return {
-      name: pickle?.name ?? "?",
+      name: safeText(pickle?.name ?? "?", 500),
       uri: pickle?.uri ?? "?",
       line: scenarioLines.get(pickle?.astNodeIds[0] ?? "") ?? 0,
       tags,
       reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
-      ...outcome(run),
+      pickleId,
     };
-  });
+  };
+  const results = finals.map(
+    (run): ScenarioResult => ({
+      ...describe(run.pickleId),
+      ...outcome(run, maxMessageChars),
+      startedAt: run.startedAt,
+      durationMs: (run.finishedAt ?? run.startedAt) - run.startedAt,
+    }),
+  );
+  const finished = new Set(finals.map((r) => r.pickleId));
+  const unfinished = [...new Set(testCases.values())].filter((id) => !finished.has(id)).map(describe);
+  return { results, unfinished };
 }
 
 /** A driver's reason for not carrying the scenario (attached, or thrown unwrapped) makes it unsupported. */
-function outcome(run: { worst: string; message?: string; exceptionType?: string; notCarried?: string }) {
+function outcome(
+  run: { worst: string; message?: string; exceptionType?: string; notCarried?: string },
+  maxMessageChars: number,
+) {
   if (run.notCarried !== undefined && (run.worst === "SKIPPED" || run.worst === "PASSED"))
-    return { status: "unsupported" as const, message: run.notCarried, notCarried: true as const };
+    return {
+      status: "unsupported" as const,
+      message: safeText(run.notCarried, maxMessageChars),
+      notCarried: true as const,
+    };
   const thrown = run.worst === "FAILED" && run.exceptionType === notCarriedType;
   return {
-    status: toStatus(run.worst, run.exceptionType),
-    ...(run.message ? { message: run.message } : {}),
+    status: toStatus(run.worst, run.exceptionType, run.message),
+    ...(run.message ? { message: safeText(run.message, maxMessageChars) } : {}),
     ...(thrown ? { notCarried: true as const } : {}),
   };
 }
+
+const epochMs = (t: { seconds: number; nanos: number } | undefined) =>
+  t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6) : 0;
 
 /** The error class the drivers throw when a target answers outside the protocol or not at all. */
 export const targetErrorType = "TargetMisbehaved";
 /** The error class a driver throws for what it cannot carry over the target's API. */
 export const notCarriedType = "NotCarried";
 
-function toStatus(worst: string, exceptionType: string | undefined): ScenarioStatus {
+/**
+ * Whether a step's failure is the target's: the drivers' TargetMisbehaved, or a step that ran
+ * past cucumber's backstop time (srkit waits on nothing but the target for that long).
+ */
+export function isTargetError(exceptionType: string | undefined, message: string | undefined): boolean {
+  return (
+    exceptionType === targetErrorType || /function timed out, ensure the promise resolves/.test(message ?? "")
+  );
+}
+
+function toStatus(
+  worst: string,
+  exceptionType: string | undefined,
+  message: string | undefined,
+): ScenarioStatus {
   switch (worst) {
     case "PASSED":
       return "passed";
@@ -133,7 +203,7 @@ function toStatus(worst: string, exceptionType: string | undefined): ScenarioSta
       return "pending";
     default:
       if (exceptionType === notCarriedType) return "unsupported";
-      return exceptionType === targetErrorType ? "target-error" : "failed";
+      return isTargetError(exceptionType, message) ? "target-error" : "failed";
   }
 }
 

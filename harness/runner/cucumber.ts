@@ -1,7 +1,16 @@
 // Runs cucumber-js in a child process on this Node (so Node 24 strips the TypeScript) with
 // the environment that points its workers at the target.
-import { spawn } from "node:child_process";
+//
+// The child is its own process group, and srkit never leaves it behind: when the run reaches its
+// time bound the workers are told to stop (their remaining scenarios end at once), and a child
+// that still does not end is killed, group and all; the same happens when srkit itself is
+// interrupted or fails. What the child prints reaches the terminal with control characters
+// escaped.
+import { type ChildProcess, spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
+import { escapeControls } from "../reports/safe-text.ts";
+import { stopProcessGroup } from "./process-group.ts";
 
 export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const cucumberBin = fileURLToPath(
@@ -15,24 +24,92 @@ export interface CucumberRun {
   parallel?: number;
   /** Where cucumber's console output goes; the progress formatter writes there. */
   quiet?: boolean;
+  /** When the run must end (epoch ms); absent: no bound. */
+  deadline?: number;
+  /** Called at the deadline: tells the workers to stop (their remaining scenarios end at once). */
+  onDeadline?: () => void;
+  /** How long after the deadline the child may take to finish its reports before it is killed (ms). */
+  finishGraceMs?: number;
+  /** SIGTERM to SIGKILL for the child's process group (ms). */
+  stopGraceMs?: number;
 }
 
-export function runCucumber(run: CucumberRun): Promise<number> {
+export interface CucumberExit {
+  /** cucumber's exit code; -1 when it was killed by a signal. */
+  code: number;
+  signal?: NodeJS.Signals;
+  /** Why srkit stopped or killed the child, if it did. */
+  stoppedBy?: string;
+}
+
+export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
   const args = [cucumberBin, "--config", "cucumber.mjs"];
   if (run.tags) args.push("--tags", run.tags);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: projectRoot,
-      stdio: ["ignore", run.quiet ? "ignore" : "inherit", run.quiet ? "ignore" : "inherit"],
-      env: {
-        ...process.env,
-        ...run.env,
-        SRKIT_REPORT_DIR: run.reportDir,
-        ...(run.parallel ? { SRKIT_PARALLEL: String(run.parallel) } : {}),
-        TESTCONTAINERS_RYUK_DISABLED: "true",
-      },
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve(code ?? 1));
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ["ignore", run.quiet ? "ignore" : "pipe", run.quiet ? "ignore" : "pipe"],
+    env: {
+      ...process.env,
+      ...run.env,
+      SRKIT_REPORT_DIR: run.reportDir,
+      ...(run.parallel ? { SRKIT_PARALLEL: String(run.parallel) } : {}),
+      TESTCONTAINERS_RYUK_DISABLED: "true",
+    },
   });
+  forwardEscaped(child.stdout, process.stdout);
+  forwardEscaped(child.stderr, process.stderr);
+  let stoppedBy: string | undefined;
+  const stopGrace = run.stopGraceMs ?? 5_000;
+  const kill = (why: string) => {
+    stoppedBy ??= why;
+    void stopProcessGroup(child, stopGrace);
+  };
+  // srkit interrupted, or ending on a failure of its own: the child goes too.
+  const onSignal = (signal: NodeJS.Signals) => kill(`srkit received ${signal}`);
+  const onExit = () => killNow(child);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  process.once("exit", onExit);
+  const timers: NodeJS.Timeout[] = [];
+  if (run.deadline !== undefined) {
+    const untilDeadline = Math.max(0, run.deadline - Date.now());
+    timers.push(
+      setTimeout(() => {
+        stoppedBy ??= "the run reached its time bound";
+        run.onDeadline?.();
+      }, untilDeadline),
+      setTimeout(
+        () => kill("the run reached its time bound and cucumber did not finish after it"),
+        untilDeadline + (run.finishGraceMs ?? 60_000),
+      ),
+    );
+  }
+  return new Promise((resolve) => {
+    const done = (code: number | null, signal: NodeJS.Signals | null) => {
+      for (const t of timers) clearTimeout(t);
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+      process.removeListener("exit", onExit);
+      resolve({ code: code ?? -1, ...(signal ? { signal } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
+    };
+    child.once("error", () => done(-1, null));
+    child.once("exit", done);
+  });
+}
+
+function killNow(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // Gone already.
+  }
+}
+
+function forwardEscaped(from: NodeJS.ReadableStream | null, to: NodeJS.WriteStream): void {
+  if (!from) return;
+  const decoder = new StringDecoder("utf8");
+  from.on("data", (chunk: Buffer) => to.write(escapeControls(decoder.write(chunk))));
+  from.on("end", () => to.write(escapeControls(decoder.end())));
 }

@@ -1,41 +1,74 @@
 // Starts what a target spec names and tells the cucumber workers how to reach it. Targets out
 // of process get the Azure gateway on loopback; the in-process reference needs nothing.
+//
+// A target process is never trusted to end when asked: it gets SIGTERM, then SIGKILL after a
+// grace period, for its whole process group. What it prints reaches the terminal escaped and
+// bounded, and srkit notices when it dies during the run.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { createInterface } from "node:readline";
 import { GenericContainer, PullPolicy, type StartedTestContainer, Wait } from "testcontainers";
-import { startAzureGateway } from "../azure-standin/gateway.ts";
+import { type GatewayStats, startAzureGateway } from "../azure-standin/gateway.ts";
+import { safeText } from "../reports/safe-text.ts";
+import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
+import { stopProcessGroup } from "./process-group.ts";
 import type { TargetSpec } from "./target-spec.ts";
 
 export interface StartedTarget {
   label: string;
+  /** What the cucumber workers need to reach the target and its Azure gateway. */
   env: Record<string, string>;
+  /** How the target's process ended, if it ended during the run (cmd: targets). */
+  exited(): string | undefined;
+  /** What the Azure gateway refused or could not place (targets out of process). */
+  gatewayStats(): GatewayStats | undefined;
   stop(): Promise<void>;
 }
 
 const announce = /SRKIT_TARGET_URL=(\S+)/;
-const startTimeoutMs = 60_000;
 /** Containers of one run carry this label so a run removes exactly what it started. */
 export const runLabel = "org.srkit.run";
+/** What a target's stderr may put on the terminal in all (characters). */
+const maxTargetOutput = 64 * 1024;
 
-export async function startTarget(spec: TargetSpec, runId: string): Promise<StartedTarget> {
+export async function startTarget(
+  spec: TargetSpec,
+  runId: string,
+  bounds: Bounds = defaultBounds,
+  print: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<StartedTarget> {
   if (spec.kind === "arm") {
     // The same target, with Site Recovery's acts and observations carried over its REST API.
-    const started = await startTarget(spec.target, runId);
+    const started = await startTarget(spec.target, runId, bounds, print);
     const label = `${started.label}, driven over its Site Recovery REST API`;
     return { ...started, label, env: { ...started.env, SRKIT_DRIVER: "arm", SRKIT_TARGET_LABEL: label } };
   }
-  if (spec.kind === "reference") return { label: "reference (in-process)", env: {}, stop: async () => {} };
-  const gateway = await startAzureGateway();
+  if (spec.kind === "reference")
+    return {
+      label: "reference (in-process)",
+      env: {},
+      exited: () => undefined,
+      gatewayStats: () => undefined,
+      stop: async () => {},
+    };
+  const token = randomBytes(24).toString("hex");
+  const gateway = await startAzureGateway({
+    ...recordingLimitsOf(bounds),
+    maxRequestBytes: bounds.maxAzureRequestBytes,
+    token,
+  });
   try {
-    const started = await startOutOfProcess(spec, runId);
+    const started = await startOutOfProcess(spec, runId, bounds, print);
     return {
       label: started.label,
       env: {
         SRKIT_TARGET_URL: started.url,
         SRKIT_AZURE_GATEWAY: gateway.url,
+        SRKIT_AZURE_GATEWAY_TOKEN: token,
         SRKIT_TARGET_LABEL: started.label,
       },
+      exited: started.exited,
+      gatewayStats: () => gateway.stats(),
       stop: async () => {
         await started.stop();
         await gateway.close();
@@ -50,56 +83,109 @@ export async function startTarget(spec: TargetSpec, runId: string): Promise<Star
 interface Running {
   label: string;
   url: string;
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
 function startOutOfProcess(
   spec: Exclude<TargetSpec, { kind: "reference" | "arm" }>,
   runId: string,
+  bounds: Bounds,
+  print: (line: string) => void,
 ): Promise<Running> {
   switch (spec.kind) {
     case "http":
-      return Promise.resolve({ label: spec.url, url: spec.url, stop: async () => {} });
+      return Promise.resolve({
+        label: spec.url,
+        url: spec.url,
+        exited: () => undefined,
+        stop: async () => {},
+      });
     case "command":
-      return startCommand(spec.command);
+      return startCommand(spec.command, bounds, print);
     case "image":
-      return startImage(spec.image, runId);
+      return startImage(spec.image, runId, bounds);
   }
 }
 
-async function startCommand(command: string): Promise<Running> {
-  const child = spawn("sh", ["-c", command], { stdio: ["ignore", "pipe", "inherit"], detached: true });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`'${command}' printed no SRKIT_TARGET_URL=... within 60 s`)),
-      startTimeoutMs,
-    );
-    child.once("exit", (code) =>
-      reject(new Error(`'${command}' exited with ${code} before announcing its URL`)),
-    );
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      const match = announce.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
+async function startCommand(
+  command: string,
+  bounds: Bounds,
+  print: (line: string) => void,
+): Promise<Running> {
+  // Its own process group, so stopping it reaches everything it started. The target inherits
+  // srkit's environment but never the gateway's token (that goes to the workers only).
+  const child = spawn("sh", ["-c", command], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let ended: string | undefined;
+  child.once("exit", (code, signal) => {
+    ended = signal ? `the target process ended on ${signal}` : `the target process exited with code ${code}`;
+  });
+  forwardOutput(child, bounds, print);
+  const seconds = Math.round(bounds.startTimeoutMs / 1000);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`'${command}' printed no SRKIT_TARGET_URL=... within ${seconds} s`)),
+        bounds.startTimeoutMs,
+      );
+      child.once("error", (error) => reject(new Error(`'${command}' could not start: ${error.message}`)));
+      child.once("exit", (code, signal) =>
+        reject(
+          new Error(
+            `'${command}' ${signal ? `ended on ${signal}` : `exited with ${code}`} before announcing its URL`,
+          ),
+        ),
+      );
+      // Only a bounded tail of stdout is kept while looking for the announcement; the rest of
+      // what the target prints there is read and dropped, so it can never fill memory or block.
+      let tail = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        tail = (tail + chunk.toString("latin1")).slice(-4096);
+        const match = announce.exec(tail);
+        if (match?.[1] && /[\r\n]/.test(tail.slice(match.index))) resolve(match[1]);
+      });
     });
-  }).catch(async (error) => {
-    await stopChild(child);
+    if (!/^https?:\/\/[^\s/]+$/.test(url.replace(/\/+$/, "")))
+      throw new Error(
+        `'${command}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
+      );
+    return {
+      label: `command '${command}' at ${url}`,
+      url,
+      exited: () => ended,
+      stop: () => stopProcessGroup(child, bounds.stopGraceMs),
+    };
+  } catch (error) {
+    await stopProcessGroup(child, bounds.stopGraceMs);
     throw error;
-  });
-  return { label: `command '${command}' at ${url}`, url, stop: () => stopChild(child) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    process.kill(-(child.pid as number), "SIGTERM");
+/** The target's stderr on srkit's, a line at a time, escaped and capped; stdout is drained. */
+function forwardOutput(child: ChildProcess, bounds: Bounds, print: (line: string) => void): void {
+  let shown = 0;
+  let partial = "";
+  const show = (line: string) => {
+    if (shown > maxTargetOutput) return;
+    const text = safeText(line, Math.min(bounds.maxMessageChars, 1_000));
+    shown += text.length;
+    print(
+      shown > maxTargetOutput ? "target: (further output of the target is not shown)" : `target: ${text}`,
+    );
+  };
+  child.stderr?.on("data", (chunk: Buffer) => {
+    partial += chunk.toString("utf8");
+    const lines = partial.split("\n");
+    partial = (lines.pop() ?? "").slice(-8192);
+    for (const line of lines) show(line);
   });
+  child.stderr?.on("end", () => partial && show(partial));
 }
 
-async function startImage(image: string, runId: string): Promise<Running> {
+async function startImage(image: string, runId: string, bounds: Bounds): Promise<Running> {
   // Host networking keeps every connection on loopback: the container reaches the gateway at
   // 127.0.0.1 and the harness reaches the container on the port it was told to use.
   const port = await freePort();
@@ -109,13 +195,15 @@ async function startImage(image: string, runId: string): Promise<Running> {
     .withEnvironment({ PORT: String(port), HOST: "127.0.0.1" })
     .withLabels({ [runLabel]: runId })
     .withWaitStrategy(Wait.forLogMessage(announce))
-    .withStartupTimeout(startTimeoutMs)
+    .withStartupTimeout(bounds.startTimeoutMs)
     .start();
   const url = `http://127.0.0.1:${port}`;
   return {
     label: `image ${image} at ${url}`,
     url,
-    stop: async () => void (await container.stop({ timeout: 5_000 })),
+    exited: () => undefined,
+    // docker stop: SIGTERM, then SIGKILL after the grace period.
+    stop: async () => void (await container.stop({ timeout: bounds.stopGraceMs })),
   };
 }
 

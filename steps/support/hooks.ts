@@ -1,6 +1,11 @@
 // One target connection per worker; one isolated session per scenario. A scenario of a family
 // the target does not declare is skipped and reported as unsupported, never as passed; so is
 // one the driver cannot carry over the target's API (NotCarried, with its reason).
+//
+// Bounds (harness/runner/bounds.ts): every call to the target ends within the call bound and the
+// scenario's bound; a run the circuit breaker or the run bound stopped ends every remaining
+// scenario at once as a target error that says why; every error reaches the reports escaped and
+// capped.
 import {
   After,
   AfterAll,
@@ -11,22 +16,34 @@ import {
 } from "@cucumber/cucumber";
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
-import { NotCarried, notCarriedMediaType } from "../../harness/drivers/transport.ts";
+import { NotCarried, notCarriedMediaType, TargetMisbehaved } from "../../harness/drivers/transport.ts";
 import { FailbackDsl } from "../../harness/dsl/failback.ts";
 import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
-import type { Family, TargetParameters } from "../../harness/protocol/types.ts";
+import type { TargetParameters } from "../../harness/protocol/types.ts";
+import { isTargetError } from "../../harness/reports/results.ts";
+import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
+import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
+import { RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
 import type { SrkitWorld } from "./world.ts";
 
-// A step drives the target through many protocol calls (initial replication, failovers); on a
-// loaded 2-core machine over HTTP that can take longer than cucumber's 5 s default.
-setDefaultTimeout(60_000);
+const bounds = boundsFromEnvironment();
+const runState = process.env[runStateVariable];
+const runStop = runState ? new RunStop(runState, bounds.breakerThreshold) : undefined;
+
+// The scenario's bound ends every call to the target first; cucumber's step time is only the
+// backstop for a step that waits on something else.
+setDefaultTimeout(bounds.scenarioTimeoutMs + 15_000);
 
 // What the driver cannot carry over the target's API ends the scenario as skipped (reported
 // unsupported, with the reason attached), wherever a step or hook meets it.
-setDefinitionFunctionWrapper((code: (...args: unknown[]) => unknown) => {
+// Cucumber keeps one wrapper: errors are made report-safe around the not-carried handling.
+const reportSafe = reportSafeDefinition(bounds.maxMessageChars);
+setDefinitionFunctionWrapper((code: (...args: unknown[]) => unknown) => reportSafe(carriedOrSkipped(code)));
+
+function carriedOrSkipped(code: (...args: unknown[]) => unknown) {
   const wrapped = async function (
     this: { attach?: (data: string, mediaType: string) => void },
     ...args: unknown[]
@@ -42,33 +59,55 @@ setDefinitionFunctionWrapper((code: (...args: unknown[]) => unknown) => {
   // Cucumber reads a step's arity (data tables, doc strings).
   Object.defineProperty(wrapped, "length", { value: code.length });
   return wrapped;
-});
+}
 
 let connection: TargetConnection | undefined;
-let capabilities: Family[] | undefined;
+let capabilities: string[] | undefined;
 let parameters: TargetParameters = {};
+let describeProblem = "";
+let scenarioDeadline: { at: number; boundMs: number } | undefined;
 
 BeforeAll(async () => {
-  connection = connectFromEnvironment();
-  const described = await connection.client.describeTarget();
-  if (!described.ok)
-    throw new Error(`the target refused to describe itself: ${described.code} ${described.message}`);
-  capabilities = described.value.capabilities;
-  parameters = described.value.parameters ?? {};
+  connection = connectFromEnvironment(process.env, {
+    scenarioDeadline: () => scenarioDeadline,
+    stopped: () => runStop?.stopped(),
+  });
+  // The runner asked already; a target that cannot answer this worker now fails each scenario
+  // as a target error with this diagnosis, rather than failing the whole run.
+  try {
+    const described = await connection.client.describeTarget();
+    if (described.ok) {
+      capabilities = described.value.capabilities;
+      parameters = described.value.parameters ?? {};
+    } else describeProblem = `GET /v1/target was refused: ${described.code} ${described.message}`;
+  } catch (error) {
+    describeProblem = (error as Error).message;
+  }
 });
 
 AfterAll(() => connection?.close());
 
 Before(async function (this: SrkitWorld, { pickle }) {
-  if (!connection || !capabilities) throw new Error("no target connection");
+  scenarioDeadline = undefined;
+  if (!connection) throw new Error("no target connection");
+  if (!capabilities)
+    throw new TargetMisbehaved(
+      `not run: the target could not describe itself to this worker: ${describeProblem}`,
+    );
   const family = pickle.tags.map((t) => /^@family:(.+)$/.exec(t.name)?.[1]).find(Boolean);
-  if (!family || !capabilities.includes(family as Family)) {
+  if (!family || !capabilities.includes(family)) {
     this.attach(`unsupported: the target does not declare the family '${family}'`);
     return "skipped";
   }
   // A driver that cannot carry this scenario over the target's API says why: unsupported, not failed.
   const notCarried = connection.beginScenario?.({ uri: pickle.uri, tags: pickle.tags.map((t) => t.name) });
   if (notCarried) throw new NotCarried(notCarried);
+  const stopped = runStop?.stopped();
+  if (stopped) {
+    this.notRun = true;
+    throw new TargetMisbehaved(`not run: the run stopped early: ${stopped}`);
+  }
+  scenarioDeadline = { at: Date.now() + bounds.scenarioTimeoutMs, boundMs: bounds.scenarioTimeoutMs };
   this.siteRecovery = new SiteRecovery(
     connection.client,
     connection.evidence,
@@ -84,6 +123,19 @@ Before(async function (this: SrkitWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: SrkitWorld) {
-  await this.siteRecovery?.close();
+After(async function (this: SrkitWorld, { result }) {
+  // Closing gets the call bound of its own, not what the scenario left.
+  scenarioDeadline = undefined;
+  if (result?.status === "SKIPPED" || this.notRun) return;
+  let targetError = isTargetError(result?.exception?.type, result?.message);
+  try {
+    // After a target error the session is left to the target's idle expiry: deleting it
+    // would wait on the same misbehaving target.
+    await this.siteRecovery?.close(targetError);
+  } catch (error) {
+    targetError ||= error instanceof TargetMisbehaved;
+    throw error;
+  } finally {
+    runStop?.record(targetError);
+  }
 });

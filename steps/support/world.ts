@@ -15,6 +15,8 @@ export class SrkitWorld extends World {
   declare secondarySite: SecondarySiteDsl;
   /** The Hyper-V host a scenario's VMs replicate to Azure through. */
   hypervAzureHost?: string;
+  /** Set when the scenario was not run because the run had stopped early. */
+  notRun?: boolean;
   /** The target connection, for checks that open sessions of their own (properties). */
   declare driver: Driver;
 }

@@ -29,43 +29,64 @@ export function createRouter(
   handlers: Record<string, OperationHandler>,
   log: (line: string) => void,
 ): Router {
+  // Nothing a request carries may take the target down: whatever escapes the route is logged and
+  // answered as the protocol's internal error.
   return async (request) => {
-    const path = request.path.split("?")[0] ?? "";
-    const match = matchRoute(request.method, path);
-    if (match.kind === "no-route") {
-      return errorResponse(404, "PROTOCOL_ROUTE_NOT_FOUND", `no protocol operation at ${path}`);
-    }
-    if (match.kind === "wrong-method") {
-      return errorResponse(
-        405,
-        "PROTOCOL_METHOD_NOT_ALLOWED",
-        `${request.method} is not allowed at ${path}; allowed: ${match.allowed.join(", ")}`,
-      );
-    }
-    const { operation, params } = match;
-    for (const [name, value] of Object.entries(params)) {
-      const problem = validateSchema(name === "name" ? "Name" : "Id", value);
-      if (problem)
-        return errorResponse(400, "PROTOCOL_INVALID_REQUEST", `path parameter ${name}: ${problem}`);
-    }
-    if (operation.validateBody) {
-      if (request.body === invalidJson || request.body === undefined) {
-        return errorResponse(400, "PROTOCOL_INVALID_REQUEST", `${operation.operationId} needs a JSON body`);
-      }
-      if (!operation.validateBody(request.body)) {
-        return errorResponse(400, "PROTOCOL_INVALID_REQUEST", describeErrors(operation.validateBody));
-      }
-    }
-    const handler = handlers[operation.operationId];
-    if (!handler) {
-      return errorResponse(404, "PROTOCOL_ROUTE_NOT_FOUND", `${operation.operationId} is not implemented`);
-    }
     try {
-      return await handler({ params, body: request.body });
+      return await route(handlers, log, request);
     } catch (error) {
-      if (error instanceof Refusal) return errorResponse(error.status, error.code, error.message);
-      log(`internal error in ${operation.operationId}: ${(error as Error).stack ?? String(error)}`);
-      return errorResponse(500, "TARGET_INTERNAL_ERROR", `${operation.operationId} failed inside the target`);
+      log(`internal error routing ${request.method}: ${(error as Error).stack ?? String(error)}`);
+      return errorResponse(500, "TARGET_INTERNAL_ERROR", "the request failed inside the target");
     }
   };
+}
+
+async function route(
+  handlers: Record<string, OperationHandler>,
+  log: (line: string) => void,
+  request: ProtocolRequest,
+): Promise<ProtocolResponse> {
+  const path = request.path.split("?")[0] ?? "";
+  const match = matchRoute(request.method, path);
+  if (match.kind === "bad-parameter") {
+    return errorResponse(
+      400,
+      "PROTOCOL_INVALID_REQUEST",
+      `path parameter ${match.name} is not valid percent-encoding`,
+    );
+  }
+  if (match.kind === "no-route") {
+    return errorResponse(404, "PROTOCOL_ROUTE_NOT_FOUND", `no protocol operation at ${path}`);
+  }
+  if (match.kind === "wrong-method") {
+    return errorResponse(
+      405,
+      "PROTOCOL_METHOD_NOT_ALLOWED",
+      `${request.method} is not allowed at ${path}; allowed: ${match.allowed.join(", ")}`,
+    );
+  }
+  const { operation, params } = match;
+  for (const [name, value] of Object.entries(params)) {
+    const problem = validateSchema(name === "name" ? "Name" : "Id", value);
+    if (problem) return errorResponse(400, "PROTOCOL_INVALID_REQUEST", `path parameter ${name}: ${problem}`);
+  }
+  if (operation.validateBody) {
+    if (request.body === invalidJson || request.body === undefined) {
+      return errorResponse(400, "PROTOCOL_INVALID_REQUEST", `${operation.operationId} needs a JSON body`);
+    }
+    if (!operation.validateBody(request.body)) {
+      return errorResponse(400, "PROTOCOL_INVALID_REQUEST", describeErrors(operation.validateBody));
+    }
+  }
+  const handler = handlers[operation.operationId];
+  if (!handler) {
+    return errorResponse(404, "PROTOCOL_ROUTE_NOT_FOUND", `${operation.operationId} is not implemented`);
+  }
+  try {
+    return await handler({ params, body: request.body });
+  } catch (error) {
+    if (error instanceof Refusal) return errorResponse(error.status, error.code, error.message);
+    log(`internal error in ${operation.operationId}: ${(error as Error).stack ?? String(error)}`);
+    return errorResponse(500, "TARGET_INTERNAL_ERROR", `${operation.operationId} failed inside the target`);
+  }
 }

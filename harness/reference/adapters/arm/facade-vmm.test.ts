@@ -1,6 +1,7 @@
 // The facade's tree for Hyper-V replication between two VMM sites: VMM fabrics whose clouds
 // are the protection containers, the cloud pairing as a mapping with the cloud's
 // HyperVReplica2012R2 policy, and protection enabled through the REST API itself (PUT).
+
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { SiteRecoveryManagementClient } from "@azure/arm-recoveryservices-siterecovery";
@@ -11,6 +12,7 @@ import { inProcessTransport } from "../../../drivers/in-process.ts";
 import { ProtocolClient } from "../../../drivers/protocol-client.ts";
 import type { ArmEndpoint } from "../../../drivers/transport.ts";
 import { must } from "../../../dsl/site-recovery.ts";
+import { defaultBounds, recordingLimitsOf } from "../../../runner/bounds.ts";
 
 let asr: SiteRecoveryManagementClient;
 let azure: ReturnType<typeof startInProcessAzure>;
@@ -19,7 +21,7 @@ const vault = "site-vault";
 const bodies: unknown[] = [];
 
 before(async () => {
-  azure = startInProcessAzure();
+  azure = startInProcessAzure(recordingLimitsOf(defaultBounds));
   const transport = inProcessTransport({ log: () => {} });
   const arm = transport.arm as ArmEndpoint;
   const client = new ProtocolClient(transport);

@@ -2,6 +2,7 @@
 // every resource listed and read, every long-running action polled to completion by the
 // SDK's own poller, refusals as ARM errors; and every answer the facade gave checked against
 // srkit's subset of the specification's response schemas (harness/drivers/arm/arm-schemas.ts).
+
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type {
@@ -15,6 +16,7 @@ import { type ArmSchemaName, armShapeProblem } from "../../../drivers/arm/arm-sc
 import { inProcessTransport } from "../../../drivers/in-process.ts";
 import { ProtocolClient, type SessionClient } from "../../../drivers/protocol-client.ts";
 import type { ArmEndpoint } from "../../../drivers/transport.ts";
+import { defaultBounds, recordingLimitsOf } from "../../../runner/bounds.ts";
 import { arrangeExampleWorld, exampleWorld as w } from "../../../runner/example-world.ts";
 
 interface Answer {
@@ -36,7 +38,7 @@ const vmware = [w.configurationServer, `cloud_${w.configurationServer}`] as cons
 const fast = { updateIntervalInMs: 0 };
 
 before(async () => {
-  azure = startInProcessAzure();
+  azure = startInProcessAzure(recordingLimitsOf(defaultBounds));
   const transport = inProcessTransport({ log: () => {} });
   const arm = transport.arm as ArmEndpoint;
   // Keep every answer the facade gives, to check its shape afterwards.

@@ -1,0 +1,277 @@
+// Runs each hostile control as a user would (`srkit run` in a process of its own), watches its
+// time and the memory of its whole process tree, and judges what it left: the exit code, every
+// report, each scenario's outcome, what srkit printed, and that no process of the target
+// outlives the run.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { allurePrefixes } from "../reports/allure-results.ts";
+import type { ScenarioStatus } from "../reports/results.ts";
+import { escapeControls } from "../reports/safe-text.ts";
+import { type Bounds, boundFlags, defaultBounds } from "../runner/bounds.ts";
+import { projectRoot } from "../runner/cucumber.ts";
+import { watchTreeRss } from "../runner/tree-rss.ts";
+import { controlBounds, type HostileControl, hostileControls } from "./controls.ts";
+
+export interface HostileRun {
+  exitCode: number | null;
+  seconds: number;
+  /** Peak resident memory of srkit's whole process tree (bytes), where /proc tells it. */
+  peakRssBytes?: number;
+  /** What srkit printed (stdout and stderr, the first 4 MB). */
+  output: string;
+  reportDir: string;
+  /** Processes of the target still alive after srkit exited. */
+  survivors: number[];
+  timedOut: boolean;
+}
+
+export interface HostileVerdict {
+  control: HostileControl;
+  run: HostileRun;
+  /** The run's verdict, from summary.json. */
+  outcome: string;
+  problems: string[];
+}
+
+/** The memory a run's process tree may use: srkit, cucumber, the target (reference inside). */
+export const maxRunRssBytes = 1536 * 1024 * 1024;
+/** Whether text holds a control character a terminal or an XML reader would act on. */
+const hasControls = (text: string) => escapeControls(text) !== text;
+
+const flagsOf = (bounds: Partial<Bounds>) =>
+  Object.entries(bounds).flatMap(([key, value]) => [
+    `--${boundFlags[key as keyof Bounds].flag}`,
+    String(value),
+  ]);
+
+async function runControl(control: HostileControl): Promise<HostileRun> {
+  const reportDir = `reports/out/hostile-controls/${control.id}`;
+  const scratch = mkdtempSync(join(tmpdir(), "srkit-hostile-"));
+  const pidFile = join(scratch, "pids");
+  const command =
+    control.command ?? `"${process.execPath}" harness/hostile-controls/hostile-target.ts ${control.mode}`;
+  const args = [
+    "bin/srkit.mjs",
+    "run",
+    "--target",
+    `cmd:${command}`,
+    "--report-dir",
+    reportDir,
+    "--parallel",
+    String(control.parallel ?? 1),
+    ...(control.tags ? ["--tags", control.tags] : []),
+    ...(control.allureReport ? [] : ["--skip-allure-report"]),
+    ...flagsOf({ ...controlBounds, ...control.bounds }),
+  ];
+  const started = Date.now();
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, SRKIT_HOSTILE_PID_FILE: pidFile },
+  });
+  const memory = child.pid ? watchTreeRss(child.pid) : undefined;
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    if (output.length < 4_000_000) output += chunk.toString("utf8");
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {
+      // Gone.
+    }
+  }, control.maxSeconds * 1000);
+  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  clearTimeout(timer);
+  const seconds = (Date.now() - started) / 1000;
+  const peakRssBytes = memory?.stop();
+  const pids = existsSync(pidFile)
+    ? readFileSync(pidFile, "utf8").split(/\s+/).filter(Boolean).map(Number)
+    : [];
+  const survivors = pids.filter(alive);
+  // Whatever happened, nothing of the target outlives the control; processes the target moved
+  // out of its process group on purpose are ended too, without blame (srkit cannot reach them).
+  const escaped = existsSync(`${pidFile}.escaped`)
+    ? readFileSync(`${pidFile}.escaped`, "utf8").split(/\s+/).filter(Boolean).map(Number)
+    : [];
+  for (const pid of [...survivors, ...escaped]) kill(pid);
+  rmSync(scratch, { recursive: true, force: true });
+  return {
+    exitCode,
+    seconds,
+    ...(peakRssBytes ? { peakRssBytes } : {}),
+    output,
+    reportDir,
+    survivors,
+    timedOut,
+  };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const kill = (pid: number) => {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone.
+  }
+};
+
+interface Summary {
+  verdict?: string;
+  exitCode?: number;
+  scenarios?: Record<ScenarioStatus, number>;
+  azureGateway?: { refused: Record<string, number> };
+  bounds?: Bounds;
+}
+
+/** Judges one run of a control; every problem is a sentence. Reads only the run's reports. */
+export function judgeHostileRun(
+  control: HostileControl,
+  run: HostileRun,
+): { outcome: string; problems: string[] } {
+  const problems: string[] = [];
+  const dir = join(projectRoot, run.reportDir);
+  const read = (path: string) =>
+    existsSync(join(dir, path)) ? readFileSync(join(dir, path), "utf8") : undefined;
+  if (run.timedOut) problems.push(`did not end within ${control.maxSeconds} s: killed`);
+  if (run.exitCode !== control.exit) problems.push(`exit code ${run.exitCode}, expected ${control.exit}`);
+  if (run.survivors.length > 0) problems.push(`target processes outlived srkit: ${run.survivors.join(", ")}`);
+  if ((run.peakRssBytes ?? 0) > maxRunRssBytes)
+    problems.push(`peak RSS ${mib(run.peakRssBytes)} over ${mib(maxRunRssBytes)}`);
+  if (hasControls(run.output)) problems.push("srkit printed control characters a target sent");
+
+  const summaryText = read("summary.json");
+  let summary: Summary = {};
+  if (!summaryText) problems.push("no summary.json");
+  else {
+    try {
+      summary = JSON.parse(summaryText) as Summary;
+    } catch {
+      problems.push("summary.json is not JSON");
+    }
+  }
+  if (summaryText && summary.exitCode !== run.exitCode)
+    problems.push(`summary.json says exit code ${summary.exitCode}, srkit exited ${run.exitCode}`);
+  const counts = summary.scenarios ?? ({} as Record<ScenarioStatus, number>);
+  const finished = Object.values(counts).reduce((a, b) => a + b, 0);
+  const unexpected = Object.entries(counts).filter(
+    ([status, n]) => n > 0 && !control.outcomes.includes(status as ScenarioStatus),
+  );
+  if (unexpected.length > 0)
+    problems.push(`unexpected outcomes: ${unexpected.map(([s, n]) => `${n} ${s}`).join(", ")}`);
+  if (control.outcomes.length === 0 && finished > 0)
+    problems.push(`${finished} scenarios ran, expected none`);
+  if (control.outcomes.length > 0 && finished === 0) problems.push("no scenario was reported");
+  for (const words of control.says ?? [])
+    if (!words.test(summaryText ?? "") && !words.test(run.output)) problems.push(`never says ${words}`);
+  const refused = Object.keys(summary.azureGateway?.refused ?? {}).join("\n");
+  if (control.gatewayRefused && !control.gatewayRefused.test(refused))
+    problems.push(
+      `the gateway refused nothing matching ${control.gatewayRefused} (refused: ${refused || "nothing"})`,
+    );
+
+  // Every report is there, and none carries what a target sent raw.
+  const junit = read("cucumber/junit.xml");
+  if (!junit) problems.push("no junit.xml");
+  else {
+    if ((junit.match(/<testcase /g) ?? []).length !== finished)
+      problems.push(
+        `junit.xml has ${(junit.match(/<testcase /g) ?? []).length} test cases, summary ${finished}`,
+      );
+    if ((counts["target-error"] ?? 0) > 0 && !junit.includes('<error type="TargetError"'))
+      problems.push('junit.xml files no target error as <error type="TargetError">');
+    if (hasControls(junit)) problems.push("junit.xml holds control characters");
+  }
+  const docs = read("living-docs/index.html");
+  if (!docs) problems.push("no living documentation");
+  else if (/<script|<img/i.test(docs)) problems.push("the living documentation carries markup a target sent");
+  const pages = existsSync(join(dir, "living-docs/requirements"))
+    ? readdirSync(join(dir, "living-docs/requirements")).map(
+        (f) => read(`living-docs/requirements/${f}`) ?? "",
+      )
+    : [];
+  if ((counts["target-error"] ?? 0) > 0 && !pages.some((p) => p.includes('data-status="target-error"')))
+    problems.push("no requirement page shows a target error as such");
+  if (pages.some((p) => /<script|<img/i.test(p)))
+    problems.push("a requirement page carries markup a target sent");
+  problems.push(
+    ...judgeAllure(dir, counts, summary.bounds?.maxMessageChars ?? defaultBounds.maxMessageChars),
+  );
+  if (control.allureReport && !existsSync(join(dir, "allure-report/index.html")))
+    problems.push("no Allure HTML report");
+  return { outcome: summary.verdict ?? "none", problems };
+}
+
+function judgeAllure(
+  dir: string,
+  counts: Partial<Record<ScenarioStatus, number>>,
+  maxChars: number,
+): string[] {
+  const problems: string[] = [];
+  const results = join(dir, "allure-results");
+  if (!existsSync(join(results, "categories.json"))) problems.push("no Allure categories.json");
+  const files = existsSync(results) ? readdirSync(results).filter((f) => f.endsWith("-result.json")) : [];
+  const allure = files.map(
+    (f) =>
+      JSON.parse(readFileSync(join(results, f), "utf8")) as {
+        status?: string;
+        statusDetails?: { message?: string };
+      },
+  );
+  const broken = allure.filter((r) =>
+    r.statusDetails?.message?.startsWith(allurePrefixes["target-error"]),
+  ).length;
+  if (broken !== (counts["target-error"] ?? 0))
+    problems.push(`Allure files ${broken} target errors, the run had ${counts["target-error"] ?? 0}`);
+  if (allure.filter((r) => r.status === "failed").length !== (counts.failed ?? 0))
+    problems.push("Allure's failed results differ from the run's non-conformance");
+  const longest = Math.max(0, ...allure.map((r) => r.statusDetails?.message?.length ?? 0));
+  if (longest > maxChars + 200)
+    problems.push(`an Allure message holds ${longest} characters (cap ${maxChars})`);
+  return problems;
+}
+
+const mib = (bytes: number | undefined) =>
+  bytes === undefined ? "?" : `${Math.round(bytes / 1024 / 1024)} MiB`;
+
+/** Two controls at a time: each is mostly waiting on bounds, and the machine has two cores. */
+const concurrentControls = 2;
+
+export async function verifyHostileControls(
+  log: (line: string) => void = console.log,
+  only: string[] = [],
+): Promise<HostileVerdict[]> {
+  const chosen = hostileControls.filter((c) => only.length === 0 || only.includes(c.id));
+  const verdicts: HostileVerdict[] = new Array(chosen.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < chosen.length; i = next++) {
+      const control = chosen[i] as HostileControl;
+      const run = await runControl(control);
+      const { outcome, problems } = judgeHostileRun(control, run);
+      verdicts[i] = { control, run, outcome, problems };
+      log(
+        `${problems.length === 0 ? "held  " : "BROKEN"} ${control.id.padEnd(26)} ${run.seconds.toFixed(1).padStart(6)} s  exit ${String(run.exitCode).padEnd(4)} ${outcome.padEnd(16)} peak RSS ${mib(run.peakRssBytes).padStart(8)}  ${control.misbehaviour}`,
+      );
+      for (const problem of problems) log(`         ${problem}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrentControls }, worker));
+  const peak = Math.max(0, ...verdicts.map((v) => v.run.peakRssBytes ?? 0));
+  log(`hostile controls: peak RSS of any run tree ${mib(peak)} (bound ${mib(maxRunRssBytes)})`);
+  return verdicts;
+}
