@@ -176,6 +176,19 @@ export class AzureChecks {
     assert.deepEqual(others.map(describeRequest), [], `only ${component} may call the Site Recovery service`);
   }
 
+  /**
+   * Every request of this scenario's vault: to its storage account, its replica container
+   * anywhere, or its Site Recovery service path (the evidence attachment's Azure table).
+   */
+  async scenarioRequests(): Promise<RecordedAzureRequest[]> {
+    const { name, storageAccount } = this.vault();
+    const storage = storageAccount ? `${storageAccount}${storageHostSuffix}` : undefined;
+    return (await this.evidence.requests()).filter(
+      (r) =>
+        r.host === storage || r.path.startsWith(`/${name}-replica/`) || r.path.includes(`/vaults/${name}/`),
+    );
+  }
+
   /** Writes to the vault's storage account; reads belong to failback (see failbackReads). */
   private async storageRequests(): Promise<RecordedAzureRequest[]> {
     const host = `${this.vault().storageAccount}${storageHostSuffix}`;

@@ -3,12 +3,19 @@
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
+import { failureDetail } from "../../harness/dsl/evidence-recorder.ts";
 import { FailbackDsl } from "../../harness/dsl/failback.ts";
 import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { Family, TargetParameters } from "../../harness/protocol/types.ts";
+import { evidenceText } from "../../harness/reports/evidence-text.ts";
+import {
+  evidenceAttachment,
+  evidenceTextAttachment,
+  serializeEvidence,
+} from "../../harness/reports/scenario-evidence.ts";
 import type { SrkitWorld } from "./world.ts";
 
 // A step drives the target through many protocol calls (initial replication, failovers); on a
@@ -55,3 +62,29 @@ Before(async function (this: SrkitWorld, { pickle }) {
 After(async function (this: SrkitWorld) {
   await this.siteRecovery?.close();
 });
+
+// Defined after the hook that closes the session, so it runs first (cucumber runs After hooks in
+// reverse order of definition). The scenario's evidence, attached so the message stream, the Cucumber HTML report, Allure and
+// the living documentation all carry the same record. Message-only runs (the negative controls)
+// judge nothing from it, so they skip it and stay cheap.
+After(async function (this: SrkitWorld, { error }) {
+  if (process.env.SRKIT_MESSAGES_ONLY || !this.siteRecovery) return;
+  const evidence = await withinBound(this.siteRecovery.scenarioEvidence(failureDetail(error)));
+  if (!evidence) {
+    this.attach(`evidence: the target did not answer within ${evidenceSeconds} s`, "text/plain");
+    return;
+  }
+  this.attach(serializeEvidence(evidence), evidenceAttachment);
+  this.attach(evidenceText(evidence), evidenceTextAttachment);
+});
+
+/** Collecting evidence never holds a scenario up for long, whatever the target does. */
+const evidenceSeconds = 10;
+function withinBound<T>(work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), evidenceSeconds * 1000);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
