@@ -58,7 +58,7 @@ const tuple = (p: HeldPoint): PointTuple => [
 export class EvidenceRecorder {
   private clock?: number;
   private readonly components = new Map<string, ComponentRole>();
-  private readonly listings = new Map<string, PointListing>();
+  private readonly listings = new Map<string, { at?: number; points: RecoveryPoint[] }>();
   private readonly failoverRecords: FailoverRecord[] = [];
   private failoversOmitted = 0;
   private readonly rpoSamples: RpoSample[] = [];
@@ -79,13 +79,9 @@ export class EvidenceRecorder {
     if (!this.components.has(name)) this.components.set(name, role);
   }
 
-  /** The target's latest listing of a machine's points. */
+  /** The target's latest listing of a machine's points (converted only when the evidence is taken). */
   listed(machine: string, points: readonly RecoveryPoint[]): void {
-    const kept = newestPoints(
-      points.map((p) => tuple({ ...p, time: Date.parse(p.time) })).filter((p) => Number.isFinite(p[0])),
-      evidenceLimits.points,
-    );
-    this.listings.set(machine, { machine, ...(this.clock ? { at: this.clock } : {}), ...kept });
+    this.listings.set(machine, { ...(this.clock ? { at: this.clock } : {}), points: points.slice() });
   }
 
   failover(input: FailoverInput): void {
@@ -196,7 +192,13 @@ export class EvidenceRecorder {
     evidence.flows = flows.slice(0, evidenceLimits.flows).map(flowRow);
     if (flows.length > evidenceLimits.flows)
       evidence.omitted.push(`${flows.length - evidenceLimits.flows} network flows`);
-    evidence.recoveryPoints = [...this.listings.values()].map((l) => ({ ...l, points: [...l.points] }));
+    evidence.recoveryPoints = [...this.listings].map(([machine, l]): PointListing => {
+      const kept = newestPoints(
+        l.points.map((p) => tuple({ ...p, time: Date.parse(p.time) })).filter((p) => Number.isFinite(p[0])),
+        evidenceLimits.points,
+      );
+      return { machine, ...(l.at === undefined ? {} : { at: l.at }), ...kept };
+    });
     evidence.failovers = this.failoverRecords.map((f) => ({
       ...f,
       machines: f.machines.map((m) => ({ ...m, points: [...m.points] })),

@@ -9,6 +9,7 @@ import { ProtocolClient } from "../drivers/protocol-client.ts";
 import type { TargetDescription } from "../protocol/types.ts";
 import { generateAllureReport } from "../reports/allure.ts";
 import { type RequirementCoverage, requirementCoverage } from "../reports/coverage.ts";
+import { keepHistory, readHistory, restoreHistory } from "../reports/history.ts";
 import { writeLivingDocs } from "../reports/living-docs.ts";
 import { countByStatus, readResults, type ScenarioResult } from "../reports/results.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
@@ -67,8 +68,11 @@ async function describe(env: NodeJS.ProcessEnv): Promise<TargetDescription | str
 
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const reportDir = join(projectRoot, options.reportDir);
+  // Earlier runs' summaries survive the clearing: the living documentation shows their trend.
+  const history = options.resultsOnly ? [] : keepHistory(reportDir);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
+  restoreHistory(reportDir, history);
   const runId = randomBytes(6).toString("hex");
   const target = await startTarget(options.target, runId);
   const problems: string[] = [];
@@ -120,7 +124,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const rel = (p: string) => relative(projectRoot, p);
   const reports: Record<string, string> = {
     "living documentation": rel(
-      writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, target.label),
+      writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
+        targetLabel: target.label,
+        ...(description ? { description } : {}),
+        claim,
+        history: readHistory(reportDir),
+        results,
+      }),
     ),
     "cucumber html": rel(join(reportDir, "cucumber", "report.html")),
     "cucumber messages": rel(messages),
@@ -163,6 +173,7 @@ function summaryData(outcome: SuiteOutcome) {
     },
     verdict: outcome.claim?.verdict,
     exitCode: exitCodeOf(outcome),
+    finishedAt: new Date().toISOString(),
     claim: outcome.claim
       ? {
           claimed: outcome.claim.claimed,

@@ -59,23 +59,20 @@ Before(async function (this: SrkitWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: SrkitWorld) {
-  await this.siteRecovery?.close();
-});
-
-// Defined after the hook that closes the session, so it runs first (cucumber runs After hooks in
-// reverse order of definition). The scenario's evidence, attached so the message stream, the Cucumber HTML report, Allure and
-// the living documentation all carry the same record. Message-only runs (the negative controls)
-// judge nothing from it, so they skip it and stay cheap.
-After(async function (this: SrkitWorld, { error }) {
-  if (process.env.SRKIT_MESSAGES_ONLY || !this.siteRecovery) return;
-  const evidence = await withinBound(this.siteRecovery.scenarioEvidence(failureDetail(error)));
-  if (!evidence) {
-    this.attach(`evidence: the target did not answer within ${evidenceSeconds} s`, "text/plain");
-    return;
+// One After hook (Allure makes a fixture of each): the scenario's evidence first, attached so the
+// message stream, the Cucumber HTML report, Allure and the living documentation all carry the
+// same record, then the session closes. Message-only runs (the negative controls) judge nothing
+// from the evidence, so they skip it and stay cheap.
+After({ name: "evidence, then close the session" }, async function (this: SrkitWorld, { error }) {
+  if (!this.siteRecovery) return;
+  if (!process.env.SRKIT_MESSAGES_ONLY) {
+    const evidence = await withinBound(this.siteRecovery.scenarioEvidence(failureDetail(error)));
+    if (evidence) {
+      this.attach(serializeEvidence(evidence), evidenceAttachment);
+      this.attach(evidenceText(evidence), evidenceTextAttachment);
+    } else this.attach(`evidence: the target did not answer within ${evidenceSeconds} s`, "text/plain");
   }
-  this.attach(serializeEvidence(evidence), evidenceAttachment);
-  this.attach(evidenceText(evidence), evidenceTextAttachment);
+  await this.siteRecovery.close();
 });
 
 /** Collecting evidence never holds a scenario up for long, whatever the target does. */
