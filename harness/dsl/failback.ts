@@ -143,6 +143,7 @@ export class FailbackDsl {
     name: string,
     options: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
   ) {
+    this.site.recorder.component(name, "vcenter");
     must(
       await this.api.addVmwareServer({
         name,

@@ -1,183 +1,112 @@
 // A recovery-point timeline per failover, drawn from what was observed: the points the target
 // listed just before the failover (by type, over virtual time), the retention window, the
 // moment of the failover, the point the oracle expected and the point the target chose.
+import { scaleUtc } from "d3-scale";
 import { isoTime, verdictOfChoice } from "../evidence-text.ts";
-import { Html, html } from "../html.ts";
+import { type Html, html } from "../html.ts";
 import type { FailoverRecord, PointTuple } from "../scenario-evidence.ts";
-import { Plot, plotSvg, timeTicks } from "./plot-svg.ts";
+import { ink, muted, r1, svgFrame, timeAxis } from "./svg.ts";
 
 const colours = {
   crash: "#4b535c",
   app: "#0b57c2",
   window: "#e7eefb",
+  newPoint: "#d6f0dd",
   failover: "#c5221f",
   expected: "#1a7f37",
   chosen: "#111111",
 } as const;
 const rows = ["app-consistent", "crash-consistent"] as const;
-type Row = (typeof rows)[number];
-const rowOf = (p: PointTuple): Row => (p[1] === "A" ? "app-consistent" : "crash-consistent");
+const size = { width: 920, left: 130, right: 30, top: 30, row: 30, machineGap: 26, axis: 44 };
 
-interface Marker {
-  machine: string;
-  time: Date;
-  row: Row;
-}
+const rowOf = (p: PointTuple | undefined) => (p?.[1] === "A" ? 0 : 1);
 
 /** The picture of one failover; undefined when it has nothing to draw (no points, no choice). */
 export function failoverTimeline(f: FailoverRecord): Html | undefined {
-  const machines = f.machines.map((m) => m.machine);
-  const points = f.machines.flatMap((m) =>
-    m.points.map((p) => ({ machine: m.machine, time: new Date(p[0]), row: rowOf(p), multi: p[2] === 1 })),
-  );
-  const rowAt = (m: FailoverRecord["machines"][number], time: number | undefined): Row =>
-    rowOf(m.points.find((p) => p[0] === time) ?? [0, "C", 0]);
-  const expected: Marker[] = [];
-  const expectedNew: { machine: string; from: Date }[] = [];
-  const chosen: Marker[] = [];
-  for (const m of f.machines) {
-    if (m.expected?.kind === "existing" && m.expected.time !== undefined)
-      expected.push({ machine: m.machine, time: new Date(m.expected.time), row: rowAt(m, m.expected.time) });
-    if (m.expected?.kind === "new")
-      expectedNew.push({ machine: m.machine, from: new Date(m.expected.notBefore) });
-    if (m.chosen?.time !== undefined)
-      chosen.push({ machine: m.machine, time: new Date(m.chosen.time), row: rowAt(m, m.chosen.time) });
-  }
-  if (points.length === 0 && expected.length === 0 && chosen.length === 0) return undefined;
-
+  const anything = f.machines.some((m) => m.points.length > 0 || m.expected || m.chosen);
+  if (!anything) return undefined;
   const times = [
-    ...points.map((p) => +p.time),
-    ...expected.map((e) => +e.time),
-    ...chosen.map((c) => +c.time),
-    ...expectedNew.map((e) => +e.from),
     f.at,
+    ...f.machines.flatMap((m) => [
+      ...m.points.map((p) => p[0]),
+      ...(m.expected?.kind === "existing" && m.expected.time !== undefined ? [m.expected.time] : []),
+      ...(m.expected?.kind === "new" ? [m.expected.notBefore] : []),
+      ...(m.chosen?.time !== undefined ? [m.chosen.time] : []),
+    ]),
   ];
   const span = Math.max(Math.max(...times) - Math.min(...times), 10 * 60_000);
   const start = Math.min(...times) - span * 0.04;
   const end = Math.max(...times) + span * 0.06;
-  const windows = f.machines.flatMap((m) =>
-    m.retentionHours === undefined
-      ? []
-      : [
-          {
-            machine: m.machine,
-            from: new Date(Math.max(start, f.at - m.retentionHours * 3600_000)),
-            to: new Date(f.at),
-          },
-        ],
+  const x = scaleUtc()
+    .domain([start, end])
+    .range([size.left, size.width - size.right]);
+  const block = 2 * size.row + size.machineGap;
+  const height = size.top + f.machines.length * block + size.axis;
+  const left = size.left;
+  const right = size.width - size.right;
+  const marks = f.machines.map((m, i) => {
+    const top = size.top + i * block + (f.machines.length > 1 ? 14 : 0);
+    const y = (row: number) => r1(top + row * size.row + size.row / 2);
+    const bandBottom = top + 2 * size.row;
+    const windowFrom =
+      m.retentionHours === undefined ? undefined : Math.max(start, f.at - m.retentionHours * 3600_000);
+    const rowAt = (time: number | undefined) => rowOf(m.points.find((p) => p[0] === time));
+    const expected = m.expected;
+    return html`<g class="machine">
+${f.machines.length > 1 ? html`<text x="${left}" y="${top - 4}" font-weight="600" fill="${ink}">${m.machine}</text>` : ""}
+${windowFrom !== undefined ? html`<rect x="${r1(x(windowFrom))}" y="${top}" width="${r1(x(f.at) - x(windowFrom))}" height="${2 * size.row}" fill="${colours.window}"/>` : ""}
+${
+  expected?.kind === "new"
+    ? html`<rect x="${r1(x(expected.notBefore))}" y="${top}" width="${r1(right - x(expected.notBefore))}" height="${2 * size.row}" fill="${colours.newPoint}"/>
+<text x="${r1(x(expected.notBefore) + 4)}" y="${bandBottom - 4}" fill="${colours.expected}">expected: a new point from here</text>`
+    : ""
+}
+${rows.map((name, row) => html`<text x="${left - 8}" y="${y(row) + 4}" text-anchor="end" fill="${ink}">${name}</text>`)}
+${m.points.map((p) => {
+  const cx = r1(x(p[0]));
+  const cy = y(rowOf(p));
+  const fill = p[1] === "A" ? colours.app : colours.crash;
+  return p[2] === 1
+    ? html`<path d="M${cx},${cy - 4.5}L${cx + 4.5},${cy}L${cx},${cy + 4.5}L${cx - 4.5},${cy}Z" fill="${fill}"/>`
+    : html`<circle cx="${cx}" cy="${cy}" r="3" fill="${fill}"/>`;
+})}
+${
+  expected?.kind === "existing" && expected.time !== undefined
+    ? html`<circle cx="${r1(x(expected.time))}" cy="${y(rowAt(expected.time))}" r="9" fill="none" stroke="${colours.expected}" stroke-width="2.5"/>
+<text x="${r1(x(expected.time))}" y="${y(rowAt(expected.time)) - 13}" text-anchor="middle" fill="${colours.expected}">expected</text>`
+    : ""
+}
+${m.chosen?.time !== undefined ? chosenMark(r1(x(m.chosen.time)), y(rowAt(m.chosen.time))) : ""}</g>`;
+  });
+  const at = r1(x(f.at));
+  const svg = svgFrame(
+    size.width,
+    height,
+    timelineLabel(f),
+    html`${marks}<line x1="${at}" x2="${at}" y1="${size.top - 8}" y2="${height - size.axis + 2}" stroke="${colours.failover}" stroke-width="2"/>
+<text x="${at}" y="${size.top - 12}" text-anchor="middle" font-weight="bold" fill="${colours.failover}">failover</text>
+${timeAxis(x, height - size.axis + 4)}`,
   );
+  const window = f.machines.find((m) => m.retentionHours !== undefined)?.retentionHours;
   const windowStartsEarlier = f.machines.some(
     (m) => m.retentionHours !== undefined && f.at - m.retentionHours * 3600_000 < start,
   );
-  const facet = machines.length > 1 ? { fy: "machine" } : {};
-  const svg = plotSvg(
-    {
-      width: 920,
-      height: 40 + 110 * Math.max(1, machines.length),
-      marginLeft: 120,
-      marginRight: 30,
-      marginTop: 26,
-      style: { background: "#fff", color: "#1b1f23", fontSize: "12px" },
-      x: {
-        type: "utc",
-        domain: [new Date(start), new Date(end)],
-        label: "virtual time (UTC)",
-        tickFormat: timeTicks(start, end),
-      },
-      y: { domain: [...rows], label: null },
-      ...(machines.length > 1 ? { fy: { domain: machines, label: null } } : {}),
-      marks: [
-        Plot.rectX(windows, { x1: "from", x2: "to", ...facet, fill: colours.window }),
-        Plot.rectX(expectedNew, { x1: "from", x2: () => new Date(end), ...facet, fill: "#d6f0dd" }),
-        Plot.dot(
-          points.filter((p) => p.row === "crash-consistent"),
-          {
-            x: "time",
-            y: "row",
-            ...facet,
-            r: 3,
-            fill: colours.crash,
-            symbol: (p: { multi: boolean }) => (p.multi ? "diamond" : "circle"),
-          },
-        ),
-        Plot.dot(
-          points.filter((p) => p.row === "app-consistent"),
-          {
-            x: "time",
-            y: "row",
-            ...facet,
-            r: 3.5,
-            fill: colours.app,
-            symbol: (p: { multi: boolean }) => (p.multi ? "diamond" : "circle"),
-          },
-        ),
-        Plot.ruleX([new Date(f.at)], { stroke: colours.failover, strokeWidth: 2 }),
-        Plot.text([new Date(f.at)], {
-          x: (d) => d,
-          text: () => "failover",
-          frameAnchor: "top",
-          dy: -14,
-          fill: colours.failover,
-          fontWeight: "bold",
-        }),
-        Plot.dot(expected, {
-          x: "time",
-          y: "row",
-          ...facet,
-          r: 9,
-          stroke: colours.expected,
-          strokeWidth: 2.5,
-        }),
-        Plot.text(expected, {
-          x: "time",
-          y: "row",
-          ...facet,
-          text: () => "expected",
-          dy: -16,
-          fill: colours.expected,
-        }),
-        Plot.text(expectedNew, {
-          x: "from",
-          ...facet,
-          frameAnchor: "bottom",
-          textAnchor: "start",
-          dx: 4,
-          dy: -4,
-          text: () => "expected: a new point from here",
-          fill: colours.expected,
-        }),
-        Plot.dot(chosen, {
-          x: "time",
-          y: "row",
-          ...facet,
-          r: 6,
-          symbol: "times",
-          stroke: colours.chosen,
-          strokeWidth: 2.5,
-        }),
-        Plot.text(chosen, {
-          x: "time",
-          y: "row",
-          ...facet,
-          text: () => "chosen",
-          dy: 17,
-          fill: colours.chosen,
-        }),
-      ],
-    },
-    timelineLabel(f),
-  );
-  const window = f.machines.find((m) => m.retentionHours !== undefined)?.retentionHours;
   return html`<figure class="timeline" data-picture="timeline">
 <figcaption>Recovery points listed before the ${f.action.replaceAll("-", " ")} of ${f.scope} ${f.target} to
 <strong>${f.option}</strong> at ${isoTime(f.at)}: ${f.machines.map((m) => `${m.machine}: ${verdictOfChoice(m)}`).join("; ")}.</figcaption>
-${new Html(svg)}
+${svg}
 <p class="legend"><span class="dot" style="background:${colours.crash}"></span>crash-consistent
 <span class="dot" style="background:${colours.app}"></span>app-consistent ◆ multi-VM
 ${window !== undefined ? html`<span class="dot" style="background:${colours.window};border:1px solid #9ab"></span>retention window (${window} h${windowStartsEarlier ? ", starts before the chart" : ""})` : ""}
 <span class="dot" style="background:${colours.failover}"></span>failover
-◯ <span style="color:${colours.expected}">expected (the oracle, from the documents)</span> ✕ chosen (by the target)</p>
+<span style="color:${colours.expected}">◯ expected (the oracle, from the documents)</span> ✕ chosen (by the target)</p>
 </figure>`;
+}
+
+function chosenMark(cx: number, cy: number): Html {
+  const d = 6;
+  return html`<path d="M${cx - d},${cy - d}L${cx + d},${cy + d}M${cx - d},${cy + d}L${cx + d},${cy - d}" stroke="${colours.chosen}" stroke-width="2.5"/>
+<text x="${cx}" y="${cy + 22}" text-anchor="middle" fill="${muted}">chosen</text>`;
 }
 
 function timelineLabel(f: FailoverRecord): string {

@@ -7,6 +7,7 @@
 import { formatBytes } from "../evidence-text.ts";
 import { type Html, html } from "../html.ts";
 import { type ComponentRole, clip, type ScenarioEvidence } from "../scenario-evidence.ts";
+import { svgFrame } from "./svg.ts";
 
 type Kind = "machine" | "infrastructure" | "server" | "master-target" | "named" | "azure";
 
@@ -66,7 +67,9 @@ export function topologyPicture(e: ScenarioEvidence, id: string): Html | undefin
   const width = box.left * 2 + (layers - 1) * box.gapX + box.w;
   const height = box.top * 2 + (rows - 1) * box.gapY + box.h;
   const marker = `arrow-${id}`;
-  const edgeMarks = edges.map((edge) => drawEdge(edge, nodes, marker));
+  const fanOut = (id: string) => edges.filter((e) => e.from === id).length;
+  const fanIn = (id: string) => edges.filter((e) => e.to === id).length;
+  const edgeMarks = edges.map((edge) => drawEdge(edge, nodes, marker, fanOut(edge.from) > fanIn(edge.to)));
   const nodeMarks = [...nodes.values()].map(
     (n) => html`<g class="node" data-kind="${n.kind}"><title>${n.name} (${n.subtitle})</title>
 <rect x="${n.x}" y="${n.y}" width="${box.w}" height="${box.h}" rx="6" fill="${fill[n.kind]}" stroke="#57606a"/>
@@ -79,10 +82,13 @@ export function topologyPicture(e: ScenarioEvidence, id: string): Html | undefin
   return html`<figure class="topology" data-picture="topology"><figcaption>Topology from what was observed:
 solid arrows are connections the target logged (opened at the tail, inbound at the arrow, with port, protocol
 and count); dashed green arrows are requests srkit saw reach Azure.</figcaption>
-<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Topology. ${summary.replace(/[<>]/g, "")}"
- viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="max-width:100%;height:auto" font-family="system-ui, sans-serif">
-<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-<path d="M0,0L10,5L0,10z" fill="#24292f"/></marker></defs>${edgeMarks}${nodeMarks}</svg></figure>`;
+${svgFrame(
+  width,
+  height,
+  `Topology. ${summary}`,
+  html`<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+<path d="M0,0L10,5L0,10z" fill="#24292f"/></marker></defs>${edgeMarks}${nodeMarks}`,
+)}</figure>`;
 }
 
 /** Nodes and edges: flows grouped by endpoints, Azure requests grouped by component and host. */
@@ -132,7 +138,10 @@ function graphOf(e: ScenarioEvidence): { nodes: Map<string, Node>; edges: Edge[]
     azure.set(key, known);
   }
   for (const a of azure.values()) {
-    a.edge.lines = [[...a.ports].join(", "), `${a.count} requests, ${formatBytes(a.bytes)}`];
+    a.edge.lines = [
+      [...a.ports].join(", "),
+      `${a.count} ${a.count === 1 ? "request" : "requests"}, ${formatBytes(a.bytes)} sent`,
+    ];
     edges.set(`${a.edge.from}|${a.edge.to}`, a.edge);
   }
   return { nodes, edges: [...edges.values()] };
@@ -176,7 +185,12 @@ function layOut(nodes: Map<string, Node>, edges: Edge[]): void {
   }
 }
 
-function drawEdge(edge: Edge, nodes: Map<string, Node>, marker: string): Html {
+/**
+ * One edge: a cubic from the side of one box to the side of the other, its label above the line
+ * at the end where edges are fewer (near the head when its tail fans out, near the tail when
+ * many edges converge on its head), so labels of a fan do not pile up.
+ */
+function drawEdge(edge: Edge, nodes: Map<string, Node>, marker: string, nearHead: boolean): Html {
   const a = nodes.get(edge.from);
   const b = nodes.get(edge.to);
   if (!a || !b) return html``;
@@ -189,18 +203,19 @@ function drawEdge(edge: Edge, nodes: Map<string, Node>, marker: string): Html {
   const bend = sameColumn ? 60 : Math.max(40, Math.abs(x2 - x1) / 2);
   const c1 = x1 + (sameColumn || forward ? bend : -bend);
   const c2 = x2 + (sameColumn || !forward ? bend : -bend);
-  // The label sits on the curve near its head, where edges fanning out of one node have parted.
-  const t = sameColumn ? 0.5 : 0.55;
-  const along = (p0: number, p1: number, p2: number, p3: number) =>
-    (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t ** 2 * p2 + t ** 3 * p3;
-  const mx = along(x1, c1, c2, x2);
-  const my = along(y1, y1, y2, y2);
   const lines = edge.lines.slice(0, 4).map((l) => clip(l, 34));
-  const labelWidth = Math.max(...lines.map((l) => l.length)) * 6.2 + 8;
-  const top = my - (lines.length * 13) / 2 - 2;
+  const width = Math.max(...lines.map((l) => l.length)) * 6.2 + 8;
+  const height = lines.length * 13 + 4;
+  // Label box: above the line, against the head (or the tail), or beside a same-column loop.
+  const at = sameColumn
+    ? { left: x1 + bend * 0.75 + 4, bottom: (y1 + y2) / 2 + height / 2 }
+    : nearHead
+      ? { left: forward ? x2 - 14 - width : x2 + 14, bottom: y2 - 3 }
+      : { left: forward ? x1 + 10 : x1 - 10 - width, bottom: y1 - 3 };
+  const top = at.bottom - height;
   return html`<g class="edge" data-ports="${[...new Set(edge.ports)].join(" ")}" data-recorded="${edge.recorded}">
 <path d="M${x1},${y1} C${c1},${y1} ${c2},${y2} ${x2},${y2}" fill="none" stroke="${edge.recorded ? "#1a7f37" : "#24292f"}"
  stroke-width="1.6"${edge.recorded ? html` stroke-dasharray="6 4"` : ""} marker-end="url(#${marker})"/>
-<rect x="${mx - labelWidth / 2}" y="${top}" width="${labelWidth}" height="${lines.length * 13 + 4}" rx="3" fill="#fff" fill-opacity="0.9"/>
-${lines.map((l, i) => html`<text x="${mx}" y="${top + 12 + i * 13}" font-size="11" text-anchor="middle" fill="#1b1f23">${l}</text>`)}</g>`;
+<rect x="${at.left}" y="${top}" width="${width}" height="${height}" rx="3" fill="#fff" fill-opacity="0.9"/>
+${lines.map((l, i) => html`<text x="${at.left + width / 2}" y="${top + 12 + i * 13}" font-size="11" text-anchor="middle" fill="#1b1f23">${l}</text>`)}</g>`;
 }
