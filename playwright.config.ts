@@ -8,6 +8,9 @@ export default defineConfig({
   testMatch: "*.spec.ts",
   outputDir: "reports/out/playwright/artifacts",
   reporter: [["list"], ["json", { outputFile: "reports/out/playwright/results.json" }]],
-  workers: 1,
+  // The tests are independent (each reads the finished reports, or writes its own in a temp
+  // folder): two workers, one per core.
+  workers: 2,
+  fullyParallel: true,
   use: { launchOptions: chromiumLaunchOptions },
 });

@@ -46,7 +46,7 @@ export function choiceTable(e: ScenarioEvidence): Html {
       (m) => html`<tr><td>${failoverTitle(f)}</td><td>${isoTime(f.at)}</td>
 <td>${f.accepted ? "accepted" : html`refused (${f.refusal ?? "?"})`}${f.expectedRefusal ? html`; a refusal with <code>${f.expectedRefusal}</code> expected` : ""}</td>
 <td>${m.machine}</td><td>${m.expected?.kind === "existing" ? html`<code>${m.expected.id}</code> ${isoTime(m.expected.time)}` : m.expected?.kind === "new" ? `a new point from ${isoTime(m.expected.notBefore)}` : "—"}</td>
-<td>${m.chosen ? html`<code>${m.chosen.id}</code> ${isoTime(m.chosen.time)}` : "not observed"}</td><td>${verdictOfChoice(m)}</td></tr>`,
+<td>${m.chosen ? html`<code>${m.chosen.id}</code> ${isoTime(m.chosen.time)}` : "not observed"}</td><td>${verdictOfChoice(f, m)}</td></tr>`,
     ),
   );
   return html`<h4>Recovery point chosen against the point the documents call for</h4>

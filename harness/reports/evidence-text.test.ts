@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { evidenceText, formatBytes, formatDuration, inert } from "./evidence-text.ts";
+import { evidenceText, formatBytes, formatDuration, inert, verdictOfChoice } from "./evidence-text.ts";
 import { emptyEvidence } from "./scenario-evidence.ts";
 
 test("control characters a target sends (terminal escapes) are made inert in the text attachment", () => {
@@ -28,4 +28,41 @@ test("sizes and durations read as people say them", () => {
   assert.equal(formatDuration(45_000), "45 s");
   assert.equal(formatDuration(12 * 60_000), "12 min");
   assert.equal(formatDuration(12 * 60_000 + 30_000), "12 min 30 s");
+});
+
+test("a failover's outcome is judged against the oracle: refusals by code, choices by point", () => {
+  const m = { machine: "vm1", points: [], omitted: 0 };
+  const f = {
+    action: "failover",
+    scope: "plan" as const,
+    target: "p",
+    option: "Custom",
+    at: 0,
+    machines: [m],
+  };
+  const refusal = { ...f, expectedRefusal: "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS" };
+  assert.match(
+    verdictOfChoice({ ...refusal, accepted: false, refusal: "RECOVERY_POINT_CUSTOM_NOT_FOR_PLANS" }, m),
+    /as expected/,
+  );
+  assert.match(verdictOfChoice({ ...refusal, accepted: false, refusal: "OTHER" }, m), /NOT the expected/);
+  assert.match(verdictOfChoice({ ...refusal, accepted: true }, m), /accepted, although/);
+  const expected = { kind: "existing" as const, id: "p2", time: 2 };
+  assert.equal(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected, chosen: { id: "p2", time: 2 } }),
+    "as expected",
+  );
+  assert.equal(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected, chosen: { id: "p1", time: 1 } }),
+    "NOT the expected point",
+  );
+  const fresh = { kind: "new" as const, notBefore: 10 };
+  assert.match(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected: fresh, chosen: { id: "n", time: 10 } }),
+    /as expected/,
+  );
+  assert.match(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected: fresh, chosen: { id: "o", time: 9 } }),
+    /NOT/,
+  );
 });

@@ -57,8 +57,18 @@ export function pointsSummary(points: PointTuple[], omitted: number): string {
 export const failoverTitle = (f: FailoverRecord) =>
   `${f.action.replaceAll("-", " ")} of ${f.scope} ${cell(f.target)} to ${cell(f.option)}`;
 
-/** Whether the chosen point is the expected one, in words. */
-export function verdictOfChoice(m: FailoverRecord["machines"][number]): string {
+/**
+ * The failover's outcome against the oracle for one machine, in words: a refusal the documents
+ * call for, or the chosen point against the expected one.
+ */
+export function verdictOfChoice(f: FailoverRecord, m: FailoverRecord["machines"][number]): string {
+  if (f.expectedRefusal) {
+    if (f.accepted) return `accepted, although the documents call for a refusal with ${f.expectedRefusal}`;
+    return f.refusal === f.expectedRefusal
+      ? `refused with ${f.expectedRefusal}, as expected`
+      : `refused with ${cell(f.refusal)}, NOT the expected ${f.expectedRefusal}`;
+  }
+  if (!f.accepted) return `refused with ${cell(f.refusal)}`;
   if (!m.expected) return "no expectation recorded";
   if (!m.chosen) return "chosen point not observed";
   if (m.expected.kind === "existing")
@@ -125,7 +135,7 @@ export function evidenceText(e: ScenarioEvidence): string {
             : "none";
       const chosen = m.chosen ? `${cell(m.chosen.id)} (${isoTime(m.chosen.time)})` : "not observed";
       out.push(
-        `  ${cell(m.machine)}: expected ${expected}; chosen ${chosen}: ${verdictOfChoice(m)}`,
+        `  ${cell(m.machine)}: expected ${expected}; chosen ${chosen}: ${verdictOfChoice(f, m)}`,
         `    before the failover: ${pointsSummary(m.points, m.omitted)}${m.retentionHours !== undefined ? `; retention ${m.retentionHours} h` : ""}`,
       );
     }

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { parseHTML } from "linkedom";
 import { requirementCoverage } from "./coverage.ts";
 import { craftedCatalog, hostile, writeCraftedMessages } from "./crafted-results.ts";
+import type { HistoryEntry } from "./history.ts";
 import { escapeHtml, html } from "./html.ts";
 import { writeLivingDocs } from "./living-docs.ts";
 import { readResults } from "./results.ts";
@@ -17,7 +18,7 @@ test("escapeHtml leaves no markup and no quote to break out of an attribute", ()
   assert.equal(html`<p title="${hostile}">${hostile}</p>`.text.match(/<|>/g)?.length, 4);
 });
 
-function site(run: (dir: string) => void) {
+function site(run: (dir: string) => void, history: HistoryEntry[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "srkit-docs-"));
   try {
     const catalog = craftedCatalog();
@@ -26,6 +27,7 @@ function site(run: (dir: string) => void) {
       targetLabel: hostile,
       description: { name: hostile, version: hostile, protocolVersion: hostile, capabilities: [] },
       results,
+      history,
     });
     run(join(dir, "site"));
   } finally {
@@ -99,4 +101,40 @@ test("the home page names the verdict, the failing requirement, and sources by t
     const requirementPage = read(dir, "requirements/X-FAILOVER.html");
     assert.match(requirementPage, /section “<span lang="de">Optionen für Wiederherstellungspunkte<\/span>”/);
   });
+});
+
+test("with earlier runs kept, the home page shows each requirement's trend and what changed", () => {
+  const run = (verdicts: [string, string][]): HistoryEntry => ({
+    label: "x.json",
+    verdict: "conforms",
+    requirements: new Map(verdicts),
+  });
+  const history = [
+    run([
+      ["X-PORTS", "failed"],
+      ["X-FAILOVER", "passed"],
+    ]),
+    run([
+      ["X-PORTS", "passed"],
+      ["X-FAILOVER", "passed"],
+    ]),
+  ];
+  site((dir) => {
+    const page = read(dir, "index.html");
+    const row = (id: string) =>
+      new RegExp(`<tr data-requirement="${id}"[\\s\\S]*?</tr>`).exec(page)?.[0] ?? "";
+    assert.match(
+      row("X-PORTS"),
+      /aria-label="earlier runs: failed, passed; now passed"\s+data-changed="false"/,
+    );
+    assert.match(
+      row("X-FAILOVER"),
+      /aria-label="earlier runs: passed, passed; now failed"\s+data-changed="true"/,
+    );
+    assert.match(row("X-HOSTILE"), /earlier runs: absent, absent; now failed/);
+    assert.match(
+      page,
+      /Trend over 2 earlier runs[\s\S]*Changed since the previous run: <a href="requirements\/X-HOSTILE.html">X-HOSTILE<\/a>, <a href="requirements\/X-FAILOVER.html">/,
+    );
+  }, history);
 });

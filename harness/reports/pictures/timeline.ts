@@ -93,7 +93,7 @@ ${timeAxis(x, height - size.axis + 4)}`,
   );
   return html`<figure class="timeline" data-picture="timeline">
 <figcaption>Recovery points listed before the ${f.action.replaceAll("-", " ")} of ${f.scope} ${f.target} to
-<strong>${f.option}</strong> at ${isoTime(f.at)}: ${f.machines.map((m) => `${m.machine}: ${verdictOfChoice(m)}`).join("; ")}.</figcaption>
+<strong>${f.option}</strong> at ${isoTime(f.at)}: ${f.machines.map((m) => `${m.machine}: ${verdictOfChoice(f, m)}`).join("; ")}.</figcaption>
 ${svg}
 <p class="legend"><span class="dot" style="background:${colours.crash}"></span>crash-consistent
 <span class="dot" style="background:${colours.app}"></span>app-consistent ◆ multi-VM
