@@ -13,6 +13,7 @@ import {
   type ExpectedPoint,
   emptyEvidence,
   evidenceLimits,
+  type FailoverMachine,
   type FailoverRecord,
   type FailureDetail,
   type FlowRow,
@@ -32,22 +33,13 @@ export interface HeldPoint {
   multiVm?: boolean;
 }
 
-export interface FailoverInput {
-  action: string;
-  scope: "machine" | "plan";
-  target: string;
-  option: string;
-  at: number;
-  accepted: boolean;
-  refusal?: string;
-  expectedRefusal?: string;
-  machines: {
-    machine: string;
-    retentionHours?: number;
+/** A failover as the DSL holds it: the record's fields, with the points and expectation unconverted. */
+export type FailoverInput = Omit<FailoverRecord, "machines"> & {
+  machines: (Pick<FailoverMachine, "machine" | "retentionHours"> & {
     points: readonly HeldPoint[];
     expected?: { kind: "existing"; id: string } | { kind: "new"; notBefore: number };
-  }[];
-}
+  })[];
+};
 
 const tuple = (p: HeldPoint): PointTuple => [
   p.time,

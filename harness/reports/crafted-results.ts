@@ -4,6 +4,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog, Requirement } from "../catalog/catalog.ts";
+import { requirementCoverage } from "./coverage.ts";
+import type { HistoryEntry } from "./history.ts";
+import { writeLivingDocs } from "./living-docs.ts";
+import { readResults } from "./results.ts";
 import { emptyEvidence, evidenceAttachment, type ScenarioEvidence } from "./scenario-evidence.ts";
 
 /** Markup that would run if any report let it through: a script, an event handler, a broken attribute. */
@@ -281,4 +285,17 @@ export function writeCraftedMessages(dir: string): string {
   const file = join(dir, "messages.ndjson");
   writeFileSync(file, envelopes.map((e) => JSON.stringify(e)).join("\n"));
   return file;
+}
+
+/** The living documentation of the crafted stream, target and all hostile, in `<dir>/site`. */
+export function writeCraftedSite(dir: string, history: HistoryEntry[] = []): string {
+  const catalog = craftedCatalog();
+  const results = readResults(writeCraftedMessages(dir));
+  writeLivingDocs(join(dir, "site"), catalog, requirementCoverage(catalog, results), {
+    targetLabel: hostile,
+    description: { name: hostile, version: hostile, protocolVersion: hostile, capabilities: [] },
+    results,
+    history,
+  });
+  return join(dir, "site");
 }

@@ -4,12 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseHTML } from "linkedom";
-import { requirementCoverage } from "./coverage.ts";
-import { craftedCatalog, hostile, writeCraftedMessages } from "./crafted-results.ts";
+import { hostile, writeCraftedSite } from "./crafted-results.ts";
 import type { HistoryEntry } from "./history.ts";
 import { escapeHtml, html } from "./html.ts";
-import { writeLivingDocs } from "./living-docs.ts";
-import { readResults } from "./results.ts";
 import { filterScript } from "./site/filter-script.ts";
 
 test("escapeHtml leaves no markup and no quote to break out of an attribute", () => {
@@ -21,15 +18,7 @@ test("escapeHtml leaves no markup and no quote to break out of an attribute", ()
 function site(run: (dir: string) => void, history: HistoryEntry[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "srkit-docs-"));
   try {
-    const catalog = craftedCatalog();
-    const results = readResults(writeCraftedMessages(dir));
-    writeLivingDocs(join(dir, "site"), catalog, requirementCoverage(catalog, results), {
-      targetLabel: hostile,
-      description: { name: hostile, version: hostile, protocolVersion: hostile, capabilities: [] },
-      results,
-      history,
-    });
-    run(join(dir, "site"));
+    run(writeCraftedSite(dir, history));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

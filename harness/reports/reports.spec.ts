@@ -12,10 +12,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { loadCatalog } from "../catalog/catalog.ts";
 import { loadScenarios } from "../catalog/scenarios.ts";
-import { requirementCoverage } from "./coverage.ts";
-import { craftedCatalog, hostile, writeCraftedMessages } from "./crafted-results.ts";
-import { writeLivingDocs } from "./living-docs.ts";
-import { readResults } from "./results.ts";
+import { writeCraftedSite } from "./crafted-results.ts";
 import { evidenceAttachment } from "./scenario-evidence.ts";
 
 const reportDir = resolve(process.env.SRKIT_BROWSER_REPORT_DIR ?? "reports/out/conformance");
@@ -112,13 +109,7 @@ test.describe("a report made from hostile target strings", () => {
   let dir = "";
   test.beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "srkit-hostile-"));
-    const crafted = craftedCatalog();
-    const results = readResults(writeCraftedMessages(dir));
-    writeLivingDocs(join(dir, "site"), crafted, requirementCoverage(crafted, results), {
-      targetLabel: hostile,
-      description: { name: hostile, version: hostile, protocolVersion: hostile, capabilities: [] },
-      results,
-    });
+    writeCraftedSite(dir);
   });
   test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
