@@ -182,6 +182,14 @@ export class AzureChecks {
     assert.deepEqual(others.map(describeRequest), [], `only ${component} may call the Site Recovery service`);
   }
 
+  /**
+   * Every request of this scenario's vault: to its storage account or its Site Recovery service
+   * path (the evidence attachment's Azure table); the stand-in keeps them per scenario already.
+   */
+  async scenarioRequests(): Promise<RecordedAzureRequest[]> {
+    return this.evidence.requests(this.scope());
+  }
+
   /** Writes to the vault's storage account; reads belong to failback (see failbackReads). */
   private async storageRequests(): Promise<RecordedAzureRequest[]> {
     const host = `${this.vault().storageAccount}${storageHostSuffix}`;

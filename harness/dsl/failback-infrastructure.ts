@@ -99,6 +99,7 @@ export class FailbackInfrastructure {
   }
 
   async deployProcessServer(name: string, network: string, details: Partial<FailbackProcessServerRequest>) {
+    this.site.recorder.component(name, "process-server");
     await this.attempt(
       `deploying process server ${name}`,
       () =>
@@ -178,6 +179,7 @@ export class FailbackInfrastructure {
 
   // --- master target -----------------------------------------------------------------------
   async masterTarget(name: string, details: Partial<MasterTargetRequest> = {}, esxHost = site.esxHost) {
+    this.site.recorder.component(name, "master-target");
     await this.attempt(
       `registering master target ${name}`,
       () =>

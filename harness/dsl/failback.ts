@@ -143,6 +143,7 @@ export class FailbackDsl {
     name: string,
     options: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
   ) {
+    this.site.recorder.component(name, "vcenter");
     must(
       await this.api.addVmwareServer({
         name,
@@ -218,7 +219,7 @@ export class FailbackDsl {
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
     const outcome = await this.api.reprotect(scope, target.name, req);
-    if (outcome.ok) this.lastJob = outcome.value;
+    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
   }
 
@@ -310,12 +311,12 @@ export class FailbackDsl {
     if (!job) throw new Error("the scenario started no job");
     const outcome = await this.api.restartJob(job.name);
     this.last = { what: `restart of job ${job.name}`, outcome };
-    if (outcome.ok) this.lastJob = outcome.value;
+    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
   }
 
   /** The job that answered the last failover action, for jobEnds. */
   useJob(job: Job): void {
-    this.lastJob = job;
+    this.lastJob = this.site.recorder.job(job);
   }
 
   // --- observe ------------------------------------------------------------------------------
@@ -432,6 +433,7 @@ export class FailbackDsl {
   private expectation?: FailbackExpectation;
 
   async failBack(target: Target, option: RecoveryPointOption | "planned", machines: string[]) {
+    const at = await this.site.now();
     const histories = [];
     for (const m of machines) {
       const item = must(await this.api.readReplicatedItem(m), `reading ${m}`);
@@ -459,8 +461,27 @@ export class FailbackDsl {
           };
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const outcome = await this.api.failoverAction(scope, target.name, "failover", body);
-    if (outcome.ok) this.lastJob = outcome.value;
+    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
     this.last = { what: `failover from Azure of ${target.scope} ${target.name}`, outcome, before };
+    const expectation = this.expectation;
+    this.site.recorder.failover({
+      action: "failover-from-azure",
+      scope: target.scope,
+      target: target.name,
+      option,
+      at,
+      accepted: outcome.ok,
+      ...(outcome.ok ? {} : { refusal: outcome.code }),
+      ...(expectation.kind === "refused" ? { expectedRefusal: expectation.code } : {}),
+      machines: histories.map((h) => {
+        const id = expectation.kind === "refused" ? undefined : expectation.perMachine.get(h.machine);
+        return {
+          machine: h.machine,
+          points: h.points,
+          ...(id ? { expected: { kind: "existing", id } } : {}),
+        };
+      }),
+    });
   }
 
   /** The points the documents call for, per the oracle fed with what the target listed before. */
@@ -474,6 +495,11 @@ export class FailbackDsl {
     this.expectAccepted();
     for (const [machine, id] of expectation.perMachine) {
       const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+      if (item.failover)
+        this.site.recorder.chosen(machine, {
+          id: item.failover.recoveryPointId,
+          time: item.failover.recoveryPointTime,
+        });
       assert.equal(item.failover?.recoveryPointId, id, `${machine} failed back to the wrong point`);
     }
   }

@@ -131,8 +131,35 @@ export class FailoverDsl {
     }
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const outcome = await this.api.failoverAction(scope, target.name, action, body);
-    if (outcome.ok) this.jobs.set(target.name, outcome.value);
+    if (outcome.ok) this.jobs.set(target.name, this.site.recorder.job(outcome.value));
     this.last = { action, target, outcome, expectation, choice, histories, triggeredAt, before };
+    if (choice && histories) this.recordFailover(this.last, machines, histories);
+  }
+
+  /** The failover's histories, the oracle's expectation and the outcome, for the evidence. */
+  private recordFailover(attempt: Attempt, machines: string[], histories: MachineHistory[]): void {
+    const { expectation, outcome } = attempt;
+    this.site.recorder.failover({
+      action: attempt.action,
+      scope: attempt.target.scope,
+      target: attempt.target.name,
+      option: attempt.choice?.type ?? "",
+      at: attempt.triggeredAt,
+      accepted: outcome.ok,
+      ...(outcome.ok ? {} : { refusal: outcome.code }),
+      ...(expectation?.kind === "refused" ? { expectedRefusal: expectation.code } : {}),
+      machines: histories
+        .filter((h) => machines.includes(h.machine))
+        .map((h) => {
+          const expected = expectation?.kind === "points" ? expectation.perMachine.get(h.machine) : undefined;
+          return {
+            machine: h.machine,
+            ...(h.retentionHours === undefined ? {} : { retentionHours: h.retentionHours }),
+            points: h.points,
+            ...(expected ? { expected } : {}),
+          };
+        }),
+    });
   }
 
   testFailover(target: Target, choice: RecoveryPointChoice, network: string) {
@@ -188,7 +215,8 @@ export class FailoverDsl {
     if (!outcome.ok) return { situation, chosen: { kind: "refused", code: outcome.code } };
     const perMachine = new Map<string, ObservedPoint & { created: boolean }>();
     for (const machine of situation.targets) {
-      const { id } = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
+      const { id, time } = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
+      this.site.recorder.chosen(machine, { id, time });
       const listed = must(
         await this.api.listRecoveryPoints(machine),
         `points of ${machine}`,
@@ -248,6 +276,7 @@ export class FailoverDsl {
     assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
     for (const [machine, expected] of expectation.perMachine) {
       const chosen = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
+      this.site.recorder.chosen(machine, chosen);
       if (expected.kind === "existing") {
         assert.equal(
           chosen.id,

@@ -100,6 +100,7 @@ export class SecondarySiteDsl {
     clouds: { name: string; profile?: boolean }[],
     details: Partial<VmmServerRequest> = {},
   ) {
+    this.site.recorder.component(name, "vmm-server");
     await this.attempt(`adding VMM server ${name}`, () =>
       this.api.createVmmServer({
         name,
@@ -117,6 +118,7 @@ export class SecondarySiteDsl {
     cloud: string | undefined,
     details: Partial<HypervHost> = {},
   ) {
+    this.site.recorder.component(name, "hyperv-host");
     must(
       await this.api.createHypervHost({
         name,
@@ -147,6 +149,7 @@ export class SecondarySiteDsl {
     where: { hypervHost?: string; vmwareServer?: string },
     details: { unifiedAgent?: boolean; os?: "windows" | "linux" } = {},
   ) {
+    this.site.recorder.component(name, kind);
     must(
       await this.api.createMachine({
         name,
@@ -339,6 +342,7 @@ export class SecondarySiteDsl {
     site: SiteRole,
     details: Partial<ScoutServerRequest> = {},
   ) {
+    this.site.recorder.component(name, role);
     await this.attempt(`adding Scout ${role} ${name}`, () =>
       this.api.createScoutServer({ name, role, site, ...details }),
     );

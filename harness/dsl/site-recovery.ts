@@ -10,6 +10,7 @@ import type {
   ConfigurationServerRequest,
   ErrorCode,
   HealthErrorCode,
+  Job,
   MachineKind,
   MachineRequest,
   PolicyRequest,
@@ -20,7 +21,9 @@ import type {
   Vault,
   VaultRequest,
 } from "../protocol/types.ts";
+import type { FailureDetail, ScenarioEvidence } from "../reports/scenario-evidence.ts";
 import { AzureChecks } from "./azure-checks.ts";
+import { EvidenceRecorder } from "./evidence-recorder.ts";
 import { RecoveryPointChecks } from "./recovery-point-checks.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -48,6 +51,8 @@ export class SiteRecovery {
   readonly azure: AzureChecks;
   /** Expectations on the recovery points the target lists. */
   readonly pointChecks: RecoveryPointChecks;
+  /** What this scenario observed, for its evidence attachment (see evidence-recorder.ts). */
+  readonly recorder = new EvidenceRecorder();
   private readonly gateway: string | undefined;
   private readonly evidence: AzureEvidence;
   /** The vaults and storage accounts whose Azure traffic this scenario watches. */
@@ -140,6 +145,62 @@ export class SiteRecovery {
     this.session = { id: created.value.sessionId, api: this.client.forSession(created.value.sessionId) };
   }
 
+  /**
+   * This scenario's evidence for the After hook to attach: what the recorder holds, joined with
+   * what reached Azure for this scenario's vault, the target's network flows, the jobs as they
+   * ended and the points failed-over VMs run. Never throws: what could not be collected is
+   * named in `problems` (a target that stops answering still gets a complete report).
+   */
+  async scenarioEvidence(failure?: FailureDetail): Promise<ScenarioEvidence> {
+    const problems: string[] = [];
+    const collect = async <T>(what: string, get: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await get();
+      } catch (error) {
+        problems.push(`${what}: ${(error as Error).message}`);
+        return undefined;
+      }
+    };
+    if (!this.session)
+      return this.recorder.evidence({
+        problems: ["the scenario opened no session"],
+        ...(failure ? { failure } : {}),
+      });
+    const flows = await collect(
+      "listing network flows",
+      async () => must(await this.api.listNetworkFlows(), "listing network flows").flows,
+    );
+    const azureRequests = this.vaultInfo
+      ? await collect("reading what reached Azure", () => this.azure.scenarioRequests())
+      : undefined;
+    const finalJobs = new Map<string, Job>();
+    for (const name of this.recorder.jobNames()) {
+      const job = await collect(`reading job ${name}`, async () =>
+        must(await this.api.readJob(name), `reading job ${name}`),
+      );
+      if (job) finalJobs.set(name, job);
+    }
+    const unchosen = this.recorder.unchosen();
+    if (unchosen.length > 0) {
+      const vms = await collect(
+        "listing Azure VMs",
+        async () => must(await this.api.listAzureVms(), "listing Azure VMs").azureVms,
+      );
+      for (const { machine, purpose } of unchosen) {
+        const vm = vms?.find((v) => v.sourceMachine === machine && v.purpose === purpose);
+        if (vm) this.recorder.chosen(machine, { id: vm.recoveryPointId, time: vm.recoveryPointTime });
+      }
+    }
+    return this.recorder.evidence({
+      ...(this.vaultInfo ? { vault: this.vaultInfo } : {}),
+      ...(azureRequests ? { azureRequests } : {}),
+      ...(flows ? { flows } : {}),
+      finalJobs,
+      ...(failure ? { failure } : {}),
+      problems,
+    });
+  }
+
   /** Deletes the session (unless `keepSession`) and stops watching the scenario's Azure traffic. */
   async close(keepSession = false): Promise<void> {
     try {
@@ -188,6 +249,8 @@ export class SiteRecovery {
     assert.equal(cs.host, host, `${server} was asked to run on a ${host} but says ${cs.host}`);
     this.configurationServerName = cs.name;
     this.defaultProcessServer = cs.processServer;
+    this.recorder.component(cs.name, "configuration-server");
+    if (cs.processServer) this.recorder.component(cs.processServer, "process-server");
   }
 
   /** A vault and nothing else (replication to a secondary site needs no Azure configuration server). */
@@ -205,6 +268,7 @@ export class SiteRecovery {
   }
 
   async vmwareServer(name: string, kind: "vcenter" | "esxi"): Promise<void> {
+    this.recorder.component(name, kind);
     must(
       await this.api.addVmwareServer({ name, kind, configurationServer: this.configurationServer }),
       `adding ${kind} ${name}`,
@@ -216,6 +280,7 @@ export class SiteRecovery {
       await this.api.createProcessServer({ name, configurationServer: this.configurationServer }),
       `adding ${name}`,
     );
+    this.recorder.component(name, "process-server");
   }
 
   async masterTarget(name: string, os: "windows" | "linux"): Promise<void> {
@@ -223,6 +288,7 @@ export class SiteRecovery {
       await this.api.createMasterTarget({ name, configurationServer: this.configurationServer, os }),
       `adding master target ${name}`,
     );
+    this.recorder.component(name, "master-target");
   }
 
   /**
@@ -231,6 +297,7 @@ export class SiteRecovery {
    */
   async machine(name: string, kind: MachineKind, options: MachineOptions = {}): Promise<void> {
     const { mobilityService, vmwareServer: named, diskMegabytes, ...details } = options;
+    this.recorder.component(name, kind);
     let vmwareServer = named;
     if (kind === "vmware-vm" && !vmwareServer) {
       vmwareServer = defaultVmwareServer;
@@ -243,6 +310,7 @@ export class SiteRecovery {
           await this.api.createHypervHost({ name: defaultHypervHost, vault: this.vault.name }),
           "adding a Hyper-V host",
         );
+        this.recorder.component(defaultHypervHost, "hyperv-host");
       }
       this.hypervMachines.add(name);
     }
@@ -328,11 +396,14 @@ export class SiteRecovery {
 
   // --- act ----------------------------------------------------------------------------------
   async pass(seconds: number): Promise<void> {
-    must(await this.api.advanceClock(seconds), `advancing the clock by ${seconds} s`);
+    const clock = must(await this.api.advanceClock(seconds), `advancing the clock by ${seconds} s`);
+    this.recorder.clockRead(clock.now);
   }
 
   async now(): Promise<number> {
-    return Date.parse(must(await this.api.readClock(), "reading the clock").now);
+    const { now } = must(await this.api.readClock(), "reading the clock");
+    this.recorder.clockRead(now);
+    return Date.parse(now);
   }
 
   /** Moves to one minute after the next crash-consistent point, so a short step makes no point. */
@@ -391,11 +462,18 @@ export class SiteRecovery {
 
   // --- observe ----------------------------------------------------------------------------
   async item(machine: string): Promise<ReplicatedItem> {
-    return must(await this.api.readReplicatedItem(machine), `reading the replication of ${machine}`);
+    const item = must(await this.api.readReplicatedItem(machine), `reading the replication of ${machine}`);
+    this.recorder.rpo(machine, item.rpoSeconds ?? undefined);
+    return item;
   }
 
   async points(machine: string): Promise<{ recoveryPoints: RecoveryPoint[]; unprocessedBytes: number }> {
-    return must(await this.api.listRecoveryPoints(machine), `listing the recovery points of ${machine}`);
+    const listed = must(
+      await this.api.listRecoveryPoints(machine),
+      `listing the recovery points of ${machine}`,
+    );
+    this.recorder.listed(machine, listed.recoveryPoints);
+    return listed;
   }
 
   expectRefused(code: ErrorCode): void {

@@ -1,9 +1,10 @@
 // Reads cucumber's message stream (the canonical output) into one result per scenario run.
 import { readFileSync } from "node:fs";
-import type { Envelope } from "@cucumber/messages";
+import type { Envelope, TestStepResult } from "@cucumber/messages";
 import { notCarriedMediaType } from "../drivers/transport.ts";
 import { defaultBounds } from "../runner/bounds.ts";
 import { safeText } from "./safe-text.ts";
+import { evidenceAttachment, readEvidence, type ScenarioEvidence } from "./scenario-evidence.ts";
 
 /**
  * `target-error`: the scenario could not be judged because the target broke the protocol, hung
@@ -34,6 +35,12 @@ export interface ScenarioResult {
   pickleId?: string;
   startedAt?: number;
   durationMs?: number;
+  /** Every Gherkin step with its outcome, and the hooks that did not pass. */
+  steps?: StepResult[];
+  /** The evidence the After hook attached (see scenario-evidence.ts), when it did. */
+  evidence?: ScenarioEvidence;
+  /** Other plain-text attachments (what a step noted), bounded. */
+  notes?: string[];
 }
 
 /** What a message stream says about a run: the scenarios that finished and those that did not. */
@@ -42,6 +49,21 @@ export interface RunResults {
   /** Scenarios of the selection that never finished (the run was stopped or killed). */
   unfinished: Pick<ScenarioResult, "name" | "uri" | "line" | "tags" | "reqIds" | "pickleId">[];
 }
+
+export interface StepResult {
+  keyword: string;
+  text: string;
+  /** Cucumber's step status in lower case: passed, failed, skipped, undefined, ambiguous, pending. */
+  status: string;
+  /** For a step that did not pass: the error's message without its stack (escape it). */
+  message?: string;
+  /** The error's stack, for a collapsed block. */
+  stack?: string;
+  /** A Before or After hook rather than a Gherkin step. */
+  hook?: boolean;
+}
+
+const noteLimit = { count: 10, chars: 500 };
 
 const rank: Record<string, number> = {
   PASSED: 0,
@@ -85,10 +107,15 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
     }
   }
   const testCases = new Map(
-    envelopes.flatMap((e) => (e.testCase ? [[e.testCase.id, e.testCase.pickleId] as const] : [])),
+    envelopes.flatMap((e) => (e.testCase ? [[e.testCase.id, e.testCase] as const] : [])),
   );
+  const keywords = stepKeywords(envelopes);
   interface Run {
     pickleId: string;
+    testCaseId: string;
+    steps: Map<string, TestStepResult>;
+    evidence?: ScenarioEvidence;
+    notes: string[];
     startedAt: number;
     finishedAt?: number;
     worst: string;
@@ -102,21 +129,32 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
   for (const e of envelopes) {
     if (e.testCaseStarted) {
       started.set(e.testCaseStarted.id, {
-        pickleId: testCases.get(e.testCaseStarted.testCaseId) ?? "",
+        pickleId: testCases.get(e.testCaseStarted.testCaseId)?.pickleId ?? "",
+        testCaseId: e.testCaseStarted.testCaseId,
+        steps: new Map(),
+        notes: [],
         startedAt: epochMs(e.testCaseStarted.timestamp),
         worst: "PASSED",
       });
     } else if (e.testStepFinished) {
       const run = started.get(e.testStepFinished.testCaseStartedId);
       const result = e.testStepFinished.testStepResult;
+      run?.steps.set(e.testStepFinished.testStepId, result);
       if (run && (rank[result.status] ?? 5) > (rank[run.worst] ?? 0)) {
         run.worst = result.status;
         run.message = result.message ?? result.exception?.message;
         run.exceptionType = result.exception?.type;
       }
-    } else if (e.attachment?.mediaType === notCarriedMediaType && e.attachment.testCaseStartedId) {
+    } else if (e.attachment?.testCaseStartedId) {
       const run = started.get(e.attachment.testCaseStartedId);
-      if (run) run.notCarried = e.attachment.body;
+      const a = e.attachment;
+      if (run && a.mediaType === notCarriedMediaType) run.notCarried = a.body;
+      else if (run && a.fileName === evidenceAttachment.fileName && a.contentEncoding === "IDENTITY") {
+        const evidence = readEvidence(a.body);
+        if (evidence) run.evidence = evidence;
+      } else if (run && a.mediaType === "text/plain" && !a.fileName && run.notes.length < noteLimit.count) {
+        run.notes.push(a.body.slice(0, noteLimit.chars));
+      }
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
       const run = started.get(e.testCaseFinished.testCaseStartedId);
       if (run) finals.push({ ...run, finishedAt: epochMs(e.testCaseFinished.timestamp) });
@@ -134,16 +172,44 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
       pickleId,
     };
   };
+  const stepsOf = (run: Run): StepResult[] => {
+    const pickleSteps = new Map((pickles.get(run.pickleId)?.steps ?? []).map((s) => [s.id, s]));
+    return (testCases.get(run.testCaseId)?.testSteps ?? []).flatMap((ts): StepResult[] => {
+      const result = run.steps.get(ts.id);
+      const status = (result?.status ?? "UNKNOWN").toLowerCase();
+      const failure = result && status !== "passed" ? failureOf(result, maxMessageChars) : {};
+      if (ts.pickleStepId) {
+        const step = pickleSteps.get(ts.pickleStepId);
+        return [
+          {
+            keyword: keywords.get(step?.astNodeIds[0] ?? "") ?? "*",
+            text: step?.text ?? "?",
+            status,
+            ...failure,
+          },
+        ];
+      }
+      // Hooks are plumbing: a reader needs them only when one did not pass.
+      return status === "passed" || status === "skipped"
+        ? []
+        : [{ keyword: "hook", text: "", status, hook: true, ...failure }];
+    });
+  };
   const results = finals.map(
     (run): ScenarioResult => ({
       ...describe(run.pickleId),
       ...outcome(run, maxMessageChars),
       startedAt: run.startedAt,
       durationMs: (run.finishedAt ?? run.startedAt) - run.startedAt,
+      steps: stepsOf(run),
+      ...(run.evidence ? { evidence: run.evidence } : {}),
+      ...(run.notes.length > 0 ? { notes: run.notes } : {}),
     }),
   );
   const finished = new Set(finals.map((r) => r.pickleId));
-  const unfinished = [...new Set(testCases.values())].filter((id) => !finished.has(id)).map(describe);
+  const unfinished = [...new Set([...testCases.values()].map((t) => t.pickleId))]
+    .filter((id) => !finished.has(id))
+    .map(describe);
   return { results, unfinished };
 }
 
@@ -168,6 +234,39 @@ function outcome(
 
 const epochMs = (t: { seconds: number; nanos: number } | undefined) =>
   t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6) : 0;
+
+/** The Gherkin keyword of each step, by its AST node id (background, scenario and rule steps). */
+function stepKeywords(envelopes: Envelope[]): Map<string, string> {
+  const keywords = new Map<string, string>();
+  type Child = NonNullable<NonNullable<Envelope["gherkinDocument"]>["feature"]>["children"][number];
+  const visit = (children: readonly Child[]) => {
+    for (const child of children) {
+      for (const step of [...(child.background?.steps ?? []), ...(child.scenario?.steps ?? [])])
+        keywords.set(step.id, step.keyword.trim());
+      if (child.rule) visit(child.rule.children as Child[]);
+    }
+  };
+  for (const e of envelopes) visit(e.gherkinDocument?.feature?.children ?? []);
+  return keywords;
+}
+
+/** A step's failure: the message without its stack, and the stack apart. */
+export function failureOf(
+  result: Pick<TestStepResult, "message" | "exception">,
+  maxChars = defaultBounds.maxMessageChars,
+): {
+  message?: string;
+  stack?: string;
+} {
+  const full = result.exception?.stackTrace ?? result.message;
+  let message = result.exception?.message ?? result.message;
+  // Without an exception record, the message holds the stack: cut it at the first frame.
+  if (!result.exception?.message && message) message = message.split(/\n\s+at /)[0];
+  return {
+    ...(message ? { message: safeText(message.trimEnd(), maxChars) } : {}),
+    ...(full && full !== message ? { stack: safeText(full, maxChars) } : {}),
+  };
+}
 
 /** The error class the drivers throw when a target answers outside the protocol or not at all. */
 export const targetErrorType = "TargetMisbehaved";

@@ -19,6 +19,7 @@ import type { TargetDescription } from "../protocol/types.ts";
 import { generateAllureReport } from "../reports/allure.ts";
 import { alignAllureResults } from "../reports/allure-results.ts";
 import { type RequirementCoverage, requirementCoverage } from "../reports/coverage.ts";
+import { keepHistory, readHistory, restoreHistory } from "../reports/history.ts";
 import { writeJunit } from "../reports/junit.ts";
 import { writeLivingDocs } from "../reports/living-docs.ts";
 import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
@@ -100,8 +101,11 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const bounds = options.bounds ?? defaultBounds;
   const reportDir = join(projectRoot, options.reportDir);
+  // Earlier runs' summaries survive the clearing: the living documentation shows their trend.
+  const history = options.resultsOnly ? [] : keepHistory(reportDir);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
+  restoreHistory(reportDir, history);
   const runId = randomBytes(6).toString("hex");
   const stateDir = mkdtempSync(join(tmpdir(), "srkit-run-"));
   const runStop = new RunStop(stateDir, bounds.breakerThreshold);
@@ -229,7 +233,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   // A target that could not start or describe itself, or died, is a target error, whatever else happened.
   if (!description || targetEnded) if (claim.verdict !== "does-not-conform") claim.verdict = "target-error";
   write("living documentation", () =>
-    writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, safeText(targetLabel, 300)),
+    writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
+      targetLabel: safeText(targetLabel, 300),
+      ...(description ? { description } : {}),
+      claim,
+      history: readHistory(reportDir),
+      results,
+    }),
   );
   write("cucumber html", () => existsPath(join(reportDir, "cucumber", "report.html")));
   write("cucumber messages", () => existsPath(messages));
@@ -305,6 +315,7 @@ function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
       ? { targetProblem: safeText(outcome.targetProblem, bounds.maxMessageChars) }
       : {}),
     ...(outcome.stoppedEarly ? { stoppedEarly: outcome.stoppedEarly } : {}),
+    finishedAt: new Date().toISOString(),
     claim: outcome.claim
       ? {
           claimed: outcome.claim.claimed,

@@ -17,13 +17,20 @@ import {
 import "allure-cucumberjs";
 import { connectFromEnvironment, type TargetConnection } from "../../harness/drivers/connect.ts";
 import { NotCarried, notCarriedMediaType, TargetMisbehaved } from "../../harness/drivers/transport.ts";
+import { failureDetail } from "../../harness/dsl/evidence-recorder.ts";
 import { FailbackDsl } from "../../harness/dsl/failback.ts";
 import { FailbackInfrastructure } from "../../harness/dsl/failback-infrastructure.ts";
 import { FailoverDsl } from "../../harness/dsl/failover.ts";
 import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { TargetParameters } from "../../harness/protocol/types.ts";
+import { evidenceText } from "../../harness/reports/evidence-text.ts";
 import { isTargetError } from "../../harness/reports/results.ts";
+import {
+  evidenceAttachment,
+  evidenceTextAttachment,
+  serializeEvidence,
+} from "../../harness/reports/scenario-evidence.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
 import { RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
@@ -123,15 +130,27 @@ Before(async function (this: SrkitWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: SrkitWorld, { result }) {
+// One After hook (Allure makes a fixture of each): the scenario's evidence first, attached so the
+// message stream, the Cucumber HTML report, Allure and the living documentation all carry the
+// same record, then the session closes. Message-only runs (the negative controls) judge nothing
+// from the evidence, so they skip it and stay cheap; after a target error the target is not
+// asked again.
+After({ name: "evidence, then close the session" }, async function (this: SrkitWorld, { result, error }) {
   // Closing gets the call bound of its own, not what the scenario left.
   scenarioDeadline = undefined;
-  if (result?.status === "SKIPPED" || this.notRun) return;
+  if (result?.status === "SKIPPED" || this.notRun || !this.siteRecovery) return;
   let targetError = isTargetError(result?.exception?.type, result?.message);
+  if (!process.env.SRKIT_MESSAGES_ONLY && !targetError) {
+    const evidence = await withinBound(this.siteRecovery.scenarioEvidence(failureDetail(error)));
+    if (evidence) {
+      this.attach(serializeEvidence(evidence), evidenceAttachment);
+      this.attach(evidenceText(evidence), evidenceTextAttachment);
+    } else this.attach(`evidence: the target did not answer within ${evidenceSeconds} s`, "text/plain");
+  }
   try {
     // After a target error the session is left to the target's idle expiry: deleting it
     // would wait on the same misbehaving target.
-    await this.siteRecovery?.close(targetError);
+    await this.siteRecovery.close(targetError);
   } catch (error) {
     targetError ||= error instanceof TargetMisbehaved;
     throw error;
@@ -139,3 +158,14 @@ After(async function (this: SrkitWorld, { result }) {
     runStop?.record(targetError);
   }
 });
+
+/** Collecting evidence never holds a scenario up for long, whatever the target does. */
+const evidenceSeconds = 10;
+function withinBound<T>(work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), evidenceSeconds * 1000);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
