@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { FailbackSiteChoices } from "../domain/parameters.ts";
+import { referenceFailbackSite } from "../domain/parameters.ts";
 import type { PayloadCodec } from "../domain/payload.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { World } from "../domain/world.ts";
@@ -9,14 +11,16 @@ export const sessionEpochMs = Date.parse("2026-01-01T00:00:00Z");
 export class Sessions {
   private readonly worlds = new Map<string, World>();
   private readonly newCodec: () => PayloadCodec;
+  private readonly choices: FailbackSiteChoices;
 
-  constructor(newCodec: () => PayloadCodec) {
+  constructor(newCodec: () => PayloadCodec, choices: FailbackSiteChoices = referenceFailbackSite) {
     this.newCodec = newCodec;
+    this.choices = choices;
   }
 
   create(gateway?: string): { id: string; world: World } {
     const id = randomUUID();
-    const world = new World(sessionEpochMs, this.newCodec(), gateway);
+    const world = new World(sessionEpochMs, this.newCodec(), gateway, this.choices);
     this.worlds.set(id, world);
     return { id, world };
   }
