@@ -174,10 +174,11 @@ Then(
 When("{string} has its first recovery point on premises", function (this: W, name: string) {
   return this.failback.awaitFirstFailbackPoint(name);
 });
-When(
-  "the copy back of {string} has had time to end, with its first recovery point",
-  function (this: W, name: string) {
-    return this.failback.awaitCopyBackAndFirstPoint(name);
+Then(
+  "until {string} lists a point, plan {string} failed back every minute goes where the documents call for, then runs",
+  function (this: W, awaited: string, planName: string) {
+    const machines = this.failover.machinesOfPlan(planName);
+    return this.failback.failBackPlanEachMinuteUntilAccepted(planName, machines, awaited);
   },
 );
 When("{string} has just made an app-consistent point", function (this: W, name: string) {

@@ -60,11 +60,16 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
       | a custom point                           |
 
   @req=FB-RP-LATEST
-  Scenario: Latest goes to the newest point on the master target
+  Scenario: Latest goes to the newest point on the master target, one point interval apart
     Given a VMware VM "vm1" failed over to Azure and reprotected
+    And a VMware VM "vm2" failed over to Azure and reprotected
     When the workload on "vm1" writes 4 MB
+    And the workload on "vm2" writes 4 MB
     And 12 minutes pass
     And "vm1" is failed back from Azure to the latest point
+    Then the failback goes to the point the documents call for
+    When a recovery point interval passes
+    And "vm2" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
 
   @req=FB-RP-APP-CONSISTENT
@@ -107,10 +112,8 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm2" has no recovery point
     When plan "rp1" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
-    When the copy back of "vm2" has had time to end, with its first recovery point
-    Then "vm2" has recovery points
-    When plan "rp1" is failed back from Azure to the latest point
-    Then the failback goes to the point the documents call for
+    Then until "vm2" lists a point, plan "rp1" failed back every minute goes where the documents call for, then runs
+    And "vm2" has recovery points
 
   @req=FB-COMMIT-REMOVES-AZURE-VMS @req=FB-UNPROTECTED-AFTER-COMMIT
   Scenario: The commit removes the Azure VMs and leaves the machine unprotected on premises

@@ -554,6 +554,31 @@ export class FailbackDsl {
     }
   }
 
+  /**
+   * FB-NEEDS-RECOVERY-POINT: a failback of the plan every minute, each judged by the oracle on the
+   * points listed at that moment (refused while a machine lists none), until one is accepted;
+   * within the declared copy time of the plan's disks, a crash-consistent interval and the RPO
+   * threshold. A target that fails back on a point it does not list is caught in the minute it
+   * makes one.
+   */
+  async failBackPlanEachMinuteUntilAccepted(
+    planName: string,
+    machines: string[],
+    awaited: string,
+  ): Promise<void> {
+    let disks = 0;
+    for (const m of machines) disks += (await this.machine(m)).diskBytes;
+    const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
+    const bound = this.copyMinutes(disks) + interval + failbackRpoThresholdMinutes;
+    for (let attempt = 0; attempt <= bound; attempt++) {
+      await this.failBack({ scope: "plan", name: planName }, "Latest", machines);
+      await this.expectDocumentedFailbackPoints();
+      if (this.attempt.outcome.ok) return;
+      await this.site.pass(minute);
+    }
+    assert.fail(`plan ${planName} could not fail back within ${bound} minutes: ${awaited} never got a point`);
+  }
+
   async expectChosenPointOlderThanNewest(machine: string) {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
@@ -626,11 +651,6 @@ export class FailbackDsl {
     );
   }
 
-  /** The whole disk of the machine as it is now, copied back at the declared rate, then its first point. */
-  async awaitCopyBackAndFirstPoint(machine: string): Promise<void> {
-    await this.awaitFirstFailbackPoint(machine, (await this.machine(machine)).diskBytes / mebibyte);
-  }
-
   /**
    * Lets time pass until the machine's newest point is app-consistent: the failback policy makes
    * one every 60 minutes (001 "Failback policy"), so within 60 minutes and a crash-consistent
@@ -643,6 +663,27 @@ export class FailbackDsl {
       "AppConsistent";
     for (let waited = 0; waited < bound && !(await newestIsApp()); waited++) await this.site.pass(minute);
     assert.ok(await newestIsApp(), `${machine} made no app-consistent point within ${bound} minutes`);
+  }
+
+  /**
+   * After an accepted reprotect, either way: lets its job end and the machine get protected with
+   * a recovery point, within what the target's declarations allow.
+   */
+  async settleReprotect(machine: string): Promise<void> {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    for (let waited = 0; waited < this.jobMinutes(job); waited++) {
+      const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+      if (read.state !== "InProgress") break;
+      await this.site.pass(minute);
+    }
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    if (item.replicationDirection === "AzureToOnPremises") {
+      await this.awaitFirstFailbackPoint(machine);
+      return;
+    }
+    await this.site.initialReplicationCompleted(machine);
+    await this.passARecoveryPointInterval();
   }
 
   /** One crash-consistent interval as the target declares it, and the cycle that makes the point. */
