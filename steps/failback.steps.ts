@@ -184,6 +184,12 @@ Then(
 When("{string} has just made an app-consistent point", function (this: W, name: string) {
   return this.failback.awaitAppConsistentPoint(name);
 });
+Then("{string} has no recovery point newer than those noted", function (this: W, name: string) {
+  return this.failback.expectNoPointAfterNoted(name);
+});
+Then("{string} gets a recovery point newer than those noted", function (this: W, name: string) {
+  return this.failback.awaitPointAfterNoted(name);
+});
 When("a recovery point interval passes", function (this: W) {
   return this.failback.passARecoveryPointInterval();
 });
@@ -192,6 +198,19 @@ Then(/^the (?:reprotect|failover) job ends "([^"]+)"$/, function (this: W, outco
 });
 Then("the reprotect job is in progress", function (this: W) {
   return this.failback.expectJobInProgress();
+});
+Then(
+  /^the (?:reprotect|failback) fails with "([^"]+)", at once or in its job$/,
+  function (this: W, code: string) {
+    return this.failback.expectFailsAtOnceOrInJob(code as ErrorCode);
+  },
+);
+When("the reprotect is retried", function (this: W) {
+  return this.failback.retryReprotect();
+});
+Then("the failback succeeds", async function (this: W) {
+  this.failback.expectAccepted();
+  await this.failback.jobEnds("Succeeded");
 });
 When("the reprotect job is restarted", function (this: W) {
   return this.failback.restartJob();

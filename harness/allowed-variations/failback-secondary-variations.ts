@@ -115,6 +115,26 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "untimed-failures-refused-at-once",
+    choice:
+      "refuses at once, with the same codes, the reprotections and failbacks 001 says fail (snapshots, " +
+      "a lost database record, a configuration server at another address, a free hypervisor edition, " +
+      "a storage-vMotioned master target) instead of failing their jobs",
+    permittedBy: [
+      "FB-SNAPSHOTS-BLOCK",
+      "FB-CS-DATABASE",
+      "FB-CS-RESTORE-SAME-IP",
+      "FB-TS-FREE-ESXI",
+      "FB-MT-NO-STORAGE-VMOTION",
+      "001_4ed1d773b0998e0e#prerequisites",
+      "001_4ed1d773b0998e0e#resolve-common-failback-issues",
+    ],
+    families: ["failback"],
+    transport: reference("untimed-failures-refused-at-once", {
+      failbackSite: { untimedFailuresRefusedAtOnce: true },
+    }),
+  },
+  {
     id: "split-group-accepted",
     choice:
       "accepts a replication group reprotected through two master targets; the group then has no " +

@@ -97,6 +97,10 @@ export class FailbackDsl {
   private last?: { what: string; outcome: Outcome<unknown>; before?: Snapshot };
   private lastJob?: Job;
   private readonly readsAtJobEnd = new Map<string, number>();
+  /** The last reprotect request, so that a failure refused at once can be retried as it was asked. */
+  private lastReprotect?: { target: Target; request: ReprotectRequest };
+  /** Whether the last failure the documents leave untimed came as a refusal rather than a failed job. */
+  private failedAtOnce = false;
 
   constructor(siteRecovery: SiteRecovery, failover: FailoverDsl) {
     this.site = siteRecovery;
@@ -252,6 +256,30 @@ export class FailbackDsl {
     const outcome = await this.api.reprotect(scope, target.name, req);
     if (outcome.ok) this.lastJob = outcome.value;
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
+    this.lastReprotect = { target, request: req };
+  }
+
+  /**
+   * Where the documents say a reprotection or a failback "fails" (FB-SNAPSHOTS-BLOCK,
+   * FB-CS-DATABASE, FB-CS-RESTORE-SAME-IP, FB-TS-FREE-ESXI) but not at which moment: refused at
+   * once with `code`, changing nothing, or accepted with its job ending Failed with `code`.
+   */
+  async expectFailsAtOnceOrInJob(code: ErrorCode): Promise<void> {
+    this.failedAtOnce = !this.attempt.outcome.ok;
+    if (this.failedAtOnce) await this.expectRefused(code);
+    else await this.jobEnds(code);
+  }
+
+  /** A retry of the reprotection that failed: its failed job restarted, or the same request again. */
+  async retryReprotect(): Promise<void> {
+    if (!this.failedAtOnce) return this.restartJob();
+    const last = this.lastReprotect;
+    if (!last) throw new Error("the scenario made no reprotect request");
+    const scope = last.target.scope === "machine" ? "replicated-items" : "recovery-plans";
+    const before = await this.snapshot();
+    const outcome = await this.api.reprotect(scope, last.target.name, last.request);
+    if (outcome.ok) this.lastJob = outcome.value;
+    this.last = { what: `reprotect of ${last.target.scope} ${last.target.name} again`, outcome, before };
   }
 
   /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
@@ -707,11 +735,15 @@ export class FailbackDsl {
 
   /**
    * FB-MT-NO-STORAGE-VMOTION: 001 says a storage-vMotioned master target "can cause" failback to
-   * fail, the VM not coming up. Either the failover job fails with the code and the machine stays
-   * off, or it succeeds and the machine runs on premises; never a mix of the two.
+   * fail, the VM not coming up. Either the failover is refused at once or its job fails, with the
+   * code, and the machine stays off; or it succeeds and the machine runs on premises; never a mix.
    */
   async expectFailbackOutcomeAfterStorageVMotion(machine: string, code: ErrorCode): Promise<void> {
-    this.expectAccepted();
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      assert.equal((await this.machine(machine)).powerState, "Off", `${machine} came up although refused`);
+      return;
+    }
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = job;
@@ -758,6 +790,37 @@ export class FailbackDsl {
       Object.keys(members),
     );
     await this.expectDocumentedFailbackPoints();
+  }
+
+  private async newestPointTime(machine: string): Promise<number> {
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    return Math.max(0, ...points.map((p) => Date.parse(p.time)));
+  }
+
+  /** The newest of the points noted (pointChecks.notePoints); none noted: the epoch. */
+  private noted(machine: string): number {
+    return Math.max(0, ...this.site.pointChecks.noted(machine).map((p) => Date.parse(p.time)));
+  }
+
+  async expectNoPointAfterNoted(machine: string): Promise<void> {
+    const newest = await this.newestPointTime(machine);
+    assert.ok(newest <= this.noted(machine), `${machine} got a recovery point while it could not`);
+  }
+
+  /** Within a declared crash-consistent interval and the failback policy's RPO threshold. */
+  async awaitPointAfterNoted(machine: string): Promise<void> {
+    const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
+    const bound = interval + failbackRpoThresholdMinutes;
+    for (
+      let waited = 0;
+      waited < bound && (await this.newestPointTime(machine)) <= this.noted(machine);
+      waited++
+    )
+      await this.site.pass(minute);
+    assert.ok(
+      (await this.newestPointTime(machine)) > this.noted(machine),
+      `${machine} got no new recovery point within ${bound} minutes`,
+    );
   }
 
   /** FB-POLICY-VALUES applied: app-consistent points 60 minutes apart, none beyond 24 hours. */

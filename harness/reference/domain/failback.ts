@@ -210,6 +210,7 @@ export function reprotectToOnPremises(
       );
     }
   }
+  if (world.choices.untimedFailuresRefusedAtOnce) refuseAtOnce(plans.map((p) => jobFailure(world, p)));
   const wasOn = new Map(items.map((i) => [i.name, world.machine(i.name).poweredOn]));
   const begin = () => {
     for (const p of plans) {
@@ -234,6 +235,15 @@ export function reprotectToOnPremises(
   };
   // The documents give no duration: the target declares it (reprotectJobSeconds).
   return startJob("Reprotect", items, world.choices.reprotectJobSeconds, { begin, finish });
+}
+
+/**
+ * A target that refuses at once what the documents only say "fails" (see FailbackSiteChoices),
+ * except the read-only vCenter credential: 001 has the operator retry that job.
+ */
+function refuseAtOnce(failures: (JobFailure | undefined)[]): void {
+  const failure = failures.find((f) => f && f.code !== "REPROTECT_DATASTORE_NOT_ACCESSIBLE");
+  if (failure) throw refused(failure.code, failure.message);
 }
 
 /** What the documents make a running reprotection or failback fail on. */
@@ -387,6 +397,7 @@ export function failBack(
   startJob: StartJob,
 ): JobState {
   const points = failbackPoints(items, choice, scope);
+  if (world.choices.untimedFailuresRefusedAtOnce) refuseAtOnce(items.map((i) => failbackFailure(world, i)));
   const previous = new Map(items.map((i) => [i.name, i.failover]));
   const begin = () => {
     for (const item of items) {

@@ -65,8 +65,12 @@ export interface FailbackSiteChoices {
    * point for the group.
    */
   splitGroupRefused: boolean;
-  /** SS-HVFB-SYNC-DURING: 004 does not say when the Azure VM stops; the reference stops it first. */
-  hypervDuringFailoverStopsAzureVmFirst: boolean;
+  /**
+   * FB-SNAPSHOTS-BLOCK, FB-CS-DATABASE, FB-CS-RESTORE-SAME-IP, FB-TS-FREE-ESXI,
+   * FB-MT-NO-STORAGE-VMOTION: 001 says reprotection or failback "fails" without saying when. The
+   * reference fails the job; a target may refuse the request at once instead.
+   */
+  untimedFailuresRefusedAtOnce: boolean;
   /** SS-HV-INTERNET: 002 says VMM servers and hosts should be connected; the reference refuses them otherwise. */
   internetConnectionRequired: boolean;
   /** SS-HV-VMM-CLOUD: 002 says a VMM server should have a private cloud with the Hyper-V capability profile. */
@@ -87,7 +91,7 @@ export const referenceFailbackSite: FailbackSiteChoices = {
   originalVmOnMasterTargetDatastore: false,
   storageVMotionFailsFailback: true,
   splitGroupRefused: true,
-  hypervDuringFailoverStopsAzureVmFirst: true,
+  untimedFailuresRefusedAtOnce: false,
   internetConnectionRequired: true,
   vmmCloudProfileRequired: true,
 };
