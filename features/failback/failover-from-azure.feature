@@ -61,9 +61,15 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
 
   @req=FB-RP-LATEST
   Scenario: Latest goes to the newest point on the master target, one point interval apart
-    Given a VMware VM "vm1" failed over to Azure and reprotected
-    And a VMware VM "vm2" failed over to Azure and reprotected
-    When the workload on "vm1" writes 4 MB
+    Given a VMware VM "vm1" failed over to Azure and committed
+    And a VMware VM "vm2" failed over to Azure and committed
+    When "vm1" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And "vm2" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And "vm1" has its first recovery point on premises
+    And "vm2" has its first recovery point on premises
+    And the workload on "vm1" writes 4 MB
     And the workload on "vm2" writes 4 MB
     And 12 minutes pass
     And "vm1" is failed back from Azure to the latest point
