@@ -139,6 +139,18 @@ Then("the configuration server lists process server {string}", function (this: W
 Then("the configuration server does not list process server {string}", function (this: W, name: string) {
   return this.failbackInfrastructure.expectListedProcessServer(name, false);
 });
+When(
+  "the clock reaches one minute before the process server's declared registration time",
+  function (this: W) {
+    return this.failbackInfrastructure.passUntilJustBeforeRegistration();
+  },
+);
+When("the process server's declared registration time is reached", function (this: W) {
+  return this.failbackInfrastructure.passTheLastMinuteBeforeRegistration();
+});
+When("the heartbeat period of the process server passes", function (this: W) {
+  return this.failbackInfrastructure.passHeartbeatPeriod();
+});
 Then("process server {string} is registered", function (this: W, name: string) {
   return this.failbackInfrastructure.expectProcessServer(name, { registered: true });
 });
@@ -183,6 +195,14 @@ Given(
     const os = linux ? ({ os: "linux", linux: documentedLinux } as const) : {};
     await infra.masterTarget(name, { ...os, retentionVolumes: infra.volumes(volumes) }, host);
     infra.expectAccepted();
+  },
+);
+Given(
+  "a master target {string} on standalone ESXi host {string} and datastore {string}",
+  async function (this: W, name: string, esxHost: string, datastore: string) {
+    const placement = { vmwareServer: esxHost, esxHost, datastore };
+    await this.failbackInfrastructure.masterTarget(name, { placement });
+    this.failbackInfrastructure.expectAccepted();
   },
 );
 Given(
@@ -258,6 +278,12 @@ Then("the master target registration is accepted", function (this: W) {
 Then("the master target registration is refused with {string}", function (this: W, code: string) {
   return this.failbackInfrastructure.expectRefused(code as ErrorCode);
 });
+Then(
+  "the master target registration is accepted, or refused with {string}",
+  function (this: W, code: string) {
+    return this.failbackInfrastructure.expectMasterTargetAcceptedOrRefused(code as ErrorCode);
+  },
+);
 Then("the configuration server lists master target {string}", function (this: W, name: string) {
   return this.failbackInfrastructure.expectMasterTargetListed(name, true);
 });

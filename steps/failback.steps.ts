@@ -64,8 +64,22 @@ async function reprotected(world: W, name: string) {
   await world.failback.reprotect(machine(name));
   world.failback.expectAccepted();
   await world.failback.jobEnds("Succeeded");
-  await world.siteRecovery.pass(10 * 60);
+  await world.failback.awaitFirstFailbackPoint(name);
 }
+
+Given(
+  "a VMware VM {string} on standalone ESXi host {string} with datastore {string} failed over to Azure and committed",
+  function (this: W, name: string, host: string, datastore: string) {
+    return this.failback.committedInAzureOnStandaloneHost(name, host, datastore);
+  },
+);
+Given(
+  "a VMware VM {string} whose disk takes {int} minutes to copy back, failed over to Azure and committed",
+  function (this: W, name: string, minutes: number) {
+    const diskMegabytes = this.failback.diskMegabytesCopiedIn(minutes);
+    return this.failback.committedInAzure(name, "vmware-vm", { diskMegabytes });
+  },
+);
 
 Given("a VMware VM {string} failed back from Azure and committed", async function (this: W, name: string) {
   await this.failback.committedInAzure(name, "vmware-vm");
@@ -142,11 +156,61 @@ Then("the reprotect is accepted", function (this: W) {
 Then("the reprotect is refused with {string}", function (this: W, code: string) {
   return this.failback.expectRefused(code as ErrorCode);
 });
+Then(
+  "the reprotect of {string} through master target {string} is accepted, or refused with {string}",
+  function (this: W, name: string, masterTarget: string, code: string) {
+    return this.failback.expectReprotectAcceptedOrRefused(code as ErrorCode, name, masterTarget);
+  },
+);
+Then(
+  "the split of plan {string} is refused with {string}, or {string} comes back through {string} and {string} through {string} with no common point made up",
+  function (this: W, planName: string, code: string, a: string, mtA: string, b: string, mtB: string) {
+    return this.failback.expectSplitGroupRefusedOrWithoutInventedPoint(code as ErrorCode, planName, {
+      [a]: mtA,
+      [b]: mtB,
+    });
+  },
+);
+When("{string} has its first recovery point on premises", function (this: W, name: string) {
+  return this.failback.awaitFirstFailbackPoint(name);
+});
+Then(
+  "until {string} lists a point, plan {string} failed back every minute goes where the documents call for, then runs",
+  function (this: W, awaited: string, planName: string) {
+    const machines = this.failover.machinesOfPlan(planName);
+    return this.failback.failBackPlanEachMinuteUntilAccepted(planName, machines, awaited);
+  },
+);
+When("{string} has just made an app-consistent point", function (this: W, name: string) {
+  return this.failback.awaitAppConsistentPoint(name);
+});
+Then("{string} has no recovery point newer than those noted", function (this: W, name: string) {
+  return this.failback.expectNoPointAfterNoted(name);
+});
+Then("{string} gets a recovery point newer than those noted", function (this: W, name: string) {
+  return this.failback.awaitPointAfterNoted(name);
+});
+When("a recovery point interval passes", function (this: W) {
+  return this.failback.passARecoveryPointInterval();
+});
 Then(/^the (?:reprotect|failover) job ends "([^"]+)"$/, function (this: W, outcome: string) {
   return this.failback.jobEnds(outcome as "Succeeded" | ErrorCode);
 });
 Then("the reprotect job is in progress", function (this: W) {
   return this.failback.expectJobInProgress();
+});
+Then(
+  /^the (?:reprotect|failback) fails with "([^"]+)", at once or in its job$/,
+  function (this: W, code: string) {
+    return this.failback.expectFailsAtOnceOrInJob(code as ErrorCode);
+  },
+);
+When("the reprotect is retried", function (this: W) {
+  return this.failback.retryReprotect();
+});
+Then("the failback succeeds", async function (this: W) {
+  this.failback.expectAccepted();
+  await this.failback.jobEnds("Succeeded");
 });
 When("the reprotect job is restarted", function (this: W) {
   return this.failback.restartJob();
@@ -306,6 +370,12 @@ Then("the failback is accepted", function (this: W) {
 Then("the failback is refused with {string}", function (this: W, code: string) {
   return this.failback.expectRefused(code as ErrorCode);
 });
+Then(
+  "the failback either fails with {string} and {string} switched off, or brings {string} up on premises",
+  function (this: W, code: string, name: string, _sameMachine: string) {
+    return this.failback.expectFailbackOutcomeAfterStorageVMotion(name, code as ErrorCode);
+  },
+);
 Then("the failback goes to the point the documents call for", function (this: W) {
   return this.failback.expectDocumentedFailbackPoints();
 });

@@ -14,6 +14,22 @@ Then(/^the request (?:is refused with "([^"]+)"|is accepted)$/, function (this: 
   return code ? this.secondarySite.expectRefused(code as ErrorCode) : this.secondarySite.expectAccepted();
 });
 
+Then("the request is accepted, or refused with {string}", function (this: W, code: string) {
+  return this.secondarySite.expectAcceptedOrRefused(code as ErrorCode);
+});
+Then(
+  "{string} is refused as its cloud's pairing was, or replicates to host {string} and becomes protected",
+  function (this: W, name: string, host: string) {
+    return this.secondarySite.expectEnablingFollowsPairing(name, host);
+  },
+);
+Then(
+  "{string} is refused as the enabling was, or replicates to host {string} and becomes protected",
+  function (this: W, name: string, host: string) {
+    return this.secondarySite.expectEnablingKept(name, host);
+  },
+);
+
 // --- Hyper-V with VMM ---------------------------------------------------------------------------------
 Given("a vault for replication to a secondary site", function (this: W) {
   return this.secondarySite.vaultOnly();
@@ -121,6 +137,13 @@ Then(
     await this.siteRecovery.azure.expectServiceCalled(component, "https", 443);
   },
 );
+
+When("the changes have had time to reach the other site", function (this: W) {
+  return this.secondarySite.passSiteReplication();
+});
+When("the failover has had time to run", function (this: W) {
+  return this.secondarySite.passFailoverJob();
+});
 
 // --- flows ------------------------------------------------------------------------------------------
 Given("the flow from {string} to {string} is noted", function (this: W, from: string, to: string) {
@@ -261,15 +284,37 @@ Given("a Scout vCenter server {string}", async function (this: W, name: string) 
   this.secondarySite.expectAccepted();
 });
 Given(
-  /^a Scout master target "([^"]+)" at the secondary site for 1 machine under "([^"]+)"(?: with process server "([^"]+)")?$/,
-  async function (this: W, name: string, cs: string, ps?: string) {
+  "a Scout master target {string} at the secondary site under {string} with process server {string}",
+  async function (this: W, name: string, cs: string, ps: string) {
     const dsl = this.secondarySite;
-    if (ps) {
-      await dsl.scout(cs, "configuration-server", "secondary");
-      await dsl.scout(ps, "process-server", "primary", { configurationServer: cs });
-    }
-    await dsl.scout(name, "master-target", "secondary", { configurationServer: cs, capacity: 1 });
+    await dsl.scout(cs, "configuration-server", "secondary");
+    await dsl.scout(ps, "process-server", "primary", { configurationServer: cs });
+    await dsl.scout(name, "master-target", "secondary", { configurationServer: cs });
     dsl.expectAccepted();
+  },
+);
+When(
+  "as many machines as one master target protects replicate through Scout process server {string}",
+  function (this: W, ps: string) {
+    return this.secondarySite.fillOneMasterTarget(ps);
+  },
+);
+Then("each of them is accepted and held by master target {string}", function (this: W, mt: string) {
+  return this.secondarySite.expectFilledMasterTarget(mt);
+});
+When("{int} retention point intervals pass", function (this: W, count: number) {
+  return this.secondarySite.passRetentionIntervals(count);
+});
+Then(
+  "{string} has at least {int} recovery points, one per retention point interval",
+  function (this: W, name: string, count: number) {
+    return this.secondarySite.expectRetentionPoints(name, count);
+  },
+);
+Then(
+  "Scout process server {string} caches the {int} MB written, as received or optimised",
+  function (this: W, ps: string, mb: number) {
+    return this.secondarySite.expectCachedUpTo(ps, mb);
   },
 );
 Given(

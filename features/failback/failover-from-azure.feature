@@ -4,7 +4,8 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
   app-consistent point; a replication group in a plan goes to its common point. Each machine
   needs a point first. The Azure VMs are shut down, and the commit removes them; the machine then
   runs on premises unprotected until it is reprotected to Azure. Free hypervisor editions cannot
-  take a failback; DHCP and the missing Network Manager stay as they were in Azure.
+  take a failback; DHCP and the missing Network Manager stay as they were in Azure. Waits follow
+  the durations, copy rate and point interval the target declares in GET /v1/target.
 
   Sources: 001_4ed1d773b0998e0e ("Run a failover to the on-premises site", "Reprotect the
   on-premises site", "Resolve common failback issues"), 004_c64cd5c9d881a33a ("Recovery stages",
@@ -59,19 +60,30 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
       | a custom point                           |
 
   @req=FB-RP-LATEST
-  Scenario: Latest goes to the newest point on the master target
-    Given a VMware VM "vm1" failed over to Azure and reprotected
-    When the workload on "vm1" writes 4 MB
+  Scenario: Latest goes to the newest point on the master target, one point interval apart
+    Given a VMware VM "vm1" failed over to Azure and committed
+    And a VMware VM "vm2" failed over to Azure and committed
+    When "vm1" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And "vm2" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And "vm1" has its first recovery point on premises
+    And "vm2" has its first recovery point on premises
+    And the workload on "vm1" writes 4 MB
+    And the workload on "vm2" writes 4 MB
     And 12 minutes pass
     And "vm1" is failed back from Azure to the latest point
+    Then the failback goes to the point the documents call for
+    When a recovery point interval passes
+    And "vm2" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
 
   @req=FB-RP-APP-CONSISTENT
   Scenario: The app-consistent choice can go further back than the newest point
     Given a VMware VM "vm1" failed over to Azure and reprotected
-    When 65 minutes pass
+    When "vm1" has just made an app-consistent point
     And the workload on "vm1" writes 4 MB
-    And 10 minutes pass
+    And a recovery point interval passes
     And "vm1" is failed back from Azure to the latest app-consistent point
     Then the failback goes to the point the documents call for
     And "vm1" failed back to a point older than its newest
@@ -83,7 +95,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And the reprotect job ends "Succeeded"
     And 65 minutes pass
     And the workload on "g1" writes 4 MB
-    And 10 minutes pass
+    And a recovery point interval passes
     And plan "rp1" is failed back from Azure to the latest app-consistent point
     Then the failback goes to the point the documents call for
     And "g1" and "g2" failed back to the same point
@@ -91,7 +103,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
   @req=FB-NEEDS-RECOVERY-POINT
   Scenario: Failback needs a point for every machine
     Given a VMware VM "vm1" failed over to Azure and committed
-    And a VMware VM "vm2" with a 5120 MB disk failed over to Azure and committed
+    And a VMware VM "vm2" whose disk takes 60 minutes to copy back, failed over to Azure and committed
     And a recovery plan "rp1" with "vm1" and "vm2"
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
@@ -101,15 +113,13 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then "vm2" has no recovery point
     When "vm2" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
-    When 10 minutes pass
+    When "vm1" has its first recovery point on premises
     Then "vm1" has recovery points
     And "vm2" has no recovery point
     When plan "rp1" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
-    When 25 minutes pass
-    Then "vm2" has recovery points
-    When plan "rp1" is failed back from Azure to the latest point
-    Then the failback goes to the point the documents call for
+    Then until "vm2" lists a point, plan "rp1" failed back every minute goes where the documents call for, then runs
+    And "vm2" has recovery points
 
   @req=FB-COMMIT-REMOVES-AZURE-VMS @req=FB-UNPROTECTED-AFTER-COMMIT
   Scenario: The commit removes the Azure VMs and leaves the machine unprotected on premises
@@ -136,7 +146,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     When "vm1" is reprotected to Azure through process server "cs1"
     Then the reprotect is accepted
     When the initial replication of "vm1" has completed
-    And 10 minutes pass
+    And a recovery point interval passes
     Then "vm1" is protected with allowed operations "TestFailover, UnplannedFailover"
     And "vm1" replicates to Azure under policy "standard"
     And every storage request came from "cs1" over https port 443
@@ -148,7 +158,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then "vm1" gets its address by DHCP and has no Network Manager
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
-    And 10 minutes pass
+    And "vm1" has its first recovery point on premises
     And "vm1" is failed back from Azure to the latest point
     And the failover job ends "Succeeded"
     Then "vm1" gets its address by DHCP and has no Network Manager

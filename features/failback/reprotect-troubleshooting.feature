@@ -2,7 +2,9 @@
 Feature: What makes a reprotection fail, and retrying it
   A reprotection fails while the on-premises VM has snapshots, while the vCenter account cannot
   see datastores, and when the configuration server has lost the machine's record or came back
-  with another address. Once the cause is gone, the failed job is retried.
+  with another address. Once the cause is gone, the failed job is retried. Where 001 says only
+  that reprotection or failback "fails", a target may refuse the request at once or fail its
+  job; a retry then restarts the job, or asks again.
 
   Sources: 001_4ed1d773b0998e0e ("Prerequisites", "Resolve common failback issues").
 
@@ -16,23 +18,21 @@ Feature: What makes a reprotection fail, and retrying it
     Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
     When the workload on "vm1" writes 2 MB
     And "vm1" is reprotected from Azure
-    Then the reprotect is accepted
-    And the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    Then the reprotect fails with "REPROTECT_SNAPSHOTS_PRESENT", at once or in its job
     And "vm1" is committed with allowed operations "Reprotect"
     And nothing of "vm1" was read back from Azure
-    When the reprotect job is restarted
-    Then the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    When the reprotect is retried
+    Then the reprotect fails with "REPROTECT_SNAPSHOTS_PRESENT", at once or in its job
     When the snapshots of "vm1" are deleted
-    And the reprotect job is restarted
+    And the reprotect is retried
     Then the reprotect job ends "Succeeded"
-    When 2 minutes pass
-    Then 2 MB of "vm1" were read back from Azure by "fps1"
+    And 2 MB of "vm1" were read back from Azure by "fps1"
 
   @req=FB-SNAPSHOTS-BLOCK
   Scenario: Deleting the VM instead of its snapshots leads to a new VM
     Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
     When "vm1" is reprotected from Azure
-    Then the reprotect job ends "REPROTECT_SNAPSHOTS_PRESENT"
+    Then the reprotect fails with "REPROTECT_SNAPSHOTS_PRESENT", at once or in its job
     When "vm1" is deleted on premises
     And "vm1" is reprotected from Azure
     Then the reprotect job ends "Succeeded"
@@ -66,7 +66,7 @@ Feature: What makes a reprotection fail, and retrying it
     Then the configuration server's database holds "vm1"
     When the configuration server's database loses "vm1"
     And "vm1" is reprotected from Azure
-    Then the reprotect job ends "CONFIGURATION_DATABASE_RECORD_MISSING"
+    Then the reprotect fails with "CONFIGURATION_DATABASE_RECORD_MISSING", at once or in its job
     And nothing of "vm1" was read back from Azure
     When "vm2" is reprotected from Azure
     Then the reprotect job ends "Succeeded"
@@ -91,7 +91,7 @@ Feature: What makes a reprotection fail, and retrying it
     And the configuration server is restored from its backup at address "10.9.9.9"
     Then the configuration server's address is "10.9.9.9"
     When "vm1" is reprotected from Azure
-    Then the reprotect job ends "CONFIGURATION_SERVER_ADDRESS_CHANGED"
+    Then the reprotect fails with "CONFIGURATION_SERVER_ADDRESS_CHANGED", at once or in its job
     When the configuration server is restored from its backup at its original address
-    And the reprotect job is restarted
+    And the reprotect is retried
     Then the reprotect job ends "Succeeded"

@@ -7,6 +7,11 @@ Feature: Reprotecting from Azure to on premises
   location, deleted VM, physical server) gets the whole disk on the master target's host and
   datastore. A VPN or ExpressRoute link to the Azure network is needed.
 
+  The VMs sit on the master target's own datastore unless a scenario says otherwise: 001 asks
+  the master target's host to reach the original VM's datastore, and its reprotect section adds
+  that the VM should already be on the master target's datastore; both readings are accepted.
+  Waits follow the durations and the copy rate the target declares in GET /v1/target.
+
   Sources: 001_4ed1d773b0998e0e ("Overview", "Fail back to the original location or an alternate
   location", "Prerequisites", "Reprotect the Azure VMs", "Resolve common failback issues", "Fail
   back with ExpressRoute"), 000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa ("Failover and
@@ -32,7 +37,7 @@ Feature: Reprotecting from Azure to on premises
     When "vm1" is failed back from Azure to the latest point
     Then the failback is refused with "FAILOVER_NOT_ALLOWED"
     When the reprotect job ends "Succeeded"
-    And 10 minutes pass
+    And "vm1" has its first recovery point on premises
     Then "vm1" is protected from Azure with allowed operations "UnplannedFailover"
     And "vm1" fails back through master target "mt1" to its original location
     And "vm1" is switched off on premises
@@ -52,7 +57,7 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
     And "vm1" replicates from Azure to on premises
-    When 10 minutes pass
+    When "vm1" has its first recovery point on premises
     And "vm1" is failed back from Azure to the latest point
     And the failover job ends "Succeeded"
     And the failover of "vm1" is committed
@@ -72,16 +77,14 @@ Feature: Reprotecting from Azure to on premises
       | master target "mt-none" | RESOURCE_NOT_FOUND     |
 
   @req=FB-REPROTECT-DATASTORE-REQUIRED
-  Scenario: A datastore is always given, even when the original VM's disks exist
+  Scenario: A datastore is always given, and ignored when the original VM's disks exist
     Given a VMware VM "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure with no datastore
     Then the reprotect is refused with "REPROTECT_DATASTORE_REQUIRED"
-    When "vm1" is reprotected from Azure with datastore "ds2"
-    Then the reprotect is refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
-    When "vm1" is reprotected from Azure with datastore "ds-mt"
+    When "vm1" is reprotected from Azure with datastore "ds1"
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
-    And "vm1" is placed on ESX host "esx1" and datastore "ds1"
+    And "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
 
   @req=FB-ORIGINAL-DELTAS
   Scenario: Back to the original VM only what changed in Azure is copied
@@ -89,14 +92,13 @@ Feature: Reprotecting from Azure to on premises
     When the workload on "vm1" writes 5 MB
     And "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
-    And 2 minutes pass
     Then "vm1" fails back through master target "mt1" to its original location
     And 5 MB of "vm1" were read back from Azure by "fps1"
-    And "vm1" is placed on ESX host "esx1" and datastore "ds1"
+    And "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
 
   @req=FB-ALTERNATE-NEW-VM @req=FB-ALTERNATE-FULL-COPY
   Scenario: A deleted on-premises VM comes back as a new VM on the master target's host and datastore, copied whole
-    Given a VMware VM "vm1" failed over to Azure and committed
+    Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
     When the workload on "vm1" writes 5 MB
     And "vm1" is deleted on premises
     And "vm1" is reprotected from Azure with location "original"
@@ -105,19 +107,17 @@ Feature: Reprotecting from Azure to on premises
     And the reprotect job ends "Succeeded"
     Then "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
     And "vm1" fails back through master target "mt1" to an alternate location
-    When 5 minutes pass
-    Then the whole disk of "vm1" was read back from Azure by "fps1"
-    And "vm1" is protected from Azure with allowed operations "UnplannedFailover"
+    And the whole disk of "vm1" was read back from Azure by "fps1"
+    When "vm1" has its first recovery point on premises
+    Then "vm1" is protected from Azure with allowed operations "UnplannedFailover"
 
   @req=FB-ALTERNATE-NEW-VM @req=FB-ALTERNATE-FULL-COPY
   Scenario: An alternate location can be asked for while the original VM exists
-    Given a VMware VM "vm1" failed over to Azure and committed
-    When "vm1" is reprotected from Azure with location "alternate" and datastore "ds1"
-    Then the reprotect is refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
-    When "vm1" is reprotected from Azure with location "alternate"
+    Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
+    When "vm1" is reprotected from Azure with location "alternate" and datastore "ds-mt"
     And the reprotect job ends "Succeeded"
-    And 5 minutes pass
     Then "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
+    And "vm1" fails back through master target "mt1" to an alternate location
     And the whole disk of "vm1" was read back from Azure by "fps1"
 
   @req=FB-PHYSICAL-NEW-VM @req=FB-ALTERNATE-FULL-COPY
@@ -127,7 +127,6 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is refused with "FAILBACK_TO_PHYSICAL_NOT_SUPPORTED"
     When "srv1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
-    And 5 minutes pass
     Then "srv1" is a VMware VM placed on ESX host "esx1" and datastore "ds-mt"
     And "srv1" fails back through master target "mt1" to an alternate location
     And the whole disk of "srv1" was read back from Azure by "fps1"
@@ -161,6 +160,22 @@ Feature: Reprotecting from Azure to on premises
     When "vm1" is reprotected from Azure with master target "mt2" and datastore "ds2"
     Then the reprotect is accepted
 
+  @req=FB-ORIGINAL-DATASTORE-REACHABLE
+  Scenario: Without vCenter, the VM's disk must be on a datastore the master target's host reaches
+    Given a VMware VM "vm3" on standalone ESXi host "esx-s" with datastore "ds-s" failed over to Azure and committed
+    When "vm3" is reprotected from Azure
+    Then the reprotect is refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
+    Given a master target "mt-s" on standalone ESXi host "esx-s" and datastore "ds-s"
+    When "vm3" is reprotected from Azure with master target "mt-s" and datastore "ds-s"
+    Then the reprotect is accepted
+
+  @req=FB-ORIGINAL-DATASTORE-REACHABLE
+  Scenario: An original VM reachable from the master target's host but on another datastore may be refused or failed back to
+    Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
+    When the workload on "vm1" writes 2 MB
+    And "vm1" is reprotected from Azure
+    Then the reprotect of "vm1" through master target "mt1" is accepted, or refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
+
   @req=FB-PLAN-REPROTECT
   Scenario: A recovery plan is reprotected with one set of values
     Given a VMware VM "vm1" failed over to Azure and committed
@@ -182,9 +197,15 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is refused with "REPROTECT_GROUP_NEEDS_PLAN"
     When "solo" is reprotected from Azure
     Then the reprotect is accepted
-    When plan "rp1" is reprotected from Azure with master target "mt1" for "g1" and master target "mt2" for "g2"
-    Then the reprotect is refused with "REPROTECT_GROUP_MASTER_TARGET_MISMATCH"
     When plan "rp1" is reprotected from Azure with master target "mt2"
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
     And "g1" fails back through master target "mt2" to its original location
+    And "g2" fails back through master target "mt2" to its original location
+
+  @req=FB-GROUP-SAME-MT
+  Scenario: A replication group split over two master targets is refused, or gets no common point it does not have
+    Given a master target "mt2" on ESX host "esx1"
+    And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
+    When plan "rp1" is reprotected from Azure with master target "mt1" for "g1" and master target "mt2" for "g2"
+    Then the split of plan "rp1" is refused with "REPROTECT_GROUP_MASTER_TARGET_MISMATCH", or "g1" comes back through "mt1" and "g2" through "mt2" with no common point made up

@@ -28,6 +28,5 @@ Feature: The link between the Azure network and the on-premises site
     And "vm1" is reprotected from Azure
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
-    When 2 minutes pass
-    Then 2 MB of "vm1" were read back from Azure by "fps1"
+    And 2 MB of "vm1" were read back from Azure by "fps1"
 

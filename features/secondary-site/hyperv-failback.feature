@@ -128,5 +128,5 @@ Feature: Hyper-V VMs fail back from Azure
     When "hva" is replicated back to the other site
     Then the request is accepted
     When the initial replication of "hva" has completed
-    And 10 minutes pass
+    And a recovery point interval passes
     Then "hva" replicates to Azure again with recovery points

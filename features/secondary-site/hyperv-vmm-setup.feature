@@ -35,12 +35,17 @@ Feature: Hyper-V VMs in VMM clouds replicate to a secondary site
     And "vm2" becomes protected at the secondary site
 
   @req=SS-HV-VMM-CLOUD
-  Scenario: A VMM server brings a private cloud; only clouds with the Hyper-V capability profile are paired
+  Scenario: A VMM server should bring a private cloud with the Hyper-V capability profile; a target may refuse one without
     When a primary VMM server "vmm-x" is added with no cloud
-    Then the request is refused with "VMM_NO_PRIVATE_CLOUD"
+    Then the request is accepted, or refused with "VMM_NO_PRIVATE_CLOUD"
     Given a primary VMM server "vmm-y" with cloud "plain" without the Hyper-V capability profile
+    And a Hyper-V host "hy1" in cloud "plain" of "vmm-y"
+    And a replication policy "plain-policy" for cloud "plain"
+    And a Hyper-V VM "vm-y" on host "hy1"
     When cloud "plain" is paired with "gold-dr"
-    Then the request is refused with "VMM_CLOUD_CAPABILITY_PROFILE_MISSING"
+    Then the request is accepted, or refused with "VMM_CLOUD_CAPABILITY_PROFILE_MISSING"
+    When replication of "vm-y" to the secondary site is enabled
+    Then "vm-y" is refused as its cloud's pairing was, or replicates to host "hs1" and becomes protected
 
   @req=SS-HV-PROVIDER-AGENT
   Scenario: The Provider on the VMM server and the agent on each host come first
@@ -53,14 +58,20 @@ Feature: Hyper-V VMs in VMM clouds replicate to a secondary site
     Then the request is refused with "REPLICATION_AGENT_MISSING"
 
   @req=SS-HV-INTERNET
-  Scenario: VMM servers and hosts are connected to the internet
+  Scenario: VMM servers and hosts should be connected to the internet; a target may refuse them otherwise
     Given a primary VMM server "vmm-off" with cloud "bronze" not connected to the internet
+    And a Hyper-V host "hb1" in cloud "bronze" of "vmm-off"
+    And a replication policy "bronze-policy" for cloud "bronze"
+    And a Hyper-V VM "vm-b" on host "hb1"
     When cloud "bronze" is paired with "gold-dr"
-    Then the request is refused with "REPLICATION_NOT_CONNECTED"
+    Then the request is accepted, or refused with "REPLICATION_NOT_CONNECTED"
+    When replication of "vm-b" to the secondary site is enabled
+    Then "vm-b" is refused as its cloud's pairing was, or replicates to host "hs1" and becomes protected
     Given a Hyper-V host "hp4" in cloud "gold" of "vmm-p" not connected to the internet
     And a Hyper-V VM "vm4" on host "hp4"
     When replication of "vm4" to the secondary site is enabled
-    Then the request is refused with "REPLICATION_NOT_CONNECTED"
+    Then the request is accepted, or refused with "REPLICATION_NOT_CONNECTED"
+    And "vm4" is refused as the enabling was, or replicates to host "hs1" and becomes protected
 
   @req=SS-HV-PROVIDER-CHANNEL
   Scenario: The Provider on the VMM server, alone, talks to Site Recovery over HTTPS

@@ -4,7 +4,9 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
   vContinuum server) and the master targets at the secondary site. The Unified Agent runs on
   every protected machine and on the master targets. Data goes from the agent to the process
   server, which caches and optimises it, and on to a master target that holds the replica and
-  its retention points. Failing back needs a master target at the primary site.
+  its retention points. Failing back needs a master target at the primary site. Waits, the
+  retention point interval and a master target's capacity are those the target declares in
+  GET /v1/target (002 gives none of them).
 
   Sources: 002_ec3ff40086bd43df ("Replicate VMware VMs/physical servers to a secondary site":
   "Architectural components", "Replication process"; the introduction).
@@ -53,7 +55,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
     And "m1" becomes protected at the secondary site
     And the workload on "m1" writes 8 MB
-    And 2 minutes pass
+    And the changes have had time to reach the other site
     Then exactly 72 MB went from "m1" to "sps"
     And fewer bytes went from "sps" to "smt" than from "m1" to "sps"
     And "m1" never connected to "smt"
@@ -65,11 +67,11 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And the flow from "sps" to "smt" is noted
     When "smt" is stopped
     And the workload on "m1" writes 3 MB
-    And 5 minutes pass
-    Then Scout process server "sps" caches 3 MB
+    And the changes have had time to reach the other site
+    Then Scout process server "sps" caches the 3 MB written, as received or optimised
     And nothing more went from "sps" to "smt"
     When the fault is lifted
-    And 2 minutes pass
+    And the changes have had time to reach the other site
     Then Scout process server "sps" caches 0 MB
     And some more went from "sps" to "smt"
 
@@ -115,30 +117,29 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
   Scenario: The master target keeps retention points of the replica
     Given a windows VMware VM "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
-    When 30 minutes pass
-    Then "m1" has at least 5 recovery points
+    When 6 retention point intervals pass
+    Then "m1" has at least 5 recovery points, one per retention point interval
 
   @req=SS-SCOUT-MT-COUNT
-  Scenario: A master target protects a bounded number of machines; another one takes the next
-    Given a Scout master target "small" at the secondary site for 1 machine under "scs2" with process server "sps2"
-    And a windows VMware VM "m1" with the Unified Agent
-    And a windows VMware VM "m2" with the Unified Agent
-    When replication of "m1" to the secondary site is enabled through Scout process server "sps2"
-    Then the request is accepted
-    When replication of "m2" to the secondary site is enabled through Scout process server "sps2"
+  Scenario: A master target protects the number of machines the target declares; another one takes the next
+    Given a Scout master target "small" at the secondary site under "scs2" with process server "sps2"
+    When as many machines as one master target protects replicate through Scout process server "sps2"
+    Then each of them is accepted and held by master target "small"
+    Given a windows VMware VM "extra" with the Unified Agent
+    When replication of "extra" to the secondary site is enabled through Scout process server "sps2"
     Then the request is refused with "MASTER_TARGET_CAPACITY_EXCEEDED"
-    Given a Scout master target "small2" at the secondary site for 1 machine under "scs2"
-    When replication of "m2" to the secondary site is enabled through Scout process server "sps2"
+    Given a Scout master target "small2" at the secondary site under "scs2"
+    When replication of "extra" to the secondary site is enabled through Scout process server "sps2"
     Then the request is accepted
-    And master target "small2" holds the replica of "m2"
+    And master target "small2" holds the replica of "extra"
 
   @req=SS-SCOUT-MT-FAILBACK
   Scenario: Failing back to the primary site needs a master target there
     Given a windows VMware VM "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
-    And 10 minutes pass
+    And 2 retention point intervals pass
     When an unplanned failover of "m1" to the secondary site is run
-    And 5 minutes pass
+    And the failover has had time to run
     And the failover of "m1" at the secondary site is committed
     And "m1" is replicated back to the other site
     Then the request is refused with "FAILBACK_NO_PRIMARY_MASTER_TARGET"
@@ -146,7 +147,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     When "m1" is replicated back to the other site
     Then the request is accepted
     When the workload on "m1" writes 2 MB
-    And 2 minutes pass
+    And the changes have had time to reach the other site
     Then some data went from "smt" to "pmt"
 
   @req=SS-SCOUT-VMWARE-INFRA

@@ -1,4 +1,176 @@
-// Allowed variations in the failback and secondary-site families.
+// Allowed variations in the failback and secondary-site families: the reference making another
+// choice that 001, 002 or 004 leave open. Every scenario of the families named must pass.
+import { inProcessTransport } from "../drivers/in-process.ts";
+import type { ProtocolReply, Transport } from "../drivers/transport.ts";
+import { matchRoute } from "../protocol/spec.ts";
+import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
-export const failbackSecondaryVariations: AllowedVariation[] = [];
+const mebibyte = 1024 * 1024;
+
+const reference = (id: string, options: ReferenceOptions) => (): Transport =>
+  inProcessTransport(options, `allowed variation: ${id}`);
+
+/** Where the protocol gives a list no order, a target may answer in any order. */
+const unorderedLists: Record<string, string[]> = {
+  readConfigurationServer: ["processServers", "masterTargets", "failbackPolicies", "databaseMachines"],
+  readMasterTarget: ["failbackMachines"],
+  listMasterTargetDatastores: ["datastores"],
+  listRetentionVolumes: ["volumes"],
+  readScoutServer: ["replicas", "managementInterfaces"],
+  readReplicatedItem: ["allowedOperations"],
+  readJob: ["machines"],
+  listAzureVms: ["azureVms"],
+  listNetworkFlows: ["flows"],
+  readFailbackProcessServer: ["jobs"],
+};
+
+/**
+ * The lists of these observations in the reverse order, and a field the protocol does not name
+ * added to each (their schemas leave additional properties open).
+ */
+function reorderedWithExtraField(operationId: string, reply: ProtocolReply): ProtocolReply {
+  const lists = unorderedLists[operationId];
+  if (!lists || reply.status >= 300 || typeof reply.body !== "object" || reply.body === null) return reply;
+  const body: Record<string, unknown> = { ...(reply.body as Record<string, unknown>) };
+  for (const field of lists) {
+    const list = body[field];
+    if (Array.isArray(list)) body[field] = [...list].reverse();
+  }
+  return { ...reply, body: { ...body, vendorNote: "variant" } };
+}
+
+export const failbackSecondaryVariations: AllowedVariation[] = [
+  {
+    id: "disk-uuid-lowercase-true",
+    choice: "registers a master target whose disk.EnableUUID reads true as well as True",
+    permittedBy: [
+      "FB-MT-DISK-UUID",
+      "001_4ed1d773b0998e0e#prerequisites",
+      "001_4ed1d773b0998e0e#retrieve-the-scsi-ids",
+    ],
+    families: ["failback"],
+    transport: reference("disk-uuid-lowercase-true", {
+      failbackSite: { diskEnableUuidValues: ["True", "true"] },
+    }),
+  },
+  {
+    id: "failback-slower-declared-timings",
+    choice:
+      "declares and keeps other failback timings: 8-minute reprotect jobs, 7-minute failback jobs, " +
+      "a process server in Azure registered after 15 minutes, a 5-minute heartbeat, copies back at " +
+      "16 MiB a minute, 6-minute Hyper-V reprotect jobs",
+    permittedBy: [
+      "FB-REPROTECT-JOB",
+      "FB-PS-AZURE-LISTED",
+      "FB-PS-CS-443",
+      "FB-ALTERNATE-FULL-COPY",
+      "SS-HVFB-STAGES",
+    ],
+    families: ["failback", "secondary-site"],
+    transport: reference("failback-slower-declared-timings", {
+      failbackSite: {
+        reprotectJobSeconds: 8 * 60,
+        failbackJobSeconds: 7 * 60,
+        failbackProcessServerRegistrationSeconds: 15 * 60,
+        failbackProcessServerHeartbeatSeconds: 5 * 60,
+        failbackCopyBytesPerMinute: 16 * mebibyte,
+        hypervReprotectJobSeconds: 6 * 60,
+      },
+    }),
+  },
+  {
+    id: "site-slower-declared-timings",
+    choice:
+      "replicates changes between the sites every 5 minutes, keeps a Scout retention point every " +
+      "7 minutes and gives a Scout master target 3 machines",
+    permittedBy: ["SS-HV-HRL", "SS-SCOUT-MT-RETENTION", "SS-SCOUT-MT-COUNT", "SS-SCOUT-DATA-PATH"],
+    families: ["secondary-site"],
+    transport: reference("site-slower-declared-timings", {
+      failbackSite: {
+        siteReplicationIntervalSeconds: 5 * 60,
+        scoutRetentionPointIntervalSeconds: 7 * 60,
+        scoutMasterTargetCapacityMachines: 3,
+      },
+    }),
+  },
+  {
+    id: "original-vm-on-master-target-datastore",
+    choice:
+      "fails back to an original VM only when it already sits on the master target's own datastore " +
+      "(001's reprotect section), not merely on one the master target's host reaches",
+    permittedBy: ["FB-ORIGINAL-DATASTORE-REACHABLE", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
+    families: ["failback"],
+    transport: reference("original-vm-on-master-target-datastore", {
+      failbackSite: { originalVmOnMasterTargetDatastore: true },
+    }),
+  },
+  {
+    id: "storage-vmotion-survived",
+    choice: "fails back through a master target that was moved with storage vMotion (001: it 'can' fail)",
+    permittedBy: ["FB-MT-NO-STORAGE-VMOTION", "001_4ed1d773b0998e0e#prerequisites"],
+    families: ["failback"],
+    transport: reference("storage-vmotion-survived", {
+      failbackSite: { storageVMotionFailsFailback: false },
+    }),
+  },
+  {
+    id: "untimed-failures-refused-at-once",
+    choice:
+      "refuses at once, with the same codes, the reprotections and failbacks 001 says fail (snapshots, " +
+      "a lost database record, a configuration server at another address, a free hypervisor edition, " +
+      "a storage-vMotioned master target) instead of failing their jobs",
+    permittedBy: [
+      "FB-SNAPSHOTS-BLOCK",
+      "FB-CS-DATABASE",
+      "FB-CS-RESTORE-SAME-IP",
+      "FB-TS-FREE-ESXI",
+      "FB-MT-NO-STORAGE-VMOTION",
+      "001_4ed1d773b0998e0e#prerequisites",
+      "001_4ed1d773b0998e0e#resolve-common-failback-issues",
+    ],
+    families: ["failback"],
+    transport: reference("untimed-failures-refused-at-once", {
+      failbackSite: { untimedFailuresRefusedAtOnce: true },
+    }),
+  },
+  {
+    id: "split-group-accepted",
+    choice:
+      "accepts a replication group reprotected through two master targets; the group then has no " +
+      "common point and its app-consistent failback is refused",
+    permittedBy: ["FB-GROUP-SAME-MT", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
+    families: ["failback"],
+    transport: reference("split-group-accepted", { failbackSite: { splitGroupRefused: false } }),
+  },
+  {
+    id: "vmm-recommendations-not-enforced",
+    choice:
+      "replicates through VMM servers and hosts not connected to the internet, and pairs clouds " +
+      "without the Hyper-V capability profile (002 says both 'should')",
+    permittedBy: ["SS-HV-INTERNET", "SS-HV-VMM-CLOUD", "002_ec3ff40086bd43df#architectural-components"],
+    families: ["secondary-site"],
+    transport: reference("vmm-recommendations-not-enforced", {
+      failbackSite: { internetConnectionRequired: false, vmmCloudProfileRequired: false },
+    }),
+  },
+  {
+    id: "answers-reordered-with-extra-field",
+    choice:
+      "answers the lists of failback and secondary-site observations in reverse order (the protocol " +
+      "gives them none), with a field the protocol does not name",
+    permittedBy: ["harness/protocol/openapi.yaml"],
+    families: ["failback", "secondary-site"],
+    transport: () => {
+      const inner = inProcessTransport({}, "allowed variation: answers-reordered-with-extra-field");
+      return {
+        label: inner.label,
+        async send(call) {
+          const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
+          const id = route.kind === "found" ? route.operation.operationId : "";
+          return reorderedWithExtraField(id, await inner.send(call));
+        },
+      };
+    },
+  },
+];

@@ -48,6 +48,7 @@ export class FailbackInfrastructure {
     snapshot?: () => Promise<string>;
   };
   private backupId?: string;
+  private lastMasterTarget?: string;
   private originalIp?: string;
 
   constructor(siteRecovery: SiteRecovery) {
@@ -120,7 +121,31 @@ export class FailbackInfrastructure {
     await this.networkInterface(nic, network);
     await this.deployProcessServer(name, network, { ...resourceManagerInputs, networkInterface: nic });
     this.expectAccepted();
-    if (registered) await this.site.pass(15 * minute);
+    if (registered) await this.site.pass(this.registrationSeconds());
+  }
+
+  /**
+   * How long after deployment the process server registers, as the target declares it; 001
+   * ("Set up a Process Server in Azure") says it can take 10 to 15 minutes, and the protocol
+   * bounds the declaration to that window.
+   */
+  registrationSeconds(): number {
+    return this.site.declared("failbackProcessServerRegistrationSeconds");
+  }
+
+  /** Until one minute before the declared registration time (the server must not be listed yet). */
+  async passUntilJustBeforeRegistration(): Promise<void> {
+    await this.site.pass(this.registrationSeconds() - minute);
+  }
+
+  /** The last minute up to the declared registration time. */
+  async passTheLastMinuteBeforeRegistration(): Promise<void> {
+    await this.site.pass(minute);
+  }
+
+  /** Long enough for a lost or regained heartbeat to show (declared by the target). */
+  async passHeartbeatPeriod(): Promise<void> {
+    await this.site.pass(this.site.declared("failbackProcessServerHeartbeatSeconds") + minute);
   }
 
   async expectProcessServer(
@@ -137,8 +162,9 @@ export class FailbackInfrastructure {
     assert.ok(!("adminPassword" in ps), `${name} returned its password`);
   }
 
+  /** The deployment jobs end by the time the server registers (it registers once deployed). */
   async expectDeploymentJobsSucceed(name: string) {
-    await this.site.pass(15 * minute);
+    await this.site.pass(this.registrationSeconds());
     const ps = must(await this.api.readFailbackProcessServer(name), `reading ${name}`);
     assert.ok(ps.jobs.length > 0, `${name} lists no deployment job`);
     for (const job of ps.jobs) {
@@ -180,6 +206,7 @@ export class FailbackInfrastructure {
   // --- master target -----------------------------------------------------------------------
   async masterTarget(name: string, details: Partial<MasterTargetRequest> = {}, esxHost = site.esxHost) {
     this.site.recorder.component(name, "master-target");
+    this.lastMasterTarget = name;
     await this.attempt(
       `registering master target ${name}`,
       () =>
@@ -197,6 +224,20 @@ export class FailbackInfrastructure {
         }),
       this.serverView,
     );
+  }
+
+  /**
+   * Where the documents permit both verdicts (FB-MT-DISK-UUID: 001 writes the value true in its
+   * prerequisites and True, case-sensitive, in its procedure): a refusal carries `code` and
+   * changes nothing; an acceptance lists the master target.
+   */
+  async expectMasterTargetAcceptedOrRefused(code: ErrorCode) {
+    if (!this.lastAttempt.outcome.ok) {
+      await this.expectRefused(code);
+      return;
+    }
+    if (!this.lastMasterTarget) throw new Error("the scenario registered no master target");
+    await this.expectMasterTargetListed(this.lastMasterTarget, true);
   }
 
   linuxWith(change: Partial<LinuxInstall>): LinuxInstall {

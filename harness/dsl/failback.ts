@@ -40,6 +40,11 @@ export const failbackSite = {
   diskMegabytes: 64,
 };
 const site = failbackSite;
+/**
+ * The failback policy's RPO threshold (001 "Failback policy": 15 minutes). Data written in Azure
+ * is expected on premises within it, on top of the time the declared copy rate needs.
+ */
+export const failbackRpoThresholdMinutes = 15;
 
 export type SiteLink = "none" | "site-to-site-vpn" | "expressroute";
 
@@ -92,6 +97,10 @@ export class FailbackDsl {
   private last?: { what: string; outcome: Outcome<unknown>; before?: Snapshot };
   private lastJob?: Job;
   private readonly readsAtJobEnd = new Map<string, number>();
+  /** The last reprotect request, so that a failure refused at once can be retried as it was asked. */
+  private lastReprotect?: { target: Target; request: ReprotectRequest };
+  /** Whether the last failure the documents leave untimed came as a refusal rather than a failed job. */
+  private failedAtOnce = false;
 
   constructor(siteRecovery: SiteRecovery, failover: FailoverDsl) {
     this.site = siteRecovery;
@@ -160,6 +169,26 @@ export class FailbackDsl {
   }
 
   /** A machine that replicated to Azure, failed over and was committed (stage 1 of 004). */
+  /**
+   * A VMware VM on an ESXi host that no vCenter manages (added to the vault as a standalone
+   * host with one datastore), replicated, failed over and committed.
+   */
+  async committedInAzureOnStandaloneHost(name: string, host: string, datastore: string): Promise<void> {
+    must(
+      await this.api.addVmwareServer({
+        name: host,
+        kind: "esxi",
+        configurationServer: this.site.configurationServerInUse,
+        esxHosts: [{ name: host, datastores: [datastore] }],
+      }),
+      `adding the standalone ESXi host ${host}`,
+    );
+    await this.committedInAzure(name, "vmware-vm", {
+      vmwareServer: host,
+      placement: { vmwareServer: host, esxHost: host, datastore },
+    });
+  }
+
   async committedInAzure(
     name: string,
     kind: MachineKind,
@@ -177,6 +206,10 @@ export class FailbackDsl {
     options: MachineOptions & { replicationGroup?: string; datastore?: string; policy?: string } = {},
   ): Promise<void> {
     const { replicationGroup, datastore, policy, ...machineOptions } = options;
+    // On the master target's own datastore unless a scenario says otherwise: 001 asks only that
+    // the master target's host reaches the VM's datastore ("Fail back to the original location"),
+    // and also that the VM already sits on the master target's datastore ("Reprotect the Azure
+    // VMs"); there both readings fail back to the same VM.
     const onVcenter =
       kind === "vmware-vm"
         ? {
@@ -184,7 +217,7 @@ export class FailbackDsl {
             placement: {
               vmwareServer: site.vcenter,
               esxHost: datastore === site.otherDatastore ? site.otherEsxHost : site.esxHost,
-              datastore: datastore ?? site.machineDatastore,
+              datastore: datastore ?? site.masterTargetDatastore,
             },
           }
         : {};
@@ -193,7 +226,10 @@ export class FailbackDsl {
       ...onVcenter,
       ...machineOptions,
     });
-    if (kind === "vmware-vm") must(await this.api.refreshVmwareServer(site.vcenter), "refreshing discovery");
+    if (kind === "vmware-vm") {
+      const server = machineOptions.vmwareServer ?? site.vcenter;
+      must(await this.api.refreshVmwareServer(server), "refreshing discovery");
+    }
     await this.site.replicate(name, policy ?? site.policy, site.configurationServer, replicationGroup);
   }
 
@@ -221,6 +257,30 @@ export class FailbackDsl {
     const outcome = await this.api.reprotect(scope, target.name, req);
     if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
+    this.lastReprotect = { target, request: req };
+  }
+
+  /**
+   * Where the documents say a reprotection or a failback "fails" (FB-SNAPSHOTS-BLOCK,
+   * FB-CS-DATABASE, FB-CS-RESTORE-SAME-IP, FB-TS-FREE-ESXI) but not at which moment: refused at
+   * once with `code`, changing nothing, or accepted with its job ending Failed with `code`.
+   */
+  async expectFailsAtOnceOrInJob(code: ErrorCode): Promise<void> {
+    this.failedAtOnce = !this.attempt.outcome.ok;
+    if (this.failedAtOnce) await this.expectRefused(code);
+    else await this.jobEnds(code);
+  }
+
+  /** A retry of the reprotection that failed: its failed job restarted, or the same request again. */
+  async retryReprotect(): Promise<void> {
+    if (!this.failedAtOnce) return this.restartJob();
+    const last = this.lastReprotect;
+    if (!last) throw new Error("the scenario made no reprotect request");
+    const scope = last.target.scope === "machine" ? "replicated-items" : "recovery-plans";
+    const before = await this.snapshot();
+    const outcome = await this.api.reprotect(scope, last.target.name, last.request);
+    if (outcome.ok) this.lastJob = outcome.value;
+    this.last = { what: `reprotect of ${last.target.scope} ${last.target.name} again`, outcome, before };
   }
 
   /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
@@ -273,12 +333,35 @@ export class FailbackDsl {
     return this.last;
   }
 
-  /** Lets the job run to its end (reprotect jobs are short; srkit waits up to 15 minutes). */
+  /**
+   * Minutes the declared copy rate needs for `bytes` (failbackCopyBytesPerMinute), at least one.
+   * @throws TargetMisbehaved when the target declares no rate.
+   */
+  copyMinutes(bytes: number): number {
+    return Math.max(1, Math.ceil(bytes / this.site.declared("failbackCopyBytesPerMinute")));
+  }
+
+  /** Megabytes of a disk whose copy back takes `minutes` at the declared rate. */
+  diskMegabytesCopiedIn(minutes: number): number {
+    return Math.ceil((this.site.declared("failbackCopyBytesPerMinute") * minutes) / mebibyte);
+  }
+
+  /** How long a job may run: the target's declared duration, plus a minute for the cycle that ends it. */
+  private jobMinutes(job: Job): number {
+    const declared =
+      job.operation === "Reprotect"
+        ? this.site.declared("reprotectJobSeconds")
+        : this.site.declared("failbackJobSeconds");
+    return Math.ceil(declared / minute) + 1;
+  }
+
+  /** Lets the job run to its end, within the duration the target declares for it. */
   async jobEnds(expected: "Succeeded" | ErrorCode): Promise<void> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = job;
-    for (let waited = 0; waited < 15 && read.state === "InProgress"; waited++) {
+    const bound = this.jobMinutes(job);
+    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }
@@ -379,8 +462,30 @@ export class FailbackDsl {
     assert.equal((await this.machine(name)).kind, kind, `kind of ${name}`);
   }
 
-  /** Bytes the failback process server read back from Azure storage for the machine. */
-  async expectReadBack(machine: string, bytes: number | "whole disk", component = site.processServer) {
+  /**
+   * Distinct bytes of the machine's disk read back from Azure so far, and the reads themselves.
+   */
+  private async readBackSoFar(machine: string) {
+    const reads = await this.site.azure.failbackReads(machine);
+    const ranges = reads.flatMap((r) => (r.range ? [r.range] : []));
+    return { reads, bytes: rangeBytes(union(ranges)) };
+  }
+
+  /**
+   * Bytes the failback process server read back from Azure storage for the machine. The data
+   * has until the declared copy rate and the failback policy's RPO threshold allow to arrive;
+   * the check then reads the recordings once more, so reading more than the changes fails.
+   */
+  async expectReadBack(
+    machine: string,
+    bytes: number | "whole disk",
+    component = site.processServer,
+    diskMegabytes = site.diskMegabytes,
+  ) {
+    const wanted = bytes === "whole disk" ? diskMegabytes * mebibyte : bytes;
+    const bound = this.copyMinutes(wanted) + failbackRpoThresholdMinutes;
+    for (let waited = 0; waited < bound && (await this.readBackSoFar(machine)).bytes < wanted; waited++)
+      await this.site.pass(minute);
     const reads = await this.site.azure.failbackReads(machine);
     const strangers = reads
       .filter((r) => r.component !== component)
@@ -391,7 +496,6 @@ export class FailbackDsl {
       return r.range;
     });
     const total = rangeBytes(union(ranges));
-    const wanted = bytes === "whole disk" ? site.diskMegabytes * mebibyte : bytes;
     assert.equal(total, wanted, `distinct bytes read back from Azure for ${machine}`);
     if (bytes === "whole disk") assert.equal(union(ranges).length, 1, `the reads of ${machine} leave gaps`);
     const hosts = new Set(reads.map((r) => r.host));
@@ -504,6 +608,31 @@ export class FailbackDsl {
     }
   }
 
+  /**
+   * FB-NEEDS-RECOVERY-POINT: a failback of the plan every minute, each judged by the oracle on the
+   * points listed at that moment (refused while a machine lists none), until one is accepted;
+   * within the declared copy time of the plan's disks, a crash-consistent interval and the RPO
+   * threshold. A target that fails back on a point it does not list is caught in the minute it
+   * makes one.
+   */
+  async failBackPlanEachMinuteUntilAccepted(
+    planName: string,
+    machines: string[],
+    awaited: string,
+  ): Promise<void> {
+    let disks = 0;
+    for (const m of machines) disks += (await this.machine(m)).diskBytes;
+    const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
+    const bound = this.copyMinutes(disks) + interval + failbackRpoThresholdMinutes;
+    for (let attempt = 0; attempt <= bound; attempt++) {
+      await this.failBack({ scope: "plan", name: planName }, "Latest", machines);
+      await this.expectDocumentedFailbackPoints();
+      if (this.attempt.outcome.ok) return;
+      await this.site.pass(minute);
+    }
+    assert.fail(`plan ${planName} could not fail back within ${bound} minutes: ${awaited} never got a point`);
+  }
+
   async expectChosenPointOlderThanNewest(machine: string) {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
@@ -551,6 +680,173 @@ export class FailbackDsl {
         `${machine} has recovery points`,
       );
     else assert.ok(points.length > 0, `${machine} has no recovery point`);
+  }
+
+  /**
+   * Lets time pass until the reprotected machine is protected from Azure with a recovery point on
+   * premises: within the declared copy time of its whole disk, one crash-consistent interval and
+   * the failback policy's RPO threshold.
+   */
+  async awaitFirstFailbackPoint(machine: string, diskMegabytes = site.diskMegabytes): Promise<void> {
+    const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
+    const bound = this.copyMinutes(diskMegabytes * mebibyte) + interval + failbackRpoThresholdMinutes;
+    const ready = async () => {
+      const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+      const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
+      return item.protectionState === "Protected" && points.recoveryPoints.length > 0;
+    };
+    for (let waited = 0; waited < bound; waited++) {
+      if (await ready()) return;
+      await this.site.pass(minute);
+    }
+    assert.ok(
+      await ready(),
+      `${machine} has no recovery point on premises ${bound} minutes after its reprotection`,
+    );
+  }
+
+  /**
+   * Lets time pass until the machine's newest point is app-consistent: the failback policy makes
+   * one every 60 minutes (001 "Failback policy"), so within 60 minutes and a crash-consistent
+   * interval.
+   */
+  async awaitAppConsistentPoint(machine: string): Promise<void> {
+    const bound = 60 + Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute) + 1;
+    const newestIsApp = async () =>
+      must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints.at(-1)?.type ===
+      "AppConsistent";
+    for (let waited = 0; waited < bound && !(await newestIsApp()); waited++) await this.site.pass(minute);
+    assert.ok(await newestIsApp(), `${machine} made no app-consistent point within ${bound} minutes`);
+  }
+
+  /**
+   * After an accepted reprotect, either way: lets its job end and the machine get protected with
+   * a recovery point, within what the target's declarations allow.
+   */
+  async settleReprotect(machine: string): Promise<void> {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    for (let waited = 0; waited < this.jobMinutes(job); waited++) {
+      const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+      if (read.state !== "InProgress") break;
+      await this.site.pass(minute);
+    }
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    if (item.replicationDirection === "AzureToOnPremises") {
+      await this.awaitFirstFailbackPoint(machine);
+      return;
+    }
+    await this.site.initialReplicationCompleted(machine);
+    await this.passARecoveryPointInterval();
+  }
+
+  /** One crash-consistent interval as the target declares it, and the cycle that makes the point. */
+  async passARecoveryPointInterval(): Promise<void> {
+    await this.site.pass(this.site.declared("crashConsistentIntervalSeconds") + minute);
+  }
+
+  /**
+   * Where the documents let the target choose between refusing a reprotection and doing it: a
+   * refusal carries `code` and changes nothing; an acceptance must run the job to success, with
+   * the machine then failing back through the master target named.
+   */
+  async expectReprotectAcceptedOrRefused(code: ErrorCode, machine: string, masterTarget: string) {
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      return;
+    }
+    await this.jobEnds("Succeeded");
+    await this.expectFailingBackThrough(machine, masterTarget, "original");
+  }
+
+  /**
+   * FB-MT-NO-STORAGE-VMOTION: 001 says a storage-vMotioned master target "can cause" failback to
+   * fail, the VM not coming up. Either the failover is refused at once or its job fails, with the
+   * code, and the machine stays off; or it succeeds and the machine runs on premises; never a mix.
+   */
+  async expectFailbackOutcomeAfterStorageVMotion(machine: string, code: ErrorCode): Promise<void> {
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      assert.equal((await this.machine(machine)).powerState, "Off", `${machine} came up although refused`);
+      return;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    let read = job;
+    const bound = this.jobMinutes(job);
+    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
+      await this.site.pass(minute);
+      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    }
+    const power = (await this.machine(machine)).powerState;
+    if (read.state === "Failed") {
+      assert.equal(read.error?.code, code, `the failback of ${machine} failed`);
+      assert.equal(power, "Off", `${machine} came up although its failback failed`);
+    } else {
+      assert.equal(read.state, "Succeeded", `job ${job.operation} ended ${read.state}`);
+      assert.equal(power, "Running", `${machine} failed back but is not running`);
+    }
+  }
+
+  /**
+   * FB-GROUP-SAME-MT: 001 says a replication group "should" come back through one master target,
+   * since otherwise no common point can be determined. A target may refuse the split (with
+   * `code`, changing nothing), or accept it: then each member fails back through the master target
+   * named for it, and the group's app-consistent failback goes where the oracle says: the common
+   * point the listed points share, refused when there is none.
+   */
+  async expectSplitGroupRefusedOrWithoutInventedPoint(
+    code: ErrorCode,
+    planName: string,
+    members: Record<string, string>,
+  ): Promise<void> {
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      return;
+    }
+    await this.jobEnds("Succeeded");
+    for (const [machine, masterTarget] of Object.entries(members)) {
+      await this.expectFailingBackThrough(machine, masterTarget, "original");
+      await this.awaitFirstFailbackPoint(machine);
+    }
+    await this.site.pass(65 * minute);
+    await this.failBack(
+      { scope: "plan", name: planName },
+      "LatestApplicationConsistent",
+      Object.keys(members),
+    );
+    await this.expectDocumentedFailbackPoints();
+  }
+
+  private async newestPointTime(machine: string): Promise<number> {
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    return Math.max(0, ...points.map((p) => Date.parse(p.time)));
+  }
+
+  /** The newest of the points noted (pointChecks.notePoints); none noted: the epoch. */
+  private noted(machine: string): number {
+    return Math.max(0, ...this.site.pointChecks.noted(machine).map((p) => Date.parse(p.time)));
+  }
+
+  async expectNoPointAfterNoted(machine: string): Promise<void> {
+    const newest = await this.newestPointTime(machine);
+    assert.ok(newest <= this.noted(machine), `${machine} got a recovery point while it could not`);
+  }
+
+  /** Within a declared crash-consistent interval and the failback policy's RPO threshold. */
+  async awaitPointAfterNoted(machine: string): Promise<void> {
+    const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
+    const bound = interval + failbackRpoThresholdMinutes;
+    for (
+      let waited = 0;
+      waited < bound && (await this.newestPointTime(machine)) <= this.noted(machine);
+      waited++
+    )
+      await this.site.pass(minute);
+    assert.ok(
+      (await this.newestPointTime(machine)) > this.noted(machine),
+      `${machine} got no new recovery point within ${bound} minutes`,
+    );
   }
 
   /** FB-POLICY-VALUES applied: app-consistent points 60 minutes apart, none beyond 24 hours. */

@@ -84,6 +84,43 @@ export class SecondarySiteDsl {
       assert.equal(await this.snapshot(), before, `${what} was refused but changed state`);
   }
 
+  /** The outcome of the last request whose refusal the documents leave to the target. */
+  private tolerated?: { accepted: boolean; code: ErrorCode };
+
+  /**
+   * Where the documents only say "should" (SS-HV-INTERNET, SS-HV-VMM-CLOUD): the target may
+   * refuse, with `code` and changing nothing, or accept; what follows is judged on that choice.
+   */
+  async expectAcceptedOrRefused(code: ErrorCode): Promise<void> {
+    const accepted = this.attemptMade.outcome.ok;
+    if (!accepted) await this.expectRefused(code);
+    this.tolerated = { accepted, code };
+  }
+
+  /**
+   * After a tolerated pairing: enabling a VM of that cloud is refused for want of a pairing when
+   * the pairing was refused; when it was accepted, enabling may still be refused for the same
+   * reason, or the VM replicates to `host` and becomes protected.
+   */
+  async expectEnablingFollowsPairing(machine: string, host: string): Promise<void> {
+    const pairing = this.tolerated;
+    if (!pairing) throw new Error("the scenario tolerated no pairing");
+    if (!pairing.accepted) return this.expectRefused("REPLICATION_CLOUD_NOT_PAIRED");
+    if (!this.attemptMade.outcome.ok) return this.expectRefused(pairing.code);
+    await this.expectReplicatingTo(machine, host);
+  }
+
+  /** After a tolerated enabling: if it was accepted, the VM replicates to `host` and becomes protected. */
+  async expectEnablingKept(machine: string, host: string): Promise<void> {
+    if (!this.tolerated) throw new Error("the scenario tolerated no request");
+    if (this.tolerated.accepted) await this.expectReplicatingTo(machine, host);
+  }
+
+  private async expectReplicatingTo(machine: string, host: string): Promise<void> {
+    await this.expectItem(machine, { replicaHost: host });
+    await this.waitProtected(machine);
+  }
+
   private get attemptMade(): Attempt {
     if (!this.last) throw new Error("the scenario attempted nothing yet");
     return this.last;
@@ -178,12 +215,34 @@ export class SecondarySiteDsl {
     return must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
   }
 
+  /**
+   * Lets time pass until the item is protected: within the declared initial copy time of its
+   * disk, one site replication interval and a minute for the cycle that finishes it.
+   */
   async waitProtected(machine: string) {
-    for (let waited = 0; waited < 60; waited++) {
+    const rate = this.site.declared("initialCopyBytesPerMinute");
+    const disk = must(await this.api.readMachine(machine), `reading ${machine}`).diskBytes;
+    const bound = Math.ceil(disk / rate) + Math.ceil(this.siteIntervalSeconds() / minute) + 2;
+    for (let waited = 0; waited < bound; waited++) {
       if ((await this.item(machine)).protectionState === "Protected") return;
       await this.site.pass(minute);
     }
-    assert.fail(`${machine} was not protected within 60 virtual minutes`);
+    assert.fail(`${machine} was not protected within ${bound} virtual minutes`);
+  }
+
+  /** How often changes cross between the sites, as the target declares it (002 gives none). */
+  private siteIntervalSeconds(): number {
+    return this.site.declared("siteReplicationIntervalSeconds");
+  }
+
+  /** Long enough for changes made so far to cross to the other site once. */
+  async passSiteReplication(): Promise<void> {
+    await this.site.pass(this.siteIntervalSeconds() + minute);
+  }
+
+  /** Long enough for a failover (or a drill) between the sites to run (declared failoverJobSeconds). */
+  async passFailoverJob(): Promise<void> {
+    await this.site.pass(this.site.declared("failoverJobSeconds") + minute);
   }
 
   async expectItem(
@@ -309,12 +368,29 @@ export class SecondarySiteDsl {
     );
   }
 
-  /** Lets the last job run to its end (at most 30 virtual minutes). */
+  /**
+   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A failover: its
+   * declared duration and, for a failback from Azure, the declared copy time of its machines'
+   * disks once per synchronisation phase. A minute more for each cycle that ends a step.
+   */
+  private async jobMinutes(job: Job): Promise<number> {
+    const minutesOf = (name: "hypervReprotectJobSeconds" | "failoverJobSeconds") =>
+      Math.ceil(this.site.declared(name) / minute) + 1;
+    if (job.operation === "Reprotect") return minutesOf("hypervReprotectJobSeconds");
+    let disks = 0;
+    for (const m of job.machines ?? [])
+      disks += must(await this.api.readMachine(m), `reading ${m}`).diskBytes;
+    const copy = disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
+    return minutesOf("failoverJobSeconds") + 2 * copy;
+  }
+
+  /** Lets the last job run to its end, within the time the target's declarations give it. */
   async jobEnds(state: "Succeeded" | "Failed" = "Succeeded") {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    for (let waited = 0; waited < 30 && read.state === "InProgress"; waited++) {
+    const bound = await this.jobMinutes(read);
+    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }
@@ -355,6 +431,72 @@ export class SecondarySiteDsl {
   async pushUnifiedAgent(machine: string, processServer: string) {
     await this.attempt(`pushing the Unified Agent to ${machine}`, () =>
       this.api.installUnifiedAgent(machine, { method: "push", processServer }),
+    );
+  }
+
+  /**
+   * SS-SCOUT-PS-CACHE: 002 gives the process server caching, compression and optimisation but no
+   * order, so the cache may hold the data as received or optimised: something, at most what was
+   * written.
+   */
+  async expectCachedUpTo(processServer: string, megabytes: number) {
+    const cached = (await this.scoutServer(processServer)).cachedBytes ?? 0;
+    assert.ok(cached > 0, `${processServer} caches nothing while its master target is away`);
+    assert.ok(
+      cached <= megabytes * mebibyte,
+      `${processServer} caches ${cached} bytes of ${megabytes} MB written`,
+    );
+  }
+
+  /** How often a Scout master target keeps a retention point, as the target declares it. */
+  private retentionIntervalSeconds(): number {
+    return this.site.declared("scoutRetentionPointIntervalSeconds");
+  }
+
+  async passRetentionIntervals(count: number) {
+    await this.site.pass(count * this.retentionIntervalSeconds() + minute);
+  }
+
+  /**
+   * SS-SCOUT-MT-RETENTION: at least `count` points, oldest first, none further apart than the
+   * declared interval (app-consistent points of the policy may fall in between).
+   */
+  async expectRetentionPoints(machine: string, count: number) {
+    const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+    assert.ok(points.length >= count, `${machine} has ${points.length} retention points`);
+    const times = points.map((p) => Date.parse(p.time));
+    const every = this.retentionIntervalSeconds();
+    times.slice(1).forEach((t, i) => {
+      const gap = (t - (times[i] ?? 0)) / 1000;
+      assert.ok(
+        gap > 0 && gap <= every,
+        `retention points of ${machine} ${gap} s apart (declared: ${every} s)`,
+      );
+    });
+  }
+
+  private filled: string[] = [];
+
+  /**
+   * SS-SCOUT-MT-COUNT: as many machines as one master target protects (the declared
+   * scoutMasterTargetCapacityMachines), each enabled through the process server.
+   */
+  async fillOneMasterTarget(processServer: string) {
+    const capacity = this.site.declared("scoutMasterTargetCapacityMachines");
+    this.filled = Array.from({ length: capacity }, (_, i) => `fill-${i + 1}`);
+    for (const name of this.filled) {
+      await this.machineOn(name, "physical-server", {}, { unifiedAgent: true, os: "windows" });
+      await this.enableToSite(name, { processServer, policy: "scout-policy" });
+      this.expectAccepted();
+    }
+  }
+
+  async expectFilledMasterTarget(masterTarget: string) {
+    const server = await this.scoutServer(masterTarget);
+    assert.deepEqual(
+      [...(server.replicas ?? [])].sort(),
+      [...this.filled].sort(),
+      `the replicas ${masterTarget} holds`,
     );
   }
 

@@ -1,7 +1,7 @@
 // Wrong targets for the failback family: each changes one documented failback behaviour of the
 // reference by intercepting its protocol traffic (or its reads of Azure storage).
 import type { ProtocolCall } from "../drivers/transport.ts";
-import type { AzureVm, Machine, Policy, ReplicatedItem } from "../protocol/types.ts";
+import type { AzureVm, Job, Machine, Policy, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import {
   type Body,
@@ -128,6 +128,39 @@ const controls: NegativeControl[] = [
           ...b,
           diskEnableUuid: "True",
         })),
+      ),
+  },
+  {
+    id: "disk-uuid-case-insensitive",
+    cluster: "master target install",
+    wrongBehaviour:
+      "reads disk.EnableUUID like VMware does, any case of true or 1, where 001 gives True (case-sensitive) or true",
+    breaks: ["FB-MT-DISK-UUID"],
+    transport: () =>
+      intercepted(
+        "disk-uuid-case-insensitive",
+        retryWith(["createMasterTarget"], "MASTER_TARGET_DISK_UUID_NOT_TRUE", (b) =>
+          ["true", "1"].includes(String(b.diskEnableUuid).toLowerCase())
+            ? { ...b, diskEnableUuid: "True" }
+            : b,
+        ),
+      ),
+  },
+  {
+    id: "storage-vmotion-failure-hidden",
+    cluster: "master target install",
+    wrongBehaviour:
+      "reports a failback through a storage-vMotioned master target as succeeded while the VM stays down",
+    breaks: ["FB-MT-NO-STORAGE-VMOTION"],
+    transport: () =>
+      intercepted(
+        "storage-vmotion-failure-hidden",
+        rewriteAnswers("readJob", (answer) => {
+          const job = answer as Job;
+          if (job.error?.code !== "MASTER_TARGET_STORAGE_VMOTIONED") return job;
+          const { error: _hidden, ...rest } = job;
+          return { ...rest, state: "Succeeded" };
+        }),
       ),
   },
   {
@@ -305,6 +338,17 @@ const controls: NegativeControl[] = [
           return globalThis.fetch(input, { ...init, headers });
         },
       }),
+  },
+  {
+    id: "original-datastore-unreachable-accepted",
+    cluster: "original vs alternate location",
+    wrongBehaviour: "fails back to an original VM whose datastore the master target's host cannot reach",
+    breaks: ["FB-ORIGINAL-DATASTORE-REACHABLE"],
+    transport: () =>
+      intercepted(
+        "original-datastore-unreachable-accepted",
+        whenRefused(reprotects, "REPROTECT_DATASTORE_NOT_VISIBLE", async () => fakeJob("Reprotect")),
+      ),
   },
   {
     id: "no-site-link-needed",

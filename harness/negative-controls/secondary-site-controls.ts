@@ -54,7 +54,10 @@ const controls: NegativeControl[] = [
   {
     id: "cloud-profile-ignored",
     cluster: "VMM clouds",
-    wrongBehaviour: "pairs a cloud that has no Hyper-V capability profile",
+    // 002 only says a cloud "should" have the profile, so pairing one without it is allowed (the
+    // allowed variation vmm-recommendations-not-enforced); saying so and not pairing is not.
+    wrongBehaviour:
+      "answers the pairing of a cloud without the Hyper-V capability profile as done, but never pairs it",
     breaks: ["SS-HV-VMM-CLOUD"],
     transport: () =>
       intercepted(
@@ -79,15 +82,30 @@ const controls: NegativeControl[] = [
       }),
   },
   {
-    id: "internet-optional",
+    // Replicating through unconnected components is no longer wrong: 002 says they "should" be
+    // connected (allowed variation vmm-recommendations-not-enforced). Claiming to is.
+    id: "unconnected-host-accepted-not-replicated",
     cluster: "internet connection",
-    wrongBehaviour: "replicates through VMM servers and hosts that are not connected to the internet",
+    wrongBehaviour:
+      "answers the enabling of a VM on a host not connected to the internet as done, but creates nothing",
     breaks: ["SS-HV-INTERNET"],
     transport: () =>
-      intercepted("internet-optional", async (call, id, next) =>
-        id === "createVmmServer" || id === "createHypervHost"
-          ? next({ ...call, body: { ...bodyOf(call), internetConnected: true } })
-          : next(call),
+      intercepted(
+        "unconnected-host-accepted-not-replicated",
+        whenRefused(["enableReplication"], "REPLICATION_NOT_CONNECTED", async (call) => ({
+          status: 201,
+          body: {
+            name: String(bodyOf(call).machine),
+            policy: "gold-policy",
+            target: "secondary-site",
+            protectionState: "InitialReplicationPending",
+            replicationHealth: "Normal",
+            healthErrors: [],
+            allowedOperations: [],
+            testFailoverState: "None",
+            replicaHost: "hs1",
+          },
+        })),
       ),
   },
   {
@@ -120,7 +138,9 @@ const controls: NegativeControl[] = [
     id: "unpaired-cloud-replicates",
     cluster: "clouds and pairing",
     wrongBehaviour: "replicates VMs of a cloud that is not the source of a pairing",
-    breaks: ["SS-HV-PAIRING", "SS-SCOPE-HYPERV"],
+    // The VMM 'should' scenarios enable a VM of a cloud whose pairing was refused, and expect it
+    // refused for want of a pairing.
+    breaks: ["SS-HV-PAIRING", "SS-SCOPE-HYPERV", "SS-HV-VMM-CLOUD", "SS-HV-INTERNET"],
     transport: () =>
       intercepted(
         "unpaired-cloud-replicates",
@@ -288,12 +308,14 @@ const controls: NegativeControl[] = [
   {
     id: "master-target-unbounded",
     cluster: "Scout master targets",
-    wrongBehaviour: "lets one master target protect any number of machines",
+    wrongBehaviour: "lets one master target protect far more machines than the capacity it declares",
     breaks: ["SS-SCOUT-MT-COUNT"],
     transport: () =>
       intercepted(
         "master-target-unbounded",
-        overrideBody("createScoutServer", ({ capacity: _c, ...rest }) => rest),
+        overrideBody("createScoutServer", (body) =>
+          body.role === "master-target" ? { ...body, capacity: 1000 } : body,
+        ),
       ),
   },
   {

@@ -151,9 +151,13 @@ class Reprotect extends LifecycleCommand {
     m.state === "CommittedBack"
       ? r.failback.reprotect(vm, `process server "cs1"`, true)
       : r.failback.reprotect(vm);
-  /** The reprotect job, the copy and the first points, on either side. */
+  /**
+   * The reprotect job, the copy and the first points, on either side: as long as the target's
+   * declared durations, copy rates and point interval need (a fixed 20 minutes failed a correct
+   * target with slower declared timings).
+   */
   override async settle(r: Real) {
-    await r.site.pass(20 * 60);
+    await r.failback.settleReprotect(vm.name);
   }
   apply = (m: Model) => {
     m.state = m.state === "Committed" ? "ProtectedBack" : "Protected";

@@ -116,6 +116,13 @@ export interface TargetParameters {
   reprotectJobSeconds?: number;
   failbackJobSeconds?: number;
   failbackProcessServerRegistrationSeconds?: number;
+  // --- failback and secondary-site families
+  failbackCopyBytesPerMinute?: number;
+  failbackProcessServerHeartbeatSeconds?: number;
+  hypervReprotectJobSeconds?: number;
+  siteReplicationIntervalSeconds?: number;
+  scoutMasterTargetCapacityMachines?: number;
+  scoutRetentionPointIntervalSeconds?: number;
 }
 
 export interface SessionRequest {

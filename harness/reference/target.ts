@@ -8,18 +8,20 @@ import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
 import { operationHandlers } from "./application/operations.ts";
 import { createRouter, type Router } from "./application/router.ts";
 import { Sessions } from "./application/sessions.ts";
-import { failbackSeconds, reprotectSeconds } from "./domain/failback.ts";
-import { failbackProcessServerRegistrationSeconds } from "./domain/failback-infrastructure.ts";
 import { failoverBaseSeconds, failoverExtraSeconds } from "./domain/failover.ts";
 import {
   crashConsistentIntervalSeconds,
   discoveryIntervalSeconds,
+  type FailbackSiteChoices,
+  failbackSiteParameters,
   initialCopyBytesPerMinute,
+  referenceFailbackSite,
   serviceHeartbeatSeconds,
 } from "./domain/parameters.ts";
 import type { PayloadCodec } from "./domain/payload.ts";
 
-export const referenceDescription: TargetDescription = {
+/** The reference's self-description, with the parameters its choices declare. */
+export const describeReference = (failbackSite: FailbackSiteChoices): TargetDescription => ({
   name: "srkit reference implementation",
   version: "0.6.0",
   protocolVersion,
@@ -32,11 +34,11 @@ export const referenceDescription: TargetDescription = {
     serviceHeartbeatSeconds,
     failoverJobSeconds: failoverBaseSeconds,
     failoverExtraProcessingSeconds: failoverExtraSeconds,
-    reprotectJobSeconds: reprotectSeconds,
-    failbackJobSeconds: failbackSeconds,
-    failbackProcessServerRegistrationSeconds,
+    ...failbackSiteParameters(failbackSite),
   },
-};
+});
+
+export const referenceDescription: TargetDescription = describeReference(referenceFailbackSite);
 
 export interface ReferenceOptions {
   /** The fetch every outbound Azure call goes through (the global one by default). */
@@ -44,6 +46,11 @@ export interface ReferenceOptions {
   /** How process servers optimise and protect replication data (gzip + AES-GCM by default). */
   codec?: () => PayloadCodec;
   log?: (line: string) => void;
+  /**
+   * Other choices the failback and secondary-site documents permit (durations, rates, readings);
+   * the allowed-variation controls use it. The declared parameters follow.
+   */
+  failbackSite?: Partial<FailbackSiteChoices>;
 }
 
 export interface ReferenceTarget {
@@ -59,11 +66,12 @@ export interface ReferenceTarget {
 
 export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()));
+  const failbackSite = { ...referenceFailbackSite, ...options.failbackSite };
+  const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()), { choices: failbackSite });
   const handlers = operationHandlers({
     sessions,
     outbound: (world) => azureOutbound(fetchImpl, world.gateway),
-    description: referenceDescription,
+    description: describeReference(failbackSite),
   });
   const log = options.log ?? ((line: string) => console.error(line));
   const router = createRouter(handlers, log);

@@ -417,8 +417,8 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     },
     createMasterTarget: (input) => {
       const req = input.body as MasterTargetRequest & { os: "windows" | "linux" };
-      checkMasterTargetInstall(req);
       const w = world(input);
+      checkMasterTargetInstall(req, w.choices.diskEnableUuidValues);
       return created(toMasterTarget(w, w.createMasterTarget(req)));
     },
     readMasterTarget: (input) => {

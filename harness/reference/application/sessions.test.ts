@@ -5,7 +5,7 @@ import { Refusal } from "../domain/refusal.ts";
 import { Sessions } from "./sessions.ts";
 
 test("sessions are capped: one more is refused with 429 SESSION_LIMIT_REACHED until one is deleted", () => {
-  const sessions = new Sessions(() => gzipThenAesGcm(), { maxSessions: 3, idleMs: 60_000 });
+  const sessions = new Sessions(() => gzipThenAesGcm(), { limits: { maxSessions: 3, idleMs: 60_000 } });
   const ids = [1, 2, 3].map(() => sessions.create().id);
   assert.throws(
     () => sessions.create(),
@@ -18,11 +18,10 @@ test("sessions are capped: one more is refused with 429 SESSION_LIMIT_REACHED un
 
 test("a session unused for the idle time is gone; one in use stays", () => {
   let now = 0;
-  const sessions = new Sessions(
-    () => gzipThenAesGcm(),
-    { maxSessions: 10, idleMs: 1_000 },
-    () => now,
-  );
+  const sessions = new Sessions(() => gzipThenAesGcm(), {
+    limits: { maxSessions: 10, idleMs: 1_000 },
+    now: () => now,
+  });
   const idle = sessions.create().id;
   const busy = sessions.create().id;
   now = 900;

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { FailbackSiteChoices } from "../domain/parameters.ts";
+import { referenceFailbackSite } from "../domain/parameters.ts";
 import type { PayloadCodec } from "../domain/payload.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { World } from "../domain/world.ts";
@@ -16,16 +18,26 @@ export interface SessionLimits {
 }
 export const referenceSessionLimits: SessionLimits = { maxSessions: 1_000, idleMs: 30 * 60_000 };
 
+export interface SessionsOptions {
+  /** The target's choices where the documents are open (failback and secondary site). */
+  choices?: FailbackSiteChoices;
+  limits?: SessionLimits;
+  /** Wall clock, for the idle expiry. */
+  now?: () => number;
+}
+
 export class Sessions {
   private readonly worlds = new Map<string, { world: World; lastUsed: number }>();
   private readonly newCodec: () => PayloadCodec;
+  private readonly choices: FailbackSiteChoices;
   private readonly limits: SessionLimits;
   private readonly now: () => number;
 
-  constructor(newCodec: () => PayloadCodec, limits = referenceSessionLimits, now: () => number = Date.now) {
+  constructor(newCodec: () => PayloadCodec, options: SessionsOptions = {}) {
     this.newCodec = newCodec;
-    this.limits = limits;
-    this.now = now;
+    this.choices = options.choices ?? referenceFailbackSite;
+    this.limits = options.limits ?? referenceSessionLimits;
+    this.now = options.now ?? Date.now;
   }
 
   /** @throws Refusal 429 SESSION_LIMIT_REACHED when the reference holds its maximum already */
@@ -38,7 +50,7 @@ export class Sessions {
         `the target holds ${this.limits.maxSessions} sessions already: delete one first`,
       );
     const id = randomUUID();
-    const world = new World(sessionEpochMs, this.newCodec(), gateway);
+    const world = new World(sessionEpochMs, this.newCodec(), gateway, this.choices);
     this.worlds.set(id, { world, lastUsed: this.now() });
     return { id, world };
   }

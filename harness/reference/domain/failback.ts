@@ -25,10 +25,6 @@ import {
   type World,
 } from "./world.ts";
 
-/** The documents give no duration; srkit's reference runs the reprotect job for 2 minutes. */
-export const reprotectSeconds = 2 * 60;
-/** Failing back to premises takes as long as the base failover processing (srkit's value). */
-export const failbackSeconds = 3 * 60;
 export const unsupportedPhysicalOs = "Windows Server 2008 R2 SP1";
 
 export type StartJob = (
@@ -151,6 +147,17 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
       `ESX host '${placement.esxHost}' of the master target cannot reach the datastore of '${item.name}'`,
     );
   }
+  // 001's reprotect section: the original VM should already be on the master target's datastore.
+  if (
+    location === "original" &&
+    world.choices.originalVmOnMasterTargetDatastore &&
+    machine.placement?.datastore !== placement.datastore
+  ) {
+    throw refused(
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+      `'${item.name}' is not on datastore '${placement.datastore}' of master target '${mt.name}'`,
+    );
+  }
   const volume = req.retentionVolume ?? defaultRetentionVolume(mt);
   if (!retentionVolumes(mt).some((v) => v.name === volume)) {
     throw refused(
@@ -195,13 +202,15 @@ export function reprotectToOnPremises(
     if (g) groupTargets.set(g, new Set([...(groupTargets.get(g) ?? []), p.mt.name]));
   }
   for (const [group, targets] of groupTargets) {
-    if (targets.size > 1) {
+    // FB-GROUP-SAME-MT: 001 says "should"; split, the group gets no common point (recovery-points.ts).
+    if (targets.size > 1 && world.choices.splitGroupRefused) {
       throw refused(
         "REPROTECT_GROUP_MASTER_TARGET_MISMATCH",
         `replication group '${group}' would use ${[...targets].join(" and ")}; one master target gives it a common point`,
       );
     }
   }
+  if (world.choices.untimedFailuresRefusedAtOnce) refuseAtOnce(plans.map((p) => jobFailure(world, p)));
   const wasOn = new Map(items.map((i) => [i.name, world.machine(i.name).poweredOn]));
   const begin = () => {
     for (const p of plans) {
@@ -224,7 +233,17 @@ export function reprotectToOnPremises(
     for (const p of plans) startCopyBack(world, p);
     return undefined;
   };
-  return startJob("Reprotect", items, reprotectSeconds, { begin, finish });
+  // The documents give no duration: the target declares it (reprotectJobSeconds).
+  return startJob("Reprotect", items, world.choices.reprotectJobSeconds, { begin, finish });
+}
+
+/**
+ * A target that refuses at once what the documents only say "fails" (see FailbackSiteChoices),
+ * except the read-only vCenter credential: 001 has the operator retry that job.
+ */
+function refuseAtOnce(failures: (JobFailure | undefined)[]): void {
+  const failure = failures.find((f) => f && f.code !== "REPROTECT_DATASTORE_NOT_ACCESSIBLE");
+  if (failure) throw refused(failure.code, failure.message);
 }
 
 /** What the documents make a running reprotection or failback fail on. */
@@ -378,6 +397,7 @@ export function failBack(
   startJob: StartJob,
 ): JobState {
   const points = failbackPoints(items, choice, scope);
+  if (world.choices.untimedFailuresRefusedAtOnce) refuseAtOnce(items.map((i) => failbackFailure(world, i)));
   const previous = new Map(items.map((i) => [i.name, i.failover]));
   const begin = () => {
     for (const item of items) {
@@ -413,13 +433,14 @@ export function failBack(
     }
     return undefined;
   };
-  return startJob("UnplannedFailover", items, failbackSeconds, { begin, finish });
+  // The documents give no duration: the target declares it (failbackJobSeconds).
+  return startJob("UnplannedFailover", items, world.choices.failbackJobSeconds, { begin, finish });
 }
 
 function failbackFailure(world: World, item: ReplicationState): JobFailure | undefined {
   const machine = world.machine(item.name);
   const mt = item.failback ? world.masterTargets.get(item.failback.masterTarget) : undefined;
-  if (mt?.storageVMotioned) {
+  if (mt?.storageVMotioned && world.choices.storageVMotionFailsFailback) {
     return {
       code: "MASTER_TARGET_STORAGE_VMOTIONED",
       message: `master target '${mt.name}' was storage vMotioned; the disks of '${item.name}' cannot be attached`,

@@ -7,11 +7,8 @@ import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
 import { readBack, replicateToAzureAgain, type StartJob } from "./failback.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import { initialCopyBytesPerMinute } from "./parameters.ts";
 import { Refusal, refused } from "./refusal.ts";
 import type { Chunk, JobFailure, JobState, ReplicationState, World } from "./world.ts";
-
-export const hypervReprotectSeconds = 2 * 60;
 
 export const isHypervFromAzure = (world: World, item: ReplicationState) =>
   item.target === "azure" && world.machine(item.name).kind === "hyperv-vm";
@@ -53,7 +50,7 @@ export function reprotectHyperv(
     requireConnected(world, world.hypervHost(host).name);
     return { item, location, host } as const;
   });
-  return startJob("Reprotect", items, hypervReprotectSeconds, {
+  return startJob("Reprotect", items, world.choices.hypervReprotectJobSeconds, {
     begin: () => {
       for (const { item } of plans) {
         item.protectionState = "ReprotectInProgress";
@@ -157,7 +154,7 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
       state.host,
       url,
       state,
-      Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)),
+      Math.max(1, Math.floor(world.choices.failbackCopyBytesPerMinute * minutes)),
     );
     if (state.pending.length > 0) continue;
     const job = world.job(state.job);

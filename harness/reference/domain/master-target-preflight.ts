@@ -20,15 +20,20 @@ export const documentedLinuxInstall: Required<LinuxInstall> = {
   applyCustomChangesRuns: 1,
 };
 
-export function checkMasterTargetInstall(req: MasterTargetRequest): void {
-  // FB-MT-DISK-UUID: the VMware row must exist and read exactly True (case-sensitive, no quotes).
-  if (req.diskEnableUuid !== "True") {
+/**
+ * The install rules of 001, in the order the documents give them; `diskEnableUuidValues` are the
+ * disk.EnableUUID values this target registers (True; 001's prerequisites also write true).
+ * @throws Refusal 409 with the code of the first rule broken; nothing is registered.
+ */
+export function checkMasterTargetInstall(req: MasterTargetRequest, diskEnableUuidValues: string[]): void {
+  // FB-MT-DISK-UUID: the VMware row must exist and read True (case-sensitive, no quotes).
+  if (req.diskEnableUuid === null || !diskEnableUuidValues.includes(req.diskEnableUuid ?? "True")) {
     throw new Refusal(
       409,
       "MASTER_TARGET_DISK_UUID_NOT_TRUE",
       req.diskEnableUuid === null
         ? "the master target VM has no disk.EnableUUID configuration parameter; add it with the value True"
-        : `disk.EnableUUID is '${req.diskEnableUuid}'; it must be exactly True`,
+        : `disk.EnableUUID is '${req.diskEnableUuid}'; it must read ${diskEnableUuidValues.join(" or ")}`,
     );
   }
   if (req.os !== "linux") return;

@@ -26,7 +26,9 @@ function caughtUp(world: World, item: ReplicationState): boolean {
  */
 function sharingGroup(world: World, item: ReplicationState): string | undefined {
   if (!item.replicationGroup) return undefined;
-  if (item.direction === "AzureToOnPremises") return item.replicationGroup;
+  // 001: through different master targets a group has no common point in time.
+  if (item.direction === "AzureToOnPremises")
+    return `${item.replicationGroup}-via-${item.failback?.masterTarget ?? ""}`;
   return world.policy(item.policy).multiVmConsistency ? item.replicationGroup : undefined;
 }
 
@@ -42,9 +44,11 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       policy.appConsistentFrequencyMinutes > 0
         ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
         : [];
-    const all = [...new Set([...ticks(from, world.now, crashConsistentIntervalSeconds), ...appTicks])].sort(
-      (a, b) => a - b,
-    );
+    // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
+    const every = item.scoutProcessServer
+      ? world.choices.scoutRetentionPointIntervalSeconds
+      : crashConsistentIntervalSeconds;
+    const all = [...new Set([...ticks(from, world.now, every), ...appTicks])].sort((a, b) => a - b);
     for (const time of all) {
       if (!caughtUp(world, item)) continue;
       const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";

@@ -4,7 +4,6 @@
 // holds the replica and its retention points.
 import type { EnableReplicationRequest, ScoutServerRequest } from "../../protocol/types.ts";
 import { at } from "./network.ts";
-import { scoutMasterTargetCapacity } from "./parameters.ts";
 import { alreadyExists, Refusal, refused } from "./refusal.ts";
 import { newSiteItem } from "./secondary-site.ts";
 import type { MachineState, ReplicationState, ScoutServerState, World } from "./world.ts";
@@ -54,7 +53,7 @@ export function createScoutServer(world: World, req: ScoutServerRequest): ScoutS
     site: req.site,
     ...(req.configurationServer ? { configurationServer: req.configurationServer } : {}),
     unifiedAgent: req.role === "master-target" ? true : (req.unifiedAgent ?? false),
-    capacity: req.capacity ?? scoutMasterTargetCapacity,
+    capacity: req.capacity ?? world.choices.scoutMasterTargetCapacityMachines,
   };
   world.scoutServers.set(server.name, server);
   return server;

@@ -25,8 +25,8 @@ export const otherSite = (site: "primary" | "secondary") => (site === "primary" 
 export function createVmmServer(world: World, req: Required<VmmServerRequest>): VmmServerState {
   if (world.vmmServers.has(req.name)) throw alreadyExists("VMM server", req.name);
   world.vault(req.vault);
-  // SS-HV-VMM-CLOUD: a VMM server brings at least one private cloud.
-  if (req.clouds.length === 0) {
+  // SS-HV-VMM-CLOUD: a VMM server should bring at least one private cloud (002); the reference refuses one without.
+  if (req.clouds.length === 0 && world.choices.vmmCloudProfileRequired) {
     throw refused("VMM_NO_PRIVATE_CLOUD", `VMM server '${req.name}' needs at least one private cloud`);
   }
   for (const cloud of req.clouds) {
@@ -58,14 +58,15 @@ function throwNotFound(kind: string, name: string): never {
 }
 
 /** SS-HV-PROVIDER-AGENT, SS-HV-INTERNET for a VMM server. */
-function requireReadyVmm(server: VmmServerState): void {
+function requireReadyVmm(world: World, server: VmmServerState): void {
   if (!server.providerInstalled) {
     throw refused(
       "REPLICATION_PROVIDER_MISSING",
       `install the Azure Site Recovery Provider on '${server.name}'`,
     );
   }
-  if (!server.internetConnected) {
+  // SS-HV-INTERNET: 002 says "should be connected"; the reference refuses a server that is not.
+  if (!server.internetConnected && world.choices.internetConnectionRequired) {
     throw refused(
       "REPLICATION_NOT_CONNECTED",
       `VMM server '${server.name}' is not connected to the internet`,
@@ -88,13 +89,14 @@ export function createCloudPairing(world: World, req: CloudPairing): CloudPairin
     [primary, req.primaryCloud],
     [secondary, req.secondaryCloud],
   ] as const) {
-    if (!server.clouds.find((c) => c.name === cloud)?.hyperVCapabilityProfile) {
+    const profile = server.clouds.find((c) => c.name === cloud)?.hyperVCapabilityProfile;
+    if (!profile && world.choices.vmmCloudProfileRequired) {
       throw refused(
         "VMM_CLOUD_CAPABILITY_PROFILE_MISSING",
         `cloud '${cloud}' has no Hyper-V capability profile`,
       );
     }
-    requireReadyVmm(server);
+    requireReadyVmm(world, server);
   }
   if ([...world.cloudPairings.values()].some((p) => p.primaryCloud === req.primaryCloud)) {
     throw alreadyExists("pairing of cloud", req.primaryCloud);
@@ -134,9 +136,9 @@ export function enableHypervSiteReplication(
         : `cloud '${host.cloud}' has no replication policy`,
     );
   }
-  requireReadyVmm(world.vmmServer(host.vmmServer));
+  requireReadyVmm(world, world.vmmServer(host.vmmServer));
   const targetVmm = ownerOf(world, pairing.secondaryCloud);
-  requireReadyVmm(targetVmm);
+  requireReadyVmm(world, targetVmm);
   const targets = hostsOfCloud(world, pairing.secondaryCloud);
   const target = targets[0];
   if (!target) {
@@ -149,7 +151,7 @@ export function enableHypervSiteReplication(
         `install the Microsoft Azure Recovery Services agent on '${h.name}'`,
       );
     }
-    if (!h.internetConnected) {
+    if (!h.internetConnected && world.choices.internetConnectionRequired) {
       throw refused("REPLICATION_NOT_CONNECTED", `Hyper-V host '${h.name}' is not connected to the internet`);
     }
     if (h.authentication === "none") {

@@ -31,14 +31,23 @@ export async function runSiteCycle(world: World, outbound: AzureOutbound, minute
   await reportThroughProviders(world, outbound);
 }
 
-/** The next data to send: the initial copy first (at its rate), then the tracked changes. */
+/**
+ * The next data to send: the initial copy first (at its rate), then the tracked changes, once
+ * per site replication interval (the target's declared choice; 002 gives none).
+ */
 function outgoing(world: World, item: ReplicationState, minutes: number): Chunk[] {
   const machine = world.machine(item.name);
   if (item.initialUnsent > 0) {
     const length = Math.min(item.initialUnsent, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
     return [{ offset: machine.diskBytes - item.initialUnsent, length, samples: [], initial: true }];
   }
-  return item.initialNotStored === 0 ? [...machine.changeLog] : [];
+  if (item.initialNotStored !== 0) return [];
+  const due =
+    item.lastSiteReplication === undefined ||
+    world.now - item.lastSiteReplication >= world.choices.siteReplicationIntervalSeconds * 1000;
+  if (!due) return [];
+  item.lastSiteReplication = world.now;
+  return [...machine.changeLog];
 }
 
 function sent(world: World, item: ReplicationState, chunks: Chunk[]): void {
@@ -46,7 +55,8 @@ function sent(world: World, item: ReplicationState, chunks: Chunk[]): void {
   for (const chunk of chunks) {
     if (chunk.initial) item.initialUnsent -= chunk.length;
   }
-  if (!chunks[0]?.initial) machine.changeLog = [];
+  // Tracked changes leave the log only when they were sent (nothing is sent between intervals).
+  if (chunks.length > 0 && !chunks[0]?.initial) machine.changeLog = [];
   if (item.protectionState === "InitialReplicationPending" && chunks.length > 0)
     item.protectionState = "InitialReplicationInProgress";
 }

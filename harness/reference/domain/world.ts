@@ -34,6 +34,7 @@ import type {
 } from "../../protocol/types.ts";
 import { ConfigurationDatabase } from "./configuration-database.ts";
 import { at, Network } from "./network.ts";
+import { type FailbackSiteChoices, referenceFailbackSite } from "./parameters.ts";
 import type { PayloadCodec } from "./payload.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 
@@ -237,6 +238,8 @@ export interface ReplicationState {
   /** Scout failback: the master target at the primary site that receives the data back. */
   primaryMasterTarget?: string;
   hypervFailback?: HypervFailbackState;
+  /** When tracked changes last left for the other on-premises site (siteReplicationIntervalSeconds). */
+  lastSiteReplication?: number;
 }
 
 /** Hyper-V failback from Azure (004): no process server in Azure, no master target. */
@@ -308,12 +311,20 @@ export class World {
   readonly lastServiceReport = new Map<string, number>();
   readonly gateway: string | undefined;
   readonly codec: PayloadCodec;
+  /** This target's choices where the failback and secondary-site documents are open. */
+  readonly choices: FailbackSiteChoices;
   now: number;
 
-  constructor(startMs: number, codec: PayloadCodec, gateway?: string) {
+  constructor(
+    startMs: number,
+    codec: PayloadCodec,
+    gateway?: string,
+    choices: FailbackSiteChoices = referenceFailbackSite,
+  ) {
     this.now = startMs;
     this.codec = codec;
     this.gateway = gateway;
+    this.choices = choices;
   }
 
   // --- arrange ---------------------------------------------------------------------------
