@@ -43,3 +43,33 @@ export async function describeRequest(request: Request): Promise<RecordedAzureRe
     bodyBase64: body.subarray(0, maxKeptBody).toString("base64"),
   };
 }
+
+/** At most this many distinct strings are shared between recordings (the rest are kept as they come). */
+const maxInterned = 100_000;
+
+/**
+ * Wraps a recorder so repeated strings (method, URL, host, path, component) are kept once:
+ * a simulator's machines send the same URL every hour, and each recording would otherwise
+ * hold its own copies. The recordings themselves are unchanged.
+ */
+export function compactRecorder(
+  record: (request: RecordedAzureRequest) => void,
+): (request: RecordedAzureRequest) => void {
+  const interned = new Map<string, string>();
+  const intern = (text: string): string => {
+    const known = interned.get(text);
+    if (known !== undefined) return known;
+    if (interned.size < maxInterned) interned.set(text, text);
+    return text;
+  };
+  return (r) =>
+    record({
+      ...r,
+      method: intern(r.method),
+      url: intern(r.url),
+      protocol: intern(r.protocol),
+      host: intern(r.host),
+      path: intern(r.path),
+      component: intern(r.component),
+    });
+}

@@ -1,13 +1,21 @@
 // The embedded reference as a target, called without a network. This file is the one place
 // outside harness/reference that may import it (the factory call below).
+import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
+
+/**
+ * The fetch in-process targets send Azure-bound requests through: the in-process Azure stand-in
+ * (started by the connection), which answers and records them. A wrong target that changes its
+ * Azure traffic wraps this one, so its requests are still answered and recorded.
+ */
+export const azureFetch: typeof fetch = inProcessAzureFetch;
 
 export function inProcessTransport(
   options: ReferenceOptions = {},
   label = "in-process reference",
 ): Transport {
-  const { router } = createReferenceTarget(options);
+  const { router } = createReferenceTarget({ ...options, fetch: options.fetch ?? azureFetch });
   return {
     label,
     async send(call: ProtocolCall): Promise<ProtocolReply> {

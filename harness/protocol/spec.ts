@@ -48,6 +48,27 @@ function compileRef(schema: object): ValidateFunction {
   return ajv.compile(JSON.parse(text));
 }
 
+/**
+ * A validator compiled on its first call and shared by every operation with the same schema
+ * (most error answers are one ErrorBody): a process pays only for the schemas it uses, once.
+ * It carries the compiled validator's `errors` after each call, as Ajv's own does.
+ */
+const sharedValidators = new Map<string, ValidateFunction>();
+function lazyCompileRef(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  const known = sharedValidators.get(key);
+  if (known) return known;
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= compileRef(schema);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  sharedValidators.set(key, validate);
+  return validate;
+}
+
 function toOperations(doc: OpenApiDocument): Operation[] {
   const ops: Operation[] = [];
   for (const [template, item] of Object.entries(doc.paths)) {
@@ -66,7 +87,7 @@ function toOperations(doc: OpenApiDocument): Operation[] {
         const schema = answer.$ref
           ? { $ref: "#/components/schemas/ErrorBody" }
           : answer.content?.["application/json"].schema;
-        responses[status] = schema ? compileRef(schema) : undefined;
+        responses[status] = schema ? lazyCompileRef(schema) : undefined;
       }
       ops.push({
         operationId: op.operationId,
@@ -74,7 +95,7 @@ function toOperations(doc: OpenApiDocument): Operation[] {
         template,
         pattern,
         paramNames,
-        validateBody: bodySchema ? compileRef(bodySchema) : undefined,
+        validateBody: bodySchema ? lazyCompileRef(bodySchema) : undefined,
         responses,
       });
     }
