@@ -110,8 +110,24 @@ export type RouteMatch =
   | { kind: "no-route" }
   | { kind: "wrong-method"; allowed: HttpMethod[] };
 
+/** Each operation's path segments, null where the template has a parameter: a cheap first sieve. */
+const segmentsOf = operations.map((op) =>
+  op.template.split("/").map((segment) => (segment.includes("{") ? null : segment)),
+);
+
 export function matchRoute(method: string, path: string): RouteMatch {
-  const candidates = operations.filter((op) => op.pattern.test(path));
+  // Same answer as testing every operation's pattern, at a fraction of the cost per call: the
+  // pattern is only tried where the literal segments already agree.
+  const segments = path.split("/");
+  const candidates = operations.filter((op, i) => {
+    const template = segmentsOf[i] as (string | null)[];
+    if (template.length !== segments.length) return false;
+    for (let s = 0; s < template.length; s++) {
+      const literal = template[s];
+      if (literal !== null && literal !== segments[s]) return false;
+    }
+    return op.pattern.test(path);
+  });
   if (candidates.length === 0) return { kind: "no-route" };
   const operation = candidates.find((op) => op.method === method.toUpperCase());
   if (!operation) return { kind: "wrong-method", allowed: candidates.map((op) => op.method) };
