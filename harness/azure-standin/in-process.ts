@@ -1,15 +1,17 @@
-// Azure stand-in for in-process targets: the same msw handlers the HTTP gateway serves, called
-// through msw's public getResponse, with no socket at all. The in-process reference sends its
-// Azure-bound requests through `inProcessAzureFetch`, which hands each one to the stand-in
-// started in this process and records it there.
+// Azure stand-in for in-process targets: the same answers and the same recordings as the HTTP
+// gateway's msw handlers (handlers.ts decides both), with no socket and no request
+// interception. The in-process reference sends its Azure-bound requests through
+// `inProcessAzureFetch`, which hands each one to the stand-in started in this process.
 //
-// Why not msw's setupServer: intercepting real fetch calls costs a TLS socket, two undici
-// clients and about 60 KB of heap per request (about 38 % of an in-process protocol call, and
-// 115 MiB per virtual hour for 1,000 replicating machines), for the same recordings.
-import { getResponse } from "msw";
+// Why neither msw's setupServer nor its getResponse: intercepting real fetch calls costs a TLS
+// socket, two undici clients and about 60 KB of heap per request (about 38 % of an in-process
+// protocol call, and 115 MiB per virtual hour for 1,000 replicating machines); getResponse
+// still costs about 50 us per request in abort controllers and request clones, most of a
+// simulated machine-hour. Recording the fetch's Request directly keeps the evidence and drops
+// both costs.
 import type { AzureEvidence } from "./evidence.ts";
-import { azureHandlers } from "./handlers.ts";
-import { compactRecorder, type RecordedAzureRequest } from "./recorded-request.ts";
+import { azureAnswer, azureResponse } from "./handlers.ts";
+import { compactRecorder, describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
 
 type Answer = (request: Request) => Promise<Response>;
 
@@ -29,11 +31,13 @@ export interface InProcessAzure extends AzureEvidence {
 export function startInProcessAzure(): InProcessAzure {
   if (running) throw new Error("an in-process Azure stand-in is already running in this process");
   const seen: RecordedAzureRequest[] = [];
-  const handlers = azureHandlers(compactRecorder((r) => seen.push(r)));
+  const record = compactRecorder((r) => seen.push(r));
   const answer: Answer = async (request) => {
-    const response = await getResponse(handlers, request);
-    // What fetch does when the network fails (the handlers answer unknown hosts with an error).
-    if (!response || response.type === "error") throw new TypeError("fetch failed");
+    const recorded = await describeRequest(request);
+    record(recorded);
+    const response = azureResponse(azureAnswer(recorded));
+    // What fetch does when the network fails (Azure does not answer unknown hosts).
+    if (!response) throw new TypeError("fetch failed");
     return response;
   };
   running = answer;

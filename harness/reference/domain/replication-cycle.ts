@@ -9,6 +9,7 @@ import {
   protectedItemUrl,
   siteRecoveryServiceUrl,
   storagePageUrl,
+  storagePort,
 } from "./azure-endpoints.ts";
 import { judgeFailbackRpo, runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
@@ -148,11 +149,12 @@ function sendToMover(world: World, item: ReplicationState, minutes: number, rais
 
 async function uploadToStorage(world: World, item: ReplicationState, outbound: AzureOutbound, raise: Raise) {
   const mover = world.mover(item);
-  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
-  if (world.network.isBlocked(at(mover.name, mover.host), azure, portOf(url))) {
+  if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
     raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
     return false;
   }
+  if (item.cache.length === 0) return true;
+  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
   while (item.cache.length > 0) {
     const chunk = item.cache[0] as Chunk;
     const delivered = await outbound.send({
@@ -185,7 +187,9 @@ function coordinateGroups(world: World, replicating: ReplicationState[], raise: 
   const groups = new Map<string, ReplicationState[]>();
   for (const item of replicating) {
     if (!item.replicationGroup || !world.policy(item.policy).multiVmConsistency) continue;
-    groups.set(item.replicationGroup, [...(groups.get(item.replicationGroup) ?? []), item]);
+    const members = groups.get(item.replicationGroup);
+    if (members) members.push(item);
+    else groups.set(item.replicationGroup, [item]);
   }
   const coordinated = new Map<string, boolean>();
   for (const [group, members] of groups) {
@@ -219,7 +223,9 @@ async function reportToService(
   for (const item of replicating) {
     const mover = world.mover(item);
     const reporter = mover.configurationServer ?? mover.name;
-    reporters.set(reporter, [...(reporters.get(reporter) ?? []), item]);
+    const items = reporters.get(reporter);
+    if (items) items.push(item);
+    else reporters.set(reporter, [item]);
   }
   for (const [reporter, items] of reporters) {
     const vault = world.vault(
