@@ -7,13 +7,18 @@
 // socket, two undici clients and about 60 KB of heap per request (about 38 % of an in-process
 // protocol call, and 115 MiB per virtual hour for 1,000 replicating machines); getResponse
 // still costs about 50 us per request in abort controllers and request clones, most of a
-// simulated machine-hour. Recording the fetch's Request directly keeps the evidence and drops
-// both costs.
+// simulated machine-hour. Recording the fetch's arguments directly (the same recording
+// describeRequest makes of the Request they stand for) keeps the evidence and drops both costs.
 import type { AzureEvidence } from "./evidence.ts";
 import { azureAnswer, azureResponse } from "./handlers.ts";
-import { compactRecorder, describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
+import {
+  compactRecorder,
+  describeParts,
+  describeRequest,
+  type RecordedAzureRequest,
+} from "./recorded-request.ts";
 
-type Answer = (request: Request) => Promise<Response>;
+type Answer = (input: Parameters<typeof fetch>[0], init?: RequestInit) => Promise<Response>;
 
 /** The stand-in started in this process, if any (one at a time, as msw's server was). */
 let running: Answer | undefined;
@@ -32,8 +37,8 @@ export function startInProcessAzure(): InProcessAzure {
   if (running) throw new Error("an in-process Azure stand-in is already running in this process");
   const seen: RecordedAzureRequest[] = [];
   const record = compactRecorder((r) => seen.push(r));
-  const answer: Answer = async (request) => {
-    const recorded = await describeRequest(request);
+  const answer: Answer = async (input, init) => {
+    const recorded = await describeFetch(input, init);
     record(recorded);
     const response = azureResponse(azureAnswer(recorded));
     // What fetch does when the network fails (Azure does not answer unknown hosts).
@@ -56,5 +61,33 @@ export function startInProcessAzure(): InProcessAzure {
  */
 export const inProcessAzureFetch: typeof fetch = async (input, init) => {
   if (!running) throw new TypeError("fetch failed: no in-process Azure stand-in is running");
-  return running(new Request(input, init));
+  return running(input, init);
 };
+
+/** Methods fetch writes in upper case whatever case they were given in (the Fetch standard's normalisation). */
+const normalised = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+/**
+ * The recording fetch would make of `input` and `init`: built from the parts directly where
+ * they are a URL and bytes (what the reference sends), through a Request otherwise.
+ */
+async function describeFetch(
+  input: Parameters<typeof fetch>[0],
+  init?: RequestInit,
+): Promise<RecordedAzureRequest> {
+  const body = init?.body ?? undefined;
+  const plain = typeof input === "string" || input instanceof URL;
+  if (!plain || !(body === undefined || body instanceof Uint8Array)) {
+    return describeRequest(new Request(input, init));
+  }
+  const upper = (init?.method ?? "GET").toUpperCase();
+  // fetch refuses a body on GET and HEAD: the Request says so.
+  if (body !== undefined && (upper === "GET" || upper === "HEAD"))
+    return describeRequest(new Request(input, init));
+  return describeParts(
+    normalised.has(upper) ? upper : (init?.method ?? "GET"),
+    new URL(String(input)),
+    new Headers(init?.headers),
+    body ?? new Uint8Array(0),
+  );
+}

@@ -25,23 +25,33 @@ export function parseRange(header: string | null): RecordedAzureRequest["range"]
   return match ? { first: Number(match[1]), last: Number(match[2]) } : undefined;
 }
 
-export async function describeRequest(request: Request): Promise<RecordedAzureRequest> {
-  const url = new URL(request.url);
+/** The recording of a request from its parts (the body as sent). */
+export function describeParts(
+  method: string,
+  url: URL,
+  headers: Headers,
+  body: Uint8Array,
+): RecordedAzureRequest {
   const protocol = url.protocol.replace(":", "");
-  const body = Buffer.from(await request.clone().arrayBuffer());
-  const range = parseRange(request.headers.get("x-ms-range"));
+  const range = parseRange(headers.get("x-ms-range"));
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return {
-    method: request.method,
+    method,
     url: url.toString(),
     protocol,
     host: url.hostname,
     port: url.port ? Number(url.port) : protocol === "https" ? 443 : 80,
     path: url.pathname,
-    component: request.headers.get(azureHeaders.component) ?? "",
+    component: headers.get(azureHeaders.component) ?? "",
     ...(range ? { range } : {}),
-    bodyBytes: body.byteLength,
-    bodyBase64: body.subarray(0, maxKeptBody).toString("base64"),
+    bodyBytes: bytes.byteLength,
+    bodyBase64: bytes.subarray(0, maxKeptBody).toString("base64"),
   };
+}
+
+export async function describeRequest(request: Request): Promise<RecordedAzureRequest> {
+  const body = new Uint8Array(await request.clone().arrayBuffer());
+  return describeParts(request.method, new URL(request.url), request.headers, body);
 }
 
 /** At most this many distinct strings are shared between recordings (the rest are kept as they come). */

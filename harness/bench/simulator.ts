@@ -20,6 +20,8 @@ export interface SimulatorFigures {
   /** Wall seconds of each virtual hour, in order. */
   hourSeconds: number[];
   peakRssMiB: number;
+  /** The heap still in use at the end of the run, after a full collection (with --expose-gc only). */
+  liveHeapMiB?: number;
   /** Requests the Azure stand-in recorded: proof that recording was on. */
   recordedRequests: number;
   recoveryPointsOfFirstMachine: number;
@@ -84,6 +86,10 @@ export async function simulate(
     const runSeconds = (performance.now() - t1) / 1000;
     const points = must(await api.listRecoveryPoints(names[0] ?? ""), "points");
     const recorded = (await connection.evidence.requests()).length;
+    // What the simulation holds at its end (run with --expose-gc to see it; RSS also counts garbage).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const liveHeapMiB = gc ? process.memoryUsage().heapUsed / 1048576 : undefined;
     must(await client.deleteSession(session.sessionId), "delete session");
     return {
       machines,
@@ -94,6 +100,7 @@ export async function simulate(
       hourSeconds,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       recordedRequests: recorded,
+      ...(liveHeapMiB === undefined ? {} : { liveHeapMiB }),
       recoveryPointsOfFirstMachine: points.recoveryPoints.length,
     };
   } finally {
