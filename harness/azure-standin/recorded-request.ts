@@ -72,14 +72,18 @@ export function compactRecorder(
     if (interned.size < maxInterned) interned.set(text, text);
     return text;
   };
+  // Every field written out in one literal: one compact object shape for every recording.
   return (r) =>
     record({
-      ...r,
       method: intern(r.method),
       url: intern(r.url),
       protocol: intern(r.protocol),
       host: intern(r.host),
+      port: r.port,
       path: intern(r.path),
       component: intern(r.component),
+      ...(r.range ? { range: r.range } : {}),
+      bodyBytes: r.bodyBytes,
+      bodyBase64: r.bodyBase64,
     });
 }

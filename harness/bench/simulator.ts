@@ -16,7 +16,10 @@ export interface SimulatorFigures {
   hours: number;
   setupSeconds: number;
   runSeconds: number;
+  /** CPU seconds of the run (user + system): steadier than wall time on a shared machine. */
+  runCpuSeconds: number;
   machineHoursPerSecond: number;
+  machineHoursPerCpuSecond: number;
   /** Wall seconds of each virtual hour, in order. */
   hourSeconds: number[];
   peakRssMiB: number;
@@ -75,6 +78,7 @@ export async function simulate(
     }
     const setupSeconds = (performance.now() - t0) / 1000;
     const hourSeconds: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t1 = performance.now();
     for (let hour = 0; hour < hours; hour++) {
       const h0 = performance.now();
@@ -84,6 +88,8 @@ export async function simulate(
       if ((performance.now() - t1) / 1000 > maxSeconds) break;
     }
     const runSeconds = (performance.now() - t1) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const runCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const points = must(await api.listRecoveryPoints(names[0] ?? ""), "points");
     const recorded = (await connection.evidence.requests()).length;
     // What the simulation holds at its end (run with --expose-gc to see it; RSS also counts garbage).
@@ -96,7 +102,9 @@ export async function simulate(
       hours: hourSeconds.length,
       setupSeconds,
       runSeconds,
+      runCpuSeconds,
       machineHoursPerSecond: (machines * hourSeconds.length) / runSeconds,
+      machineHoursPerCpuSecond: (machines * hourSeconds.length) / runCpuSeconds,
       hourSeconds,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       recordedRequests: recorded,
