@@ -63,6 +63,8 @@ const nowhere = () =>
     },
   });
 
+let loadedSupport: ReturnType<typeof loadSupport> | undefined;
+
 /**
  * Runs the suite against each control, one after another in this process, over support code
  * loaded once. Not reentrant: one call at a time per process (the controls share the process's
@@ -94,7 +96,9 @@ export async function runControlsHere(
   );
   // No report files: each run's messages are collected below.
   runConfiguration.formats = { stdout: "summary", files: {}, publish: false, options: {} };
-  const support = await loadSupport(runConfiguration, environment);
+  // Once per process: step files are modules, imported (and so registered) only once.
+  loadedSupport ??= loadSupport(runConfiguration, environment);
+  const support = await loadedSupport;
   const runs: ControlRun[] = [];
   for await (const control of controls) {
     const started = performance.now();
