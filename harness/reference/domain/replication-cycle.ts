@@ -61,8 +61,11 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const replicating = [...world.items.values()].filter(isReplicating);
 
   discoverDue(world);
+  // Who moves each item's data does not change within a cycle: looked up once per item.
+  const movers = new Map<ReplicationState, Mover>();
   for (const item of replicating) {
     const mover = world.mover(item);
+    movers.set(item, mover);
     if (
       mover.configurationServer &&
       !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
@@ -74,11 +77,11 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
       );
     }
     const reachedMover = sendToMover(world, item, minutes, raise);
-    const reachedStorage = await uploadToStorage(world, item, outbound, raise);
+    const reachedStorage = await uploadToStorage(world, item, mover, outbound, raise);
     item.pathOk = reachedMover && reachedStorage;
   }
   const coordinated = coordinateGroups(world, replicating, raise);
-  await reportToService(world, replicating, outbound, raise);
+  await reportToService(world, replicating, movers, outbound, raise);
   await runFailbackCycle(world, outbound, minutes);
   await runHypervFailbackCycle(world, outbound, minutes);
   await runSiteCycle(world, outbound, minutes);
@@ -147,8 +150,15 @@ function sendToMover(world: World, item: ReplicationState, minutes: number, rais
   return true;
 }
 
-async function uploadToStorage(world: World, item: ReplicationState, outbound: AzureOutbound, raise: Raise) {
-  const mover = world.mover(item);
+type Mover = ReturnType<World["mover"]>;
+
+async function uploadToStorage(
+  world: World,
+  item: ReplicationState,
+  mover: Mover,
+  outbound: AzureOutbound,
+  raise: Raise,
+) {
   if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
     raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
     return false;
@@ -215,13 +225,14 @@ function coordinateGroups(world: World, replicating: ReplicationState[], raise: 
 async function reportToService(
   world: World,
   replicating: ReplicationState[],
+  movers: Map<ReplicationState, Mover>,
   outbound: AzureOutbound,
   raise: Raise,
 ) {
   const reporters = new Map<string, ReplicationState[]>();
   for (const cs of world.configurationServers.keys()) reporters.set(cs, []);
   for (const item of replicating) {
-    const mover = world.mover(item);
+    const mover = movers.get(item) ?? world.mover(item);
     const reporter = mover.configurationServer ?? mover.name;
     const items = reporters.get(reporter);
     if (items) items.push(item);
