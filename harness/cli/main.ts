@@ -29,9 +29,13 @@ export async function main(argv: string[]): Promise<number> {
       const unknown = rest.filter((id) => !negativeControls.some((c) => c.id === id));
       if (unknown.length > 0)
         throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no negative control ${unknown.join(", ")}`);
+      const t0 = Date.now();
       const verdicts = await verifyNegativeControls(console.log, rest);
       const missed = verdicts.filter((v) => !v.caught).length;
-      console.log(`negative controls: ${verdicts.length - missed} caught, ${missed} missed`);
+      const wall = (Date.now() - t0) / 1000;
+      console.log(
+        `negative controls: ${verdicts.length - missed} caught, ${missed} missed (${wall.toFixed(0)} s, ${(wall / Math.max(verdicts.length, 1)).toFixed(1)} s per control)`,
+      );
       return missed === 0 ? 0 : 1;
     }
     case "image":

@@ -109,10 +109,13 @@ const stages: Stage[] = [
   {
     name: "negative controls (each must be caught)",
     async run() {
+      const t0 = Date.now();
       const verdicts = await verifyNegativeControls();
+      const perControl = (Date.now() - t0) / 1000 / Math.max(verdicts.length, 1);
       return {
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
+        note: `${perControl.toFixed(1)} s per control`,
       };
     },
   },
