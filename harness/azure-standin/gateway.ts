@@ -4,13 +4,24 @@
 // GET /__srkit/recordings hands the recordings to the harness's workers.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getResponse } from "msw";
+import { getResponse, HttpResponse, http } from "msw";
 import { azureHeaders } from "../protocol/types.ts";
-import type { AzureEvidence } from "./evidence.ts";
-import { azureHandlers } from "./handlers.ts";
-import type { RecordedAzureRequest } from "./recorded-request.ts";
+import { azureAnswer, azureResponse } from "./handlers.ts";
+import { describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
+import { recordingsPath } from "./remote-evidence.ts";
 
-const recordingsPath = "/__srkit/recordings";
+export { remoteAzureEvidence } from "./remote-evidence.ts";
+
+/** msw handlers serving Azure's answers (handlers.ts) and recording each request. */
+export function azureHandlers(record: (request: RecordedAzureRequest) => void) {
+  return [
+    http.all("*", async ({ request }) => {
+      const seen = await describeRequest(request);
+      record(seen);
+      return azureResponse(azureAnswer(seen)) ?? HttpResponse.error();
+    }),
+  ];
+}
 
 export interface AzureGateway {
   url: string;
@@ -53,15 +64,5 @@ export async function startAzureGateway(host = "127.0.0.1"): Promise<AzureGatewa
   return {
     url: `http://${host}:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Reads the gateway's recordings from a cucumber worker. */
-export function remoteAzureEvidence(gatewayUrl: string): AzureEvidence {
-  return {
-    async requests() {
-      const response = await fetch(new URL(recordingsPath, gatewayUrl));
-      return (await response.json()) as RecordedAzureRequest[];
-    },
   };
 }

@@ -3,8 +3,9 @@
 // or scheme on purpose: the port and scheme are judged from the recording by the scenario of
 // that requirement, so a wrong port fails that scenario alone instead of starving every
 // scenario that needs data to arrive.
-import { HttpResponse, http } from "msw";
-import { describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
+// No msw here: in-process targets use these answers without loading it (gateway.ts serves them
+// through msw's handlers).
+import type { RecordedAzureRequest } from "./recorded-request.ts";
 
 export const storageHostSuffix = ".blob.core.windows.net";
 export const siteRecoveryHostSuffix = ".hypervrecoverymanager.windowsazure.com";
@@ -24,18 +25,5 @@ export function azureAnswer(seen: RecordedAzureRequest): AzureAnswer {
 /** The answer as a fetch Response (undefined for a network error). */
 export function azureResponse(answer: AzureAnswer): Response | undefined {
   if (answer === "network-error") return undefined;
-  return "json" in answer
-    ? HttpResponse.json(answer.json)
-    : new HttpResponse(null, { status: answer.status });
-}
-
-/** msw handlers serving Azure's answers (the HTTP gateway for out-of-process targets). */
-export function azureHandlers(record: (request: RecordedAzureRequest) => void) {
-  return [
-    http.all("*", async ({ request }) => {
-      const seen = await describeRequest(request);
-      record(seen);
-      return azureResponse(azureAnswer(seen)) ?? HttpResponse.error();
-    }),
-  ];
+  return "json" in answer ? Response.json(answer.json) : new Response(null, { status: answer.status });
 }

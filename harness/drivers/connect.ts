@@ -4,8 +4,8 @@
 //   neither                                   the embedded reference, in-process
 // unless the process chose an in-process target itself (useInProcessTarget).
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
-import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
 import { startInProcessAzure } from "../azure-standin/in-process.ts";
+import { remoteAzureEvidence } from "../azure-standin/remote-evidence.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
 import { httpTransport } from "./http.ts";
 import { inProcessTransport } from "./in-process.ts";

@@ -3,8 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
-import { GenericContainer, PullPolicy, type StartedTestContainer, Wait } from "testcontainers";
-import { startAzureGateway } from "../azure-standin/gateway.ts";
+import type { StartedTestContainer } from "testcontainers";
 import type { TargetSpec } from "./target-spec.ts";
 
 export interface StartedTarget {
@@ -20,6 +19,8 @@ export const runLabel = "org.srkit.run";
 
 export async function startTarget(spec: TargetSpec, runId: string): Promise<StartedTarget> {
   if (spec.kind === "reference") return { label: "reference (in-process)", env: {}, stop: async () => {} };
+  // Loaded only for targets out of process: msw and testcontainers take seconds to import.
+  const { startAzureGateway } = await import("../azure-standin/gateway.ts");
   const gateway = await startAzureGateway();
   try {
     const started = await startOutOfProcess(spec, runId);
@@ -96,6 +97,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function startImage(image: string, runId: string): Promise<Running> {
   // Host networking keeps every connection on loopback: the container reaches the gateway at
   // 127.0.0.1 and the harness reaches the container on the port it was told to use.
+  const { GenericContainer, PullPolicy, Wait } = await import("testcontainers");
   const port = await freePort();
   const container: StartedTestContainer = await new GenericContainer(image)
     .withPullPolicy(PullPolicy.neverPull())
