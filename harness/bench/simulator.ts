@@ -96,7 +96,8 @@ export async function simulate(
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const liveHeapMiB = gc ? process.memoryUsage().heapUsed / 1048576 : undefined;
-    if (process.env.SRKIT_SIM_SNAPSHOT) (await import("node:v8")).writeHeapSnapshot(process.env.SRKIT_SIM_SNAPSHOT);
+    if (process.env.SRKIT_SIM_SNAPSHOT)
+      (await import("node:v8")).writeHeapSnapshot(process.env.SRKIT_SIM_SNAPSHOT);
     must(await client.deleteSession(session.sessionId), "delete session");
     return {
       machines,
