@@ -66,6 +66,16 @@ export function compactRecorder(
   record: (request: RecordedAzureRequest) => void,
 ): (request: RecordedAzureRequest) => void {
   const interned = new Map<string, string>();
+  // Ranges repeat too (machines write the same offsets of same-sized disks): shared, so frozen.
+  const ranges = new Map<string, NonNullable<RecordedAzureRequest["range"]>>();
+  const sharedRange = (range: NonNullable<RecordedAzureRequest["range"]>) => {
+    const key = `${range.first}-${range.last}`;
+    const known = ranges.get(key);
+    if (known) return known;
+    Object.freeze(range);
+    if (ranges.size < maxInterned) ranges.set(key, range);
+    return range;
+  };
   const intern = (text: string): string => {
     const known = interned.get(text);
     if (known !== undefined) return known;
@@ -82,7 +92,7 @@ export function compactRecorder(
       port: r.port,
       path: intern(r.path),
       component: intern(r.component),
-      ...(r.range ? { range: r.range } : {}),
+      ...(r.range ? { range: sharedRange(r.range) } : {}),
       bodyBytes: r.bodyBytes,
       bodyBase64: r.bodyBase64,
     });
