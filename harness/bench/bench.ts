@@ -75,11 +75,15 @@ async function benchControls(suiteMs: number | undefined): Promise<void> {
   const wall = performance.now() - t0;
   const suiteRuns = runs.map((r) => r.seconds).sort((a, b) => a - b);
   const median = suiteRuns[Math.floor(suiteRuns.length / 2)] ?? Number.NaN;
+  const cpu = runs.map((r) => r.cpuSeconds).sort((a, b) => a - b);
   console.log(
     `${ids.length} controls in ${seconds(wall)} wall: ${seconds(wall / ids.length)} per control (start-up of 2 processes included); target 1-2 s`,
   );
   console.log(
     `one control's suite run inside a worker: median ${median.toFixed(1)} s, ${(suiteRuns[0] ?? 0).toFixed(1)}-${(suiteRuns.at(-1) ?? 0).toFixed(1)} s (two run at a time)`,
+  );
+  console.log(
+    `CPU per control's suite run: median ${(cpu[Math.floor(cpu.length / 2)] ?? Number.NaN).toFixed(2)} s (${(cpu[0] ?? 0).toFixed(2)}-${(cpu.at(-1) ?? 0).toFixed(2)} s; the first run in a process also warms it up)`,
   );
   if (suiteMs !== undefined)
     console.log(

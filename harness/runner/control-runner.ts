@@ -53,6 +53,8 @@ export interface ControlRun {
   problems: string[];
   /** Wall seconds of this control's suite run. */
   seconds: number;
+  /** CPU seconds (user + system) of its run in its process: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
 }
 
 /** Discards what cucumber's stdout formatter would print: the results come from the messages. */
@@ -102,6 +104,7 @@ export async function runControlsHere(
   const runs: ControlRun[] = [];
   for await (const control of controls) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const envelopes: string[] = [];
     const problems: string[] = [];
     stderr.length = 0;
@@ -117,7 +120,14 @@ export async function runControlsHere(
     }
     const results = resultsOf(envelopes, options.messagesPath?.(control.id));
     if (results.length === 0) problems.push(`no scenario ran${stderr.length ? `: ${stderr.join("")}` : ""}`);
-    const run = { id: control.id, results, problems, seconds: (performance.now() - started) / 1000 };
+    const used = process.cpuUsage(cpu);
+    const run = {
+      id: control.id,
+      results,
+      problems,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (used.user + used.system) / 1e6,
+    };
     runs.push(run);
     onRun(run);
   }
@@ -199,6 +209,7 @@ export async function runControls(
             results: [],
             problems: [`the worker process died while running it (exit ${code ?? signal})`],
             seconds: 0,
+            cpuSeconds: 0,
           });
         }
         // A worker that could not even start would fail the same way again: the rest fails with it.
@@ -209,6 +220,7 @@ export async function runControls(
               results: [],
               problems: [`the worker process could not start (exit ${code ?? signal})`],
               seconds: 0,
+              cpuSeconds: 0,
             });
           return resolve();
         }
@@ -218,6 +230,7 @@ export async function runControls(
     });
   await Promise.all(Array.from({ length: Math.min(processes, ids.length) }, work));
   return ids.map(
-    (id) => done.get(id) ?? { id, results: [], problems: ["the control never ran"], seconds: 0 },
+    (id) =>
+      done.get(id) ?? { id, results: [], problems: ["the control never ran"], seconds: 0, cpuSeconds: 0 },
   );
 }
