@@ -10,6 +10,9 @@
 //   5. end-to-end property runs per second, in-process and over HTTP.
 // SRKIT_BENCH_ONLY=suite,controls,simulator,selection,properties picks sections.
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { controlRunSeed } from "../negative-controls/verify.ts";
@@ -26,16 +29,34 @@ const controlsMeasured = Number(process.env.SRKIT_BENCH_CONTROLS ?? 8);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs a command to its end; resolves with its wall milliseconds, exit code and stdout. */
-function timed(args: string[]): Promise<{ ms: number; code: number; stdout: string }> {
+/** GNU time, where installed, gives the CPU seconds of a command and all it waited for. */
+const gnuTime = "/usr/bin/time";
+
+/**
+ * Runs node with `args` to its end; resolves with its wall milliseconds, CPU seconds (user +
+ * system, its children included; NaN without GNU time), exit code and stdout.
+ */
+function timed(args: string[]): Promise<{ ms: number; cpuSeconds: number; code: number; stdout: string }> {
+  const scratch = mkdtempSync(join(tmpdir(), "srkit-bench-"));
+  const cpuFile = join(scratch, "cpu");
+  const [command, commandArgs] = existsSync(gnuTime)
+    ? [gnuTime, ["-f", "%U %S", "-o", cpuFile, process.execPath, ...args]]
+    : [process.execPath, args];
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.once("exit", (code) => resolve({ ms: performance.now() - t0, code: code ?? 1, stdout }));
+    child.once("exit", (code) => {
+      const ms = performance.now() - t0;
+      const [user, system] = existsSync(cpuFile)
+        ? (readFileSync(cpuFile, "utf8").trim().split("\n").at(-1)?.split(" ").map(Number) ?? [])
+        : [];
+      rmSync(scratch, { recursive: true, force: true });
+      resolve({ ms, cpuSeconds: (user ?? Number.NaN) + (system ?? Number.NaN), code: code ?? 1, stdout });
+    });
   });
 }
 
@@ -54,11 +75,12 @@ async function benchSuite(): Promise<number> {
     `cmd:"${process.execPath}" harness/reference/main.ts`,
     "reports/out/bench-http",
   );
+  const cpu = (s: number) => `${s.toFixed(1)} CPU s`;
   console.log(
-    `in-process reference: ${seconds(inProcess.ms)} wall, ${inProcess.passed} passed, ${inProcess.failed} failed (exit ${inProcess.code}); target 6 s`,
+    `in-process reference: ${seconds(inProcess.ms)} wall, ${cpu(inProcess.cpuSeconds)}, ${inProcess.passed} passed, ${inProcess.failed} failed (exit ${inProcess.code}); target 6 s wall`,
   );
   console.log(
-    `HTTP reference (cmd:): ${seconds(http.ms)} wall, ${http.passed} passed, ${http.failed} failed (exit ${http.code}); ${(http.ms / inProcess.ms).toFixed(2)}x in-process (target 1.3x)`,
+    `HTTP reference (cmd:): ${seconds(http.ms)} wall, ${cpu(http.cpuSeconds)}, ${http.passed} passed, ${http.failed} failed (exit ${http.code}); ${(http.ms / inProcess.ms).toFixed(2)}x in-process wall (target 1.3x), ${(http.cpuSeconds / inProcess.cpuSeconds).toFixed(2)}x CPU`,
   );
   return inProcess.ms;
 }
