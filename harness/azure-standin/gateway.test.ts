@@ -41,3 +41,36 @@ test("the gateway records the intended destination and answers like Azure", asyn
     await gateway.close();
   }
 });
+
+test("a worker reads only the recordings made since it last asked, and still gets them all", async () => {
+  const gateway = await startAzureGateway();
+  const put = (path: string) =>
+    fetch(`${gateway.url}${path}`, {
+      method: "PUT",
+      body: "x",
+      headers: { [azureHeaders.forwardedHost]: "acct.blob.core.windows.net" },
+    });
+  try {
+    const evidence = remoteAzureEvidence(gateway.url);
+    await put("/a");
+    assert.deepEqual(
+      (await evidence.requests()).map((r) => r.path),
+      ["/a"],
+    );
+    await put("/b");
+    await put("/c");
+    assert.deepEqual(
+      (await evidence.requests()).map((r) => r.path),
+      ["/a", "/b", "/c"],
+    );
+    const since = await (await fetch(`${gateway.url}/__srkit/recordings?from=2`)).json();
+    assert.deepEqual(
+      since.map((r: { path: string }) => r.path),
+      ["/c"],
+    );
+    const proxied = await put("/__srkit/recordings?from=x");
+    assert.equal(proxied.status, 201, "anything else under that path is Azure traffic, recorded");
+  } finally {
+    await gateway.close();
+  }
+});

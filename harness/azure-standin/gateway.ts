@@ -8,7 +8,7 @@ import { getResponse, HttpResponse, http } from "msw";
 import { azureHeaders } from "../protocol/types.ts";
 import { azureAnswer, azureResponse } from "./handlers.ts";
 import { describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
-import { recordingsPath } from "./remote-evidence.ts";
+import { recordingsFrom } from "./remote-evidence.ts";
 
 export { remoteAzureEvidence } from "./remote-evidence.ts";
 
@@ -32,9 +32,10 @@ export async function startAzureGateway(host = "127.0.0.1"): Promise<AzureGatewa
   const seen: RecordedAzureRequest[] = [];
   const handlers = azureHandlers((r) => seen.push(r));
   const server = createServer(async (req, res) => {
-    if (req.method === "GET" && req.url === recordingsPath) {
+    const from = req.method === "GET" ? recordingsFrom(req.url ?? "") : undefined;
+    if (from !== undefined) {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(seen));
+      res.end(JSON.stringify(seen.slice(from)));
       return;
     }
     const chunks: Buffer[] = [];
