@@ -139,7 +139,11 @@ export function benchSelection(): void {
   }
 }
 
-async function rate(label: string, driver: Driver, rates: Map<string, number>): Promise<void> {
+async function rate(label: string, connection: Driver, rates: Map<string, number>): Promise<void> {
+  // The properties judge against what the target declares (its parameters), as the suite does.
+  const described = await connection.client.describeTarget();
+  if (!described.ok) throw new Error(`${label}: the target did not describe itself: ${described.code}`);
+  const driver: Driver = { ...connection, parameters: described.value.parameters ?? {} };
   for (const [property, run] of [
     ["selection laws", selectionLawsAgainstTarget],
     ["lifecycle model", lifecycleAgainstTarget],
