@@ -11,6 +11,9 @@ import { printRequirementsGate } from "./requirements.ts";
 // Ryuk, testcontainers' cleaner, is an image that would have to be pulled, and no registry is
 // reachable; srkit labels its containers per run and removes them itself.
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+// Allure's JVM spends most of a report's few seconds compiling itself: its quick compiler alone
+// and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
+process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
 const usage = `usage:
   srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]

@@ -21,6 +21,9 @@ interface Stage {
 }
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+// Allure's JVM spends most of a report's few seconds compiling itself: its quick compiler alone
+// and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
+process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
 function sh(
   command: string,

@@ -85,7 +85,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
         reportDir: options.reportDir,
         env: { ...env, ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}) },
         tags: options.tags,
-        parallel: options.parallel,
+        // In-process, workers only add their start-up: the scenarios cost milliseconds each,
+        // so cucumber's own process runs them unless asked otherwise.
+        parallel: options.parallel ?? (options.target.kind === "reference" ? 0 : undefined),
         quiet: options.quiet,
       });
     }
