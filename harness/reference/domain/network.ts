@@ -78,9 +78,13 @@ export class Network {
       fromHere = [];
       this.flowsFrom.set(from, fromHere);
     }
-    let flow = fromHere.find(
-      (f) => f.to === to && f.port === port && f.protocol === protocol && f.encrypted === encrypted,
-    );
+    let flow: NetworkFlow | undefined;
+    for (const f of fromHere) {
+      if (f.to === to && f.port === port && f.protocol === protocol && f.encrypted === encrypted) {
+        flow = f;
+        break;
+      }
+    }
     if (flow) flow.connections++;
     else {
       flow = { from, to, port, protocol, encrypted, connections: 1 };

@@ -47,14 +47,21 @@ function scheduleTicks(from: number, to: number, appConsistentFrequencyMinutes: 
 }
 
 export function makeRecoveryPoints(world: World, from: number, coordinated: Map<string, boolean>): void {
-  const groups = new Map<string, ReplicationState[]>();
-  for (const item of world.items.values()) {
-    const key = sharingGroup(world, item);
-    if (!key) continue;
-    const members = groups.get(key);
-    if (members) members.push(item);
-    else groups.set(key, [item]);
-  }
+  // The sharing groups' members, gathered the first time a point is due (most cycles make none).
+  let groups: Map<string, ReplicationState[]> | undefined;
+  const membersOf = (group: string): ReplicationState[] => {
+    if (!groups) {
+      groups = new Map();
+      for (const item of world.items.values()) {
+        const key = sharingGroup(world, item);
+        if (!key) continue;
+        const members = groups.get(key);
+        if (members) members.push(item);
+        else groups.set(key, [item]);
+      }
+    }
+    return groups.get(group) ?? [];
+  };
   // Every item of a policy shares the cycle's ticks: computed once per app-consistent frequency.
   const ticksByFrequency = new Map<number, Tick[]>();
   for (const item of world.items.values()) {
@@ -69,7 +76,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       const group = sharingGroup(world, item);
       // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
       // and the members could coordinate on 20004.
-      const members = group ? (groups.get(group) ?? []) : [];
+      const members = group ? membersOf(group) : [];
       const shared =
         group !== undefined &&
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
@@ -90,6 +97,8 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
     const points = item.recoveryPoints;
     let expired = 0;
     while (expired < points.length && (points[expired] as StoredPoint).time < oldest) expired++;
-    if (expired > 0) points.splice(0, expired);
+    // shift() trims the front in place; splice(0, n) copies (about 6x slower for one point).
+    if (expired === 1) points.shift();
+    else if (expired > 1) points.splice(0, expired);
   }
 }

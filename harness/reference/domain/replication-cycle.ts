@@ -61,11 +61,12 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const replicating = [...world.items.values()].filter(isReplicating);
 
   discoverDue(world);
-  // Who moves each item's data does not change within a cycle: looked up once per item.
-  const movers = new Map<ReplicationState, Mover>();
+  // Who moves each item's data does not change within a cycle: looked up once per item
+  // (movers[i] is replicating[i]'s).
+  const movers: Mover[] = [];
   for (const item of replicating) {
     const mover = world.mover(item);
-    movers.set(item, mover);
+    movers.push(mover);
     if (
       mover.configurationServer &&
       !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
@@ -77,7 +78,11 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
       );
     }
     const reachedMover = sendToMover(world, item, minutes, raise);
-    const reachedStorage = await uploadToStorage(world, item, mover, outbound, raise);
+    // Most cycles have nothing to upload: no await (a turn of the microtask queue) for those.
+    const reachedStorage =
+      item.cache.length === 0
+        ? storagePathOpen(world, item, mover, raise)
+        : await uploadToStorage(world, item, mover, outbound, raise);
     item.pathOk = reachedMover && reachedStorage;
   }
   const coordinated = coordinateGroups(world, replicating, raise);
@@ -152,6 +157,15 @@ function sendToMover(world: World, item: ReplicationState, minutes: number, rais
 
 type Mover = ReturnType<World["mover"]>;
 
+/** Whether the data mover may reach Azure storage; raises the health error when it may not. */
+function storagePathOpen(world: World, item: ReplicationState, mover: Mover, raise: Raise): boolean {
+  if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
+    raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
+    return false;
+  }
+  return true;
+}
+
 async function uploadToStorage(
   world: World,
   item: ReplicationState,
@@ -159,10 +173,7 @@ async function uploadToStorage(
   outbound: AzureOutbound,
   raise: Raise,
 ) {
-  if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
-    raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
-    return false;
-  }
+  if (!storagePathOpen(world, item, mover, raise)) return false;
   if (item.cache.length === 0) return true;
   const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
   while (item.cache.length > 0) {
@@ -225,14 +236,14 @@ function coordinateGroups(world: World, replicating: ReplicationState[], raise: 
 async function reportToService(
   world: World,
   replicating: ReplicationState[],
-  movers: Map<ReplicationState, Mover>,
+  movers: Mover[],
   outbound: AzureOutbound,
   raise: Raise,
 ) {
   const reporters = new Map<string, ReplicationState[]>();
   for (const cs of world.configurationServers.keys()) reporters.set(cs, []);
-  for (const item of replicating) {
-    const mover = movers.get(item) ?? world.mover(item);
+  for (const [i, item] of replicating.entries()) {
+    const mover = movers[i] ?? world.mover(item);
     const reporter = mover.configurationServer ?? mover.name;
     const items = reporters.get(reporter);
     if (items) items.push(item);
