@@ -67,9 +67,7 @@ async function suiteRun(target: string, reportDir: string) {
 }
 
 async function benchSuite(): Promise<number> {
-  console.log(
-    "\n# the conformance suite (srkit run with its defaults, every report, Allure included)",
-  );
+  console.log("\n# the conformance suite (srkit run with its defaults, every report, Allure included)");
   const inProcess = await suiteRun("reference", "reports/out/bench-in-process");
   const http = await suiteRun(
     `cmd:"${process.execPath}" harness/reference/main.ts`,
