@@ -9,12 +9,12 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getResponse } from "msw";
+import { getResponse, HttpResponse, http } from "msw";
 import { TargetMisbehaved } from "../drivers/transport.ts";
 import { azureHeaders } from "../protocol/types.ts";
 import type { AzureEvidence } from "./evidence.ts";
-import { azureHandlers } from "./handlers.ts";
-import type { RecordedAzureRequest } from "./recorded-request.ts";
+import { azureAnswer, azureResponse } from "./handlers.ts";
+import { describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
 import {
   type EvidenceScope,
   type RecordingLimits,
@@ -23,6 +23,18 @@ import {
 } from "./recording-store.ts";
 
 const controlPrefix = "/__srkit/";
+
+/** msw handlers serving Azure's answers (handlers.ts decides them) and recording each request. */
+export function azureHandlers(record: (request: RecordedAzureRequest) => void) {
+  return [
+    http.all("*", async ({ request }) => {
+      const seen = await describeRequest(request);
+      record(seen);
+      return azureResponse(azureAnswer(seen)) ?? HttpResponse.error();
+    }),
+  ];
+}
+
 export const tokenHeader = "x-srkit-token";
 const methods = new Set(["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"]);
 const hostname =

@@ -1,30 +1,29 @@
-// msw handlers that play Azure: they record every request, answer the two endpoints the
-// pipeline uses, and leave any other host unanswered (a network error). They answer a known
-// host on any port or scheme on purpose: the port and scheme are judged from the recording
-// by the scenario of that requirement, so a wrong port fails that scenario alone instead of
-// starving every scenario that needs data to arrive.
-import { HttpResponse, http } from "msw";
-import { describeRequest, type RecordedAzureRequest } from "./recorded-request.ts";
+// The stand-in's Azure: it records every request, answers the two endpoints the pipeline uses,
+// and leaves any other host unanswered (a network error). It answers a known host on any port
+// or scheme on purpose: the port and scheme are judged from the recording by the scenario of
+// that requirement, so a wrong port fails that scenario alone instead of starving every
+// scenario that needs data to arrive.
+// No msw here: in-process targets use these answers without loading it (gateway.ts serves them
+// through msw's handlers).
+import type { RecordedAzureRequest } from "./recorded-request.ts";
 
 export const storageHostSuffix = ".blob.core.windows.net";
 export const siteRecoveryHostSuffix = ".hypervrecoverymanager.windowsazure.com";
 
-export function azureHandlers(record: (request: RecordedAzureRequest) => void) {
-  return [
-    http.all("*", async ({ request }) => {
-      const seen = await describeRequest(request);
-      record(seen);
-      if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") {
-        return new HttpResponse(null, { status: 201 });
-      }
-      // Reads of replicated pages (failback): the content does not matter to any check.
-      if (seen.host.endsWith(storageHostSuffix) && seen.method === "GET") {
-        return new HttpResponse(null, { status: 206 });
-      }
-      if (seen.host.endsWith(siteRecoveryHostSuffix)) {
-        return HttpResponse.json({ accepted: true });
-      }
-      return HttpResponse.error();
-    }),
-  ];
+/** What Azure answers a recorded request: a status with no body, JSON, or no answer at all. */
+export type AzureAnswer = { status: number } | { json: { accepted: boolean } } | "network-error";
+
+/** The one place that decides Azure's answers, for the msw handlers and the in-process stand-in. */
+export function azureAnswer(seen: RecordedAzureRequest): AzureAnswer {
+  if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") return { status: 201 };
+  // Reads of replicated pages (failback): the content does not matter to any check.
+  if (seen.host.endsWith(storageHostSuffix) && seen.method === "GET") return { status: 206 };
+  if (seen.host.endsWith(siteRecoveryHostSuffix)) return { json: { accepted: true } };
+  return "network-error";
+}
+
+/** The answer as a fetch Response (undefined for a network error). */
+export function azureResponse(answer: AzureAnswer): Response | undefined {
+  if (answer === "network-error") return undefined;
+  return "json" in answer ? Response.json(answer.json) : new Response(null, { status: answer.status });
 }

@@ -1,15 +1,57 @@
-// Azure stand-in for the in-process target: msw intercepts the reference's fetch calls in
-// this very process and records them, per scenario and bounded as the gateway does.
-import { setupServer } from "msw/node";
+// Azure stand-in for in-process targets: the same answers and the same recordings as the HTTP
+// gateway's msw handlers (handlers.ts decides both), kept per scenario and bounded as the
+// gateway keeps them (recording-store.ts), with no socket and no request interception. The
+// in-process reference sends its Azure-bound requests through `inProcessAzureFetch`, which
+// hands each one to the stand-in started in this process.
+//
+// Why neither msw's setupServer nor its getResponse: intercepting real fetch calls costs a TLS
+// socket, two undici clients and about 60 KB of heap per request (about 38 % of an in-process
+// protocol call, and 115 MiB per virtual hour for 1,000 replicating machines); getResponse
+// still costs about 50 us per request in abort controllers and request clones, most of a
+// simulated machine-hour. Recording the fetch's arguments directly (the same recording
+// describeRequest makes of the Request they stand for) keeps the evidence and drops both costs.
 import type { AzureEvidence } from "./evidence.ts";
 import { overflowError } from "./gateway.ts";
-import { azureHandlers } from "./handlers.ts";
+import { azureAnswer, azureResponse } from "./handlers.ts";
+import {
+  compactRecorder,
+  describeParts,
+  describeRequest,
+  type RecordedAzureRequest,
+} from "./recorded-request.ts";
 import { type RecordingLimits, RecordingStore } from "./recording-store.ts";
 
-export function startInProcessAzure(limits: RecordingLimits): AzureEvidence & { close(): void } {
+type Answer = (input: Parameters<typeof fetch>[0], init?: RequestInit) => Promise<Response>;
+
+/** The stand-in started in this process, if any (one at a time, as msw's server was). */
+let running: Answer | undefined;
+
+export interface InProcessAzure extends AzureEvidence {
+  /** Number of requests that reached the stand-in so far, watched or not. */
+  count(): number;
+  close(): void;
+}
+
+/**
+ * Starts the stand-in that `inProcessAzureFetch` hands requests to, recording each request
+ * per watched scope within `limits`.
+ * @throws Error when one is already running in this process: its recordings would mix.
+ */
+export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
+  if (running) throw new Error("an in-process Azure stand-in is already running in this process");
   const store = new RecordingStore(limits);
-  const server = setupServer(...azureHandlers((r) => store.add(r)));
-  server.listen({ onUnhandledFrame: "error" });
+  let reached = 0;
+  const record = compactRecorder((r) => store.add(r));
+  const answer: Answer = async (input, init) => {
+    const recorded = await describeFetch(input, init);
+    reached++;
+    record(recorded);
+    const response = azureResponse(azureAnswer(recorded));
+    // What fetch does when the network fails (Azure does not answer unknown hosts).
+    if (!response) throw new TypeError("fetch failed");
+    return response;
+  };
+  running = answer;
   return {
     watch: async (scope) => store.watch(scope),
     async requests(scope) {
@@ -18,6 +60,46 @@ export function startInProcessAzure(limits: RecordingLimits): AzureEvidence & { 
       return records;
     },
     release: async (scope) => store.release(scope),
-    close: () => server.close(),
+    count: () => reached,
+    close: () => {
+      if (running === answer) running = undefined;
+    },
   };
+}
+
+/**
+ * The fetch of in-process targets: Azure-bound requests go to the stand-in running in this
+ * process. With none running there is no Azure: the request fails as an unreachable host does.
+ */
+export const inProcessAzureFetch: typeof fetch = async (input, init) => {
+  if (!running) throw new TypeError("fetch failed: no in-process Azure stand-in is running");
+  return running(input, init);
+};
+
+/** Methods fetch writes in upper case whatever case they were given in (the Fetch standard's normalisation). */
+const normalised = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+/**
+ * The recording fetch would make of `input` and `init`: built from the parts directly where
+ * they are a URL and bytes (what the reference sends), through a Request otherwise.
+ */
+async function describeFetch(
+  input: Parameters<typeof fetch>[0],
+  init?: RequestInit,
+): Promise<RecordedAzureRequest> {
+  const body = init?.body ?? undefined;
+  const plain = typeof input === "string" || input instanceof URL;
+  if (!plain || !(body === undefined || body instanceof Uint8Array)) {
+    return describeRequest(new Request(input, init));
+  }
+  const upper = (init?.method ?? "GET").toUpperCase();
+  // fetch refuses a body on GET and HEAD: the Request says so.
+  if (body !== undefined && (upper === "GET" || upper === "HEAD"))
+    return describeRequest(new Request(input, init));
+  return describeParts(
+    normalised.has(upper) ? upper : (init?.method ?? "GET"),
+    new URL(String(input)),
+    new Headers(init?.headers),
+    body ?? new Uint8Array(0),
+  );
 }

@@ -4,7 +4,8 @@
 //   SRKIT_ALLOWED_VARIATION=<id>              a correct in-process variant of the reference
 //   neither                                   the embedded reference, in-process
 // and, with SRKIT_DRIVER=arm, carries Site Recovery's acts and observations over the target's
-// Site Recovery REST API (SRKIT_ARM_URL, or the target's own URL; in-process, its own endpoint).
+// Site Recovery REST API (SRKIT_ARM_URL, or the target's own URL; in-process, its own endpoint);
+// unless the process chose an in-process target itself (useInProcessTarget).
 import { allowedVariation } from "../allowed-variations/variations.ts";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
@@ -32,7 +33,19 @@ export interface TargetConnection {
   close(): void;
 }
 
+let chosenInProcessTarget: (() => Transport) | undefined;
+
+/**
+ * Names the in-process target this process's next connections use, in place of the one the
+ * environment names (undefined: back to the environment). The control runner runs many
+ * controls one after another in one process this way (harness/runner/control-runner.ts).
+ */
+export function useInProcessTarget(transport: (() => Transport) | undefined): void {
+  chosenInProcessTarget = transport;
+}
+
 function protocolTransport(env: NodeJS.ProcessEnv, bounds: Bounds): Transport {
+  if (chosenInProcessTarget) return chosenInProcessTarget();
   const url = env.SRKIT_TARGET_URL;
   if (url) return httpTransport(url, bounds);
   const controlId = env.SRKIT_NEGATIVE_CONTROL;
@@ -74,7 +87,7 @@ export function transportFromEnvironment(
 /**
  * The target and the Azure evidence of this worker, from the runner's environment:
  * SRKIT_TARGET_URL with SRKIT_AZURE_GATEWAY and SRKIT_AZURE_GATEWAY_TOKEN for a target out of
- * process, else an in-process one with msw recording its Azure calls.
+ * process, else an in-process one whose Azure stand-in records its Azure calls.
  */
 export function connectFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
@@ -84,7 +97,7 @@ export function connectFromEnvironment(
   let azure: (AzureEvidence & { close(): void }) | undefined;
   let evidence: AzureEvidence;
   const gateway = env.SRKIT_AZURE_GATEWAY;
-  if (url) {
+  if (url && !chosenInProcessTarget) {
     const token = env.SRKIT_AZURE_GATEWAY_TOKEN;
     if (!gateway || !token)
       throw new Error("SRKIT_TARGET_URL is set but the Azure gateway is not: run through 'srkit run'");
@@ -97,7 +110,7 @@ export function connectFromEnvironment(
   return {
     client: new ProtocolClient(transport),
     evidence,
-    ...(url && gateway ? { azureGateway: gateway } : {}),
+    ...(url && gateway && !chosenInProcessTarget ? { azureGateway: gateway } : {}),
     ...(transport instanceof ArmDriver ? { beginScenario: (s) => transport.beginScenario(s) } : {}),
     close: () => azure?.close(),
   };

@@ -2,6 +2,7 @@
 // This file is the one place outside harness/reference that may import it.
 
 import type { Server } from "node:http";
+import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import type { HttpMethod } from "../protocol/spec.ts";
 import { createHttpServer } from "../reference/adapters/http-server.ts";
 import type { ProtocolRequest, ProtocolResponse, Router } from "../reference/application/router.ts";
@@ -9,6 +10,13 @@ import { createReferenceTarget, type ReferenceOptions } from "../reference/targe
 import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
 
 export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
+
+/**
+ * The fetch in-process targets send Azure-bound requests through: the in-process Azure stand-in
+ * (started by the connection), which answers and records them. A wrong target that changes its
+ * Azure traffic wraps this one, so its requests are still answered and recorded.
+ */
+export const azureFetch: typeof fetch = inProcessAzureFetch;
 
 /**
  * @param wrap puts something between the caller and the reference (a negative control's
@@ -19,7 +27,7 @@ export function inProcessTransport(
   label = "in-process reference",
   wrap: (next: Send) => Send = (next) => next,
 ): Transport {
-  const target = createReferenceTarget(options);
+  const target = createReferenceTarget({ ...options, fetch: options.fetch ?? azureFetch });
   const direct: Send = async (call) => {
     // A JSON round trip on both sides, so nothing is shared by reference, as over a wire.
     const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body));

@@ -3,7 +3,7 @@
 // the requirements it breaks: at least one scenario of each must fail, and no scenario of any
 // other requirement may.
 import { gzipSync } from "node:zlib";
-import { inProcessTransport } from "../drivers/in-process.ts";
+import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import { failbackControls } from "./failback-controls.ts";
@@ -25,12 +25,13 @@ export interface NegativeControl {
 }
 
 const fiveMinutes = 5 * 60 * 1000;
+/** Changes the target's requests to Azure storage on their way to the in-process Azure stand-in. */
 const storageFetch =
   (change: (url: URL, init: RequestInit) => RequestInit | undefined): typeof fetch =>
   (input, init = {}) => {
     const url = new URL(String(input));
     const changed = url.hostname.endsWith(".blob.core.windows.net") ? change(url, init) : undefined;
-    return globalThis.fetch(url, changed ?? init);
+    return azureFetch(url, changed ?? init);
   };
 
 const controls: NegativeControl[] = [

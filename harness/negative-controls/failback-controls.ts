@@ -1,5 +1,6 @@
 // Wrong targets for the failback family: each changes one documented failback behaviour of the
 // reference by intercepting its protocol traffic (or its reads of Azure storage).
+import { azureFetch } from "../drivers/in-process.ts";
 import type { ProtocolCall } from "../drivers/transport.ts";
 import type { AzureVm, Job, Machine, Policy, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
@@ -335,7 +336,7 @@ const controls: NegativeControl[] = [
           // The failback scenarios' disks are 64 MiB.
           const end = Math.max(Number(range?.[2]), 64 * 1024 * 1024 - 1);
           if (init.method === "GET" && range) headers["x-ms-range"] = `bytes=${range[1]}-${end}`;
-          return globalThis.fetch(input, { ...init, headers });
+          return azureFetch(input, { ...init, headers });
         },
       }),
   },

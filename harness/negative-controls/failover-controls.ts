@@ -139,22 +139,16 @@ export const failoverControls: NegativeControl[] = [
     id: "commit-keeps-points",
     cluster: "commit",
     wrongBehaviour: "keeps listing the recovery points after the commit",
-    // Stale points after the commit also mislead every failback choice made afterwards.
-    breaks: [
-      "FO-COMMIT-DELETES-POINTS",
-      "FB-POLICY-APPLIED",
-      "FB-RP-CHOICES",
-      "FB-RP-LATEST",
-      "FB-RP-APP-CONSISTENT",
-      "FB-NEEDS-RECOVERY-POINT",
-      "FB-COMMIT-REMOVES-AZURE-VMS",
-      "FB-UNPROTECTED-AFTER-COMMIT",
-      "FB-PS-AZURE-KEEP-RUNNING",
-      "SS-HVFB-REVERSE-REPLICATE",
-    ],
+    // The points of a committed machine stay listed until it is reprotected (a reprotect starts
+    // a new history); the failback's commit is a commit too, so its checks see them as well.
+    breaks: ["FO-COMMIT-DELETES-POINTS", "FB-COMMIT-REMOVES-AZURE-VMS", "FB-UNPROTECTED-AFTER-COMMIT"],
     transport: () => {
       const kept = new Map<string, RecoveryPointList>();
       return intercepted("commit-keeps-points", async (call, id, next) => {
+        // The stale list lasts while the item stays committed: a reprotect starts a new history.
+        if (["reprotect", "reprotectPlan", "reverseReplicate", "reverseReplicatePlan"].includes(id)) {
+          for (const path of kept.keys()) if (path.startsWith(sessionBase(call))) kept.delete(path);
+        }
         if (id === "commitFailover") {
           const list = await next({
             method: "GET",

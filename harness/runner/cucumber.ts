@@ -21,6 +21,7 @@ export interface CucumberRun {
   reportDir: string;
   env: Record<string, string>;
   tags?: string;
+  /** Cucumber workers; 0 runs the scenarios in cucumber's own process. */
   parallel?: number;
   /** Where cucumber's console output goes; the progress formatter writes there. */
   quiet?: boolean;
@@ -53,7 +54,7 @@ export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
       ...process.env,
       ...run.env,
       SRKIT_REPORT_DIR: run.reportDir,
-      ...(run.parallel ? { SRKIT_PARALLEL: String(run.parallel) } : {}),
+      ...(run.parallel !== undefined ? { SRKIT_PARALLEL: String(run.parallel) } : {}),
       TESTCONTAINERS_RYUK_DISABLED: "true",
     },
   });

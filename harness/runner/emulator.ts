@@ -9,8 +9,13 @@
 // second, so jobs an SDK script starts there end while it polls. Sessions created through the
 // protocol keep their clock to themselves, as in any run.
 import type { AddressInfo } from "node:net";
-import { getResponse } from "msw";
-import { azureHandlers, siteRecoveryHostSuffix, storageHostSuffix } from "../azure-standin/handlers.ts";
+import {
+  azureAnswer,
+  azureResponse,
+  siteRecoveryHostSuffix,
+  storageHostSuffix,
+} from "../azure-standin/handlers.ts";
+import { describeRequest } from "../azure-standin/recorded-request.ts";
 import { servedReference } from "../drivers/in-process.ts";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
 import type { HttpMethod } from "../protocol/spec.ts";
@@ -40,13 +45,12 @@ const azureHosts = [storageHostSuffix, siteRecoveryHostSuffix];
 
 /** A fetch that answers Azure's hosts in-process and passes everything else on. */
 function localAzure(): typeof fetch {
-  const handlers = azureHandlers(() => {});
   return async (input, init) => {
     const request = new Request(input, init);
     if (!azureHosts.some((suffix) => new URL(request.url).hostname.endsWith(suffix)))
       return globalThis.fetch(request);
-    const response = await getResponse(handlers, request);
-    if (!response || response.type === "error") throw new TypeError(`no answer from ${request.url}`);
+    const response = azureResponse(azureAnswer(await describeRequest(request)));
+    if (!response) throw new TypeError(`no answer from ${request.url}`);
     return response;
   };
 }

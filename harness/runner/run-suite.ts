@@ -96,6 +96,10 @@ async function describe(env: NodeJS.ProcessEnv): Promise<TargetDescription | str
   }
 }
 
+/** Whether the target runs inside the cucumber process (the embedded reference, through any driver). */
+const inProcess = (target: TargetSpec): boolean =>
+  target.kind === "reference" || (target.kind === "arm" && inProcess(target.target));
+
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
@@ -138,7 +142,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
             ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
           },
           tags: options.tags,
-          parallel: options.parallel,
+          // In-process, workers only add their start-up: the scenarios cost milliseconds each,
+          // so cucumber's own process runs them unless asked otherwise.
+          parallel: options.parallel ?? (inProcess(options.target) ? 0 : undefined),
           quiet: options.quiet,
           deadline,
           onDeadline: () =>

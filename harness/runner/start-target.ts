@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { GenericContainer, PullPolicy, type StartedTestContainer, Wait } from "testcontainers";
-import { type GatewayStats, startAzureGateway } from "../azure-standin/gateway.ts";
+import type { StartedTestContainer } from "testcontainers";
+import type { GatewayStats } from "../azure-standin/gateway.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
 import { stopProcessGroup } from "./process-group.ts";
@@ -51,6 +51,8 @@ export async function startTarget(
       gatewayStats: () => undefined,
       stop: async () => {},
     };
+  // Loaded only for targets out of process: msw and testcontainers take seconds to import.
+  const { startAzureGateway } = await import("../azure-standin/gateway.ts");
   const token = randomBytes(24).toString("hex");
   const gateway = await startAzureGateway({
     ...recordingLimitsOf(bounds),
@@ -188,6 +190,7 @@ function forwardOutput(child: ChildProcess, bounds: Bounds, print: (line: string
 async function startImage(image: string, runId: string, bounds: Bounds): Promise<Running> {
   // Host networking keeps every connection on loopback: the container reaches the gateway at
   // 127.0.0.1 and the harness reaches the container on the port it was told to use.
+  const { GenericContainer, PullPolicy, Wait } = await import("testcontainers");
   const port = await freePort();
   const container: StartedTestContainer = await new GenericContainer(image)
     .withPullPolicy(PullPolicy.neverPull())

@@ -11,8 +11,17 @@ export const protectedItemUrl = (region: string, vault: string, machine: string)
 export const storagePageUrl = (account: string, vault: string, machine: string) =>
   `https://${account}.blob.core.windows.net/${vault}-replica/${machine}-disk0?comp=page`;
 
+const knownPorts = new Map<string, number>();
+/** The port a URL names (its scheme's default otherwise); remembered, as each machine asks every cycle. */
 export const portOf = (url: string): number => {
+  const known = knownPorts.get(url);
+  if (known !== undefined) return known;
   const parsed = new URL(url);
-  if (parsed.port) return Number(parsed.port);
-  return parsed.protocol === "https:" ? 443 : 80;
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+  if (knownPorts.size >= 100_000) knownPorts.clear();
+  knownPorts.set(url, port);
+  return port;
 };
+
+/** The port storage page writes go to (storagePageUrl names none: HTTPS's default). */
+export const storagePort = portOf(storagePageUrl("account", "vault", "machine"));

@@ -4,11 +4,16 @@
 import { DatabaseSync } from "node:sqlite";
 
 export class ConfigurationDatabase {
-  private readonly db = new DatabaseSync(":memory:");
+  private opened?: DatabaseSync;
   private backups = 0;
 
-  constructor() {
-    this.db.exec("CREATE TABLE machines (name TEXT PRIMARY KEY)");
+  /** Opened on first use: most sessions never touch it, and opening one costs about half a millisecond. */
+  private get db(): DatabaseSync {
+    if (!this.opened) {
+      this.opened = new DatabaseSync(":memory:");
+      this.opened.exec("CREATE TABLE machines (name TEXT PRIMARY KEY)");
+    }
+    return this.opened;
   }
 
   record(machine: string): void {
@@ -51,7 +56,8 @@ export class ConfigurationDatabase {
   }
 
   close(): void {
-    this.db.close();
+    this.opened?.close();
+    this.opened = undefined;
   }
 
   /** Session snapshots (tests comparing state) see the records. */

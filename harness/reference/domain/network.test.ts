@@ -29,3 +29,29 @@ test("lifting a fault restores the path; flows count connections that were made"
     { from: "vm1", to: "ps1", port: 443, protocol: "https", encrypted: true, connections: 2 },
   ]);
 });
+
+test("flows are listed in the order first made, told apart by every field, with bytes summed", () => {
+  const network = new Network();
+  network.record("vm1", "ps1", 9443, "https", true);
+  network.record("vm2", "ps1", 9443, "https", true);
+  network.record("vm1", "ps1", 9443, "https", false);
+  network.record("vm1", "ps1", 443, "https", true);
+  network.record("vm1", "ps2", 9443, "https", true);
+  network.record("vm1", "ps1", 9443, "tcp", true, 10);
+  network.record("vm1", "ps1", 9443, "tcp", true, 5);
+  network.record("vm1", "ps1", 9443, "https", true);
+  assert.deepEqual(
+    network.listFlows().map((f) => [f.from, f.to, f.port, f.protocol, f.encrypted, f.connections, f.bytes]),
+    [
+      ["vm1", "ps1", 9443, "https", true, 2, undefined],
+      ["vm2", "ps1", 9443, "https", true, 1, undefined],
+      ["vm1", "ps1", 9443, "https", false, 1, undefined],
+      ["vm1", "ps1", 443, "https", true, 1, undefined],
+      ["vm1", "ps2", 9443, "https", true, 1, undefined],
+      ["vm1", "ps1", 9443, "tcp", true, 2, 15],
+    ],
+  );
+  const listed = network.listFlows();
+  (listed[0] as { connections: number }).connections = 99;
+  assert.equal(network.listFlows()[0]?.connections, 2, "the list is a copy");
+});

@@ -11,7 +11,10 @@ export const at = (...names: string[]): Endpoint => ({ names });
 
 export class Network {
   private readonly faults = new Map<string, Fault>();
-  private readonly flows = new Map<string, NetworkFlow>();
+  /** Every flow in the order it was first made (listFlows keeps that order). */
+  private readonly flows: NetworkFlow[] = [];
+  /** The flows by their source: a machine makes the same few connections every cycle. */
+  private readonly flowsFrom = new Map<string, NetworkFlow[]>();
   private nextFault = 1;
 
   inject(request: FaultRequest): Fault {
@@ -25,6 +28,7 @@ export class Network {
   }
 
   isStopped(endpoint: Endpoint): boolean {
+    if (this.faults.size === 0) return false;
     for (const f of this.faults.values()) {
       if (f.kind === "stopComponent" && endpoint.names.includes(f.component)) return true;
     }
@@ -38,6 +42,7 @@ export class Network {
   }
 
   isBlocked(from: Endpoint, to: Endpoint, port: number): boolean {
+    if (this.faults.size === 0) return false;
     if (this.isStopped(from) || this.isStopped(to)) return true;
     for (const f of this.faults.values()) {
       if (f.kind !== "blockPort" || f.port !== port) continue;
@@ -68,18 +73,29 @@ export class Network {
     encrypted: boolean,
     bytes?: number,
   ): void {
-    const key = `${from}|${to}|${port}|${protocol}|${encrypted}`;
-    const flow = this.flows.get(key);
-    if (flow) flow.connections++;
-    else this.flows.set(key, { from, to, port, protocol, encrypted, connections: 1 });
-    // Bytes are counted where the simulated sites carry replicated data between themselves.
-    if (bytes !== undefined) {
-      const counted = this.flows.get(key) as NetworkFlow;
-      counted.bytes = (counted.bytes ?? 0) + bytes;
+    let fromHere = this.flowsFrom.get(from);
+    if (!fromHere) {
+      fromHere = [];
+      this.flowsFrom.set(from, fromHere);
     }
+    let flow: NetworkFlow | undefined;
+    for (const f of fromHere) {
+      if (f.to === to && f.port === port && f.protocol === protocol && f.encrypted === encrypted) {
+        flow = f;
+        break;
+      }
+    }
+    if (flow) flow.connections++;
+    else {
+      flow = { from, to, port, protocol, encrypted, connections: 1 };
+      fromHere.push(flow);
+      this.flows.push(flow);
+    }
+    // Bytes are counted where the simulated sites carry replicated data between themselves.
+    if (bytes !== undefined) flow.bytes = (flow.bytes ?? 0) + bytes;
   }
 
   listFlows(): NetworkFlow[] {
-    return [...this.flows.values()].map((f) => ({ ...f }));
+    return this.flows.map((f) => ({ ...f }));
   }
 }

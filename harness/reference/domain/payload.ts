@@ -5,10 +5,19 @@
 const filler = "srkit replicated disk block\n";
 const maxContentBytes = 64 * 1024;
 
+/** Filler content by its number of repeats (at most 147): made once, shared, never written to. */
+const fillers: Buffer[] = [];
+
+/** The content standing for a chunk; callers only read it (filler content is shared). */
 export function contentOf(length: number, samples: string[]): Buffer {
-  const text =
-    samples.length > 0 ? samples.join("") : filler.repeat(Math.ceil(Math.min(length, 4096) / filler.length));
-  return Buffer.from(text, "utf8").subarray(0, maxContentBytes);
+  if (samples.length > 0) return Buffer.from(samples.join(""), "utf8").subarray(0, maxContentBytes);
+  const repeats = Math.ceil(Math.min(length, 4096) / filler.length);
+  let content = fillers[repeats];
+  if (!content) {
+    content = Buffer.from(filler.repeat(repeats), "utf8").subarray(0, maxContentBytes);
+    fillers[repeats] = content;
+  }
+  return content;
 }
 
 export interface PayloadCodec {

@@ -1,7 +1,7 @@
 // Turns data that reached Site Recovery into recovery points on schedule, shares points across
 // a multi-VM consistent replication group, and prunes points that left the retention window.
 import { crashConsistentIntervalSeconds } from "./parameters.ts";
-import type { ReplicationState, World } from "./world.ts";
+import type { ReplicationState, StoredPoint, World } from "./world.ts";
 
 /** Times of the schedule's ticks in (from, to]. */
 function ticks(from: number, to: number, everySeconds: number): number[] {
@@ -32,44 +32,86 @@ function sharingGroup(world: World, item: ReplicationState): string | undefined 
   return world.policy(item.policy).multiVmConsistency ? item.replicationGroup : undefined;
 }
 
+/** A tick of the schedules in (from, to], in time order; app-consistent when the app schedule has it. */
+interface Tick {
+  time: number;
+  type: "AppConsistent" | "CrashConsistent";
+}
+
+/**
+ * The schedule's ticks in (from, to] for a policy's app-consistent frequency (0: none) and a
+ * crash-consistent interval (seconds).
+ */
+function scheduleTicks(
+  from: number,
+  to: number,
+  appConsistentFrequencyMinutes: number,
+  crashEverySeconds: number,
+): Tick[] {
+  const appTicks =
+    appConsistentFrequencyMinutes > 0 ? ticks(from, to, appConsistentFrequencyMinutes * 60) : [];
+  const all = [...new Set([...ticks(from, to, crashEverySeconds), ...appTicks])].sort((a, b) => a - b);
+  return all.map((time) => ({ time, type: appTicks.includes(time) ? "AppConsistent" : "CrashConsistent" }));
+}
+
 export function makeRecoveryPoints(world: World, from: number, coordinated: Map<string, boolean>): void {
-  const groups = new Map<string, ReplicationState[]>();
-  for (const item of world.items.values()) {
-    const key = sharingGroup(world, item);
-    if (key) groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
+  // The sharing groups' members, gathered the first time a point is due (most cycles make none).
+  let groups: Map<string, ReplicationState[]> | undefined;
+  const membersOf = (group: string): ReplicationState[] => {
+    if (!groups) {
+      groups = new Map();
+      for (const item of world.items.values()) {
+        const key = sharingGroup(world, item);
+        if (!key) continue;
+        const members = groups.get(key);
+        if (members) members.push(item);
+        else groups.set(key, [item]);
+      }
+    }
+    return groups.get(group) ?? [];
+  };
+  // Every item of a policy shares the cycle's ticks: computed once per app-consistent frequency.
+  const ticksByFrequency = new Map<string, Tick[]>();
   for (const item of world.items.values()) {
     const policy = world.policyOf(item);
-    const appTicks =
-      policy.appConsistentFrequencyMinutes > 0
-        ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
-        : [];
     // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
     const every = item.scoutProcessServer
       ? world.choices.scoutRetentionPointIntervalSeconds
       : crashConsistentIntervalSeconds;
-    const all = [...new Set([...ticks(from, world.now, every), ...appTicks])].sort((a, b) => a - b);
-    for (const time of all) {
+    const key = `${policy.appConsistentFrequencyMinutes}/${every}`;
+    let due = ticksByFrequency.get(key);
+    if (!due) {
+      due = scheduleTicks(from, world.now, policy.appConsistentFrequencyMinutes, every);
+      ticksByFrequency.set(key, due);
+    }
+    for (const { time, type } of due) {
       if (!caughtUp(world, item)) continue;
-      const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";
       const group = sharingGroup(world, item);
       // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
       // and the members could coordinate on 20004.
-      const members = group ? (groups.get(group) ?? []) : [];
+      const members = group ? membersOf(group) : [];
       const shared =
         group !== undefined &&
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
       item.recoveryPoints.push({
-        id: shared ? `${group}-${time}` : `${item.name}-${time}`,
+        // join makes one flat string (a template makes a chain of three): a machine keeps
+        // hundreds of points, a simulated estate millions.
+        id: [shared ? group : item.name, time].join("-"),
         time,
         type,
         multiVm: shared,
       });
       item.unprocessedBytes = 0;
     }
-    // REPL-RP-RETENTION
+    // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
+    // so the expired ones are at the front: dropped there instead of rebuilding the list.
     const oldest = world.now - policy.recoveryPointRetentionHours * 3600 * 1000;
-    item.recoveryPoints = item.recoveryPoints.filter((p) => p.time >= oldest);
+    const points = item.recoveryPoints;
+    let expired = 0;
+    while (expired < points.length && (points[expired] as StoredPoint).time < oldest) expired++;
+    // shift() trims the front in place; splice(0, n) copies (about 6x slower for one point).
+    if (expired === 1) points.shift();
+    else if (expired > 1) points.splice(0, expired);
   }
 }

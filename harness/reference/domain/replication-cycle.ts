@@ -9,6 +9,7 @@ import {
   protectedItemUrl,
   siteRecoveryServiceUrl,
   storagePageUrl,
+  storagePort,
 } from "./azure-endpoints.ts";
 import { judgeFailbackRpo, runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
@@ -60,8 +61,12 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const replicating = [...world.items.values()].filter(isReplicating);
 
   discoverDue(world);
+  // Who moves each item's data does not change within a cycle: looked up once per item
+  // (movers[i] is replicating[i]'s).
+  const movers: Mover[] = [];
   for (const item of replicating) {
     const mover = world.mover(item);
+    movers.push(mover);
     if (
       mover.configurationServer &&
       !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
@@ -73,11 +78,15 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
       );
     }
     const reachedMover = sendToMover(world, item, minutes, raise);
-    const reachedStorage = await uploadToStorage(world, item, outbound, raise);
+    // Most cycles have nothing to upload: no await (a turn of the microtask queue) for those.
+    const reachedStorage =
+      item.cache.length === 0
+        ? storagePathOpen(world, item, mover, raise)
+        : await uploadToStorage(world, item, mover, outbound, raise);
     item.pathOk = reachedMover && reachedStorage;
   }
   const coordinated = coordinateGroups(world, replicating, raise);
-  await reportToService(world, replicating, outbound, raise);
+  await reportToService(world, replicating, movers, outbound, raise);
   await runFailbackCycle(world, outbound, minutes);
   await runHypervFailbackCycle(world, outbound, minutes);
   await runSiteCycle(world, outbound, minutes);
@@ -146,13 +155,27 @@ function sendToMover(world: World, item: ReplicationState, minutes: number, rais
   return true;
 }
 
-async function uploadToStorage(world: World, item: ReplicationState, outbound: AzureOutbound, raise: Raise) {
-  const mover = world.mover(item);
-  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
-  if (world.network.isBlocked(at(mover.name, mover.host), azure, portOf(url))) {
+type Mover = ReturnType<World["mover"]>;
+
+/** Whether the data mover may reach Azure storage; raises the health error when it may not. */
+function storagePathOpen(world: World, item: ReplicationState, mover: Mover, raise: Raise): boolean {
+  if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
     raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
     return false;
   }
+  return true;
+}
+
+async function uploadToStorage(
+  world: World,
+  item: ReplicationState,
+  mover: Mover,
+  outbound: AzureOutbound,
+  raise: Raise,
+) {
+  if (!storagePathOpen(world, item, mover, raise)) return false;
+  if (item.cache.length === 0) return true;
+  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
   while (item.cache.length > 0) {
     const chunk = item.cache[0] as Chunk;
     const delivered = await outbound.send({
@@ -185,7 +208,9 @@ function coordinateGroups(world: World, replicating: ReplicationState[], raise: 
   const groups = new Map<string, ReplicationState[]>();
   for (const item of replicating) {
     if (!item.replicationGroup || !world.policy(item.policy).multiVmConsistency) continue;
-    groups.set(item.replicationGroup, [...(groups.get(item.replicationGroup) ?? []), item]);
+    const members = groups.get(item.replicationGroup);
+    if (members) members.push(item);
+    else groups.set(item.replicationGroup, [item]);
   }
   const coordinated = new Map<string, boolean>();
   for (const [group, members] of groups) {
@@ -211,15 +236,18 @@ function coordinateGroups(world: World, replicating: ReplicationState[], raise: 
 async function reportToService(
   world: World,
   replicating: ReplicationState[],
+  movers: Mover[],
   outbound: AzureOutbound,
   raise: Raise,
 ) {
   const reporters = new Map<string, ReplicationState[]>();
   for (const cs of world.configurationServers.keys()) reporters.set(cs, []);
-  for (const item of replicating) {
-    const mover = world.mover(item);
+  for (const [i, item] of replicating.entries()) {
+    const mover = movers[i] ?? world.mover(item);
     const reporter = mover.configurationServer ?? mover.name;
-    reporters.set(reporter, [...(reporters.get(reporter) ?? []), item]);
+    const items = reporters.get(reporter);
+    if (items) items.push(item);
+    else reporters.set(reporter, [item]);
   }
   for (const [reporter, items] of reporters) {
     const vault = world.vault(

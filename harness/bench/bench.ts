@@ -1,0 +1,180 @@
+// npm run bench: every performance figure srkit tracks, measured in one run, each beside its
+// baseline from the same run or its growth ratio. Figures, never tests: nothing here fails on a
+// number. The machine may be shared: compare ratios, not absolute times, across runs.
+//
+//   1. the in-process suite's wall time, and the HTTP target's against it;
+//   2. the cost per negative control (the control runner), against one in-process suite;
+//   3. the reference as a simulator: N VMware VMs x 72 virtual hours for N = 100, 1,000,
+//      10,000, machine-hours per second and peak RSS, with the growth between them;
+//   4. recovery point selection: the index build beside the per-query ratio to a scan;
+//   5. end-to-end property runs per second, in-process and over HTTP;
+//   6. a failover round trip through the Site Recovery REST API against the same through the protocol.
+// SRKIT_BENCH_ONLY=suite,controls,simulator,selection,properties,arm picks sections.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { negativeControls } from "../negative-controls/controls.ts";
+import { controlRunSeed } from "../negative-controls/verify.ts";
+import { runControls } from "../runner/control-runner.ts";
+import { projectRoot } from "../runner/cucumber.ts";
+import { benchArmRoundTrip } from "./arm-round-trip.bench.ts";
+import { benchEndToEnd, benchSelection } from "./recovery-point-selection.bench.ts";
+import type { SimulatorFigures } from "./simulator.ts";
+
+const only = (process.env.SRKIT_BENCH_ONLY ?? "").split(",").filter(Boolean);
+const wanted = (section: string) => only.length === 0 || only.includes(section);
+const simulatorMachines = (process.env.SRKIT_BENCH_MACHINES ?? "100,1000,10000").split(",").map(Number);
+const simulatorHours = Number(process.env.SRKIT_BENCH_HOURS ?? 72);
+const controlsMeasured = Number(process.env.SRKIT_BENCH_CONTROLS ?? 8);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** GNU time, where installed, gives the CPU seconds of a command and all it waited for. */
+const gnuTime = "/usr/bin/time";
+
+/**
+ * Runs node with `args` to its end; resolves with its wall milliseconds, CPU seconds (user +
+ * system, its children included; NaN without GNU time), exit code and stdout.
+ */
+function timed(args: string[]): Promise<{ ms: number; cpuSeconds: number; code: number; stdout: string }> {
+  const scratch = mkdtempSync(join(tmpdir(), "srkit-bench-"));
+  const cpuFile = join(scratch, "cpu");
+  const [command, commandArgs] = existsSync(gnuTime)
+    ? [gnuTime, ["-f", "%U %S", "-o", cpuFile, process.execPath, ...args]]
+    : [process.execPath, args];
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.once("exit", (code) => {
+      const ms = performance.now() - t0;
+      const [user, system] = existsSync(cpuFile)
+        ? (readFileSync(cpuFile, "utf8").trim().split("\n").at(-1)?.split(" ").map(Number) ?? [])
+        : [];
+      rmSync(scratch, { recursive: true, force: true });
+      resolve({ ms, cpuSeconds: (user ?? Number.NaN) + (system ?? Number.NaN), code: code ?? 1, stdout });
+    });
+  });
+}
+
+async function suiteRun(target: string, reportDir: string) {
+  const run = await timed(["bin/srkit.mjs", "run", "--target", target, "--report-dir", reportDir]);
+  const scenarios = /scenarios: (\d+) passed, (\d+) failed/.exec(run.stdout);
+  return { ...run, passed: Number(scenarios?.[1] ?? 0), failed: Number(scenarios?.[2] ?? 0) };
+}
+
+async function benchSuite(): Promise<number> {
+  console.log("\n# the conformance suite (srkit run with its defaults, every report, Allure included)");
+  const inProcess = await suiteRun("reference", "reports/out/bench-in-process");
+  const http = await suiteRun(
+    `cmd:"${process.execPath}" harness/reference/main.ts`,
+    "reports/out/bench-http",
+  );
+  const cpu = (s: number) => `${s.toFixed(1)} CPU s`;
+  console.log(
+    `in-process reference: ${seconds(inProcess.ms)} wall, ${cpu(inProcess.cpuSeconds)}, ${inProcess.passed} passed, ${inProcess.failed} failed (exit ${inProcess.code}); target 6 s wall`,
+  );
+  console.log(
+    `HTTP reference (cmd:): ${seconds(http.ms)} wall, ${cpu(http.cpuSeconds)}, ${http.passed} passed, ${http.failed} failed (exit ${http.code}); ${(http.ms / inProcess.ms).toFixed(2)}x in-process wall (target 1.3x), ${(http.cpuSeconds / inProcess.cpuSeconds).toFixed(2)}x CPU`,
+  );
+  return inProcess.ms;
+}
+
+async function benchControls(suiteMs: number | undefined): Promise<void> {
+  const ids = negativeControls.slice(0, controlsMeasured).map((c) => c.id);
+  console.log(`\n# negative controls: the first ${ids.length} through the control runner (2 processes)`);
+  const t0 = performance.now();
+  const runs = await runControls(
+    { module: "harness/negative-controls/controls.ts", exportName: "negativeControls" },
+    ids,
+    { seed: controlRunSeed, processes: 2 },
+  );
+  const wall = performance.now() - t0;
+  const suiteRuns = runs.map((r) => r.seconds).sort((a, b) => a - b);
+  const median = suiteRuns[Math.floor(suiteRuns.length / 2)] ?? Number.NaN;
+  const cpu = runs.map((r) => r.cpuSeconds).sort((a, b) => a - b);
+  console.log(
+    `${ids.length} controls in ${seconds(wall)} wall: ${seconds(wall / ids.length)} per control (start-up of 2 processes included); target 1-2 s`,
+  );
+  console.log(
+    `one control's suite run inside a worker: median ${median.toFixed(1)} s, ${(suiteRuns[0] ?? 0).toFixed(1)}-${(suiteRuns.at(-1) ?? 0).toFixed(1)} s (two run at a time)`,
+  );
+  console.log(
+    `CPU per control's suite run: median ${(cpu[Math.floor(cpu.length / 2)] ?? Number.NaN).toFixed(2)} s (${(cpu[0] ?? 0).toFixed(2)}-${(cpu.at(-1) ?? 0).toFixed(2)} s; the first run in a process also warms it up)`,
+  );
+  if (suiteMs !== undefined)
+    console.log(
+      `per control: ${((wall / ids.length / suiteMs) * 100).toFixed(0)} % of one in-process srkit run above`,
+    );
+}
+
+/**
+ * V8 lets the heap grow to several times what is live before it collects; a simulator holding
+ * hundreds of MiB of recovery points and recordings (about 620 MiB live at N = 10,000) asks it
+ * to grow by a tenth instead: at N = 10,000 about 1,005 MiB peak RSS for about 10 % more CPU
+ * (20 %: 1,020-1,056 MiB; the default: over 2 GiB). --expose-gc lets it report the live heap.
+ */
+export const simulatorNodeFlags = ["--expose-gc", "--heap-growing-percent=10"];
+
+async function simulatorRun(machines: number): Promise<SimulatorFigures | undefined> {
+  const run = await timed([
+    ...simulatorNodeFlags,
+    fileURLToPath(new URL("./simulator.ts", import.meta.url)),
+    "--machines",
+    String(machines),
+    "--hours",
+    String(simulatorHours),
+  ]);
+  if (run.code !== 0) {
+    console.log(`N = ${machines}: the simulator failed (exit ${run.code})`);
+    return undefined;
+  }
+  return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as SimulatorFigures;
+}
+
+async function benchSimulator(): Promise<void> {
+  console.log(
+    `\n# the reference as a simulator: N VMware VMs x ${simulatorHours} virtual hours, 1-hour steps, every VM writing 4 MiB an hour, recording on (one process per N)`,
+  );
+  console.log(
+    `node ${simulatorNodeFlags.join(" ")}; machine-h per CPU s is steadier than per wall s on a shared machine`,
+  );
+  console.log(
+    `${"N".padStart(6)} ${"wall".padStart(8)} ${"CPU".padStart(8)} ${"machine-h/s".padStart(12)} ${"per CPU s".padStart(10)} ${"peak RSS".padStart(10)} ${"live heap".padStart(10)} ${"last/mid 24 h".padStart(14)} ${"recorded".padStart(10)}`,
+  );
+  const figures: SimulatorFigures[] = [];
+  for (const machines of simulatorMachines) {
+    const f = await simulatorRun(machines);
+    if (!f) continue;
+    figures.push(f);
+    const day = (from: number) => f.hourSeconds.slice(from, from + 24).reduce((s, x) => s + x, 0);
+    const flat = f.hours >= 72 ? (day(48) / day(24)).toFixed(2) : "n/a";
+    console.log(
+      `${String(machines).padStart(6)} ${seconds(f.runSeconds * 1000).padStart(8)} ${seconds(f.runCpuSeconds * 1000).padStart(8)} ${f.machineHoursPerSecond.toFixed(0).padStart(12)} ${f.machineHoursPerCpuSecond.toFixed(0).padStart(10)} ${`${f.peakRssMiB.toFixed(0)} MiB`.padStart(10)} ${`${(f.liveHeapMiB ?? Number.NaN).toFixed(0)} MiB`.padStart(10)} ${flat.padStart(14)} ${String(f.recordedRequests).padStart(10)}`,
+    );
+  }
+  for (let i = 1; i < figures.length; i++) {
+    const [a, b] = [figures[i - 1] as SimulatorFigures, figures[i] as SimulatorFigures];
+    console.log(
+      `N ${a.machines} -> ${b.machines} (${b.machines / a.machines}x machines): CPU ${(b.runCpuSeconds / a.runCpuSeconds).toFixed(1)}x, wall ${(b.runSeconds / a.runSeconds).toFixed(1)}x, peak RSS ${(b.peakRssMiB / a.peakRssMiB).toFixed(1)}x, live heap ${((b.liveHeapMiB ?? 0) / (a.liveHeapMiB ?? 1)).toFixed(1)}x`,
+    );
+  }
+  const largest = figures.at(-1);
+  if (largest?.machines === 10000)
+    console.log(
+      `N = 10,000: ${seconds(largest.runSeconds * 1000)} wall, ${seconds(largest.runCpuSeconds * 1000)} CPU (target under 60 s), peak RSS ${largest.peakRssMiB.toFixed(0)} MiB (target under 1,024)`,
+    );
+}
+
+let suiteMs: number | undefined;
+if (wanted("suite")) suiteMs = await benchSuite();
+if (wanted("controls")) await benchControls(suiteMs);
+if (wanted("simulator")) await benchSimulator();
+if (wanted("selection")) benchSelection();
+if (wanted("properties")) await benchEndToEnd();
+if (wanted("arm")) await benchArmRoundTrip();

@@ -1,0 +1,241 @@
+// Runs the specification against many in-process targets ("controls": negative controls,
+// allowed variations, ...) at a cost linear in their number with a small constant. Each of a
+// few long-lived processes loads cucumber's configuration and support code (the steps, the
+// DSL, the protocol's validators) once, then runs the whole suite once per control with
+// cucumber's programmatic API over that loaded support code, in this process, one worker.
+// Judging the results is the caller's business (each kind of control has its own rule).
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
+import type { Envelope } from "@cucumber/messages";
+import { useInProcessTarget } from "../drivers/connect.ts";
+import type { Transport } from "../drivers/transport.ts";
+import { readResults, type ScenarioResult } from "../reports/results.ts";
+import { projectRoot } from "./cucumber.ts";
+
+/** A target built inside the harness's process, by a factory called once per suite run. */
+export interface InProcessControl {
+  id: string;
+  transport(): Transport;
+}
+
+/**
+ * Where the worker processes find the controls: a module (path relative to the project root)
+ * whose export `exportName` is an array of InProcessControl. Functions cannot cross a process
+ * boundary, so each worker imports the controls itself.
+ */
+export interface ControlCatalogue {
+  module: string;
+  exportName: string;
+}
+
+export interface ControlRunOptions {
+  /** SRKIT_PBT_SEED for the property scenarios, so a control's results are the same on every run. */
+  seed?: number;
+  /** A Cucumber tag expression; every scenario when absent. */
+  tags?: string;
+  /** Environment the runs see besides the project's (e.g. SRKIT_DRIVER=arm). */
+  env?: Record<string, string>;
+  /**
+   * Where each control's message stream is kept (a path relative to the project root, by id);
+   * a temporary file otherwise, removed once read.
+   */
+  messagesPath?: (id: string) => string;
+}
+
+export interface ControlRun {
+  id: string;
+  /** One result per scenario, read from the run's message stream (empty when nothing ran). */
+  results: ScenarioResult[];
+  /** Why the run is incomplete (cucumber failed to start, the worker died, ...); empty when complete. */
+  problems: string[];
+  /** Wall seconds of this control's suite run. */
+  seconds: number;
+  /** CPU seconds (user + system) of its run in its process: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
+}
+
+/** Discards what cucumber's stdout formatter would print: the results come from the messages. */
+const nowhere = () =>
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+
+let loadedSupport: ReturnType<typeof loadSupport> | undefined;
+
+/**
+ * Runs the suite against each control, one after another in this process, over support code
+ * loaded once. Not reentrant: one call at a time per process (the controls share the process's
+ * in-process Azure stand-in and the steps' module state).
+ */
+export async function runControlsHere(
+  controls: Iterable<InProcessControl> | AsyncIterable<InProcessControl>,
+  options: ControlRunOptions = {},
+  onRun: (run: ControlRun) => void = () => {},
+): Promise<ControlRun[]> {
+  if (options.seed !== undefined) process.env.SRKIT_PBT_SEED = String(options.seed);
+  Object.assign(process.env, options.env);
+  // Controls are judged from the message stream alone: no evidence attachments (cheaper).
+  process.env.SRKIT_MESSAGES_ONLY = "1";
+  const stderr: string[] = [];
+  const environment = {
+    cwd: projectRoot,
+    stdout: nowhere(),
+    stderr: new Writable({
+      write(chunk, _encoding, done) {
+        if (stderr.length < 200) stderr.push(String(chunk));
+        done();
+      },
+    }),
+  };
+  const { runConfiguration } = await loadConfiguration(
+    {
+      file: "cucumber.mjs",
+      provided: { parallel: 0, ...(options.tags ? { tags: options.tags } : {}) },
+    },
+    environment,
+  );
+  // No report files: each run's messages are collected below.
+  runConfiguration.formats = { stdout: "summary", files: {}, publish: false, options: {} };
+  // Once per process: step files are modules, imported (and so registered) only once.
+  loadedSupport ??= loadSupport(runConfiguration, environment);
+  const support = await loadedSupport;
+  const runs: ControlRun[] = [];
+  for await (const control of controls) {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const envelopes: string[] = [];
+    const problems: string[] = [];
+    stderr.length = 0;
+    useInProcessTarget(() => control.transport());
+    try {
+      await runCucumber({ ...runConfiguration, support }, environment, (envelope: Envelope) =>
+        envelopes.push(JSON.stringify(envelope)),
+      );
+    } catch (error) {
+      problems.push(`the suite could not run: ${(error as Error).message}`);
+    } finally {
+      useInProcessTarget(undefined);
+    }
+    const results = resultsOf(envelopes, options.messagesPath?.(control.id));
+    if (results.length === 0) problems.push(`no scenario ran${stderr.length ? `: ${stderr.join("")}` : ""}`);
+    const used = process.cpuUsage(cpu);
+    const run = {
+      id: control.id,
+      results,
+      problems,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (used.user + used.system) / 1e6,
+    };
+    runs.push(run);
+    onRun(run);
+  }
+  return runs;
+}
+
+/** Reads the results with the reports' own reader, from the message stream written as ndjson. */
+function resultsOf(envelopes: string[], keptPath: string | undefined): ScenarioResult[] {
+  const temporary = keptPath ? undefined : mkdtempSync(join(tmpdir(), "srkit-control-"));
+  const path = keptPath ? join(projectRoot, keptPath) : join(temporary as string, "messages.ndjson");
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${envelopes.join("\n")}\n`);
+    return readResults(path);
+  } finally {
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+// --- several processes ----------------------------------------------------------------------
+
+const workerModule = fileURLToPath(new URL("./control-worker.ts", import.meta.url));
+
+/** What a worker process is told at start, and the messages between it and the runner. */
+export interface WorkerStart {
+  catalogue: ControlCatalogue;
+  options: Omit<ControlRunOptions, "messagesPath"> & { messagesDir?: string };
+}
+export type ToWorker = { run: string } | { stop: true };
+export type FromWorker = { ready: true } | { ran: ControlRun };
+
+/**
+ * Runs the suite against the catalogue's controls named in `ids` (every one when empty) in
+ * `processes` worker processes, each taking the next control when it finishes one. Calls
+ * `onRun` as each run ends and resolves with the runs in the order of `ids`. A worker that
+ * dies takes down only the control it was running (reported with a problem); a new worker
+ * takes over the rest.
+ */
+export async function runControls(
+  catalogue: ControlCatalogue,
+  ids: readonly string[],
+  options: Omit<ControlRunOptions, "messagesPath"> & { processes?: number; messagesDir?: string } = {},
+  onRun: (run: ControlRun) => void = () => {},
+): Promise<ControlRun[]> {
+  const queue = [...ids];
+  const done = new Map<string, ControlRun>();
+  const { processes = 2, ...workerOptions } = options;
+  const start: WorkerStart = { catalogue, options: workerOptions };
+  const finish = (run: ControlRun) => {
+    done.set(run.id, run);
+    onRun(run);
+  };
+  const work = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (queue.length === 0) return resolve();
+      let current: string | undefined;
+      let ready = false;
+      const child: ChildProcess = fork(workerModule, [JSON.stringify(start)], {
+        cwd: projectRoot,
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: "true" },
+      });
+      const next = () => {
+        current = queue.shift();
+        child.send((current === undefined ? { stop: true } : { run: current }) satisfies ToWorker);
+      };
+      child.on("message", (message: FromWorker) => {
+        ready = true;
+        if ("ran" in message) {
+          finish(message.ran);
+          current = undefined;
+        }
+        next();
+      });
+      child.once("exit", (code, signal) => {
+        if (current !== undefined) {
+          finish({
+            id: current,
+            results: [],
+            problems: [`the worker process died while running it (exit ${code ?? signal})`],
+            seconds: 0,
+            cpuSeconds: 0,
+          });
+        }
+        // A worker that could not even start would fail the same way again: the rest fails with it.
+        if (!ready) {
+          for (const id of queue.splice(0))
+            finish({
+              id,
+              results: [],
+              problems: [`the worker process could not start (exit ${code ?? signal})`],
+              seconds: 0,
+              cpuSeconds: 0,
+            });
+          return resolve();
+        }
+        // Whatever is left goes to a fresh worker.
+        void work().then(resolve);
+      });
+    });
+  await Promise.all(Array.from({ length: Math.min(processes, ids.length) }, work));
+  return ids.map(
+    (id) =>
+      done.get(id) ?? { id, results: [], problems: ["the control never ran"], seconds: 0, cpuSeconds: 0 },
+  );
+}
