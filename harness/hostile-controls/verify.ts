@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { kitBin, runnableFile } from "../kit/kit.ts";
 import { allurePrefixes } from "../reports/allure-results.ts";
 import type { ScenarioStatus } from "../reports/results.ts";
 import { escapeControls } from "../reports/safe-text.ts";
@@ -51,9 +52,10 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
   const scratch = mkdtempSync(join(tmpdir(), "srkit-hostile-"));
   const pidFile = join(scratch, "pids");
   const command =
-    control.command ?? `"${process.execPath}" harness/hostile-controls/hostile-target.ts ${control.mode}`;
+    control.command ??
+    `"${process.execPath}" "${runnableFile("harness/hostile-controls/hostile-target.ts")}" ${control.mode}`;
   const args = [
-    "bin/srkit.mjs",
+    kitBin,
     "run",
     "--target",
     `cmd:${command}`,

@@ -7,15 +7,14 @@
 // interrupted or fails. What the child prints reaches the terminal with control characters
 // escaped.
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { fileURLToPath } from "node:url";
+import { kitRoot, packageDir } from "../kit/kit.ts";
 import { escapeControls } from "../reports/safe-text.ts";
 import { stopProcessGroup } from "./process-group.ts";
 
-export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
-const cucumberBin = fileURLToPath(
-  new URL("../../node_modules/@cucumber/cucumber/bin/cucumber.js", import.meta.url),
-);
+export const projectRoot = kitRoot;
+const cucumberBin = () => join(packageDir("@cucumber/cucumber"), "bin", "cucumber.js");
 
 export interface CucumberRun {
   reportDir: string;
@@ -43,7 +42,7 @@ export interface CucumberExit {
 }
 
 export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
-  const args = [cucumberBin, "--config", "cucumber.mjs"];
+  const args = [cucumberBin(), "--config", "cucumber.mjs"];
   if (run.tags) args.push("--tags", run.tags);
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
