@@ -17,9 +17,16 @@ export const projectRoot = kitRoot;
 const cucumberBin = () => join(packageDir("@cucumber/cucumber"), "bin", "cucumber.js");
 
 export interface CucumberRun {
+  /** Absolute path of the run's report folder. */
   reportDir: string;
   env: Record<string, string>;
   tags?: string;
+  /** A regular expression scenario names must match (cucumber's --name). */
+  name?: string;
+  /** "i/n": the i-th of n shards of the selection (cucumber's --shard). */
+  shard?: string;
+  /** Feature files or "uri:line" locations, instead of the configuration's paths. */
+  paths?: string[];
   parallel?: number;
   /** Where cucumber's console output goes; the progress formatter writes there. */
   quiet?: boolean;
@@ -44,6 +51,9 @@ export interface CucumberExit {
 export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
   const args = [cucumberBin(), "--config", "cucumber.mjs"];
   if (run.tags) args.push("--tags", run.tags);
+  if (run.name) args.push("--name", run.name);
+  if (run.shard) args.push("--shard", run.shard);
+  if (run.paths) args.push(...run.paths);
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     detached: true,

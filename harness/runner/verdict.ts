@@ -27,6 +27,8 @@ export const exitCodes = {
   "no-claim": 3,
   "target-error": 4,
   "harness-error": 5,
+  /** `srkit verify`: the bundle is not authentic or not intact (signature, digest, kit or verdict). */
+  "bundle-rejected": 6,
 } as const;
 
 export interface FamilyJudgement {
