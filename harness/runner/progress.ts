@@ -101,6 +101,7 @@ export class ProgressReader {
     } else if (e.testCaseFinished) {
       const run = this.started.get(e.testCaseFinished.testCaseStartedId);
       this.started.delete(e.testCaseFinished.testCaseStartedId);
+      this.counts.running = this.runningNames();
       if (!run || e.testCaseFinished.willBeRetried) return undefined;
       const { status, message } = outcome(run, maxChars);
       this.counts.finished++;
@@ -113,8 +114,12 @@ export class ProgressReader {
       const first = (message ?? "").split("\n")[0] ?? "";
       return safeText(`✘ ${label}  ${p?.name ?? "?"}  (${where})\n    ${first}`, maxChars * 2);
     }
-    this.counts.running = [...this.started.values()].map((r) => this.pickles.get(r.pickleId)?.name ?? "?");
+    this.counts.running = this.runningNames();
     return undefined;
+  }
+
+  private runningNames(): string[] {
+    return [...this.started.values()].map((r) => this.pickles.get(r.pickleId)?.name ?? "?");
   }
 
   /** "[ 12/272] 0:45  10 passed, 1 failed, ..." with the scenario running, at most `width` characters. */
