@@ -4,12 +4,15 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { loadCatalog } from "../catalog/catalog.ts";
+import { loadProfiles } from "../catalog/profiles.ts";
 import { type Bounds, boundFlags, parseBounds } from "../runner/bounds.ts";
-import { checkGrep, parseShard } from "../runner/selection.ts";
+import { checkGrep, familiesExpression, parseShard } from "../runner/selection.ts";
 import { parseTarget, type TargetSpec, UsageError } from "../runner/target-spec.ts";
 
 export const runOptionSpec = {
   target: { type: "string" },
+  profile: { type: "string" },
   "report-dir": { type: "string" },
   tags: { type: "string" },
   grep: { type: "string", short: "g" },
@@ -120,11 +123,22 @@ export function runChoices(values: ParsedValues, defaultDir: (slug: string) => s
     flagValues[boundFlags.runTimeoutMs.flag] = globalTimeout;
   const bounds = parseBounds(flagValues);
   if (!bounds.ok) throw new UsageError("SRKIT_BAD_BOUND", bounds.problem);
+  // A profile selects its families' scenarios (with --tags, those of both).
+  const profileId = str("profile");
+  let tags = str("tags");
+  if (profileId) {
+    const profile = loadProfiles(loadCatalog().catalog).profiles.profiles.find((p) => p.id === profileId);
+    if (!profile)
+      throw new UsageError("SRKIT_UNKNOWN_PROFILE", `no profile '${profileId}' in features/profiles.yaml`);
+    tags = tags
+      ? `(${tags}) and (${familiesExpression(profile.families)})`
+      : familiesExpression(profile.families);
+  }
   const choices: RunChoices = {
     target,
     targetText,
     reportDir,
-    ...(str("tags") ? { tags: str("tags") } : {}),
+    ...(tags ? { tags } : {}),
     ...(grep ? { grep } : {}),
     ...(shard ? { shard } : {}),
     ...(parallel ? { parallel } : {}),

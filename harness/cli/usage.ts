@@ -17,6 +17,7 @@ const targets = `Targets (--target):
   arm:TARGET             any of the above, driven over its Site Recovery REST API`;
 
 const selection = `Selection:
+  --profile ID           the scenarios of a profile's families (features/profiles.yaml; srkit list --profile ID)
   --tags EXPR            a cucumber tag expression, e.g. '@family:failover and not @req=FO-RP-CUSTOM'
   --grep REGEX, -g       only scenarios whose name matches
   --shard I/N            the I-th of N shards of the selection (run each on its own machine, then merge)

@@ -17,11 +17,7 @@ const pickle = (id: string, name: string): Envelope => ({
     astNodeIds: [],
   },
 });
-const step = (
-  started: string,
-  status: Status,
-  exception?: { type: string; message: string },
-): Envelope => ({
+const step = (started: string, status: Status, exception?: { type: string; message: string }): Envelope => ({
   testStepFinished: {
     testCaseStartedId: started,
     testStepId: "s",
