@@ -76,7 +76,8 @@ export interface StepResult {
 
 const noteLimit = { count: 10, chars: 500 };
 
-const rank: Record<string, number> = {
+/** How bad a step's status is: the worst step decides a scenario's outcome. */
+export const stepRank: Record<string, number> = {
   PASSED: 0,
   SKIPPED: 1,
   PENDING: 2,
@@ -121,7 +122,7 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
     envelopes.flatMap((e) => (e.testCase ? [[e.testCase.id, e.testCase] as const] : [])),
   );
   const keywords = stepKeywords(envelopes);
-  interface Run {
+  interface Run extends RunFacts {
     pickleId: string;
     testCaseId: string;
     workerId?: string;
@@ -130,16 +131,6 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
     notes: string[];
     startedAt: number;
     finishedAt?: number;
-    worst: string;
-    message?: string;
-    stack?: string;
-    exceptionType?: string;
-    /** The reason a driver attached for not carrying the scenario. */
-    notCarried?: string;
-    /** Why the target does not support it (the capability hook's attachment). */
-    unsupported?: string;
-    /** Why the run did not run it (the failure limit's attachment). */
-    notRun?: string;
   }
   const started = new Map<string, Run>();
   const finals: Run[] = [];
@@ -158,23 +149,15 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
       const run = started.get(e.testStepFinished.testCaseStartedId);
       const result = e.testStepFinished.testStepResult;
       run?.steps.set(e.testStepFinished.testStepId, result);
-      if (run && (rank[result.status] ?? 5) > (rank[run.worst] ?? 0)) {
-        run.worst = result.status;
-        const failure = failureOf(result, Number.POSITIVE_INFINITY);
-        run.message = failure.message;
-        run.stack = failure.stack;
-        run.exceptionType = result.exception?.type;
-      }
+      if (run) foldStep(run, result, Number.POSITIVE_INFINITY);
     } else if (e.attachment?.testCaseStartedId) {
       const run = started.get(e.attachment.testCaseStartedId);
       const a = e.attachment;
-      if (run && a.mediaType === notCarriedMediaType) run.notCarried = a.body;
-      else if (run && a.mediaType === unsupportedMediaType) run.unsupported = a.body;
-      else if (run && a.mediaType === notRunMediaType) run.notRun = a.body;
-      else if (run && a.fileName === evidenceAttachment.fileName && a.contentEncoding === "IDENTITY") {
+      if (!run || takeReason(run, a)) continue;
+      if (a.fileName === evidenceAttachment.fileName && a.contentEncoding === "IDENTITY") {
         const evidence = readEvidence(a.body);
         if (evidence) run.evidence = evidence;
-      } else if (run && a.mediaType === "text/plain" && !a.fileName && run.notes.length < noteLimit.count) {
+      } else if (a.mediaType === "text/plain" && !a.fileName && run.notes.length < noteLimit.count) {
         run.notes.push(a.body.slice(0, noteLimit.chars));
       }
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
@@ -243,9 +226,32 @@ export interface RunFacts {
   message?: string;
   stack?: string;
   exceptionType?: string;
+  /** The reason a driver attached for not carrying the scenario. */
   notCarried?: string;
+  /** Why the target does not support it (the capability hook's attachment). */
   unsupported?: string;
+  /** Why the run did not run it (the failure limit's attachment). */
   notRun?: string;
+}
+
+/** Folds a step's result into its scenario's facts: the worst step so far decides. */
+export function foldStep(run: RunFacts, result: TestStepResult, maxChars: number): void {
+  if ((stepRank[result.status] ?? 5) <= (stepRank[run.worst] ?? 0)) return;
+  run.worst = result.status;
+  const failure = failureOf(result, maxChars);
+  run.message = failure.message;
+  run.stack = failure.stack;
+  run.exceptionType = result.exception?.type;
+}
+
+/** Takes an attachment that says why a scenario was not judged; false for any other. */
+export function takeReason(run: RunFacts, attachment: { mediaType: string; body: string }): boolean {
+  const { mediaType, body } = attachment;
+  if (mediaType === notCarriedMediaType) run.notCarried = body;
+  else if (mediaType === unsupportedMediaType) run.unsupported = body;
+  else if (mediaType === notRunMediaType) run.notRun = body;
+  else return false;
+  return true;
 }
 
 /**

@@ -5,10 +5,8 @@
 // requirements and the first line of its message ("expected X, observed Y"). On a terminal the
 // status line is redrawn in place; elsewhere (CI logs) it is printed every `intervalMs`.
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
-import type { Envelope, TestStepResult } from "@cucumber/messages";
-import { notCarriedMediaType } from "../drivers/transport.ts";
-import { notRunMediaType, unsupportedMediaType } from "../reports/outcome-attachments.ts";
-import { failureOf, outcome, type RunFacts, type ScenarioStatus } from "../reports/results.ts";
+import type { Envelope } from "@cucumber/messages";
+import { foldStep, outcome, type RunFacts, type ScenarioStatus, takeReason } from "../reports/results.ts";
 import { safeText } from "../reports/safe-text.ts";
 
 export interface ProgressOptions {
@@ -39,14 +37,6 @@ interface Running extends RunFacts {
   pickleId: string;
 }
 
-const rank: Record<string, number> = {
-  PASSED: 0,
-  SKIPPED: 1,
-  PENDING: 2,
-  UNDEFINED: 3,
-  AMBIGUOUS: 4,
-  FAILED: 5,
-};
 const minutes = (ms: number) => {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -85,19 +75,10 @@ export class ProgressReader {
       });
     } else if (e.testStepFinished) {
       const run = this.started.get(e.testStepFinished.testCaseStartedId);
-      const result: TestStepResult = e.testStepFinished.testStepResult;
-      if (run && (rank[result.status] ?? 5) > (rank[run.worst] ?? 0)) {
-        run.worst = result.status;
-        const failure = failureOf(result, maxChars);
-        run.message = failure.message;
-        run.exceptionType = result.exception?.type;
-      }
+      if (run) foldStep(run, e.testStepFinished.testStepResult, maxChars);
     } else if (e.attachment?.testCaseStartedId) {
       const run = this.started.get(e.attachment.testCaseStartedId);
-      const a = e.attachment;
-      if (run && a.mediaType === notCarriedMediaType) run.notCarried = a.body;
-      else if (run && a.mediaType === unsupportedMediaType) run.unsupported = a.body;
-      else if (run && a.mediaType === notRunMediaType) run.notRun = a.body;
+      if (run) takeReason(run, e.attachment);
     } else if (e.testCaseFinished) {
       const run = this.started.get(e.testCaseFinished.testCaseStartedId);
       this.started.delete(e.testCaseFinished.testCaseStartedId);
