@@ -69,12 +69,11 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
 
 /**
  * The fetch of in-process targets: Azure-bound requests go to the stand-in running in this
- * process. With none running there is no Azure: the request fails as an unreachable host does.
+ * process. With none running, the reference is served to a harness elsewhere (a `cmd:` target
+ * built on it): its sessions name that harness's Azure gateway, so the request goes out as sent.
  */
-export const inProcessAzureFetch: typeof fetch = async (input, init) => {
-  if (!running) throw new TypeError("fetch failed: no in-process Azure stand-in is running");
-  return running(input, init);
-};
+export const inProcessAzureFetch: typeof fetch = async (input, init) =>
+  running ? running(input, init) : globalThis.fetch(input, init);
 
 /** Methods fetch writes in upper case whatever case they were given in (the Fetch standard's normalisation). */
 const normalised = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);

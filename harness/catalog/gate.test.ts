@@ -26,6 +26,7 @@ const scenario = (tags: string[]): ScenarioRef => ({
   name: "s",
   sourceName: "s",
   line: 1,
+  rowLine: 1,
   tags,
   reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
   families: tags.flatMap((t) => /^@family:(.+)$/.exec(t)?.[1] ?? []),

@@ -11,6 +11,8 @@ export interface ScenarioRef {
   /** The name as written in the feature file (an outline's name keeps its <placeholders>). */
   sourceName: string;
   line: number;
+  /** The pickle's own line: an outline's example row, else the scenario's line. */
+  rowLine: number;
   tags: string[];
   reqIds: string[];
   families: string[];
@@ -56,6 +58,7 @@ export function loadScenarios(dir: URL = featuresDir): ScenarioRef[] {
         name: pickle.name,
         sourceName: source?.name ?? pickle.name,
         line: source?.line ?? 0,
+        rowLine: pickle.location?.line ?? source?.line ?? 0,
         tags,
         reqIds: tags.flatMap((t) => reqTag.exec(t)?.[1] ?? []),
         families: tags.flatMap((t) => familyTag.exec(t)?.[1] ?? []),

@@ -18,17 +18,90 @@ test("bad input exits 2 with a stable code and starts nothing", () => {
   const cases: [string[], string][] = [
     [["run", "--target", "bogus"], "SRKIT_BAD_TARGET"],
     [["run", "--parallel", "0"], "SRKIT_BAD_PARALLEL"],
-    [["run", "--report-dir", "../elsewhere"], "SRKIT_BAD_REPORT_DIR"],
     [["run", "--no-such-flag"], "SRKIT_USAGE"],
     [["run", "--call-timeout-ms", "0"], "SRKIT_BAD_BOUND"],
     [["hostile-controls", "no-such-control"], "SRKIT_UNKNOWN_CONTROL"],
-    [["fly"], "SRKIT_USAGE"],
+    [["fly"], "SRKIT_UNKNOWN_COMMAND"],
+    [[], "SRKIT_USAGE"],
+    [["run", "--shard", "3/2"], "SRKIT_BAD_SHARD"],
+    [["run", "--grep", "("], "SRKIT_BAD_GREP"],
+    [["run", "--max-failures", "0"], "SRKIT_BAD_MAX_FAILURES"],
+    [["run", "--last-failed", "--report-dir", "reports/out/no-such-run"], "SRKIT_NO_LAST_RUN"],
+    [["certify", "--target", "reference"], "SRKIT_USAGE"],
+    [["certify", "--target", "reference", "--profile", "no-such"], "SRKIT_UNKNOWN_PROFILE"],
+    [["certify", "--target", "reference", "--profile", "everything", "--tags", "@x"], "SRKIT_USAGE"],
+    [["verify"], "SRKIT_USAGE"],
+    [["merge"], "SRKIT_USAGE"],
   ];
   for (const [args, code] of cases) {
     const run = srkit(args);
     assert.equal(run.status, 2, args.join(" "));
     assert.match(run.stderr, new RegExp(`srkit: ${code}:`), args.join(" "));
   }
+});
+
+test("--help, -h and --version exit 0 and print to stdout; each command has its help", () => {
+  for (const args of [
+    ["--help"],
+    ["-h"],
+    ["help", "certify"],
+    ["run", "--help"],
+    ["certify", "-h"],
+    ["verify", "--help"],
+  ]) {
+    const run = srkit(args);
+    assert.equal(run.status, 0, args.join(" "));
+    assert.match(run.stdout, /^usage: srkit/, args.join(" "));
+  }
+  const version = srkit(["--version"]);
+  assert.equal(version.status, 0);
+  const { version: expected } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
+  assert.equal(version.stdout.trim(), expected);
+});
+
+test("srkit list shows a selection's families, requirements and scenarios, and shards split it", () => {
+  const all = srkit(["list", "--tags", "@family:replication-ports"]);
+  assert.equal(all.status, 0, all.stderr);
+  assert.match(all.stdout, /^replication-ports: 8 scenarios, 6 requirements$/m);
+  assert.match(
+    all.stdout,
+    /^ {4}features\/replication\/ports\.feature:\d+ {2}The process server sends replication data/m,
+  );
+  const count = (out: string) => Number(/^(\d+) scenarios in/m.exec(out)?.[1]);
+  const shards = [1, 2, 3].map((i) =>
+    count(srkit(["list", "--tags", "@family:replication-ports", "--shard", `${i}/3`]).stdout),
+  );
+  assert.equal(
+    shards.reduce((a, b) => a + b, 0),
+    count(all.stdout),
+  );
+  assert.equal(count(srkit(["list", "--profile", "replication-ports", "--grep", "443"]).stdout), 5);
+});
+
+test("a target that cannot start fails in seconds with the target-error code and a complete report", () => {
+  const started = Date.now();
+  const run = srkit([
+    "run",
+    "--target",
+    `cmd:"${process.execPath}" -e "process.exit(7)"`,
+    "--report-dir",
+    "reports/out/cli-cannot-start",
+    "--skip-allure-report",
+  ]);
+  assert.equal(run.status, 4, run.stdout + run.stderr);
+  assert.ok(Date.now() - started < 20_000, "within seconds, not the start bound");
+  assert.match(run.stdout, /TARGET ERROR/);
+  assert.match(run.stdout, /exited with 7 before announcing its URL/);
+  const unreachable = srkit([
+    "run",
+    "--target",
+    "http://127.0.0.1:9",
+    "--report-dir",
+    "reports/out/cli-unreachable",
+    "--skip-allure-report",
+  ]);
+  assert.equal(unreachable.status, 4, unreachable.stdout + unreachable.stderr);
+  assert.match(unreachable.stdout, /could not describe itself/);
 });
 
 test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
@@ -62,17 +135,28 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
       "--report-dir",
       "reports/out/cli-interrupt",
       "--skip-allure-report",
+      // A worker process, so the run's processes outlive a busy scenario in the coordinator.
+      "--parallel",
+      "1",
     ],
-    { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+    // The random histories run long enough to be interrupted whatever the machine's speed.
+    {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, SRKIT_PBT_RUNS: "100000" },
+    },
   );
   let output = "";
-  const started = new Promise<void>((resolve) =>
+  const started = new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      // Cucumber's progress formatter prints a character per step: the run is under way.
-      if (/^[.F-]/m.test(output)) resolve();
-    }),
-  );
+      // srkit's progress line names the scenario running: the run is under way.
+      if (/^\[ *\d+\/\d+\] .*running: /m.test(output)) resolve();
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`srkit ended (${code}) before it could be interrupted:\n${output}`)),
+    );
+  });
   child.stderr.resume();
   await started;
   child.kill("SIGTERM");

@@ -2,16 +2,19 @@
 import { parseArgs } from "node:util";
 import { hostileControls } from "../hostile-controls/controls.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
+import { kitVersion } from "../kit/kit.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
-import { boundFlags, defaultBounds, parseBounds } from "../runner/bounds.ts";
+import { safeText } from "../reports/safe-text.ts";
 import { startEmulator } from "../runner/emulator.ts";
 import { exampleWorld } from "../runner/example-world.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
 import { exitCodeOf, runSuite, summaryLines } from "../runner/run-suite.ts";
-import { parseTarget, UsageError } from "../runner/target-spec.ts";
+import { UsageError } from "../runner/target-spec.ts";
 import { exitCodes } from "../runner/verdict.ts";
 import { printRequirementsGate } from "./requirements.ts";
+import { defaultRunDir, parseCommand, runChoices, runOptionSpec } from "./run-options.ts";
+import { commandUsage, mainUsage } from "./usage.ts";
 
 // Ryuk, testcontainers' cleaner, is an image that would have to be pulled, and no registry is
 // reachable; srkit labels its containers per run and removes them itself.
@@ -20,30 +23,44 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 // and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
 process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
-const boundsUsage = Object.entries(boundFlags)
-  .map(
-    ([key, { flag, unit }]) =>
-      `    --${flag} N (${unit}, default ${defaultBounds[key as keyof typeof defaultBounds]})`,
-  )
-  .join("\n");
-
-const usage = `usage:
-  srkit run [--target [arm:]reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N] [--skip-allure-report] [bounds]
-  bounds (README "Bounds"):
-${boundsUsage}
-  srkit serve [--port N] [--host H] [--time-scale N] [--no-example]
-                                the reference as a Site Recovery emulator: the protocol and the REST API on one port
-  srkit requirements            the traceability gate
-  srkit negative-controls [--driver arm] [ID...]
-                                run the suite against deliberately wrong targets (all, or the named ones); each must be caught
-  srkit hostile-controls [ID...]   run the suite against targets that hang, crash, answer garbage or attack the harness; each run must end in bounded time with complete, correctly classified reports
-  srkit image build             build the reference implementation's container image`;
+/** `srkit COMMAND --help` (or -h) anywhere among a command's arguments. */
+const wantsHelp = (args: string[]) => args.includes("--help") || args.includes("-h");
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError("SRKIT_USAGE", `no command given\n${mainUsage}`);
+  if (command === "--help" || command === "-h" || command === "help") {
+    const about = rest[0];
+    console.log(about && commandUsage[about] ? commandUsage[about] : mainUsage);
+    return 0;
+  }
+  if (command === "--version" || command === "-v" || command === "version") {
+    console.log(kitVersion());
+    return 0;
+  }
+  const usage = commandUsage[command];
+  if (usage === undefined)
+    throw new UsageError(
+      "SRKIT_UNKNOWN_COMMAND",
+      `unknown command '${safeText(command, 60)}' (srkit --help lists the commands)`,
+    );
+  if (wantsHelp(rest)) {
+    console.log(usage);
+    return 0;
+  }
   switch (command) {
     case "run":
       return run(rest);
+    case "list":
+      return (await import("./list.ts")).listCommand(rest);
+    case "certify":
+      return (await import("./certify.ts")).certifyCommand(rest);
+    case "verify":
+      return (await import("./certify.ts")).verifyCommand(rest);
+    case "merge":
+      return (await import("./merge.ts")).mergeCommand(rest);
+    case "compare":
+      return (await import("./compare.ts")).compareCommand(rest);
     case "serve":
       return serve(rest);
     case "requirements":
@@ -75,66 +92,35 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`hostile controls: ${verdicts.length - broken} held, ${broken} broken`);
       return broken === 0 ? 0 : 1;
     }
-    case "image":
-      if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);
-      console.log(`built ${await buildReferenceImage()}`);
+    case "image": {
+      const tagged = rest[1] === "--tag" && rest[2] !== undefined && rest.length === 3;
+      if (rest[0] !== "build" || (rest.length > 1 && !tagged)) throw new UsageError("SRKIT_USAGE", usage);
+      console.log(`built ${await buildReferenceImage(tagged ? rest[2] : undefined)}`);
       return 0;
+    }
     default:
-      throw new UsageError("SRKIT_USAGE", usage);
+      throw new UsageError("SRKIT_UNKNOWN_COMMAND", `unknown command '${command}'`);
   }
 }
 
 async function run(args: string[]): Promise<number> {
-  let values: {
-    target?: string;
-    "report-dir"?: string;
-    tags?: string;
-    parallel?: string;
-    "skip-allure-report"?: boolean;
-    help?: boolean;
-  } & Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        target: { type: "string", default: "reference" },
-        "report-dir": { type: "string", default: "reports/out/conformance" },
-        tags: { type: "string" },
-        parallel: { type: "string" },
-        "skip-allure-report": { type: "boolean" },
-        help: { type: "boolean" },
-        ...Object.fromEntries(
-          Object.values(boundFlags).map(({ flag }) => [flag, { type: "string" as const }]),
-        ),
-      },
-    }));
-  } catch (error) {
-    throw new UsageError("SRKIT_USAGE", `${(error as Error).message}\n${usage}`);
-  }
-  if (values.help) {
-    console.log(usage);
+  const { values } = parseCommand("run", args, runOptionSpec);
+  const choices = runChoices(values, defaultRunDir);
+  if (choices.nothingToRun) {
+    console.log(`srkit run --last-failed: ${choices.nothingToRun}; nothing to run`);
     return 0;
   }
-  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
-  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) {
-    throw new UsageError("SRKIT_BAD_PARALLEL", "--parallel takes a whole number from 1 to 16");
-  }
-  const target = parseTarget(values.target ?? "reference");
-  const reportDir = values["report-dir"] ?? "reports/out/conformance";
-  if (reportDir.startsWith("/") || reportDir.split(/[\\/]/).includes("..")) {
-    throw new UsageError("SRKIT_BAD_REPORT_DIR", "--report-dir must be a relative path inside the project");
-  }
-  const bounds = parseBounds(
-    Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === "string")),
-  );
-  if (!bounds.ok) throw new UsageError("SRKIT_BAD_BOUND", bounds.problem);
   const outcome = await runSuite({
-    target,
-    reportDir,
-    tags: values.tags,
-    parallel,
-    bounds: bounds.bounds,
-    skipAllure: values["skip-allure-report"] === true,
+    target: choices.target,
+    reportDir: choices.reportDir,
+    tags: choices.tags,
+    ...(choices.grep ? { grep: choices.grep } : {}),
+    ...(choices.shard ? { shard: choices.shard } : {}),
+    ...(choices.paths ? { paths: choices.paths } : {}),
+    ...(choices.maxFailures ? { maxFailures: choices.maxFailures } : {}),
+    parallel: choices.parallel,
+    bounds: choices.bounds,
+    skipAllure: choices.skipAllure,
   });
   console.log(`\n${summaryLines(outcome).join("\n")}`);
   return exitCodeOf(outcome);
@@ -154,7 +140,7 @@ async function serve(args: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    throw new UsageError("SRKIT_USAGE", `${(error as Error).message}\n${usage}`);
+    throw new UsageError("SRKIT_USAGE", `${(error as Error).message} (srkit serve --help)`);
   }
   const port = Number(values.port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
@@ -198,7 +184,7 @@ export async function runMain(argv: string[]): Promise<void> {
     process.exitCode = await main(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`srkit: ${error.code}: ${error.message}`);
+      console.error(`srkit: ${error.code}: ${safeText(error.message, 4_000)}`);
       process.exitCode = 2;
       return;
     }

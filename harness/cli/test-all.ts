@@ -3,6 +3,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
+import { checkInstalledKit } from "../kit/installed-kit.ts";
+import { collectProtocolUse, guidePath, guideWith, renderProtocolUse } from "../kit/vendor-guide.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { countByStatus } from "../reports/results.ts";
 import { projectRoot } from "../runner/cucumber.ts";
@@ -164,6 +166,21 @@ const stages: Stage[] = [
       const verdicts = await verifyHostileControls();
       const broken = verdicts.filter((v) => v.problems.length > 0).length;
       return { passed: verdicts.length - broken, failed: broken };
+    },
+  },
+  {
+    name: "the vendor's guide is current (docs/vendor-guide.md, generated from the suite's protocol calls)",
+    async run() {
+      const current =
+        readFileSync(guidePath, "utf8") === guideWith(renderProtocolUse(await collectProtocolUse()));
+      return one(current, current ? undefined : "run npm run docs:vendor-guide");
+    },
+  },
+  {
+    name: "the installed kit (npm pack, install into another project, npx srkit certify and verify, tampering)",
+    async run() {
+      const checks = await checkInstalledKit();
+      return { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).length };
     },
   },
   {

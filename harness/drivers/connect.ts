@@ -3,6 +3,7 @@
 //   SRKIT_NEGATIVE_CONTROL=<id>               a deliberately wrong in-process target
 //   SRKIT_ALLOWED_VARIATION=<id>              a correct in-process variant of the reference
 //   neither                                   the embedded reference, in-process
+// With SRKIT_PROTOCOL_USE_FILE, every protocol call is recorded for the vendor's guide.
 // and, with SRKIT_DRIVER=arm, carries Site Recovery's acts and observations over the target's
 // Site Recovery REST API (SRKIT_ARM_URL, or the target's own URL; in-process, its own endpoint);
 // unless the process chose an in-process target itself (useInProcessTarget).
@@ -18,6 +19,7 @@ import { type CallPolicy, guardedTransport } from "./call-guard.ts";
 import { httpTransport } from "./http.ts";
 import { inProcessTransport } from "./in-process.ts";
 import { ProtocolClient } from "./protocol-client.ts";
+import { noteScenarioUse, protocolUseVariable, recordingProtocolUse } from "./protocol-use.ts";
 import type { Transport } from "./transport.ts";
 
 export interface TargetConnection {
@@ -74,7 +76,10 @@ export function transportFromEnvironment(
   policy?: Omit<CallPolicy, "callTimeoutMs">,
 ): Transport {
   const bounds = boundsFromEnvironment(env);
-  const inner = protocolTransport(env, bounds);
+  const useFile = env[protocolUseVariable];
+  const inner = useFile
+    ? recordingProtocolUse(protocolTransport(env, bounds), useFile)
+    : protocolTransport(env, bounds);
   const guarded = guardedTransport(inner, {
     callTimeoutMs: bounds.callTimeoutMs,
     scenarioDeadline: policy?.scenarioDeadline ?? (() => undefined),
@@ -107,11 +112,16 @@ export function connectFromEnvironment(
     evidence = azure;
   }
   const transport = transportFromEnvironment(env, policy);
+  const recording = env[protocolUseVariable] !== undefined;
   return {
     client: new ProtocolClient(transport),
     evidence,
     ...(url && gateway && !chosenInProcessTarget ? { azureGateway: gateway } : {}),
-    ...(transport instanceof ArmDriver ? { beginScenario: (s) => transport.beginScenario(s) } : {}),
+    ...(transport instanceof ArmDriver
+      ? { beginScenario: (s) => transport.beginScenario(s) }
+      : recording
+        ? { beginScenario: (s) => void noteScenarioUse(s.tags) }
+        : {}),
     close: () => azure?.close(),
   };
 }

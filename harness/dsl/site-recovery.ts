@@ -135,7 +135,9 @@ export class SiteRecovery {
    */
   async open(label: string): Promise<void> {
     const created = await this.client.createSession({
-      label: label.slice(0, 200),
+      // The protocol caps the label at 200 characters (code points, as JSON Schema counts them):
+      // a long scenario name is cut at a whole character, never sent whole to be refused.
+      label: Array.from(label).slice(0, 200).join(""),
       ...(this.gateway ? { azure: { gateway: this.gateway } } : {}),
     });
     if (!created.ok)

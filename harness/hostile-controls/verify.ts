@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { kitBin, runnableFile } from "../kit/kit.ts";
 import { allurePrefixes } from "../reports/allure-results.ts";
 import type { ScenarioStatus } from "../reports/results.ts";
 import { escapeControls } from "../reports/safe-text.ts";
@@ -37,6 +38,11 @@ export interface HostileVerdict {
 
 /** The memory a run's process tree may use: srkit, cucumber, the target (reference inside). */
 export const maxRunRssBytes = 1536 * 1024 * 1024;
+/**
+ * The markup hostile targets send (modes.ts hostileText), unescaped. The pages have a script of
+ * their own (the home page's filter), so any `<script` would be no finding: the target's is.
+ */
+const rawHostileMarkup = /<script>alert\('srkit'\)|<img src=x onerror/i;
 /** Whether text holds a control character a terminal or an XML reader would act on. */
 const hasControls = (text: string) => escapeControls(text) !== text;
 
@@ -51,9 +57,10 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
   const scratch = mkdtempSync(join(tmpdir(), "srkit-hostile-"));
   const pidFile = join(scratch, "pids");
   const command =
-    control.command ?? `"${process.execPath}" harness/hostile-controls/hostile-target.ts ${control.mode}`;
+    control.command ??
+    `"${process.execPath}" "${runnableFile("harness/hostile-controls/hostile-target.ts")}" ${control.mode}`;
   const args = [
-    "bin/srkit.mjs",
+    kitBin,
     "run",
     "--target",
     `cmd:${command}`,
@@ -198,7 +205,8 @@ export function judgeHostileRun(
   }
   const docs = read("living-docs/index.html");
   if (!docs) problems.push("no living documentation");
-  else if (/<script|<img/i.test(docs)) problems.push("the living documentation carries markup a target sent");
+  else if (rawHostileMarkup.test(docs))
+    problems.push("the living documentation carries markup a target sent");
   const pages = existsSync(join(dir, "living-docs/requirements"))
     ? readdirSync(join(dir, "living-docs/requirements")).map(
         (f) => read(`living-docs/requirements/${f}`) ?? "",
@@ -206,7 +214,7 @@ export function judgeHostileRun(
     : [];
   if ((counts["target-error"] ?? 0) > 0 && !pages.some((p) => p.includes('data-status="target-error"')))
     problems.push("no requirement page shows a target error as such");
-  if (pages.some((p) => /<script|<img/i.test(p)))
+  if (pages.some((p) => rawHostileMarkup.test(p)))
     problems.push("a requirement page carries markup a target sent");
   problems.push(
     ...judgeAllure(dir, counts, summary.bounds?.maxMessageChars ?? defaultBounds.maxMessageChars),

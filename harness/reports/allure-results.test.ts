@@ -67,7 +67,7 @@ test("Allure results say what the message stream says, with a category per outco
     const categories = JSON.parse(readFileSync(join(dir, "categories.json"), "utf8")) as { name: string }[];
     assert.deepEqual(
       categories.map((c) => c.name.split(" (")[0]),
-      ["Non-conformance", "Target errors", "Harness errors", "Unsupported"],
+      ["Non-conformance", "Target errors", "Harness errors", "Unsupported", "Not run"],
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // Renders the Allure results of a run into a single-file HTML report (Java comes from the system).
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageDir } from "../kit/kit.ts";
 
-const allureBin = fileURLToPath(new URL("../../node_modules/allure-commandline/bin/allure", import.meta.url));
+const allureBin = () => join(packageDir("allure-commandline"), "bin", "allure");
 
 export function generateAllureReport(resultsDir: string, outDir: string): { ok: boolean; message: string } {
-  const run = spawnSync(allureBin, ["generate", resultsDir, "-o", outDir, "--clean", "--single-file"], {
+  const run = spawnSync(allureBin(), ["generate", resultsDir, "-o", outDir, "--clean", "--single-file"], {
     encoding: "utf8",
     // Java on a loaded machine takes seconds; a hang must not hold the run.
     timeout: 180_000,

@@ -3,19 +3,21 @@ import { readFileSync } from "node:fs";
 import type { Envelope, TestStepResult } from "@cucumber/messages";
 import { notCarriedMediaType } from "../drivers/transport.ts";
 import { defaultBounds } from "../runner/bounds.ts";
+import { notRunMediaType, unsupportedMediaType } from "./outcome-attachments.ts";
 import { safeText } from "./safe-text.ts";
 import { evidenceAttachment, readEvidence, type ScenarioEvidence } from "./scenario-evidence.ts";
 
 /**
  * `target-error`: the scenario could not be judged because the target broke the protocol, hung
  * or crashed (the step threw the drivers' TargetMisbehaved); `failed` is non-conformance found
- * on evidence.
+ * on evidence; `not-run`: the run stopped before it at the user's limit (`--max-failures`).
  */
 export type ScenarioStatus =
   | "passed"
   | "failed"
   | "target-error"
   | "unsupported"
+  | "not-run"
   | "undefined"
   | "ambiguous"
   | "pending";
@@ -27,12 +29,21 @@ export interface ScenarioResult {
   tags: string[];
   reqIds: string[];
   status: ScenarioStatus;
-  /** The first failure's message, for reports: escaped and capped already (safe-text.ts). */
+  /**
+   * The first failure's message without its stack, for reports: escaped and capped already
+   * (safe-text.ts). For an unsupported or not-run scenario, the reason.
+   */
   message?: string;
+  /** The first failure's stack, for an attachment or a folded block (never in the message). */
+  stack?: string;
   /** Unsupported because the driver could not carry it over the target's API (message says why). */
   notCarried?: true;
   /** Cucumber's pickle id and when the scenario started (epoch ms): they tie other reports to it. */
   pickleId?: string;
+  /** The line of the pickle itself: the example row of an outline, else the scenario's line. */
+  rowLine?: number;
+  /** The cucumber worker that ran it. */
+  workerId?: string;
   startedAt?: number;
   durationMs?: number;
   /** Every Gherkin step with its outcome, and the hooks that did not pass. */
@@ -65,7 +76,8 @@ export interface StepResult {
 
 const noteLimit = { count: 10, chars: 500 };
 
-const rank: Record<string, number> = {
+/** How bad a step's status is: the worst step decides a scenario's outcome. */
+export const stepRank: Record<string, number> = {
   PASSED: 0,
   SKIPPED: 1,
   PENDING: 2,
@@ -110,19 +122,15 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
     envelopes.flatMap((e) => (e.testCase ? [[e.testCase.id, e.testCase] as const] : [])),
   );
   const keywords = stepKeywords(envelopes);
-  interface Run {
+  interface Run extends RunFacts {
     pickleId: string;
     testCaseId: string;
+    workerId?: string;
     steps: Map<string, TestStepResult>;
     evidence?: ScenarioEvidence;
     notes: string[];
     startedAt: number;
     finishedAt?: number;
-    worst: string;
-    message?: string;
-    exceptionType?: string;
-    /** The reason a driver attached for not carrying the scenario. */
-    notCarried?: string;
   }
   const started = new Map<string, Run>();
   const finals: Run[] = [];
@@ -131,6 +139,7 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
       started.set(e.testCaseStarted.id, {
         pickleId: testCases.get(e.testCaseStarted.testCaseId)?.pickleId ?? "",
         testCaseId: e.testCaseStarted.testCaseId,
+        ...(e.testCaseStarted.workerId ? { workerId: e.testCaseStarted.workerId } : {}),
         steps: new Map(),
         notes: [],
         startedAt: epochMs(e.testCaseStarted.timestamp),
@@ -140,19 +149,15 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
       const run = started.get(e.testStepFinished.testCaseStartedId);
       const result = e.testStepFinished.testStepResult;
       run?.steps.set(e.testStepFinished.testStepId, result);
-      if (run && (rank[result.status] ?? 5) > (rank[run.worst] ?? 0)) {
-        run.worst = result.status;
-        run.message = result.message ?? result.exception?.message;
-        run.exceptionType = result.exception?.type;
-      }
+      if (run) foldStep(run, result, Number.POSITIVE_INFINITY);
     } else if (e.attachment?.testCaseStartedId) {
       const run = started.get(e.attachment.testCaseStartedId);
       const a = e.attachment;
-      if (run && a.mediaType === notCarriedMediaType) run.notCarried = a.body;
-      else if (run && a.fileName === evidenceAttachment.fileName && a.contentEncoding === "IDENTITY") {
+      if (!run || takeReason(run, a)) continue;
+      if (a.fileName === evidenceAttachment.fileName && a.contentEncoding === "IDENTITY") {
         const evidence = readEvidence(a.body);
         if (evidence) run.evidence = evidence;
-      } else if (run && a.mediaType === "text/plain" && !a.fileName && run.notes.length < noteLimit.count) {
+      } else if (a.mediaType === "text/plain" && !a.fileName && run.notes.length < noteLimit.count) {
         run.notes.push(a.body.slice(0, noteLimit.chars));
       }
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
@@ -167,6 +172,7 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
       name: safeText(pickle?.name ?? "?", 500),
       uri: pickle?.uri ?? "?",
       line: scenarioLines.get(pickle?.astNodeIds[0] ?? "") ?? 0,
+      ...(pickle?.location ? { rowLine: pickle.location.line } : {}),
       tags,
       reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
       pickleId,
@@ -199,6 +205,7 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
     (run): ScenarioResult => ({
       ...describe(run.pickleId),
       ...outcome(run, maxMessageChars),
+      ...(run.workerId ? { workerId: run.workerId } : {}),
       startedAt: run.startedAt,
       durationMs: (run.finishedAt ?? run.startedAt) - run.startedAt,
       steps: stepsOf(run),
@@ -213,21 +220,64 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
   return { results, unfinished };
 }
 
-/** A driver's reason for not carrying the scenario (attached, or thrown unwrapped) makes it unsupported. */
-function outcome(
-  run: { worst: string; message?: string; exceptionType?: string; notCarried?: string },
+/** What a scenario's run adds up to, from its worst step and the reasons attached to it. */
+export interface RunFacts {
+  worst: string;
+  message?: string;
+  stack?: string;
+  exceptionType?: string;
+  /** The reason a driver attached for not carrying the scenario. */
+  notCarried?: string;
+  /** Why the target does not support it (the capability hook's attachment). */
+  unsupported?: string;
+  /** Why the run did not run it (the failure limit's attachment). */
+  notRun?: string;
+}
+
+/** Folds a step's result into its scenario's facts: the worst step so far decides. */
+export function foldStep(run: RunFacts, result: TestStepResult, maxChars: number): void {
+  if ((stepRank[result.status] ?? 5) <= (stepRank[run.worst] ?? 0)) return;
+  run.worst = result.status;
+  const failure = failureOf(result, maxChars);
+  run.message = failure.message;
+  run.stack = failure.stack;
+  run.exceptionType = result.exception?.type;
+}
+
+/** Takes an attachment that says why a scenario was not judged; false for any other. */
+export function takeReason(run: RunFacts, attachment: { mediaType: string; body: string }): boolean {
+  const { mediaType, body } = attachment;
+  if (mediaType === notCarriedMediaType) run.notCarried = body;
+  else if (mediaType === unsupportedMediaType) run.unsupported = body;
+  else if (mediaType === notRunMediaType) run.notRun = body;
+  else return false;
+  return true;
+}
+
+/**
+ * A scenario's outcome: a driver's reason for not carrying it (attached, or thrown unwrapped)
+ * makes it unsupported; the failure limit's reason makes it not-run; otherwise its worst step.
+ */
+export function outcome(
+  run: RunFacts,
   maxMessageChars: number,
-) {
-  if (run.notCarried !== undefined && (run.worst === "SKIPPED" || run.worst === "PASSED"))
+): Pick<ScenarioResult, "status" | "message" | "stack" | "notCarried"> {
+  const skippedOrPassed = run.worst === "SKIPPED" || run.worst === "PASSED";
+  if (run.notCarried !== undefined && skippedOrPassed)
     return {
       status: "unsupported" as const,
       message: safeText(run.notCarried, maxMessageChars),
       notCarried: true as const,
     };
+  if (run.notRun !== undefined && skippedOrPassed)
+    return { status: "not-run", message: safeText(run.notRun, maxMessageChars) };
+  if (run.unsupported !== undefined && run.worst === "SKIPPED")
+    return { status: "unsupported", message: safeText(run.unsupported, maxMessageChars) };
   const thrown = run.worst === "FAILED" && run.exceptionType === notCarriedType;
   return {
     status: toStatus(run.worst, run.exceptionType, run.message),
     ...(run.message ? { message: safeText(run.message, maxMessageChars) } : {}),
+    ...(run.stack ? { stack: safeText(run.stack, maxMessageChars) } : {}),
     ...(thrown ? { notCarried: true as const } : {}),
   };
 }
@@ -312,6 +362,7 @@ export function countByStatus(results: ScenarioResult[]): Record<ScenarioStatus,
     failed: 0,
     "target-error": 0,
     unsupported: 0,
+    "not-run": 0,
     undefined: 0,
     ambiguous: 0,
     pending: 0,

@@ -7,20 +7,26 @@
 // interrupted or fails. What the child prints reaches the terminal with control characters
 // escaped.
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { fileURLToPath } from "node:url";
+import { kitRoot, packageDir } from "../kit/kit.ts";
 import { escapeControls } from "../reports/safe-text.ts";
 import { stopProcessGroup } from "./process-group.ts";
 
-export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
-const cucumberBin = fileURLToPath(
-  new URL("../../node_modules/@cucumber/cucumber/bin/cucumber.js", import.meta.url),
-);
+export const projectRoot = kitRoot;
+const cucumberBin = () => join(packageDir("@cucumber/cucumber"), "bin", "cucumber.js");
 
 export interface CucumberRun {
+  /** Absolute path of the run's report folder. */
   reportDir: string;
   env: Record<string, string>;
   tags?: string;
+  /** A regular expression scenario names must match (cucumber's --name). */
+  name?: string;
+  /** "i/n": the i-th of n shards of the selection (cucumber's --shard). */
+  shard?: string;
+  /** Feature files or "uri:line" locations, instead of the configuration's paths. */
+  paths?: string[];
   /** Cucumber workers; 0 runs the scenarios in cucumber's own process. */
   parallel?: number;
   /** Where cucumber's console output goes; the progress formatter writes there. */
@@ -44,8 +50,11 @@ export interface CucumberExit {
 }
 
 export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
-  const args = [cucumberBin, "--config", "cucumber.mjs"];
+  const args = [cucumberBin(), "--config", "cucumber.mjs"];
   if (run.tags) args.push("--tags", run.tags);
+  if (run.name) args.push("--name", run.name);
+  if (run.shard) args.push("--shard", run.shard);
+  if (run.paths) args.push(...run.paths);
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     detached: true,

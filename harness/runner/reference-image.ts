@@ -3,10 +3,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { GenericContainer, PullPolicy } from "testcontainers";
+import { kitForm, packageDir, kitRoot as root } from "../kit/kit.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const nodeMajor = process.versions.node.split(".")[0];
 export const baseImage = `local/srkit-node-base:${nodeMajor}`;
 export const referenceImage = "srkit/reference:0.1.0";
@@ -18,22 +17,26 @@ function withDependencies(names: string[]): string[] {
   const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
-    const manifest = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(packageDir(name), "package.json"), "utf8"));
     for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep);
   };
   for (const name of names) visit(name);
   return [...seen].sort();
 }
 
-export async function buildReferenceImage(): Promise<string> {
+/**
+ * Builds the reference's image from this kit (the clone's TypeScript or the package's JavaScript).
+ * @param tag the image's name; the shared default is used by CI
+ */
+export async function buildReferenceImage(tag: string = referenceImage): Promise<string> {
   const stage = mkdtempSync(join(tmpdir(), "srkit-image-"));
   try {
-    const skipTests = (source: string) => !source.endsWith(".test.ts");
+    const skipTests = (source: string) => !/\.test\.[jt]s$/.test(source);
     for (const dir of ["harness/protocol", "harness/reference"]) {
       cpSync(join(root, dir), join(stage, dir), { recursive: true, filter: skipTests });
     }
     for (const name of withDependencies(runtimePackages)) {
-      cpSync(join(root, "node_modules", name), join(stage, "node_modules", name), { recursive: true });
+      cpSync(packageDir(name), join(stage, "node_modules", name), { recursive: true });
     }
     writeFileSync(
       join(stage, "package.json"),
@@ -45,14 +48,14 @@ export async function buildReferenceImage(): Promise<string> {
         `FROM ${baseImage}`,
         "WORKDIR /srkit",
         "COPY . /srkit",
-        'CMD ["/usr/local/bin/node", "harness/reference/main.ts"]',
+        `CMD ["/usr/local/bin/node", "harness/reference/main.${kitForm === "source" ? "ts" : "js"}"]`,
         "",
       ].join("\n"),
     );
     await GenericContainer.fromDockerfile(stage)
       .withPullPolicy(PullPolicy.defaultPolicy())
-      .build(referenceImage, { deleteOnExit: false });
-    return referenceImage;
+      .build(tag, { deleteOnExit: false });
+    return tag;
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TargetMisbehaved } from "../drivers/transport.ts";
-import { reportSafeDefinition, reportSafeError } from "./report-safe-errors.ts";
+import { conformanceMessage, reportSafeDefinition, reportSafeError } from "./report-safe-errors.ts";
 
 test("a thrown error keeps its class and reaches the reports escaped and capped, stack included", () => {
   const error = reportSafeError(new TargetMisbehaved(`GET /v1/x: \u001b[2J${"y".repeat(10_000)}`), 100);
@@ -42,4 +42,37 @@ test("steps and hooks throw report-safe errors, sync or async, and return what t
     /plain \\x07 text/,
   );
   assert.equal(wrap(() => "skipped")(), "skipped");
+});
+
+test("a failed check reads 'REQ: what: expected X, observed Y' on one line, with no diff and no stack", () => {
+  const caught = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("did not throw");
+  };
+  const custom = caught(() => assert.deepEqual(["PUT from cs1:8443"], [], "every storage request uses 443"));
+  assert.equal(
+    conformanceMessage(custom, ["REPL-PORT-PS-AZURE-STORAGE"]),
+    "REPL-PORT-PS-AZURE-STORAGE: every storage request uses 443: expected [], observed [ 'PUT from cs1:8443' ]",
+  );
+  const generated = caught(() => assert.equal(8443, 443));
+  assert.equal(conformanceMessage(generated, ["A", "B"]), "A, B: expected 443, observed 8443");
+  const plain = caught(() => assert.ok(false, "the job failed"));
+  assert.equal(conformanceMessage(plain, ["A"]), "A: the job failed");
+  const target = new TargetMisbehaved("POST /v1/sessions: no answer");
+  assert.equal(conformanceMessage(target, ["A"]), "POST /v1/sessions: no answer");
+});
+
+test("the wrapper gives a step's failure the world's requirement ids", async () => {
+  const wrap = reportSafeDefinition(2_000);
+  const step = wrap(function (this: unknown) {
+    assert.equal(1, 2, "the count");
+  });
+  assert.throws(
+    () => step.call({ requirementIds: ["R-1"] }),
+    /^AssertionError.*: R-1: the count: expected 2, observed 1$/m,
+  );
 });

@@ -9,32 +9,41 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { GatewayStats } from "../azure-standin/gateway.ts";
-import { loadCatalog } from "../catalog/catalog.ts";
 import { transportFromEnvironment } from "../drivers/connect.ts";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
+import { kitDigests } from "../kit/digests.ts";
+import { kitForm, kitVersion } from "../kit/kit.ts";
 import { protocolMismatch } from "../protocol/compatibility.ts";
 import type { TargetDescription } from "../protocol/types.ts";
-import { generateAllureReport } from "../reports/allure.ts";
-import { alignAllureResults } from "../reports/allure-results.ts";
-import { type RequirementCoverage, requirementCoverage } from "../reports/coverage.ts";
-import { keepHistory, readHistory, restoreHistory } from "../reports/history.ts";
-import { writeJunit } from "../reports/junit.ts";
-import { writeLivingDocs } from "../reports/living-docs.ts";
+import type { RequirementCoverage } from "../reports/coverage.ts";
+import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { type Bounds, boundsVariable, defaultBounds } from "./bounds.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
-import { RunStop, runStateVariable } from "./run-stop.ts";
+import { watchProgress } from "./progress.ts";
+import { writeRunReports } from "./run-reports.ts";
+import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
+import { plannedScenarios } from "./selection.ts";
 import { type StartedTarget, startTarget } from "./start-target.ts";
 import type { TargetSpec } from "./target-spec.ts";
-import { type ClaimJudgement, exitCodes, judgeClaim, type RunVerdict } from "./verdict.ts";
+import { type ClaimJudgement, exitCodes, type RunVerdict } from "./verdict.ts";
 
 export interface SuiteOptions {
   target: TargetSpec;
+  /** Absolute, or relative to the kit's root (the command line resolves the user's against the current folder). */
   reportDir: string;
   tags?: string;
+  /** Only scenarios whose name matches this regular expression (cucumber's --name). */
+  grep?: string;
+  /** Shard "i/n" of the selection (cucumber's --shard). */
+  shard?: string;
+  /** Feature files or "uri:line" locations instead of every feature (--last-failed). */
+  paths?: string[];
+  /** After this many scenarios failed or ended in a target error, the rest are not run. */
+  maxFailures?: number;
   parallel?: number;
   extraEnv?: Record<string, string>;
   quiet?: boolean;
@@ -65,8 +74,21 @@ export interface SuiteOutcome {
   stoppedEarly?: string;
   /** What the Azure gateway refused (targets out of process). */
   gateway?: GatewayStats;
+  /** When the run started (ISO 8601). */
+  startedAt?: string;
+  /** What the run selected from the suite (absent fields: everything). */
+  selection?: RunSelection;
+  /** Why the scenarios after the failure limit were not run (--max-failures), if they were not. */
+  failureLimit?: string;
   /** True when the claim conforms and the run and its reports are complete. */
   ok: boolean;
+}
+
+export interface RunSelection {
+  tags?: string;
+  grep?: string;
+  shard?: string;
+  paths?: string[];
 }
 
 /** srkit's exit code for a finished run (see verdict.ts). */
@@ -104,7 +126,8 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const bounds = options.bounds ?? defaultBounds;
-  const reportDir = join(projectRoot, options.reportDir);
+  const reportDir = resolve(projectRoot, options.reportDir);
+  const startedAt = new Date().toISOString();
   // Earlier runs' summaries survive the clearing: the living documentation shows their trend.
   const history = options.resultsOnly ? [] : keepHistory(reportDir);
   rmSync(reportDir, { recursive: true, force: true });
@@ -112,7 +135,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   restoreHistory(reportDir, history);
   const runId = randomBytes(6).toString("hex");
   const stateDir = mkdtempSync(join(tmpdir(), "srkit-run-"));
-  const runStop = new RunStop(stateDir, bounds.breakerThreshold);
+  const runStop = new RunStop(stateDir, bounds.breakerThreshold, options.maxFailures ?? 0);
   const deadline = Date.now() + bounds.runTimeoutMs;
   const problems: string[] = [];
   let targetProblem: string | undefined;
@@ -134,14 +157,27 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       if (typeof described === "string") targetProblem = `the target could not describe itself: ${described}`;
       else {
         description = described;
+        const planned = options.quiet ? [] : await plannedScenarios(options).catch(() => []);
+        const progress = options.quiet
+          ? undefined
+          : watchProgress({
+              messagesPath: join(reportDir, "cucumber", "messages.ndjson"),
+              total: planned.length,
+              tty: process.stdout.isTTY === true,
+              columns: process.stdout.columns ?? 120,
+            });
         const exit = await runCucumber({
-          reportDir: options.reportDir,
+          reportDir,
           env: {
             ...env,
             [runStateVariable]: stateDir,
+            ...(options.maxFailures ? { [maxFailuresVariable]: String(options.maxFailures) } : {}),
             ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
           },
           tags: options.tags,
+          ...(options.grep ? { name: options.grep } : {}),
+          ...(options.shard ? { shard: options.shard } : {}),
+          ...(options.paths ? { paths: options.paths } : {}),
           // In-process, workers only add their start-up: the scenarios cost milliseconds each,
           // so cucumber's own process runs them unless asked otherwise.
           parallel: options.parallel ?? (inProcess(options.target) ? 0 : undefined),
@@ -155,6 +191,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
           finishGraceMs: bounds.callTimeoutMs + 30_000,
           stopGraceMs: bounds.stopGraceMs,
         });
+        progress?.stop();
         cucumberExit = exit.code;
         if (exit.code !== 0 && exit.code !== 1 && !exit.stoppedBy)
           harnessError = `cucumber ended abnormally (${exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`})`;
@@ -176,6 +213,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     }
   }
   const stoppedEarly = runStop.stopped();
+  const failureLimit = runStop.limitReached();
   rmSync(stateDir, { recursive: true, force: true });
   if (targetProblem) problems.push(`target error: ${targetProblem}`);
   if (targetEnded) problems.push(`target error: ${targetEnded} during the run`);
@@ -216,62 +254,35 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       ok: false,
     };
   }
-  const rel = (p: string) => relative(projectRoot, p);
-  const reports: Record<string, string> = {};
-  /** Each report on its own: one that fails is a problem, never the end of the others. */
-  const write = (name: string, make: () => string | undefined) => {
-    try {
-      const path = make();
-      if (path) reports[name] = rel(path);
-    } catch (error) {
-      harnessError ??= `writing the ${name} failed: ${(error as Error).message}`;
-      problems.push(`harness error: writing the ${name} failed: ${(error as Error).message}`);
-    }
-  };
-  const { catalog, problems: catalogProblems } = loadCatalog();
-  problems.push(...catalogProblems);
-  const coverage = requirementCoverage(catalog, results);
-  const claim = judgeClaim(
-    description?.capabilities ?? [],
-    catalog.families.map((f) => f.family),
+  const written = writeRunReports({
+    reportDir,
+    targetLabel,
+    ...(description ? { description } : {}),
+    targetFailed: !description || targetEnded !== undefined,
     results,
-  );
-  // A target that could not start or describe itself, or died, is a target error, whatever else happened.
-  if (!description || targetEnded) if (claim.verdict !== "does-not-conform") claim.verdict = "target-error";
-  write("living documentation", () =>
-    writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
-      targetLabel: safeText(targetLabel, 300),
-      ...(description ? { description } : {}),
-      claim,
-      history: readHistory(reportDir),
-      results,
-    }),
-  );
-  write("cucumber html", () => existsPath(join(reportDir, "cucumber", "report.html")));
-  write("cucumber messages", () => existsPath(messages));
-  write("junit xml", () => {
-    const path = join(reportDir, "cucumber", "junit.xml");
-    mkdirSync(join(reportDir, "cucumber"), { recursive: true });
-    writeJunit(path, `srkit conformance (${targetLabel})`, results);
-    return path;
+    allure: {
+      results: run.results,
+      notRun:
+        results.length > run.results.length
+          ? run.unfinished.map((r) => ({ ...r, message: notFinished }))
+          : [],
+    },
+    skipAllure: options.skipAllure === true,
   });
-  write("allure results", () => {
-    const dir = join(reportDir, "allure-results");
-    alignAllureResults(
-      dir,
-      run.results,
-      results.length > run.results.length ? run.unfinished.map((r) => ({ ...r, message: notFinished })) : [],
-    );
-    return dir;
-  });
-  if (!options.skipAllure) {
-    const allure = generateAllureReport(join(reportDir, "allure-results"), join(reportDir, "allure-report"));
-    if (allure.ok) reports["allure report"] = rel(allure.message);
-    else problems.push(allure.message);
-  }
+  const { coverage, claim, reports } = written;
+  problems.push(...written.problems);
+  harnessError ??= written.harnessError;
   const outcome: SuiteOutcome = {
     targetLabel,
     ...(description ? { description } : {}),
+    startedAt,
+    selection: {
+      ...(options.tags ? { tags: options.tags } : {}),
+      ...(options.grep ? { grep: options.grep } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.paths ? { paths: options.paths } : {}),
+    },
+    ...(failureLimit ? { failureLimit } : {}),
     claim,
     results,
     coverage,
@@ -287,7 +298,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   outcome.ok = problems.length === 0 && claim.verdict === "conforms" && !harnessError;
   try {
     writeFileSync(join(reportDir, "summary.json"), JSON.stringify(summaryData(outcome, bounds), null, 2));
-    reports.summary = rel(join(reportDir, "summary.json"));
+    reports.summary = relative(process.cwd(), join(reportDir, "summary.json"));
   } catch (error) {
     outcome.harnessError ??= `writing summary.json failed: ${(error as Error).message}`;
     outcome.ok = false;
@@ -295,12 +306,17 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   return outcome;
 }
 
-const existsPath = (path: string) => (existsSync(path) ? path : undefined);
-
 /** At most this many diagnoses of target errors are listed in summary.json and on the terminal. */
 const listedTargetErrors = 50;
 
-function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
+/** A scenario's place for `--last-failed`: its example row's line, or its own. */
+export const scenarioLocation = (r: Pick<ScenarioResult, "uri" | "line" | "rowLine">) =>
+  `${r.uri}:${r.rowLine ?? r.line}`;
+
+/** Outcomes `--last-failed` runs again: every one that is not a pass nor a family not claimed. */
+const runAgain = (r: ScenarioResult) => r.status !== "passed" && r.status !== "unsupported";
+
+export function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
   const d = outcome.description;
   return {
     target: {
@@ -311,11 +327,17 @@ function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
             version: safeText(d.version, 100),
             protocolVersion: safeText(d.protocolVersion, 100),
             capabilities: d.capabilities.map((c) => safeText(c, 100)),
+            ...(d.parameters ? { parameters: d.parameters } : {}),
           }
         : {}),
     },
+    kit: { name: "srkit", version: kitVersion(), form: kitForm, digests: kitDigests() },
+    node: process.version,
     verdict: outcome.claim?.verdict,
     exitCode: exitCodeOf(outcome),
+    ...(outcome.startedAt ? { startedAt: outcome.startedAt } : {}),
+    selection: outcome.selection ?? {},
+    ...(outcome.failureLimit ? { failureLimit: outcome.failureLimit } : {}),
     ...(outcome.harnessError ? { harnessError: safeText(outcome.harnessError, bounds.maxMessageChars) } : {}),
     ...(outcome.targetProblem
       ? { targetProblem: safeText(outcome.targetProblem, bounds.maxMessageChars) }
@@ -341,6 +363,8 @@ function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
       verdict: c.verdict,
       scenarios: c.scenarios.length,
     })),
+    // What `srkit run --last-failed` runs again, by place in the features.
+    lastFailed: [...new Set(outcome.results.filter(runAgain).map(scenarioLocation))],
     ...(outcome.gateway ? { azureGateway: outcome.gateway } : {}),
     bounds,
     problems: outcome.problems,
@@ -385,7 +409,8 @@ export function summaryLines(outcome: SuiteOutcome): string[] {
             : []),
         ]
       : []),
-    `scenarios: ${c.passed} passed, ${c.failed} failed, ${c["target-error"]} target errors, ${c.unsupported} unsupported${other ? `, ${other} undefined/ambiguous/pending` : ""} (${outcome.results.length} in all)`,
+    `scenarios: ${c.passed} passed, ${c.failed} failed, ${c["target-error"]} target errors, ${c.unsupported} unsupported${c["not-run"] ? `, ${c["not-run"]} not run` : ""}${other ? `, ${other} undefined/ambiguous/pending` : ""} (${outcome.results.length} in all)`,
+    ...(outcome.failureLimit ? [`stopped at the failure limit: ${outcome.failureLimit}`] : []),
     `requirements: ${outcome.coverage.length} in catalog, ${verdicts("passed")} covered by passing scenarios, ${verdicts("failed")} failing, ${verdicts("target-error")} with target errors, ${verdicts("unsupported")} unsupported, ${verdicts("not-run")} not run, ${verdicts("not-testable")} not testable`,
     ...outcome.coverage.filter((x) => x.verdict === "failed").map((x) => `  failing: ${x.requirement.id}`),
     ...targetErrors

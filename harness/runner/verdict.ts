@@ -10,7 +10,10 @@ import type { ScenarioResult } from "../reports/results.ts";
  * - no-claim: the target declared no family the suite has scenarios for, or nothing ran.
  */
 export type RunVerdict = "conforms" | "does-not-conform" | "target-error" | "no-claim";
-/** `not-run`: claimed, but the run's selection (tags, shard) held none of its scenarios. */
+/**
+ * `not-run`: claimed, but the run's selection (tags, shard) held none of its scenarios, or the run
+ * stopped before some of them (--max-failures) and none failed.
+ */
 export type FamilyVerdict = "conforms" | "does-not-conform" | "target-error" | "not-claimed" | "not-run";
 
 /**
@@ -24,6 +27,8 @@ export const exitCodes = {
   "no-claim": 3,
   "target-error": 4,
   "harness-error": 5,
+  /** `srkit verify`: the bundle is not authentic or not intact (signature, digest, kit or verdict). */
+  "bundle-rejected": 6,
 } as const;
 
 export interface FamilyJudgement {
@@ -36,6 +41,8 @@ export interface FamilyJudgement {
   unsupported: number;
   /** Unsupported because the driver could not carry them over the target's API (not the target's doing). */
   notCarried: number;
+  /** Not run: the run stopped before them at the user's limit (--max-failures). */
+  notRun: number;
   other: number;
 }
 
@@ -74,17 +81,20 @@ export function judgeClaim(
     const targetErrors = count("target-error");
     const notCarried = own.filter((r) => r.status === "unsupported" && r.notCarried).length;
     const unsupported = count("unsupported") - notCarried;
-    const other = own.length - passed - failed - targetErrors - unsupported - notCarried;
+    const notRun = count("not-run");
+    const other = own.length - passed - failed - targetErrors - unsupported - notCarried - notRun;
     const isClaimed = claimed.includes(family);
     let verdict: FamilyVerdict = "not-claimed";
     // Claimed, but none of its scenarios ran: none selected, or none the driver could carry.
-    if (isClaimed && own.length === notCarried) verdict = "not-run";
+    if (isClaimed && own.length === notCarried + notRun) verdict = "not-run";
     else if (isClaimed) {
       // Undefined, ambiguous or pending steps are srkit's own defects; they never count as a pass.
       if (failed > 0 || other > 0) verdict = "does-not-conform";
       // A claimed family's scenario reported unsupported means the target described itself
       // differently to the workers than to the run: its self-description cannot be trusted.
       else if (targetErrors > 0 || unsupported > 0) verdict = "target-error";
+      // Some of its scenarios were never judged: it cannot conform.
+      else if (notRun > 0) verdict = "not-run";
       else verdict = "conforms";
     }
     return {
@@ -96,6 +106,7 @@ export function judgeClaim(
       targetErrors,
       unsupported,
       notCarried,
+      notRun,
       other,
     };
   });

@@ -25,6 +25,7 @@ import { SecondarySiteDsl } from "../../harness/dsl/secondary-site.ts";
 import { SiteRecovery } from "../../harness/dsl/site-recovery.ts";
 import type { TargetParameters } from "../../harness/protocol/types.ts";
 import { evidenceText } from "../../harness/reports/evidence-text.ts";
+import { notRunMediaType, unsupportedMediaType } from "../../harness/reports/outcome-attachments.ts";
 import { isTargetError } from "../../harness/reports/results.ts";
 import {
   evidenceAttachment,
@@ -33,12 +34,14 @@ import {
 } from "../../harness/reports/scenario-evidence.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
-import { RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
+import { maxFailuresVariable, RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
 import type { SrkitWorld } from "./world.ts";
 
 const bounds = boundsFromEnvironment();
 const runState = process.env[runStateVariable];
-const runStop = runState ? new RunStop(runState, bounds.breakerThreshold) : undefined;
+const runStop = runState
+  ? new RunStop(runState, bounds.breakerThreshold, Number(process.env[maxFailuresVariable] ?? 0) || 0)
+  : undefined;
 
 // The scenario's bound ends every call to the target first; cucumber's step time is only the
 // backstop for a step that waits on something else.
@@ -96,6 +99,14 @@ AfterAll(() => connection?.close());
 
 Before(async function (this: SrkitWorld, { pickle }) {
   scenarioDeadline = undefined;
+  // Every failure message of the scenario names its requirements (report-safe-errors.ts).
+  this.requirementIds = pickle.tags.flatMap((t) => /^@req=(.+)$/.exec(t.name)?.[1] ?? []);
+  const limit = runStop?.limitReached();
+  if (limit) {
+    this.notRun = true;
+    this.attach(limit, notRunMediaType);
+    return "skipped";
+  }
   if (!connection) throw new Error("no target connection");
   if (!capabilities)
     throw new TargetMisbehaved(
@@ -103,7 +114,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
     );
   const family = pickle.tags.map((t) => /^@family:(.+)$/.exec(t.name)?.[1]).find(Boolean);
   if (!family || !capabilities.includes(family)) {
-    this.attach(`unsupported: the target does not declare the family '${family}'`);
+    this.attach(`unsupported: the target does not declare the family '${family}'`, unsupportedMediaType);
     return "skipped";
   }
   // A driver that cannot carry this scenario over the target's API says why: unsupported, not failed.
@@ -140,6 +151,7 @@ After({ name: "evidence, then close the session" }, async function (this: SrkitW
   scenarioDeadline = undefined;
   if (result?.status === "SKIPPED" || this.notRun || !this.siteRecovery) return;
   let targetError = isTargetError(result?.exception?.type, result?.message);
+  const failed = result?.status === "FAILED" && !targetError;
   if (!process.env.SRKIT_MESSAGES_ONLY && !targetError) {
     const evidence = await withinBound(this.siteRecovery.scenarioEvidence(failureDetail(error)));
     if (evidence) {
@@ -155,7 +167,7 @@ After({ name: "evidence, then close the session" }, async function (this: SrkitW
     targetError ||= error instanceof TargetMisbehaved;
     throw error;
   } finally {
-    runStop?.record(targetError);
+    runStop?.record(targetError, failed);
   }
 });
 

@@ -15,6 +15,8 @@ export class SrkitWorld extends World {
   declare secondarySite: SecondarySiteDsl;
   /** The Hyper-V host a scenario's VMs replicate to Azure through. */
   hypervAzureHost?: string;
+  /** The scenario's requirement ids (its @req= tags), named in its failure messages. */
+  requirementIds?: string[];
   /** Set when the scenario was not run because the run had stopped early. */
   notRun?: boolean;
   /** The target connection, for checks that open sessions of their own (properties). */

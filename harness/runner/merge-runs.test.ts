@@ -1,0 +1,56 @@
+// Sharding and merging: shard 1/2 and 2/2 merged give the verdicts of one whole run, scenario by
+// scenario and requirement by requirement, with a failure among them (a negative control).
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { readResults } from "../reports/results.ts";
+import { mergeRuns } from "./merge-runs.ts";
+import { runSuite } from "./run-suite.ts";
+
+const selection = "@family:replication-ports";
+const wrong = { SRKIT_NEGATIVE_CONTROL: "storage-not-443" };
+
+test("shards merged give the same verdicts as one run, and overlapping runs are refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "srkit-shards-"));
+  try {
+    const run = (reportDir: string, shard?: string) =>
+      runSuite({
+        target: { kind: "reference" },
+        reportDir: join(dir, reportDir),
+        tags: selection,
+        ...(shard ? { shard } : {}),
+        extraEnv: wrong,
+        quiet: true,
+        skipAllure: true,
+        parallel: 1,
+      });
+    const whole = await run("whole");
+    const first = await run("shard-1", "1/2");
+    const second = await run("shard-2", "2/2");
+    assert.ok(first.results.length > 0 && second.results.length > 0, "each shard ran some scenarios");
+    assert.equal(first.results.length + second.results.length, whole.results.length);
+    const { outcome } = mergeRuns([join(dir, "shard-1"), join(dir, "shard-2")], join(dir, "merged"), true);
+    const byPlace = (rs: { uri: string; line: number; rowLine?: number; status: string }[]) =>
+      rs.map((r) => `${r.uri}:${r.rowLine ?? r.line} ${r.status}`).sort();
+    assert.deepEqual(byPlace(outcome.results), byPlace(whole.results));
+    assert.equal(outcome.claim?.verdict, "does-not-conform");
+    assert.equal(outcome.claim?.verdict, whole.claim?.verdict);
+    assert.deepEqual(outcome.claim?.families, whole.claim?.families);
+    const verdicts = (c: typeof whole.coverage) => c.map((x) => `${x.requirement.id} ${x.verdict}`);
+    assert.deepEqual(verdicts(outcome.coverage), verdicts(whole.coverage));
+    // The merged stream is one run: read back from disk, it gives the same results again.
+    const merged = readResults(join(dir, "merged", "cucumber", "messages.ndjson"));
+    assert.deepEqual(byPlace(merged), byPlace(whole.results));
+    const summary = JSON.parse(readFileSync(join(dir, "merged", "summary.json"), "utf8"));
+    assert.equal(summary.verdict, "does-not-conform");
+    assert.equal(summary.merged.length, 2);
+    assert.throws(
+      () => mergeRuns([join(dir, "shard-1"), join(dir, "whole")], join(dir, "bad"), true),
+      /both ran the scenario/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,181 @@
+// `srkit merge`: the report folders of several runs of one target (the shards of one run, each
+// on its own machine) made into the reports of one run. The message streams are merged
+// (merge-messages.ts), the Allure results gathered, and the merged run is judged and reported
+// exactly as a run is (run-reports.ts). Runs of different targets, kits or bounds are refused.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { Envelope } from "@cucumber/messages";
+import type { TargetDescription } from "../protocol/types.ts";
+import { keepHistory, restoreHistory } from "../reports/history.ts";
+import { readRun, type ScenarioResult } from "../reports/results.ts";
+import { type Bounds, defaultBounds } from "./bounds.ts";
+import { MergeError, mergeMessageStreams } from "./merge-messages.ts";
+import { writeRunReports } from "./run-reports.ts";
+import { type SuiteOutcome, summaryData } from "./run-suite.ts";
+
+/** summary.json as run-suite.ts writes it. */
+export type RunSummary = ReturnType<typeof summaryData> & { finishedAt?: string; merged?: unknown };
+
+/** What a report folder holds of a run. */
+export interface RunFolder {
+  dir: string;
+  summary: RunSummary;
+  messagesPath: string;
+}
+
+/**
+ * Reads a run's report folder (or a result bundle, which keeps the same files flat).
+ * @throws MergeError when it holds no summary or message stream
+ */
+export function readRunFolder(dir: string): RunFolder {
+  const summaryPath = join(dir, "summary.json");
+  const messagesPath = [join(dir, "cucumber", "messages.ndjson"), join(dir, "messages.ndjson")].find(
+    existsSync,
+  );
+  if (!existsSync(summaryPath) || !messagesPath)
+    throw new MergeError(`${dir} holds no run (summary.json and the message stream)`);
+  return { dir, summary: JSON.parse(readFileSync(summaryPath, "utf8")) as RunSummary, messagesPath };
+}
+
+/** The target as the run's summary recorded what it said of itself (absent if it could not say). */
+export function descriptionOf(summary: RunSummary): TargetDescription | undefined {
+  const t = summary.target as RunSummary["target"] & Partial<TargetDescription>;
+  if (!t.name || !t.version || !t.protocolVersion || !t.capabilities) return undefined;
+  return {
+    name: t.name,
+    version: t.version,
+    protocolVersion: t.protocolVersion,
+    capabilities: t.capabilities,
+    ...(t.parameters ? { parameters: t.parameters } : {}),
+  };
+}
+
+const readEnvelopes = (path: string): Envelope[] =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Envelope];
+      } catch {
+        return [];
+      }
+    });
+
+/** What must be equal in runs merged into one: the same target, kit and bounds. */
+function sameRun(a: RunSummary, b: RunSummary): string | undefined {
+  const facts = (s: RunSummary) => ({
+    target: descriptionOf(s) ?? s.target.label,
+    kit: { version: s.kit?.version, digests: s.kit?.digests },
+    bounds: s.bounds,
+  });
+  const x = facts(a);
+  const y = facts(b);
+  for (const key of ["target", "kit", "bounds"] as const)
+    if (JSON.stringify(x[key]) !== JSON.stringify(y[key])) return key;
+  return undefined;
+}
+
+export interface MergeOutcome {
+  outcome: SuiteOutcome;
+  summaryPath: string;
+}
+
+/**
+ * Merges runs into `outDir` (cleared first, its history kept).
+ * @throws MergeError when the runs cannot be merged (different targets, kits or bounds; overlap)
+ */
+export function mergeRuns(dirs: readonly string[], outDir: string, skipAllure = false): MergeOutcome {
+  const out = resolve(outDir);
+  const folders = dirs.map((d) => readRunFolder(resolve(d)));
+  if (folders.length === 0) throw new MergeError("no run to merge");
+  if (folders.some((f) => f.dir === out))
+    throw new MergeError("the merged reports cannot go into one of the runs merged");
+  const [first] = folders as [RunFolder, ...RunFolder[]];
+  for (const [i, f] of folders.entries()) {
+    const differs = sameRun(first.summary, f.summary);
+    if (differs)
+      throw new MergeError(`${f.dir} is not a run of the same ${differs} as ${first.dir} (run ${i + 1})`);
+  }
+  const merged = mergeMessageStreams(folders.map((f) => readEnvelopes(f.messagesPath)));
+  const history = keepHistory(out);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, "cucumber"), { recursive: true });
+  restoreHistory(out, history);
+  const messages = join(out, "cucumber", "messages.ndjson");
+  writeFileSync(messages, merged.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  // Allure's results are one file per test (uuid names): gathered, then aligned again as a whole.
+  const allureDir = join(out, "allure-results");
+  mkdirSync(allureDir, { recursive: true });
+  for (const f of folders) {
+    const from = join(f.dir, "allure-results");
+    if (!existsSync(from)) continue;
+    for (const file of readdirSync(from))
+      if (/-(result|container|attachment)\b/.test(file)) cpSync(join(from, file), join(allureDir, file));
+  }
+  const bounds: Bounds = { ...defaultBounds, ...(first.summary.bounds as Partial<Bounds>) };
+  const run = readRun(messages, bounds.maxMessageChars);
+  const description = descriptionOf(first.summary);
+  const stoppedEarly = folders.map((f) => f.summary.stoppedEarly).find(Boolean);
+  const harnessErrors = folders.flatMap((f, i) =>
+    f.summary.harnessError ? [`run ${i + 1}: ${f.summary.harnessError}`] : [],
+  );
+  const notFinished = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
+  const results: ScenarioResult[] = [
+    ...run.results,
+    ...(stoppedEarly && harnessErrors.length === 0
+      ? run.unfinished.map((r) => ({ ...r, status: "target-error" as const, message: notFinished }))
+      : []),
+  ];
+  const problems = folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`));
+  const targetFailed = folders.some(
+    (f) => !descriptionOf(f.summary) || f.summary.targetProblem !== undefined,
+  );
+  const written = writeRunReports({
+    reportDir: out,
+    targetLabel: first.summary.target.label,
+    ...(description ? { description } : {}),
+    targetFailed,
+    results,
+    // Each run aligned its own Allure results, those it never finished included.
+    allure: { results: run.results, notRun: [] },
+    skipAllure,
+  });
+  problems.push(...written.problems);
+  const harnessError = harnessErrors[0] ?? written.harnessError;
+  const starts = folders.map((f) => f.summary.startedAt).filter((s): s is string => typeof s === "string");
+  const ends = folders.map((f) => f.summary.finishedAt).filter((s): s is string => typeof s === "string");
+  const outcome: SuiteOutcome = {
+    targetLabel: first.summary.target.label,
+    ...(description ? { description } : {}),
+    ...(starts.length > 0 ? { startedAt: starts.sort()[0] } : {}),
+    selection: first.summary.selection as SuiteOutcome["selection"],
+    claim: written.claim,
+    results,
+    coverage: written.coverage,
+    cucumberExit: -1,
+    reports: written.reports,
+    problems,
+    ...(harnessError ? { harnessError } : {}),
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+    ok: false,
+  };
+  outcome.ok = problems.length === 0 && written.claim.verdict === "conforms" && !harnessError;
+  const summaryPath = join(out, "summary.json");
+  const data = summaryData(outcome, bounds);
+  writeFileSync(
+    summaryPath,
+    JSON.stringify(
+      {
+        ...data,
+        selection: { ...data.selection, shard: undefined },
+        ...(ends.length > 0 ? { finishedAt: ends.sort().at(-1) } : {}),
+        merged: folders.map((f) => ({ dir: relative(out, f.dir), selection: f.summary.selection })),
+      },
+      null,
+      2,
+    ),
+  );
+  outcome.reports.summary = relative(process.cwd(), summaryPath);
+  return { outcome, summaryPath };
+}

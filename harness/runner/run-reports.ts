@@ -1,0 +1,128 @@
+// Writes a run's reports from its scenario results: the living documentation, JUnit and the Allure
+// results (and HTML report), and judges the claim. One function for a run (run-suite.ts) and for
+// runs merged into one (merge-runs.ts), so both write the same reports the same way.
+import { existsSync, mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { type Catalog, loadCatalog } from "../catalog/catalog.ts";
+import { kitVersion } from "../kit/kit.ts";
+import type { TargetDescription } from "../protocol/types.ts";
+import { generateAllureReport } from "../reports/allure.ts";
+import { type AllureRunFacts, alignAllureResults } from "../reports/allure-results.ts";
+import { type RequirementCoverage, requirementCoverage } from "../reports/coverage.ts";
+import { readHistory } from "../reports/history.ts";
+import { writeJunit } from "../reports/junit.ts";
+import { writeLivingDocs } from "../reports/living-docs.ts";
+import type { ScenarioResult } from "../reports/results.ts";
+import { safeText } from "../reports/safe-text.ts";
+import { type ClaimJudgement, judgeClaim } from "./verdict.ts";
+
+export interface RunReportsInput {
+  /** Absolute. */
+  reportDir: string;
+  targetLabel: string;
+  description?: TargetDescription;
+  /** The target could not be judged as a whole (it never described itself, or died): a target error. */
+  targetFailed: boolean;
+  /** Every scenario's final result, those the run never finished included (with their outcome). */
+  results: ScenarioResult[];
+  /** The results Allure heard of (the message stream's), and those it did not (never finished). */
+  allure: { results: readonly ScenarioResult[]; notRun: readonly Omit<ScenarioResult, "status">[] };
+  skipAllure: boolean;
+}
+
+export interface RunReports {
+  catalog: Catalog;
+  coverage: RequirementCoverage[];
+  claim: ClaimJudgement;
+  /** Report name to its path, relative to the current folder. */
+  reports: Record<string, string>;
+  problems: string[];
+  /** The first report srkit could not write. */
+  harnessError?: string;
+}
+
+/** What the Allure report's Environment widget shows for a run. */
+export function allureFacts(targetLabel: string, description?: TargetDescription): AllureRunFacts {
+  const d = description;
+  return {
+    environment: {
+      target: safeText(targetLabel, 300),
+      ...(d
+        ? {
+            "target.name": safeText(d.name, 200),
+            "target.version": safeText(d.version, 100),
+            "target.protocolVersion": safeText(d.protocolVersion, 100),
+            "target.families": d.capabilities.map((c) => safeText(c, 100)).join(", "),
+          }
+        : {}),
+      "srkit.version": kitVersion(),
+      node: process.version,
+    },
+    buildName: safeText(`srkit ${kitVersion()} against ${d ? `${d.name} ${d.version}` : targetLabel}`, 300),
+  };
+}
+
+/** Writes each report on its own: one that fails is a problem, never the end of the others. */
+export function writeRunReports(input: RunReportsInput): RunReports {
+  const { reportDir, results } = input;
+  const problems: string[] = [];
+  let harnessError: string | undefined;
+  const rel = (p: string) => relative(process.cwd(), p) || ".";
+  const reports: Record<string, string> = {};
+  const write = (name: string, make: () => string | undefined) => {
+    try {
+      const path = make();
+      if (path) reports[name] = rel(path);
+    } catch (error) {
+      harnessError ??= `writing the ${name} failed: ${(error as Error).message}`;
+      problems.push(`harness error: writing the ${name} failed: ${(error as Error).message}`);
+    }
+  };
+  const { catalog, problems: catalogProblems } = loadCatalog();
+  problems.push(...catalogProblems);
+  const coverage = requirementCoverage(catalog, results);
+  const claim = judgeClaim(
+    input.description?.capabilities ?? [],
+    catalog.families.map((f) => f.family),
+    results,
+  );
+  // A target that could not start or describe itself, or died, is a target error, whatever else happened.
+  if (input.targetFailed && claim.verdict !== "does-not-conform") claim.verdict = "target-error";
+  write("living documentation", () =>
+    writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
+      targetLabel: safeText(input.targetLabel, 300),
+      ...(input.description ? { description: input.description } : {}),
+      claim,
+      history: readHistory(reportDir),
+      results,
+    }),
+  );
+  const messages = join(reportDir, "cucumber", "messages.ndjson");
+  write("cucumber html", () => existsPath(join(reportDir, "cucumber", "report.html")));
+  write("cucumber messages", () => existsPath(messages));
+  write("junit xml", () => {
+    const path = join(reportDir, "cucumber", "junit.xml");
+    mkdirSync(join(reportDir, "cucumber"), { recursive: true });
+    writeJunit(path, `srkit conformance (${input.targetLabel})`, results);
+    return path;
+  });
+  write("allure results", () => {
+    const dir = join(reportDir, "allure-results");
+    alignAllureResults(
+      dir,
+      input.allure.results,
+      input.allure.notRun,
+      "target-error",
+      allureFacts(input.targetLabel, input.description),
+    );
+    return dir;
+  });
+  if (!input.skipAllure) {
+    const allure = generateAllureReport(join(reportDir, "allure-results"), join(reportDir, "allure-report"));
+    if (allure.ok) reports["allure report"] = rel(allure.message);
+    else problems.push(allure.message);
+  }
+  return { catalog, coverage, claim, reports, problems, ...(harnessError ? { harnessError } : {}) };
+}
+
+const existsPath = (path: string) => (existsSync(path) ? path : undefined);
