@@ -47,6 +47,17 @@ Given("the initial replication of {string} has completed", function (this: W, vm
 When("{int} minutes pass", function (this: W, minutes: number) {
   return this.siteRecovery.pass(minutes * 60);
 });
+// Waits that depend on the target's declared parameters (GET /v1/target), never on the reference's.
+When("a replication cycle passes", function (this: W) {
+  return this.siteRecovery.passReplicationCycle();
+});
+When("a recovery point has had time to be made", async function (this: W) {
+  await this.siteRecovery.passRecoveryPointInterval();
+  await this.siteRecovery.passReplicationCycle();
+});
+When("the next recovery point is due", function (this: W) {
+  return this.siteRecovery.passRecoveryPointInterval();
+});
 When("the workload on {string} writes {int} MB", function (this: W, vm: string, mb: number) {
   return this.siteRecovery.write(vm, mb);
 });

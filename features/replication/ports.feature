@@ -65,7 +65,7 @@ Feature: Replication traffic uses the documented ports
     Then "cs1" has called the Site Recovery service over HTTPS on port 443
     And only the configuration server "cs1" has called the Site Recovery service
     When outbound port 443 on "cs1" is blocked
-    And 30 minutes pass
+    And a report to the Site Recovery service has had time to be due
     Then the replication of "vm1" reports that the Site Recovery service cannot be reached
 
   @req=REPL-PORT-PS-AZURE-STORAGE

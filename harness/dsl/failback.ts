@@ -215,11 +215,26 @@ export class FailbackDsl {
   async reprotect(target: Target, overrides = "", plain = false): Promise<void> {
     const req = plain ? { ...parseOverrides(overrides), drop: undefined } : this.request(overrides);
     delete (req as { drop?: unknown }).drop;
+    this.resolveServerNames(req);
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
     const outcome = await this.api.reprotect(scope, target.name, req);
     if (outcome.ok) this.lastJob = outcome.value;
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
+  }
+
+  /**
+   * A scenario names a configuration server's default process server and master target by the
+   * server ("master target cs1"); the request carries the names the target gave them.
+   */
+  private resolveServerNames(req: ReprotectRequest): void {
+    if (req.masterTarget) req.masterTarget = this.site.masterTargetName(req.masterTarget);
+    if (req.processServer) req.processServer = this.site.processServerName(req.processServer);
+    if (req.masterTargets) {
+      req.masterTargets = Object.fromEntries(
+        Object.entries(req.masterTargets).map(([m, mt]) => [m, this.site.masterTargetName(mt)]),
+      );
+    }
   }
 
   /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
@@ -324,7 +339,8 @@ export class FailbackDsl {
     assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
   }
 
-  async expectFailingBackThrough(machine: string, masterTarget: string, location: "original" | "alternate") {
+  async expectFailingBackThrough(machine: string, named: string, location: "original" | "alternate") {
+    const masterTarget = this.site.masterTargetName(named);
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.replicationDirection, "AzureToOnPremises", `replication direction of ${machine}`);
     assert.equal(item.failback?.masterTarget, masterTarget, `master target of ${machine}`);
@@ -336,7 +352,8 @@ export class FailbackDsl {
     );
   }
 
-  async expectNotListedBy(masterTarget: string, machine: string) {
+  async expectNotListedBy(named: string, machine: string) {
+    const masterTarget = this.site.masterTargetName(named);
     const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
     assert.ok(
       !mt.failbackMachines?.includes(machine),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { matchRoute, operations, protocolDocument, validateSchema } from "./spec.ts";
-import { errorCodes, families, healthErrorCodes } from "./types.ts";
+import { errorCodes, families, healthErrorCodes, targetParameterNames } from "./types.ts";
 
 type EnumSchema = { enum?: string[]; properties?: Record<string, { enum?: string[] }> };
 const schema = (name: string) => protocolDocument.components.schemas[name] as EnumSchema;
@@ -10,6 +10,15 @@ test("the TypeScript enumerations match the protocol document", () => {
   assert.deepEqual([...errorCodes], schema("ErrorCode").enum);
   assert.deepEqual([...families], schema("Family").enum);
   assert.deepEqual([...healthErrorCodes], schema("HealthError").properties?.code?.enum);
+  assert.deepEqual([...targetParameterNames], Object.keys(schema("TargetParameters").properties ?? {}));
+});
+
+test("a target may declare a parameter this protocol does not list, never a non-number", () => {
+  const known = { crashConsistentIntervalSeconds: 300, failoverJobSeconds: 0 };
+  assert.equal(validateSchema("TargetParameters", known), undefined);
+  assert.equal(validateSchema("TargetParameters", { ...known, vendorWarmupSeconds: 5 }), undefined);
+  assert.match(validateSchema("TargetParameters", { crashConsistentIntervalSeconds: 901 }) ?? "", /<= 900/);
+  assert.ok(validateSchema("TargetParameters", { vendorMode: "fast" }));
 });
 
 test("every operation has a unique operationId and a path under /v1", () => {

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
+import type { ReferenceChoices, ReferenceParameters } from "../domain/parameters.ts";
 import type { PayloadCodec } from "../domain/payload.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { World } from "../domain/world.ts";
+
+/** What every world of this target is created with (the reference's open choices). */
+export interface WorldSettings {
+  parameters?: Readonly<ReferenceParameters>;
+  choices?: Readonly<ReferenceChoices>;
+}
 
 /** Every session starts at the same virtual instant so runs are reproducible. */
 export const sessionEpochMs = Date.parse("2026-01-01T00:00:00Z");
@@ -9,14 +16,16 @@ export const sessionEpochMs = Date.parse("2026-01-01T00:00:00Z");
 export class Sessions {
   private readonly worlds = new Map<string, World>();
   private readonly newCodec: () => PayloadCodec;
+  private readonly settings: WorldSettings;
 
-  constructor(newCodec: () => PayloadCodec) {
+  constructor(newCodec: () => PayloadCodec, settings: WorldSettings = {}) {
     this.newCodec = newCodec;
+    this.settings = settings;
   }
 
   create(gateway?: string): { id: string; world: World } {
     const id = randomUUID();
-    const world = new World(sessionEpochMs, this.newCodec(), gateway);
+    const world = new World(sessionEpochMs, this.newCodec(), gateway, this.settings);
     this.worlds.set(id, world);
     return { id, world };
   }

@@ -6,7 +6,6 @@ import { readBack } from "./failback.ts";
 import { configurationServerPort, hasHeartbeat, isRegistered } from "./failback-infrastructure.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import { initialCopyBytesPerMinute } from "./parameters.ts";
 import type { ReplicationState, World } from "./world.ts";
 
 export const isFailingBack = (item: ReplicationState) =>
@@ -52,7 +51,7 @@ export async function runFailbackCycle(
       ];
       continue;
     }
-    const budget = Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes));
+    const budget = Math.max(1, Math.floor(world.parameters.initialCopyBytesPerMinute * minutes));
     const ok = await readBack(outbound, ps.name, url, state, budget);
     // The first copy is done once the whole disk (alternate) or the first changes (original) are read.
     const left = state.pending.filter((c) => c.initial || state.location === "original");

@@ -14,8 +14,6 @@ import { at } from "./network.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 import type { FailbackProcessServerState, JobState, MasterTargetState, World } from "./world.ts";
 
-/** Documented as "10 to 15 minutes" before it is listed; srkit's reference takes 10. */
-export const failbackProcessServerRegistrationSeconds = 10 * 60;
 export const processServerImage = "Microsoft Azure Site Recovery Process Server V2";
 /** FB-PS-CS-443: a process server keeps a heartbeat with its configuration server on 443. */
 export const configurationServerPort = 443;
@@ -92,7 +90,7 @@ export function deployFailbackProcessServer(
 }
 
 export const isRegistered = (world: World, ps: FailbackProcessServerState) =>
-  world.now - ps.deployedAt >= failbackProcessServerRegistrationSeconds * 1000;
+  world.now - ps.deployedAt >= world.parameters.failbackProcessServerRegistrationSeconds * 1000;
 
 /** The configuration server hears from the process server (checked on its port 443). */
 export function hasHeartbeat(world: World, ps: FailbackProcessServerState): boolean {

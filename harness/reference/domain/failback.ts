@@ -25,10 +25,6 @@ import {
   type World,
 } from "./world.ts";
 
-/** The documents give no duration; srkit's reference runs the reprotect job for 2 minutes. */
-export const reprotectSeconds = 2 * 60;
-/** Failing back to premises takes as long as the base failover processing (srkit's value). */
-export const failbackSeconds = 3 * 60;
 export const unsupportedPhysicalOs = "Windows Server 2008 R2 SP1";
 
 export type StartJob = (
@@ -224,7 +220,7 @@ export function reprotectToOnPremises(
     for (const p of plans) startCopyBack(world, p);
     return undefined;
   };
-  return startJob("Reprotect", items, reprotectSeconds, { begin, finish });
+  return startJob("Reprotect", items, world.parameters.reprotectJobSeconds, { begin, finish });
 }
 
 /** What the documents make a running reprotection or failback fail on. */
@@ -413,7 +409,7 @@ export function failBack(
     }
     return undefined;
   };
-  return startJob("UnplannedFailover", items, failbackSeconds, { begin, finish });
+  return startJob("UnplannedFailover", items, world.parameters.failbackJobSeconds, { begin, finish });
 }
 
 function failbackFailure(world: World, item: ReplicationState): JobFailure | undefined {

@@ -7,7 +7,6 @@ import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
 import { readBack, replicateToAzureAgain, type StartJob } from "./failback.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import { initialCopyBytesPerMinute } from "./parameters.ts";
 import { Refusal, refused } from "./refusal.ts";
 import type { Chunk, JobFailure, JobState, ReplicationState, World } from "./world.ts";
 
@@ -157,7 +156,7 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
       state.host,
       url,
       state,
-      Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)),
+      Math.max(1, Math.floor(world.parameters.initialCopyBytesPerMinute * minutes)),
     );
     if (state.pending.length > 0) continue;
     const job = world.job(state.job);

@@ -1,6 +1,5 @@
 // Turns data that reached Site Recovery into recovery points on schedule, shares points across
 // a multi-VM consistent replication group, and prunes points that left the retention window.
-import { crashConsistentIntervalSeconds } from "./parameters.ts";
 import type { ReplicationState, World } from "./world.ts";
 
 /** Times of the schedule's ticks in (from, to]. */
@@ -11,13 +10,16 @@ function ticks(from: number, to: number, everySeconds: number): number[] {
   return out;
 }
 
-/** The path to Azure is up and everything the machine wrote has reached Site Recovery. */
+/**
+ * The path to Azure is up and what the machine sent in its last replication cycle has reached
+ * Site Recovery (writes since then wait for the next cycle; the point holds what arrived).
+ */
 function caughtUp(world: World, item: ReplicationState): boolean {
   if (!item.pathOk || item.protectionState !== "Protected") return false;
   const machine = world.machine(item.name);
   return item.failback
     ? item.failback.pending.length === 0 && machine.azureChangeLog.length === 0
-    : item.cache.length === 0 && machine.changeLog.length === 0;
+    : item.cache.length === 0;
 }
 
 /**
@@ -42,9 +44,9 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       policy.appConsistentFrequencyMinutes > 0
         ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
         : [];
-    const all = [...new Set([...ticks(from, world.now, crashConsistentIntervalSeconds), ...appTicks])].sort(
-      (a, b) => a - b,
-    );
+    const all = [
+      ...new Set([...ticks(from, world.now, world.parameters.crashConsistentIntervalSeconds), ...appTicks]),
+    ].sort((a, b) => a - b);
     for (const time of all) {
       if (!caughtUp(world, item)) continue;
       const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";
@@ -57,7 +59,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
       item.recoveryPoints.push({
-        id: shared ? `${group}-${time}` : `${item.name}-${time}`,
+        id: world.choices.naming.recoveryPoint(shared ? group : item.name, time),
         time,
         type,
         multiVm: shared,
