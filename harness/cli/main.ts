@@ -1,5 +1,7 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { allowedVariations } from "../allowed-variations/variations.ts";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
@@ -16,6 +18,7 @@ const usage = `usage:
   srkit run [--target reference|http://HOST:PORT|image:NAME|cmd:COMMAND] [--report-dir DIR] [--tags EXPR] [--parallel N]
   srkit requirements            the traceability gate
   srkit negative-controls [ID...]  run the suite against deliberately wrong targets (all, or the named ones); each must be caught
+  srkit allowed-variations [ID...] run the suite against correct targets that make other permitted choices; each must pass
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,6 +36,15 @@ export async function main(argv: string[]): Promise<number> {
       const missed = verdicts.filter((v) => !v.caught).length;
       console.log(`negative controls: ${verdicts.length - missed} caught, ${missed} missed`);
       return missed === 0 ? 0 : 1;
+    }
+    case "allowed-variations": {
+      const unknown = rest.filter((id) => !allowedVariations.some((v) => v.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_VARIATION", `no allowed variation ${unknown.join(", ")}`);
+      const verdicts = await verifyAllowedVariations(console.log, rest);
+      const wrong = verdicts.filter((v) => !v.passed).length;
+      console.log(`allowed variations: ${verdicts.length - wrong} passed, ${wrong} judged wrongly`);
+      return wrong === 0 ? 0 : 1;
     }
     case "image":
       if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);

@@ -42,3 +42,11 @@ test("named schemas validate and explain", () => {
   assert.equal(validateSchema("Clock", { now: "2026-01-01T00:00:00Z" }), undefined);
   assert.match(validateSchema("Port", 70000) ?? "", /must be <= 65535/);
 });
+
+test("answers may carry fields the document does not list; requests may not", () => {
+  const plan = operations.find((o) => o.operationId === "createRecoveryPlan");
+  const answer = { name: "plan1", machines: ["vm1"], vendorNote: "acme" };
+  assert.equal(plan?.responses["201"]?.(answer), true);
+  assert.equal(plan?.validateBody?.({ ...answer }), false);
+  assert.equal(plan?.responses["201"]?.({ name: "plan1" }), false, "a required field is still required");
+});

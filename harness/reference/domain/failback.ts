@@ -88,7 +88,7 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
   }
   const mt = world.masterTarget(mtName);
   const ps = world.failbackProcessServers.get(req.processServer);
-  const vm = world.azureVm(item.name);
+  const vm = world.failoverVmOf(item.name) ?? world.azureVm(item.name);
   if (!ps) {
     throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
@@ -377,7 +377,7 @@ export function failBack(
   const previous = new Map(items.map((i) => [i.name, i.failover]));
   const begin = () => {
     for (const item of items) {
-      const vm = world.azureVms.get(item.name);
+      const vm = world.failoverVmOf(item.name);
       if (vm) vm.stopped = true; // FB-AZURE-VM-SHUT-DOWN
       item.protectionState = "FailoverInProgress";
       item.failoverReadyAt = undefined;
@@ -396,7 +396,7 @@ export function failBack(
       for (const item of items) {
         item.protectionState = "Protected";
         item.failover = previous.get(item.name);
-        const vm = world.azureVms.get(item.name);
+        const vm = world.failoverVmOf(item.name);
         if (vm) vm.stopped = false;
       }
       return failure;

@@ -441,7 +441,7 @@ export function changeRecoveryPoint(world: World, scope: Scope, choice: Recovery
   for (const item of items) {
     const point = points.get(item.name) as StoredPoint;
     if (item.failover) item.failover.point = point;
-    const vm = world.azureVms.get(item.name);
+    const vm = world.failoverVmOf(item.name);
     if (vm) vm.point = point;
   }
   return startJob(world, "ChangeRecoveryPoint", items, 0);

@@ -139,7 +139,7 @@ export function failBackHyperv(
 }
 
 function stopAzureVm(world: World, item: ReplicationState): void {
-  const vm = world.azureVms.get(item.name);
+  const vm = world.failoverVmOf(item.name);
   if (vm) vm.stopped = true;
 }
 

@@ -723,6 +723,12 @@ export class World {
   azureVm(name: string): AzureVmState {
     return this.azureVms.get(name) ?? throwing(notFound("Azure VM", name));
   }
+  /** The Azure VM a failover of the machine created (whatever the target named it). */
+  failoverVmOf(machine: string): AzureVmState | undefined {
+    for (const vm of this.azureVms.values())
+      if (vm.sourceMachine === machine && vm.purpose === "failover") return vm;
+    return undefined;
+  }
   job(name: string): JobState {
     return this.jobs.get(name) ?? throwing(notFound("job", name));
   }
