@@ -83,9 +83,6 @@ Then(
     return this.siteRecovery.expectConnection(from, to, port);
   },
 );
-Then("no connection has been made on port {int}", function (this: W, port: number) {
-  return this.siteRecovery.expectNoConnectionOnPort(port);
-});
 Then(
   "the replication of {string} reports that {unreachable} cannot be reached",
   function (this: W, vm: string, what: keyof typeof healthCodes) {
@@ -117,8 +114,8 @@ Then(
   },
 );
 Then(
-  "only the configuration server {string} has called the Site Recovery service",
-  function (this: W, cs: string) {
-    return this.siteRecovery.azure.expectOnlyComponentCalledService(cs);
+  "only the configuration server {string} has called the Site Recovery service about {string}",
+  function (this: W, cs: string, machine: string) {
+    return this.siteRecovery.azure.expectOnlyServerCalledServiceAbout(cs, machine);
   },
 );

@@ -39,6 +39,8 @@ Feature: Failing over to Azure and committing
     When the failover has had time to finish
     Then "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
     And the Azure VM of "vm1" runs in the vault's network from the point the documents call for
+    When 24 hours pass
+    Then "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
     When the failover of "vm1" is committed
     Then "vm1" is committed with allowed operations "Reprotect"
     And "vm1" no longer allows "UnplannedFailover"

@@ -56,7 +56,7 @@ Feature: The components of a replication to Azure
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When a replication cycle passes
     Then "cs1" has registered "vm1" with the Site Recovery service
-    And only the configuration server "cs1" has called the Site Recovery service
+    And only the configuration server "cs1" has called the Site Recovery service about "vm1"
 
   @req=REPL-COMP-PS-CACHE
   Scenario: The process server keeps what it cannot forward and forwards it later

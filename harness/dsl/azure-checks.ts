@@ -181,6 +181,7 @@ export class AzureChecks {
     );
   }
 
+  /** Every call to the Site Recovery service came from the server (or what it hosts). */
   async expectOnlyComponentCalledService(server: string): Promise<void> {
     const components = this.componentsOn(server);
     const others = (await this.serviceRequests()).filter((r) => !components.includes(r.component ?? ""));
@@ -188,6 +189,24 @@ export class AzureChecks {
       others.map(describeRequest),
       [],
       `only ${components.join(" or ")} may call the Site Recovery service`,
+    );
+  }
+
+  /**
+   * Every service call about the machine (its protected item, protocol "Replicated data") came
+   * from the server; what other components say to the service about themselves is not judged.
+   */
+  async expectOnlyServerCalledServiceAbout(server: string, machine: string): Promise<void> {
+    const components = this.componentsOn(server);
+    const about = (await this.serviceRequests()).filter((r) =>
+      r.path.includes(`/replicationProtectedItems/${machine}`),
+    );
+    assert.ok(about.length > 0, `no call to the Site Recovery service named ${machine}`);
+    const others = about.filter((r) => !components.includes(r.component ?? ""));
+    assert.deepEqual(
+      others.map(describeRequest),
+      [],
+      `only ${components.join(" or ")} may tell the Site Recovery service about ${machine}`,
     );
   }
 

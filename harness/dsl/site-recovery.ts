@@ -567,16 +567,6 @@ export class SiteRecovery {
       assert.equal(match.encrypted, true, `${from} -> ${to}:${port} over HTTPS must be encrypted`);
   }
 
-  async expectNoConnectionOnPort(port: number): Promise<void> {
-    const { flows } = must(await this.api.listNetworkFlows(), "listing network flows");
-    const onPort = flows.filter((f) => f.port === port);
-    assert.deepEqual(
-      onPort,
-      [],
-      `expected no connection on ${port}, the target logged: ${describeFlows(onPort)}`,
-    );
-  }
-
   async expectHealthError(machine: string, code: HealthErrorCode, present: boolean): Promise<void> {
     const item = await this.item(machine);
     const codes = item.healthErrors.map((e) => e.code);
