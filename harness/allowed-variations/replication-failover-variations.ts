@@ -65,10 +65,14 @@ export const replicationFailoverVariations: AllowedVariation[] = [
   },
   {
     id: "points-every-10-minutes",
-    choice: "makes a crash-consistent recovery point every 10 minutes, and declares it",
+    choice:
+      "makes a crash-consistent recovery point every 10 minutes, and declares it, on a schedule 7 min 13 s off the hour",
     permittedBy: ["REPL-RP-CRASH-INTERVAL", "000_c1cbcbb4c158873e#replication-process"],
     families: ownFamilies,
-    transport: reference("points-every-10-minutes", { parameters: { crashConsistentIntervalSeconds: 600 } }),
+    transport: reference("points-every-10-minutes", {
+      parameters: { crashConsistentIntervalSeconds: 600 },
+      choices: { pointScheduleOffsetSeconds: 7 * 60 + 13 },
+    }),
   },
   {
     id: "slow-cycle-and-copy",

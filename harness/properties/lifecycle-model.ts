@@ -3,6 +3,9 @@
 // Azure), with a model written from 004 "Failover", "Types of failover", "Recovery stages" and
 // "Reprotection/failback" and 001 "Run the failback". After each command the target must agree
 // with the model: the operations it allows, the refusals and their codes, points, Azure VMs.
+// Where the documents leave the target a choice (a failover while a drill runs), the model
+// accepts each permitted behaviour and learns from the target which one it takes; waits come
+// from the target's declared parameters.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { FailbackDsl } from "../dsl/failback.ts";

@@ -66,6 +66,11 @@ export interface ReferenceChoices {
    */
   hypervNoShutdownPoint: "latest-processed" | "latest-option";
   /**
+   * Where the crash-consistent schedule starts: its ticks fall this many seconds after whole
+   * multiples of the interval (0: on the multiples). The documents give no schedule at all.
+   */
+  pointScheduleOffsetSeconds: number;
+  /**
    * Names the target gives to what it creates: the default process server and master target of
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
@@ -91,6 +96,7 @@ export const defaultNaming: Naming = {
 export const defaultChoices: Readonly<ReferenceChoices> = {
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
+  pointScheduleOffsetSeconds: 0,
   naming: defaultNaming,
 };
 

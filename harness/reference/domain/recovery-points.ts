@@ -2,11 +2,12 @@
 // a multi-VM consistent replication group, and prunes points that left the retention window.
 import type { ReplicationState, World } from "./world.ts";
 
-/** Times of the schedule's ticks in (from, to]. */
-function ticks(from: number, to: number, everySeconds: number): number[] {
+/** Times of the schedule's ticks in (from, to]: multiples of the interval, shifted by the offset. */
+function ticks(from: number, to: number, everySeconds: number, offsetSeconds = 0): number[] {
   const every = everySeconds * 1000;
+  const offset = offsetSeconds * 1000;
   const out: number[] = [];
-  for (let t = Math.floor(from / every) * every + every; t <= to; t += every) out.push(t);
+  for (let t = Math.floor((from - offset) / every) * every + every + offset; t <= to; t += every) out.push(t);
   return out;
 }
 
@@ -45,7 +46,15 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
         : [];
     const all = [
-      ...new Set([...ticks(from, world.now, world.parameters.crashConsistentIntervalSeconds), ...appTicks]),
+      ...new Set([
+        ...ticks(
+          from,
+          world.now,
+          world.parameters.crashConsistentIntervalSeconds,
+          world.choices.pointScheduleOffsetSeconds,
+        ),
+        ...appTicks,
+      ]),
     ].sort((a, b) => a - b);
     for (const time of all) {
       if (!caughtUp(world, item)) continue;
