@@ -64,7 +64,7 @@ async function reprotected(world: W, name: string) {
   await world.failback.reprotect(machine(name));
   world.failback.expectAccepted();
   await world.failback.jobEnds("Succeeded");
-  await world.siteRecovery.pass(10 * 60);
+  await world.siteRecovery.passPointsTime(10 * 60);
 }
 
 Given("a VMware VM {string} failed back from Azure and committed", async function (this: W, name: string) {
@@ -84,11 +84,11 @@ Given(
       await this.failback.replicatingMachine(m, "vmware-vm", { replicationGroup: group });
       await this.siteRecovery.initialReplicationCompleted(m);
     }
-    await this.siteRecovery.pass(10 * 60);
+    await this.siteRecovery.passPointsTime(10 * 60);
     await this.failover.plan(planName, [a, b]);
     await this.failover.failover(plan(planName), "unplanned", { type: "LatestProcessed" });
     this.failover.expectAccepted();
-    await this.siteRecovery.pass(15 * 60);
+    await this.failover.passFailoverTime();
     await this.failover.commit(plan(planName));
     this.failover.expectAccepted();
   },

@@ -61,7 +61,7 @@ Feature: Test failover, a drill without impact
     When the drill of "vm1" is cleaned up if a drill VM is left
     And the failover of "vm1" is completed, run again if it was refused, and committed
     Then "vm1" has no test VM
-    And "vm1" is committed with allowed operations "Reprotect"
+    And "vm1" no longer allows "TestFailoverCleanup"
 
   @req=FO-SINGLE-OR-PLAN @req=FO-PLAN-TOGETHER
   Scenario: A recovery plan runs its drill and its failover for all its machines together

@@ -119,6 +119,7 @@ export class FailbackInfrastructure {
     await this.networkInterface(nic, network);
     await this.deployProcessServer(name, network, { ...resourceManagerInputs, networkInterface: nic });
     this.expectAccepted();
+    // 001: it can take 10 to 15 minutes for the process server to appear; 15 is the documented bound.
     if (registered) await this.site.pass(15 * minute);
   }
 

@@ -287,12 +287,14 @@ export class FailbackDsl {
     return this.last;
   }
 
-  /** Lets the job run to its end (reprotect jobs are short; srkit waits up to 15 minutes). */
+  /** Lets the job run to its end, within the target's declared job durations. */
   async jobEnds(expected: "Succeeded" | ErrorCode): Promise<void> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = job;
-    for (let waited = 0; waited < 15 && read.state === "InProgress"; waited++) {
+    // At most as long as the target declares its jobs take (a minute at a time, at least 15).
+    const limit = Math.max(15, Math.ceil(this.site.jobTimeLimitSeconds() / minute));
+    for (let waited = 0; waited < limit && read.state === "InProgress"; waited++) {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }

@@ -175,12 +175,19 @@ export class SecondarySiteDsl {
     return must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
   }
 
+  /** Until the machine is protected: at least an hour, longer when its disk takes longer at the declared rate. */
   async waitProtected(machine: string) {
-    for (let waited = 0; waited < 60; waited++) {
+    const disk = must(await this.api.readMachine(machine), `reading ${machine}`).diskBytes;
+    const copy = (disk / this.site.declared("initialCopyBytesPerMinute")) * minute;
+    const limit = Math.max(
+      60,
+      Math.ceil((copy + 2 * this.site.declared("replicationCycleSeconds")) / minute) + 1,
+    );
+    for (let waited = 0; waited < limit; waited++) {
       if ((await this.item(machine)).protectionState === "Protected") return;
       await this.site.pass(minute);
     }
-    assert.fail(`${machine} was not protected within 60 virtual minutes`);
+    assert.fail(`${machine} was not protected within ${limit} virtual minutes`);
   }
 
   async expectItem(
@@ -306,12 +313,13 @@ export class SecondarySiteDsl {
     );
   }
 
-  /** Lets the last job run to its end (at most 30 virtual minutes). */
+  /** Lets the last job run to its end, within the target's declared job durations (at least 30 minutes). */
   async jobEnds(state: "Succeeded" | "Failed" = "Succeeded") {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    for (let waited = 0; waited < 30 && read.state === "InProgress"; waited++) {
+    const limit = Math.max(30, Math.ceil(this.site.jobTimeLimitSeconds() / minute));
+    for (let waited = 0; waited < limit && read.state === "InProgress"; waited++) {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }

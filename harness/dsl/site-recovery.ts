@@ -382,6 +382,24 @@ export class SiteRecovery {
     await this.pass(this.declared("serviceHeartbeatSeconds") + this.declared("replicationCycleSeconds"));
   }
 
+  /**
+   * The longest any job may run by the target's declarations (reprotect, failback, failover and
+   * test failover with the documented extra processing), plus two replication cycles: the bound
+   * of a wait for a job to end.
+   */
+  jobTimeLimitSeconds(): number {
+    const extra = 10 * minute; // 004 "Failover processing": about 8 to 10 minutes
+    return (
+      Math.max(
+        this.declared("reprotectJobSeconds"),
+        this.declared("failbackJobSeconds"),
+        this.declared("failoverJobSeconds") + extra,
+        this.declared("testFailoverJobSeconds") + extra,
+      ) +
+      2 * this.declared("replicationCycleSeconds")
+    );
+  }
+
   /** One declared replication cycle: what a machine wrote has reached Site Recovery by then. */
   passReplicationCycle(): Promise<void> {
     return this.pass(this.declared("replicationCycleSeconds"));

@@ -128,7 +128,8 @@ const failoverSettleSeconds = (site: SiteRecovery) =>
   Math.max(
     site.declared("failoverJobSeconds") + extraProcessingSeconds.max,
     site.declared("failbackJobSeconds"),
-  ) + site.declared("replicationCycleSeconds");
+  ) +
+  2 * site.declared("replicationCycleSeconds");
 
 class TestFailover extends LifecycleCommand {
   rule: Rule = (m) => (m.state === "Protected" && !m.drill ? undefined : "FAILOVER_NOT_ALLOWED");
