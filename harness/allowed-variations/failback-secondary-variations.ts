@@ -51,7 +51,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     ],
     families: ["failback"],
     transport: reference("disk-uuid-lowercase-true", {
-      failbackSite: { diskEnableUuidValues: ["True", "true"] },
+      choices: { diskEnableUuidValues: ["True", "true"] },
     }),
   },
   {
@@ -69,7 +69,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     ],
     families: ["failback", "secondary-site"],
     transport: reference("failback-slower-declared-timings", {
-      failbackSite: {
+      parameters: {
         reprotectJobSeconds: 8 * 60,
         failbackJobSeconds: 7 * 60,
         failbackProcessServerRegistrationSeconds: 15 * 60,
@@ -87,7 +87,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     permittedBy: ["SS-HV-HRL", "SS-SCOUT-MT-RETENTION", "SS-SCOUT-MT-COUNT", "SS-SCOUT-DATA-PATH"],
     families: ["secondary-site"],
     transport: reference("site-slower-declared-timings", {
-      failbackSite: {
+      parameters: {
         siteReplicationIntervalSeconds: 5 * 60,
         scoutRetentionPointIntervalSeconds: 7 * 60,
         scoutMasterTargetCapacityMachines: 3,
@@ -102,7 +102,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     permittedBy: ["FB-ORIGINAL-DATASTORE-REACHABLE", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
     families: ["failback"],
     transport: reference("original-vm-on-master-target-datastore", {
-      failbackSite: { originalVmOnMasterTargetDatastore: true },
+      choices: { originalVmOnMasterTargetDatastore: true },
     }),
   },
   {
@@ -111,7 +111,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     permittedBy: ["FB-MT-NO-STORAGE-VMOTION", "001_4ed1d773b0998e0e#prerequisites"],
     families: ["failback"],
     transport: reference("storage-vmotion-survived", {
-      failbackSite: { storageVMotionFailsFailback: false },
+      choices: { storageVMotionFailsFailback: false },
     }),
   },
   {
@@ -131,7 +131,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     ],
     families: ["failback"],
     transport: reference("untimed-failures-refused-at-once", {
-      failbackSite: { untimedFailuresRefusedAtOnce: true },
+      choices: { untimedFailuresRefusedAtOnce: true },
     }),
   },
   {
@@ -141,7 +141,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "common point and its app-consistent failback is refused",
     permittedBy: ["FB-GROUP-SAME-MT", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
     families: ["failback"],
-    transport: reference("split-group-accepted", { failbackSite: { splitGroupRefused: false } }),
+    transport: reference("split-group-accepted", { choices: { splitGroupRefused: false } }),
   },
   {
     id: "vmm-recommendations-not-enforced",
@@ -151,7 +151,7 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     permittedBy: ["SS-HV-INTERNET", "SS-HV-VMM-CLOUD", "002_ec3ff40086bd43df#architectural-components"],
     families: ["secondary-site"],
     transport: reference("vmm-recommendations-not-enforced", {
-      failbackSite: { internetConnectionRequired: false, vmmCloudProfileRequired: false },
+      choices: { internetConnectionRequired: false, vmmCloudProfileRequired: false },
     }),
   },
   {

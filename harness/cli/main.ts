@@ -1,5 +1,7 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { allowedVariations } from "../allowed-variations/variations.ts";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { hostileControls } from "../hostile-controls/controls.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
@@ -34,6 +36,7 @@ ${boundsUsage}
   srkit negative-controls [--driver arm] [ID...]
                                 run the suite against deliberately wrong targets (all, or the named ones); each must be caught
   srkit hostile-controls [ID...]   run the suite against targets that hang, crash, answer garbage or attack the harness; each run must end in bounded time with complete, correctly classified reports
+  srkit allowed-variations [ID...] run the suite against correct targets that make other permitted choices; each must pass
   srkit image build             build the reference implementation's container image`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,6 +72,15 @@ export async function main(argv: string[]): Promise<number> {
       const broken = verdicts.filter((v) => v.problems.length > 0).length;
       console.log(`hostile controls: ${verdicts.length - broken} held, ${broken} broken`);
       return broken === 0 ? 0 : 1;
+    }
+    case "allowed-variations": {
+      const unknown = rest.filter((id) => !allowedVariations.some((v) => v.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_VARIATION", `no allowed variation ${unknown.join(", ")}`);
+      const verdicts = await verifyAllowedVariations(console.log, rest);
+      const wrong = verdicts.filter((v) => !v.passed).length;
+      console.log(`allowed variations: ${verdicts.length - wrong} passed, ${wrong} judged wrongly`);
+      return wrong === 0 ? 0 : 1;
     }
     case "image":
       if (rest[0] !== "build") throw new UsageError("SRKIT_USAGE", usage);

@@ -2,6 +2,7 @@
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { countByStatus } from "../reports/results.ts";
@@ -148,6 +149,16 @@ const stages: Stage[] = [
       return {
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
+      };
+    },
+  },
+  {
+    name: "allowed-variation controls (each must pass)",
+    async run() {
+      const verdicts = await verifyAllowedVariations();
+      return {
+        passed: verdicts.filter((v) => v.passed).length,
+        failed: verdicts.filter((v) => !v.passed).length,
       };
     },
   },

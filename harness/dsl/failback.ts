@@ -252,6 +252,7 @@ export class FailbackDsl {
   async reprotect(target: Target, overrides = "", plain = false): Promise<void> {
     const req = plain ? { ...parseOverrides(overrides), drop: undefined } : this.request(overrides);
     delete (req as { drop?: unknown }).drop;
+    this.resolveServerNames(req);
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
     const outcome = await this.api.reprotect(scope, target.name, req);
@@ -281,6 +282,20 @@ export class FailbackDsl {
     const outcome = await this.api.reprotect(scope, last.target.name, last.request);
     if (outcome.ok) this.lastJob = outcome.value;
     this.last = { what: `reprotect of ${last.target.scope} ${last.target.name} again`, outcome, before };
+  }
+
+  /**
+   * A scenario names a configuration server's default process server and master target by the
+   * server ("master target cs1"); the request carries the names the target gave them.
+   */
+  private resolveServerNames(req: ReprotectRequest): void {
+    if (req.masterTarget) req.masterTarget = this.site.masterTargetName(req.masterTarget);
+    if (req.processServer) req.processServer = this.site.processServerName(req.processServer);
+    if (req.masterTargets) {
+      req.masterTargets = Object.fromEntries(
+        Object.entries(req.masterTargets).map(([m, mt]) => [m, this.site.masterTargetName(mt)]),
+      );
+    }
   }
 
   /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
@@ -346,13 +361,13 @@ export class FailbackDsl {
     return Math.ceil((this.site.declared("failbackCopyBytesPerMinute") * minutes) / mebibyte);
   }
 
-  /** How long a job may run: the target's declared duration, plus a minute for the cycle that ends it. */
+  /** How long a job may run: the target's declared duration for its kind, and the cycle that ends it. */
   private jobMinutes(job: Job): number {
-    const declared =
+    return this.site.jobWaitMinutes(
       job.operation === "Reprotect"
         ? this.site.declared("reprotectJobSeconds")
-        : this.site.declared("failbackJobSeconds");
-    return Math.ceil(declared / minute) + 1;
+        : this.site.declared("failbackJobSeconds"),
+    );
   }
 
   /** Lets the job run to its end, within the duration the target declares for it. */
@@ -408,7 +423,8 @@ export class FailbackDsl {
     assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
   }
 
-  async expectFailingBackThrough(machine: string, masterTarget: string, location: "original" | "alternate") {
+  async expectFailingBackThrough(machine: string, named: string, location: "original" | "alternate") {
+    const masterTarget = this.site.masterTargetName(named);
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.replicationDirection, "AzureToOnPremises", `replication direction of ${machine}`);
     assert.equal(item.failback?.masterTarget, masterTarget, `master target of ${machine}`);
@@ -420,7 +436,8 @@ export class FailbackDsl {
     );
   }
 
-  async expectNotListedBy(masterTarget: string, machine: string) {
+  async expectNotListedBy(named: string, machine: string) {
+    const masterTarget = this.site.masterTargetName(named);
     const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
     assert.ok(
       !mt.failbackMachines?.includes(machine),
@@ -455,7 +472,13 @@ export class FailbackDsl {
   async expectPlacement(name: string, esxHost: string, datastore: string) {
     const m = await this.machine(name);
     assert.equal(m.onSite, true, `${name} is not on the on-premises site`);
-    assert.deepEqual(m.placement, { vmwareServer: site.vcenter, esxHost, datastore }, `placement of ${name}`);
+    // Only the documented fields: an answer may carry more (the protocol's convention "Answers").
+    const { vmwareServer, esxHost: host, datastore: store } = m.placement ?? {};
+    assert.deepEqual(
+      { vmwareServer, esxHost: host, datastore: store },
+      { vmwareServer: site.vcenter, esxHost, datastore },
+      `placement of ${name}`,
+    );
   }
 
   async expectKind(name: string, kind: MachineKind) {

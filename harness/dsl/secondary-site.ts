@@ -369,19 +369,22 @@ export class SecondarySiteDsl {
   }
 
   /**
-   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A failover: its
-   * declared duration and, for a failback from Azure, the declared copy time of its machines'
-   * disks once per synchronisation phase. A minute more for each cycle that ends a step.
+   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A (test)
+   * failover: its declared duration and, for a failback from Azure, the declared copy time of its
+   * machines' disks once per synchronisation phase. Each with the cycle that ends it.
    */
   private async jobMinutes(job: Job): Promise<number> {
-    const minutesOf = (name: "hypervReprotectJobSeconds" | "failoverJobSeconds") =>
-      Math.ceil(this.site.declared(name) / minute) + 1;
-    if (job.operation === "Reprotect") return minutesOf("hypervReprotectJobSeconds");
+    if (job.operation === "Reprotect")
+      return this.site.jobWaitMinutes(this.site.declared("hypervReprotectJobSeconds"));
+    const drill = job.operation === "TestFailover";
+    const base = this.site.jobWaitMinutes(
+      this.site.declared(drill ? "testFailoverJobSeconds" : "failoverJobSeconds"),
+    );
     let disks = 0;
     for (const m of job.machines ?? [])
       disks += must(await this.api.readMachine(m), `reading ${m}`).diskBytes;
     const copy = disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
-    return minutesOf("failoverJobSeconds") + 2 * copy;
+    return base + 2 * copy;
   }
 
   /** Lets the last job run to its end, within the time the target's declarations give it. */

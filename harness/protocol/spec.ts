@@ -45,9 +45,25 @@ const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, co
 ajv.addFormat("date-time", true);
 ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
 
-function compileRef(schema: object): ValidateFunction {
+/**
+ * The document closes request shapes (`additionalProperties: false`); an answer may carry
+ * fields it does not list (convention "Answers"), so answers are checked against a copy with
+ * those closures removed. Schema-valued additionalProperties (typed extra entries) stay.
+ */
+export function openForAnswers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(openForAnswers);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, v]) => !(key === "additionalProperties" && v === false))
+      .map(([key, v]) => [key, openForAnswers(v)]),
+  );
+}
+ajv.addSchema({ $id: "srkit-protocol-answers", components: openForAnswers(protocolDocument.components) });
+
+function compileRef(schema: object, document = "srkit-protocol"): ValidateFunction {
   // Rewrites local refs so they resolve inside the schema registered above.
-  const text = JSON.stringify(schema).replaceAll('"#/components/', '"srkit-protocol#/components/');
+  const text = JSON.stringify(schema).replaceAll('"#/components/', `"${document}#/components/`);
   return ajv.compile(JSON.parse(text));
 }
 
@@ -69,7 +85,9 @@ function toOperations(doc: OpenApiDocument): Operation[] {
         const schema = answer.$ref
           ? { $ref: "#/components/schemas/ErrorBody" }
           : answer.content?.["application/json"].schema;
-        responses[status] = schema ? compileRef(schema) : undefined;
+        responses[status] = schema
+          ? compileRef(openForAnswers(schema) as object, "srkit-protocol-answers")
+          : undefined;
       }
       ops.push({
         operationId: op.operationId,

@@ -1,23 +1,26 @@
 // Turns data that reached Site Recovery into recovery points on schedule, shares points across
 // a multi-VM consistent replication group, and prunes points that left the retention window.
-import { crashConsistentIntervalSeconds } from "./parameters.ts";
 import type { ReplicationState, World } from "./world.ts";
 
-/** Times of the schedule's ticks in (from, to]. */
-function ticks(from: number, to: number, everySeconds: number): number[] {
+/** Times of the schedule's ticks in (from, to]: multiples of the interval, shifted by the offset. */
+function ticks(from: number, to: number, everySeconds: number, offsetSeconds = 0): number[] {
   const every = everySeconds * 1000;
+  const offset = offsetSeconds * 1000;
   const out: number[] = [];
-  for (let t = Math.floor(from / every) * every + every; t <= to; t += every) out.push(t);
+  for (let t = Math.floor((from - offset) / every) * every + every + offset; t <= to; t += every) out.push(t);
   return out;
 }
 
-/** The path to Azure is up and everything the machine wrote has reached Site Recovery. */
+/**
+ * The path to Azure is up and what the machine sent in its last replication cycle has reached
+ * Site Recovery (writes since then wait for the next cycle; the point holds what arrived).
+ */
 function caughtUp(world: World, item: ReplicationState): boolean {
   if (!item.pathOk || item.protectionState !== "Protected") return false;
   const machine = world.machine(item.name);
   return item.failback
     ? item.failback.pending.length === 0 && machine.azureChangeLog.length === 0
-    : item.cache.length === 0 && machine.changeLog.length === 0;
+    : item.cache.length === 0;
 }
 
 /**
@@ -45,10 +48,16 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         ? ticks(from, world.now, policy.appConsistentFrequencyMinutes * 60)
         : [];
     // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
-    const every = item.scoutProcessServer
-      ? world.choices.scoutRetentionPointIntervalSeconds
-      : crashConsistentIntervalSeconds;
-    const all = [...new Set([...ticks(from, world.now, every), ...appTicks])].sort((a, b) => a - b);
+    const scout = item.scoutProcessServer !== undefined;
+    const crash = scout
+      ? ticks(from, world.now, world.parameters.scoutRetentionPointIntervalSeconds)
+      : ticks(
+          from,
+          world.now,
+          world.parameters.crashConsistentIntervalSeconds,
+          world.choices.pointScheduleOffsetSeconds,
+        );
+    const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
     for (const time of all) {
       if (!caughtUp(world, item)) continue;
       const type = appTicks.includes(time) ? "AppConsistent" : "CrashConsistent";
@@ -61,7 +70,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
       item.recoveryPoints.push({
-        id: shared ? `${group}-${time}` : `${item.name}-${time}`,
+        id: world.choices.naming.recoveryPoint(shared ? group : item.name, time),
         time,
         type,
         multiVm: shared,
