@@ -240,9 +240,25 @@ export class SecondarySiteDsl {
     await this.site.pass(this.siteIntervalSeconds() + minute);
   }
 
-  /** Long enough for a failover (or a drill) between the sites to run (declared failoverJobSeconds). */
+  /**
+   * Until the last failover (or drill) between the sites has ended, a minute at a time, within
+   * the duration the target declares for its kind (testFailoverJobSeconds or failoverJobSeconds)
+   * and the cycle that ends it. A job still running then breaks the target's own declaration.
+   */
   async passFailoverJob(): Promise<void> {
-    await this.site.pass(this.site.declared("failoverJobSeconds") + minute);
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    const bound = await this.jobMinutes(read);
+    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
+      await this.site.pass(minute);
+      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    }
+    assert.notEqual(
+      read.state,
+      "InProgress",
+      `job ${job.operation} still runs after ${bound} virtual minutes`,
+    );
   }
 
   async expectItem(

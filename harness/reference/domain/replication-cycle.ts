@@ -38,8 +38,16 @@ export const isReplicating = (item: ReplicationState) =>
 
 export async function advance(world: World, seconds: number, outbound: AzureOutbound): Promise<void> {
   const end = world.now + seconds * 1000;
-  const cycle = world.parameters.replicationCycleSeconds * 1000;
-  const step = Math.max(cycle, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
+  // Steps as short as the shortest declared cadence, so that every one of them is kept: the
+  // replication cycle, the site-to-site interval and the failback heartbeat.
+  const p = world.parameters;
+  const cadence =
+    Math.min(
+      p.replicationCycleSeconds,
+      p.siteReplicationIntervalSeconds,
+      p.failbackProcessServerHeartbeatSeconds,
+    ) * 1000;
+  const step = Math.max(cadence, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
   while (world.now < end) {
     const from = world.now;
     world.now = Math.min(end, world.now + step);
