@@ -199,6 +199,9 @@ export function startJob(
   };
   world.jobs.set(job.name, job);
   job.begin?.();
+  // A job that takes no time has ended when it is answered, and so have the states it leads to
+  // (the protocol's "Jobs"); otherwise they would wait for the next cycle of the clock.
+  if (durationSeconds === 0) completeJobs(world);
   return job;
 }
 
