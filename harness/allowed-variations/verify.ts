@@ -4,7 +4,7 @@
 // with nothing failed. The positive twin of negative-controls/verify.ts.
 import { loadCatalog } from "../catalog/catalog.ts";
 import type { ScenarioResult } from "../reports/results.ts";
-import { runSuite } from "../runner/run-suite.ts";
+import { runControlSuite, runControlSuites } from "../runner/control-suites.ts";
 import { familyOf, judgeClaim } from "../runner/verdict.ts";
 import type { AllowedVariation } from "./variation.ts";
 import { allowedVariations } from "./variations.ts";
@@ -51,59 +51,38 @@ export function judgeVariation(
   return { variation, passed: lines.length === 0, lines };
 }
 
-/** Two suites at a time, one worker each, one fixed seed: as the negative controls run. */
-const concurrentSuites = 2;
-const variationRunSeed = 20261122;
-
 /**
- * The one place a variation's suite is run, so the runner can be swapped (e.g. for a faster
- * generic control runner) without touching the judge. A variation with families runs only
- * their scenarios.
+ * @param run how one variation's suite runs (the shared control runner's; tests pass a stand-in)
  */
-export async function variationResults(variation: AllowedVariation): Promise<ScenarioResult[]> {
-  const families = variation.families;
-  const outcome = await runSuite({
-    target: { kind: "reference" },
-    reportDir: `reports/out/allowed-variations/${variation.id}`,
-    ...(families && families.length > 0 ? { tags: families.map((f) => `@family:${f}`).join(" or ") } : {}),
-    extraEnv: { SRKIT_ALLOWED_VARIATION: variation.id, SRKIT_PBT_SEED: String(variationRunSeed) },
-    parallel: 1,
-    quiet: true,
-    resultsOnly: true,
-  });
-  return outcome.results;
-}
-
 export async function verifyAllowedVariations(
   log: (line: string) => void = console.log,
   only: string[] = [],
-  run: (variation: AllowedVariation) => Promise<ScenarioResult[]> = variationResults,
+  run?: (variation: AllowedVariation) => Promise<ScenarioResult[]>,
 ): Promise<VariationVerdict[]> {
   const suiteFamilies = loadCatalog().catalog.families.map((f) => f.family);
   const chosen = allowedVariations.filter((v) => only.length === 0 || only.includes(v.id));
-  const running = new Map<number, Promise<ScenarioResult[]>>();
-  let next = 0;
-  const start = () => {
-    const variation = chosen[next];
-    if (!variation) return;
-    running.set(next, run(variation));
-    next++;
-  };
-  for (let i = 0; i < concurrentSuites; i++) start();
   const verdicts: VariationVerdict[] = [];
-  // Reported in catalogue order, whatever finishes first.
-  for (let i = 0; i < chosen.length; i++) {
-    const variation = chosen[i] as AllowedVariation;
-    const results = await (running.get(i) as Promise<ScenarioResult[]>);
-    running.delete(i);
-    start();
-    const verdict = judgeVariation(variation, results, suiteFamilies);
-    const passed = results.filter((r) => r.status === "passed").length;
-    log(
-      `${verdict.passed ? "passed " : "WRONG  "} ${variation.id.padEnd(38)} ${String(passed).padStart(3)}/${results.length} scenarios passed  ${variation.choice}`,
-    );
-    for (const line of verdict.lines) log(`          ${line}`);
-    verdicts.push(verdict);
-  }
+  await runControlSuites(
+    chosen,
+    // A variation with families runs only their scenarios.
+    (variation) => ({
+      reportDir: `reports/out/allowed-variations/${variation.id}`,
+      env: { SRKIT_ALLOWED_VARIATION: variation.id },
+      ...(variation.families && variation.families.length > 0
+        ? { tags: variation.families.map((f) => `@family:${f}`).join(" or ") }
+        : {}),
+    }),
+    (variation, ran) => {
+      const results = ran ?? [];
+      const verdict = judgeVariation(variation, results, suiteFamilies);
+      const passed = results.filter((r) => r.status === "passed").length;
+      log(
+        `${verdict.passed ? "passed " : "WRONG  "} ${variation.id.padEnd(38)} ${String(passed).padStart(3)}/${results.length} scenarios passed  ${variation.choice}`,
+      );
+      for (const line of verdict.lines) log(`          ${line}`);
+      verdicts.push(verdict);
+    },
+    run ? (_suite, variation) => run(variation) : runControlSuite,
+  );
   return verdicts;
 }

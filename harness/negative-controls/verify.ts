@@ -1,7 +1,7 @@
 // Runs the specification against each negative control and checks it is caught: at least one
 // scenario of every requirement it breaks fails, and no scenario of any other requirement does.
 import type { ScenarioResult } from "../reports/results.ts";
-import { runSuite } from "../runner/run-suite.ts";
+import { runControlSuites } from "../runner/control-suites.ts";
 import { type NegativeControl, negativeControls } from "./controls.ts";
 
 export interface ControlVerdict {
@@ -49,39 +49,13 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
   return { control, caught: problems.length === 0, lines };
 }
 
-/**
- * Two suites at a time, one cucumber worker each: on two cores that is about a third faster
- * than one suite at a time with two workers, since loading the steps is single-threaded.
- */
-const concurrentSuites = 2;
-const controlRunSeed = 20261122;
-
-async function verdictOf(
-  control: NegativeControl,
-  driver?: "arm",
-  tags?: string,
-): Promise<{ verdict: ControlVerdict; failed: number; total: number }> {
-  if (driver === "arm" && control.notThroughArm) {
-    const lines = [`not carried by the driver: ${control.notThroughArm}`];
-    return { verdict: { control, caught: false, notCarried: true, lines }, failed: 0, total: 0 };
-  }
-  const outcome = await runSuite({
-    target: { kind: "reference" },
-    reportDir: `reports/out/negative-controls${driver ? `-${driver}` : ""}/${control.id}`,
-    // One seed for the property scenarios, so a verdict is the same on every run.
-    extraEnv: {
-      SRKIT_NEGATIVE_CONTROL: control.id,
-      SRKIT_PBT_SEED: String(controlRunSeed),
-      ...(driver ? { SRKIT_DRIVER: driver } : {}),
-    },
-    parallel: 1,
-    quiet: true,
-    resultsOnly: true,
-    ...(tags ? { tags } : {}),
-  });
-  const failed = outcome.results.filter((r) => r.status === "failed").length;
-  return { verdict: judgeControl(control, outcome.results), failed, total: outcome.results.length };
-}
+/** The n/a verdict of a control the ARM driver cannot express (no suite is run for it). */
+const notThroughArm = (control: NegativeControl): ControlVerdict => ({
+  control,
+  caught: false,
+  notCarried: true,
+  lines: [`not carried by the driver: ${control.notThroughArm}`],
+});
 
 /**
  * @param driver "arm": through the ARM driver, over the wrong target's Site Recovery REST API.
@@ -95,28 +69,27 @@ export async function verifyNegativeControls(
   tags?: string,
 ): Promise<ControlVerdict[]> {
   const chosen = negativeControls.filter((c) => only.length === 0 || only.includes(c.id));
-  const running = new Map<number, ReturnType<typeof verdictOf>>();
-  let next = 0;
-  const start = () => {
-    const control = chosen[next];
-    if (!control) return;
-    running.set(next, verdictOf(control, driver, tags));
-    next++;
-  };
-  for (let i = 0; i < concurrentSuites; i++) start();
   const verdicts: ControlVerdict[] = [];
-  // Reported in catalogue order, whatever finishes first.
-  for (let i = 0; i < chosen.length; i++) {
-    const { verdict, failed, total } = await (running.get(i) as ReturnType<typeof verdictOf>);
-    running.delete(i);
-    start();
-    const control = verdict.control;
-    const word = verdict.notCarried ? "n/a    " : verdict.caught ? "caught " : "MISSED ";
-    log(
-      `${word} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${total} failed  [${control.cluster}] ${control.wrongBehaviour}`,
-    );
-    for (const line of verdict.lines) log(`          ${line}`);
-    verdicts.push(verdict);
-  }
+  await runControlSuites(
+    chosen,
+    (control) =>
+      driver === "arm" && control.notThroughArm
+        ? undefined
+        : {
+            reportDir: `reports/out/negative-controls${driver ? `-${driver}` : ""}/${control.id}`,
+            env: { SRKIT_NEGATIVE_CONTROL: control.id, ...(driver ? { SRKIT_DRIVER: driver } : {}) },
+            ...(tags ? { tags } : {}),
+          },
+    (control, results) => {
+      const verdict = results ? judgeControl(control, results) : notThroughArm(control);
+      const failed = (results ?? []).filter((r) => r.status === "failed").length;
+      const word = verdict.notCarried ? "n/a    " : verdict.caught ? "caught " : "MISSED ";
+      log(
+        `${word} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${results?.length ?? 0} failed  [${control.cluster}] ${control.wrongBehaviour}`,
+      );
+      for (const line of verdict.lines) log(`          ${line}`);
+      verdicts.push(verdict);
+    },
+  );
   return verdicts;
 }
