@@ -1,5 +1,6 @@
-// Allowed variations in the failback and secondary-site families: the reference making another
-// choice that 001, 002 or 004 leave open. Every scenario of the families named must pass.
+// Allowed variations born in the failback and secondary-site families: the reference making
+// another choice that 001, 002 or 004 leave open. Each is judged on every family (a choice made
+// for one family must not upset another): every scenario of the suite must pass.
 import { inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { matchRoute } from "../protocol/spec.ts";
@@ -49,7 +50,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "001_4ed1d773b0998e0e#prerequisites",
       "001_4ed1d773b0998e0e#retrieve-the-scsi-ids",
     ],
-    families: ["failback"],
     transport: reference("disk-uuid-lowercase-true", {
       choices: { diskEnableUuidValues: ["True", "true"] },
     }),
@@ -67,7 +67,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "FB-ALTERNATE-FULL-COPY",
       "SS-HVFB-STAGES",
     ],
-    families: ["failback", "secondary-site"],
     transport: reference("failback-slower-declared-timings", {
       parameters: {
         reprotectJobSeconds: 8 * 60,
@@ -85,7 +84,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "replicates changes between the sites every 5 minutes, keeps a Scout retention point every " +
       "7 minutes and gives a Scout master target 3 machines",
     permittedBy: ["SS-HV-HRL", "SS-SCOUT-MT-RETENTION", "SS-SCOUT-MT-COUNT", "SS-SCOUT-DATA-PATH"],
-    families: ["secondary-site"],
     transport: reference("site-slower-declared-timings", {
       parameters: {
         siteReplicationIntervalSeconds: 5 * 60,
@@ -100,7 +98,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "fails back to an original VM only when it already sits on the master target's own datastore " +
       "(001's reprotect section), not merely on one the master target's host reaches",
     permittedBy: ["FB-ORIGINAL-DATASTORE-REACHABLE", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
-    families: ["failback"],
     transport: reference("original-vm-on-master-target-datastore", {
       choices: { originalVmOnMasterTargetDatastore: true },
     }),
@@ -109,7 +106,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     id: "storage-vmotion-survived",
     choice: "fails back through a master target that was moved with storage vMotion (001: it 'can' fail)",
     permittedBy: ["FB-MT-NO-STORAGE-VMOTION", "001_4ed1d773b0998e0e#prerequisites"],
-    families: ["failback"],
     transport: reference("storage-vmotion-survived", {
       choices: { storageVMotionFailsFailback: false },
     }),
@@ -129,7 +125,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "001_4ed1d773b0998e0e#prerequisites",
       "001_4ed1d773b0998e0e#resolve-common-failback-issues",
     ],
-    families: ["failback"],
     transport: reference("untimed-failures-refused-at-once", {
       choices: { untimedFailuresRefusedAtOnce: true },
     }),
@@ -140,7 +135,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "accepts a replication group reprotected through two master targets; the group then has no " +
       "common point and its app-consistent failback is refused",
     permittedBy: ["FB-GROUP-SAME-MT", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
-    families: ["failback"],
     transport: reference("split-group-accepted", { choices: { splitGroupRefused: false } }),
   },
   {
@@ -149,7 +143,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "replicates through VMM servers and hosts not connected to the internet, and pairs clouds " +
       "without the Hyper-V capability profile (002 says both 'should')",
     permittedBy: ["SS-HV-INTERNET", "SS-HV-VMM-CLOUD", "002_ec3ff40086bd43df#architectural-components"],
-    families: ["secondary-site"],
     transport: reference("vmm-recommendations-not-enforced", {
       choices: { internetConnectionRequired: false, vmmCloudProfileRequired: false },
     }),
@@ -160,7 +153,6 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
       "answers the lists of failback and secondary-site observations in reverse order (the protocol " +
       "gives them none), with a field the protocol does not name",
     permittedBy: ["harness/protocol/openapi.yaml"],
-    families: ["failback", "secondary-site"],
     transport: () => {
       const inner = inProcessTransport({}, "allowed variation: answers-reordered-with-extra-field");
       return {

@@ -30,16 +30,24 @@ export class RecoveryPointChecks {
     const settling = this.site.declared("replicationCycleSeconds") * 1000;
     const now = await this.site.now();
     const since = now - minutes * minute * 1000;
-    const recent = (await this.site.points(machine)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
+    const listed = (await this.site.points(machine)).recoveryPoints;
+    const recent = listed.filter((p) => Date.parse(p.time) > since);
     const crash = recent.filter((p) => p.type === "CrashConsistent").map((p) => Date.parse(p.time));
     const seen = `${machine}'s points in the last ${minutes} minutes (declared interval ${every / 1000} s): ${recent.map((p) => `${p.time} ${p.type}`).join(", ") || "none"}`;
-    const anchor = crash[0];
+    // The grid's phase comes from a crash-consistent point of the window or, when every tick of a
+    // short window holds an app-consistent point, from the newest one listed before it.
+    const anchor =
+      crash[0] ??
+      listed
+        .filter((p) => p.type === "CrashConsistent")
+        .map((p) => Date.parse(p.time))
+        .at(-1);
     assert.ok(anchor !== undefined, `no crash-consistent point; ${seen}`);
     assert.equal(new Set(crash).size, crash.length, `two crash-consistent points at one time; ${seen}`);
     const offGrid = crash.filter((t) => (t - anchor) % every !== 0);
     assert.deepEqual(offGrid.map(iso), [], `crash-consistent points off the declared interval; ${seen}`);
     const times = new Set(recent.map((p) => Date.parse(p.time)));
-    const firstTick = anchor - Math.floor((anchor - since - 1) / every) * every;
+    const firstTick = anchor + (Math.floor((since - anchor) / every) + 1) * every;
     const missing: number[] = [];
     for (let tick = firstTick; tick <= now - settling; tick += every)
       if (!times.has(tick)) missing.push(tick);
