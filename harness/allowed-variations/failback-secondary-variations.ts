@@ -2,8 +2,7 @@
 // another choice that 001, 002 or 004 leave open. Each is judged on every family (a choice made
 // for one family must not upset another): every scenario of the suite must pass.
 import { inProcessTransport } from "../drivers/in-process.ts";
-import type { ProtocolReply, Transport } from "../drivers/transport.ts";
-import { matchRoute } from "../protocol/spec.ts";
+import type { Transport } from "../drivers/transport.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
@@ -11,35 +10,6 @@ const mebibyte = 1024 * 1024;
 
 const reference = (id: string, options: ReferenceOptions) => (): Transport =>
   inProcessTransport(options, `allowed variation: ${id}`);
-
-/** Where the protocol gives a list no order, a target may answer in any order. */
-const unorderedLists: Record<string, string[]> = {
-  readConfigurationServer: ["processServers", "masterTargets", "failbackPolicies", "databaseMachines"],
-  readMasterTarget: ["failbackMachines"],
-  listMasterTargetDatastores: ["datastores"],
-  listRetentionVolumes: ["volumes"],
-  readScoutServer: ["replicas", "managementInterfaces"],
-  readReplicatedItem: ["allowedOperations"],
-  readJob: ["machines"],
-  listAzureVms: ["azureVms"],
-  listNetworkFlows: ["flows"],
-  readFailbackProcessServer: ["jobs"],
-};
-
-/**
- * The lists of these observations in the reverse order, and a field the protocol does not name
- * added to each (their schemas leave additional properties open).
- */
-function reorderedWithExtraField(operationId: string, reply: ProtocolReply): ProtocolReply {
-  const lists = unorderedLists[operationId];
-  if (!lists || reply.status >= 300 || typeof reply.body !== "object" || reply.body === null) return reply;
-  const body: Record<string, unknown> = { ...(reply.body as Record<string, unknown>) };
-  for (const field of lists) {
-    const list = body[field];
-    if (Array.isArray(list)) body[field] = [...list].reverse();
-  }
-  return { ...reply, body: { ...body, vendorNote: "variant" } };
-}
 
 export const failbackSecondaryVariations: AllowedVariation[] = [
   {
@@ -146,23 +116,5 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     transport: reference("vmm-recommendations-not-enforced", {
       choices: { internetConnectionRequired: false, vmmCloudProfileRequired: false },
     }),
-  },
-  {
-    id: "answers-reordered-with-extra-field",
-    choice:
-      "answers the lists of failback and secondary-site observations in reverse order (the protocol " +
-      "gives them none), with a field the protocol does not name",
-    permittedBy: ["harness/protocol/openapi.yaml"],
-    transport: () => {
-      const inner = inProcessTransport({}, "allowed variation: answers-reordered-with-extra-field");
-      return {
-        label: inner.label,
-        async send(call) {
-          const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
-          const id = route.kind === "found" ? route.operation.operationId : "";
-          return reorderedWithExtraField(id, await inner.send(call));
-        },
-      };
-    },
   },
 ];
