@@ -246,18 +246,11 @@ export class SecondarySiteDsl {
    * and the cycle that ends it. A job still running then breaks the target's own declaration.
    */
   async passFailoverJob(): Promise<void> {
-    const job = this.lastJob;
-    if (!job) throw new Error("the scenario started no job");
-    let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    const bound = await this.jobMinutes(read);
-    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
-      await this.site.pass(minute);
-      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    }
+    const { read, bound } = await this.lastJobToItsEnd();
     assert.notEqual(
       read.state,
       "InProgress",
-      `job ${job.operation} still runs after ${bound} virtual minutes`,
+      `job ${read.operation} still runs after ${bound} virtual minutes`,
     );
   }
 
@@ -405,6 +398,12 @@ export class SecondarySiteDsl {
 
   /** Lets the last job run to its end, within the time the target's declarations give it. */
   async jobEnds(state: "Succeeded" | "Failed" = "Succeeded") {
+    const { read } = await this.lastJobToItsEnd();
+    assert.equal(read.state, state, `job ${read.operation} ended ${read.state}`);
+  }
+
+  /** The last job as read once it ended, or once its bound (jobMinutes) passed with it running. */
+  private async lastJobToItsEnd(): Promise<{ read: Job; bound: number }> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
@@ -413,7 +412,7 @@ export class SecondarySiteDsl {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }
-    assert.equal(read.state, state, `job ${job.operation} ended ${read.state}`);
+    return { read, bound };
   }
 
   async expectJob(expected: Partial<Pick<Job, "state" | "phase" | "checksums">>) {
