@@ -101,6 +101,11 @@ export class FailbackDsl {
   private lastReprotect?: { target: Target; request: ReprotectRequest };
   /** Whether the last failure the documents leave untimed came as a refusal rather than a failed job. */
   private failedAtOnce = false;
+  /**
+   * When (the harness's clock reading) each machine's reprotection from Azure was last asked for:
+   * a recovery point on premises holds data copied back since, so an older one listed is not one.
+   */
+  private readonly reprotectAskedAt = new Map<string, number>();
 
   constructor(siteRecovery: SiteRecovery, failover: FailoverDsl) {
     this.site = siteRecovery;
@@ -255,10 +260,19 @@ export class FailbackDsl {
     this.resolveServerNames(req);
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
+    const asked = await this.site.now();
     const outcome = await this.api.reprotect(scope, target.name, req);
-    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
+    if (outcome.ok) {
+      this.lastJob = this.site.recorder.job(outcome.value);
+      this.noteReprotectAsked(target, asked);
+    }
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
     this.lastReprotect = { target, request: req };
+  }
+
+  private noteReprotectAsked(target: Target, asked: number): void {
+    const machines = target.scope === "machine" ? [target.name] : this.failover.machinesOfPlan(target.name);
+    for (const m of machines) this.reprotectAskedAt.set(m, asked);
   }
 
   /**
@@ -279,8 +293,12 @@ export class FailbackDsl {
     if (!last) throw new Error("the scenario made no reprotect request");
     const scope = last.target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
+    const asked = await this.site.now();
     const outcome = await this.api.reprotect(scope, last.target.name, last.request);
-    if (outcome.ok) this.lastJob = outcome.value;
+    if (outcome.ok) {
+      this.lastJob = outcome.value;
+      this.noteReprotectAsked(last.target, asked);
+    }
     this.last = { what: `reprotect of ${last.target.scope} ${last.target.name} again`, outcome, before };
   }
 
@@ -708,15 +726,19 @@ export class FailbackDsl {
   /**
    * Lets time pass until the reprotected machine is protected from Azure with a recovery point on
    * premises: within the declared copy time of its whole disk, one crash-consistent interval and
-   * the failback policy's RPO threshold.
+   * the failback policy's RPO threshold. Only a point made after the reprotection was asked for
+   * counts: it holds data copied back from Azure (the forward points went with the commit, 004).
    */
   async awaitFirstFailbackPoint(machine: string, diskMegabytes = site.diskMegabytes): Promise<void> {
     const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
     const bound = this.copyMinutes(diskMegabytes * mebibyte) + interval + failbackRpoThresholdMinutes;
+    const since = this.reprotectAskedAt.get(machine) ?? Number.NEGATIVE_INFINITY;
     const ready = async () => {
       const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
       const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
-      return item.protectionState === "Protected" && points.recoveryPoints.length > 0;
+      return (
+        item.protectionState === "Protected" && points.recoveryPoints.some((p) => Date.parse(p.time) > since)
+      );
     };
     for (let waited = 0; waited < bound; waited++) {
       if (await ready()) return;
