@@ -98,11 +98,11 @@ Given(
       await this.failback.replicatingMachine(m, "vmware-vm", { replicationGroup: group });
       await this.siteRecovery.initialReplicationCompleted(m);
     }
-    await this.siteRecovery.pass(10 * 60);
+    await this.siteRecovery.passPointsTime(10 * 60);
     await this.failover.plan(planName, [a, b]);
     await this.failover.failover(plan(planName), "unplanned", { type: "LatestProcessed" });
     this.failover.expectAccepted();
-    await this.siteRecovery.pass(15 * 60);
+    await this.failover.passFailoverTime();
     await this.failover.commit(plan(planName));
     this.failover.expectAccepted();
   },

@@ -109,9 +109,7 @@ Given(
   },
 );
 Given("unprocessed data on {string}", async function (this: W, name: string) {
-  await this.siteRecovery.passToJustAfterARecoveryPoint();
-  await this.siteRecovery.write(name, 64);
-  await this.siteRecovery.pass(60);
+  await this.siteRecovery.leaveUnprocessedData(name, 64);
   await this.siteRecovery.pointChecks.expectUnprocessed(name, 64);
 });
 Given("no data waiting on {string}", function (this: W, name: string) {
@@ -173,6 +171,42 @@ When(
     return this.failover.changePoint(machine(name), choose(this, option, name));
   },
 );
+When("the failover has had time to finish", function (this: W) {
+  return this.failover.passFailoverTime();
+});
+When("the failovers have had time to finish", function (this: W) {
+  return this.failover.passFailoverTime();
+});
+When("the test failover has had time to finish", function (this: W) {
+  return this.failover.passTestFailoverTime();
+});
+When(
+  "{string} is failed over to its latest processed point while its drill is not cleaned up",
+  function (this: W, name: string) {
+    return this.failover.failoverDuringDrill(name);
+  },
+);
+When("the drill of {string} is cleaned up if a drill VM is left", function (this: W, name: string) {
+  return this.failover.cleanUpDrillIfLeft(name);
+});
+When(
+  "the failover of {string} is completed, run again if it was refused, and committed",
+  function (this: W, name: string) {
+    return this.failover.completeAndCommit(name);
+  },
+);
+When(
+  "the recovery point of {string} is changed to a listed point about {int} hours old",
+  function (this: W, name: string, hours: number) {
+    return this.failover.changeToPointAged(name, hours);
+  },
+);
+When(
+  "the recovery point of {string} is changed to a noted point more than {int} hours old",
+  function (this: W, name: string, hours: number) {
+    return this.failover.changeToNotedPointOlderThan(name, hours);
+  },
+);
 When("the failover of {string} is committed", function (this: W, name: string) {
   return this.failover.commit(machine(name));
 });
@@ -193,15 +227,27 @@ Then("the failover is refused with {string}", function (this: W, code: string) {
 Then("the failover is accepted", function (this: W) {
   this.failover.expectAccepted();
 });
+Then(
+  "the failover was accepted if {string} offered it during the drill, and otherwise refused with nothing changed",
+  function (this: W, _name: string) {
+    return this.failover.expectDrillFailoverAsOffered();
+  },
+);
+Then("{string} has no test VM", function (this: W, name: string) {
+  return this.failover.expectNoAzureVm(name, "test");
+});
 Then("the failover goes to the point the documents call for", function (this: W) {
   return this.failover.expectDocumentedPoints();
 });
 Then("the test failover goes to the point the documents call for", function (this: W) {
   return this.failover.expectDocumentedPoints();
 });
-Then("{string} fails over to its latest processed point", function (this: W, name: string) {
-  return this.failover.expectDocumentedPoints({ type: "LatestProcessed" }, name);
-});
+Then(
+  "{string} fails over to its latest point: the newest processed one, or one made from all Site Recovery received",
+  function (this: W, name: string) {
+    return this.failover.expectPointOfOneOf(name, [{ type: "LatestProcessed" }, { type: "Latest" }]);
+  },
+);
 Then(
   "{string} is protected with allowed operations {string}",
   function (this: W, name: string, list: string) {
@@ -209,7 +255,7 @@ Then(
   },
 );
 Then("{string} is failing over", function (this: W, name: string) {
-  return this.failover.expectState(name, "FailoverInProgress");
+  return this.failover.expectFailingOver(name);
 });
 Then(
   "{string} has failed over with allowed operations {string}",

@@ -47,6 +47,17 @@ Given("the initial replication of {string} has completed", function (this: W, vm
 When("{int} minutes pass", function (this: W, minutes: number) {
   return this.siteRecovery.pass(minutes * 60);
 });
+// Waits that depend on the target's declared parameters (GET /v1/target), never on the reference's.
+When("a replication cycle passes", function (this: W) {
+  return this.siteRecovery.passReplicationCycle();
+});
+When("a recovery point has had time to be made", async function (this: W) {
+  await this.siteRecovery.passRecoveryPointInterval();
+  await this.siteRecovery.passReplicationCycle();
+});
+When("the next recovery point is due", function (this: W) {
+  return this.siteRecovery.passRecoveryPointInterval();
+});
 When("the workload on {string} writes {int} MB", function (this: W, vm: string, mb: number) {
   return this.siteRecovery.write(vm, mb);
 });
@@ -72,9 +83,6 @@ Then(
     return this.siteRecovery.expectConnection(from, to, port);
   },
 );
-Then("no connection has been made on port {int}", function (this: W, port: number) {
-  return this.siteRecovery.expectNoConnectionOnPort(port);
-});
 Then(
   "the replication of {string} reports that {unreachable} cannot be reached",
   function (this: W, vm: string, what: keyof typeof healthCodes) {
@@ -106,8 +114,8 @@ Then(
   },
 );
 Then(
-  "only the configuration server {string} has called the Site Recovery service",
-  function (this: W, cs: string) {
-    return this.siteRecovery.azure.expectOnlyComponentCalledService(cs);
+  "only the configuration server {string} has called the Site Recovery service about {string}",
+  function (this: W, cs: string, machine: string) {
+    return this.siteRecovery.azure.expectOnlyServerCalledServiceAbout(cs, machine);
   },
 );

@@ -36,8 +36,9 @@ Given(
   },
 );
 Given(
-  "a VMware VM {string} with a {int} MB disk replicating with policy {string}",
-  function (this: W, name: string, diskMegabytes: number, policy: string) {
+  "a VMware VM {string} whose disk takes {int} minutes to copy, replicating with policy {string}",
+  function (this: W, name: string, minutes: number, policy: string) {
+    const diskMegabytes = this.siteRecovery.diskMegabytesCopiedIn(minutes);
     return this.siteRecovery.replicating([name], "vmware-vm", policy, { diskMegabytes });
   },
 );
@@ -137,6 +138,15 @@ When("the workload on {string} writes the text {string}", function (this: W, mac
 When("the clock is just past a recovery point", function (this: W) {
   return this.siteRecovery.passToJustAfterARecoveryPoint();
 });
+When("the initial copy of {string} has had time to finish", function (this: W, machine: string) {
+  return this.siteRecovery.passInitialCopyTime(machine);
+});
+When("the discovery interval the target declares has passed", function (this: W) {
+  return this.siteRecovery.passDiscoveryInterval();
+});
+When("a report to the Site Recovery service has had time to be due", function (this: W) {
+  return this.siteRecovery.passServiceHeartbeat();
+});
 
 // --- observe ----------------------------------------------------------------------------------
 Then("it is refused with {string}", function (this: W, code: string) {
@@ -155,7 +165,7 @@ Then(
   },
 );
 Then("{string} is in initial replication", function (this: W, machine: string) {
-  return this.siteRecovery.expectProtectionState(machine, "InitialReplicationInProgress");
+  return this.siteRecovery.expectInInitialReplication(machine);
 });
 Then("{string} is protected", function (this: W, machine: string) {
   return this.siteRecovery.expectProtectionState(machine, "Protected");
@@ -163,12 +173,9 @@ Then("{string} is protected", function (this: W, machine: string) {
 Then("{string} has at least {int} recovery point(s)", function (this: W, machine: string, count: number) {
   return this.siteRecovery.pointChecks.expectCrashConsistentPoints(machine, count);
 });
-Then(
-  "the disk of {string}, {int} MB, is in the vault's storage account",
-  function (this: W, machine: string, mb: number) {
-    return this.siteRecovery.azure.expectInitialCopyCovers(machine, mb);
-  },
-);
+Then("the whole disk of {string} is in the vault's storage account", function (this: W, machine: string) {
+  return this.siteRecovery.expectWholeDiskInStorage(machine);
+});
 Then("replicated data went to no other storage account than the vault's", function (this: W) {
   return this.siteRecovery.azure.expectReplicaOnlyInVaultStorage();
 });
@@ -196,7 +203,7 @@ Then("{string} has {int} MB of tracked changes waiting", function (this: W, mach
 Then("exactly {int} MB of disk ranges reached Azure storage since then", function (this: W, mb: number) {
   return this.siteRecovery.azure.expectPagesSinceLastWrite(mb);
 });
-Then("what reached Azure storage since then is less than half the size of the text", function (this: W) {
+Then("what reached Azure storage since then is smaller than the text", function (this: W) {
   return this.siteRecovery.azure.expectCompressedSinceLastWrite();
 });
 Then("no request to Azure storage reveals {string}, even decompressed", function (this: W, text: string) {
@@ -233,9 +240,9 @@ Then("no range of {string} has reached Azure storage twice", function (this: W, 
   return this.siteRecovery.azure.expectNoDeltaYet(machine);
 });
 Then(
-  "after the initial copy of its {int} MB disk, exactly {int} MB of changes of {string} reached Azure storage",
-  function (this: W, disk: number, delta: number, machine: string) {
-    return this.siteRecovery.azure.expectDeltaAfterInitial(machine, disk, delta);
+  "after the initial copy of its disk, exactly {int} MB of changes of {string} reached Azure storage",
+  function (this: W, delta: number, machine: string) {
+    return this.siteRecovery.expectDeltaAfterInitialCopy(machine, delta);
   },
 );
 Then("every request to Azure storage went to its public HTTPS endpoint", function (this: W) {
@@ -251,7 +258,7 @@ Then("policy {string} comes with a failback policy", function (this: W, name: st
   return this.siteRecovery.expectFailbackPolicyCreated(name);
 });
 Then(
-  "{string} has had a recovery point every 5 minutes for the last {int} minutes",
+  "{string} has had a recovery point at its declared interval for the last {int} minutes",
   function (this: W, m: string, minutes: number) {
     return this.siteRecovery.pointChecks.expectPointEveryInterval(m, minutes);
   },

@@ -105,7 +105,7 @@ Given("{string} is protected at the secondary site", async function (this: W, na
   await this.secondarySite.enableToSite(name);
   this.secondarySite.expectAccepted();
   await this.secondarySite.waitProtected(name);
-  await this.siteRecovery.pass(10 * 60);
+  await this.siteRecovery.passPointsTime(10 * 60);
 });
 Then("{string} replicates to host {string}", function (this: W, name: string, host: string) {
   this.secondarySite.expectAccepted();
@@ -416,10 +416,10 @@ Given(
 );
 Given("{string} failed over to Azure and was committed", async function (this: W, name: string) {
   await this.siteRecovery.initialReplicationCompleted(name);
-  await this.siteRecovery.pass(10 * 60);
+  await this.siteRecovery.passPointsTime(10 * 60);
   await this.failover.failover(machine(name), "planned", { type: "LatestProcessed" });
   this.failover.expectAccepted();
-  await this.siteRecovery.pass(15 * 60);
+  await this.failover.passFailoverTime();
   await this.failover.commit(machine(name));
   this.failover.expectAccepted();
 });

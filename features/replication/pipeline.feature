@@ -28,25 +28,26 @@ Feature: The replication pipeline over time
     When a replication policy "later" is created
     Then replication of "vm1" can be enabled with policy "later" through process server "cs1"
 
+  # Disk sizes follow the copy rate the target declares (initialCopyBytesPerMinute).
   @req=REPL-PROC-INITIAL-COPY
   Scenario: The whole disk is copied to Azure storage first
-    Given a VMware VM "vm1" with a 1024 MB disk replicating with policy "standard"
+    Given a VMware VM "vm1" whose disk takes 4 minutes to copy, replicating with policy "standard"
     When 1 minutes pass
     Then "vm1" is in initial replication
-    When 10 minutes pass
+    When the initial copy of "vm1" has had time to finish
     Then "vm1" is protected
-    And the disk of "vm1", 1024 MB, is in the vault's storage account
+    And the whole disk of "vm1" is in the vault's storage account
 
   @req=REPL-PROC-DELTA-AFTER-INITIAL
   Scenario: Changes follow the initial copy, and only the changes are sent
-    Given a VMware VM "vm1" with a 4096 MB disk replicating with policy "standard"
+    Given a VMware VM "vm1" whose disk takes 16 minutes to copy, replicating with policy "standard"
     When the workload on "vm1" writes 64 MB
     And 5 minutes pass
     Then "vm1" is in initial replication
     And no range of "vm1" has reached Azure storage twice
-    When 20 minutes pass
+    When the initial copy of "vm1" has had time to finish
     Then "vm1" is protected
-    And after the initial copy of its 4096 MB disk, exactly 64 MB of changes of "vm1" reached Azure storage
+    And after the initial copy of its disk, exactly 64 MB of changes of "vm1" reached Azure storage
 
   @req=REPL-PROC-HRL
   Scenario: Tracked changes wait in the .hrl change log until they can be sent
@@ -57,7 +58,7 @@ Feature: The replication pipeline over time
     And 5 minutes pass
     Then "vm1" has 64 MB of tracked changes waiting
     When the block is lifted
-    And 5 minutes pass
+    And a replication cycle passes
     Then "vm1" has 0 MB of tracked changes waiting
     And the data written since then has reached Azure storage
 

@@ -63,9 +63,8 @@ Feature: Replication traffic uses the documented ports
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When 30 minutes pass
     Then "cs1" has called the Site Recovery service over HTTPS on port 443
-    And only the configuration server "cs1" has called the Site Recovery service
     When outbound port 443 on "cs1" is blocked
-    And 30 minutes pass
+    And a report to the Site Recovery service has had time to be due
     Then the replication of "vm1" reports that the Site Recovery service cannot be reached
 
   @req=REPL-PORT-PS-AZURE-STORAGE
@@ -87,10 +86,11 @@ Feature: Replication traffic uses the documented ports
     And 15 minutes pass
     Then the replication of "app1" reports that a replication group peer cannot be reached
 
+  # The documents say what 20004 is for, not that it must stay unused otherwise: only that
+  # replication does not depend on it without multi-VM consistency is checked.
   @req=REPL-PORT-MULTIVM-20004
   Scenario: Without multi-VM consistency group members do not need port 20004
     Given VMware VMs "app1" and "app2" replicating with policy "standard" in replication group "g1"
     When inbound port 20004 on "app2" is blocked
     And 15 minutes pass
-    Then no connection has been made on port 20004
-    And the replication of "app1" does not report that a replication group peer cannot be reached
+    Then the replication of "app1" does not report that a replication group peer cannot be reached

@@ -1,5 +1,196 @@
-// Allowed variations in the replication-ports, replication and failover families, and
-// protocol-wide ones (parameters, identifiers, orders, extra fields, messages).
+// Allowed variations born in the replication-ports, replication and failover families, and
+// protocol-wide ones (parameters, identifiers, orders, extra fields, messages, claims). Each is
+// the embedded reference configured to make another choice the documents (or the protocol's
+// conventions) leave open; the harness must judge every one of them conformant on every family
+// (all but the two that claim fewer families, which are judged on their claim).
+import { inProcessTransport } from "../drivers/in-process.ts";
+import type { ProtocolReply } from "../drivers/transport.ts";
+import { intercepted } from "../negative-controls/intercept.ts";
+import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
-export const replicationFailoverVariations: AllowedVariation[] = [];
+const mebibyte = 1024 * 1024;
+
+const reference = (id: string, options: ReferenceOptions) => () =>
+  inProcessTransport(options, `allowed variation: ${id}`);
+
+/** Rewrites every answer's body (successful or not) on its way to the harness. */
+const answersRewritten = (id: string, rewrite: (reply: ProtocolReply) => ProtocolReply) => () =>
+  intercepted(`allowed variation: ${id}`, async (call, _operation, next) => rewrite(await next(call)));
+
+/** Every array reversed, except the one the protocol orders (recovery points, oldest first). */
+export function reverseUnorderedArrays(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => reverseUnorderedArrays(v));
+    return key === "recoveryPoints" ? items : items.reverse();
+  }
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reverseUnorderedArrays(v, k)]));
+  return value;
+}
+
+/**
+ * Every object of an answer gains fields the protocol does not list (a vendor's own). Declared
+ * parameters gain a number, the only kind of extra entry the protocol allows there.
+ */
+export function withVendorFields(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => withVendorFields(v));
+  if (value && typeof value === "object") {
+    const fields = Object.entries(value).map(([k, v]) => [k, withVendorFields(v, k)]);
+    const extra =
+      key === "parameters"
+        ? { vendorWarmupSeconds: 30 }
+        : { vendorNote: "acme build 7", vendorTrace: { id: 42 } };
+    return { ...Object.fromEntries(fields), ...extra };
+  }
+  return value;
+}
+
+export const replicationFailoverVariations: AllowedVariation[] = [
+  {
+    id: "points-every-2-minutes",
+    choice: "makes a crash-consistent recovery point every 2 minutes, and declares it",
+    permittedBy: ["REPL-RP-CRASH-INTERVAL", "000_c1cbcbb4c158873e#replication-process"],
+    transport: reference("points-every-2-minutes", { parameters: { crashConsistentIntervalSeconds: 120 } }),
+  },
+  {
+    id: "points-every-10-minutes",
+    choice:
+      "makes a crash-consistent recovery point every 10 minutes, and declares it, on a schedule 7 min 13 s off the hour",
+    permittedBy: ["REPL-RP-CRASH-INTERVAL", "000_c1cbcbb4c158873e#replication-process"],
+    transport: reference("points-every-10-minutes", {
+      parameters: { crashConsistentIntervalSeconds: 600 },
+      choices: { pointScheduleOffsetSeconds: 7 * 60 + 13 },
+    }),
+  },
+  {
+    id: "points-at-the-bound",
+    choice:
+      "makes a crash-consistent point every 15 minutes (the protocol's upper bound) and replicates every 10 minutes, and declares both",
+    permittedBy: [
+      "REPL-RP-CRASH-INTERVAL",
+      "REPL-PROC-DELTA-AFTER-INITIAL",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("points-at-the-bound", {
+      parameters: { crashConsistentIntervalSeconds: 900, replicationCycleSeconds: 600 },
+    }),
+  },
+  {
+    id: "slow-cycle-and-copy",
+    choice:
+      "replicates every 4 minutes instead of every minute and copies 64 MiB a minute instead of 256, and declares both",
+    permittedBy: [
+      "REPL-PROC-INITIAL-COPY",
+      "REPL-PROC-DELTA-AFTER-INITIAL",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("slow-cycle-and-copy", {
+      parameters: { replicationCycleSeconds: 240, initialCopyBytesPerMinute: 64 * mebibyte },
+    }),
+  },
+  {
+    id: "other-schedules-and-job-times",
+    choice:
+      "discovers VMware VMs every 40 minutes, reports to the service hourly, finishes failover jobs at once, runs test failover jobs 7 minutes and spends 8 minutes on the documented extra processing",
+    permittedBy: [
+      "REPL-COMP-PS-DISCOVERY",
+      "REPL-PORT-CS-AZURE-MGMT",
+      "FO-COMMIT",
+      "FO-PROCESSING-EXTRA",
+      "004_c64cd5c9d881a33a#failover-processing",
+    ],
+    transport: reference("other-schedules-and-job-times", {
+      parameters: {
+        discoveryIntervalSeconds: 40 * 60,
+        serviceHeartbeatSeconds: 60 * 60,
+        failoverJobSeconds: 0,
+        testFailoverJobSeconds: 7 * 60,
+      },
+      choices: { failoverExtraProcessingSeconds: 8 * 60 },
+    }),
+  },
+  {
+    id: "other-identifiers",
+    choice:
+      "names a configuration server's default process server and master target on its own, and its Azure VMs, jobs and recovery points otherwise",
+    permittedBy: ["protocol: Names", "REPL-COMP-CS-ALL-IN-ONE"],
+    transport: reference("other-identifiers", {
+      choices: {
+        naming: {
+          defaultProcessServer: (cs) => `${cs}-ps`,
+          defaultMasterTarget: (cs) => `${cs}-mt`,
+          azureVm: (machine, purpose) => `${purpose === "test" ? "drill" : "asr"}-vm-${machine}`,
+          job: (n) => `op-${(n * 7919).toString(36)}`,
+          recoveryPoint: (owner, time) => `rp-${time.toString(36)}-${owner}`,
+        },
+      },
+    }),
+  },
+  {
+    id: "other-list-orders",
+    choice: "lists everything in reverse order, except recovery points (the protocol orders them)",
+    permittedBy: ["protocol: Answers"],
+    transport: answersRewritten("other-list-orders", (reply) => ({
+      ...reply,
+      body: reverseUnorderedArrays(reply.body),
+    })),
+  },
+  {
+    id: "extra-fields",
+    choice: "adds fields of its own to every object it answers with",
+    permittedBy: ["protocol: Answers"],
+    transport: answersRewritten("extra-fields", (reply) => ({
+      ...reply,
+      body: withVendorFields(reply.body),
+    })),
+  },
+  {
+    id: "other-error-messages",
+    choice: "words every refusal differently, with the same codes",
+    permittedBy: ["protocol: Errors", "protocol: Answers"],
+    transport: answersRewritten("other-error-messages", (reply) => {
+      const body = reply.body as { error?: { code?: string; message?: string } } | undefined;
+      return reply.status >= 400 && body?.error
+        ? { ...reply, body: { error: { ...body.error, message: `Vorgang abgelehnt (${body.error.code})` } } }
+        : reply;
+    }),
+  },
+  {
+    id: "drill-removed-at-failover",
+    choice: "removes a drill's VM when the machine fails over while the drill is not cleaned up",
+    permittedBy: ["FO-TEST-CLEANUP", "004_c64cd5c9d881a33a#types-of-failover"],
+    transport: reference("drill-removed-at-failover", { choices: { drillAtFailover: "remove-drill" } }),
+  },
+  {
+    id: "failover-refused-during-drill",
+    choice: "refuses (and does not offer) a failover while the machine's drill is not cleaned up",
+    permittedBy: ["FO-TEST-CLEANUP", "004_c64cd5c9d881a33a#types-of-failover"],
+    transport: reference("failover-refused-during-drill", {
+      choices: { drillAtFailover: "refuse-failover" },
+    }),
+  },
+  {
+    id: "hyperv-no-shutdown-uses-latest-option",
+    choice:
+      "fails a Hyper-V VM that was not shut down over to a point made from all Site Recovery received, when Latest was asked",
+    permittedBy: ["FO-UNPLANNED-LATEST-FALLBACK", "004_c64cd5c9d881a33a#types-of-failover"],
+    transport: reference("hyperv-no-shutdown-uses-latest-option", {
+      choices: { hypervNoShutdownPoint: "latest-option" },
+    }),
+  },
+  {
+    id: "claims-replication-ports-only",
+    choice: "declares the replication-ports family only",
+    permittedBy: ["protocol: Family"],
+    families: ["replication-ports"],
+    transport: reference("claims-replication-ports-only", { families: ["replication-ports"] }),
+  },
+  {
+    id: "claims-nothing",
+    choice: "declares no family: its verdict must be NO CLAIM, with nothing failed",
+    permittedBy: ["protocol: Family"],
+    families: [],
+    transport: reference("claims-nothing", { families: [] }),
+  },
+];

@@ -10,7 +10,11 @@ export interface AllowedVariation {
   choice: string;
   /** The requirement ids or `doc#section` sources that leave the choice open. */
   permittedBy: string[];
-  /** The families whose every scenario must pass against it (all the suite's families if absent). */
+  /**
+   * The families whose every scenario must pass against it: all the suite's families if absent,
+   * which every variation but those about claims uses, since a choice one family leaves open may
+   * upset another family's checks (a parameter is read by scenarios of every family).
+   */
   families?: Family[];
   transport(): Transport;
 }

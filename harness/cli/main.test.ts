@@ -179,3 +179,74 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
     });
   assert.deepEqual(leftovers, [], "no cucumber process outlives srkit");
 });
+
+const summaryOf = (dir: string) =>
+  JSON.parse(readFileSync(join(projectRoot, dir, "summary.json"), "utf8")) as {
+    verdict: string;
+    exitCode: number;
+    claim: { claimed: string[]; notClaimed: string[] };
+    families: { family: string; claimed: boolean; verdict: string; passed: number }[];
+    scenarios: Record<string, number>;
+  };
+
+test("a target that declares no family gets NO CLAIM and exit 3, never a pass", () => {
+  const dir = "reports/out/cli-test-no-claim";
+  const run = srkit(
+    ["run", "--tags", "@req=REPL-PORT-PS-AZURE-STORAGE", "--report-dir", dir, "--parallel", "1"],
+    { SRKIT_ALLOWED_VARIATION: "claims-nothing" },
+  );
+  assert.equal(run.status, 3, run.stdout + run.stderr);
+  assert.match(run.stdout, /: NO CLAIM \(/);
+  assert.match(run.stdout, /^claimed: nothing$/m);
+  assert.match(run.stdout, /scenarios: 0 passed, 0 failed, 0 target errors, 1 unsupported/);
+  const summary = summaryOf(dir);
+  assert.equal(summary.verdict, "no-claim");
+  assert.equal(summary.exitCode, 3);
+  assert.deepEqual(summary.claim.claimed, []);
+  assert.equal(summary.claim.notClaimed.length, 5);
+});
+
+test("a one-family target's summary names the family it conforms to and those it does not claim", () => {
+  const dir = "reports/out/cli-test-one-family";
+  const run = srkit(
+    [
+      "run",
+      "--tags",
+      "@req=REPL-PORT-PS-AZURE-STORAGE or @req=REPL-POL-SETTINGS",
+      "--report-dir",
+      dir,
+      "--parallel",
+      "1",
+    ],
+    { SRKIT_ALLOWED_VARIATION: "claims-replication-ports-only" },
+  );
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /: CONFORMS\n/);
+  assert.match(run.stdout, /^claimed: replication-ports$/m);
+  assert.match(run.stdout, /^ {2}replication-ports: conforms \(1 passed, 0 failed, 0 target errors\)$/m);
+  assert.match(run.stdout, /^not claimed: .*\breplication\b.*$/m);
+  const summary = summaryOf(dir);
+  assert.equal(summary.verdict, "conforms");
+  assert.deepEqual(summary.claim.claimed, ["replication-ports"]);
+  assert.deepEqual([...summary.claim.notClaimed].sort(), [
+    "failback",
+    "failover",
+    "replication",
+    "secondary-site",
+  ]);
+  const family = (name: string) => summary.families.find((f) => f.family === name);
+  assert.deepEqual(
+    { claimed: family("replication-ports")?.claimed, verdict: family("replication-ports")?.verdict },
+    { claimed: true, verdict: "conforms" },
+  );
+  assert.equal(family("replication")?.verdict, "not-claimed");
+  // The scenario of the family it does not claim was not run as a pass: it is unsupported.
+  assert.equal(summary.scenarios.unsupported, 1);
+  assert.equal(summary.scenarios.passed, 1);
+});
+
+test("allowed-variations refuses an unknown id with a stable code and runs nothing", () => {
+  const run = srkit(["allowed-variations", "no-such-variation"]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /srkit: SRKIT_UNKNOWN_VARIATION: no allowed variation no-such-variation/);
+});

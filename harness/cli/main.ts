@@ -1,5 +1,7 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
+import { allowedVariations } from "../allowed-variations/variations.ts";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { hostileControls } from "../hostile-controls/controls.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { kitVersion } from "../kit/kit.ts";
@@ -91,6 +93,15 @@ export async function main(argv: string[]): Promise<number> {
       const broken = verdicts.filter((v) => v.problems.length > 0).length;
       console.log(`hostile controls: ${verdicts.length - broken} held, ${broken} broken`);
       return broken === 0 ? 0 : 1;
+    }
+    case "allowed-variations": {
+      const unknown = rest.filter((id) => !allowedVariations.some((v) => v.id === id));
+      if (unknown.length > 0)
+        throw new UsageError("SRKIT_UNKNOWN_VARIATION", `no allowed variation ${unknown.join(", ")}`);
+      const verdicts = await verifyAllowedVariations(console.log, rest);
+      const wrong = verdicts.filter((v) => !v.passed).length;
+      console.log(`allowed variations: ${verdicts.length - wrong} passed, ${wrong} judged wrongly`);
+      return wrong === 0 ? 0 : 1;
     }
     case "image": {
       const tagged = rest[1] === "--tag" && rest[2] !== undefined && rest.length === 3;

@@ -2,6 +2,7 @@
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { checkInstalledKit } from "../kit/installed-kit.ts";
 import { collectProtocolUse, guidePath, guideWith, renderProtocolUse } from "../kit/vendor-guide.ts";
@@ -157,6 +158,16 @@ const stages: Stage[] = [
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
         note: `${perControl.toFixed(1)} s per control`,
+      };
+    },
+  },
+  {
+    name: "allowed-variation controls (each must pass)",
+    async run() {
+      const verdicts = await verifyAllowedVariations();
+      return {
+        passed: verdicts.filter((v) => v.passed).length,
+        failed: verdicts.filter((v) => !v.passed).length,
       };
     },
   },

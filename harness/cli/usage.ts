@@ -92,6 +92,10 @@ Runs the suite against deliberately wrong targets (all, or the named ones); each
   "hostile-controls": `usage: srkit hostile-controls [ID...]
 
 Runs the suite against targets that hang, crash, answer garbage or attack the harness.`,
+  "allowed-variations": `usage: srkit allowed-variations [ID...]
+
+Runs the suite against correct targets that make other choices the documents permit (all, or
+the named ones); each must pass every scenario of its families.`,
   image: `usage: srkit image build [--tag NAME]
 
 Builds the reference implementation's container image (default srkit/reference:0.1.0).`,
@@ -108,7 +112,8 @@ Commands:
   compare        put runs side by side: a requirement by run matrix
   serve          the reference as a Site Recovery emulator
   requirements   the traceability gate
-  negative-controls, hostile-controls, image build   srkit's own controls and image
+  negative-controls, allowed-variations, hostile-controls, image build
+                 srkit's own controls and image
 
 Options: --help, -h    this text;  --version, -v    srkit's version
 

@@ -101,6 +101,11 @@ export class FailbackDsl {
   private lastReprotect?: { target: Target; request: ReprotectRequest };
   /** Whether the last failure the documents leave untimed came as a refusal rather than a failed job. */
   private failedAtOnce = false;
+  /**
+   * When (the harness's clock reading) each machine's reprotection from Azure was last asked for:
+   * a recovery point on premises holds data copied back since, so an older one listed is not one.
+   */
+  private readonly reprotectAskedAt = new Map<string, number>();
 
   constructor(siteRecovery: SiteRecovery, failover: FailoverDsl) {
     this.site = siteRecovery;
@@ -252,12 +257,22 @@ export class FailbackDsl {
   async reprotect(target: Target, overrides = "", plain = false): Promise<void> {
     const req = plain ? { ...parseOverrides(overrides), drop: undefined } : this.request(overrides);
     delete (req as { drop?: unknown }).drop;
+    this.resolveServerNames(req);
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
+    const asked = await this.site.now();
     const outcome = await this.api.reprotect(scope, target.name, req);
-    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value);
+    if (outcome.ok) {
+      this.lastJob = this.site.recorder.job(outcome.value);
+      this.noteReprotectAsked(target, asked);
+    }
     this.last = { what: `reprotect of ${target.scope} ${target.name}`, outcome, before };
     this.lastReprotect = { target, request: req };
+  }
+
+  private noteReprotectAsked(target: Target, asked: number): void {
+    const machines = target.scope === "machine" ? [target.name] : this.failover.machinesOfPlan(target.name);
+    for (const m of machines) this.reprotectAskedAt.set(m, asked);
   }
 
   /**
@@ -278,9 +293,27 @@ export class FailbackDsl {
     if (!last) throw new Error("the scenario made no reprotect request");
     const scope = last.target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const before = await this.snapshot();
+    const asked = await this.site.now();
     const outcome = await this.api.reprotect(scope, last.target.name, last.request);
-    if (outcome.ok) this.lastJob = outcome.value;
+    if (outcome.ok) {
+      this.lastJob = outcome.value;
+      this.noteReprotectAsked(last.target, asked);
+    }
     this.last = { what: `reprotect of ${last.target.scope} ${last.target.name} again`, outcome, before };
+  }
+
+  /**
+   * A scenario names a configuration server's default process server and master target by the
+   * server ("master target cs1"); the request carries the names the target gave them.
+   */
+  private resolveServerNames(req: ReprotectRequest): void {
+    if (req.masterTarget) req.masterTarget = this.site.masterTargetName(req.masterTarget);
+    if (req.processServer) req.processServer = this.site.processServerName(req.processServer);
+    if (req.masterTargets) {
+      req.masterTargets = Object.fromEntries(
+        Object.entries(req.masterTargets).map(([m, mt]) => [m, this.site.masterTargetName(mt)]),
+      );
+    }
   }
 
   /** Any request the scenario makes on its own (e.g. with a field the protocol does not know). */
@@ -346,13 +379,13 @@ export class FailbackDsl {
     return Math.ceil((this.site.declared("failbackCopyBytesPerMinute") * minutes) / mebibyte);
   }
 
-  /** How long a job may run: the target's declared duration, plus a minute for the cycle that ends it. */
+  /** How long a job may run: the target's declared duration for its kind, and the cycle that ends it. */
   private jobMinutes(job: Job): number {
-    const declared =
+    return this.site.jobWaitMinutes(
       job.operation === "Reprotect"
         ? this.site.declared("reprotectJobSeconds")
-        : this.site.declared("failbackJobSeconds");
-    return Math.ceil(declared / minute) + 1;
+        : this.site.declared("failbackJobSeconds"),
+    );
   }
 
   /** Lets the job run to its end, within the duration the target declares for it. */
@@ -408,7 +441,8 @@ export class FailbackDsl {
     assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
   }
 
-  async expectFailingBackThrough(machine: string, masterTarget: string, location: "original" | "alternate") {
+  async expectFailingBackThrough(machine: string, named: string, location: "original" | "alternate") {
+    const masterTarget = this.site.masterTargetName(named);
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.replicationDirection, "AzureToOnPremises", `replication direction of ${machine}`);
     assert.equal(item.failback?.masterTarget, masterTarget, `master target of ${machine}`);
@@ -420,7 +454,8 @@ export class FailbackDsl {
     );
   }
 
-  async expectNotListedBy(masterTarget: string, machine: string) {
+  async expectNotListedBy(named: string, machine: string) {
+    const masterTarget = this.site.masterTargetName(named);
     const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
     assert.ok(
       !mt.failbackMachines?.includes(machine),
@@ -455,7 +490,13 @@ export class FailbackDsl {
   async expectPlacement(name: string, esxHost: string, datastore: string) {
     const m = await this.machine(name);
     assert.equal(m.onSite, true, `${name} is not on the on-premises site`);
-    assert.deepEqual(m.placement, { vmwareServer: site.vcenter, esxHost, datastore }, `placement of ${name}`);
+    // Only the documented fields: an answer may carry more (the protocol's convention "Answers").
+    const { vmwareServer, esxHost: host, datastore: store } = m.placement ?? {};
+    assert.deepEqual(
+      { vmwareServer, esxHost: host, datastore: store },
+      { vmwareServer: site.vcenter, esxHost, datastore },
+      `placement of ${name}`,
+    );
   }
 
   async expectKind(name: string, kind: MachineKind) {
@@ -685,15 +726,19 @@ export class FailbackDsl {
   /**
    * Lets time pass until the reprotected machine is protected from Azure with a recovery point on
    * premises: within the declared copy time of its whole disk, one crash-consistent interval and
-   * the failback policy's RPO threshold.
+   * the failback policy's RPO threshold. Only a point made after the reprotection was asked for
+   * counts: it holds data copied back from Azure (the forward points went with the commit, 004).
    */
   async awaitFirstFailbackPoint(machine: string, diskMegabytes = site.diskMegabytes): Promise<void> {
     const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
     const bound = this.copyMinutes(diskMegabytes * mebibyte) + interval + failbackRpoThresholdMinutes;
+    const since = this.reprotectAskedAt.get(machine) ?? Number.NEGATIVE_INFINITY;
     const ready = async () => {
       const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
       const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
-      return item.protectionState === "Protected" && points.recoveryPoints.length > 0;
+      return (
+        item.protectionState === "Protected" && points.recoveryPoints.some((p) => Date.parse(p.time) > since)
+      );
     };
     for (let waited = 0; waited < bound; waited++) {
       if (await ready()) return;

@@ -23,6 +23,9 @@ import type {
 import { must, type SiteRecovery } from "./site-recovery.ts";
 
 export type Target = { scope: "machine" | "plan"; name: string };
+
+/** 004 "Failover processing": the listed machines need extra processing of about 8 to 10 minutes. */
+export const extraProcessingSeconds = { min: 8 * 60, max: 10 * 60 } as const;
 const machineTarget = (name: string): Target => ({ scope: "machine", name });
 
 interface Attempt {
@@ -53,11 +56,33 @@ export class FailoverDsl {
   /** Arranged failover: the machine is protected, then failed over to its latest processed point. */
   async failedOver(name: string): Promise<void> {
     await this.site.initialReplicationCompleted(name);
-    await this.site.pass(10 * 60);
+    await this.site.passPointsTime(10 * 60);
     await this.failover(machineTarget(name), "unplanned", { type: "LatestProcessed" });
     this.expectAccepted();
-    await this.site.pass(15 * 60);
+    await this.passFailoverTime();
     await this.expectState(name, "FailedOver");
+  }
+
+  /**
+   * Time for a failover job to end: the declared base duration, plus the most the documented
+   * extra processing takes (004 "Failover processing": about 8 to 10 minutes), plus two
+   * replication cycles of slack. A job still running after that breaks the target's declaration.
+   */
+  passFailoverTime(): Promise<void> {
+    return this.site.pass(this.jobTime("failoverJobSeconds"));
+  }
+
+  /** The same for a test failover job (its own declared base duration). */
+  passTestFailoverTime(): Promise<void> {
+    return this.site.pass(this.jobTime("testFailoverJobSeconds"));
+  }
+
+  private jobTime(base: "failoverJobSeconds" | "testFailoverJobSeconds"): number {
+    return (
+      this.site.declared(base) +
+      extraProcessingSeconds.max +
+      2 * this.site.declared("replicationCycleSeconds")
+    );
   }
 
   async plan(name: string, machines: string[]): Promise<void> {
@@ -232,6 +257,95 @@ export class FailoverDsl {
     return { situation, chosen: { kind: "points", perMachine } };
   }
 
+  // --- a failover while a drill is not cleaned up (FO-TEST-CLEANUP) -------------------------------
+  // 004 says only that the drill's VMs are cleaned up. A target may remove the drill VM when the
+  // machine fails over, keep the drill and its cleanup allowed, or refuse the failover until the
+  // drill is cleaned up; what it may not do is leave a drill VM nobody can clean up.
+  private drillFailoverOffered?: boolean;
+
+  /** Fails the machine over (unplanned, latest processed) while its drill is pending. */
+  async failoverDuringDrill(machine: string): Promise<void> {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.ok(
+      item.allowedOperations.includes("TestFailoverCleanup"),
+      `${machine} has a drill running, yet does not offer its cleanup: ${item.allowedOperations.join(", ")}`,
+    );
+    this.drillFailoverOffered = item.allowedOperations.includes("UnplannedFailover");
+    await this.failover(machineTarget(machine), "unplanned", { type: "LatestProcessed" });
+  }
+
+  /** The failover was accepted if the machine offered it, else refused with nothing changed. */
+  async expectDrillFailoverAsOffered(): Promise<void> {
+    if (this.drillFailoverOffered === undefined) throw new Error("no failover was tried during a drill");
+    if (this.drillFailoverOffered) this.expectAccepted();
+    else await this.expectRefused("FAILOVER_NOT_ALLOWED");
+  }
+
+  /** Cleans the drill up if a drill VM is left; it must then be offered and remove it. */
+  async cleanUpDrillIfLeft(machine: string): Promise<void> {
+    if (this.attempt.outcome.ok) await this.passFailoverTime();
+    const left = (await this.azureVms()).some((v) => v.sourceMachine === machine && v.purpose === "test");
+    if (!left) return;
+    await this.expectAllowedIncludes(machine, "TestFailoverCleanup", true);
+    await this.cleanup(machineTarget(machine));
+    this.expectAccepted();
+    await this.expectNoAzureVm(machine, "test");
+  }
+
+  /** Runs the failover again if it was refused for the drill, lets it finish and commits it. */
+  async completeAndCommit(machine: string): Promise<void> {
+    if (this.drillFailoverOffered === false) {
+      await this.failover(machineTarget(machine), "unplanned", { type: "LatestProcessed" });
+      this.expectAccepted();
+      await this.passFailoverTime();
+    }
+    await this.expectState(machine, "FailedOver");
+    await this.commit(machineTarget(machine));
+    this.expectAccepted();
+  }
+
+  // --- the window for another point after failover (FO-CHANGE-WINDOW) -----------------------------
+
+  /**
+   * Changes to the listed point closest to `hours` old and not older (the window must still hold
+   * one that old), then expects the Azure VM on it.
+   */
+  async changeToPointAged(machine: string, hours: number): Promise<void> {
+    const now = await this.site.now();
+    const edge = now - hours * 3600_000;
+    const listed = (await this.site.points(machine)).recoveryPoints;
+    const oldEnough = listed.filter((p) => Date.parse(p.time) >= edge);
+    const point = oldEnough[0];
+    assert.ok(
+      point && Date.parse(point.time) <= edge + 3600_000,
+      `${machine} lists no point between ${hours - 1} and ${hours} hours old after failover; its oldest is ${listed[0]?.time ?? "none"}`,
+    );
+    await this.changePoint(machineTarget(machine), { type: "Custom", recoveryPointId: point.id });
+    this.expectAccepted();
+    const chosen = await this.chosenPoint(machine, "failover");
+    assert.equal(chosen.id, point.id, `${machine} runs ${chosen.id} after the change to ${point.id}`);
+  }
+
+  /** Asks for a noted point older than `hours`; it must be refused (the window left it behind). */
+  async changeToNotedPointOlderThan(machine: string, hours: number): Promise<void> {
+    const edge = (await this.site.now()) - hours * 3600_000;
+    const point = this.site.pointChecks.noted(machine).find((p) => Date.parse(p.time) < edge);
+    if (!point) throw new Error(`no noted point of ${machine} is older than ${hours} hours`);
+    await this.changePoint(machineTarget(machine), { type: "Custom", recoveryPointId: point.id });
+    await this.expectRefused("RECOVERY_POINT_NOT_FOUND");
+  }
+
+  /** Right after the request: failing over, unless the target declares failover jobs of 0 s. */
+  async expectFailingOver(machine: string): Promise<void> {
+    const instant = this.site.declared("failoverJobSeconds") === 0;
+    const { protectionState } = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const fine = instant ? ["FailoverInProgress", "FailedOver"] : ["FailoverInProgress"];
+    assert.ok(
+      fine.includes(protectionState),
+      `${machine} is ${protectionState} right after its failover was requested (failover jobs declared to take ${this.site.declared("failoverJobSeconds")} s)`,
+    );
+  }
+
   // --- expectations ------------------------------------------------------------------------------
   private get attempt(): Attempt {
     if (!this.last) throw new Error("the scenario ran no failover action");
@@ -252,49 +366,61 @@ export class FailoverDsl {
     assert.deepEqual(after, before, `${action} was refused but changed the machines' state or points`);
   }
 
-  /**
-   * The target chose, for every machine, the point the documents call for; `instead` checks
-   * one machine against another option (a documented fallback) from the same history.
-   */
-  async expectDocumentedPoints(instead?: RecoveryPointChoice, only?: string): Promise<void> {
-    const { outcome, action, target, histories, triggeredAt } = this.attempt;
-    const expectation =
-      instead && histories
-        ? expectedPoints(
-            histories.filter((h) => h.machine === only),
-            histories,
-            instead,
-            "machine",
-            triggeredAt,
-          )
-        : this.attempt.expectation;
+  /** The target chose, for every machine, the point the documents call for. */
+  async expectDocumentedPoints(): Promise<void> {
+    const { action } = this.attempt;
+    const expectation = this.attempt.expectation;
     if (!expectation) throw new Error(`${action} chooses no recovery point`);
     if (expectation.kind === "refused") {
       await this.expectRefused(expectation.code);
       return;
     }
+    const mismatch = await this.mismatch(expectation);
+    if (mismatch) assert.fail(mismatch);
+  }
+
+  /**
+   * Where the documents allow more than one reading, the machine's point is what one of the
+   * given options would have chosen from the same history (e.g. 004's "latest recovery point"
+   * of a Hyper-V VM that was not shut down: the newest processed point, or the Latest option's).
+   */
+  async expectPointOfOneOf(machine: string, readings: RecoveryPointChoice[]): Promise<void> {
+    const { outcome, action, histories, triggeredAt } = this.attempt;
+    if (!histories) throw new Error(`${action} chooses no recovery point`);
     assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
+    const reasons: string[] = [];
+    for (const reading of readings) {
+      const targets = histories.filter((h) => h.machine === machine);
+      const expectation = expectedPoints(targets, histories, reading, "machine", triggeredAt);
+      const mismatch =
+        expectation.kind === "refused"
+          ? `${reading.type} would have been refused with ${expectation.code}`
+          : await this.mismatch(expectation);
+      if (!mismatch) return;
+      reasons.push(`as ${reading.type}: ${mismatch}`);
+    }
+    assert.fail(`${machine} went to a point no permitted reading calls for (${reasons.join("; ")})`);
+  }
+
+  /** Why the chosen points differ from the expected ones (undefined when they agree). */
+  private async mismatch(expectation: Extract<Expectation, { kind: "points" }>): Promise<string | undefined> {
+    const { outcome, action, target } = this.attempt;
+    if (!outcome.ok) return `${action} was refused with ${outcome.code}: ${outcome.message}`;
     for (const [machine, expected] of expectation.perMachine) {
       const chosen = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
       this.site.recorder.chosen(machine, chosen);
       if (expected.kind === "existing") {
-        assert.equal(
-          chosen.id,
-          expected.id,
-          `${machine} (${target.scope} ${target.name}) went to ${chosen.id} at ${chosen.time}`,
-        );
+        if (chosen.id !== expected.id)
+          return `${machine} (${target.scope} ${target.name}) went to ${chosen.id} at ${chosen.time}, not ${expected.id}`;
       } else {
         const before = this.attempt.before.get(machine)?.points ?? [];
-        assert.ok(
-          !before.includes(chosen.id),
-          `${machine} went to an old point ${chosen.id}, not to one made at failover`,
-        );
-        assert.ok(
-          Date.parse(chosen.time) >= expected.notBefore,
-          `${machine}'s new point ${chosen.time} is older than the failover`,
-        );
+        if (before.includes(chosen.id))
+          return `${machine} went to an old point ${chosen.id}, not to one made at failover`;
+        if (Date.parse(chosen.time) < expected.notBefore)
+          return `${machine}'s new point ${chosen.time} is older than the failover`;
       }
     }
+    return undefined;
   }
 
   private async chosenPoint(

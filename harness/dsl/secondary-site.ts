@@ -240,9 +240,18 @@ export class SecondarySiteDsl {
     await this.site.pass(this.siteIntervalSeconds() + minute);
   }
 
-  /** Long enough for a failover (or a drill) between the sites to run (declared failoverJobSeconds). */
+  /**
+   * Until the last failover (or drill) between the sites has ended, a minute at a time, within
+   * the duration the target declares for its kind (testFailoverJobSeconds or failoverJobSeconds)
+   * and the cycle that ends it. A job still running then breaks the target's own declaration.
+   */
   async passFailoverJob(): Promise<void> {
-    await this.site.pass(this.site.declared("failoverJobSeconds") + minute);
+    const { read, bound } = await this.lastJobToItsEnd();
+    assert.notEqual(
+      read.state,
+      "InProgress",
+      `job ${read.operation} still runs after ${bound} virtual minutes`,
+    );
   }
 
   async expectItem(
@@ -369,23 +378,32 @@ export class SecondarySiteDsl {
   }
 
   /**
-   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A failover: its
-   * declared duration and, for a failback from Azure, the declared copy time of its machines'
-   * disks once per synchronisation phase. A minute more for each cycle that ends a step.
+   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A (test)
+   * failover: its declared duration and, for a failback from Azure, the declared copy time of its
+   * machines' disks once per synchronisation phase. Each with the cycle that ends it.
    */
   private async jobMinutes(job: Job): Promise<number> {
-    const minutesOf = (name: "hypervReprotectJobSeconds" | "failoverJobSeconds") =>
-      Math.ceil(this.site.declared(name) / minute) + 1;
-    if (job.operation === "Reprotect") return minutesOf("hypervReprotectJobSeconds");
+    if (job.operation === "Reprotect")
+      return this.site.jobWaitMinutes(this.site.declared("hypervReprotectJobSeconds"));
+    const drill = job.operation === "TestFailover";
+    const base = this.site.jobWaitMinutes(
+      this.site.declared(drill ? "testFailoverJobSeconds" : "failoverJobSeconds"),
+    );
     let disks = 0;
     for (const m of job.machines ?? [])
       disks += must(await this.api.readMachine(m), `reading ${m}`).diskBytes;
     const copy = disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
-    return minutesOf("failoverJobSeconds") + 2 * copy;
+    return base + 2 * copy;
   }
 
   /** Lets the last job run to its end, within the time the target's declarations give it. */
   async jobEnds(state: "Succeeded" | "Failed" = "Succeeded") {
+    const { read } = await this.lastJobToItsEnd();
+    assert.equal(read.state, state, `job ${read.operation} ended ${read.state}`);
+  }
+
+  /** The last job as read once it ended, or once its bound (jobMinutes) passed with it running. */
+  private async lastJobToItsEnd(): Promise<{ read: Job; bound: number }> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
     let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
@@ -394,7 +412,7 @@ export class SecondarySiteDsl {
       await this.site.pass(minute);
       read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
     }
-    assert.equal(read.state, state, `job ${job.operation} ended ${read.state}`);
+    return { read, bound };
   }
 
   async expectJob(expected: Partial<Pick<Job, "state" | "phase" | "checksums">>) {

@@ -7,6 +7,7 @@ import type { AzureEvidence, EvidenceScope } from "../azure-standin/evidence.ts"
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
 import { TargetMisbehaved } from "../drivers/transport.ts";
 import type {
+  ConfigurationServer,
   ConfigurationServerRequest,
   ErrorCode,
   HealthErrorCode,
@@ -27,7 +28,6 @@ import { EvidenceRecorder } from "./evidence-recorder.ts";
 import { RecoveryPointChecks } from "./recovery-point-checks.ts";
 import { mebibyte, minute } from "./units.ts";
 
-/** The documented (assumed) crash-consistent interval: see REPL-RP-CRASH-INTERVAL. */
 const defaultVmwareServer = "vcenter-default";
 const defaultHypervHost = "hyperv-default";
 
@@ -64,6 +64,10 @@ export class SiteRecovery {
   private lastFaultId?: string;
   private lastRefusal?: Outcome<unknown>;
   private readonly hypervMachines = new Set<string>();
+  /** The configuration servers arranged, as the target answered (with its own default server names). */
+  private readonly configurationServers = new Map<string, ConfigurationServer>();
+  /** VMware servers this scenario added: the harness never asks the target to find out. */
+  private readonly addedVmwareServers = new Set<string>();
 
   /** The target's declared choices where the documents are open (GET /v1/target). */
   private readonly parameters: TargetParameters;
@@ -78,7 +82,11 @@ export class SiteRecovery {
     this.gateway = gateway;
     this.evidence = evidence;
     this.parameters = parameters;
-    this.azure = new AzureChecks(evidence, () => this.vault);
+    this.azure = new AzureChecks(
+      evidence,
+      () => this.vault,
+      (server) => this.componentsOn(server),
+    );
     this.pointChecks = new RecoveryPointChecks(this);
   }
 
@@ -249,10 +257,33 @@ export class SiteRecovery {
       `adding ${server}`,
     );
     assert.equal(cs.host, host, `${server} was asked to run on a ${host} but says ${cs.host}`);
+    assert.equal(cs.name, server, `${server} was answered as ${cs.name}`);
+    this.configurationServers.set(cs.name, cs);
     this.configurationServerName = cs.name;
     this.defaultProcessServer = cs.processServer;
     this.recorder.component(cs.name, "configuration-server");
     if (cs.processServer) this.recorder.component(cs.processServer, "process-server");
+  }
+
+  // --- names ----------------------------------------------------------------------------------
+  // A scenario names a configuration server's default process server and master target by the
+  // server they run on ("through process server cs1"); the target chose their own names and said
+  // them when the configuration server was created (the protocol's naming convention).
+
+  /** The process server a scenario means: a configuration server's default one, or the one named. */
+  processServerName(name: string): string {
+    return this.configurationServers.get(name)?.processServer ?? name;
+  }
+
+  /** The master target a scenario means: a configuration server's default one, or the one named. */
+  masterTargetName(name: string): string {
+    return this.configurationServers.get(name)?.masterTarget ?? name;
+  }
+
+  /** Every component a server name stands for: a configuration server and what it hosts. */
+  componentsOn(name: string): string[] {
+    const cs = this.configurationServers.get(name);
+    return cs ? [...new Set([cs.name, cs.processServer, cs.masterTarget])] : [name];
   }
 
   /** A vault and nothing else (replication to a secondary site needs no Azure configuration server). */
@@ -275,6 +306,7 @@ export class SiteRecovery {
       await this.api.addVmwareServer({ name, kind, configurationServer: this.configurationServer }),
       `adding ${kind} ${name}`,
     );
+    this.addedVmwareServers.add(name);
   }
 
   async processServer(name: string): Promise<void> {
@@ -303,8 +335,8 @@ export class SiteRecovery {
     let vmwareServer = named;
     if (kind === "vmware-vm" && !vmwareServer) {
       vmwareServer = defaultVmwareServer;
-      const known = await this.api.refreshVmwareServer(defaultVmwareServer);
-      if (!known.ok) await this.vmwareServer(defaultVmwareServer, "vcenter");
+      if (!this.addedVmwareServers.has(defaultVmwareServer))
+        await this.vmwareServer(defaultVmwareServer, "vcenter");
     }
     if (kind === "hyperv-vm") {
       if (this.hypervMachines.size === 0) {
@@ -363,7 +395,8 @@ export class SiteRecovery {
 
   /** A Hyper-V VM replicates through its host; everything else through a process server. */
   private enable(machine: string, policy: string, processServer?: string, replicationGroup?: string) {
-    const ps = this.hypervMachines.has(machine) ? undefined : (processServer ?? this.defaultProcessServer);
+    const named = processServer === undefined ? undefined : this.processServerName(processServer);
+    const ps = this.hypervMachines.has(machine) ? undefined : (named ?? this.defaultProcessServer);
     if (!this.hypervMachines.has(machine) && !ps) {
       throw new Error("the scenario arranged no configuration server to replicate through");
     }
@@ -375,7 +408,8 @@ export class SiteRecovery {
     });
   }
 
-  async changeDataPort(processServer: string, port: number): Promise<void> {
+  async changeDataPort(scenarioName: string, port: number): Promise<void> {
+    const processServer = this.processServerName(scenarioName);
     const ps = must(
       await this.api.updateProcessServer(processServer, port),
       `changing the data port of ${processServer}`,
@@ -387,13 +421,37 @@ export class SiteRecovery {
     );
   }
 
-  /** Lets time pass, a minute at a time, until the machine is protected (at most two hours). */
+  /**
+   * Lets time pass until the machine is protected: at most the time its whole disk takes at the
+   * declared initial copy rate, plus two replication cycles (one to start, one to deliver the
+   * last of it) and a minute. Later is non-conformance with the target's own declaration.
+   */
   async initialReplicationCompleted(machine: string): Promise<void> {
-    for (let waited = 0; waited < 120; waited++) {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    const copy = (m.diskBytes / this.declared("initialCopyBytesPerMinute")) * minute;
+    const limit = Math.ceil(copy + 2 * this.declared("replicationCycleSeconds") + minute);
+    // In steps of a minute, or of a hundredth of the limit when a copy is declared to take days.
+    const step = Math.max(minute, Math.ceil(limit / 100));
+    for (let waited = 0; waited <= limit; waited += step) {
       if ((await this.item(machine)).protectionState === "Protected") return;
-      await this.pass(minute);
+      await this.pass(step);
     }
-    assert.fail(`the initial replication of ${machine} did not complete within 120 virtual minutes`);
+    if ((await this.item(machine)).protectionState === "Protected") return;
+    assert.fail(
+      `the initial replication of ${machine} did not complete within ${Math.round(limit / minute)} virtual minutes (its ${m.diskBytes} bytes at the declared copy rate, plus two replication cycles)`,
+    );
+  }
+
+  /** The disk size (in MB, at least 1) whose initial copy takes `minutes` at the declared rate. */
+  diskMegabytesCopiedIn(minutes: number): number {
+    return Math.max(1, Math.round((minutes * this.declared("initialCopyBytesPerMinute")) / mebibyte));
+  }
+
+  /** Lets the initial copy of the machine's disk run for the time it takes at the declared rate. */
+  async passInitialCopyTime(machine: string): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    const copy = (m.diskBytes / this.declared("initialCopyBytesPerMinute")) * minute;
+    await this.pass(Math.ceil(copy + 2 * this.declared("replicationCycleSeconds")));
   }
 
   // --- act ----------------------------------------------------------------------------------
@@ -408,12 +466,88 @@ export class SiteRecovery {
     return Date.parse(now);
   }
 
-  /** Moves to one minute after the next crash-consistent point, so a short step makes no point. */
-  async passToJustAfterARecoveryPoint(): Promise<void> {
-    const now = await this.now();
+  /** The declared discovery interval and a replication cycle: new VMs of added servers are found. */
+  async passDiscoveryInterval(): Promise<void> {
+    await this.pass(this.declared("discoveryIntervalSeconds") + this.declared("replicationCycleSeconds"));
+  }
+
+  /** A declared service heartbeat and a replication cycle: a report to the service was due. */
+  async passServiceHeartbeat(): Promise<void> {
+    await this.pass(this.declared("serviceHeartbeatSeconds") + this.declared("replicationCycleSeconds"));
+  }
+
+  /**
+   * Minutes a wait for a job the target declares `declaredSeconds` for may take: that duration,
+   * one declared replication cycle (the one that ends it) and a minute. Longer is
+   * non-conformance with the target's own declaration ("Jobs" in the protocol).
+   */
+  jobWaitMinutes(declaredSeconds: number): number {
+    return Math.ceil((declaredSeconds + this.declared("replicationCycleSeconds")) / minute) + 1;
+  }
+
+  /** One declared replication cycle: what a machine wrote has reached Site Recovery by then. */
+  passReplicationCycle(): Promise<void> {
+    return this.pass(this.declared("replicationCycleSeconds"));
+  }
+
+  /**
+   * Time for recovery points to be made after protection: at least `atLeastSeconds`, and at
+   * least one declared interval and replication cycle.
+   */
+  passPointsTime(atLeastSeconds: number): Promise<void> {
+    const due = this.declared("crashConsistentIntervalSeconds") + this.declared("replicationCycleSeconds");
+    return this.pass(Math.max(atLeastSeconds, due));
+  }
+
+  /** One declared crash-consistent interval: the next recovery point is due within it. */
+  passRecoveryPointInterval(): Promise<void> {
+    return this.pass(this.declared("crashConsistentIntervalSeconds"));
+  }
+
+  /**
+   * Moves to one second after the machine's next crash-consistent point (the newest one it
+   * lists plus whole declared intervals), so a step shorter than the interval makes no point.
+   * The schedule's phase is the target's: it is read from the points, never assumed.
+   */
+  async passToJustAfterARecoveryPoint(machine?: string): Promise<void> {
     const every = this.declared("crashConsistentIntervalSeconds") * 1000;
-    const next = Math.floor(now / every) * every + every;
-    await this.pass((next - now) / 1000 + minute);
+    const now = await this.now();
+    const anchor = await this.newestCrashPointTime(machine);
+    const next = anchor + (Math.floor((now - anchor) / every) + 1) * every;
+    await this.pass((next - now) / 1000 + 1);
+  }
+
+  /** The newest crash-consistent point's time; waits one interval and cycle for a first point. */
+  private async newestCrashPointTime(machine?: string): Promise<number> {
+    const candidates = machine ? [machine] : [...this.replicatedMachines];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (const m of candidates) {
+        const points = (await this.points(m)).recoveryPoints;
+        const crash = points.filter((p) => p.type === "CrashConsistent").at(-1) ?? points.at(-1);
+        if (crash) return Date.parse(crash.time);
+      }
+      if (attempt === 0) await this.passPointsTime(0);
+    }
+    return assert.fail(
+      `${candidates.join(", ") || "no machine"} lists no recovery point, even a declared interval and replication cycle after it was asked`,
+    );
+  }
+
+  /**
+   * Leaves `megabytes` written on the machine received by Site Recovery and not processed yet:
+   * just after a point, the write, then one declared replication cycle. That needs the cycle to
+   * end before the next point is due; with longer declared cycles the scenario cannot be judged.
+   */
+  async leaveUnprocessedData(machine: string, megabytes: number): Promise<void> {
+    const cycle = this.declared("replicationCycleSeconds");
+    const interval = this.declared("crashConsistentIntervalSeconds");
+    if (cycle + 1 >= interval)
+      throw new TargetMisbehaved(
+        `cannot be judged with the declared parameters: data written just after a recovery point reaches Site Recovery within replicationCycleSeconds (${cycle} s), which leaves no time before the next point (crashConsistentIntervalSeconds ${interval} s) to see it unprocessed`,
+      );
+    await this.passToJustAfterARecoveryPoint(machine);
+    await this.write(machine, megabytes);
+    await this.pass(cycle);
   }
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {
@@ -452,7 +586,10 @@ export class SiteRecovery {
   }
 
   async tryToPushMobilityService(machine: string, processServer: string): Promise<void> {
-    this.lastRefusal = await this.api.installMobilityService(machine, { method: "push", processServer });
+    this.lastRefusal = await this.api.installMobilityService(machine, {
+      method: "push",
+      processServer: this.processServerName(processServer),
+    });
   }
 
   async installMobilityServiceByHand(machine: string): Promise<void> {
@@ -503,13 +640,34 @@ export class SiteRecovery {
     );
   }
 
+  /** Replication enabled, the initial copy not finished: pending or in progress (REPL-PROC-INITIAL-COPY). */
+  async expectInInitialReplication(machine: string): Promise<void> {
+    const { protectionState } = await this.item(machine);
+    assert.ok(
+      protectionState === "InitialReplicationPending" || protectionState === "InitialReplicationInProgress",
+      `${machine} should still be in its initial replication, but is ${protectionState}`,
+    );
+  }
+
+  async expectWholeDiskInStorage(machine: string): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    await this.azure.expectInitialCopyCovers(machine, m.diskBytes);
+  }
+
+  async expectDeltaAfterInitialCopy(machine: string, deltaMegabytes: number): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    await this.azure.expectDeltaAfterInitial(machine, m.diskBytes, deltaMegabytes);
+  }
+
   async expectProtectionState(machine: string, state: ReplicatedItem["protectionState"]): Promise<void> {
     assert.equal((await this.item(machine)).protectionState, state, `protection state of ${machine}`);
   }
 
+  /** A flow between the two (a server stands for itself and what it hosts) on the port. */
   async expectConnection(from: string, to: string, port: number, protocol?: "https" | "tcp"): Promise<void> {
     const { flows } = must(await this.api.listNetworkFlows(), "listing network flows");
-    const match = flows.find((f) => f.from === from && f.to === to && f.port === port);
+    const [sources, sinks] = [this.componentsOn(from), this.componentsOn(to)];
+    const match = flows.find((f) => sources.includes(f.from) && sinks.includes(f.to) && f.port === port);
     assert.ok(
       match,
       `no connection from ${from} to ${to} on ${port}; the target logged: ${describeFlows(flows)}`,
@@ -517,16 +675,6 @@ export class SiteRecovery {
     if (protocol) assert.equal(match.protocol, protocol, `${from} -> ${to}:${port} used ${match.protocol}`);
     if (protocol === "https")
       assert.equal(match.encrypted, true, `${from} -> ${to}:${port} over HTTPS must be encrypted`);
-  }
-
-  async expectNoConnectionOnPort(port: number): Promise<void> {
-    const { flows } = must(await this.api.listNetworkFlows(), "listing network flows");
-    const onPort = flows.filter((f) => f.port === port);
-    assert.deepEqual(
-      onPort,
-      [],
-      `expected no connection on ${port}, the target logged: ${describeFlows(onPort)}`,
-    );
   }
 
   async expectHealthError(machine: string, code: HealthErrorCode, present: boolean): Promise<void> {
@@ -573,11 +721,22 @@ export class SiteRecovery {
   }
 
   // --- observe: arrangement ----------------------------------------------------------------
+  /** The process server and master target the configuration server named run on it, registered with it. */
   async expectAllInOne(server: string): Promise<void> {
-    const ps = must(await this.api.readProcessServer(server), `reading the process server of ${server}`);
-    assert.equal(ps.host, server, `the default process server runs on ${ps.host}, not on ${server}`);
-    const mt = must(await this.api.readMasterTarget(server), `reading the master target of ${server}`);
-    assert.equal(mt.host, server, `the default master target runs on ${mt.host}, not on ${server}`);
+    const cs = this.configurationServers.get(server);
+    assert.ok(cs, `the scenario arranged no configuration server ${server}`);
+    const ps = must(await this.api.readProcessServer(cs.processServer), `reading ${server}'s process server`);
+    assert.equal(
+      ps.host,
+      server,
+      `the default process server ${ps.name} runs on ${ps.host}, not on ${server}`,
+    );
+    const mt = must(await this.api.readMasterTarget(cs.masterTarget), `reading ${server}'s master target`);
+    assert.equal(
+      mt.host,
+      server,
+      `the default master target ${mt.name} runs on ${mt.host}, not on ${server}`,
+    );
     assert.equal(ps.configurationServer, server);
     assert.equal(mt.configurationServer, server);
   }
@@ -613,7 +772,7 @@ export class SiteRecovery {
       return;
     }
     assert.equal(m.mobilityService, true, `${machine} should run the Mobility service`);
-    assert.equal(m.mobilityServiceInstalledBy, installedBy);
+    assert.equal(m.mobilityServiceInstalledBy, this.processServerName(installedBy));
   }
 
   async expectTrackedChanges(machine: string, megabytes: number): Promise<void> {
@@ -630,7 +789,8 @@ export class SiteRecovery {
     );
   }
 
-  async expectProcessServerCache(name: string, megabytes: number): Promise<void> {
+  async expectProcessServerCache(named: string, megabytes: number): Promise<void> {
+    const name = this.processServerName(named);
     const ps = must(await this.api.readProcessServer(name), `reading ${name}`);
     assert.equal(ps.cachedBytes, megabytes * mebibyte, `bytes cached by ${name}`);
   }

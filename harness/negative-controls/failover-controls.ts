@@ -383,4 +383,67 @@ export const failoverControls: NegativeControl[] = [
         }),
       ),
   },
+  {
+    id: "drill-vm-outlives-failover",
+    cluster: "test failover",
+    wrongBehaviour:
+      "once a machine with a running drill has failed over, refuses the drill's cleanup and leaves its VM in Azure",
+    // The field case; the lifecycle models (failover and failback) run drills across failovers.
+    breaks: ["FO-TEST-CLEANUP"],
+    transport: () =>
+      intercepted("drill-vm-outlives-failover", async (call, id, next) => {
+        const item = /^(\/v1\/sessions\/[^/]+\/replicated-items\/[^/]+)\/test-failover-cleanup$/.exec(
+          call.path,
+        );
+        if (id === "cleanupTestFailover" && item?.[1]) {
+          const read = (await next({ method: "GET", path: item[1] })).body as ReplicatedItem;
+          if (read.protectionState !== "Protected")
+            return {
+              status: 409,
+              body: {
+                error: { code: "FAILOVER_NOT_ALLOWED", message: "the machine is no longer protected" },
+              },
+            };
+        }
+        const reply = await next(call);
+        if (id !== "readReplicatedItem" || reply.status >= 300) return reply;
+        const read = reply.body as ReplicatedItem;
+        return read.protectionState === "Protected"
+          ? reply
+          : {
+              ...reply,
+              body: {
+                ...read,
+                allowedOperations: read.allowedOperations.filter((o) => o !== "TestFailoverCleanup"),
+              },
+            };
+      }),
+  },
+  {
+    id: "change-window-cut-to-24-hours",
+    cluster: "recovery point options",
+    wrongBehaviour:
+      "after a failover, refuses every point older than 24 hours, also for VMware VMs (004: 72 hours)",
+    breaks: ["FO-CHANGE-WINDOW"],
+    transport: () =>
+      intercepted("change-window-cut-to-24-hours", async (call, id, next) => {
+        const choice = choiceOf(call);
+        const item = /^(\/v1\/sessions\/[^/]+)\/replicated-items\/([^/]+)\/change-recovery-point$/.exec(
+          call.path,
+        );
+        if (id !== "changeRecoveryPoint" || choice?.type !== "Custom" || !item?.[1]) return next(call);
+        const base = `${item[1]}/replicated-items/${item[2]}`;
+        const points = (await next({ method: "GET", path: `${base}/recovery-points` }))
+          .body as RecoveryPointList;
+        const clock = (await next({ method: "GET", path: `${item[1]}/clock` })).body as { now: string };
+        const point = points.recoveryPoints?.find((p) => p.id === choice.recoveryPointId);
+        const dayBefore = Date.parse(clock.now) - 24 * 3600_000;
+        return point && Date.parse(point.time) < dayBefore
+          ? {
+              status: 404,
+              body: { error: { code: "RECOVERY_POINT_NOT_FOUND", message: "outside the 24-hour window" } },
+            }
+          : next(call);
+      }),
+  },
 ];

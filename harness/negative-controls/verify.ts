@@ -1,7 +1,7 @@
 // Runs the specification against each negative control and checks it is caught: at least one
 // scenario of every requirement it breaks fails, and no scenario of any other requirement does.
 import type { ScenarioResult } from "../reports/results.ts";
-import { type ControlRun, runControls } from "../runner/control-runner.ts";
+import { type ControlRun, controlRunSeed, runControls } from "../runner/control-runner.ts";
 import { type NegativeControl, negativeControls } from "./controls.ts";
 
 export interface ControlVerdict {
@@ -48,9 +48,6 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
     return { control, caught: false, notCarried: true, lines };
   return { control, caught: problems.length === 0, lines };
 }
-
-/** One seed for the property scenarios, so a verdict is the same on every run. */
-export const controlRunSeed = 20261122;
 
 /**
  * Runs the whole suite against each negative control (all, or those named in `only`) with the

@@ -27,7 +27,10 @@ export interface MachineHistory {
 
 export type PointExpectation =
   | { kind: "existing"; id: string }
-  /** Latest with unprocessed data: a point made at failover, newer than every point before it. */
+  /**
+   * Latest with unprocessed data: a point made at failover, no older than the trigger nor than
+   * any point before it (it may share the newest point's instant: the clock need not move).
+   */
   | { kind: "new"; notBefore: number };
 
 export type Expectation =
@@ -95,10 +98,7 @@ export function expectedPoints(
     } else if (choice.type === "Latest" && t.unprocessedBytes > 0) {
       // "First processes all data that has been sent to the service, to create a recovery point."
       const newest = points.newest();
-      perMachine.set(t.machine, {
-        kind: "new",
-        notBefore: Math.max(triggeredAt, newest ? newest.time + 1 : 0),
-      });
+      perMachine.set(t.machine, { kind: "new", notBefore: Math.max(triggeredAt, newest?.time ?? 0) });
       continue;
     } else {
       pick = points.newest(appOption);

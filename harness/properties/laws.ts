@@ -102,11 +102,8 @@ export const laws: Law[] = [
         if (h.unprocessedBytes > 0) {
           if (!got?.created)
             fail(this.name, `${m} had unprocessed data but went to an existing point ${got?.id}`);
-          else if (got.time < s.triggeredAt || (before && got.time <= before.time)) {
-            fail(
-              this.name,
-              `${m}'s new point (${got.time}) is not newer than the failover and every point before it`,
-            );
+          else if (got.time < s.triggeredAt || (before && got.time < before.time)) {
+            fail(this.name, `${m}'s new point (${got.time}) is older than the failover or a point before it`);
           }
         } else if (before) {
           if (got?.created || got?.id !== before.id)

@@ -3,11 +3,14 @@
 // Azure), with a model written from 004 "Failover", "Types of failover", "Recovery stages" and
 // "Reprotection/failback" and 001 "Run the failback". After each command the target must agree
 // with the model: the operations it allows, the refusals and their codes, points, Azure VMs.
+// Where the documents leave the target a choice (a failover while a drill runs), the model
+// accepts each permitted behaviour and learns from the target which one it takes; waits come
+// from the target's declared parameters.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { FailbackDsl } from "../dsl/failback.ts";
 import { FailbackInfrastructure } from "../dsl/failback-infrastructure.ts";
-import type { FailoverDsl, Target } from "../dsl/failover.ts";
+import { extraProcessingSeconds, type FailoverDsl, type Target } from "../dsl/failover.ts";
 import type { SiteRecovery } from "../dsl/site-recovery.ts";
 import type { AllowedOperation, ErrorCode, MachineKind } from "../protocol/types.ts";
 import { type Driver, type RunSettings, TargetErrorLatch, withFreshWorld } from "./fresh-world.ts";
@@ -16,7 +19,13 @@ export interface Model {
   kind: MachineKind;
   /** ...Back: the same stages on the way from Azure to on premises (001 "Run the failback"). */
   state: "Protected" | "FailedOver" | "Committed" | "ProtectedBack" | "FailedBack" | "CommittedBack";
+  /** A drill VM exists: its cleanup must be allowed, whatever the state (FO-TEST-CLEANUP). */
   drill: boolean;
+  /**
+   * Whether the target refuses a failover while a drill runs (learnt from the operations it
+   * allows the first time it is seen; undefined until then). 004 leaves it open.
+   */
+  drillBlocksFailover?: boolean;
 }
 interface Real {
   site: SiteRecovery;
@@ -25,15 +34,20 @@ interface Real {
 }
 const vm: Target = { scope: "machine", name: "m1" };
 
-/** What the documents let an operator do next. */
+/**
+ * What the documents let an operator do next. A drill VM that exists can always be cleaned up;
+ * during a drill the failovers are offered unless the target refuses them until the cleanup.
+ */
 export function expectedAllowed(m: Model): AllowedOperation[] {
-  if (m.state === "FailedOver") return ["ChangeRecoveryPoint", "Commit"];
-  if (m.state === "Committed" || m.state === "CommittedBack") return ["Reprotect"];
-  if (m.state === "ProtectedBack") return ["UnplannedFailover"];
-  if (m.state === "FailedBack") return ["Commit"];
+  const cleanup: AllowedOperation[] = m.drill ? ["TestFailoverCleanup"] : [];
+  if (m.state === "FailedOver") return ["ChangeRecoveryPoint", "Commit", ...cleanup];
+  if (m.state === "Committed" || m.state === "CommittedBack") return ["Reprotect", ...cleanup];
+  if (m.state === "ProtectedBack") return ["UnplannedFailover", ...cleanup];
+  if (m.state === "FailedBack") return ["Commit", ...cleanup];
   const failovers: AllowedOperation[] =
     m.kind === "hyperv-vm" ? ["PlannedFailover", "UnplannedFailover"] : ["UnplannedFailover"];
-  return [m.drill ? "TestFailoverCleanup" : "TestFailover", ...failovers];
+  if (!m.drill) return ["TestFailover", ...failovers];
+  return m.drillBlocksFailover ? cleanup : [...cleanup, ...failovers];
 }
 
 /** The refusal the documents call for, or undefined when the command must succeed. */
@@ -45,8 +59,11 @@ abstract class LifecycleCommand implements fc.AsyncCommand<Model, Real> {
   abstract apply(m: Model): void;
   abstract toString(): string;
   check = () => true;
-  /** What happens after an accepted command before the model is compared (time for processing). */
-  async settle(_r: Real): Promise<void> {}
+  /**
+   * What happens after an accepted command before the model is compared (time for processing);
+   * it may also read what the documents leave to the target (see Failover, Commit).
+   */
+  async settle(_r: Real, _m: Model): Promise<void> {}
 
   /** Which part of the DSL made the request (reprotect requests go through the failback DSL). */
   dsl(r: Real): { expectRefused(code: ErrorCode): Promise<void>; expectAccepted(): void } {
@@ -59,16 +76,24 @@ abstract class LifecycleCommand implements fc.AsyncCommand<Model, Real> {
     if (refusal) await this.dsl(r).expectRefused(refusal);
     else {
       this.dsl(r).expectAccepted();
-      await this.settle(r);
+      await this.settle(r, m);
       this.apply(m);
     }
     await agree(m, r);
   }
 }
 
+/** A drill VM of m1 is listed. */
+const drillVmExists = async (r: Real) =>
+  (await r.failover.azureVms()).some((v) => v.sourceMachine === "m1" && v.purpose === "test");
+
 /** After every command: allowed operations, Azure VMs and recovery points as the model says. */
 async function agree(m: Model, r: Real): Promise<void> {
   const item = await r.site.item("m1");
+  // The first drill decides whether this target refuses failovers during drills; the same
+  // target must then keep to it (checked on every later comparison).
+  if (m.state === "Protected" && m.drill && m.drillBlocksFailover === undefined)
+    m.drillBlocksFailover = !item.allowedOperations.includes("UnplannedFailover");
   assert.deepEqual(
     [...item.allowedOperations].sort(),
     expectedAllowed(m).sort(),
@@ -98,6 +123,14 @@ const only =
   (m) =>
     m.state === state ? undefined : code;
 
+/** Time for a failover (or failback) job to end, from the target's declared durations. */
+const failoverSettleSeconds = (site: SiteRecovery) =>
+  Math.max(
+    site.declared("failoverJobSeconds") + extraProcessingSeconds.max,
+    site.declared("failbackJobSeconds"),
+  ) +
+  2 * site.declared("replicationCycleSeconds");
+
 class TestFailover extends LifecycleCommand {
   rule: Rule = (m) => (m.state === "Protected" && !m.drill ? undefined : "FAILOVER_NOT_ALLOWED");
   act = (r: Real) => r.failover.testFailover(vm, { type: "LatestProcessed" }, "drill");
@@ -107,7 +140,7 @@ class TestFailover extends LifecycleCommand {
   toString = () => "test failover into a drill network";
 }
 class Cleanup extends LifecycleCommand {
-  rule: Rule = (m) => (m.state === "Protected" && m.drill ? undefined : "FAILOVER_NOT_ALLOWED");
+  rule: Rule = (m) => (m.drill ? undefined : "FAILOVER_NOT_ALLOWED");
   act = (r: Real) => r.failover.cleanup(vm);
   apply = (m: Model) => {
     m.drill = false;
@@ -127,12 +160,17 @@ class Failover extends LifecycleCommand {
     // 001: failback offers the latest or the latest app-consistent point only.
     if (m.state === "ProtectedBack")
       return this.option === "Latest" ? undefined : "RECOVERY_POINT_OPTION_NOT_APPLICABLE";
+    if (m.state === "Protected" && m.drill && m.drillBlocksFailover) return "FAILOVER_NOT_ALLOWED";
     return m.state === "Protected" ? undefined : "FAILOVER_NOT_ALLOWED";
   };
   act = (r: Real) => r.failover.failover(vm, this.planned ? "planned" : "unplanned", { type: this.option });
-  /** Processing ends within the documented time; the model looks at the machine afterwards. */
-  override async settle(r: Real) {
-    await r.site.pass(15 * 60);
+  /**
+   * Processing ends within the declared time; the model looks at the machine afterwards. A
+   * drill still running may be removed with the failover, or kept with its cleanup allowed.
+   */
+  override async settle(r: Real, m: Model) {
+    await r.site.pass(failoverSettleSeconds(r.site));
+    if (m.drill) m.drill = await drillVmExists(r);
   }
   apply = (m: Model) => {
     m.state = m.state === "ProtectedBack" ? "FailedBack" : "FailedOver";
@@ -179,8 +217,11 @@ class Commit extends LifecycleCommand {
         ? undefined
         : only("FailedOver")(m);
   act = (r: Real) => r.failover.commit(vm);
+  /** A drill left running may be cleaned up with the commit (004: its VMs are cleaned up), or stay cleanable. */
+  override async settle(r: Real, m: Model) {
+    if (m.drill) m.drill = await drillVmExists(r);
+  }
   apply = (m: Model) => {
-    // A drill left running is not cleaned up by the commit: the documents tie cleanup to the drill.
     m.state = m.state === "FailedBack" ? "CommittedBack" : "Committed";
   };
   toString = () => "commit the failover";
@@ -258,7 +299,8 @@ export async function lifecycleAgainstTarget(
             await site.replicating(["m1"], kind, "p");
           }
           await site.initialReplicationCompleted("m1");
-          await site.pass(10 * 60);
+          await site.passRecoveryPointInterval();
+          await site.passReplicationCycle();
           const setup = (): { model: Model; real: Real } => ({
             model: { kind, state: "Protected", drill: false },
             real: { site, failover, failback },

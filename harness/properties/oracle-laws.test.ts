@@ -103,3 +103,35 @@ test("a law rejects a chooser that is off by one point", () => {
   const law = laws.find((l) => l.reqIds.includes("FO-RP-LATEST-PROCESSED"));
   assert.throws(() => law?.check(s, offByOne), /newest is b/);
 });
+
+test("Latest may make its point at the instant of the newest point, never before it", () => {
+  // The clock need not move between the newest scheduled point and the failover (found by the
+  // allowed variation with points every 2 minutes: a write and a planned failover on a tick).
+  const s: Situation = {
+    histories: [
+      {
+        machine: "m0",
+        points: [{ id: "a", time: 600, type: "CrashConsistent", multiVm: false }],
+        unprocessedBytes: 64,
+        appConsistentEnabled: false,
+      },
+    ],
+    targets: ["m0"],
+    scope: "machine",
+    choice: { type: "Latest" },
+    triggeredAt: 600,
+  };
+  const made = (time: number): Chosen => ({
+    kind: "points",
+    perMachine: new Map([
+      ["m0", { id: "new", time, type: "CrashConsistent", multiVm: false, created: true }],
+    ]),
+  });
+  const law = laws.find((l) => l.reqIds.includes("FO-RP-LATEST"));
+  law?.check(s, made(600));
+  assert.throws(() => law?.check(s, made(599)), /older than the failover/);
+  assert.deepEqual(expectedPoints(s.histories, s.histories, s.choice, "machine", 600), {
+    kind: "points",
+    perMachine: new Map([["m0", { kind: "new", notBefore: 600 }]]),
+  });
+});

@@ -40,7 +40,7 @@ export function describeProgram(p: Program): string {
   return [
     `policy: app-consistent every ${p.appEvery} min, retention ${p.retentionHours} h${p.grouped ? ", multi-VM group app1+app2" : ""}${p.solo ? ", plus solo1" : ""}`,
     ...story,
-    ...(p.dataWaiting ? ["just past a recovery point app1 writes 8 MB and 1 minute passes"] : []),
+    ...(p.dataWaiting ? ["just past a recovery point app1 writes 8 MB and a replication cycle passes"] : []),
     `${p.drillFirst ? "test failover, then " : ""}${p.plan ? "plan" : "app1"} fails over to ${p.option}`,
   ].join("; ");
 }
@@ -68,11 +68,7 @@ async function arrange(site: SiteRecovery, p: Program): Promise<string[]> {
       cut = s.cut;
     }
   }
-  if (p.dataWaiting) {
-    await site.passToJustAfterARecoveryPoint();
-    await site.write("app1", 8);
-    await site.pass(60);
-  }
+  if (p.dataWaiting) await site.leaveUnprocessedData("app1", 8);
   return all;
 }
 
@@ -89,7 +85,8 @@ async function choiceFor(site: SiteRecovery, p: Program): Promise<RecoveryPointC
 
 /**
  * FO-TEST-NO-IMPACT: a drill removes no point that is still inside the retention window, and
- * replication goes on (a point no older than 10 minutes exists after it).
+ * replication goes on (after it, the newest point is no older than one declared interval and
+ * one replication cycle).
  */
 async function drill(
   site: SiteRecovery,
@@ -103,8 +100,10 @@ async function drill(
   await failover.testFailover(target, choice, "drill");
   const { situation, chosen } = await failover.lastSituationAndChoice();
   checkLaws(situation, chosen);
-  await site.pass(15 * 60);
+  await failover.passTestFailoverTime();
   const now = await site.now();
+  const fresh =
+    (site.declared("crashConsistentIntervalSeconds") + site.declared("replicationCycleSeconds")) * 1000;
   for (const m of machines) {
     const retention = situation.histories.find((h) => h.machine === m)?.retentionHours ?? 0;
     const after = (await site.points(m)).recoveryPoints;
@@ -115,7 +114,7 @@ async function drill(
     if (lost.length > 0)
       throw new Error(`the drill removed points of ${m}: ${lost.map((x) => x.id).join(", ")}`);
     const newest = after.at(-1);
-    if (!newest || Date.parse(newest.time) < now - 10 * 60_000) {
+    if (!newest || Date.parse(newest.time) < now - fresh) {
       throw new Error(
         `replication of ${m} stopped during the drill: its newest point is ${newest?.time ?? "none"}`,
       );

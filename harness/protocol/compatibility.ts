@@ -5,7 +5,9 @@ import { protocolVersion } from "./spec.ts";
 
 /**
  * The semver range of protocol versions the kit supports (openapi.yaml, TargetDescription):
- * the same major version and, before 1.0.0, the same minor version (e.g. ^0.6.0 for 0.6.1).
+ * the same major version and, before 1.0.0, the same minor version (e.g. ^0.7.0 for 0.7.0:
+ * 0.7.0 regrouped TargetParameters and dropped failoverExtraProcessingSeconds, so a 0.6 target
+ * would be judged by parameters it never declared).
  */
 export const supportedProtocolRange = (() => {
   const own = semver.parse(protocolVersion);
@@ -15,7 +17,7 @@ export const supportedProtocolRange = (() => {
 
 /** Undefined when the kit supports `declared`, else why not (for a target-error diagnosis). */
 export function protocolMismatch(declared: string): string | undefined {
-  // Strictly: semver would also take "v0.6.1" or " 0.6.1", which the document does not allow.
+  // Strictly: semver would also take "v0.7.1" or " 0.7.1", which the document does not allow.
   if (semver.parse(declared)?.version !== declared)
     return `its protocolVersion ${JSON.stringify(declared.slice(0, 100))} is not a semantic version`;
   if (!semver.satisfies(declared, supportedProtocolRange))

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { matchRoute, operations, protocolDocument, validateSchema } from "./spec.ts";
-import { errorCodes, families, healthErrorCodes } from "./types.ts";
+import { errorCodes, families, healthErrorCodes, targetParameterNames } from "./types.ts";
 
 type EnumSchema = { enum?: string[]; properties?: Record<string, { enum?: string[] }> };
 const schema = (name: string) => protocolDocument.components.schemas[name] as EnumSchema;
@@ -10,6 +10,15 @@ test("the TypeScript enumerations match the protocol document", () => {
   assert.deepEqual([...errorCodes], schema("ErrorCode").enum);
   assert.deepEqual([...families], schema("Family").enum);
   assert.deepEqual([...healthErrorCodes], schema("HealthError").properties?.code?.enum);
+  assert.deepEqual([...targetParameterNames], Object.keys(schema("TargetParameters").properties ?? {}));
+});
+
+test("a target may declare a parameter this protocol does not list, never a non-number", () => {
+  const known = { crashConsistentIntervalSeconds: 300, failoverJobSeconds: 0 };
+  assert.equal(validateSchema("TargetParameters", known), undefined);
+  assert.equal(validateSchema("TargetParameters", { ...known, vendorWarmupSeconds: 5 }), undefined);
+  assert.match(validateSchema("TargetParameters", { crashConsistentIntervalSeconds: 901 }) ?? "", /<= 900/);
+  assert.ok(validateSchema("TargetParameters", { vendorMode: "fast" }));
 });
 
 test("every operation has a unique operationId and a path under /v1", () => {
@@ -59,4 +68,32 @@ test("every list in the protocol is bounded, so checking an answer costs little 
     validateSchema("RecoveryPlan", { name: "p", machines: many }) ?? "",
     /must NOT have more than/,
   );
+});
+
+test("answers may carry fields the document does not list; requests may not", () => {
+  const plan = operations.find((o) => o.operationId === "createRecoveryPlan");
+  const answer = { name: "plan1", machines: ["vm1"], vendorNote: "acme" };
+  assert.equal(plan?.responses["201"]?.(answer), true);
+  assert.equal(plan?.validateBody?.({ ...answer }), false);
+  assert.equal(plan?.responses["201"]?.({ name: "plan1" }), false, "a required field is still required");
+});
+
+test("every declared parameter has its unit in its name, a lower bound and a source", () => {
+  type Entry = { type?: string; minimum?: number; maximum?: number; description?: string };
+  const entries = (
+    protocolDocument.components.schemas.TargetParameters as { properties: Record<string, Entry> }
+  ).properties;
+  for (const [name, entry] of Object.entries(entries)) {
+    assert.match(name, /(Seconds|BytesPerMinute|Machines)$/, `${name}: the unit is in the name`);
+    assert.equal(entry.type, "integer", name);
+    assert.equal(typeof entry.minimum, "number", `${name}: a lower bound`);
+    // A source is cited by its file id (000-004), or the bound is marked as srkit's own.
+    assert.match(entry.description ?? "", /\b00[0-4]\b/, `${name}: cites the seed that leaves it open`);
+    if (entry.maximum !== undefined)
+      assert.match(
+        entry.description ?? "",
+        /[Uu]pper bound|at most|\d+ to \d+ minutes/,
+        `${name}: the maximum's reason`,
+      );
+  }
 });

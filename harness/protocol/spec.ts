@@ -45,9 +45,25 @@ const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, co
 ajv.addFormat("date-time", true);
 ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
 
-function compileRef(schema: object): ValidateFunction {
+/**
+ * The document closes request shapes (`additionalProperties: false`); an answer may carry
+ * fields it does not list (convention "Answers"), so answers are checked against a copy with
+ * those closures removed. Schema-valued additionalProperties (typed extra entries) stay.
+ */
+export function openForAnswers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(openForAnswers);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, v]) => !(key === "additionalProperties" && v === false))
+      .map(([key, v]) => [key, openForAnswers(v)]),
+  );
+}
+ajv.addSchema({ $id: "srkit-protocol-answers", components: openForAnswers(protocolDocument.components) });
+
+function compileRef(schema: object, document = "srkit-protocol"): ValidateFunction {
   // Rewrites local refs so they resolve inside the schema registered above.
-  const text = JSON.stringify(schema).replaceAll('"#/components/', '"srkit-protocol#/components/');
+  const text = JSON.stringify(schema).replaceAll('"#/components/', `"${document}#/components/`);
   return ajv.compile(JSON.parse(text));
 }
 
@@ -57,13 +73,13 @@ function compileRef(schema: object): ValidateFunction {
  * It carries the compiled validator's `errors` after each call, as Ajv's own does.
  */
 const sharedValidators = new Map<string, ValidateFunction>();
-function lazyCompileRef(schema: object): ValidateFunction {
-  const key = JSON.stringify(schema);
+function lazyCompileRef(schema: object, document = "srkit-protocol"): ValidateFunction {
+  const key = `${document} ${JSON.stringify(schema)}`;
   const known = sharedValidators.get(key);
   if (known) return known;
   let compiled: ValidateFunction | undefined;
   const validate = ((data: unknown) => {
-    compiled ??= compileRef(schema);
+    compiled ??= compileRef(schema, document);
     const valid = compiled(data);
     validate.errors = compiled.errors;
     return valid;
@@ -90,7 +106,9 @@ function toOperations(doc: OpenApiDocument): Operation[] {
         const schema = answer.$ref
           ? { $ref: "#/components/schemas/ErrorBody" }
           : answer.content?.["application/json"].schema;
-        responses[status] = schema ? lazyCompileRef(schema) : undefined;
+        responses[status] = schema
+          ? lazyCompileRef(openForAnswers(schema) as object, "srkit-protocol-answers")
+          : undefined;
       }
       ops.push({
         operationId: op.operationId,

@@ -105,25 +105,35 @@ export interface TargetDescription {
   parameters?: TargetParameters;
 }
 
-/** The target's declared choices where the documents are open (see openapi.yaml TargetParameters). */
-export interface TargetParameters {
-  crashConsistentIntervalSeconds?: number;
-  discoveryIntervalSeconds?: number;
-  initialCopyBytesPerMinute?: number;
-  serviceHeartbeatSeconds?: number;
-  failoverJobSeconds?: number;
-  failoverExtraProcessingSeconds?: number;
-  reprotectJobSeconds?: number;
-  failbackJobSeconds?: number;
-  failbackProcessServerRegistrationSeconds?: number;
-  // --- failback and secondary-site families
-  failbackCopyBytesPerMinute?: number;
-  failbackProcessServerHeartbeatSeconds?: number;
-  hypervReprotectJobSeconds?: number;
-  siteReplicationIntervalSeconds?: number;
-  scoutMasterTargetCapacityMachines?: number;
-  scoutRetentionPointIntervalSeconds?: number;
-}
+/**
+ * The target's declared choices where the documents are open (see openapi.yaml TargetParameters,
+ * which gives each one's unit, bounds and source), in the document's order, by family.
+ * spec.test.ts checks the list against the document.
+ */
+export const targetParameterNames = [
+  // replication
+  "crashConsistentIntervalSeconds",
+  "replicationCycleSeconds",
+  "initialCopyBytesPerMinute",
+  "discoveryIntervalSeconds",
+  "serviceHeartbeatSeconds",
+  // failover
+  "failoverJobSeconds",
+  "testFailoverJobSeconds",
+  // failback
+  "reprotectJobSeconds",
+  "failbackJobSeconds",
+  "failbackProcessServerRegistrationSeconds",
+  "failbackCopyBytesPerMinute",
+  "failbackProcessServerHeartbeatSeconds",
+  "hypervReprotectJobSeconds",
+  // secondary-site
+  "siteReplicationIntervalSeconds",
+  "scoutMasterTargetCapacityMachines",
+  "scoutRetentionPointIntervalSeconds",
+] as const;
+export type TargetParameterName = (typeof targetParameterNames)[number];
+export type TargetParameters = Partial<Record<TargetParameterName, number>>;
 
 export interface SessionRequest {
   label?: string;

@@ -1,44 +1,45 @@
 // Composition root of the reference implementation: wires the domain, the application
 // services and the outbound adapter into one protocol router.
 import { protocolVersion } from "../protocol/spec.ts";
-import type { TargetDescription } from "../protocol/types.ts";
+import type { Family, TargetDescription } from "../protocol/types.ts";
 import { type ArmEndpoint, createArmFacade } from "./adapters/arm/facade.ts";
 import { azureOutbound } from "./adapters/azure-outbound.ts";
 import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
 import { operationHandlers } from "./application/operations.ts";
 import { createRouter, type Router } from "./application/router.ts";
 import { Sessions } from "./application/sessions.ts";
-import { failoverBaseSeconds, failoverExtraSeconds } from "./domain/failover.ts";
 import {
-  crashConsistentIntervalSeconds,
-  discoveryIntervalSeconds,
-  type FailbackSiteChoices,
-  failbackSiteParameters,
-  initialCopyBytesPerMinute,
-  referenceFailbackSite,
-  serviceHeartbeatSeconds,
+  defaultChoices,
+  defaultParameters,
+  type ReferenceChoices,
+  type ReferenceParameters,
 } from "./domain/parameters.ts";
 import type { PayloadCodec } from "./domain/payload.ts";
 
-/** The reference's self-description, with the parameters its choices declare. */
-export const describeReference = (failbackSite: FailbackSiteChoices): TargetDescription => ({
-  name: "srkit reference implementation",
-  version: "0.6.0",
-  protocolVersion,
-  capabilities: ["replication-ports", "replication", "failover", "failback", "secondary-site"],
-  // The reference's choices where the documents are open (see domain/parameters.ts).
-  parameters: {
-    crashConsistentIntervalSeconds,
-    discoveryIntervalSeconds,
-    initialCopyBytesPerMinute,
-    serviceHeartbeatSeconds,
-    failoverJobSeconds: failoverBaseSeconds,
-    failoverExtraProcessingSeconds: failoverExtraSeconds,
-    ...failbackSiteParameters(failbackSite),
-  },
-});
+export const referenceFamilies: Family[] = [
+  "replication-ports",
+  "replication",
+  "failover",
+  "failback",
+  "secondary-site",
+];
 
-export const referenceDescription: TargetDescription = describeReference(referenceFailbackSite);
+/**
+ * What the reference says of itself in GET /v1/target: the families it claims and, as its
+ * declared parameters, its ReferenceParameters (one value for every TargetParameters entry).
+ */
+export function referenceDescription(
+  families: readonly Family[] = referenceFamilies,
+  parameters: Readonly<ReferenceParameters> = defaultParameters,
+): TargetDescription {
+  return {
+    name: "srkit reference implementation",
+    version: "0.7.0",
+    protocolVersion,
+    capabilities: [...families],
+    parameters: { ...parameters },
+  };
+}
 
 export interface ReferenceOptions {
   /** The fetch every outbound Azure call goes through (the global one by default). */
@@ -47,10 +48,14 @@ export interface ReferenceOptions {
   codec?: () => PayloadCodec;
   log?: (line: string) => void;
   /**
-   * Other choices the failback and secondary-site documents permit (durations, rates, readings);
-   * the allowed-variation controls use it. The declared parameters follow.
+   * Other values where the documents are open (durations, rates, intervals, capacities): the
+   * reference uses them and declares them in GET /v1/target. The allowed-variation controls use it.
    */
-  failbackSite?: Partial<FailbackSiteChoices>;
+  parameters?: Partial<ReferenceParameters>;
+  /** Other behaviours and readings the documents allow (drill at failover, names, failback readings, ...). */
+  choices?: Partial<ReferenceChoices>;
+  /** The families the reference claims (every one by default). */
+  families?: readonly Family[];
 }
 
 export interface ReferenceTarget {
@@ -66,12 +71,13 @@ export interface ReferenceTarget {
 
 export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const failbackSite = { ...referenceFailbackSite, ...options.failbackSite };
-  const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()), { choices: failbackSite });
+  const parameters = { ...defaultParameters, ...options.parameters };
+  const choices = { ...defaultChoices, ...options.choices };
+  const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()), { parameters, choices });
   const handlers = operationHandlers({
     sessions,
     outbound: (world) => azureOutbound(fetchImpl, world.gateway),
-    description: describeReference(failbackSite),
+    description: referenceDescription(options.families, parameters),
   });
   const log = options.log ?? ((line: string) => console.error(line));
   const router = createRouter(handlers, log);

@@ -17,6 +17,12 @@ import type { Transport } from "../drivers/transport.ts";
 import { readResults, type ScenarioResult } from "../reports/results.ts";
 import { projectRoot } from "./cucumber.ts";
 
+/**
+ * One seed for the property scenarios of every control run (negative controls, allowed
+ * variations), so a control's verdict is the same on every run.
+ */
+export const controlRunSeed = 20261122;
+
 /** A target built inside the harness's process, by a factory called once per suite run. */
 export interface InProcessControl {
   id: string;

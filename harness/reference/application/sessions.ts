@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FailbackSiteChoices } from "../domain/parameters.ts";
-import { referenceFailbackSite } from "../domain/parameters.ts";
+import type { ReferenceChoices, ReferenceParameters } from "../domain/parameters.ts";
 import type { PayloadCodec } from "../domain/payload.ts";
 import { Refusal } from "../domain/refusal.ts";
 import { World } from "../domain/world.ts";
@@ -19,8 +18,10 @@ export interface SessionLimits {
 export const referenceSessionLimits: SessionLimits = { maxSessions: 1_000, idleMs: 30 * 60_000 };
 
 export interface SessionsOptions {
-  /** The target's choices where the documents are open (failback and secondary site). */
-  choices?: FailbackSiteChoices;
+  /** The target's declared values where the documents are open (the defaults unless given). */
+  parameters?: Readonly<ReferenceParameters>;
+  /** The target's behavioural choices where the documents are open (the defaults unless given). */
+  choices?: Readonly<ReferenceChoices>;
   limits?: SessionLimits;
   /** Wall clock, for the idle expiry. */
   now?: () => number;
@@ -29,13 +30,16 @@ export interface SessionsOptions {
 export class Sessions {
   private readonly worlds = new Map<string, { world: World; lastUsed: number }>();
   private readonly newCodec: () => PayloadCodec;
-  private readonly choices: FailbackSiteChoices;
+  private readonly settings: Pick<SessionsOptions, "parameters" | "choices">;
   private readonly limits: SessionLimits;
   private readonly now: () => number;
 
   constructor(newCodec: () => PayloadCodec, options: SessionsOptions = {}) {
     this.newCodec = newCodec;
-    this.choices = options.choices ?? referenceFailbackSite;
+    this.settings = {
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+      ...(options.choices ? { choices: options.choices } : {}),
+    };
     this.limits = options.limits ?? referenceSessionLimits;
     this.now = options.now ?? Date.now;
   }
@@ -50,7 +54,7 @@ export class Sessions {
         `the target holds ${this.limits.maxSessions} sessions already: delete one first`,
       );
     const id = randomUUID();
-    const world = new World(sessionEpochMs, this.newCodec(), gateway, this.choices);
+    const world = new World(sessionEpochMs, this.newCodec(), gateway, this.settings);
     this.worlds.set(id, { world, lastUsed: this.now() });
     return { id, world };
   }

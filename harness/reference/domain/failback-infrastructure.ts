@@ -91,7 +91,7 @@ export function deployFailbackProcessServer(
 
 export const isRegistered = (world: World, ps: FailbackProcessServerState) =>
   // Documented as "10 to 15 minutes" before it is listed; the target declares its delay.
-  world.now - ps.deployedAt >= world.choices.failbackProcessServerRegistrationSeconds * 1000;
+  world.now - ps.deployedAt >= world.parameters.failbackProcessServerRegistrationSeconds * 1000;
 
 /** The configuration server hears from the process server (checked on its port 443). */
 export function hasHeartbeat(world: World, ps: FailbackProcessServerState): boolean {

@@ -88,7 +88,7 @@ function planFailback(world: World, item: ReplicationState, req: ReprotectReques
   }
   const mt = world.masterTarget(mtName);
   const ps = world.failbackProcessServers.get(req.processServer);
-  const vm = world.azureVm(item.name);
+  const vm = world.failoverVmOf(item.name) ?? world.azureVm(item.name);
   if (!ps) {
     throw refused(
       "FAILBACK_PROCESS_SERVER_INVALID",
@@ -234,11 +234,11 @@ export function reprotectToOnPremises(
     return undefined;
   };
   // The documents give no duration: the target declares it (reprotectJobSeconds).
-  return startJob("Reprotect", items, world.choices.reprotectJobSeconds, { begin, finish });
+  return startJob("Reprotect", items, world.parameters.reprotectJobSeconds, { begin, finish });
 }
 
 /**
- * A target that refuses at once what the documents only say "fails" (see FailbackSiteChoices),
+ * A target that refuses at once what the documents only say "fails" (see ReferenceChoices.untimedFailuresRefusedAtOnce),
  * except the read-only vCenter credential: 001 has the operator retry that job.
  */
 function refuseAtOnce(failures: (JobFailure | undefined)[]): void {
@@ -401,7 +401,7 @@ export function failBack(
   const previous = new Map(items.map((i) => [i.name, i.failover]));
   const begin = () => {
     for (const item of items) {
-      const vm = world.azureVms.get(item.name);
+      const vm = world.failoverVmOf(item.name);
       if (vm) vm.stopped = true; // FB-AZURE-VM-SHUT-DOWN
       item.protectionState = "FailoverInProgress";
       item.failoverReadyAt = undefined;
@@ -420,7 +420,7 @@ export function failBack(
       for (const item of items) {
         item.protectionState = "Protected";
         item.failover = previous.get(item.name);
-        const vm = world.azureVms.get(item.name);
+        const vm = world.failoverVmOf(item.name);
         if (vm) vm.stopped = false;
       }
       return failure;
@@ -434,7 +434,7 @@ export function failBack(
     return undefined;
   };
   // The documents give no duration: the target declares it (failbackJobSeconds).
-  return startJob("UnplannedFailover", items, world.choices.failbackJobSeconds, { begin, finish });
+  return startJob("UnplannedFailover", items, world.parameters.failbackJobSeconds, { begin, finish });
 }
 
 function failbackFailure(world: World, item: ReplicationState): JobFailure | undefined {

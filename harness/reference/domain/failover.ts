@@ -34,10 +34,6 @@ import {
 } from "./secondary-site.ts";
 import type { AzureVmState, JobFailure, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
 
-/** Documented only as "about 8 to 10 minutes" extra (FO-PROCESSING-EXTRA); the base is srkit's. */
-export const failoverBaseSeconds = 3 * 60;
-export const failoverExtraSeconds = 9 * 60;
-
 export type Scope = { kind: "item"; name: string } | { kind: "plan"; name: string };
 
 export function itemsOf(world: World, scope: Scope): ReplicationState[] {
@@ -46,10 +42,21 @@ export function itemsOf(world: World, scope: Scope): ReplicationState[] {
     : world.recoveryPlan(scope.name).machines.map((m) => world.item(m));
 }
 
-/** What the protocol may be asked next for this machine, as the documents describe it. */
+/**
+ * What the protocol may be asked next for this machine, as the documents describe it. A drill
+ * whose VMs are still in Azure can always be cleaned up (FO-TEST-CLEANUP: the drill's VMs are
+ * cleaned up), whatever happened to the machine since.
+ */
 export function allowedOperations(world: World, item: ReplicationState): AllowedOperation[] {
   const hyperV = world.machine(item.name).kind === "hyperv-vm";
   if (isSiteItem(item)) return siteAllowed(item, hyperV);
+  const allowed = lifecycleOperations(world, item, hyperV);
+  return item.testFailover && !allowed.includes("TestFailoverCleanup")
+    ? [...allowed, "TestFailoverCleanup"]
+    : allowed;
+}
+
+function lifecycleOperations(world: World, item: ReplicationState, hyperV: boolean): AllowedOperation[] {
   if (hyperV && item.direction === "AzureToOnPremises") {
     // 004 Hyper-V failback: a planned failover from Azure, then reverse replication.
     if (item.protectionState === "Protected") return ["PlannedFailover"];
@@ -69,7 +76,11 @@ export function allowedOperations(world: World, item: ReplicationState): Allowed
       const failovers: AllowedOperation[] = hyperV
         ? ["PlannedFailover", "UnplannedFailover"]
         : ["UnplannedFailover"];
-      return item.testFailover ? ["TestFailoverCleanup", ...failovers] : ["TestFailover", ...failovers];
+      if (!item.testFailover) return ["TestFailover", ...failovers];
+      // A failover while the drill runs: refused until it is cleaned up, if the reference is set so.
+      return world.choices.drillAtFailover === "refuse-failover"
+        ? ["TestFailoverCleanup"]
+        : ["TestFailoverCleanup", ...failovers];
     }
     case "FailedOver":
       return ["ChangeRecoveryPoint", "Commit"];
@@ -178,7 +189,7 @@ export function startJob(
   work: { begin?: () => void; finish?: () => JobFailure | undefined } = {},
 ): JobState {
   const job: JobState = {
-    name: `job-${world.jobs.size + 1}`,
+    name: world.choices.naming.job(world.jobs.size + 1),
     operation,
     startTime: world.now,
     endTime: world.now + durationSeconds * 1000,
@@ -188,6 +199,9 @@ export function startJob(
   };
   world.jobs.set(job.name, job);
   job.begin?.();
+  // A job that takes no time has ended when it is answered, and so have the states it leads to
+  // (the protocol's "Jobs"); otherwise they would wait for the next cycle of the clock.
+  if (durationSeconds === 0) completeJobs(world);
   return job;
 }
 
@@ -240,8 +254,10 @@ export function reverseReplicateScope(world: World, scope: Scope): JobState {
   return startJob(world, "ReverseReplicate", items, 0);
 }
 
-const processingSeconds = (world: World, item: ReplicationState) =>
-  failoverBaseSeconds + (needsExtraProcessing(world, item.name) ? failoverExtraSeconds : 0);
+/** How long a (test) failover of the machine runs: the declared base, plus FO-PROCESSING-EXTRA. */
+const processingSeconds = (world: World, item: ReplicationState, purpose: "test" | "failover") =>
+  (purpose === "test" ? world.parameters.testFailoverJobSeconds : world.parameters.failoverJobSeconds) +
+  (needsExtraProcessing(world, item.name) ? world.choices.failoverExtraProcessingSeconds : 0);
 
 function createAzureVm(
   world: World,
@@ -251,14 +267,14 @@ function createAzureVm(
   point: StoredPoint,
 ) {
   const machine = world.machine(item.name);
-  const name = purpose === "test" ? `${item.name}-test` : item.name;
+  const name = world.choices.naming.azureVm(item.name, purpose);
   world.azureVms.set(name, {
     name,
     sourceMachine: item.name,
     purpose,
     network,
     point,
-    readyAt: world.now + processingSeconds(world, item) * 1000,
+    readyAt: world.now + processingSeconds(world, item, purpose) * 1000,
     // FO-VMWARE-TOOLS
     ...(machine.kind === "vmware-vm" && machine.os === "windows" ? { vmwareToolsDisabled: true } : {}),
     publicIp: false,
@@ -280,20 +296,30 @@ export function testFailover(
   for (const item of items) {
     // SS-HV-TEST-FAILOVER: between sites the test copy runs at the secondary site, not in Azure.
     if (!isSiteItem(item)) createAzureVm(world, item, "test", network, points.get(item.name) as StoredPoint);
-    item.testFailover = { readyAt: world.now + processingSeconds(world, item) * 1000 };
+    item.testFailover = { readyAt: world.now + processingSeconds(world, item, "test") * 1000 };
   }
-  return startJob(world, "TestFailover", items, Math.max(...items.map((i) => processingSeconds(world, i))));
+  return startJob(
+    world,
+    "TestFailover",
+    items,
+    Math.max(...items.map((i) => processingSeconds(world, i, "test"))),
+  );
 }
 
-export function cleanupTestFailover(world: World, scope: Scope): JobState {
-  const items = itemsOf(world, scope);
-  requireAllowed(world, items, "TestFailoverCleanup");
+/** Removes the drill VMs of the items and ends their drills (FO-TEST-CLEANUP). */
+function endDrills(world: World, items: ReplicationState[]): void {
   for (const item of items) {
     for (const vm of [...world.azureVms.values()]) {
       if (vm.sourceMachine === item.name && vm.purpose === "test") world.azureVms.delete(vm.name);
     }
     item.testFailover = undefined;
   }
+}
+
+export function cleanupTestFailover(world: World, scope: Scope): JobState {
+  const items = itemsOf(world, scope);
+  requireAllowed(world, items, "TestFailoverCleanup");
+  endDrills(world, items);
   return startJob(world, "TestFailoverCleanup", items, 0);
 }
 
@@ -343,8 +369,9 @@ export function failover(
       },
       points,
     );
-    for (const item of items) item.failoverReadyAt = world.now + failoverBaseSeconds * 1000;
-    return startJob(world, planned ? "PlannedFailover" : "UnplannedFailover", items, failoverBaseSeconds);
+    const seconds = world.parameters.failoverJobSeconds;
+    for (const item of items) item.failoverReadyAt = world.now + seconds * 1000;
+    return startJob(world, planned ? "PlannedFailover" : "UnplannedFailover", items, seconds);
   }
   const back = items.filter((i) => i.direction === "AzureToOnPremises");
   if (back.length > 0) {
@@ -361,8 +388,13 @@ export function failover(
     if (stuck)
       throw new Refusal(409, "FAILOVER_SOURCE_NOT_SHUT_DOWN", `'${stuck.name}' could not be shut down`);
   }
-  // FO-UNPLANNED-LATEST-FALLBACK: a Hyper-V VM that was not shut down fails over to its latest point.
-  const fallback: RecoveryPointChoice = { type: "LatestProcessed" };
+  // FO-UNPLANNED-LATEST-FALLBACK: a Hyper-V VM that was not shut down fails over to its latest
+  // point: the newest processed one, or (a reading the reference may be set to) the point the
+  // Latest option makes from everything Site Recovery received, when Latest was asked for.
+  const fallback: RecoveryPointChoice =
+    world.choices.hypervNoShutdownPoint === "latest-option" && request.recoveryPoint.type === "Latest"
+      ? { type: "Latest" }
+      : { type: "LatestProcessed" };
   const hyperV = (item: ReplicationState) => world.machine(item.name).kind === "hyperv-vm";
   // Every choice that may be needed is checked before anything is shut down.
   selectPoints(world, items, request.recoveryPoint, scope.kind, { dryRun: true });
@@ -392,14 +424,16 @@ export function failover(
     item.protectionState = "FailoverInProgress";
     item.site = "azure";
     recoverInAzure(world.machine(item.name));
-    item.failoverReadyAt = world.now + processingSeconds(world, item) * 1000;
+    item.failoverReadyAt = world.now + processingSeconds(world, item, "failover") * 1000;
     createAzureVm(world, item, "failover", world.mover(item).vault.network ?? "", point);
+    // A drill still running when the machine fails over: see ReferenceChoices.drillAtFailover.
+    if (item.testFailover && world.choices.drillAtFailover === "remove-drill") endDrills(world, [item]);
   }
   return startJob(
     world,
     planned ? "PlannedFailover" : "UnplannedFailover",
     items,
-    Math.max(...items.map((i) => processingSeconds(world, i))),
+    Math.max(...items.map((i) => processingSeconds(world, i, "failover"))),
   );
 }
 
@@ -410,7 +444,7 @@ export function changeRecoveryPoint(world: World, scope: Scope, choice: Recovery
   for (const item of items) {
     const point = points.get(item.name) as StoredPoint;
     if (item.failover) item.failover.point = point;
-    const vm = world.azureVms.get(item.name);
+    const vm = world.failoverVmOf(item.name);
     if (vm) vm.point = point;
   }
   return startJob(world, "ChangeRecoveryPoint", items, 0);

@@ -50,7 +50,7 @@ export function reprotectHyperv(
     requireConnected(world, world.hypervHost(host).name);
     return { item, location, host } as const;
   });
-  return startJob("Reprotect", items, world.choices.hypervReprotectJobSeconds, {
+  return startJob("Reprotect", items, world.parameters.hypervReprotectJobSeconds, {
     begin: () => {
       for (const { item } of plans) {
         item.protectionState = "ReprotectInProgress";
@@ -137,7 +137,7 @@ export function failBackHyperv(
 }
 
 function stopAzureVm(world: World, item: ReplicationState): void {
-  const vm = world.azureVms.get(item.name);
+  const vm = world.failoverVmOf(item.name);
   if (vm) vm.stopped = true;
 }
 
@@ -154,7 +154,7 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
       state.host,
       url,
       state,
-      Math.max(1, Math.floor(world.choices.failbackCopyBytesPerMinute * minutes)),
+      Math.max(1, Math.floor(world.parameters.failbackCopyBytesPerMinute * minutes)),
     );
     if (state.pending.length > 0) continue;
     const job = world.job(state.job);

@@ -1,54 +1,82 @@
-// Values the documents do not state; declared here (and in the protocol's conventions) so a
-// reader sees every assumption in one place.
+// The reference's choices where the documents leave a value or a behaviour open, in two objects:
+// - ReferenceParameters: the values it declares in GET /v1/target, one for every entry of the
+//   protocol's TargetParameters (same names, units in the names; openapi.yaml gives each one's
+//   bounds and source), so the declaration is this object itself;
+// - ReferenceChoices: behaviours and readings another conformant target may choose differently,
+//   which it does not declare because the harness accepts every one the documents allow.
+// Both can be changed per target through ReferenceOptions (`parameters`, `choices`), which is how
+// the allowed-variation controls run the same domain with other choices.
+import type { TargetParameterName } from "../../protocol/types.ts";
 
-/** Crash-consistent recovery points are made this often (later public documentation says 5 minutes). */
-export const crashConsistentIntervalSeconds = 5 * 60;
-/** Process servers look for new VMware VMs this often, besides when a VMware server is added or refreshed. */
-export const discoveryIntervalSeconds = 15 * 60;
-/** How fast the initial copy moves, per minute of virtual time. */
-export const initialCopyBytesPerMinute = 256 * 1024 * 1024;
-/** How often a configuration server reports to the Site Recovery service when nothing else happens. */
-export const serviceHeartbeatSeconds = 15 * 60;
-/** One replication cycle per this many seconds of virtual time. */
-export const cycleSeconds = 60;
-/**
- * The seeds name no port for host-to-host Hyper-V replication (002 says LAN or VPN with
- * Kerberos or certificates) nor for Scout; the reference uses Hyper-V Replica's usual HTTP 80
- * with Kerberos and HTTPS 443 with certificates, and 9443 for Scout data. No check depends on them.
- */
-export const hostReplicationPorts = { kerberos: 80, certificate: 443 } as const;
-export const scoutDataPort = 9443;
+/** The declared values: every TargetParameters entry of the protocol, with the reference's value. */
+export type ReferenceParameters = Record<TargetParameterName, number>;
 
-// --- failback and secondary-site families ------------------------------------------------------
+export const defaultParameters: Readonly<ReferenceParameters> = {
+  // --- replication
+  /** Later public documentation says 5 minutes; the seeds give none. */
+  crashConsistentIntervalSeconds: 5 * 60,
+  replicationCycleSeconds: 60,
+  initialCopyBytesPerMinute: 256 * 1024 * 1024,
+  discoveryIntervalSeconds: 15 * 60,
+  serviceHeartbeatSeconds: 15 * 60,
+  // --- failover
+  failoverJobSeconds: 3 * 60,
+  testFailoverJobSeconds: 3 * 60,
+  // --- failback
+  reprotectJobSeconds: 2 * 60,
+  failbackJobSeconds: 3 * 60,
+  /** 001: 10 to 15 minutes; the reference takes the shortest. */
+  failbackProcessServerRegistrationSeconds: 10 * 60,
+  failbackCopyBytesPerMinute: 256 * 1024 * 1024,
+  /** The reference hears (or misses) the heartbeat in every replication cycle. */
+  failbackProcessServerHeartbeatSeconds: 60,
+  hypervReprotectJobSeconds: 2 * 60,
+  // --- secondary-site
+  siteReplicationIntervalSeconds: 60,
+  scoutMasterTargetCapacityMachines: 8,
+  scoutRetentionPointIntervalSeconds: 5 * 60,
+};
+
 /**
- * The reference's choices where 001, 002 and 004 leave a value or a reading open. The numeric ones
- * are declared in GET /v1/target (TargetParameters); every one can be changed per reference target
- * (ReferenceOptions.failbackSite), which is how the allowed-variation controls make the other
- * choices the documents permit.
+ * Behaviours the documents leave open, with the reference's default given in each comment. None
+ * of them is declared: the harness accepts every one the documents allow.
  */
-export interface FailbackSiteChoices {
-  /** How long a reprotect job from Azure runs (VMware VMs and physical servers). */
-  reprotectJobSeconds: number;
-  /** How long the failover job back to the on-premises site runs. */
-  failbackJobSeconds: number;
-  /** How long after deployment a process server in Azure registers (001: 10 to 15 minutes). */
-  failbackProcessServerRegistrationSeconds: number;
-  /** How much a copy back from Azure moves per minute (whole disks; Hyper-V downloads). */
-  failbackCopyBytesPerMinute: number;
-  /** How long a process server in Azure takes to show a lost (or regained) heartbeat. */
-  failbackProcessServerHeartbeatSeconds: number;
-  /** How long the reprotect job of a Hyper-V VM from Azure runs. */
-  hypervReprotectJobSeconds: number;
-  /** How often changes replicate between the two on-premises sites once the initial copy is done. */
-  siteReplicationIntervalSeconds: number;
-  /** How many machines one Scout master target protects unless arranged otherwise (002 gives no number). */
-  scoutMasterTargetCapacityMachines: number;
-  /** How often a Scout master target keeps a retention point of an up-to-date replica. */
-  scoutRetentionPointIntervalSeconds: number;
+export interface ReferenceChoices {
+  // --- replication and failover
+  /**
+   * Where the crash-consistent schedule starts: its ticks fall this many seconds after whole
+   * multiples of the interval (0, the default: on the multiples). The documents give no schedule.
+   */
+  pointScheduleOffsetSeconds: number;
+  /**
+   * FO-PROCESSING-EXTRA: the extra processing of the machines 004 "Failoververarbeitung" lists,
+   * "about 8 to 10 minutes". Documented, so not a declared parameter: the harness judges it
+   * against 004's range. The reference takes 9 minutes.
+   */
+  failoverExtraProcessingSeconds: number;
+  /**
+   * A failover of a machine whose drill (test failover) is not cleaned up (004 says only that
+   * the drill's VMs are cleaned up): keep the drill and its cleanup allowed ("keep-drill",
+   * default), remove the drill VM with the failover ("remove-drill"), or refuse the failover
+   * until the drill is cleaned up ("refuse-failover").
+   */
+  drillAtFailover: "keep-drill" | "remove-drill" | "refuse-failover";
+  /**
+   * 004: a Hyper-V VM failed over without a shutdown uses "the latest recovery point": the newest
+   * processed point ("latest-processed", default), or, when the Latest option was asked for, a
+   * point made from everything Site Recovery received ("latest-option").
+   */
+  hypervNoShutdownPoint: "latest-processed" | "latest-option";
+  /**
+   * Names the target gives to what it creates: the default process server and master target of
+   * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
+   */
+  naming: Naming;
+  // --- failback
   /**
    * FB-MT-DISK-UUID: the disk.EnableUUID values a master target registers with. 001's SCSI-id
    * procedure asks for True, case-sensitive; its prerequisites write true. The reference takes the
-   * procedure's reading; a target may accept true as well.
+   * procedure's reading (["True"]); a target may accept true as well.
    */
   diskEnableUuidValues: string[];
   /**
@@ -57,36 +85,49 @@ export interface FailbackSiteChoices {
    * target's host reaches it. The reference takes the location section's reading (false).
    */
   originalVmOnMasterTargetDatastore: boolean;
-  /** FB-MT-NO-STORAGE-VMOTION: a storage-vMotioned master target "can cause" failback to fail (001). */
+  /** FB-MT-NO-STORAGE-VMOTION: a storage-vMotioned master target "can cause" failback to fail (001); default true. */
   storageVMotionFailsFailback: boolean;
   /**
    * FB-GROUP-SAME-MT: a replication group should come back through one master target (001). The
-   * reference refuses a split at reprotection; a target may accept it, and then finds no common
-   * point for the group.
+   * reference refuses a split at reprotection (true); a target may accept it, and then finds no
+   * common point for the group.
    */
   splitGroupRefused: boolean;
   /**
    * FB-SNAPSHOTS-BLOCK, FB-CS-DATABASE, FB-CS-RESTORE-SAME-IP, FB-TS-FREE-ESXI,
    * FB-MT-NO-STORAGE-VMOTION: 001 says reprotection or failback "fails" without saying when. The
-   * reference fails the job; a target may refuse the request at once instead.
+   * reference fails the job (false); a target may refuse the request at once instead.
    */
   untimedFailuresRefusedAtOnce: boolean;
-  /** SS-HV-INTERNET: 002 says VMM servers and hosts should be connected; the reference refuses them otherwise. */
+  // --- secondary-site
+  /** SS-HV-INTERNET: 002 says VMM servers and hosts should be connected; the reference refuses them otherwise (true). */
   internetConnectionRequired: boolean;
-  /** SS-HV-VMM-CLOUD: 002 says a VMM server should have a private cloud with the Hyper-V capability profile. */
+  /** SS-HV-VMM-CLOUD: 002 says a VMM server should have a private cloud with the Hyper-V capability profile (true). */
   vmmCloudProfileRequired: boolean;
 }
 
-export const referenceFailbackSite: FailbackSiteChoices = {
-  reprotectJobSeconds: 2 * 60,
-  failbackJobSeconds: 3 * 60,
-  failbackProcessServerRegistrationSeconds: 10 * 60,
-  failbackCopyBytesPerMinute: 256 * 1024 * 1024,
-  failbackProcessServerHeartbeatSeconds: cycleSeconds,
-  hypervReprotectJobSeconds: 2 * 60,
-  siteReplicationIntervalSeconds: cycleSeconds,
-  scoutMasterTargetCapacityMachines: 8,
-  scoutRetentionPointIntervalSeconds: crashConsistentIntervalSeconds,
+export interface Naming {
+  defaultProcessServer(configurationServer: string): string;
+  defaultMasterTarget(configurationServer: string): string;
+  azureVm(machine: string, purpose: "test" | "failover"): string;
+  job(sequence: number): string;
+  recoveryPoint(owner: string, timeMs: number): string;
+}
+
+export const defaultNaming: Naming = {
+  defaultProcessServer: (cs) => cs,
+  defaultMasterTarget: (cs) => cs,
+  azureVm: (machine, purpose) => (purpose === "test" ? `${machine}-test` : machine),
+  job: (n) => `job-${n}`,
+  recoveryPoint: (owner, time) => `${owner}-${time}`,
+};
+
+export const defaultChoices: Readonly<ReferenceChoices> = {
+  pointScheduleOffsetSeconds: 0,
+  failoverExtraProcessingSeconds: 9 * 60,
+  drillAtFailover: "keep-drill",
+  hypervNoShutdownPoint: "latest-processed",
+  naming: defaultNaming,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,
   storageVMotionFailsFailback: true,
@@ -96,15 +137,10 @@ export const referenceFailbackSite: FailbackSiteChoices = {
   vmmCloudProfileRequired: true,
 };
 
-/** The TargetParameters entries these choices declare. */
-export const failbackSiteParameters = (c: FailbackSiteChoices) => ({
-  reprotectJobSeconds: c.reprotectJobSeconds,
-  failbackJobSeconds: c.failbackJobSeconds,
-  failbackProcessServerRegistrationSeconds: c.failbackProcessServerRegistrationSeconds,
-  failbackCopyBytesPerMinute: c.failbackCopyBytesPerMinute,
-  failbackProcessServerHeartbeatSeconds: c.failbackProcessServerHeartbeatSeconds,
-  hypervReprotectJobSeconds: c.hypervReprotectJobSeconds,
-  siteReplicationIntervalSeconds: c.siteReplicationIntervalSeconds,
-  scoutMasterTargetCapacityMachines: c.scoutMasterTargetCapacityMachines,
-  scoutRetentionPointIntervalSeconds: c.scoutRetentionPointIntervalSeconds,
-});
+/**
+ * The seeds name no port for host-to-host Hyper-V replication (002 says LAN or VPN with
+ * Kerberos or certificates) nor for Scout; the reference uses Hyper-V Replica's usual HTTP 80
+ * with Kerberos and HTTPS 443 with certificates, and 9443 for Scout data. No check depends on them.
+ */
+export const hostReplicationPorts = { kerberos: 80, certificate: 443 } as const;
+export const scoutDataPort = 9443;

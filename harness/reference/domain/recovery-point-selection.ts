@@ -68,7 +68,7 @@ export function selectPoints(
       }
     } else if (choice.type === "Latest" && item.unprocessedBytes > 0) {
       point = {
-        id: `${item.name}-${world.now}-latest`,
+        id: world.choices.naming.recoveryPoint(`${item.name}-latest`, world.now),
         time: world.now,
         type: "CrashConsistent",
         multiVm: false,

@@ -1,23 +1,26 @@
 // Turns data that reached Site Recovery into recovery points on schedule, shares points across
 // a multi-VM consistent replication group, and prunes points that left the retention window.
-import { crashConsistentIntervalSeconds } from "./parameters.ts";
 import type { ReplicationState, StoredPoint, World } from "./world.ts";
 
-/** Times of the schedule's ticks in (from, to]. */
-function ticks(from: number, to: number, everySeconds: number): number[] {
+/** Times of the schedule's ticks in (from, to]: multiples of the interval, shifted by the offset. */
+function ticks(from: number, to: number, everySeconds: number, offsetSeconds = 0): number[] {
   const every = everySeconds * 1000;
+  const offset = offsetSeconds * 1000;
   const out: number[] = [];
-  for (let t = Math.floor(from / every) * every + every; t <= to; t += every) out.push(t);
+  for (let t = Math.floor((from - offset) / every) * every + every + offset; t <= to; t += every) out.push(t);
   return out;
 }
 
-/** The path to Azure is up and everything the machine wrote has reached Site Recovery. */
+/**
+ * The path to Azure is up and what the machine sent in its last replication cycle has reached
+ * Site Recovery (writes since then wait for the next cycle; the point holds what arrived).
+ */
 function caughtUp(world: World, item: ReplicationState): boolean {
   if (!item.pathOk || item.protectionState !== "Protected") return false;
   const machine = world.machine(item.name);
   return item.failback
     ? item.failback.pending.length === 0 && machine.azureChangeLog.length === 0
-    : item.cache.length === 0 && machine.changeLog.length === 0;
+    : item.cache.length === 0;
 }
 
 /**
@@ -40,17 +43,19 @@ interface Tick {
 
 /**
  * The schedule's ticks in (from, to] for a policy's app-consistent frequency (0: none) and a
- * crash-consistent interval (seconds).
+ * crash-consistent interval and offset (seconds).
  */
 function scheduleTicks(
   from: number,
   to: number,
   appConsistentFrequencyMinutes: number,
   crashEverySeconds: number,
+  crashOffsetSeconds: number,
 ): Tick[] {
   const appTicks =
     appConsistentFrequencyMinutes > 0 ? ticks(from, to, appConsistentFrequencyMinutes * 60) : [];
-  const all = [...new Set([...ticks(from, to, crashEverySeconds), ...appTicks])].sort((a, b) => a - b);
+  const crash = ticks(from, to, crashEverySeconds, crashOffsetSeconds);
+  const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
   return all.map((time) => ({ time, type: appTicks.includes(time) ? "AppConsistent" : "CrashConsistent" }));
 }
 
@@ -75,13 +80,15 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
   for (const item of world.items.values()) {
     const policy = world.policyOf(item);
     // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
-    const every = item.scoutProcessServer
-      ? world.choices.scoutRetentionPointIntervalSeconds
-      : crashConsistentIntervalSeconds;
-    const key = `${policy.appConsistentFrequencyMinutes}/${every}`;
+    const scout = item.scoutProcessServer !== undefined;
+    const every = scout
+      ? world.parameters.scoutRetentionPointIntervalSeconds
+      : world.parameters.crashConsistentIntervalSeconds;
+    const offset = scout ? 0 : world.choices.pointScheduleOffsetSeconds;
+    const key = `${policy.appConsistentFrequencyMinutes}/${every}/${offset}`;
     let due = ticksByFrequency.get(key);
     if (!due) {
-      due = scheduleTicks(from, world.now, policy.appConsistentFrequencyMinutes, every);
+      due = scheduleTicks(from, world.now, policy.appConsistentFrequencyMinutes, every, offset);
       ticksByFrequency.set(key, due);
     }
     for (const { time, type } of due) {
@@ -95,9 +102,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
       item.recoveryPoints.push({
-        // join makes one flat string (a template makes a chain of three): a machine keeps
-        // hundreds of points, a simulated estate millions.
-        id: [shared ? group : item.name, time].join("-"),
+        id: world.choices.naming.recoveryPoint(shared ? group : item.name, time),
         time,
         type,
         multiVm: shared,

@@ -16,12 +16,6 @@ import { completeJobs } from "./failover.ts";
 import { runHypervFailbackCycle } from "./hyperv-failback.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import {
-  cycleSeconds,
-  discoveryIntervalSeconds,
-  initialCopyBytesPerMinute,
-  serviceHeartbeatSeconds,
-} from "./parameters.ts";
 import { contentOf } from "./payload.ts";
 import { makeRecoveryPoints } from "./recovery-points.ts";
 import { runSiteCycle } from "./site-cycle.ts";
@@ -45,13 +39,26 @@ export const isReplicating = (item: ReplicationState) =>
 
 export async function advance(world: World, seconds: number, outbound: AzureOutbound): Promise<void> {
   const end = world.now + seconds * 1000;
-  const step = Math.max(cycleSeconds * 1000, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
+  // Steps as short as the shortest declared cadence, so that every one of them is kept: the
+  // replication cycle, the site-to-site interval and the failback heartbeat.
+  const p = world.parameters;
+  const cadence =
+    Math.min(
+      p.replicationCycleSeconds,
+      p.siteReplicationIntervalSeconds,
+      p.failbackProcessServerHeartbeatSeconds,
+    ) * 1000;
+  const step = Math.max(cadence, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
   while (world.now < end) {
     const from = world.now;
     world.now = Math.min(end, world.now + step);
     await runCycle(world, outbound, from);
   }
 }
+
+/** A replication cycle boundary (a multiple of the declared cycle) lies in (from, to]. */
+export const crossesCycle = (from: number, to: number, cycleMs: number) =>
+  Math.floor(to / cycleMs) > Math.floor(from / cycleMs);
 
 export async function runCycle(world: World, outbound: AzureOutbound, from: number): Promise<void> {
   const errors = new Map<string, HealthError[]>();
@@ -60,52 +67,58 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   const minutes = (world.now - from) / 60_000;
   const replicating = [...world.items.values()].filter(isReplicating);
 
+  for (const item of replicating) item.sentUntil ??= from;
   discoverDue(world);
-  // Who moves each item's data does not change within a cycle: looked up once per item
-  // (movers[i] is replicating[i]'s).
-  const movers: Mover[] = [];
-  for (const item of replicating) {
-    const mover = world.mover(item);
-    movers.push(mover);
-    if (
-      mover.configurationServer &&
-      !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
-    ) {
-      raise(
-        item.name,
-        "CONFIGURATION_SERVER_UNREACHABLE",
-        `${item.name} cannot reach ${mover.configurationServer} on ${managementPort}`,
-      );
+  // Machines reach their servers, and data moves to Azure, once per declared replication cycle;
+  // in between, what the last cycle found (reachability, health, group coordination) stands.
+  if (crossesCycle(from, world.now, world.parameters.replicationCycleSeconds * 1000)) {
+    // Who moves each item's data does not change within a cycle: looked up once per item
+    // (movers[i] is replicating[i]'s).
+    const movers: Mover[] = [];
+    for (const item of replicating) {
+      const mover = world.mover(item);
+      movers.push(mover);
+      if (
+        mover.configurationServer &&
+        !world.network.connect(at(item.name), at(mover.configurationServer), managementPort, "https", true)
+      ) {
+        raise(
+          item.name,
+          "CONFIGURATION_SERVER_UNREACHABLE",
+          `${item.name} cannot reach ${mover.configurationServer} on ${managementPort}`,
+        );
+      }
+      const reachedMover = sendToMover(world, item, from, raise);
+      // Most cycles have nothing to upload: no await (a turn of the microtask queue) for those.
+      const reachedStorage =
+        item.cache.length === 0
+          ? storagePathOpen(world, item, mover, raise)
+          : await uploadToStorage(world, item, mover, outbound, raise);
+      item.pathOk = reachedMover && reachedStorage;
     }
-    const reachedMover = sendToMover(world, item, minutes, raise);
-    // Most cycles have nothing to upload: no await (a turn of the microtask queue) for those.
-    const reachedStorage =
-      item.cache.length === 0
-        ? storagePathOpen(world, item, mover, raise)
-        : await uploadToStorage(world, item, mover, outbound, raise);
-    item.pathOk = reachedMover && reachedStorage;
+    world.groupCoordination = coordinateGroups(world, replicating, raise);
+    await reportToService(world, replicating, movers, outbound, raise);
+    for (const item of replicating) item.pathErrors = errors.get(item.name) ?? [];
   }
-  const coordinated = coordinateGroups(world, replicating, raise);
-  await reportToService(world, replicating, movers, outbound, raise);
   await runFailbackCycle(world, outbound, minutes);
   await runHypervFailbackCycle(world, outbound, minutes);
   await runSiteCycle(world, outbound, minutes);
-  makeRecoveryPoints(world, from, coordinated);
+  makeRecoveryPoints(world, from, world.groupCoordination);
   judgeFailbackRpo(world);
   completeJobs(world);
 
   for (const item of replicating) {
     const newest = item.recoveryPoints.at(-1);
     const threshold = world.policyOf(item).rpoThresholdMinutes * 60_000;
+    const health = [...(item.pathErrors ?? [])];
     // REPL-HEALTH-RPO: measured from the newest recovery point, once there is one.
     if (newest && world.now - newest.time > threshold) {
-      raise(
-        item.name,
-        "RPO_THRESHOLD_EXCEEDED",
-        `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
-      );
+      health.push({
+        code: "RPO_THRESHOLD_EXCEEDED",
+        message: `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
+      });
     }
-    item.healthErrors = errors.get(item.name) ?? [];
+    item.healthErrors = health;
   }
 }
 
@@ -113,7 +126,7 @@ function discoverDue(world: World): void {
   for (const server of world.vmwareServers.values()) {
     const due =
       server.lastDiscovery === undefined ||
-      world.now - server.lastDiscovery >= discoveryIntervalSeconds * 1000;
+      world.now - server.lastDiscovery >= world.parameters.discoveryIntervalSeconds * 1000;
     if (due) world.discover(server);
   }
 }
@@ -123,11 +136,15 @@ function discoverDue(world: World): void {
  * changes wait in the .hrl until it is stored. The machine reaches its data mover every cycle,
  * data or not: recovery points are tagged through that path, so none is made while it is cut.
  */
-function sendToMover(world: World, item: ReplicationState, minutes: number, raise: Raise): boolean {
+function sendToMover(world: World, item: ReplicationState, from: number, raise: Raise): boolean {
   const machine = world.machine(item.name);
   const outgoing: Chunk[] = [];
+  // The initial copy moves at the declared rate for the time since this item last sent.
+  const minutes = (world.now - (item.sentUntil ?? from)) / 60_000;
+  item.sentUntil = world.now;
   if (item.initialUnsent > 0) {
-    const length = Math.min(item.initialUnsent, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
+    const rate = world.parameters.initialCopyBytesPerMinute;
+    const length = Math.min(item.initialUnsent, Math.max(1, Math.floor(rate * minutes)));
     outgoing.push({ offset: machine.diskBytes - item.initialUnsent, length, samples: [], initial: true });
   } else if (item.initialNotStored === 0) {
     outgoing.push(...machine.changeLog);
@@ -265,7 +282,8 @@ async function reportToService(
       if (!item.registered) reachable = false;
     }
     const last = world.lastServiceReport.get(reporter);
-    if (reachable && (last === undefined || world.now - last >= serviceHeartbeatSeconds * 1000)) {
+    const heartbeat = world.parameters.serviceHeartbeatSeconds * 1000;
+    if (reachable && (last === undefined || world.now - last >= heartbeat)) {
       const url = siteRecoveryServiceUrl(vault.region, vault.name, `configurationServers/${reporter}/health`);
       reachable = await send(url, "POST", {
         items: items.map((i) => ({ name: i.name, state: i.protectionState })),

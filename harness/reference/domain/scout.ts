@@ -53,7 +53,7 @@ export function createScoutServer(world: World, req: ScoutServerRequest): ScoutS
     site: req.site,
     ...(req.configurationServer ? { configurationServer: req.configurationServer } : {}),
     unifiedAgent: req.role === "master-target" ? true : (req.unifiedAgent ?? false),
-    capacity: req.capacity ?? world.choices.scoutMasterTargetCapacityMachines,
+    capacity: req.capacity ?? world.parameters.scoutMasterTargetCapacityMachines,
   };
   world.scoutServers.set(server.name, server);
   return server;

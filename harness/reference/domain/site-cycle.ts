@@ -6,7 +6,7 @@ import type { HealthError } from "../../protocol/types.ts";
 import { portOf, protectedItemUrl, siteRecoveryServiceUrl } from "./azure-endpoints.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import { initialCopyBytesPerMinute, scoutDataPort, serviceHeartbeatSeconds } from "./parameters.ts";
+import { scoutDataPort } from "./parameters.ts";
 import { contentOf } from "./payload.ts";
 import { isReplicatingToSite, siteLink } from "./secondary-site.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
@@ -38,13 +38,16 @@ export async function runSiteCycle(world: World, outbound: AzureOutbound, minute
 function outgoing(world: World, item: ReplicationState, minutes: number): Chunk[] {
   const machine = world.machine(item.name);
   if (item.initialUnsent > 0) {
-    const length = Math.min(item.initialUnsent, Math.max(1, Math.floor(initialCopyBytesPerMinute * minutes)));
+    const length = Math.min(
+      item.initialUnsent,
+      Math.max(1, Math.floor(world.parameters.initialCopyBytesPerMinute * minutes)),
+    );
     return [{ offset: machine.diskBytes - item.initialUnsent, length, samples: [], initial: true }];
   }
   if (item.initialNotStored !== 0) return [];
   const due =
     item.lastSiteReplication === undefined ||
-    world.now - item.lastSiteReplication >= world.choices.siteReplicationIntervalSeconds * 1000;
+    world.now - item.lastSiteReplication >= world.parameters.siteReplicationIntervalSeconds * 1000;
   if (!due) return [];
   item.lastSiteReplication = world.now;
   return [...machine.changeLog];
@@ -126,7 +129,7 @@ async function reportThroughProviders(world: World, outbound: AzureOutbound): Pr
     }
     const due =
       server.lastServiceReport === undefined ||
-      world.now - server.lastServiceReport >= serviceHeartbeatSeconds * 1000;
+      world.now - server.lastServiceReport >= world.parameters.serviceHeartbeatSeconds * 1000;
     if (reachable && due) {
       const url = siteRecoveryServiceUrl(vault.region, vault.name, `vmmServers/${name}/health`);
       reachable = await send(url, "POST", {

@@ -34,7 +34,12 @@ import type {
 } from "../../protocol/types.ts";
 import { ConfigurationDatabase } from "./configuration-database.ts";
 import { at, Network } from "./network.ts";
-import { type FailbackSiteChoices, referenceFailbackSite } from "./parameters.ts";
+import {
+  defaultChoices,
+  defaultParameters,
+  type ReferenceChoices,
+  type ReferenceParameters,
+} from "./parameters.ts";
 import type { PayloadCodec } from "./payload.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 
@@ -219,6 +224,10 @@ export interface ReplicationState {
   testFailover?: { readyAt: number };
   /** The machine reached its process server and the process server reached storage this cycle. */
   pathOk: boolean;
+  /** What the last replication cycle could not reach (kept until the next cycle). */
+  pathErrors?: HealthError[];
+  /** Up to when the machine has sent its data (the initial copy's budget runs from here). */
+  sentUntil?: number;
   healthErrors: HealthError[];
   direction: ReplicationDirection;
   /** Where the machine runs now (for replication to a secondary site, see activeSite). */
@@ -268,6 +277,8 @@ export const freshReplication = (diskBytes: number) => ({
   unprocessedBytes: 0,
   recoveryPoints: [],
   registered: false,
+  sentUntil: undefined,
+  pathErrors: [],
 });
 
 export type MachineArrangement = Required<Omit<MachineRequest, OptionalMachineFields>> &
@@ -309,22 +320,26 @@ export class World {
   readonly jobs = new Map<string, JobState>();
   /** When each configuration server last reported to the Site Recovery service. */
   readonly lastServiceReport = new Map<string, number>();
+  /** Whether each multi-VM group could coordinate on 20004 in the last replication cycle. */
+  groupCoordination = new Map<string, boolean>();
   readonly gateway: string | undefined;
   readonly codec: PayloadCodec;
-  /** This target's choices where the failback and secondary-site documents are open. */
-  readonly choices: FailbackSiteChoices;
+  /** The target's declared values (GET /v1/target) and its other open choices. */
+  readonly parameters: Readonly<ReferenceParameters>;
+  readonly choices: Readonly<ReferenceChoices>;
   now: number;
 
   constructor(
     startMs: number,
     codec: PayloadCodec,
     gateway?: string,
-    choices: FailbackSiteChoices = referenceFailbackSite,
+    settings: { parameters?: Readonly<ReferenceParameters>; choices?: Readonly<ReferenceChoices> } = {},
   ) {
     this.now = startMs;
     this.codec = codec;
     this.gateway = gateway;
-    this.choices = choices;
+    this.parameters = settings.parameters ?? defaultParameters;
+    this.choices = settings.choices ?? defaultChoices;
   }
 
   // --- arrange ---------------------------------------------------------------------------
@@ -352,20 +367,24 @@ export class World {
     this.assertServerNameFree(req.name);
     this.vault(req.vault);
     // REPL-COMP-CS-ALL-IN-ONE: the process server and master target run on the configuration
-    // server by default; they carry its name, so a fault naming the server reaches them.
+    // server by default (their host), so a fault naming the server reaches them too.
     const { retentionVolumes, ...rest } = req;
-    const server: ConfigurationServer = { ...rest, processServer: req.name, masterTarget: req.name };
+    const processServer = this.choices.naming.defaultProcessServer(req.name);
+    const masterTarget = this.choices.naming.defaultMasterTarget(req.name);
+    if (processServer !== req.name) this.assertServerNameFree(processServer);
+    if (masterTarget !== req.name && masterTarget !== processServer) this.assertServerNameFree(masterTarget);
+    const server: ConfigurationServer = { ...rest, processServer, masterTarget };
     this.configurationServers.set(server.name, server);
     this.configurationDatabases.set(server.name, new ConfigurationDatabase());
     this.registeredAddresses.set(server.name, req.ipAddress);
-    this.processServers.set(req.name, {
-      name: req.name,
+    this.processServers.set(processServer, {
+      name: processServer,
       host: req.name,
       configurationServer: req.name,
       dataPort: defaultProcessServerDataPort,
     });
-    this.masterTargets.set(req.name, {
-      name: req.name,
+    this.masterTargets.set(masterTarget, {
+      name: masterTarget,
       host: req.name,
       configurationServer: req.name,
       os: "windows",
@@ -705,6 +724,12 @@ export class World {
   }
   azureVm(name: string): AzureVmState {
     return this.azureVms.get(name) ?? throwing(notFound("Azure VM", name));
+  }
+  /** The Azure VM a failover of the machine created (whatever the target named it). */
+  failoverVmOf(machine: string): AzureVmState | undefined {
+    for (const vm of this.azureVms.values())
+      if (vm.sourceMachine === machine && vm.purpose === "failover") return vm;
+    return undefined;
   }
   job(name: string): JobState {
     return this.jobs.get(name) ?? throwing(notFound("job", name));
