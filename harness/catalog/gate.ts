@@ -1,6 +1,7 @@
 // The traceability gate: the catalog, the features and the seed documents must agree.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type ApplicabilityReport, checkApplicability, type ModelCoverage } from "./applicability.ts";
 import type { Catalog, Verification } from "./catalog.ts";
 import type { ScenarioRef } from "./scenarios.ts";
 import { buildSeedsIndex, type SeedsIndex } from "./seeds-index.ts";
@@ -15,6 +16,8 @@ export interface GateReport {
   rows: GateRow[];
   problems: string[];
   totals: Record<"requirements" | "covered" | Verification, number>;
+  /** Per requirement, the cases it applies to and what exercises each (applicability.ts). */
+  cases: ApplicabilityReport;
 }
 
 export function runGate(
@@ -22,6 +25,7 @@ export function runGate(
   scenarios: ScenarioRef[],
   index: SeedsIndex,
   liveSeedsDir?: string,
+  generated: ModelCoverage[] = [],
 ): GateReport {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -61,6 +65,8 @@ export function runGate(
     if (row.scenarios === 0 && row.verification !== "not-testable")
       problems.push(`${row.id} is covered by no scenario`);
   }
+  const cases = checkApplicability(catalog, scenarios, generated);
+  problems.push(...cases.problems);
   const count = (v: Verification) => rows.filter((r) => r.verification === v).length;
   return {
     rows,
@@ -72,6 +78,7 @@ export function runGate(
       declarative: count("declarative"),
       "not-testable": count("not-testable"),
     },
+    cases,
   };
 }
 
