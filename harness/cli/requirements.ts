@@ -9,7 +9,13 @@ import { generatedCoverage } from "../properties/coverage-manifest.ts";
 
 export function printRequirementsGate(): number {
   const { catalog, problems: loadProblems } = loadCatalog();
-  const report = runGate(catalog, loadScenarios(), readSeedsIndex(), liveSeedsDirDefault(), generatedCoverage);
+  const report = runGate(
+    catalog,
+    loadScenarios(),
+    readSeedsIndex(),
+    liveSeedsDirDefault(),
+    generatedCoverage,
+  );
   const problems = [...loadProblems, ...report.problems, ...loadProfiles(catalog).problems];
   const width = Math.max(11, ...report.rows.map((r) => r.id.length));
   console.log(
@@ -23,7 +29,8 @@ export function printRequirementsGate(): number {
   // Cases: S<n> scenarios, G:<model> generated tests, R a reason in the catalog, -- nothing.
   console.log("\ncases per requirement (S<n> scenarios, G:<model> generated tests, R reason, -- nothing)");
   for (const row of report.cases.rows)
-    if (row.cases.length > 0) console.log(`${row.id.padEnd(width)}  ${row.cases.map(describeCase).join("  ")}`);
+    if (row.cases.length > 0)
+      console.log(`${row.id.padEnd(width)}  ${row.cases.map(describeCase).join("  ")}`);
   for (const p of problems) console.log(`PROBLEM: ${p}`);
   const t = report.totals;
   const c = report.cases.totals;
