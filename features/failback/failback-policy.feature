@@ -25,6 +25,7 @@ Feature: The failback policy
     Then the configuration server lists the failback policy of "standard"
 
   @req=FB-POLICY-NOT-EDITABLE
+  @case:moment=before-enable
   Scenario Outline: No setting of a failback policy can be changed
     When the failback policy of "standard" is edited to <setting> <value>
     Then the policy edit is refused with "POLICY_NOT_EDITABLE"
@@ -39,6 +40,7 @@ Feature: The failback policy
       | appConsistentFrequencyMinutes | 120   |
 
   @req=FB-POLICY-AUTO-SELECTED
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Reprotection takes the failback policy of the machine's own replication policy
     Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
     And a process server "fps1" deployed in Azure and registered
@@ -52,6 +54,7 @@ Feature: The failback policy
     And "vm1" replicates under the failback policy of "standard"
 
   @req=FB-POLICY-APPLIED
+  @case:kind=vmware-vm @case:moment=before-enable @case:boundary=inside-window @case:boundary=beyond-window
   Scenario: Back from Azure, points and health follow the failback policy
     Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
     And a process server "fps1" deployed in Azure and registered

@@ -18,6 +18,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And a master target "mt1" on ESX host "esx1"
 
   @req=FB-FAILOVER-FROM-AZURE @req=FB-AZURE-VMS-SHUT-DOWN
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Failback is an unplanned failover that shuts the Azure VM down
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "other" failed over to Azure and committed
@@ -34,6 +35,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And the Azure VM of "other" is running
 
   @req=FB-FAILOVER-FROM-AZURE
+  @case:kind=vmware-vm @case:scope=plan
   Scenario: A recovery plan fails back in one go
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "vm2" failed over to Azure and reprotected
@@ -45,6 +47,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm2" is running on premises
 
   @req=FB-RP-CHOICES
+  @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: Failback offers Latest and the latest app-consistent point only
     Given a VMware VM "vm1" failed over to Azure and reprotected
     When "vm1" is failed back from Azure to <option>
@@ -60,6 +63,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
       | a custom point                           |
 
   @req=FB-RP-LATEST
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Latest goes to the newest point on the master target, one point interval apart
     Given a VMware VM "vm1" failed over to Azure and committed
     And a VMware VM "vm2" failed over to Azure and committed
@@ -79,6 +83,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then the failback goes to the point the documents call for
 
   @req=FB-RP-APP-CONSISTENT
+  @case:kind=vmware-vm
   Scenario: The app-consistent choice can go further back than the newest point
     Given a VMware VM "vm1" failed over to Azure and reprotected
     When "vm1" has just made an app-consistent point
@@ -89,6 +94,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm1" failed back to a point older than its newest
 
   @req=FB-RP-GROUP-COMMON
+  @case:kind=vmware-vm
   Scenario: In a plan, a replication group goes back to its common app-consistent point
     Given a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
     When plan "rp1" is reprotected from Azure
@@ -101,6 +107,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "g1" and "g2" failed back to the same point
 
   @req=FB-NEEDS-RECOVERY-POINT
+  @case:kind=vmware-vm @case:scope=machine @case:scope=plan-member-failing
   Scenario: Failback needs a point for every machine
     Given a VMware VM "vm1" failed over to Azure and committed
     And a VMware VM "vm2" whose disk takes 60 minutes to copy back, failed over to Azure and committed
@@ -122,6 +129,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm2" has recovery points
 
   @req=FB-COMMIT-REMOVES-AZURE-VMS @req=FB-UNPROTECTED-AFTER-COMMIT
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: The commit removes the Azure VMs and leaves the machine unprotected on premises
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "other" failed over to Azure and committed
@@ -139,6 +147,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm1" has no recovery point
 
   @req=FB-REPROTECT-TO-AZURE
+  @case:kind=vmware-vm @case:placement=ps-default
   Scenario: A failed-back machine is protected to Azure again through an on-premises process server
     Given a VMware VM "vm1" failed back from Azure and committed
     When "vm1" is reprotected to Azure through process server "fps1"
@@ -153,6 +162,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm1" has recovery points
 
   @req=FB-TS-DHCP-KEPT @req=FB-TS-NETWORK-MANAGER
+  @case:kind=vmware-vm
   Scenario: DHCP and the missing Network Manager stay as they were in Azure
     Given a linux VMware VM "vm1" with a static IP failed over to Azure and committed
     Then "vm1" gets its address by DHCP and has no Network Manager

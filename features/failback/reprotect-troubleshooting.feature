@@ -14,6 +14,7 @@ Feature: What makes a reprotection fail, and retrying it
     And a master target "mt1" on ESX host "esx1"
 
   @req=FB-SNAPSHOTS-BLOCK @req=FB-REPROTECT-JOB-RETRY
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Snapshots on the on-premises VM make reprotection fail until they are deleted
     Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
     When the workload on "vm1" writes 2 MB
@@ -29,6 +30,7 @@ Feature: What makes a reprotection fail, and retrying it
     And 2 MB of "vm1" were read back from Azure by "fps1"
 
   @req=FB-SNAPSHOTS-BLOCK
+  @case:scope=machine
   Scenario: Deleting the VM instead of its snapshots leads to a new VM
     Given a VMware VM "vm1" with 2 snapshots failed over to Azure and committed
     When "vm1" is reprotected from Azure
@@ -39,6 +41,7 @@ Feature: What makes a reprotection fail, and retrying it
     And "vm1" fails back through master target "mt1" to an alternate location
 
   @req=FB-REPROTECT-JOB-RETRY
+  @case:kind=vmware-vm
   Scenario: Only a failed job can be restarted
     Given a VMware VM "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure
@@ -60,6 +63,7 @@ Feature: What makes a reprotection fail, and retrying it
     Then the reprotect job ends "Succeeded"
 
   @req=FB-CS-DATABASE
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: A machine missing from the configuration server's database cannot fail back
     Given a VMware VM "vm1" failed over to Azure and committed
     And a VMware VM "vm2" failed over to Azure and committed
@@ -72,6 +76,7 @@ Feature: What makes a reprotection fail, and retrying it
     Then the reprotect job ends "Succeeded"
 
   @req=FB-CS-BACKUP-RESTORE
+  @case:kind=vmware-vm
   Scenario: A restored backup brings a lost record back
     Given a VMware VM "vm1" failed over to Azure and committed
     When the configuration server is backed up

@@ -9,6 +9,7 @@ Feature: The link between the Azure network and the on-premises site
   004_c64cd5c9d881a33a ("VMware/physical reprotection/failback").
 
   @req=FB-SITE-CONNECTION
+  @case:kind=vmware-vm
   Scenario: Without a VPN or ExpressRoute link on the Azure VMs' network there is no failback
     Given a failback site whose Azure network has no link to the site
     And an Azure network "linked-net" with the ResourceManager deployment model and an ExpressRoute link
@@ -19,6 +20,7 @@ Feature: The link between the Azure network and the on-premises site
     Then the reprotect is refused with "FAILBACK_NO_SITE_CONNECTION"
 
   @req=FB-SITE-CONNECTION @req=FB-EXPRESSROUTE-PUBLIC-PEERING
+  @case:kind=vmware-vm
   Scenario: Over ExpressRoute the data is read from the storage account's public endpoint
     Given a failback site whose Azure network has an ExpressRoute link
     And a process server "fps1" deployed in Azure and registered
