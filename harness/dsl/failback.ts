@@ -19,6 +19,7 @@ import type {
   RecoveryPointOption,
   ReprotectRequest,
   VmwareServerRequest,
+  Volume,
 } from "../protocol/types.ts";
 import type { FailoverDsl, Target } from "./failover.ts";
 import { type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
@@ -121,6 +122,8 @@ export class FailbackDsl {
   async arrangeSite(
     link: SiteLink,
     vcenter: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
+    /** The volumes of the configuration server's own master target (R: alone by default). */
+    retentionVolumes: Volume[] = [eligibleVolume("R:")],
   ): Promise<void> {
     await this.site.vaultWithConfigurationServer(
       site.configurationServer,
@@ -132,7 +135,7 @@ export class FailbackDsl {
           esxHost: site.esxHost,
           datastore: site.masterTargetDatastore,
         },
-        retentionVolumes: [eligibleVolume("R:")],
+        retentionVolumes,
       },
     );
     await this.azureNetwork(this.network, "ResourceManager", link);
