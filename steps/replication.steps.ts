@@ -132,9 +132,12 @@ When(
     return this.siteRecovery.write(machine, kb / 1024, repetitiveText(kb));
   },
 );
-When("the workload on {string} writes the text {string}", function (this: W, machine: string, text: string) {
-  return this.siteRecovery.write(machine, Buffer.byteLength(text) / (1024 * 1024), text);
-});
+When(
+  "the workload on {string} writes {int} KB of random-looking text carrying {string}",
+  function (this: W, machine: string, kb: number, marker: string) {
+    return this.siteRecovery.writeTextCarrying(machine, kb, marker);
+  },
+);
 When("the clock is just past a recovery point", function (this: W) {
   return this.siteRecovery.passToJustAfterARecoveryPoint();
 });
@@ -206,8 +209,8 @@ Then("exactly {int} MB of disk ranges reached Azure storage since then", functio
 Then("what reached Azure storage since then is smaller than the text", function (this: W) {
   return this.siteRecovery.azure.expectCompressedSinceLastWrite();
 });
-Then("no request to Azure storage reveals {string}, even decompressed", function (this: W, text: string) {
-  return this.siteRecovery.azure.expectNoPlainTextInStorage(text);
+Then("what reached Azure storage since then is ciphertext hiding {string}", function (this: W, text: string) {
+  return this.siteRecovery.azure.expectCiphertextSinceLastWrite(text);
 });
 Then(
   "{string} runs the Mobility service installed by {string}",
