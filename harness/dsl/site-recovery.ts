@@ -280,6 +280,11 @@ export class SiteRecovery {
     return this.configurationServers.get(name)?.masterTarget ?? name;
   }
 
+  /** Whether the name is one of the scenario's configuration servers. */
+  isConfigurationServer(name: string): boolean {
+    return this.configurationServers.has(name);
+  }
+
   /** Every component a server name stands for: a configuration server and what it hosts. */
   componentsOn(name: string): string[] {
     const cs = this.configurationServers.get(name);

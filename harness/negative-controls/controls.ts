@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { failbackCoverageControls } from "./coverage-controls-failback.ts";
 import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
@@ -259,6 +260,8 @@ const controls: NegativeControl[] = [
       "FB-POLICY-APPLIED",
       "FB-RP-APP-CONSISTENT",
       "FB-RP-GROUP-COMMON",
+      // The field case fails its group back to the latest app-consistent point too.
+      "FB-GROUP-SAME-MT",
     ],
     transport: () =>
       intercepted(
@@ -380,6 +383,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failbackControls,
   ...secondarySiteControls,
   ...replicationCoverageControls,
+  ...failbackCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
