@@ -8,6 +8,8 @@ import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import { failbackCoverageControls } from "./coverage-controls-failback.ts";
+import { failoverCoverageControls } from "./coverage-controls-failover.ts";
+import { portsCoverageControls } from "./coverage-controls-ports.ts";
 import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
@@ -384,6 +386,8 @@ export const negativeControls: readonly NegativeControl[] = [
   ...secondarySiteControls,
   ...replicationCoverageControls,
   ...failbackCoverageControls,
+  ...failoverCoverageControls,
+  ...portsCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
