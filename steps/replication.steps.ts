@@ -91,6 +91,12 @@ Given(
   },
 );
 Given(
+  "a replication policy {string} with an RPO threshold of {int} minutes",
+  function (this: W, name: string, minutes: number) {
+    return this.siteRecovery.policy(name, { rpoThresholdMinutes: minutes });
+  },
+);
+Given(
   "a replication policy {string} with a retention of {int} hours",
   function (this: W, name: string, hours: number) {
     return this.siteRecovery.policy(name, { recoveryPointRetentionHours: hours });
@@ -310,6 +316,12 @@ Then(
   "the replication of {string} reports that its RPO is over the threshold",
   function (this: W, machine: string) {
     return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", true);
+  },
+);
+Then(
+  "the replication of {string} does not report that its RPO is over the threshold",
+  function (this: W, machine: string) {
+    return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", false);
   },
 );
 Then("the RPO of {string} is over {int} minutes", function (this: W, machine: string, minutes: number) {
