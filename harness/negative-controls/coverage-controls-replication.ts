@@ -372,7 +372,18 @@ const componentControls: NegativeControl[] = [
     cluster: "initial versus delta",
     wrongBehaviour:
       "reports a machine replicating to Azure as protected while its initial copy is still running",
-    breaks: ["REPL-PROC-INITIAL-COPY"],
+    // Every scenario that waits for protection and then judges what arrived, or what waits.
+    breaks: [
+      "REPL-PROC-INITIAL-COPY",
+      "REPL-PROC-DELTA-AFTER-INITIAL",
+      "REPL-COMP-STORAGE-HOLDS-DATA",
+      "REPL-COMP-PS-CACHE",
+      "REPL-COMP-PS-ENCRYPT",
+      "REPL-PROC-HRL",
+      "FB-NEEDS-RECOVERY-POINT",
+      // The random histories fail over machines announced as protected too early.
+      "FO-RP-LATEST",
+    ],
     transport: () =>
       intercepted(
         "protected-before-initial-copy",
@@ -402,7 +413,15 @@ const componentControls: NegativeControl[] = [
     id: "unprocessed-data-hidden",
     cluster: "recovery point generation",
     wrongBehaviour: "shows no data as received but not yet processed into a recovery point",
-    breaks: ["REPL-RP-UNPROCESSED"],
+    // The failover options are judged from the data listed as unprocessed too.
+    breaks: [
+      "REPL-RP-UNPROCESSED",
+      "FO-RP-LATEST",
+      "FO-RP-LATEST-PROCESSED",
+      "FO-RP-LATEST-APP",
+      "FO-RP-CUSTOM",
+      "FO-UNPLANNED-LATEST-FALLBACK",
+    ],
     transport: () =>
       intercepted(
         "unprocessed-data-hidden",
