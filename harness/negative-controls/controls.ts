@@ -11,6 +11,7 @@ import { failbackCoverageControls } from "./coverage-controls-failback.ts";
 import { failoverCoverageControls } from "./coverage-controls-failover.ts";
 import { portsCoverageControls } from "./coverage-controls-ports.ts";
 import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
+import { secondarySiteCoverageControls } from "./coverage-controls-secondary-site.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
@@ -388,6 +389,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failbackCoverageControls,
   ...failoverCoverageControls,
   ...portsCoverageControls,
+  ...secondarySiteCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
