@@ -215,7 +215,7 @@ Feature: Reprotecting from Azure to on premises
   # Azure VMs") allows a group back only through a recovery plan, and through different master
   # targets no common point in time can be determined: whatever the target accepts, the group
   # never gets one across master targets.
-  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT
+  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT @req=FB-RP-GROUP-COMMON
   Scenario: A replication group reprotected one member per plan, through two master targets, never shares a point across them
     Given a master target "mt2" on ESX host "esx1"
     And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "both" and committed
