@@ -5,7 +5,7 @@ import { fileScores, scoreTable } from "./scores.ts";
 
 const mutants = (...statuses: MutantStatus[]) => ({ mutants: statuses.map((status) => ({ status })) });
 
-test("detected over valid: timeouts count as detected, errors and ignored mutants not at all", () => {
+test("detected over valid: timeouts count as detected, errors not at all, ignored ones only in the strict score", () => {
   const { files, total } = fileScores({
     files: {
       "b.ts": mutants(
@@ -30,9 +30,11 @@ test("detected over valid: timeouts count as detected, errors and ignored mutant
     timeout: 1,
     survived: 1,
     noCoverage: 1,
-    notCounted: 3,
+    ignored: 1,
+    errors: 2,
     valid: 4,
     score: 50,
+    strictScore: 40,
     coveredScore: 66.7,
   });
   assert.equal(files[0]?.score, 100);
@@ -43,5 +45,5 @@ test("detected over valid: timeouts count as detected, errors and ignored mutant
 test("a file with no mutant that counts has no score rather than 0 or 100", () => {
   const { files } = fileScores({ files: { "types.ts": mutants("Ignored") } });
   assert.equal(files[0]?.score, undefined);
-  assert.match(scoreTable(fileScores({ files: { "types.ts": mutants() } })), /types\.ts\s+-\s+-/);
+  assert.match(scoreTable(fileScores({ files: { "types.ts": mutants() } })), /types\.ts\s+-\s+-\s+-/);
 });

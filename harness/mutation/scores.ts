@@ -1,7 +1,8 @@
 // The mutation score per file, from Stryker's JSON report (the mutation-testing-report-schema,
 // https://github.com/stryker-mutator/mutation-testing-elements), counted as Stryker counts it:
 // killed and timed-out mutants are detected; survivors and mutants no scenario reaches are not;
-// ignored mutants and those that do not run (compile or runtime errors) are left out.
+// ignored mutants (free-text-ignorer.ts: equivalent through the protocol) and those that do not
+// run (compile or runtime errors) are left out. The strict score counts the ignored as survivors.
 import type { MutantStatus } from "@stryker-mutator/api/core";
 
 /** The part of Stryker's JSON report this module reads. */
@@ -15,12 +16,16 @@ export interface FileScore {
   timeout: number;
   survived: number;
   noCoverage: number;
-  /** Compile and runtime errors, and ignored mutants: not part of either score. */
-  notCounted: number;
+  /** Left out as equivalent through the protocol (the ignorers' reasons say why). */
+  ignored: number;
+  /** Compile and runtime errors: mutants that could not run. */
+  errors: number;
   /** Mutants that count: detected + undetected. */
   valid: number;
   /** Detected over valid, in percent (one decimal); undefined when no mutant counts. */
   score: number | undefined;
+  /** Detected over valid and ignored: what Stryker would give without the ignorers. */
+  strictScore: number | undefined;
   /** Detected over the mutants a scenario reaches, in percent (one decimal). */
   coveredScore: number | undefined;
 }
@@ -48,6 +53,7 @@ function scoreOf(file: string, mutants: readonly { status: MutantStatus }[]): Fi
   const timeout = count("Timeout");
   const survived = count("Survived");
   const noCoverage = count("NoCoverage");
+  const ignored = count("Ignored");
   const valid = killed + timeout + survived + noCoverage;
   return {
     file,
@@ -55,22 +61,36 @@ function scoreOf(file: string, mutants: readonly { status: MutantStatus }[]): Fi
     timeout,
     survived,
     noCoverage,
-    notCounted: mutants.length - valid,
+    ignored,
+    errors: mutants.length - valid - ignored,
     valid,
     score: percent(killed + timeout, valid),
+    strictScore: percent(killed + timeout, valid + ignored),
     coveredScore: percent(killed + timeout, killed + timeout + survived),
   };
 }
 
 /** The scores as a plain-text table, one line per file, then the total. */
 export function scoreTable(scores: { files: FileScore[]; total: FileScore }): string {
-  const header = ["file", "score %", "covered %", "killed", "timeout", "survived", "no cov", "not counted"];
+  const header = [
+    "file",
+    "score %",
+    "strict %",
+    "covered %",
+    "killed",
+    "timeout",
+    "survived",
+    "no cov",
+    "ignored",
+    "errors",
+  ];
   const cell = (n: number | undefined) => (n === undefined ? "-" : String(n));
   const rows = [...scores.files, scores.total].map((s) => [
     s.file,
     cell(s.score),
+    cell(s.strictScore),
     cell(s.coveredScore),
-    ...[s.killed, s.timeout, s.survived, s.noCoverage, s.notCounted].map(cell),
+    ...[s.killed, s.timeout, s.survived, s.noCoverage, s.ignored, s.errors].map(cell),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
