@@ -171,6 +171,27 @@ Then(
     });
   },
 );
+Then(
+  "the reprotect of a part of the replication group is accepted, or refused with {string}",
+  function (this: W, code: string) {
+    return this.failback.expectGroupPartAcceptedOrRefused(code as ErrorCode);
+  },
+);
+When(
+  /^plan "([^"]+)" is then reprotected from Azure with (.+), unless the first part was refused$/,
+  function (this: W, name: string, overrides: string) {
+    return this.failback.reprotectPartUnlessRefused(plan(name), overrides);
+  },
+);
+Then(
+  "plan {string} never gets a common point across master targets: the second part is refused with {string}, or {string} comes back through {string} and {string} through {string} sharing no point",
+  function (this: W, planName: string, code: string, a: string, mtA: string, b: string, mtB: string) {
+    return this.failback.expectGroupNeverCommonAcrossMasterTargets(code as ErrorCode, planName, {
+      [a]: mtA,
+      [b]: mtB,
+    });
+  },
+);
 When("{string} has its first recovery point on premises", function (this: W, name: string) {
   return this.failback.awaitFirstFailbackPoint(name);
 });

@@ -91,6 +91,12 @@ Given(
   },
 );
 Given(
+  "a replication policy {string} with an RPO threshold of {int} minutes",
+  function (this: W, name: string, minutes: number) {
+    return this.siteRecovery.policy(name, { rpoThresholdMinutes: minutes });
+  },
+);
+Given(
   "a replication policy {string} with a retention of {int} hours",
   function (this: W, name: string, hours: number) {
     return this.siteRecovery.policy(name, { recoveryPointRetentionHours: hours });
@@ -132,9 +138,12 @@ When(
     return this.siteRecovery.write(machine, kb / 1024, repetitiveText(kb));
   },
 );
-When("the workload on {string} writes the text {string}", function (this: W, machine: string, text: string) {
-  return this.siteRecovery.write(machine, Buffer.byteLength(text) / (1024 * 1024), text);
-});
+When(
+  "the workload on {string} writes {int} KB of random-looking text carrying {string}",
+  function (this: W, machine: string, kb: number, marker: string) {
+    return this.siteRecovery.writeTextCarrying(machine, kb, marker);
+  },
+);
 When("the clock is just past a recovery point", function (this: W) {
   return this.siteRecovery.passToJustAfterARecoveryPoint();
 });
@@ -206,8 +215,8 @@ Then("exactly {int} MB of disk ranges reached Azure storage since then", functio
 Then("what reached Azure storage since then is smaller than the text", function (this: W) {
   return this.siteRecovery.azure.expectCompressedSinceLastWrite();
 });
-Then("no request to Azure storage reveals {string}, even decompressed", function (this: W, text: string) {
-  return this.siteRecovery.azure.expectNoPlainTextInStorage(text);
+Then("what reached Azure storage since then is ciphertext hiding {string}", function (this: W, text: string) {
+  return this.siteRecovery.azure.expectCiphertextSinceLastWrite(text);
 });
 Then(
   "{string} runs the Mobility service installed by {string}",
@@ -307,6 +316,12 @@ Then(
   "the replication of {string} reports that its RPO is over the threshold",
   function (this: W, machine: string) {
     return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", true);
+  },
+);
+Then(
+  "the replication of {string} does not report that its RPO is over the threshold",
+  function (this: W, machine: string) {
+    return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", false);
   },
 );
 Then("the RPO of {string} is over {int} minutes", function (this: W, machine: string, minutes: number) {

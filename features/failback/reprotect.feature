@@ -222,3 +222,19 @@ Feature: Reprotecting from Azure to on premises
     And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
     When plan "rp1" is reprotected from Azure with master target "mt1" for "g1" and master target "mt2" for "g2"
     Then the split of plan "rp1" is refused with "REPROTECT_GROUP_MASTER_TARGET_MISMATCH", or "g1" comes back through "mt1" and "g2" through "mt2" with no common point made up
+
+  # The field case (public reports on reprotecting replication groups): the group's members are
+  # reprotected through plans of one member each, with two master targets. 001 ("Reprotect the
+  # Azure VMs") allows a group back only through a recovery plan, and through different master
+  # targets no common point in time can be determined: whatever the target accepts, the group
+  # never gets one across master targets.
+  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT @req=FB-RP-GROUP-COMMON
+  Scenario: A replication group reprotected one member per plan, through two master targets, never shares a point across them
+    Given a master target "mt2" on ESX host "esx1"
+    And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "both" and committed
+    And a recovery plan "only-g1" with "g1"
+    And a recovery plan "only-g2" with "g2"
+    When plan "only-g1" is reprotected from Azure with master target "mt1"
+    Then the reprotect of a part of the replication group is accepted, or refused with "REPROTECT_GROUP_NEEDS_PLAN"
+    When plan "only-g2" is then reprotected from Azure with master target "mt2", unless the first part was refused
+    Then plan "both" never gets a common point across master targets: the second part is refused with "REPROTECT_GROUP_MASTER_TARGET_MISMATCH", or "g1" comes back through "mt1" and "g2" through "mt2" sharing no point

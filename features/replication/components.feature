@@ -94,10 +94,10 @@ Feature: The components of a replication to Azure
   Scenario: The process server encrypts replication data
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
-    When the workload on "vm1" writes the text "customer ledger 4711 SRKIT-PLAINTEXT"
+    When the workload on "vm1" writes 24 KB of random-looking text carrying "customer ledger 4711 SRKIT-PLAINTEXT"
     And a replication cycle passes
     Then the data written since then has reached Azure storage
-    And no request to Azure storage reveals "SRKIT-PLAINTEXT", even decompressed
+    And what reached Azure storage since then is ciphertext hiding "SRKIT-PLAINTEXT"
 
   @req=REPL-COMP-PS-PUSH-INSTALL
   @case:kind=vmware-vm @case:placement=ps-default @case:state=running

@@ -103,3 +103,18 @@ Feature: Replication policies, recovery points and replication health
     When the fault is lifted
     And a recovery point has had time to be made
     Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
+
+  # The threshold is the policy's own: judged on both sides of a threshold other than the default.
+  @req=REPL-HEALTH-RPO
+  Scenario: Replication health is judged against the policy's own RPO threshold
+    Given a replication policy "slow" with an RPO threshold of 60 minutes
+    And a VMware VM "vm1" replicating with policy "slow" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When a recovery point has had time to be made
+    And "cs1" is stopped
+    And 30 minutes pass
+    Then the replication of "vm1" reports that the process server cannot be reached
+    And the RPO of "vm1" is over 15 minutes
+    And the replication of "vm1" does not report that its RPO is over the threshold
+    When 40 minutes pass
+    Then the replication of "vm1" reports that its RPO is over the threshold

@@ -108,6 +108,14 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     transport: reference("split-group-accepted", { choices: { splitGroupRefused: false } }),
   },
   {
+    id: "partial-group-plan-refused",
+    choice:
+      "refuses to reprotect a recovery plan that holds only part of a failed-over replication group " +
+      "(not the group reprotected by a plan)",
+    permittedBy: ["FB-GROUP-VIA-PLAN", "001_4ed1d773b0998e0e#reprotect-the-azure-vms"],
+    transport: reference("partial-group-plan-refused", { choices: { partialGroupPlanRefused: true } }),
+  },
+  {
     id: "vmm-recommendations-not-enforced",
     choice:
       "replicates through VMM servers and hosts not connected to the internet, and pairs clouds " +

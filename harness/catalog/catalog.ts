@@ -11,6 +11,8 @@ export interface Requirement {
   sources: { doc: string; section: string }[];
   verification: Verification;
   reason?: string;
+  /** Why no wrong implementation of this requirement can be built through the protocol. */
+  noNegativeControl?: string;
   assumptions?: string[];
   conflicts?: { with: string; note: string }[];
   notes?: string;

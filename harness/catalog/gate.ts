@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type ApplicabilityReport, checkApplicability, type ModelCoverage } from "./applicability.ts";
 import type { Catalog, Verification } from "./catalog.ts";
+import { type ControlRef, controlCoverage } from "./control-coverage.ts";
 import type { ScenarioRef } from "./scenarios.ts";
 import { buildSeedsIndex, type SeedsIndex } from "./seeds-index.ts";
 
@@ -11,6 +12,8 @@ export interface GateRow {
   family: string;
   verification: Verification;
   scenarios: number;
+  /** The negative controls that break it (when the gate was given the controls). */
+  controls?: string[];
 }
 export interface GateReport {
   rows: GateRow[];
@@ -26,6 +29,7 @@ export function runGate(
   index: SeedsIndex,
   liveSeedsDir?: string,
   generated: ModelCoverage[] = [],
+  controls?: readonly ControlRef[],
 ): GateReport {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -55,11 +59,14 @@ export function runGate(
       problems.push("fixtures/seeds-index.json is stale against the seed documents: run npm run seeds:index");
     }
   }
+  const coverage = controls ? controlCoverage(catalog, controls) : undefined;
+  if (coverage) problems.push(...coverage.problems);
   const rows = catalog.requirements.map((r) => ({
     id: r.id,
     family: catalog.familyOf.get(r.id) ?? "?",
     verification: r.verification,
     scenarios: scenarios.filter((s) => s.reqIds.includes(r.id)).length,
+    ...(coverage ? { controls: coverage.controlsOf.get(r.id) ?? [] } : {}),
   }));
   for (const row of rows) {
     if (row.scenarios === 0 && row.verification !== "not-testable")

@@ -9,9 +9,10 @@ import {
   covers,
   hasOverlap,
   initialCopyEnd,
+  judgeCiphertext,
   type Range,
   rangeBytes,
-  revealsText,
+  revealingDecoder,
 } from "./storage-evidence.ts";
 import { mebibyte } from "./units.ts";
 
@@ -152,14 +153,28 @@ export class AzureChecks {
     );
   }
 
-  async expectNoPlainTextInStorage(text: string): Promise<void> {
+  /**
+   * REPL-COMP-PS-ENCRYPT, judged as ciphertext (storage-evidence.ts judgeCiphertext): no storage
+   * request of the scenario gives `text` up to a standard decoder, and the bodies sent since the
+   * workload wrote it look random.
+   */
+  async expectCiphertextSinceLastWrite(text: string): Promise<void> {
     const requests = await this.storageRequests();
     assert.ok(requests.length > 0, "nothing was sent to Azure storage");
-    const revealing = requests.filter((r) => revealsText(r, text));
-    assert.deepEqual(
-      revealing.map(describeRequest),
-      [],
-      "written data is readable in what went to Azure storage",
+    const bodyOf = (r: RecordedAzureRequest) => Buffer.from(r.bodyBase64, "base64");
+    const revealing = requests.flatMap((r) => {
+      const found = revealingDecoder(bodyOf(r), text);
+      return found ? [`${describeRequest(r)}: ${found.decoder} from byte ${found.offset}`] : [];
+    });
+    assert.deepEqual(revealing, [], "written data is readable in what went to Azure storage");
+    const fresh = requests.slice(this.requestsAtLastWrite);
+    assert.ok(fresh.length > 0, "nothing was sent to Azure storage since the write");
+    const verdict = judgeCiphertext(fresh.map(bodyOf), text);
+    assert.ok(
+      verdict.ciphertext,
+      verdict.ciphertext
+        ? ""
+        : `what went to Azure storage since the write is not ciphertext: ${verdict.why}`,
     );
   }
 

@@ -444,19 +444,77 @@ export class FailbackDsl {
     assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
   }
 
+  /**
+   * The machine replicates back through the master target named. What the target reports must
+   * say so (the item's failback settings, the master target's failbackMachines), but the data path
+   * is judged from behaviour, never from those names the request put there: see
+   * expectDataDependsOn.
+   */
   async expectFailingBackThrough(machine: string, named: string, location: "original" | "alternate") {
     const masterTarget = this.site.masterTargetName(named);
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.replicationDirection, "AzureToOnPremises", `replication direction of ${machine}`);
-    assert.equal(item.failback?.masterTarget, masterTarget, `master target of ${machine}`);
+    assert.equal(item.failback?.masterTarget, masterTarget, `master target ${machine} reports`);
     assert.equal(item.failback?.location, location, `failback location of ${machine}`);
     const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
     assert.ok(
       mt.failbackMachines?.includes(machine),
       `${masterTarget} does not list ${machine} as failing back`,
     );
+    await this.expectDataDependsOn(machine, masterTarget);
   }
 
+  /**
+   * FB-MT-CARRIES-DATA from behaviour. 001 has the master target receive the failback data and
+   * keep its points in time on its retention volume; the Azure stand-in cannot see the on-premises
+   * leg (process server in Azure to master target), so the harness stops the master target: for
+   * a crash-consistent interval and the failback policy's RPO threshold the machine gets no new
+   * point on premises, and once the master target runs again it gets one within as long. Before,
+   * the machine has its first point (waited for as awaitFirstFailbackPoint does).
+   */
+  private async expectDataDependsOn(machine: string, masterTarget: string): Promise<void> {
+    await this.awaitFirstFailbackPoint(machine);
+    const bound = this.pointBoundMinutes();
+    const before = await this.newestPointTime(machine);
+    const fault = must(
+      await this.api.injectFault({ kind: "stopComponent", component: masterTarget }),
+      `stopping master target ${masterTarget}`,
+    );
+    await this.site.pass(bound * minute);
+    const during = await this.newestPointTime(machine);
+    must(await this.api.liftFault(fault.faultId), `starting master target ${masterTarget} again`);
+    assert.ok(
+      during <= before,
+      `${machine} got a recovery point on premises while master target ${masterTarget} was stopped: its data does not go through ${masterTarget}`,
+    );
+    await this.awaitPointAfter(machine, during, `master target ${masterTarget} runs again`);
+  }
+
+  /** A crash-consistent interval as declared and the failback policy's RPO threshold, in minutes. */
+  private pointBoundMinutes(): number {
+    return (
+      Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute) + failbackRpoThresholdMinutes
+    );
+  }
+
+  /** Waits, minute by minute within pointBoundMinutes, for a point newer than `after`. */
+  private async awaitPointAfter(machine: string, after: number, since: string): Promise<void> {
+    const bound = this.pointBoundMinutes();
+    for (let waited = 0; waited < bound && (await this.newestPointTime(machine)) <= after; waited++)
+      await this.site.pass(minute);
+    assert.ok(
+      (await this.newestPointTime(machine)) > after,
+      `${machine} got no recovery point on premises within ${bound} minutes after ${since}`,
+    );
+  }
+
+  /**
+   * The master target does not receive the machine's failback: it does not list it, and, judged
+   * from behaviour, the machine keeps getting points on premises while that master target is
+   * stopped. A master target that runs on a configuration server cannot be stopped alone (the
+   * protocol's "Hosts and faults": the configuration server, which the process server in Azure
+   * needs, stops with it), so for it only what the target reports is judged: srkit's limit.
+   */
   async expectNotListedBy(named: string, machine: string) {
     const masterTarget = this.site.masterTargetName(named);
     const mt = must(await this.api.readMasterTarget(masterTarget), `reading ${masterTarget}`);
@@ -464,6 +522,18 @@ export class FailbackDsl {
       !mt.failbackMachines?.includes(machine),
       `${masterTarget} lists ${machine} although another was chosen`,
     );
+    if (this.site.isConfigurationServer(mt.host)) return;
+    await this.awaitFirstFailbackPoint(machine);
+    const before = await this.newestPointTime(machine);
+    const fault = must(
+      await this.api.injectFault({ kind: "stopComponent", component: masterTarget }),
+      `stopping master target ${masterTarget}`,
+    );
+    try {
+      await this.awaitPointAfter(machine, before, `master target ${masterTarget} was stopped`);
+    } finally {
+      must(await this.api.liftFault(fault.faultId), `starting master target ${masterTarget} again`);
+    }
   }
 
   async expectItem(machine: string, state: ProtectionState, allowed?: AllowedOperation[]) {
@@ -853,17 +923,119 @@ export class FailbackDsl {
       return;
     }
     await this.jobEnds("Succeeded");
-    for (const [machine, masterTarget] of Object.entries(members)) {
+    await this.expectSplitWithoutCommonPoint(planName, members);
+  }
+
+  /**
+   * A group whose members come back through different master targets: each through its own (as
+   * expectFailingBackThrough judges it), no point shared between them or marked multi-VM, also
+   * after an hour of app-consistent points, and the plan's app-consistent failback refused since
+   * no common point exists (the oracle, fed with the points listed, says the same).
+   */
+  private async expectSplitWithoutCommonPoint(planName: string, members: Record<string, string>) {
+    for (const [machine, masterTarget] of Object.entries(members))
       await this.expectFailingBackThrough(machine, masterTarget, "original");
-      await this.awaitFirstFailbackPoint(machine);
-    }
+    await this.expectNoPointShared(Object.keys(members));
     await this.site.pass(65 * minute);
+    await this.expectNoPointShared(Object.keys(members));
     await this.failBack(
       { scope: "plan", name: planName },
       "LatestApplicationConsistent",
       Object.keys(members),
     );
     await this.expectDocumentedFailbackPoints();
+  }
+
+  /**
+   * FB-GROUP-SAME-MT: members of a group coming back through different master targets have no
+   * common point in time (001): none of their points is marked multi-VM, and no point id of one
+   * is listed for another.
+   */
+  async expectNoPointShared(machines: string[]): Promise<void> {
+    const owners = new Map<string, string>();
+    for (const machine of machines) {
+      const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
+      this.site.recorder.listed(machine, points);
+      const multiVm = points.filter((p) => p.multiVm).map((p) => `${p.id} at ${p.time}`);
+      assert.deepEqual(
+        multiVm,
+        [],
+        `${machine} lists multi-VM points although its group comes back through different master targets`,
+      );
+      for (const p of points) {
+        const other = owners.get(p.id);
+        assert.ok(
+          other === undefined || other === machine,
+          `${machine} and ${other} list the same point ${p.id} although no common point in time can be determined for them`,
+        );
+        owners.set(p.id, machine);
+      }
+    }
+  }
+
+  /** Whether the last reprotection of a part of a replication group was refused as such. */
+  private partRefused = false;
+
+  /**
+   * FB-GROUP-VIA-PLAN, field case: a recovery plan that holds only part of a failed-over
+   * replication group. 001 has a group reprotected "only by using a recovery plan": that is the
+   * part reprotected through a plan (accepted: its job must succeed) or not the group reprotected
+   * by a plan (refused with `code`, changing nothing). Both readings are accepted.
+   */
+  async expectGroupPartAcceptedOrRefused(code: ErrorCode): Promise<void> {
+    this.partRefused = !this.attempt.outcome.ok;
+    if (this.partRefused) await this.expectRefused(code);
+    else await this.jobEnds("Succeeded");
+  }
+
+  /** The next part's reprotection, unless the part before was refused (nothing can split then). */
+  async reprotectPartUnlessRefused(target: Target, overrides: string): Promise<void> {
+    if (!this.partRefused) await this.reprotect(target, overrides);
+  }
+
+  /**
+   * FB-GROUP-SAME-MT across requests (the field case): the first part of the group came back
+   * through `members[first]`, the second part was asked through another master target. Whatever
+   * the target chose, the group never gets a common point across master targets:
+   * - it refused the first part (expectGroupPartAcceptedOrRefused): the group's own plan is then
+   *   accepted and brings every member back through one master target;
+   * - it refused the second part with `code`, changing nothing: that part is then accepted through
+   *   the first part's master target, and the plan's app-consistent failback goes where the oracle
+   *   says;
+   * - it accepted the split: each part comes back through its own master target with no point
+   *   shared (expectSplitWithoutCommonPoint).
+   */
+  async expectGroupNeverCommonAcrossMasterTargets(
+    code: ErrorCode,
+    planName: string,
+    members: Record<string, string>,
+  ): Promise<void> {
+    const [first, second] = Object.keys(members);
+    if (!first || !second) throw new Error("the field case needs two members");
+    const firstMt = members[first] as string;
+    const machines = Object.keys(members);
+    if (this.partRefused) {
+      await this.reprotect({ scope: "plan", name: planName }, `master target "${firstMt}"`);
+      this.expectAccepted();
+      await this.jobEnds("Succeeded");
+      for (const m of machines) await this.expectFailingBackThrough(m, firstMt, "original");
+      return;
+    }
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      const part = this.lastReprotect?.target;
+      if (!part) throw new Error("the scenario made no reprotect request");
+      await this.reprotect(part, `master target "${firstMt}"`);
+      this.expectAccepted();
+      await this.jobEnds("Succeeded");
+      for (const m of machines) await this.expectFailingBackThrough(m, firstMt, "original");
+      await this.site.pass(65 * minute);
+      await this.failBack({ scope: "plan", name: planName }, "LatestApplicationConsistent", machines);
+      await this.expectDocumentedFailbackPoints();
+      return;
+    }
+    await this.jobEnds("Succeeded");
+    await this.expectSplitWithoutCommonPoint(planName, members);
   }
 
   private async newestPointTime(machine: string): Promise<number> {

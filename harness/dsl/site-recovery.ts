@@ -2,7 +2,7 @@
 // scenario's session and what it arranged. It knows the domain vocabulary, never a transport.
 // Expectations are written from the documents (see the catalog), never from the reference.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { AzureEvidence, EvidenceScope } from "../azure-standin/evidence.ts";
 import type { Outcome, ProtocolClient, SessionClient } from "../drivers/protocol-client.ts";
 import { TargetMisbehaved } from "../drivers/transport.ts";
@@ -278,6 +278,11 @@ export class SiteRecovery {
   /** The master target a scenario means: a configuration server's default one, or the one named. */
   masterTargetName(name: string): string {
     return this.configurationServers.get(name)?.masterTarget ?? name;
+  }
+
+  /** Whether the name is one of the scenario's configuration servers. */
+  isConfigurationServer(name: string): boolean {
+    return this.configurationServers.has(name);
   }
 
   /** Every component a server name stands for: a configuration server and what it hosts. */
@@ -556,6 +561,30 @@ export class SiteRecovery {
       await this.api.writeWorkload(machine, Math.max(1, Math.round(megabytes * mebibyte)), sample),
       `writing on ${machine}`,
     );
+  }
+
+  /**
+   * Writes `kilobytes` of text that carries `marker` in its middle and is otherwise base64 of a
+   * hash chain: it does not compress below three quarters of its size, so what the process server
+   * sends of it is long enough to be judged as ciphertext (storage-evidence.ts judgeCiphertext),
+   * and it is the same in every run.
+   */
+  async writeTextCarrying(machine: string, kilobytes: number, marker: string): Promise<void> {
+    const size = kilobytes * 1024;
+    // Base64 gives 4 characters for 3 bytes: enough hash blocks for `size` characters.
+    const blocks: Buffer[] = [createHash("sha256").update(marker).digest()];
+    while (blocks.length * 32 * 4 < size * 3)
+      blocks.push(
+        createHash("sha256")
+          .update(blocks.at(-1) as Buffer)
+          .digest(),
+      );
+    const filler = Buffer.concat(blocks)
+      .toString("base64")
+      .slice(0, size - marker.length);
+    const half = Math.floor(filler.length / 2);
+    const text = `${filler.slice(0, half)}${marker}${filler.slice(half)}`;
+    await this.write(machine, Buffer.byteLength(text) / mebibyte, text);
   }
 
   async block(component: string, port: number, direction: "inbound" | "outbound"): Promise<void> {

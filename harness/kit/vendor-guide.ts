@@ -136,6 +136,6 @@ if (import.meta.main) {
     process.exitCode = current ? 0 : 1;
   } else {
     writeFileSync(guidePath, guide);
-    console.log(`wrote ${guidePath}`);
+    console.log("wrote docs/vendor-guide.md");
   }
 }

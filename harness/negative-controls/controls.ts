@@ -2,10 +2,16 @@
 // from the outside (an interceptor on its protocol traffic, or a swapped adapter) and names
 // the requirements it breaks: at least one scenario of each must fail, and no scenario of any
 // other requirement may.
+import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { failbackCoverageControls } from "./coverage-controls-failback.ts";
+import { failoverCoverageControls } from "./coverage-controls-failover.ts";
+import { portsCoverageControls } from "./coverage-controls-ports.ts";
+import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
+import { secondarySiteCoverageControls } from "./coverage-controls-secondary-site.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
@@ -120,15 +126,13 @@ const controls: NegativeControl[] = [
     cluster: "encryption",
     wrongBehaviour: "the process server encrypts replication data but never compresses it",
     breaks: ["REPL-COMP-PS-COMPRESS"],
-    transport: () =>
-      inProcessTransport(
-        {
-          codec: () => ({
-            seal: (content) => Buffer.concat([Buffer.from("enc:"), Buffer.from(content.toString("base64"))]),
-          }),
-        },
+    transport: () => {
+      const key = randomBytes(32);
+      return inProcessTransport(
+        { codec: () => ({ seal: (content) => aesGcm(content, key) }) },
         "negative control: compression-off",
-      ),
+      );
+    },
   },
   {
     id: "encryption-off",
@@ -259,6 +263,8 @@ const controls: NegativeControl[] = [
       "FB-POLICY-APPLIED",
       "FB-RP-APP-CONSISTENT",
       "FB-RP-GROUP-COMMON",
+      // The field case fails its group back to the latest app-consistent point too.
+      "FB-GROUP-SAME-MT",
     ],
     transport: () =>
       intercepted(
@@ -379,6 +385,11 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failoverControls,
   ...failbackControls,
   ...secondarySiteControls,
+  ...replicationCoverageControls,
+  ...failbackCoverageControls,
+  ...failoverCoverageControls,
+  ...portsCoverageControls,
+  ...secondarySiteCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

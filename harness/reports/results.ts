@@ -109,6 +109,14 @@ export function readRun(ndjsonPath: string, maxMessageChars = defaultBounds.maxM
         return [];
       }
     });
+  return runOfEnvelopes(envelopes, maxMessageChars);
+}
+
+/** What a run's envelopes (in the order cucumber sent them) say, as readRun reads a stream of them. */
+export function runOfEnvelopes(
+  envelopes: readonly Envelope[],
+  maxMessageChars = defaultBounds.maxMessageChars,
+): RunResults {
   const pickles = new Map(envelopes.flatMap((e) => (e.pickle ? [[e.pickle.id, e.pickle] as const] : [])));
   const scenarioLines = new Map<string, number>();
   for (const e of envelopes) {
@@ -286,7 +294,7 @@ const epochMs = (t: { seconds: number; nanos: number } | undefined) =>
   t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6) : 0;
 
 /** The Gherkin keyword of each step, by its AST node id (background, scenario and rule steps). */
-function stepKeywords(envelopes: Envelope[]): Map<string, string> {
+function stepKeywords(envelopes: readonly Envelope[]): Map<string, string> {
   const keywords = new Map<string, string>();
   type Child = NonNullable<NonNullable<Envelope["gherkinDocument"]>["feature"]>["children"][number];
   const visit = (children: readonly Child[]) => {

@@ -11,6 +11,7 @@ import type { StartedTestContainer } from "testcontainers";
 import type { GatewayStats } from "../azure-standin/gateway.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
+import { projectRoot } from "./cucumber.ts";
 import { stopProcessGroup } from "./process-group.ts";
 import type { TargetSpec } from "./target-spec.ts";
 
@@ -26,6 +27,17 @@ export interface StartedTarget {
 }
 
 const announce = /SRKIT_TARGET_URL=(\S+)/;
+
+/**
+ * The command as reports name it: this machine's Node and project folder left out (reports
+ * carry no machine paths), e.g. `"/x/node_modules/node/bin/node" /x/harness/a.ts` reads
+ * `node harness/a.ts`.
+ */
+export const withoutMachinePaths = (command: string): string =>
+  command
+    .replaceAll(`"${process.execPath}"`, "node")
+    .replaceAll(process.execPath, "node")
+    .replaceAll(projectRoot, "");
 /** Containers of one run carry this label so a run removes exactly what it started. */
 export const runLabel = "org.srkit.run";
 /** What a target's stderr may put on the terminal in all (characters). */
@@ -153,7 +165,7 @@ async function startCommand(
         `'${command}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
       );
     return {
-      label: `command '${command}' at ${url}`,
+      label: `command '${withoutMachinePaths(command)}' at ${url}`,
       url,
       exited: () => ended,
       stop: () => stopProcessGroup(child, bounds.stopGraceMs),

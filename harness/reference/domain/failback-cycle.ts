@@ -1,6 +1,7 @@
 // One replication cycle of the failback direction: the process server in Azure reads what the
 // machine's Azure VM holds (its changes since failover, or the whole disk) from Azure storage
-// and hands it to the on-premises master target, which keeps the recovery points.
+// and hands it to the on-premises master target, which keeps the recovery points (nothing moves
+// while that master target is stopped).
 import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
 import { readBack } from "./failback.ts";
 import { configurationServerPort, hasHeartbeat, isRegistered } from "./failback-infrastructure.ts";
@@ -39,6 +40,16 @@ export async function runFailbackCycle(
           code: "CONFIGURATION_SERVER_UNREACHABLE",
           message: `process server '${state.processServer}' has no heartbeat to its configuration server`,
         },
+      ];
+      continue;
+    }
+    // FB-MT-CARRIES-DATA: the master target chosen receives the data and keeps the points; while
+    // it is stopped nothing is read for it and no point is made on premises.
+    const mt = world.masterTargets.get(state.masterTarget);
+    if (mt && world.network.isStopped(at(mt.name, mt.host))) {
+      item.pathOk = false;
+      item.healthErrors = [
+        { code: "REPLICA_UNREACHABLE", message: `master target '${mt.name}' is not running` },
       ];
       continue;
     }

@@ -195,11 +195,37 @@ export function reprotectToOnPremises(
       `'${grouped.name}' is in a replication group; reprotect it through a recovery plan`,
     );
   }
+  // FB-GROUP-VIA-PLAN: a plan holding only part of a failed-over group may be read as not the
+  // group reprotected by a plan (ReferenceChoices.partialGroupPlanRefused).
+  if (world.choices.partialGroupPlanRefused) {
+    const part = items.find(
+      (i) =>
+        i.replicationGroup &&
+        [...world.items.values()].some(
+          (other) =>
+            other.replicationGroup === i.replicationGroup &&
+            !items.includes(other) &&
+            other.failback === undefined,
+        ),
+    );
+    if (part) {
+      throw refused(
+        "REPROTECT_GROUP_NEEDS_PLAN",
+        `'${part.name}' is in replication group '${part.replicationGroup}', which this plan holds only part of; reprotect the group through a plan that holds all of it`,
+      );
+    }
+  }
   const plans = items.map((item) => planFailback(world, item, req));
   const groupTargets = new Map<string, Set<string>>();
   for (const p of plans) {
     const g = p.item.replicationGroup;
     if (g) groupTargets.set(g, new Set([...(groupTargets.get(g) ?? []), p.mt.name]));
+  }
+  // The group's members already coming back count too: a split made by two requests is a split.
+  for (const other of world.items.values()) {
+    const g = other.replicationGroup;
+    if (g && groupTargets.has(g) && !items.includes(other) && other.failback)
+      groupTargets.get(g)?.add(other.failback.masterTarget);
   }
   for (const [group, targets] of groupTargets) {
     // FB-GROUP-SAME-MT: 001 says "should"; split, the group gets no common point (recovery-points.ts).

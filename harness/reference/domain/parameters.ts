@@ -89,10 +89,19 @@ export interface ReferenceChoices {
   storageVMotionFailsFailback: boolean;
   /**
    * FB-GROUP-SAME-MT: a replication group should come back through one master target (001). The
-   * reference refuses a split at reprotection (true); a target may accept it, and then finds no
-   * common point for the group.
+   * reference refuses a split at reprotection (true), in one request or in two (a part of the
+   * group already comes back through another master target); a target may accept it, and then
+   * finds no common point for the group.
    */
   splitGroupRefused: boolean;
+  /**
+   * FB-GROUP-VIA-PLAN: 001 has a replication group reprotected "only by using a recovery plan". A
+   * plan that holds only part of a failed-over group is that part reprotected by a plan (the
+   * letter, false: the reference accepts it, and a second part through another master target is
+   * then a split, see splitGroupRefused), or not the group reprotected by a plan (true: refused
+   * with REPROTECT_GROUP_NEEDS_PLAN).
+   */
+  partialGroupPlanRefused: boolean;
   /**
    * FB-SNAPSHOTS-BLOCK, FB-CS-DATABASE, FB-CS-RESTORE-SAME-IP, FB-TS-FREE-ESXI,
    * FB-MT-NO-STORAGE-VMOTION: 001 says reprotection or failback "fails" without saying when. The
@@ -132,6 +141,7 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   originalVmOnMasterTargetDatastore: false,
   storageVMotionFailsFailback: true,
   splitGroupRefused: true,
+  partialGroupPlanRefused: false,
   untimedFailuresRefusedAtOnce: false,
   internetConnectionRequired: true,
   vmmCloudProfileRequired: true,

@@ -25,14 +25,22 @@ function caughtUp(world: World, item: ReplicationState): boolean {
 
 /**
  * The group whose members share points: a multi-VM consistent group going to Azure, or a
- * replication group failing back through its one master target (FB-GROUP-SAME-MT).
+ * replication group every member of which fails back through one master target (FB-GROUP-SAME-MT).
  */
 function sharingGroup(world: World, item: ReplicationState): string | undefined {
-  if (!item.replicationGroup) return undefined;
-  // 001: through different master targets a group has no common point in time.
-  if (item.direction === "AzureToOnPremises")
-    return `${item.replicationGroup}-via-${item.failback?.masterTarget ?? ""}`;
-  return world.policy(item.policy).multiVmConsistency ? item.replicationGroup : undefined;
+  const group = item.replicationGroup;
+  if (!group) return undefined;
+  if (item.direction === "AzureToOnPremises") {
+    // 001: through different master targets a group has no common point in time; nor has a
+    // group part of which is not coming back yet (it may still come through another one).
+    const through = new Set<string | undefined>();
+    for (const m of world.items.values())
+      if (m.replicationGroup === group)
+        through.add(m.direction === "AzureToOnPremises" ? m.failback?.masterTarget : undefined);
+    const [only] = through;
+    return through.size === 1 && only !== undefined ? `${group}-via-${only}` : undefined;
+  }
+  return world.policy(item.policy).multiVmConsistency ? group : undefined;
 }
 
 /** A tick of the schedules in (from, to], in time order; app-consistent when the app schedule has it. */
