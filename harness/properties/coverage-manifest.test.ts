@@ -7,10 +7,11 @@ import { test } from "node:test";
 import { controlRunSeed } from "../runner/control-runner.ts";
 import { caseFrequencies, caseKey, casesOfCheck, type SampledModel } from "./coverage.ts";
 import { generatedCoverage } from "./coverage-manifest.ts";
+import { lifecycleModels } from "./lifecycle-model.ts";
 import { selectionModel } from "./selection-against-target.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: each model samples its own type
-const models: SampledModel<any>[] = [selectionModel];
+const models: SampledModel<any>[] = [selectionModel, ...lifecycleModels];
 
 /** The runs the scenario tagged @model:NAME asks for ("... N times"). */
 function scenarioRuns(name: string): number {

@@ -474,6 +474,8 @@ class Reprotect extends LifecycleCommand {
       }
       await r.site.liftLastBlock();
     }
+    // FB-REPROTECT-JOB: the reprotection is a job the operator follows to its end.
+    await r.failback.jobEnds("Succeeded");
     for (const member of members) await r.failback.settleReprotect(member);
     if (m.state === "Committed") await expectFailingBack(r, m);
     if (m.state === "CommittedBack") {

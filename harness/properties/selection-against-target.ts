@@ -151,7 +151,7 @@ async function choiceFor(
 /**
  * FO-TEST-NO-IMPACT: a drill removes no point that is still inside the retention window, and
  * replication goes on (after it, the newest point is no older than one declared interval and
- * one replication cycle).
+ * one replication cycle). FO-TEST-CLEANUP: its cleanup leaves no drill VM.
  */
 async function drill(
   site: SiteRecovery,
@@ -185,7 +185,11 @@ async function drill(
       );
     }
   }
-  if (chosen.kind === "points") await failover.cleanup(target);
+  if (chosen.kind !== "points") return;
+  // FO-TEST-CLEANUP: the cleanup removes every drill VM (the next drill needs it gone anyway).
+  await failover.cleanup(target);
+  failover.expectAccepted();
+  for (const m of machines) await failover.expectNoAzureVm(m, "test");
 }
 
 const optionRequirement: Record<RecoveryPointChoice["type"], string> = {
