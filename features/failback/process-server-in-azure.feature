@@ -140,11 +140,10 @@ Feature: The process server in Azure
     And "vm1" gets a recovery point newer than those noted
 
   @req=FB-PS-AZURE-DELETE-AFTER
-  @case:kind=vmware-vm
-  Scenario: The process server in Azure may go once the failback is committed, not before
+  Scenario Outline: The process server in Azure may go once the failback is committed, not before
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
-    And a VMware VM "vm1" failed over to Azure and committed
+    And a <machine> "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure
     And process server "fps1" is deleted
     Then the deletion is refused with "FAILBACK_PROCESS_SERVER_IN_USE"
@@ -159,3 +158,13 @@ Feature: The process server in Azure
     Then the deletion is accepted
     And process server "fps1" no longer exists
     And "vm1" is running on premises
+
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |

@@ -150,16 +150,27 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
 
-  @req=FB-VMWARE-SITE-REQUIRED
-  @case:kind=physical-server
-  Scenario: Physical servers too need a VMware host to fail back to
-    Given a physical server "srv1" failed over to Azure and committed
+  # The new VM lands on the master target's host and datastore (alternate location) for both
+  # kinds: the VMware VM's own datastore is not on the new vCenter.
+  @req=FB-VMWARE-SITE-REQUIRED @req=FB-MT-HOST-DISCOVERED
+  Scenario Outline: Physical servers and VMware VMs alike need a discovered VMware host to fail back to
+    Given a <machine> "srv1" failed over to Azure and committed
     And a master target "mt-x" on ESX host "esx9" and datastore "ds9" of vCenter "vc9"
     When "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9"
     Then the reprotect is refused with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED"
     When vCenter "vc9" with ESX host "esx9", datastores "ds9" and "ds9b", is added to the vault
-    And "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9"
+    And "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9" and location "alternate"
     Then the reprotect is accepted
+
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |
 
   @req=FB-ORIGINAL-DATASTORE-REACHABLE
   Scenario: The original VM's disks must be on a datastore the master target's host reaches
@@ -200,20 +211,29 @@ Feature: Reprotecting from Azure to on premises
     And "vm2" fails back through master target "mt1" to its original location
 
   @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT
-  @case:kind=vmware-vm @case:placement=mt-separate
-  Scenario: A replication group comes back through a plan and one master target
+  Scenario Outline: A replication group comes back through a plan and one master target
     Given a master target "mt2" on ESX host "esx1"
-    And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
+    And a replication group "grp" of <machines> "g1" and "g2" failed over to Azure through plan "rp1" and committed
     And a VMware VM "solo" failed over to Azure and committed
     When "g1" is reprotected from Azure
     Then the reprotect is refused with "REPROTECT_GROUP_NEEDS_PLAN"
     When "solo" is reprotected from Azure
     Then the reprotect is accepted
-    When plan "rp1" is reprotected from Azure with master target "mt2"
+    When plan "rp1" is reprotected from Azure with master target "<master target>"
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
-    And "g1" fails back through master target "mt2" to its original location
-    And "g2" fails back through master target "mt2" to its original location
+    And "g1" fails back through master target "<master target>" to <location>
+    And "g2" fails back through master target "<master target>" to <location>
+
+    @case:kind=vmware-vm @case:placement=mt-separate
+    Examples: VMware VMs through a separate master target
+      | machines   | master target | location              |
+      | VMware VMs | mt2           | its original location |
+
+    @case:kind=physical-server @case:placement=mt-default
+    Examples: physical servers through the configuration server's own master target
+      | machines         | master target | location              |
+      | physical servers | cs1           | an alternate location |
 
   @req=FB-GROUP-SAME-MT
   @case:placement=mt-separate

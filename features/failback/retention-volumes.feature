@@ -59,12 +59,22 @@ Feature: The retention volume of the master target
     Then the reprotect is accepted
 
   @req=FB-RETENTION-NONZERO
-  @case:kind=vmware-vm @case:placement=mt-separate @case:boundary=zero
-  Scenario: An empty volume is neither offered nor accepted
-    Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, E: empty"
-    Then master target "mt1" offers the retention volumes "R:" with default "R:"
+  @case:kind=vmware-vm @case:placement=mt-separate
+  Scenario Outline: An empty volume is neither offered nor accepted; one of a single byte is
+    Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, E: <capacity>"
+    Then master target "mt1" offers the retention volumes "<offered>" with default "R:"
     When "vm1" is reprotected from Azure with retention volume "E:"
-    Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"
+    Then the reprotect is <outcome>
+
+    @case:boundary=zero
+    Examples: no capacity
+      | capacity | offered | outcome                                                   |
+      | empty    | R:      | refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"    |
+
+    @case:boundary=smallest-nonzero
+    Examples: the smallest capacity there is
+      | capacity  | offered | outcome  |
+      | one-byte  | R:, E:  | accepted |
 
   @req=FB-RETENTION-DEFAULTS
   @case:kind=vmware-vm @case:placement=mt-separate
