@@ -264,6 +264,9 @@ Then(
 Then("{string} replicates from Azure to on premises", function (this: W, name: string) {
   return this.failback.expectDirection(name, "AzureToOnPremises");
 });
+Then("{string} does not replicate from Azure to on premises", function (this: W, name: string) {
+  return this.failback.expectNotComingBack(name);
+});
 Then(
   /^"([^"]+)" fails back through master target "([^"]+)" to (its original|an alternate) location$/,
   function (this: W, name: string, masterTarget: string, where: string) {

@@ -106,7 +106,7 @@ Feature: What makes a reprotection fail, and retrying it
     When the configuration server's database loses "vm2"
     And plan "rp1" is reprotected from Azure
     Then the reprotect fails with "CONFIGURATION_DATABASE_RECORD_MISSING", at once or in its job
-    And "vm2" is committed with allowed operations "Reprotect"
+    And "vm2" does not replicate from Azure to on premises
     And nothing of "vm2" was read back from Azure
 
   @req=FB-SNAPSHOTS-BLOCK @req=FB-PLAN-REPROTECT
@@ -134,7 +134,7 @@ Feature: What makes a reprotection fail, and retrying it
     And a recovery plan "rp1" with "vm1" and "old1"
     When plan "rp1" is reprotected from Azure
     Then the reprotect fails with "FAILBACK_NOT_SUPPORTED_FOR_MACHINE", at once or in its job
-    And "old1" is committed with allowed operations "Reprotect"
+    And "old1" does not replicate from Azure to on premises
     And nothing of "old1" was read back from Azure
 
   @req=FB-CS-BACKUP-RESTORE

@@ -210,7 +210,7 @@ Feature: Reprotecting from Azure to on premises
     And "vm1" fails back through master target "mt1" to its original location
     And "vm2" fails back through master target "mt1" to its original location
 
-  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT
+  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT @req=FB-MT-CARRIES-DATA
   Scenario Outline: A replication group comes back through a plan and one master target
     Given a master target "mt2" on ESX host "esx1"
     And a replication group "grp" of <machines> "g1" and "g2" failed over to Azure through plan "rp1" and committed

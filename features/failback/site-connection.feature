@@ -47,7 +47,7 @@ Feature: The link between the Azure network and the on-premises site
       | machine   | read back           |
       | VMware VM | 2 MB of "vm1" were  |
 
-    @case:kind=physical-server
+    @req=FB-ALTERNATE-FULL-COPY @case:kind=physical-server
     Examples: a physical server
       | machine         | read back                  |
       | physical server | the whole disk of "vm1" was |

@@ -445,6 +445,19 @@ export class FailbackDsl {
   }
 
   /**
+   * After a reprotection that failed for it, the machine is not coming back: it does not
+   * replicate from Azure to on premises. What the plan's other machines do is not judged.
+   */
+  async expectNotComingBack(machine: string) {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.notEqual(
+      item.replicationDirection,
+      "AzureToOnPremises",
+      `${machine} replicates from Azure to on premises although its reprotection failed`,
+    );
+  }
+
+  /**
    * The machine replicates back through the master target named. What the target reports must
    * say so (the item's failback settings, the master target's failbackMachines), but the data path
    * is judged from behaviour, never from those names the request put there: see
