@@ -20,6 +20,7 @@ const machineKinds: Record<string, { kind: MachineKind; options: MachineOptions 
   "VMware VM": { kind: "vmware-vm", options: {} },
   "physical server": { kind: "physical-server", options: {} },
   "linux VMware VM": { kind: "vmware-vm", options: { os: "linux" } },
+  "linux physical server": { kind: "physical-server", options: { os: "linux" } },
   "Windows Server 2008 R2 SP1 physical server": {
     kind: "physical-server",
     options: { osVersion: "Windows Server 2008 R2 SP1" },
@@ -91,11 +92,17 @@ Given("a VMware VM {string} failed back from Azure and committed", async functio
   this.failover.expectAccepted();
 });
 
+const groupKinds: Record<string, MachineKind> = {
+  "VMware VMs": "vmware-vm",
+  "physical servers": "physical-server",
+};
 Given(
-  "a replication group {string} of VMware VMs {string} and {string} failed over to Azure through plan {string} and committed",
-  async function (this: W, group: string, a: string, b: string, planName: string) {
+  /^a replication group "([^"]+)" of (VMware VMs|physical servers) "([^"]+)" and "([^"]+)" failed over to Azure through plan "([^"]+)" and committed$/,
+  async function (this: W, group: string, kinds: string, a: string, b: string, planName: string) {
     for (const m of [a, b]) {
-      await this.failback.replicatingMachine(m, "vmware-vm", { replicationGroup: group });
+      await this.failback.replicatingMachine(m, groupKinds[kinds] as MachineKind, {
+        replicationGroup: group,
+      });
       await this.siteRecovery.initialReplicationCompleted(m);
     }
     await this.siteRecovery.passPointsTime(10 * 60);
@@ -256,6 +263,9 @@ Then(
 );
 Then("{string} replicates from Azure to on premises", function (this: W, name: string) {
   return this.failback.expectDirection(name, "AzureToOnPremises");
+});
+Then("{string} does not replicate from Azure to on premises", function (this: W, name: string) {
+  return this.failback.expectNotComingBack(name);
 });
 Then(
   /^"([^"]+)" fails back through master target "([^"]+)" to (its original|an alternate) location$/,

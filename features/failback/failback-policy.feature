@@ -25,6 +25,7 @@ Feature: The failback policy
     Then the configuration server lists the failback policy of "standard"
 
   @req=FB-POLICY-NOT-EDITABLE
+  @case:moment=before-enable
   Scenario Outline: No setting of a failback policy can be changed
     When the failback policy of "standard" is edited to <setting> <value>
     Then the policy edit is refused with "POLICY_NOT_EDITABLE"
@@ -39,6 +40,7 @@ Feature: The failback policy
       | appConsistentFrequencyMinutes | 120   |
 
   @req=FB-POLICY-AUTO-SELECTED
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Reprotection takes the failback policy of the machine's own replication policy
     Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
     And a process server "fps1" deployed in Azure and registered
@@ -51,7 +53,29 @@ Feature: The failback policy
     And the reprotect job ends "Succeeded"
     And "vm1" replicates under the failback policy of "standard"
 
+  # The moment the policy could change is while the machine replicates back: its failback policy
+  # stays as it is, and so do the points it gets; editing the replication policy changes neither.
+  @req=FB-POLICY-NOT-EDITABLE @req=FB-POLICY-APPLIED
+  @case:kind=physical-server @case:moment=while-replicating @case:boundary=inside-window @case:boundary=beyond-window
+  Scenario: While a machine replicates back, its failback policy cannot be edited and keeps ruling its points
+    Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
+    And a process server "fps1" deployed in Azure and registered
+    And a master target "mt1" on ESX host "esx1"
+    And a physical server "srv1" replicating with policy "other" failed over to Azure and committed
+    When "srv1" is reprotected from Azure
+    And the reprotect job ends "Succeeded"
+    And "srv1" has its first recovery point on premises
+    And the failback policy of "other" is edited to recoveryPointRetentionHours 72
+    Then the policy edit is refused with "POLICY_NOT_EDITABLE"
+    When the replication policy "other" is edited to appConsistentFrequencyMinutes 30
+    Then the policy edit is accepted
+    When 30 hours pass
+    Then "srv1" has an app-consistent point every 60 minutes and none older than 24 hours
+    And the failback policy of "other" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
+    And "srv1" replicates under the failback policy of "other"
+
   @req=FB-POLICY-APPLIED
+  @case:kind=vmware-vm @case:moment=before-enable @case:boundary=inside-window @case:boundary=beyond-window
   Scenario: Back from Azure, points and health follow the failback policy
     Given a replication policy "other" with RPO threshold 30 minutes, retention 72 hours and app-consistent points every 120 minutes
     And a process server "fps1" deployed in Azure and registered

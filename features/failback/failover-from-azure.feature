@@ -18,6 +18,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And a master target "mt1" on ESX host "esx1"
 
   @req=FB-FAILOVER-FROM-AZURE @req=FB-AZURE-VMS-SHUT-DOWN
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Failback is an unplanned failover that shuts the Azure VM down
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "other" failed over to Azure and committed
@@ -33,18 +34,21 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And the Azure VM of "vm1" is stopped
     And the Azure VM of "other" is running
 
-  @req=FB-FAILOVER-FROM-AZURE
-  Scenario: A recovery plan fails back in one go
+  @req=FB-FAILOVER-FROM-AZURE @req=FB-RP-LATEST
+  @case:kind=vmware-vm @case:scope=plan
+  Scenario: A recovery plan fails back in one go, to the latest point
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "vm2" failed over to Azure and reprotected
     And a recovery plan "rp1" with "vm1" and "vm2"
     When plan "rp1" is failed back from Azure to the latest point
     Then the failback is accepted
+    And the failback goes to the point the documents call for
     And the failover job ends "Succeeded"
     And "vm1" is running on premises
     And "vm2" is running on premises
 
   @req=FB-RP-CHOICES
+  @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: Failback offers Latest and the latest app-consistent point only
     Given a VMware VM "vm1" failed over to Azure and reprotected
     When "vm1" is failed back from Azure to <option>
@@ -60,9 +64,10 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
       | a custom point                           |
 
   @req=FB-RP-LATEST
-  Scenario: Latest goes to the newest point on the master target, one point interval apart
-    Given a VMware VM "vm1" failed over to Azure and committed
-    And a VMware VM "vm2" failed over to Azure and committed
+  @case:scope=machine
+  Scenario Outline: Latest goes to the newest point on the master target, one point interval apart
+    Given a <machine> "vm1" failed over to Azure and committed
+    And a <machine> "vm2" failed over to Azure and committed
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
     And "vm2" is reprotected from Azure
@@ -78,9 +83,19 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm2" is failed back from Azure to the latest point
     Then the failback goes to the point the documents call for
 
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |
+
   @req=FB-RP-APP-CONSISTENT
-  Scenario: The app-consistent choice can go further back than the newest point
-    Given a VMware VM "vm1" failed over to Azure and reprotected
+  Scenario Outline: The app-consistent choice can go further back than the newest point
+    Given a <machine> "vm1" failed over to Azure and reprotected
     When "vm1" has just made an app-consistent point
     And the workload on "vm1" writes 4 MB
     And a recovery point interval passes
@@ -88,9 +103,19 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then the failback goes to the point the documents call for
     And "vm1" failed back to a point older than its newest
 
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |
+
   @req=FB-RP-GROUP-COMMON
-  Scenario: In a plan, a replication group goes back to its common app-consistent point
-    Given a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
+  Scenario Outline: In a plan, a replication group goes back to its common app-consistent point
+    Given a replication group "grp" of <machines> "g1" and "g2" failed over to Azure through plan "rp1" and committed
     When plan "rp1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
     And 65 minutes pass
@@ -100,9 +125,20 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then the failback goes to the point the documents call for
     And "g1" and "g2" failed back to the same point
 
+    @case:kind=vmware-vm
+    Examples: VMware VMs
+      | machines   |
+      | VMware VMs |
+
+    @case:kind=physical-server
+    Examples: physical servers
+      | machines         |
+      | physical servers |
+
   @req=FB-NEEDS-RECOVERY-POINT
-  Scenario: Failback needs a point for every machine
-    Given a VMware VM "vm1" failed over to Azure and committed
+  @case:scope=machine @case:scope=plan-member-failing
+  Scenario Outline: Failback needs a point for every machine
+    Given a <machine> "vm1" failed over to Azure and committed
     And a VMware VM "vm2" whose disk takes 60 minutes to copy back, failed over to Azure and committed
     And a recovery plan "rp1" with "vm1" and "vm2"
     When "vm1" is reprotected from Azure
@@ -121,7 +157,18 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Then until "vm2" lists a point, plan "rp1" failed back every minute goes where the documents call for, then runs
     And "vm2" has recovery points
 
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |
+
   @req=FB-COMMIT-REMOVES-AZURE-VMS @req=FB-UNPROTECTED-AFTER-COMMIT
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: The commit removes the Azure VMs and leaves the machine unprotected on premises
     Given a VMware VM "vm1" failed over to Azure and reprotected
     And a VMware VM "other" failed over to Azure and committed
@@ -139,6 +186,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm1" has no recovery point
 
   @req=FB-REPROTECT-TO-AZURE
+  @case:kind=vmware-vm @case:placement=ps-default
   Scenario: A failed-back machine is protected to Azure again through an on-premises process server
     Given a VMware VM "vm1" failed back from Azure and committed
     When "vm1" is reprotected to Azure through process server "fps1"
@@ -152,9 +200,11 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And every storage request came from "cs1" over https port 443
     And "vm1" has recovery points
 
+  # 001 speaks of "a VM" failed over with a static IP; a physical server runs in Azure as a VM
+  # too and comes back as a VMware VM (FB-PHYSICAL-NEW-VM), so the same holds for it.
   @req=FB-TS-DHCP-KEPT @req=FB-TS-NETWORK-MANAGER
-  Scenario: DHCP and the missing Network Manager stay as they were in Azure
-    Given a linux VMware VM "vm1" with a static IP failed over to Azure and committed
+  Scenario Outline: DHCP and the missing Network Manager stay as they were in Azure
+    Given a linux <machine> "vm1" with a static IP failed over to Azure and committed
     Then "vm1" gets its address by DHCP and has no Network Manager
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
@@ -162,3 +212,13 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     And "vm1" is failed back from Azure to the latest point
     And the failover job ends "Succeeded"
     Then "vm1" gets its address by DHCP and has no Network Manager
+
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |

@@ -78,6 +78,7 @@ Feature: The master target on premises
       | 2    |
 
   @req=FB-MT-DISK-UUID
+  @case:placement=mt-separate
   Scenario Outline: disk.EnableUUID is there and reads True; the documents' two spellings decide the rest
     When a Windows master target "mt-win" is registered with disk.EnableUUID <value>
     Then the master target registration <verdict>
@@ -91,6 +92,7 @@ Feature: The master target on premises
       | "False"    | is refused with "MASTER_TARGET_DISK_UUID_NOT_TRUE"                       |
 
   @req=FB-MT-DISK-UUID
+  @case:placement=mt-separate
   Scenario Outline: Provisioning tools write disk.EnableUUID as true, TRUE or 1; only a spelling 001 gives may pass
     When a Windows master target "mt-win" is registered with disk.EnableUUID <value>
     Then the master target registration <verdict>
@@ -102,6 +104,7 @@ Feature: The master target on premises
       | "1"    | is refused with "MASTER_TARGET_DISK_UUID_NOT_TRUE"               |
 
   @req=FB-MT-CARRIES-DATA
+  @case:kind=vmware-vm @case:scope=machine @case:placement=mt-default @case:placement=mt-separate
   Scenario: The master target chosen at reprotection receives the data, the default or a separate one
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
@@ -117,6 +120,7 @@ Feature: The master target on premises
     And master target "cs1" does not receive "vm2"
 
   @req=FB-MT-HOST-DISCOVERED
+  @case:kind=vmware-vm
   Scenario: The master target's ESX host is discovered before reprotection
     Given a process server "fps1" deployed in Azure and registered
     And a VMware VM "vm1" failed over to Azure and committed

@@ -68,6 +68,7 @@ Feature: The process server in Azure
       | a network interface made in "other-net"   |
 
   @req=FB-PS-AZURE-LISTED
+  @case:boundary=before-registration @case:boundary=at-registration
   Scenario: The process server is listed under the configuration server once it has registered, within 15 minutes
     Given a process server "fps1" deployed in Azure
     Then the configuration server does not list process server "fps1"
@@ -78,6 +79,7 @@ Feature: The process server in Azure
     And process server "fps1" is registered
 
   @req=FB-PS-CS-443
+  @case:state=running @case:state=unreachable
   Scenario: The process server keeps a heartbeat with the configuration server on 443
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
@@ -95,6 +97,7 @@ Feature: The process server in Azure
     Then the reprotect is accepted
 
   @req=FB-PS-AZURE-REQUIRED
+  @case:kind=vmware-vm @case:placement=ps-default @case:placement=ps-azure
   Scenario: Data comes back through the process server in Azure and no other
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
@@ -119,6 +122,7 @@ Feature: The process server in Azure
     Then the reprotect is accepted
 
   @req=FB-PS-AZURE-KEEP-RUNNING
+  @case:kind=vmware-vm @case:moment=later-cycle @case:state=running @case:state=stopped @case:state=restarted
   Scenario: While the process server in Azure is stopped nothing comes back
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
@@ -136,10 +140,10 @@ Feature: The process server in Azure
     And "vm1" gets a recovery point newer than those noted
 
   @req=FB-PS-AZURE-DELETE-AFTER
-  Scenario: The process server in Azure may go once the failback is committed, not before
+  Scenario Outline: The process server in Azure may go once the failback is committed, not before
     Given a process server "fps1" deployed in Azure and registered
     And a master target "mt1" on ESX host "esx1"
-    And a VMware VM "vm1" failed over to Azure and committed
+    And a <machine> "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure
     And process server "fps1" is deleted
     Then the deletion is refused with "FAILBACK_PROCESS_SERVER_IN_USE"
@@ -154,3 +158,13 @@ Feature: The process server in Azure
     Then the deletion is accepted
     And process server "fps1" no longer exists
     And "vm1" is running on premises
+
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |

@@ -24,6 +24,7 @@ Feature: Reprotecting from Azure to on premises
     And a master target "mt1" on ESX host "esx1"
 
   @req=FB-STAGES @req=FB-REPROTECT-JOB @req=FB-REPROTECT-ONPREM-OFF
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Reprotect, fail over from Azure, commit, reprotect to Azure: in that order only
     Given a VMware VM "vm1" failed over to Azure and committed
     Then "vm1" is committed with allowed operations "Reprotect"
@@ -49,6 +50,7 @@ Feature: Reprotecting from Azure to on premises
     And "vm1" is running on premises
 
   @req=FB-REPROTECT-DIRECTION
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: The direction is preselected both ways; naming the other one is refused
     Given a VMware VM "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure with direction "OnPremisesToAzure"
@@ -65,6 +67,7 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is refused with "REPROTECT_DIRECTION_INVALID"
 
   @req=FB-REPROTECT-INPUTS
+  @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: A reprotection from Azure names its master target and its process server
     Given a VMware VM "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure with <change>
@@ -77,6 +80,7 @@ Feature: Reprotecting from Azure to on premises
       | master target "mt-none" | RESOURCE_NOT_FOUND     |
 
   @req=FB-REPROTECT-DATASTORE-REQUIRED
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: A datastore is always given, and ignored when the original VM's disks exist
     Given a VMware VM "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure with no datastore
@@ -87,6 +91,7 @@ Feature: Reprotecting from Azure to on premises
     And "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
 
   @req=FB-ORIGINAL-DELTAS
+  @case:placement=mt-separate
   Scenario: Back to the original VM only what changed in Azure is copied
     Given a VMware VM "vm1" failed over to Azure and committed
     When the workload on "vm1" writes 5 MB
@@ -97,6 +102,7 @@ Feature: Reprotecting from Azure to on premises
     And "vm1" is placed on ESX host "esx1" and datastore "ds-mt"
 
   @req=FB-ALTERNATE-NEW-VM @req=FB-ALTERNATE-FULL-COPY
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: A deleted on-premises VM comes back as a new VM on the master target's host and datastore, copied whole
     Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
     When the workload on "vm1" writes 5 MB
@@ -112,6 +118,7 @@ Feature: Reprotecting from Azure to on premises
     Then "vm1" is protected from Azure with allowed operations "UnplannedFailover"
 
   @req=FB-ALTERNATE-NEW-VM @req=FB-ALTERNATE-FULL-COPY
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: An alternate location can be asked for while the original VM exists
     Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
     When "vm1" is reprotected from Azure with location "alternate" and datastore "ds-mt"
@@ -121,6 +128,7 @@ Feature: Reprotecting from Azure to on premises
     And the whole disk of "vm1" was read back from Azure by "fps1"
 
   @req=FB-PHYSICAL-NEW-VM @req=FB-ALTERNATE-FULL-COPY
+  @case:kind=physical-server
   Scenario: A physical server always comes back as a new VMware VM
     Given a physical server "srv1" failed over to Azure and committed
     When "srv1" is reprotected from Azure with location "original"
@@ -132,6 +140,7 @@ Feature: Reprotecting from Azure to on premises
     And the whole disk of "srv1" was read back from Azure by "fps1"
 
   @req=FB-WS2008R2SP1-PHYSICAL
+  @case:kind=physical-server @case:kind=vmware-vm @case:scope=machine
   Scenario: Windows Server 2008 R2 SP1 protected as a physical server cannot fail back; as a VM it can
     Given a Windows Server 2008 R2 SP1 physical server "old1" failed over to Azure and committed
     And a Windows Server 2008 R2 SP1 VMware VM "old2" failed over to Azure and committed
@@ -141,15 +150,27 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
 
-  @req=FB-VMWARE-SITE-REQUIRED
-  Scenario: Physical servers too need a VMware host to fail back to
-    Given a physical server "srv1" failed over to Azure and committed
+  # The new VM lands on the master target's host and datastore (alternate location) for both
+  # kinds: the VMware VM's own datastore is not on the new vCenter.
+  @req=FB-VMWARE-SITE-REQUIRED @req=FB-MT-HOST-DISCOVERED
+  Scenario Outline: Physical servers and VMware VMs alike need a discovered VMware host to fail back to
+    Given a <machine> "srv1" failed over to Azure and committed
     And a master target "mt-x" on ESX host "esx9" and datastore "ds9" of vCenter "vc9"
     When "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9"
     Then the reprotect is refused with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED"
     When vCenter "vc9" with ESX host "esx9", datastores "ds9" and "ds9b", is added to the vault
-    And "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9"
+    And "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9" and location "alternate"
     Then the reprotect is accepted
+
+    @case:kind=vmware-vm
+    Examples: a VMware VM
+      | machine   |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples: a physical server
+      | machine         |
+      | physical server |
 
   @req=FB-ORIGINAL-DATASTORE-REACHABLE
   Scenario: The original VM's disks must be on a datastore the master target's host reaches
@@ -177,6 +198,7 @@ Feature: Reprotecting from Azure to on premises
     Then the reprotect of "vm1" through master target "mt1" is accepted, or refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
 
   @req=FB-PLAN-REPROTECT
+  @case:kind=vmware-vm @case:scope=plan
   Scenario: A recovery plan is reprotected with one set of values
     Given a VMware VM "vm1" failed over to Azure and committed
     And a VMware VM "vm2" failed over to Azure and committed
@@ -188,22 +210,33 @@ Feature: Reprotecting from Azure to on premises
     And "vm1" fails back through master target "mt1" to its original location
     And "vm2" fails back through master target "mt1" to its original location
 
-  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT
-  Scenario: A replication group comes back through a plan and one master target
+  @req=FB-GROUP-VIA-PLAN @req=FB-GROUP-SAME-MT @req=FB-MT-CARRIES-DATA
+  Scenario Outline: A replication group comes back through a plan and one master target
     Given a master target "mt2" on ESX host "esx1"
-    And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed
+    And a replication group "grp" of <machines> "g1" and "g2" failed over to Azure through plan "rp1" and committed
     And a VMware VM "solo" failed over to Azure and committed
     When "g1" is reprotected from Azure
     Then the reprotect is refused with "REPROTECT_GROUP_NEEDS_PLAN"
     When "solo" is reprotected from Azure
     Then the reprotect is accepted
-    When plan "rp1" is reprotected from Azure with master target "mt2"
+    When plan "rp1" is reprotected from Azure with master target "<master target>"
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
-    And "g1" fails back through master target "mt2" to its original location
-    And "g2" fails back through master target "mt2" to its original location
+    And "g1" fails back through master target "<master target>" to <location>
+    And "g2" fails back through master target "<master target>" to <location>
+
+    @case:kind=vmware-vm @case:placement=mt-separate
+    Examples: VMware VMs through a separate master target
+      | machines   | master target | location              |
+      | VMware VMs | mt2           | its original location |
+
+    @case:kind=physical-server @case:placement=mt-default
+    Examples: physical servers through the configuration server's own master target
+      | machines         | master target | location              |
+      | physical servers | cs1           | an alternate location |
 
   @req=FB-GROUP-SAME-MT
+  @case:placement=mt-separate
   Scenario: A replication group split over two master targets is refused, or gets no common point it does not have
     Given a master target "mt2" on ESX host "esx1"
     And a replication group "grp" of VMware VMs "g1" and "g2" failed over to Azure through plan "rp1" and committed

@@ -12,6 +12,7 @@ Feature: The retention volume of the master target
     And a VMware VM "vm1" failed over to Azure and committed
 
   @req=FB-RETENTION-REQUIRED
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: A master target without a retention volume cannot take a failback
     Given a master target "mt-bare" on ESX host "esx1" with no volume
     Then master target "mt-bare" offers the retention volumes "" with default ""
@@ -24,6 +25,7 @@ Feature: The retention volume of the master target
     And "vm1" keeps its failback points on "R:"
 
   @req=FB-RETENTION-NOT-IN-USE
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario Outline: A volume in use or locked is neither offered nor accepted
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, <volume>"
     Then master target "mt1" offers the retention volumes "R:" with default "R:"
@@ -37,6 +39,7 @@ Feature: The retention volume of the master target
       | H: locked | H:   |
 
   @req=FB-RETENTION-NOT-CACHE
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: The install (cache) volume is neither offered nor accepted
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, C: install"
     Then master target "mt1" offers the retention volumes "R:" with default "R:"
@@ -44,6 +47,7 @@ Feature: The retention volume of the master target
     Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"
 
   @req=FB-RETENTION-NOT-FAT
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: FAT and FAT32 volumes are neither offered nor accepted; other file systems are
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, F: FAT, G: FAT32, H: ReFS, I: ext4, J: ext3, K: xfs"
     Then master target "mt1" offers the retention volumes "R:, H:, I:, J:, K:" with default "R:"
@@ -55,13 +59,25 @@ Feature: The retention volume of the master target
     Then the reprotect is accepted
 
   @req=FB-RETENTION-NONZERO
-  Scenario: An empty volume is neither offered nor accepted
-    Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, E: empty"
-    Then master target "mt1" offers the retention volumes "R:" with default "R:"
+  @case:kind=vmware-vm @case:placement=mt-separate
+  Scenario Outline: An empty volume is neither offered nor accepted; one of a single byte is
+    Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, E: <capacity>"
+    Then master target "mt1" offers the retention volumes "<offered>" with default "R:"
     When "vm1" is reprotected from Azure with retention volume "E:"
-    Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"
+    Then the reprotect is <outcome>
+
+    @case:boundary=zero
+    Examples: no capacity
+      | capacity | offered | outcome                                                   |
+      | empty    | R:      | refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"    |
+
+    @case:boundary=smallest-nonzero
+    Examples: the smallest capacity there is
+      | capacity  | offered | outcome  |
+      | one-byte  | R:, E:  | accepted |
 
   @req=FB-RETENTION-DEFAULTS
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: R: is the default on Windows
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: NTFS, S: NTFS"
     Then master target "mt1" offers the retention volumes "R:, S:" with default "R:"
@@ -71,6 +87,7 @@ Feature: The retention volume of the master target
     And "vm1" keeps its failback points on "R:"
 
   @req=FB-RETENTION-DEFAULTS
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: /mnt/retention is the default on Linux
     Given a Linux master target "mt1" on ESX host "esx1" with the volumes "/mnt/retention ext4, /data ext4"
     Then master target "mt1" offers the retention volumes "/mnt/retention, /data" with default "/mnt/retention"
@@ -80,6 +97,7 @@ Feature: The retention volume of the master target
     And "vm1" keeps its failback points on "/mnt/retention"
 
   @req=FB-RETENTION-DEFAULTS
+  @case:kind=vmware-vm @case:placement=mt-separate
   Scenario: When the default volume is not eligible, a reprotection without a volume is refused
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: FAT32, S: NTFS"
     Then master target "mt1" offers the retention volumes "S:" with default ""

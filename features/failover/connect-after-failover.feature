@@ -11,6 +11,7 @@ Feature: Connecting to the Azure VM after failover
     And a replication policy "standard"
 
   @req=FO-CONNECT-WIN-INTERNET @req=FO-CONNECT-WIN-POST
+  @case:kind=vmware-vm
   Scenario: A prepared Windows VM is reachable over RDP from the internet
     Given a windows VMware VM "win1" replicating with policy "standard"
     And "win1" has failed over to Azure
@@ -39,6 +40,7 @@ Feature: Connecting to the Azure VM after failover
     Then the Azure VM of "win1" shows no boot screenshot
 
   @req=FO-CONNECT-WIN-INTERNET
+  @case:kind=vmware-vm
   Scenario Outline: A Windows VM whose <setting> was not prepared cannot be reached from the internet
     Given a windows VMware VM "win1" with <setting> off, replicating with policy "standard"
     Then the readiness check <check> of "win1" fails
@@ -52,6 +54,7 @@ Feature: Connecting to the Azure VM after failover
       | the firewall rule for Public       | RDP_FIREWALL_PUBLIC |
 
   @req=FO-CONNECT-WIN-VPN
+  @case:kind=vmware-vm
   Scenario Outline: Over a site-to-site VPN, RDP needs the Domain and Private firewall rule: <rule>
     Given a windows VMware VM "win1" with <setting>, replicating with policy "standard"
     And "win1" has failed over to Azure
@@ -65,6 +68,7 @@ Feature: Connecting to the Azure VM after failover
       | absent  | the firewall rule for Domain and Private off | cannot | fails       |
 
   @req=FO-CONNECT-WIN-SAN
+  @case:kind=vmware-vm
   Scenario: A SAN policy other than OnlineAll leaves data disks offline
     Given a windows VMware VM "win1" with the SAN policy OfflineShared, replicating with policy "standard"
     Then the readiness check SAN_POLICY_ONLINE_ALL of "win1" fails
@@ -72,6 +76,7 @@ Feature: Connecting to the Azure VM after failover
     Then the Azure VM of "win1" has its data disks offline
 
   @req=FO-CONNECT-WIN-UPDATES
+  @case:kind=vmware-vm
   Scenario: Pending Windows updates at failover delay the first logon
     Given a windows VMware VM "win1" with pending Windows updates, replicating with policy "standard"
     Then the readiness check NO_PENDING_UPDATES of "win1" fails
@@ -79,6 +84,7 @@ Feature: Connecting to the Azure VM after failover
     Then logging on to the Azure VM of "win1" waits for the updates
 
   @req=FO-CONNECT-LINUX-PRE @req=FO-CONNECT-LINUX-POST
+  @case:kind=vmware-vm
   Scenario: A prepared Linux VM is reachable over SSH from the internet
     Given a linux VMware VM "lin1" replicating with policy "standard"
     And "lin1" has failed over to Azure
@@ -87,6 +93,7 @@ Feature: Connecting to the Azure VM after failover
     And the Azure VM of "lin1" shows a boot screenshot
 
   @req=FO-CONNECT-LINUX-PRE
+  @case:kind=vmware-vm
   Scenario Outline: A Linux VM whose <setting> was not prepared cannot be reached over SSH
     Given a linux VMware VM "lin1" with <setting> off, replicating with policy "standard"
     Then the readiness check <check> of "lin1" fails

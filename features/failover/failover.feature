@@ -16,6 +16,7 @@ Feature: Failing over to Azure and committing
     And 30 minutes pass
 
   @req=FO-UNPLANNED-VMWARE
+  @case:scope=machine
   Scenario Outline: A <kind> fails over to Azure unplanned, never planned
     Given a <kind> "m1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "m1" has completed
@@ -27,12 +28,18 @@ Feature: Failing over to Azure and committing
     When an unplanned failover of "m1" to the latest processed point is run
     Then the failover is accepted
 
+    @case:kind=vmware-vm
     Examples:
       | kind            |
       | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
       | physical server |
 
   @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: A failover creates the Azure VM; the commit makes it final and leaves it unprotected
     When an unplanned failover of "vm1" to the latest processed point is run
     Then "vm1" is failing over
@@ -49,6 +56,7 @@ Feature: Failing over to Azure and committing
     Then the data written since then has not reached Azure storage
 
   @req=FO-CHANGE-POINT-BEFORE-COMMIT
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Another recovery point may be chosen before the commit, and never after
     Given the recovery points of "vm1" are noted
     When an unplanned failover of "vm1" to the latest processed point is run
@@ -60,6 +68,7 @@ Feature: Failing over to Azure and committing
     Then the failover is refused with "FAILOVER_ALREADY_COMMITTED"
 
   @req=FO-COMMIT-DELETES-POINTS
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: Committing a failover deletes the recovery points
     When an unplanned failover of "vm1" to the latest processed point is run
     And the failover has had time to finish
@@ -70,6 +79,7 @@ Feature: Failing over to Azure and committing
   # 004 gives the windows per machine kind; the policy keeps points exactly that long, so a
   # target that applies the documented window and one that applies its policy's retention agree.
   @req=FO-CHANGE-WINDOW
+  @case:boundary=inside-window @case:boundary=beyond-window
   Scenario Outline: After failover of a <kind>, another point can be chosen from the documented <hours>-hour window
     Given a replication policy "window" with a retention of <hours> hours
     And a <kind> "m2" replicating with policy "window"
@@ -83,9 +93,14 @@ Feature: Failing over to Azure and committing
     And the recovery point of "m2" is changed to a listed point about <hours> hours old
     And the recovery point of "m2" is changed to a noted point more than <hours> hours old
 
+    @case:kind=vmware-vm
     Examples:
       | kind              | hours |
       | windows VMware VM | 72    |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              | hours |
       | Hyper-V VM        | 24    |
 
   @req=FO-VMWARE-TOOLS
@@ -112,12 +127,21 @@ Feature: Failing over to Azure and committing
     And the failovers have had time to finish
     Then the failover of "m1" took <extra> minutes longer than that of "vm1"
 
-    Examples: the documented cases
+    @case:kind=vmware-vm @case:boundary=mobility-9.7
+    Examples: a Mobility service older than 9.8
       | machine                                        | extra   |
       | VMware VM with Mobility service 9.7            | 8 to 10 |
+
+    @case:kind=physical-server
+    Examples: physical servers, Hyper-V VMs protected as such included
+      | machine                                        | extra   |
       | physical server                                | 8 to 10 |
-      | linux VMware VM                                | 8 to 10 |
       | Hyper-V VM protected as a physical server      | 8 to 10 |
+
+    @case:kind=vmware-vm
+    Examples: the other documented cases
+      | machine                                        | extra   |
+      | linux VMware VM                                | 8 to 10 |
       | VMware VM without DHCP                         | 8 to 10 |
       | VMware VM without the boot driver storvsc      | 8 to 10 |
       | VMware VM without the boot driver vmbus        | 8 to 10 |
@@ -125,7 +149,28 @@ Feature: Failing over to Azure and committing
       | VMware VM without the boot driver intelide     | 8 to 10 |
       | VMware VM without the boot driver atapi        | 8 to 10 |
 
-    Examples: machines that need no extra processing
+    @case:kind=vmware-vm @case:boundary=mobility-9.8
+    Examples: a Mobility service of 9.8 needs no extra processing
       | machine                                        | extra   |
       | VMware VM with Mobility service 9.8            | 0 to 0  |
+
+    # Versions compare by number, part by part: 9.10 and 10.0 are newer than 9.8.
+    @case:kind=vmware-vm @case:boundary=mobility-9.10
+    Examples: a later minor version needs none either
+      | machine                                        | extra   |
+      | VMware VM with Mobility service 9.10           | 0 to 0  |
+
+    @case:kind=vmware-vm @case:boundary=mobility-10.0
+    Examples: a later major version needs none either
+      | machine                                        | extra   |
+      | VMware VM with Mobility service 10.0           | 0 to 0  |
+
+    @case:kind=vmware-vm
+    Examples: a Windows VMware VM with every driver and DHCP needs none
+      | machine                                        | extra   |
       | windows VMware VM                              | 0 to 0  |
+
+    @case:kind=hyperv-vm
+    Examples: a Hyper-V VM protected as such needs none
+      | machine                                        | extra   |
+      | Hyper-V VM                                     | 0 to 0  |

@@ -15,6 +15,7 @@ Feature: Planned and unplanned failover, and shutting the source down
     And 30 minutes pass
 
   @req=FO-PLANNED-HYPERV
+  @case:scope=machine
   Scenario: A planned failover shuts the source down and loses no data
     Then "hv1" is protected with allowed operations "TestFailover, PlannedFailover, UnplannedFailover"
     When the workload on "hv1" writes 64 MB
@@ -24,6 +25,7 @@ Feature: Planned and unplanned failover, and shutting the source down
     And "hv1" left no data behind its failover point
 
   @req=FO-PLANNED-NOT-SHUT-DOWN
+  @case:scope=machine
   Scenario: A planned failover does not run when the source cannot be shut down
     Given "hv1" cannot be shut down
     When a planned failover of "hv1" to the latest point is run
@@ -41,13 +43,19 @@ Feature: Planned and unplanned failover, and shutting the source down
     Then the source of "m1" <was> shut down
     And the failover goes to the point the documents call for
 
+    @case:kind=vmware-vm
     Examples:
-      | kind            | shutdown                       | was     |
+      | kind              | shutdown                       | was     |
       | windows VMware VM | shutting the source down first | was     |
       | windows VMware VM | without shutting it down       | was not |
-      | Hyper-V VM      | shutting the source down first | was     |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              | shutdown                       | was     |
+      | Hyper-V VM        | shutting the source down first | was     |
 
   @req=FO-UNPLANNED-PROCEEDS
+  @case:scope=machine
   Scenario Outline: An unplanned failover of a <kind> runs although the source cannot be shut down
     Given a <kind> "m1" replicating with policy "standard"
     And the initial replication of "m1" has completed
@@ -59,9 +67,14 @@ Feature: Planned and unplanned failover, and shutting the source down
     When the failover has had time to finish
     Then "m1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
 
+    @case:kind=vmware-vm
     Examples:
       | kind              |
       | windows VMware VM |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
       | Hyper-V VM        |
 
   # "The latest recovery point is used": the newest point Site Recovery processed, or, as the

@@ -16,6 +16,7 @@ Feature: Recovery point options at failover
     And 100 minutes pass
     And the clock is just past a recovery point
 
+  @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: A machine fails over to <option> with <data>
     Given <data> on "vm1"
     And the recovery points of "vm1" are noted
@@ -34,7 +35,7 @@ Feature: Recovery point options at failover
       | the latest processed point | unprocessed data |
       | the latest processed point | no data waiting  |
 
-    @req=FO-RP-LATEST-APP
+    @req=FO-RP-LATEST-APP @case:boundary=nonzero
     Examples: Latest app-consistent takes the newest app-consistent point
       | option                           | data             |
       | the latest app-consistent point  | unprocessed data |
@@ -46,6 +47,7 @@ Feature: Recovery point options at failover
       | its second newest noted point | no data waiting  |
 
   @req=FO-RP-LATEST
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: The point made for Latest holds everything Site Recovery received
     Given unprocessed data on "vm1"
     When an unplanned failover of "vm1" to the latest point is run
@@ -53,6 +55,7 @@ Feature: Recovery point options at failover
     And "vm1" left no data behind its failover point
 
   @req=FO-RP-LATEST-APP
+  @case:kind=vmware-vm @case:scope=machine @case:boundary=zero
   Scenario: Latest app-consistent is refused when app-consistent points are off
     Given a VMware VM "vm2" replicating with policy "no-app" through process server "cs1"
     And the initial replication of "vm2" has completed
@@ -61,6 +64,7 @@ Feature: Recovery point options at failover
     Then the failover is refused with "RECOVERY_POINT_NOT_AVAILABLE"
 
   @req=FO-RP-CUSTOM
+  @case:kind=vmware-vm @case:scope=plan
   Scenario: A custom point cannot be chosen for a recovery plan
     Given the recovery points of "vm1" are noted
     And a recovery plan "plan1" with "vm1"
@@ -78,6 +82,7 @@ Feature: Recovery point options at failover
     When an unplanned failover of "vm1" to the oldest noted point of "vm9" is run
     Then the failover is refused with "RECOVERY_POINT_NOT_FOUND"
 
+  @case:kind=vmware-vm @case:scope=plan
   Scenario Outline: A recovery plan with a multi-VM group fails over to <option>
     Given VMware VMs "app1" and "app2" replicating with policy "grouped" in replication group "g1"
     And the initial replication of "app1" has completed
@@ -100,6 +105,7 @@ Feature: Recovery point options at failover
       | the latest multi-VM app-consistent point |
 
   @req=FO-RP-MULTIVM-PROCESSED @req=FO-RP-MULTIVM-APP
+  @case:kind=vmware-vm @case:scope=plan @case:scope=machine
   Scenario Outline: <option> is only for recovery plans with a multi-VM group
     Given a recovery plan "plan1" with "vm1"
     When an unplanned failover of plan "plan1" to <option> is run

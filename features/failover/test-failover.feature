@@ -16,6 +16,7 @@ Feature: Test failover, a drill without impact
     And the recovery points of "vm1" are noted
 
   @req=FO-TEST-NO-IMPACT @req=FO-TEST-NETWORK
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: A drill runs in its own network while replication goes on
     When a test failover of "vm1" to the latest processed point into network "drill" is run
     And the workload on "vm1" writes 16 MB
@@ -29,6 +30,7 @@ Feature: Test failover, a drill without impact
     And "vm1" has had a recovery point at its declared interval for the last 15 minutes
 
   @req=FO-TEST-POINT
+  @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: A drill starts from the chosen recovery point: <option>
     When a test failover of "vm1" to <option> into network "drill" is run
     Then the test failover goes to the point the documents call for
@@ -41,6 +43,7 @@ Feature: Test failover, a drill without impact
       | its second newest noted point |
 
   @req=FO-TEST-CLEANUP
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: The cleanup removes every VM the drill created
     When a test failover of "vm1" to the latest processed point into network "drill" is run
     And the test failover has had time to finish
@@ -53,6 +56,7 @@ Feature: Test failover, a drill without impact
   # failover, keep the drill and its cleanup allowed, or refuse the failover (and not offer it)
   # until the drill is cleaned up; no drill VM may be left that cannot be cleaned up.
   @req=FO-TEST-CLEANUP
+  @case:kind=vmware-vm @case:scope=machine
   Scenario: A failover while the drill still runs leaves no drill VM behind
     When a test failover of "vm1" to the latest processed point into network "drill" is run
     And the test failover has had time to finish
@@ -64,6 +68,7 @@ Feature: Test failover, a drill without impact
     And "vm1" no longer allows "TestFailoverCleanup"
 
   @req=FO-SINGLE-OR-PLAN @req=FO-PLAN-TOGETHER
+  @case:kind=vmware-vm @case:scope=plan
   Scenario: A recovery plan runs its drill and its failover for all its machines together
     Given a VMware VM "vm2" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm2" has completed

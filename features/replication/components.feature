@@ -13,6 +13,7 @@ Feature: The components of a replication to Azure
     And a replication policy "standard"
 
   @req=REPL-PHYS-SAME-PIPELINE
+  @case:kind=physical-server @case:placement=ps-default
   Scenario: A physical server replicates through the same components as a VMware VM
     Given a physical server "db1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "db1" has completed
@@ -25,6 +26,7 @@ Feature: The components of a replication to Azure
     And "db1" has at least 1 recovery point
 
   @req=REPL-COMP-AZURE-PREREQS
+  @case:kind=vmware-vm
   Scenario Outline: Replication waits for <missing> in Azure
     Given a vault without <missing>, with a configuration server "cs2" on a VMware VM
     And a replication policy "other"
@@ -39,6 +41,7 @@ Feature: The components of a replication to Azure
       | a network         |
 
   @req=REPL-COMP-STORAGE-HOLDS-DATA
+  @case:kind=vmware-vm @case:placement=ps-default
   Scenario: Replicated data is stored in the vault's storage account
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -48,10 +51,12 @@ Feature: The components of a replication to Azure
     And replicated data went to no other storage account than the vault's
 
   @req=REPL-COMP-CS-ALL-IN-ONE @req=REPL-COMP-MT-DEFAULT
+  @case:placement=cs-vmware-vm
   Scenario: One management server runs the configuration server, a process server and a master target
     Then the configuration server "cs1" hosts a process server and a master target on the same server
 
   @req=REPL-COMP-CS-COORDINATES
+  @case:kind=vmware-vm @case:placement=ps-default @case:placement=cs-vmware-vm
   Scenario: The configuration server registers replicated machines with Site Recovery
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When a replication cycle passes
@@ -59,6 +64,7 @@ Feature: The components of a replication to Azure
     And only the configuration server "cs1" has called the Site Recovery service about "vm1"
 
   @req=REPL-COMP-PS-CACHE
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=unreachable
   Scenario: The process server keeps what it cannot forward and forwards it later
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -75,6 +81,7 @@ Feature: The components of a replication to Azure
     And process server "cs1" holds 0 MB of replication data
 
   @req=REPL-COMP-PS-COMPRESS
+  @case:kind=vmware-vm @case:placement=ps-default @case:moment=later-cycle
   Scenario: The process server compresses replication data
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -83,6 +90,7 @@ Feature: The components of a replication to Azure
     Then what reached Azure storage since then is smaller than the text
 
   @req=REPL-COMP-PS-ENCRYPT
+  @case:kind=vmware-vm @case:placement=ps-default @case:moment=later-cycle
   Scenario: The process server encrypts replication data
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -92,6 +100,7 @@ Feature: The components of a replication to Azure
     And what reached Azure storage since then is ciphertext hiding "SRKIT-PLAINTEXT"
 
   @req=REPL-COMP-PS-PUSH-INSTALL
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=running
   Scenario: A process server pushes the Mobility service to a machine
     Given a VMware VM "vm1" without the Mobility service
     When the Mobility service is pushed to "vm1" from process server "cs1"
@@ -100,6 +109,7 @@ Feature: The components of a replication to Azure
     And replication of "vm1" can be enabled with policy "standard" through process server "cs1"
 
   @req=REPL-COMP-PS-PUSH-INSTALL
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=stopped
   Scenario: A stopped process server cannot push the Mobility service
     Given a VMware VM "vm1" without the Mobility service
     When "cs1" is stopped
@@ -109,6 +119,7 @@ Feature: The components of a replication to Azure
 
   # When discovery runs is the target's choice (discoveryIntervalSeconds); sooner is fine.
   @req=REPL-COMP-PS-DISCOVERY
+  @case:state=running
   Scenario: The process server discovers the VMs of an added VMware server by itself
     Given a vCenter server "vc1" added to the vault
     And a VMware VM "vm9" on "vc1" with the Mobility service installed
@@ -116,6 +127,7 @@ Feature: The components of a replication to Azure
     Then "vm9" is discovered
 
   @req=REPL-COMP-PS-DISCOVERY
+  @case:state=stopped @case:state=restarted
   Scenario: Discovery needs a running process server and an added VMware server
     Given a vCenter server "vc1" added to the vault
     When "cs1" is stopped
@@ -129,6 +141,7 @@ Feature: The components of a replication to Azure
     And "vm8" is not discovered
 
   @req=REPL-COMP-PS-SCALE-OUT
+  @case:kind=vmware-vm @case:placement=ps-scale-out
   Scenario: Machines replicate through an additional process server
     Given an additional process server "ps2" registered with the configuration server
     And a VMware VM "vm1" replicating with policy "standard" through process server "ps2"
@@ -161,6 +174,7 @@ Feature: The components of a replication to Azure
       | ESXi host      | esxi1 |
 
   @req=REPL-COMP-MOBILITY-REQUIRED
+  @case:kind=vmware-vm
   Scenario: Replication is refused on a machine without the Mobility service, until it is installed
     Given a VMware VM "vm1" without the Mobility service
     When replication of "vm1" is enabled with policy "standard" through process server "cs1"
@@ -170,6 +184,7 @@ Feature: The components of a replication to Azure
     Then replication of "vm1" can be enabled with policy "standard" through process server "cs1"
 
   @req=REPL-PHYS-CS-ON-PHYSICAL
+  @case:kind=vmware-vm @case:placement=cs-physical-server
   Scenario: The configuration server can run on a physical server
     Given a vault with a configuration server "cs9" on a physical server
     And a replication policy "other"

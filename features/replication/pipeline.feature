@@ -11,6 +11,7 @@ Feature: The replication pipeline over time
     And a replication policy "standard"
 
   @req=REPL-PROC-DEPLOY-ORDER
+  @case:kind=vmware-vm
   Scenario: Replication of a VMware VM waits until its VMware server is added to the vault
     Given a VMware VM "vm1" on "vc1" with the Mobility service installed
     When replication of "vm1" is enabled with policy "standard" through process server "cs1"
@@ -20,6 +21,7 @@ Feature: The replication pipeline over time
     Then replication of "vm1" can be enabled with policy "standard" through process server "cs1"
 
   @req=REPL-PROC-DEPLOY-ORDER
+  @case:kind=vmware-vm
   Scenario: Replication waits until its replication policy exists
     Given a VMware VM "vm1" with the Mobility service installed
     When replication of "vm1" is enabled with policy "later" through process server "cs1"
@@ -30,6 +32,7 @@ Feature: The replication pipeline over time
 
   # Disk sizes follow the copy rate the target declares (initialCopyBytesPerMinute).
   @req=REPL-PROC-INITIAL-COPY
+  @case:kind=vmware-vm @case:placement=ps-default
   Scenario: The whole disk is copied to Azure storage first
     Given a VMware VM "vm1" whose disk takes 4 minutes to copy, replicating with policy "standard"
     When 1 minutes pass
@@ -39,6 +42,7 @@ Feature: The replication pipeline over time
     And the whole disk of "vm1" is in the vault's storage account
 
   @req=REPL-PROC-DELTA-AFTER-INITIAL
+  @case:kind=vmware-vm @case:placement=ps-default @case:moment=first-cycle
   Scenario: Changes follow the initial copy, and only the changes are sent
     Given a VMware VM "vm1" whose disk takes 16 minutes to copy, replicating with policy "standard"
     When the workload on "vm1" writes 64 MB
@@ -50,6 +54,7 @@ Feature: The replication pipeline over time
     And after the initial copy of its disk, exactly 64 MB of changes of "vm1" reached Azure storage
 
   @req=REPL-PROC-HRL
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=unreachable
   Scenario: Tracked changes wait in the .hrl change log until they can be sent
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -63,6 +68,7 @@ Feature: The replication pipeline over time
     And the data written since then has reached Azure storage
 
   @req=REPL-NET-PUBLIC-ENDPOINT
+  @case:kind=vmware-vm
   Scenario Outline: Replication traffic reaches the public storage endpoint over <path>
     Given a vault reached over <path>, with a configuration server "cs2" on a VMware VM
     And a replication policy "other"
@@ -76,6 +82,7 @@ Feature: The replication pipeline over time
       | ExpressRoute public peering |
 
   @req=REPL-NET-NO-S2S-VPN
+  @case:kind=vmware-vm
   Scenario: Replication over a site-to-site VPN is refused
     Given a vault reached over a site-to-site VPN, with a configuration server "cs2" on a VMware VM
     And a replication policy "other"

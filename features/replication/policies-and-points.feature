@@ -23,6 +23,7 @@ Feature: Replication policies, recovery points and replication health
 
   # The documents give no interval: the target declares it (crashConsistentIntervalSeconds).
   @req=REPL-RP-CRASH-INTERVAL
+  @case:kind=vmware-vm @case:moment=later-cycle
   Scenario: Crash-consistent recovery points come at the fixed interval the target declares
     Given a replication policy "plain" with app-consistent snapshots every 0 minutes
     And a VMware VM "vm1" replicating with policy "plain" through process server "cs1"
@@ -31,6 +32,7 @@ Feature: Replication policies, recovery points and replication health
     Then "vm1" has had a recovery point at its declared interval for the last 60 minutes
 
   @req=REPL-RP-APP-FREQUENCY
+  @case:kind=vmware-vm
   Scenario Outline: App-consistent recovery points follow the policy's frequency of <minutes> minutes
     Given a replication policy "app" with app-consistent snapshots every <minutes> minutes
     And a VMware VM "vm1" replicating with policy "app" through process server "cs1"
@@ -38,13 +40,19 @@ Feature: Replication policies, recovery points and replication health
     When 240 minutes pass
     Then "vm1" has had an app-consistent recovery point every <minutes> minutes for the last 240 minutes
 
+    @case:boundary=nonzero
     Examples:
       | minutes |
       | 60      |
       | 120     |
+
+    @case:boundary=zero
+    Examples: off
+      | minutes |
       | 0       |
 
   @req=REPL-RP-RETENTION
+  @case:kind=vmware-vm @case:boundary=inside-window @case:boundary=beyond-window
   Scenario: Recovery points older than the retention window are pruned
     Given a replication policy "short" with a retention of 2 hours
     And a VMware VM "vm1" replicating with policy "short" through process server "cs1"
@@ -55,6 +63,7 @@ Feature: Replication policies, recovery points and replication health
     Then "vm1" keeps the noted recovery points of the last 2 hours and none older
 
   @req=REPL-RP-MULTIVM-SHARED
+  @case:kind=vmware-vm @case:state=running @case:state=unreachable
   Scenario: A multi-VM consistent replication group shares its recovery points
     Given a replication policy "grouped" with multi-VM consistency
     And VMware VMs "app1" and "app2" replicating with policy "grouped" in replication group "g1"
@@ -67,6 +76,7 @@ Feature: Replication policies, recovery points and replication health
     Then "app1" and "app2" have not shared their recovery points of the last 20 minutes
 
   @req=REPL-RP-UNPROCESSED
+  @case:kind=vmware-vm
   Scenario: Data that reached Site Recovery is visible before it is processed into a point
     Given a replication policy "standard"
     And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
@@ -78,6 +88,7 @@ Feature: Replication policies, recovery points and replication health
     Then "vm1" has 0 MB of data not yet processed into a recovery point
 
   @req=REPL-HEALTH-RPO
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=running @case:state=stopped @case:state=restarted
   Scenario: Replication health follows the RPO threshold
     Given a replication policy "standard"
     And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"

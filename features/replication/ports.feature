@@ -12,6 +12,7 @@ Feature: Replication traffic uses the documented ports
     And a replication policy "standard"
 
   @req=REPL-PORT-MACHINE-CS-MGMT
+  @case:kind=vmware-vm @case:placement=cs-vmware-vm @case:state=running @case:state=unreachable
   Scenario: A replicating machine manages its replication through the configuration server on 443
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When 15 minutes pass
@@ -22,6 +23,7 @@ Feature: Replication traffic uses the documented ports
     And the replication of "vm1" does not report that the process server cannot be reached
 
   @req=REPL-PORT-MACHINE-PS-DATA
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=running @case:state=unreachable
   Scenario: A replicating machine sends its data to the process server on 9443
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
@@ -39,6 +41,7 @@ Feature: Replication traffic uses the documented ports
     Then the data written since then has reached Azure storage
 
   @req=REPL-PORT-PS-DATA-CONFIGURABLE
+  @case:kind=vmware-vm @case:placement=ps-default @case:moment=before-enable
   Scenario Outline: The process server's data port can be changed to <port>
     Given the data port of process server "cs1" is changed to <port>
     And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
@@ -59,6 +62,7 @@ Feature: Replication traffic uses the documented ports
       | 10443 |
 
   @req=REPL-PORT-CS-AZURE-MGMT
+  @case:kind=vmware-vm @case:placement=cs-vmware-vm @case:state=running @case:state=unreachable
   Scenario: The configuration server orchestrates replication with Azure over HTTPS 443 outbound
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When 30 minutes pass
@@ -68,6 +72,7 @@ Feature: Replication traffic uses the documented ports
     Then the replication of "vm1" reports that the Site Recovery service cannot be reached
 
   @req=REPL-PORT-PS-AZURE-STORAGE
+  @case:kind=vmware-vm @case:placement=ps-default @case:moment=first-cycle @case:state=running
   Scenario: The process server sends replication data to Azure storage over HTTPS 443 outbound
     Given a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
     When the workload on "vm1" writes 64 MB
@@ -76,6 +81,7 @@ Feature: Replication traffic uses the documented ports
     And every request to Azure storage was sent by process server "cs1" over HTTPS on port 443
 
   @req=REPL-PORT-MULTIVM-20004
+  @case:kind=vmware-vm @case:state=running @case:state=unreachable
   Scenario: Members of a multi-VM replication group talk to each other on 20004
     Given a replication policy "grouped" with multi-VM consistency
     And VMware VMs "app1" and "app2" replicating with policy "grouped" in replication group "g1"
@@ -89,6 +95,7 @@ Feature: Replication traffic uses the documented ports
   # The documents say what 20004 is for, not that it must stay unused otherwise: only that
   # replication does not depend on it without multi-VM consistency is checked.
   @req=REPL-PORT-MULTIVM-20004
+  @case:kind=vmware-vm @case:state=unreachable
   Scenario: Without multi-VM consistency group members do not need port 20004
     Given VMware VMs "app1" and "app2" replicating with policy "standard" in replication group "g1"
     When inbound port 20004 on "app2" is blocked

@@ -22,6 +22,7 @@ Feature: Host-to-host replication and failover between the sites
     And a Hyper-V VM "vm1" on host "hp1"
 
   @req=SS-HV-INITIAL-COPY @req=SS-HV-HOST-TO-HOST
+  @case:moment=first-cycle @case:moment=later-cycle
   Scenario: The whole disk goes host to host first, then the changes; nothing reaches Azure storage
     When replication of "vm1" to the secondary site is enabled
     Then "vm1" is in its initial replication
@@ -33,6 +34,7 @@ Feature: Host-to-host replication and failover between the sites
     And no data of "vm1" reached Azure storage
 
   @req=SS-HV-HRL
+  @case:state=stopped @case:state=restarted
   Scenario: While the secondary host is away, the changes wait in the .hrl file
     Given "vm1" is protected at the secondary site
     And the flow from "hp1" to "hs1" is noted
@@ -130,6 +132,7 @@ Feature: Host-to-host replication and failover between the sites
     Then "vm1" is committed at the secondary site
 
   @req=SS-HV-REVERSE
+  @case:state=running @case:state=stopped
   Scenario: Reverse replication protects the machine while the secondary site stays active
     Given "vm1" is protected at the secondary site
     When an unplanned failover of "vm1" to the secondary site is run

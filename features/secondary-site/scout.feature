@@ -27,10 +27,15 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And master target "smt" holds the replica of "m1"
     And no data of "m1" reached Azure storage
 
+    @case:kind=vmware-vm
     Examples:
       | os      | kind            |
       | windows | VMware VM       |
       | linux   | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | os      | kind            |
       | windows | physical server |
       | linux   | physical server |
 
@@ -50,6 +55,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then the request is refused with "REPLICATION_COMPONENT_MISSING"
 
   @req=SS-SCOUT-DATA-PATH @req=SS-SCOUT-PS-OPTIMISE
+  @case:kind=vmware-vm
   Scenario: Data goes agent, process server, master target, and shrinks at the process server
     Given a windows VMware VM "m1" with the Unified Agent
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
@@ -61,6 +67,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And "m1" never connected to "smt"
 
   @req=SS-SCOUT-PS-CACHE
+  @case:kind=vmware-vm @case:state=unreachable
   Scenario: The process server caches while the master target is away, then sends it all
     Given a windows VMware VM "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
@@ -76,6 +83,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And some more went from "sps" to "smt"
 
   @req=SS-SCOUT-PS-PUSH @req=SS-SCOUT-UNIFIED-AGENT
+  @case:kind=vmware-vm @case:state=running @case:state=stopped
   Scenario: The Unified Agent is needed, and the process server can push it
     Given a windows VMware VM "m1" without the Unified Agent
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
@@ -95,6 +103,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then the request is refused with "REPLICATION_UNIFIED_AGENT_MISSING"
 
   @req=SS-SCOUT-CS-MANAGES
+  @case:kind=vmware-vm @case:state=running @case:state=stopped
   Scenario: Nothing is enabled while the configuration server is down
     Given a windows VMware VM "m1" with the Unified Agent
     When "scs" is stopped
@@ -114,6 +123,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then configuration server "scs" is managed through "management-website, vcontinuum-console"
 
   @req=SS-SCOUT-MT-RETENTION
+  @case:kind=vmware-vm
   Scenario: The master target keeps retention points of the replica
     Given a windows VMware VM "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
@@ -121,6 +131,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then "m1" has at least 5 recovery points, one per retention point interval
 
   @req=SS-SCOUT-MT-COUNT
+  @case:boundary=at-capacity @case:boundary=beyond-capacity
   Scenario: A master target protects the number of machines the target declares; another one takes the next
     Given a Scout master target "small" at the secondary site under "scs2" with process server "sps2"
     When as many machines as one master target protects replicate through Scout process server "sps2"
@@ -134,6 +145,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And master target "small2" holds the replica of "extra"
 
   @req=SS-SCOUT-MT-FAILBACK
+  @case:kind=vmware-vm
   Scenario: Failing back to the primary site needs a master target there
     Given a windows VMware VM "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
@@ -151,6 +163,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then some data went from "smt" to "pmt"
 
   @req=SS-SCOUT-VMWARE-INFRA
+  @case:kind=vmware-vm @case:kind=physical-server
   Scenario: VMware VMs need a vCenter of the deployment; physical servers need none
     Given a windows VMware VM "m1" on vCenter "elsewhere" with the Unified Agent
     And a windows physical server "p1" with the Unified Agent
@@ -160,6 +173,7 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then the request is accepted
 
   @req=SS-SCOUT-SETUP-FIRST
+  @case:kind=physical-server
   Scenario: Configuration server, process server and master target come before any machine
     Given a Scout configuration server "scs3" at the secondary site
     And a Scout process server "sps3" at the primary site under "scs3"

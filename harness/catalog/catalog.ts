@@ -16,7 +16,15 @@ export interface Requirement {
   assumptions?: string[];
   conflicts?: { with: string; note: string }[];
   notes?: string;
+  /** The cases the requirement applies to (see applicability.ts); required for behavioural ones. */
+  appliesTo?: AppliesTo;
 }
+/** The dimensions along which a rule's cases vary (catalog.schema.json, appliesTo). */
+export type Dimension = "kind" | "placement" | "scope" | "moment" | "state" | "boundary";
+export type AppliesTo = Partial<Record<Dimension, string[]>> & {
+  /** Why a case ("dimension=value") cannot be exercised through the protocol. */
+  unexercisable?: Record<string, string>;
+};
 export interface Family {
   family: string;
   title: string;

@@ -1,6 +1,7 @@
 // The traceability gate: the catalog, the features and the seed documents must agree.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type ApplicabilityReport, checkApplicability, type ModelCoverage } from "./applicability.ts";
 import type { Catalog, Verification } from "./catalog.ts";
 import { type ControlRef, controlCoverage } from "./control-coverage.ts";
 import type { ScenarioRef } from "./scenarios.ts";
@@ -18,6 +19,8 @@ export interface GateReport {
   rows: GateRow[];
   problems: string[];
   totals: Record<"requirements" | "covered" | Verification, number>;
+  /** Per requirement, the cases it applies to and what exercises each (applicability.ts). */
+  cases: ApplicabilityReport;
 }
 
 export function runGate(
@@ -25,6 +28,7 @@ export function runGate(
   scenarios: ScenarioRef[],
   index: SeedsIndex,
   liveSeedsDir?: string,
+  generated: ModelCoverage[] = [],
   controls?: readonly ControlRef[],
 ): GateReport {
   const problems: string[] = [];
@@ -68,6 +72,8 @@ export function runGate(
     if (row.scenarios === 0 && row.verification !== "not-testable")
       problems.push(`${row.id} is covered by no scenario`);
   }
+  const cases = checkApplicability(catalog, scenarios, generated);
+  problems.push(...cases.problems);
   const count = (v: Verification) => rows.filter((r) => r.verification === v).length;
   return {
     rows,
@@ -79,6 +85,7 @@ export function runGate(
       declarative: count("declarative"),
       "not-testable": count("not-testable"),
     },
+    cases,
   };
 }
 

@@ -292,7 +292,7 @@ export class FailbackInfrastructure {
   }
 
   volumes(spec: string): Volume[] {
-    // "F: FAT32, G: locked, H: install, I: empty, J: used" and so on.
+    // "F: FAT32, G: locked, H: install, I: empty, J: one-byte, K: replica" and so on.
     return spec.split(",").map((part) => {
       const [name = "", what = ""] = part.trim().split(/\s+/);
       const base = eligibleVolume(name);
@@ -311,6 +311,9 @@ export class FailbackInfrastructure {
           return { ...base, installVolume: true };
         case "empty":
           return { ...base, capacityBytes: 0 };
+        // FB-RETENTION-NONZERO's other side: the smallest capacity that is not zero.
+        case "one-byte":
+          return { ...base, capacityBytes: 1 };
         case "replica":
           return { ...base, usedFor: "replication-target" as const };
         case "other":

@@ -19,6 +19,7 @@ import type {
   RecoveryPointOption,
   ReprotectRequest,
   VmwareServerRequest,
+  Volume,
 } from "../protocol/types.ts";
 import type { FailoverDsl, Target } from "./failover.ts";
 import { type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
@@ -121,6 +122,8 @@ export class FailbackDsl {
   async arrangeSite(
     link: SiteLink,
     vcenter: Partial<Pick<VmwareServerRequest, "license" | "credentialAccess">> = {},
+    /** The volumes of the configuration server's own master target (R: alone by default). */
+    retentionVolumes: Volume[] = [eligibleVolume("R:")],
   ): Promise<void> {
     await this.site.vaultWithConfigurationServer(
       site.configurationServer,
@@ -132,7 +135,7 @@ export class FailbackDsl {
           esxHost: site.esxHost,
           datastore: site.masterTargetDatastore,
         },
-        retentionVolumes: [eligibleVolume("R:")],
+        retentionVolumes,
       },
     );
     await this.azureNetwork(this.network, "ResourceManager", link);
@@ -439,6 +442,19 @@ export class FailbackDsl {
   async expectDirection(machine: string, direction: "AzureToOnPremises" | "OnPremisesToAzure") {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.replicationDirection, direction, `replication direction of ${machine}`);
+  }
+
+  /**
+   * After a reprotection that failed for it, the machine is not coming back: it does not
+   * replicate from Azure to on premises. What the plan's other machines do is not judged.
+   */
+  async expectNotComingBack(machine: string) {
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    assert.notEqual(
+      item.replicationDirection,
+      "AzureToOnPremises",
+      `${machine} replicates from Azure to on premises although its reprotection failed`,
+    );
   }
 
   /**

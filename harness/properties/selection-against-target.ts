@@ -1,10 +1,13 @@
-// Level two: recovery point histories built by driving a target (writes, clock advances,
-// app-consistent frequency, retention, a multi-VM group cut off and on), then a test failover
-// and a failover with a random option; every law must hold for what the target chose.
+// Level two: recovery point histories built by driving a target (machines of each kind, writes,
+// clock advances, app-consistent frequency, retention, a multi-VM group cut off and on), then
+// drills with random options (each cleaned up) and a failover with a random option, of one
+// machine or of a plan of all of them; every law must hold for what the target chose.
 import fc from "fast-check";
+import type { GeneratedCase } from "../catalog/applicability.ts";
 import type { FailoverDsl, Target } from "../dsl/failover.ts";
 import type { SiteRecovery } from "../dsl/site-recovery.ts";
-import { type RecoveryPointChoice, recoveryPointOptions } from "../protocol/types.ts";
+import { type MachineKind, type RecoveryPointChoice, recoveryPointOptions } from "../protocol/types.ts";
+import type { SampledModel } from "./coverage.ts";
 import { type Driver, type RunSettings, TargetErrorLatch, withFreshWorld } from "./fresh-world.ts";
 import { type Chosen, laws, type Situation } from "./laws.ts";
 
@@ -15,15 +18,32 @@ const step = fc.oneof(
 );
 
 export const programs = fc.record({
-  appEvery: fc.constantFrom(0, 30, 60),
+  /**
+   * The kind of app1 (and app2): the rules of 004 "Recovery point options" hold for every kind;
+   * multi-VM groups are the VMware and physical pipeline's (000 "Replication process").
+   */
+  kind: fc.constantFrom<MachineKind>("vmware-vm", "physical-server"),
+  /** solo1's kind, so that a plan may mix kinds, Hyper-V VMs included. */
+  soloKind: fc.oneof(
+    // Hyper-V VMs stand on their own (no multi-VM group), so solo1 is one more often.
+    { arbitrary: fc.constant<MachineKind>("hyperv-vm"), weight: 2 },
+    { arbitrary: fc.constantFrom<MachineKind>("vmware-vm", "physical-server"), weight: 2 },
+  ),
+  /** 0 turns app-consistent points off (as often as on, so both sides of that edge come up). */
+  appEvery: fc.oneof(
+    { arbitrary: fc.constant(0), weight: 2 },
+    { arbitrary: fc.constantFrom(30, 60), weight: 2 },
+  ),
   retentionHours: fc.integer({ min: 1, max: 3 }),
   grouped: fc.boolean(),
-  solo: fc.boolean(),
   steps: fc.array(step, { minLength: 1, maxLength: 8 }),
+  /** The machine a single-machine failover (and unprocessed data, and Custom) is about. */
+  focus: fc.constantFrom("app1", "solo1"),
+  /** Test failovers run first, one per option, each cleaned up (the same laws judge drills). */
+  drills: fc.shuffledSubarray([...recoveryPointOptions], { minLength: 2 }),
   option: fc.constantFrom(...recoveryPointOptions),
   customPick: fc.nat(),
   plan: fc.boolean(),
-  drillFirst: fc.boolean(),
   /** Leave data that reached Site Recovery unprocessed when the failover starts. */
   dataWaiting: fc.boolean(),
 });
@@ -37,11 +57,15 @@ export function describeProgram(p: Program): string {
         ? `app1 writes ${s.megabytes} MB`
         : `port 20004 on app2 ${s.cut ? "blocked" : "opened"}`,
   );
+  const target = p.plan ? "plan1 (every machine)" : p.focus;
   return [
-    `policy: app-consistent every ${p.appEvery} min, retention ${p.retentionHours} h${p.grouped ? ", multi-VM group app1+app2" : ""}${p.solo ? ", plus solo1" : ""}`,
+    `${p.kind} app1${p.grouped ? ` and app2 in multi-VM group g1` : ""}, ${p.soloKind} solo1; policy: app-consistent every ${p.appEvery} min, retention ${p.retentionHours} h`,
     ...story,
-    ...(p.dataWaiting ? ["just past a recovery point app1 writes 8 MB and a replication cycle passes"] : []),
-    `${p.drillFirst ? "test failover, then " : ""}${p.plan ? "plan" : "app1"} fails over to ${p.option}`,
+    ...(p.dataWaiting
+      ? [`just past a recovery point ${p.focus} writes 8 MB and a replication cycle passes`]
+      : []),
+    ...p.drills.map((o) => `test failover of ${target} to ${o}, cleaned up`),
+    `${target} fails over to ${p.option}`,
   ].join("; ");
 }
 
@@ -54,9 +78,9 @@ async function arrange(site: SiteRecovery, p: Program): Promise<string[]> {
   await site.policy("p", { ...settings, multiVmConsistency: p.grouped });
   await site.policy("q", settings);
   const machines = p.grouped ? ["app1", "app2"] : ["app1"];
-  await site.replicating(machines, "vmware-vm", "p", p.grouped ? { replicationGroup: "g1" } : {});
-  if (p.solo) await site.replicating(["solo1"], "vmware-vm", "q");
-  const all = [...machines, ...(p.solo ? ["solo1"] : [])];
+  await site.replicating(machines, p.kind, "p", p.grouped ? { replicationGroup: "g1" } : {});
+  await site.replicating(["solo1"], p.soloKind, "q");
+  const all = [...machines, "solo1"];
   for (const m of all) await site.initialReplicationCompleted(m);
   let cut = false;
   for (const s of p.steps) {
@@ -68,7 +92,7 @@ async function arrange(site: SiteRecovery, p: Program): Promise<string[]> {
       cut = s.cut;
     }
   }
-  if (p.dataWaiting) await site.leaveUnprocessedData("app1", 8);
+  if (p.dataWaiting) await site.leaveUnprocessedData(p.focus, 8);
   return all;
 }
 
@@ -76,9 +100,50 @@ function checkLaws(situation: Situation, chosen: Chosen): void {
   for (const law of laws) law.check(situation, chosen);
 }
 
-async function choiceFor(site: SiteRecovery, p: Program): Promise<RecoveryPointChoice> {
-  if (p.option !== "Custom") return { type: p.option };
-  const { recoveryPoints } = await site.points("app1");
+/**
+ * An unplanned failover that does not shut a Hyper-V VM down uses its latest point (004 "Types
+ * of failover", FO-UNPLANNED-LATEST-FALLBACK), and 004 does not say whether that or the option
+ * asked for wins: for such a machine either is right. "The latest point" is read as the newest
+ * processed point in the window, or a point made at the failover from data still waiting.
+ * Every other machine, and a refusal, is judged by the laws as they stand.
+ */
+function checkFailoverLaws(
+  situation: Situation,
+  chosen: Chosen,
+  fallsBack: (machine: string) => boolean,
+): void {
+  if (chosen.kind === "refused" || !situation.targets.some(fallsBack)) {
+    checkLaws(situation, chosen);
+    return;
+  }
+  const only = (targets: string[]): [Situation, Chosen] => [
+    { ...situation, targets },
+    { kind: "points", perMachine: new Map([...chosen.perMachine].filter(([m]) => targets.includes(m))) },
+  ];
+  const others = situation.targets.filter((m) => !fallsBack(m));
+  if (others.length > 0) checkLaws(...only(others));
+  for (const m of situation.targets.filter(fallsBack)) {
+    const history = situation.histories.find((h) => h.machine === m);
+    const got = chosen.perMachine.get(m);
+    const start = situation.triggeredAt - (history?.retentionHours ?? Number.POSITIVE_INFINITY) * 3600_000;
+    const latest = history?.points
+      .filter((q) => q.time >= start)
+      .reduce<number | undefined>((t, q) => (t === undefined || q.time > t ? q.time : t), undefined);
+    const isLatest =
+      got !== undefined &&
+      ((!got.created && got.time === latest) ||
+        (got.created && (history?.unprocessedBytes ?? 0) > 0 && got.time >= situation.triggeredAt));
+    if (!isLatest) checkLaws(...only([m]));
+  }
+}
+
+async function choiceFor(
+  site: SiteRecovery,
+  p: Program,
+  option: RecoveryPointChoice["type"],
+): Promise<RecoveryPointChoice> {
+  if (option !== "Custom") return { type: option };
+  const { recoveryPoints } = await site.points(p.focus);
   const picked = recoveryPoints[p.customPick % Math.max(1, recoveryPoints.length)];
   return { type: "Custom", recoveryPointId: picked?.id ?? "nowhere" };
 }
@@ -86,7 +151,7 @@ async function choiceFor(site: SiteRecovery, p: Program): Promise<RecoveryPointC
 /**
  * FO-TEST-NO-IMPACT: a drill removes no point that is still inside the retention window, and
  * replication goes on (after it, the newest point is no older than one declared interval and
- * one replication cycle).
+ * one replication cycle). FO-TEST-CLEANUP: its cleanup leaves no drill VM.
  */
 async function drill(
   site: SiteRecovery,
@@ -120,8 +185,69 @@ async function drill(
       );
     }
   }
-  if (chosen.kind === "points") await failover.cleanup(target);
+  if (chosen.kind !== "points") return;
+  // FO-TEST-CLEANUP: the cleanup removes every drill VM (the next drill needs it gone anyway).
+  await failover.cleanup(target);
+  failover.expectAccepted();
+  for (const m of machines) await failover.expectNoAzureVm(m, "test");
 }
+
+const optionRequirement: Record<RecoveryPointChoice["type"], string> = {
+  Latest: "FO-RP-LATEST",
+  LatestProcessed: "FO-RP-LATEST-PROCESSED",
+  LatestApplicationConsistent: "FO-RP-LATEST-APP",
+  LatestMultiVmProcessed: "FO-RP-MULTIVM-PROCESSED",
+  LatestMultiVmApplicationConsistent: "FO-RP-MULTIVM-APP",
+  Custom: "FO-RP-CUSTOM",
+};
+
+/**
+ * The cases one program exercises (coverage-manifest.ts): the option's law judged for the kind
+ * of every machine the failover targets, in its scope; the drill's point and its lack of impact
+ * likewise; Latest app-consistent on each side of "off" (frequency 0).
+ */
+export function selectionCases(p: Program): GeneratedCase[] {
+  const targetKinds = p.plan ? [p.kind, p.soloKind] : [p.focus === "app1" ? p.kind : p.soloKind];
+  const onTargets = (requirement: string, extra: string[] = [], kinds = targetKinds) =>
+    [...kinds.map((k) => `kind=${k}`), `scope=${p.plan ? "plan" : "machine"}`, ...extra].map((c) => ({
+      requirement,
+      case: c,
+    }));
+  const optionCases = (option: RecoveryPointChoice["type"], kinds = targetKinds) =>
+    onTargets(
+      optionRequirement[option],
+      option === "LatestApplicationConsistent" ? [`boundary=${p.appEvery === 0 ? "zero" : "nonzero"}`] : [],
+      kinds,
+    );
+  // A drill the documents refuse (Custom for a plan, a multi-VM option outside a plan with a
+  // group, app-consistent points off) exercises the option's rule, not the drill's.
+  const drillRuns = (option: RecoveryPointChoice["type"]) =>
+    !(option === "Custom" && p.plan) &&
+    !(
+      (option === "LatestMultiVmProcessed" || option === "LatestMultiVmApplicationConsistent") &&
+      !(p.plan && p.grouped)
+    ) &&
+    !(option === "LatestApplicationConsistent" && p.appEvery === 0);
+  return [
+    ...p.drills.flatMap((option) => [
+      ...optionCases(option),
+      ...(drillRuns(option) ? [...onTargets("FO-TEST-POINT"), ...onTargets("FO-TEST-NO-IMPACT")] : []),
+    ]),
+    // The failover judges a Hyper-V VM it does not shut down leniently (checkFailoverLaws):
+    // only drills count for that kind.
+    ...optionCases(
+      p.option,
+      targetKinds.filter((k) => k !== "hyperv-vm"),
+    ),
+  ];
+}
+
+/** The property's draws, for coverage-manifest.test.ts. */
+export const selectionModel: SampledModel<[Program]> = {
+  name: "selection-laws",
+  arbitrary: fc.tuple(programs),
+  cases: ([p]) => selectionCases(p),
+};
 
 /** Runs the property; on failure, throws the shrunk program as a story with its seed and path. */
 export async function selectionLawsAgainstTarget(driver: Driver, settings: RunSettings): Promise<number> {
@@ -133,12 +259,20 @@ export async function selectionLawsAgainstTarget(driver: Driver, settings: RunSe
       withFreshWorld(driver, `selection laws run ${runs}`, async (site, failover) => {
         const machines = await arrange(site, p);
         if (p.plan) await failover.plan("plan1", machines);
-        const target: Target = p.plan ? { scope: "plan", name: "plan1" } : { scope: "machine", name: "app1" };
-        const choice = await choiceFor(site, p);
-        if (p.drillFirst) await drill(site, failover, target, p.plan ? machines : ["app1"], choice);
-        await failover.failover(target, "unplanned", choice);
+        const target: Target = p.plan
+          ? { scope: "plan", name: "plan1" }
+          : { scope: "machine", name: p.focus };
+        for (const option of p.drills)
+          await drill(
+            site,
+            failover,
+            target,
+            p.plan ? machines : [p.focus],
+            await choiceFor(site, p, option),
+          );
+        await failover.failover(target, "unplanned", await choiceFor(site, p, p.option));
         const { situation, chosen } = await failover.lastSituationAndChoice();
-        checkLaws(situation, chosen);
+        checkFailoverLaws(situation, chosen, (m) => (m === "solo1" ? p.soloKind : p.kind) === "hyperv-vm");
       }),
     );
   });
