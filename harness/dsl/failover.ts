@@ -512,6 +512,15 @@ export class FailoverDsl {
   async expectSourceShutDown(machine: string, shutDown: boolean): Promise<void> {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.failover?.sourceShutDown, shutDown, `was the source of ${machine} shut down?`);
+    // The item's word is not evidence on its own: the source machine itself must be off when the
+    // failover says it shut it down, and still running when it did not (004 "Failover types";
+    // 002 "Failover and failback process": a planned failover shuts the source down).
+    const source = must(await this.api.readMachine(machine), `reading ${machine}`);
+    assert.equal(
+      source.powerState,
+      shutDown ? "Off" : "Running",
+      `the failover says the source of ${machine} was${shutDown ? "" : " not"} shut down; the machine is ${source.powerState}`,
+    );
   }
 
   async expectNothingLeftBehind(machine: string): Promise<void> {
