@@ -513,8 +513,10 @@ export class FailoverDsl {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.failover?.sourceShutDown, shutDown, `was the source of ${machine} shut down?`);
     // The item's word is not evidence on its own: the source machine itself must be off when the
-    // failover says it shut it down, and still running when it did not (004 "Failover types";
-    // 002 "Failover and failback process": a planned failover shuts the source down).
+    // failover says it shut it down, and still running when it did not (004 "Failover types").
+    // Between two on-premises sites the machine is the one that starts at the other site once the
+    // failover has run (a job the target may declare to take no time): not judged there.
+    if (item.target === "secondary-site") return;
     const source = must(await this.api.readMachine(machine), `reading ${machine}`);
     assert.equal(
       source.powerState,
