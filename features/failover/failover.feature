@@ -115,6 +115,7 @@ Feature: Failing over to Azure and committing
     Examples: the documented cases
       | machine                                        | extra   |
       | VMware VM with Mobility service 9.7            | 8 to 10 |
+      | VMware VM with Mobility service 8.9            | 8 to 10 |
       | physical server                                | 8 to 10 |
       | linux VMware VM                                | 8 to 10 |
       | Hyper-V VM protected as a physical server      | 8 to 10 |
@@ -128,4 +129,6 @@ Feature: Failing over to Azure and committing
     Examples: machines that need no extra processing
       | machine                                        | extra   |
       | VMware VM with Mobility service 9.8            | 0 to 0  |
+      | VMware VM with Mobility service 10.2           | 0 to 0  |
       | windows VMware VM                              | 0 to 0  |
+      | Hyper-V VM                                     | 0 to 0  |
