@@ -30,6 +30,7 @@ Feature: The failback policy
     Then the policy edit is refused with "POLICY_NOT_EDITABLE"
     When the replication policy "standard" is edited to <setting> <value>
     Then the policy edit is accepted
+    And the replication policy "standard" has <setting> <value>
     And the failback policy of "standard" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
 
     Examples:
