@@ -233,6 +233,9 @@ Then(
     return this.failover.expectDrillFailoverAsOffered();
   },
 );
+Then("{string} still has its test VM", function (this: W, name: string) {
+  return this.failover.expectSomeAzureVm(name, "test");
+});
 Then("{string} has no test VM", function (this: W, name: string) {
   return this.failover.expectNoAzureVm(name, "test");
 });

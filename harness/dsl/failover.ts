@@ -482,6 +482,15 @@ export class FailoverDsl {
     return vm;
   }
 
+  /** The machine still has a VM of that purpose in Azure, whatever its network and state. */
+  async expectSomeAzureVm(machine: string, purpose: "test" | "failover"): Promise<void> {
+    const vms = await this.azureVms();
+    assert.ok(
+      vms.some((v) => v.sourceMachine === machine && v.purpose === purpose),
+      `no ${purpose} VM of ${machine} is left in Azure`,
+    );
+  }
+
   async expectNoAzureVm(machine: string, purpose?: "test" | "failover"): Promise<void> {
     const vms = (await this.azureVms()).filter(
       (v) => v.sourceMachine === machine && (!purpose || v.purpose === purpose),
