@@ -132,3 +132,18 @@ Feature: Failing over to Azure and committing
       | VMware VM with Mobility service 10.2           | 0 to 0  |
       | windows VMware VM                              | 0 to 0  |
       | Hyper-V VM                                     | 0 to 0  |
+
+  # A plan fails over in one operation (FO-PLAN-TOGETHER): it lasts as long as the member that
+  # needs the extra processing, not as the quickest one.
+  @req=FO-PLAN-TOGETHER @req=FO-PROCESSING-EXTRA
+  Scenario: A plan's one failover lasts as long as its slowest machine needs
+    Given a windows VMware VM "w1" replicating with policy "standard"
+    And a linux VMware VM "l1" replicating with policy "standard"
+    And the initial replication of "w1" has completed
+    And the initial replication of "l1" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "mixed" with "w1" and "l1"
+    When an unplanned failover of "vm1" to the latest processed point is run
+    And an unplanned failover of plan "mixed" to the latest processed point is run
+    And the failovers have had time to finish
+    Then the failover of "mixed" took 8 to 10 minutes longer than that of "vm1"
