@@ -1,7 +1,7 @@
 import { Given, Then, When } from "@cucumber/cucumber";
 import { failbackSite as site } from "../harness/dsl/failback.ts";
 import { documentedLinux, resourceManagerInputs } from "../harness/dsl/failback-infrastructure.ts";
-import type { ErrorCode, MasterTargetRequest } from "../harness/protocol/types.ts";
+import type { ErrorCode, MasterTargetRequest, PolicyUpdate } from "../harness/protocol/types.ts";
 import type { SrkitWorld } from "./support/world.ts";
 
 type W = SrkitWorld;
@@ -347,6 +347,12 @@ When(
   "the replication policy {string} is edited to {word} {int}",
   function (this: W, policy: string, setting: string, value: number) {
     return this.failbackInfrastructure.editPolicy(policy, { [setting]: value });
+  },
+);
+Then(
+  "the replication policy {string} has {word} {int}",
+  function (this: W, policy: string, setting: string, value: number) {
+    return this.failbackInfrastructure.expectPolicySetting(policy, setting as keyof PolicyUpdate, value);
   },
 );
 Then("the policy edit is accepted", function (this: W) {

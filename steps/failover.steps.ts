@@ -233,6 +233,9 @@ Then(
     return this.failover.expectDrillFailoverAsOffered();
   },
 );
+Then("{string} still has its test VM", function (this: W, name: string) {
+  return this.failover.expectSomeAzureVm(name, "test");
+});
 Then("{string} has no test VM", function (this: W, name: string) {
   return this.failover.expectNoAzureVm(name, "test");
 });
@@ -353,9 +356,15 @@ Then("the Azure VM of {string} shows a boot screenshot", function (this: W, name
 Then("the Azure VM of {string} shows no boot screenshot", function (this: W, name: string) {
   return this.failover.expectReachable(name, "bootScreenshot", false);
 });
-Then("the Azure VM of {string} has its data disks offline", function (this: W, name: string) {
-  return this.failover.expectReachable(name, "dataDisksOnline", false);
-});
-Then("logging on to the Azure VM of {string} waits for the updates", function (this: W, name: string) {
-  return this.failover.expectReachable(name, "logonWithoutUpdateWait", false);
-});
+Then(
+  /^the Azure VM of "([^"]+)" has its data disks (online|offline)$/,
+  function (this: W, name: string, state: string) {
+    return this.failover.expectReachable(name, "dataDisksOnline", state === "online");
+  },
+);
+Then(
+  /^logging on to the Azure VM of "([^"]+)" (waits for the updates|does not wait for updates)$/,
+  function (this: W, name: string, waits: string) {
+    return this.failover.expectReachable(name, "logonWithoutUpdateWait", waits !== "waits for the updates");
+  },
+);

@@ -245,6 +245,12 @@ Then(
 Then("{string} allows {string}", function (this: W, name: string, operations: string) {
   return this.secondarySite.expectAllowed(name, list(operations));
 });
+Then("{string} allows no operation", function (this: W, name: string) {
+  return this.secondarySite.expectAllowed(name, []);
+});
+Then("while the job runs, {string} allows no operation", function (this: W, name: string) {
+  return this.secondarySite.expectNothingAllowedWhileJobRuns(name);
+});
 
 // --- Scout ---------------------------------------------------------------------------------------------
 const scoutRoles = {

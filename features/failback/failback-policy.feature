@@ -31,6 +31,7 @@ Feature: The failback policy
     Then the policy edit is refused with "POLICY_NOT_EDITABLE"
     When the replication policy "standard" is edited to <setting> <value>
     Then the policy edit is accepted
+    And the replication policy "standard" has <setting> <value>
     And the failback policy of "standard" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
 
     Examples:
@@ -85,6 +86,8 @@ Feature: The failback policy
     And the reprotect job ends "Succeeded"
     And 30 hours pass
     Then "vm1" has an app-consistent point every 60 minutes and none older than 24 hours
+    # 15 minutes is the threshold, not a lower one: a healthy path reports no RPO breach.
+    And the replication of "vm1" does not report that its RPO is over the threshold
     When outbound port 443 on "fps1" is blocked
     And 20 minutes pass
     Then "vm1" reports the health error "RPO_THRESHOLD_EXCEEDED"

@@ -69,19 +69,29 @@ Feature: Connecting to the Azure VM after failover
 
   @req=FO-CONNECT-WIN-SAN
   @case:kind=vmware-vm
-  Scenario: A SAN policy other than OnlineAll leaves data disks offline
-    Given a windows VMware VM "win1" with the SAN policy OfflineShared, replicating with policy "standard"
-    Then the readiness check SAN_POLICY_ONLINE_ALL of "win1" fails
+  Scenario Outline: Only the SAN policy OnlineAll brings the data disks online: <policy>
+    Given a windows VMware VM "win1" with <setting>, replicating with policy "standard"
+    Then the readiness check SAN_POLICY_ONLINE_ALL of "win1" <check>
     Given "win1" has failed over to Azure
-    Then the Azure VM of "win1" has its data disks offline
+    Then the Azure VM of "win1" has its data disks <disks>
+
+    Examples:
+      | policy        | setting                      | check  | disks   |
+      | OnlineAll     | nothing off                  | passes | online  |
+      | OfflineShared | the SAN policy OfflineShared | fails  | offline |
 
   @req=FO-CONNECT-WIN-UPDATES
   @case:kind=vmware-vm
-  Scenario: Pending Windows updates at failover delay the first logon
-    Given a windows VMware VM "win1" with pending Windows updates, replicating with policy "standard"
-    Then the readiness check NO_PENDING_UPDATES of "win1" fails
+  Scenario Outline: Pending Windows updates at failover delay the first logon: <updates>
+    Given a windows VMware VM "win1" with <setting>, replicating with policy "standard"
+    Then the readiness check NO_PENDING_UPDATES of "win1" <check>
     Given "win1" has failed over to Azure
-    Then logging on to the Azure VM of "win1" waits for the updates
+    Then logging on to the Azure VM of "win1" <logon>
+
+    Examples:
+      | updates | setting                 | check  | logon                     |
+      | none    | nothing off             | passes | does not wait for updates |
+      | pending | pending Windows updates | fails  | waits for the updates     |
 
   @req=FO-CONNECT-LINUX-PRE @req=FO-CONNECT-LINUX-POST
   @case:kind=vmware-vm

@@ -131,6 +131,7 @@ Feature: Failing over to Azure and committing
     Examples: a Mobility service older than 9.8
       | machine                                        | extra   |
       | VMware VM with Mobility service 9.7            | 8 to 10 |
+      | VMware VM with Mobility service 8.9            | 8 to 10 |
 
     @case:kind=physical-server
     Examples: physical servers, Hyper-V VMs protected as such included
@@ -164,6 +165,7 @@ Feature: Failing over to Azure and committing
     Examples: a later major version needs none either
       | machine                                        | extra   |
       | VMware VM with Mobility service 10.0           | 0 to 0  |
+      | VMware VM with Mobility service 10.2           | 0 to 0  |
 
     @case:kind=vmware-vm
     Examples: a Windows VMware VM with every driver and DHCP needs none
@@ -174,3 +176,18 @@ Feature: Failing over to Azure and committing
     Examples: a Hyper-V VM protected as such needs none
       | machine                                        | extra   |
       | Hyper-V VM                                     | 0 to 0  |
+
+  # A plan fails over in one operation (FO-PLAN-TOGETHER): it lasts as long as the member that
+  # needs the extra processing, not as the quickest one.
+  @req=FO-PLAN-TOGETHER @req=FO-PROCESSING-EXTRA
+  Scenario: A plan's one failover lasts as long as its slowest machine needs
+    Given a windows VMware VM "w1" replicating with policy "standard"
+    And a linux VMware VM "l1" replicating with policy "standard"
+    And the initial replication of "w1" has completed
+    And the initial replication of "l1" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "mixed" with "w1" and "l1"
+    When an unplanned failover of "vm1" to the latest processed point is run
+    And an unplanned failover of plan "mixed" to the latest processed point is run
+    And the failovers have had time to finish
+    Then the failover of "mixed" took 8 to 10 minutes longer than that of "vm1"

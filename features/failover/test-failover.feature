@@ -51,6 +51,18 @@ Feature: Test failover, a drill without impact
     Then "vm1" has no Azure VM
     And "vm1" is protected with allowed operations "TestFailover, UnplannedFailover"
 
+  @req=FO-TEST-CLEANUP
+  Scenario: The cleanup of one machine's drill leaves another machine's drill alone
+    Given a VMware VM "vm2" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm2" has completed
+    And a recovery point has had time to be made
+    When a test failover of "vm2" to the latest processed point into network "drill" is run
+    And a test failover of "vm1" to the latest processed point into network "drill" is run
+    And the test failover has had time to finish
+    And the test failover of "vm1" is cleaned up
+    Then "vm1" has no Azure VM
+    And "vm2" still has its test VM
+
   # Field case from operators' reports: the machine is failed over while its drill still runs.
   # 004 only says the drill's VMs are cleaned up. A target may remove the drill VM with the
   # failover, keep the drill and its cleanup allowed, or refuse the failover (and not offer it)

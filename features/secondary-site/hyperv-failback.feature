@@ -22,6 +22,7 @@ Feature: Hyper-V VMs fail back from Azure
     Then the request is refused with "FAILOVER_NOT_ALLOWED"
     When "hva" is reprotected from Azure to its original location
     Then the request is accepted
+    And while the job runs, "hva" allows no operation
     And the job ends successfully
     And "hva" allows "PlannedFailover"
     When "hva" is replicated back to the other site
@@ -38,6 +39,7 @@ Feature: Hyper-V VMs fail back from Azure
     And "hvm" failed over to Azure and was committed
     When "hvm" is reprotected from Azure to its original location
     Then the request is refused with "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED"
+    And "hvm" allows no operation
     When "hva" is reprotected from Azure to its original location
     Then the request is accepted
 

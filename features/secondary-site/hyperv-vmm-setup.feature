@@ -131,6 +131,15 @@ Feature: Hyper-V VMs in VMM clouds replicate to a secondary site
     Then the request is refused with "REPLICATION_CLOUD_NOT_PAIRED"
     When cloud "gold-dr" is paired with "iron"
     Then the request is refused with "COMPONENT_WRONG_SITE"
+    # Each end on its own: a primary-site cloud as the target, a secondary-site cloud as the source.
+    Given a secondary VMM server "vmm-x" with cloud "iron-dr"
+    When cloud "iron" is paired with "gold"
+    Then the request is refused with "COMPONENT_WRONG_SITE"
+    When cloud "iron-dr" is paired with "gold-dr"
+    Then the request is refused with "COMPONENT_WRONG_SITE"
+    # One pairing per source cloud: "gold" is paired with "gold-dr" already.
+    When cloud "gold" is paired with "iron-dr"
+    Then the request is refused with "RESOURCE_ALREADY_EXISTS"
     Given a Hyper-V VM "vm1" on host "hp1"
     When replication of "vm1" to the secondary site is enabled
     Then "vm1" replicates to host "hs1"

@@ -353,6 +353,12 @@ export class FailbackInfrastructure {
     );
   }
 
+  /** An accepted edit took effect: the policy reads back with the new value. */
+  async expectPolicySetting(policy: string, setting: keyof PolicyUpdate, value: number) {
+    const read = must(await this.api.readPolicy(policy), `reading ${policy}`);
+    assert.equal(read[setting], value, `${setting} of ${policy} after the accepted edit`);
+  }
+
   async editPolicy(policy: string, update: PolicyUpdate) {
     const snapshot = async () => JSON.stringify(must(await this.api.readPolicy(policy), `reading ${policy}`));
     await this.attempt(`editing ${policy}`, () => this.api.updatePolicy(policy, update), snapshot);

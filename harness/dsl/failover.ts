@@ -482,6 +482,15 @@ export class FailoverDsl {
     return vm;
   }
 
+  /** The machine still has a VM of that purpose in Azure, whatever its network and state. */
+  async expectSomeAzureVm(machine: string, purpose: "test" | "failover"): Promise<void> {
+    const vms = await this.azureVms();
+    assert.ok(
+      vms.some((v) => v.sourceMachine === machine && v.purpose === purpose),
+      `no ${purpose} VM of ${machine} is left in Azure`,
+    );
+  }
+
   async expectNoAzureVm(machine: string, purpose?: "test" | "failover"): Promise<void> {
     const vms = (await this.azureVms()).filter(
       (v) => v.sourceMachine === machine && (!purpose || v.purpose === purpose),
@@ -512,6 +521,17 @@ export class FailoverDsl {
   async expectSourceShutDown(machine: string, shutDown: boolean): Promise<void> {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.failover?.sourceShutDown, shutDown, `was the source of ${machine} shut down?`);
+    // The item's word is not evidence on its own: the source machine itself must be off when the
+    // failover says it shut it down, and still running when it did not (004 "Failover types").
+    // Between two on-premises sites the machine is the one that starts at the other site once the
+    // failover has run (a job the target may declare to take no time): not judged there.
+    if (item.target === "secondary-site") return;
+    const source = must(await this.api.readMachine(machine), `reading ${machine}`);
+    assert.equal(
+      source.powerState,
+      shutDown ? "Off" : "Running",
+      `the failover says the source of ${machine} was${shutDown ? "" : " not"} shut down; the machine is ${source.powerState}`,
+    );
   }
 
   async expectNothingLeftBehind(machine: string): Promise<void> {

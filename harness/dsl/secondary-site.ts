@@ -415,6 +415,24 @@ export class SecondarySiteDsl {
     return { read, bound };
   }
 
+  /**
+   * While the last job still runs, the machine offers no operation (004 "Recovery stages": each
+   * stage follows the one before; the next cannot start while one is under way). A job the target
+   * has already ended leaves nothing to judge here: its declared times may be short.
+   */
+  async expectNothingAllowedWhileJobRuns(machine: string) {
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    if (read.state !== "InProgress") return;
+    const item = await this.item(machine);
+    assert.deepEqual(
+      item.allowedOperations,
+      [],
+      `${machine} offers ${item.allowedOperations.join(", ")} while job ${read.operation} runs`,
+    );
+  }
+
   async expectJob(expected: Partial<Pick<Job, "state" | "phase" | "checksums">>) {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");

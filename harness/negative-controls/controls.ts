@@ -332,7 +332,15 @@ const controls: NegativeControl[] = [
           asked.set(key(call, body.name), hours);
           call = { ...call, body: { ...body, recoveryPointRetentionHours: hours * 2 } };
         }
+        // An edited retention is kept twice as long too, and reported as asked once accepted.
+        let edited: { name: string; hours: number } | undefined;
+        if (id === "updatePolicy" && typeof body?.recoveryPointRetentionHours === "number") {
+          const name = decodeURIComponent(call.path.split("?")[0]?.split("/").pop() ?? "");
+          edited = { name, hours: body.recoveryPointRetentionHours };
+          call = { ...call, body: { ...body, recoveryPointRetentionHours: edited.hours * 2 } };
+        }
         const reply = await next(call);
+        if (edited && reply.status < 300) asked.set(key(call, edited.name), edited.hours);
         const policy = reply.body as Policy;
         const hours = reply.status < 300 ? asked.get(key(call, policy?.name ?? "")) : undefined;
         return hours === undefined

@@ -370,6 +370,7 @@ export const failoverControls: NegativeControl[] = [
       "FB-REPROTECT-JOB",
       "FB-REPROTECT-ONPREM-OFF",
       "SS-HVFB-STAGES",
+      "SS-HVFB-STORAGE-ONLY",
       "SS-HV-FO-UNPLANNED-UNPROTECTED",
     ],
     transport: () =>
