@@ -15,6 +15,7 @@ defineParameterType({
 });
 defineParameterType({ name: "vmwareKind", regexp: /vCenter server|ESXi host/ });
 defineParameterType({ name: "os", regexp: /windows|linux/ });
+defineParameterType({ name: "machineKind", regexp: /VMware VM|physical server|Hyper-V VM/ });
 defineParameterType({
   name: "pointOption",
   regexp:
