@@ -321,6 +321,9 @@ Then(
     await this.failover.expectDocumentedPoints();
   },
 );
+Then("the Azure VM of {string} runs in the vault's network", async function (this: W, name: string) {
+  await this.failover.expectAzureVm(name, "failover", "vault");
+});
 Then("{string} has no Azure VM", function (this: W, name: string) {
   return this.failover.expectNoAzureVm(name);
 });

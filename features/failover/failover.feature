@@ -44,7 +44,7 @@ Feature: Failing over to Azure and committing
   Scenario Outline: A failover of a <kind> creates its Azure VM; the commit makes it final and leaves it unprotected
     Given a <kind> "m1" replicating with policy "standard"
     And the initial replication of "m1" has completed
-    And a recovery point has had time to be made
+    And 30 minutes pass
     When an unplanned failover of "m1" to the latest processed point is run
     Then "m1" is failing over
     When the failover has had time to finish
@@ -135,9 +135,10 @@ Feature: Failing over to Azure and committing
       | Hyper-V VM        |
 
   # A plan of one machine of each kind: one request fails them all over, a point is chosen again
-  # for the whole plan, and one commit makes it final for every member.
+  # for the whole plan (the latest app-consistent one, so FO-RP-LATEST-APP is judged for a plan
+  # too), and one commit makes it final for every member.
   @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER @req=FO-CHANGE-POINT-BEFORE-COMMIT
-  @req=FO-COMMIT-DELETES-POINTS @req=FO-PLAN-TOGETHER @req=FO-SINGLE-OR-PLAN
+  @req=FO-COMMIT-DELETES-POINTS @req=FO-PLAN-TOGETHER @req=FO-SINGLE-OR-PLAN @req=FO-RP-LATEST-APP
   @case:scope=plan @case:scope=plan-mixed-kinds
   Scenario: A recovery plan of machines of every kind fails over, changes its point and commits together
     Given a physical server "ps1" replicating with policy "standard"

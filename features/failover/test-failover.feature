@@ -45,7 +45,7 @@ Feature: Test failover, a drill without impact
     And "m1" is protected
     When an unplanned failover of "m1" to the latest processed point is run
     And the failover has had time to finish
-    Then the Azure VM of "m1" runs in the vault's network from the point the documents call for
+    Then the Azure VM of "m1" runs in the vault's network
 
     @case:kind=physical-server
     Examples:

@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { caseCoverageControls } from "./coverage-controls-cases.ts";
 import { failbackCoverageControls } from "./coverage-controls-failback.ts";
 import { failoverCoverageControls } from "./coverage-controls-failover.ts";
 import { portsCoverageControls } from "./coverage-controls-ports.ts";
@@ -402,6 +403,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failoverCoverageControls,
   ...portsCoverageControls,
   ...secondarySiteCoverageControls,
+  ...caseCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
