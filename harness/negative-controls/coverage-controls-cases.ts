@@ -4,9 +4,17 @@
 // scenario rows that exercise that case, which shows the rows are not decoration. Each is the
 // reference seen through an interceptor, never with its rules edited.
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
-import type { FailoverReadiness, MachineKind } from "../protocol/types.ts";
+import type { FailoverReadiness, MachineKind, RecoveryPointList } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { bodyOf, type Interceptor, intercepted, type Next, refusalCode, sessionBase } from "./intercept.ts";
+import {
+  bodyOf,
+  fakeJob,
+  type Interceptor,
+  intercepted,
+  type Next,
+  refusalCode,
+  sessionBase,
+} from "./intercept.ts";
 
 /** Remembers, per session, what the scenario arranged: machine kinds, scale-out process servers, who replicates where. */
 class Arranged {
@@ -130,6 +138,55 @@ const controls: NegativeControl[] = [
         ...reply,
         body: { ...readiness, checks: readiness.checks.map((c) => ({ ...c, passed: true })) },
       };
+    }),
+  },
+  {
+    id: "hyperv-commit-keeps-points",
+    cluster: "machine kinds",
+    wrongBehaviour:
+      "deletes the recovery points of a VMware VM or physical server at commit, but keeps listing those of a Hyper-V VM",
+    breaks: ["FO-COMMIT-DELETES-POINTS"],
+    transport: () => {
+      /** Session/machine -> the points listed before its commit. */
+      const kept = new Map<string, RecoveryPointList>();
+      return arranged("hyperv-commit-keeps-points", async (call, id, next, seen) => {
+        const machine = decodeURIComponent(/\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "");
+        const key = `${sessionBase(call)}/${machine}`;
+        if (id === "commitFailover" && seen.kindOf(call, machine) === "hyperv-vm") {
+          const before = await next({
+            method: "GET",
+            path: `${sessionBase(call)}/replicated-items/${encodeURIComponent(machine)}/recovery-points`,
+          });
+          const reply = await next(call);
+          if (reply.status < 300 && before.status === 200) kept.set(key, before.body as RecoveryPointList);
+          return reply;
+        }
+        // Only the commit's deletion is skipped: once the machine is protected again (reprotected,
+        // reverse-replicated), it lists what it has.
+        if (id === "reprotect" || id === "reverseReplicate") kept.delete(key);
+        if (id === "enableReplication") kept.delete(`${sessionBase(call)}/${String(bodyOf(call).machine)}`);
+        const reply = await next(call);
+        const points = kept.get(key);
+        return id === "listRecoveryPoints" && points && reply.status === 200
+          ? { ...reply, body: points }
+          : reply;
+      })();
+    },
+  },
+  {
+    id: "physical-point-changes-after-commit",
+    cluster: "machine kinds",
+    wrongBehaviour:
+      "refuses a change of recovery point after the commit for VMware VMs and Hyper-V VMs, and acknowledges one for a physical server",
+    breaks: ["FO-CHANGE-POINT-BEFORE-COMMIT"],
+    transport: arranged("physical-point-changes-after-commit", async (call, id, next, seen) => {
+      const reply = await next(call);
+      const machine = decodeURIComponent(/\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "");
+      return id === "changeRecoveryPoint" &&
+        refusalCode(reply) === "FAILOVER_ALREADY_COMMITTED" &&
+        seen.kindOf(call, machine) === "physical-server"
+        ? fakeJob("change-recovery-point")
+        : reply;
     }),
   },
   // --- one component placement -------------------------------------------------------------------
