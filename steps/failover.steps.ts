@@ -56,6 +56,12 @@ function machineCase(phrase: string): { kind: MachineKind; options: MachineOptio
   }
 }
 
+const machineKinds = {
+  "VMware VM": "vmware-vm",
+  "physical server": "physical-server",
+  "Hyper-V VM": "hyperv-vm",
+} as const satisfies Record<string, MachineKind>;
+
 const guestTweaks: Record<string, Partial<GuestSettings>> = {
   "RDP off": { rdpEnabled: false },
   "the firewall rule for Public off": { rdpFirewallPublic: false },
@@ -88,9 +94,19 @@ Given(
   },
 );
 Given(
-  "a {os} VMware VM {string} with {guestTweak}, replicating with policy {string}",
-  function (this: W, os: "windows" | "linux", name: string, tweak: string, policy: string) {
-    return this.siteRecovery.replicating([name], "vmware-vm", policy, { os, guest: guestTweaks[tweak] });
+  "a {os} {machineKind} {string} with {guestTweak}, replicating with policy {string}",
+  function (
+    this: W,
+    os: "windows" | "linux",
+    kind: keyof typeof machineKinds,
+    name: string,
+    tweak: string,
+    policy: string,
+  ) {
+    return this.siteRecovery.replicating([name], machineKinds[kind], policy, {
+      os,
+      guest: guestTweaks[tweak],
+    });
   },
 );
 Given("a recovery plan {string} with {string}", function (this: W, name: string, a: string) {
@@ -147,6 +163,32 @@ When(
     );
   },
 );
+When(
+  "a planned failover of plan {string} to {pointOption} is run",
+  function (this: W, name: string, option: string) {
+    return this.failover.failover(plan(name), "planned", choose(this, option, name));
+  },
+);
+When(
+  "an unplanned failover of plan {string} to {pointOption} is run {shutdownMode}",
+  function (this: W, name: string, option: string, mode: string) {
+    return this.failover.failover(
+      plan(name),
+      "unplanned",
+      choose(this, option, name),
+      mode.startsWith("shutting"),
+    );
+  },
+);
+When(
+  "the recovery point of plan {string} is changed to {pointOption}",
+  function (this: W, name: string, option: string) {
+    return this.failover.changePoint(plan(name), choose(this, option, name));
+  },
+);
+When("the failover of plan {string} is committed", function (this: W, name: string) {
+  return this.failover.commit(plan(name));
+});
 When(
   "an unplanned failover of plan {string} to {pointOption} is run",
   function (this: W, name: string, option: string) {
@@ -282,6 +324,9 @@ Then(
     await this.failover.expectDocumentedPoints();
   },
 );
+Then("the Azure VM of {string} runs in the vault's network", async function (this: W, name: string) {
+  await this.failover.expectAzureVm(name, "failover", "vault");
+});
 Then("{string} has no Azure VM", function (this: W, name: string) {
   return this.failover.expectNoAzureVm(name);
 });

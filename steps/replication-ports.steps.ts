@@ -3,6 +3,7 @@ import type { SrkitWorld } from "./support/world.ts";
 
 type W = SrkitWorld;
 const hosts = { "VMware VM": "vmware-vm", "physical server": "physical-server" } as const;
+const groupHosts = { "VMware VMs": "vmware-vm", "physical servers": "physical-server" } as const;
 const healthCodes = {
   "the configuration server": "CONFIGURATION_SERVER_UNREACHABLE",
   "the process server": "PROCESS_SERVER_UNREACHABLE",
@@ -23,15 +24,28 @@ Given("a replication policy {string} with multi-VM consistency", function (this:
   return this.siteRecovery.policy(name, { multiVmConsistency: true });
 });
 Given(
-  "a VMware VM {string} replicating with policy {string} through process server {string}",
-  function (this: W, vm: string, policy: string, processServer: string) {
-    return this.siteRecovery.replicating([vm], "vmware-vm", policy, { processServer });
+  "a {host} {string} replicating with policy {string} through process server {string}",
+  function (this: W, host: keyof typeof hosts, name: string, policy: string, processServer: string) {
+    return this.siteRecovery.replicating([name], hosts[host], policy, { processServer });
   },
 );
 Given(
-  "VMware VMs {string} and {string} replicating with policy {string} in replication group {string}",
-  function (this: W, a: string, b: string, policy: string, replicationGroup: string) {
-    return this.siteRecovery.replicating([a, b], "vmware-vm", policy, { replicationGroup });
+  "the {psPlacement} process server {string}",
+  function (this: W, placement: "default" | "scale-out", name: string) {
+    return this.siteRecovery.processServerPlaced(name, placement);
+  },
+);
+Given(
+  "{hosts} {string} and {string} replicating with policy {string} in replication group {string}",
+  function (
+    this: W,
+    kind: keyof typeof groupHosts,
+    a: string,
+    b: string,
+    policy: string,
+    replicationGroup: string,
+  ) {
+    return this.siteRecovery.replicating([a, b], groupHosts[kind], policy, { replicationGroup });
   },
 );
 Given(
@@ -68,7 +82,7 @@ When(
   },
 );
 When("the block is lifted", function (this: W) {
-  return this.siteRecovery.liftLastBlock();
+  return this.siteRecovery.liftLastFault("blockPort");
 });
 
 Then(

@@ -30,24 +30,31 @@ Given(
   },
 );
 Given(
-  "a physical server {string} replicating with policy {string} through process server {string}",
-  function (this: W, name: string, policy: string, processServer: string) {
-    return this.siteRecovery.replicating([name], "physical-server", policy, { processServer });
+  "a {host} {string} whose disk takes {int} minutes to copy, replicating with policy {string}",
+  function (this: W, host: keyof typeof hosts, name: string, minutes: number, policy: string) {
+    const diskMegabytes = this.siteRecovery.diskMegabytesCopiedIn(minutes);
+    return this.siteRecovery.replicating([name], hosts[host], policy, { diskMegabytes });
   },
 );
 Given(
-  "a VMware VM {string} whose disk takes {int} minutes to copy, replicating with policy {string}",
-  function (this: W, name: string, minutes: number, policy: string) {
+  "a {host} {string} whose disk takes {int} minutes to copy, replicating with policy {string} through process server {string}",
+  function (this: W, host: keyof typeof hosts, name: string, minutes: number, policy: string, ps: string) {
     const diskMegabytes = this.siteRecovery.diskMegabytesCopiedIn(minutes);
-    return this.siteRecovery.replicating([name], "vmware-vm", policy, { diskMegabytes });
+    return this.siteRecovery.replicating([name], hosts[host], policy, { diskMegabytes, processServer: ps });
   },
 );
-Given("a VMware VM {string} with the Mobility service installed", function (this: W, name: string) {
-  return this.siteRecovery.machine(name, "vmware-vm");
-});
-Given("a VMware VM {string} without the Mobility service", function (this: W, name: string) {
-  return this.siteRecovery.machine(name, "vmware-vm", { mobilityService: false });
-});
+Given(
+  "a {host} {string} with the Mobility service installed",
+  function (this: W, host: keyof typeof hosts, name: string) {
+    return this.siteRecovery.machine(name, hosts[host]);
+  },
+);
+Given(
+  "a {host} {string} without the Mobility service",
+  function (this: W, host: keyof typeof hosts, name: string) {
+    return this.siteRecovery.machine(name, hosts[host], { mobilityService: false });
+  },
+);
 Given(
   "a VMware VM {string} on {string} with the Mobility service installed",
   function (this: W, name: string, server: string) {
@@ -130,7 +137,7 @@ When("{string} is stopped", function (this: W, component: string) {
   return this.siteRecovery.stop(component);
 });
 When("the fault is lifted", function (this: W) {
-  return this.siteRecovery.liftLastBlock();
+  return this.siteRecovery.liftLastFault();
 });
 When(
   "the workload on {string} writes {int} KB of repetitive text",

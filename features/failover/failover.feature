@@ -38,43 +38,154 @@ Feature: Failing over to Azure and committing
       | kind            |
       | physical server |
 
-  @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER
-  @case:kind=vmware-vm @case:scope=machine
-  Scenario: A failover creates the Azure VM; the commit makes it final and leaves it unprotected
-    When an unplanned failover of "vm1" to the latest processed point is run
-    Then "vm1" is failing over
+  # The machine fails over alone: "vm1" of the background stays as it was (FO-SINGLE-OR-PLAN).
+  @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER @req=FO-SINGLE-OR-PLAN
+  @case:scope=machine
+  Scenario Outline: A failover of a <kind> creates its Azure VM; the commit makes it final and leaves it unprotected
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 30 minutes pass
+    When an unplanned failover of "m1" to the latest processed point is run
+    Then "m1" is failing over
     When the failover has had time to finish
-    Then "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
-    And the Azure VM of "vm1" runs in the vault's network from the point the documents call for
+    Then "m1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And the Azure VM of "m1" runs in the vault's network from the point the documents call for
+    And "vm1" is protected with allowed operations "TestFailover, UnplannedFailover"
+    And "vm1" has no Azure VM
     When 24 hours pass
-    Then "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
-    When the failover of "vm1" is committed
-    Then "vm1" is committed with allowed operations "Reprotect"
-    And "vm1" no longer allows "UnplannedFailover"
-    When the workload on "vm1" writes 16 MB
+    Then "m1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    When the failover of "m1" is committed
+    Then "m1" is committed with allowed operations "Reprotect"
+    And "m1" no longer allows "UnplannedFailover"
+    When the workload on "m1" writes 16 MB
     And 15 minutes pass
     Then the data written since then has not reached Azure storage
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind              |
+      | windows VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind              |
+      | physical server   |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
+      | Hyper-V VM        |
+
   @req=FO-CHANGE-POINT-BEFORE-COMMIT
-  @case:kind=vmware-vm @case:scope=machine
-  Scenario: Another recovery point may be chosen before the commit, and never after
-    Given the recovery points of "vm1" are noted
-    When an unplanned failover of "vm1" to the latest processed point is run
+  @case:scope=machine
+  Scenario Outline: Another recovery point of a <kind> may be chosen before the commit, and never after
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And 30 minutes pass
+    And the recovery points of "m1" are noted
+    When an unplanned failover of "m1" to the latest processed point is run
     And the failover has had time to finish
-    And the recovery point of "vm1" is changed to its oldest noted point
+    And the recovery point of "m1" is changed to its oldest noted point
     Then the failover goes to the point the documents call for
-    When the failover of "vm1" is committed
-    And the recovery point of "vm1" is changed to the latest processed point
+    When the failover of "m1" is committed
+    And the recovery point of "m1" is changed to the latest processed point
     Then the failover is refused with "FAILOVER_ALREADY_COMMITTED"
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind              |
+      | windows VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind              |
+      | physical server   |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
+      | Hyper-V VM        |
+
   @req=FO-COMMIT-DELETES-POINTS
-  @case:kind=vmware-vm @case:scope=machine
-  Scenario: Committing a failover deletes the recovery points
-    When an unplanned failover of "vm1" to the latest processed point is run
+  @case:scope=machine
+  Scenario Outline: Committing the failover of a <kind> deletes its recovery points
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And a recovery point has had time to be made
+    When an unplanned failover of "m1" to the latest processed point is run
     And the failover has had time to finish
-    Then "vm1" keeps between 1 and 1000 recovery points
-    When the failover of "vm1" is committed
-    Then "vm1" keeps between 0 and 0 recovery points
+    Then "m1" keeps between 1 and 1000 recovery points
+    When the failover of "m1" is committed
+    Then "m1" keeps between 0 and 0 recovery points
+    And "vm1" keeps between 1 and 1000 recovery points
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind              |
+      | windows VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind              |
+      | physical server   |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
+      | Hyper-V VM        |
+
+  # A plan of one machine of each kind: one request fails them all over, a point is chosen again
+  # for the whole plan (the latest app-consistent one, so FO-RP-LATEST-APP is judged for a plan
+  # too), and one commit makes it final for every member.
+  @req=FO-AZURE-VM-CREATED @req=FO-COMMIT @req=FO-UNPROTECTED-AFTER @req=FO-CHANGE-POINT-BEFORE-COMMIT
+  @req=FO-COMMIT-DELETES-POINTS @req=FO-PLAN-TOGETHER @req=FO-SINGLE-OR-PLAN @req=FO-RP-LATEST-APP
+  @case:scope=plan @case:scope=plan-mixed-kinds
+  Scenario: A recovery plan of machines of every kind fails over, changes its point and commits together
+    Given a physical server "ps1" replicating with policy "standard"
+    And a Hyper-V VM "hv1" replicating with policy "standard"
+    And the initial replication of "ps1" has completed
+    And the initial replication of "hv1" has completed
+    And 60 minutes pass
+    And a recovery plan "all" with "vm1", "ps1" and "hv1"
+    When an unplanned failover of plan "all" to the latest processed point is run
+    Then "vm1" is failing over
+    When the failover has had time to finish
+    Then the failover goes to the point the documents call for
+    And one job covered every machine of plan "all"
+    And "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And "ps1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And "hv1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And the Azure VM of "ps1" runs in the vault's network from the point the documents call for
+    And the Azure VM of "hv1" runs in the vault's network from the point the documents call for
+    When the recovery point of plan "all" is changed to the latest app-consistent point
+    Then the failover is accepted
+    And the failover goes to the point the documents call for
+    And "hv1" keeps between 1 and 1000 recovery points
+    When the failover of plan "all" is committed
+    Then "vm1" is committed with allowed operations "Reprotect"
+    And "ps1" is committed with allowed operations "Reprotect"
+    And "hv1" is committed with allowed operations "Reprotect"
+    And "ps1" keeps between 0 and 0 recovery points
+    And "hv1" keeps between 0 and 0 recovery points
+    When the recovery point of plan "all" is changed to the latest processed point
+    Then the failover is refused with "FAILOVER_ALREADY_COMMITTED"
+    When the workload on "ps1" writes 16 MB
+    And 15 minutes pass
+    Then the data written since then has not reached Azure storage
+
+  @req=FO-UNPLANNED-VMWARE
+  @case:kind=vmware-vm @case:kind=physical-server @case:scope=plan
+  Scenario: A recovery plan of a VMware VM and a physical server fails over unplanned, never planned
+    Given a physical server "ps1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "ps1" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "both" with "vm1" and "ps1"
+    When a planned failover of plan "both" to the latest processed point is run
+    Then the failover is refused with "FAILOVER_PLANNED_NOT_SUPPORTED"
+    And "vm1" has no Azure VM
+    And "ps1" has no Azure VM
+    When an unplanned failover of plan "both" to the latest processed point is run
+    Then the failover is accepted
 
   # 004 gives the windows per machine kind; the policy keeps points exactly that long, so a
   # target that applies the documented window and one that applies its policy's retention agree.

@@ -90,3 +90,49 @@ Feature: Planned and unplanned failover, and shutting the source down
       | condition                  | shutdown                       |
       | "hv1" cannot be shut down  | shutting the source down first |
       | nothing else               | without shutting it down       |
+
+  @req=FO-PLANNED-HYPERV
+  @case:scope=plan
+  Scenario: A planned failover of a recovery plan shuts every source down and loses no data
+    Given a Hyper-V VM "hv2" replicating with policy "standard"
+    And the initial replication of "hv2" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "hyperv" with "hv1" and "hv2"
+    When the workload on "hv1" writes 64 MB
+    And the workload on "hv2" writes 32 MB
+    And a planned failover of plan "hyperv" to the latest point is run
+    Then the failover goes to the point the documents call for
+    And the source of "hv1" was shut down
+    And the source of "hv2" was shut down
+    And "hv1" left no data behind its failover point
+    And "hv2" left no data behind its failover point
+
+  # 004 says the planned failover does not run for a machine that cannot be shut down; whether
+  # the plan's other members fail over is left open, so only the failing member is judged.
+  @req=FO-PLANNED-NOT-SHUT-DOWN
+  @case:scope=plan-member-failing
+  Scenario: A planned failover of a recovery plan does not fail over the member that cannot be shut down
+    Given a Hyper-V VM "hv2" replicating with policy "standard"
+    And the initial replication of "hv2" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "hyperv" with "hv1" and "hv2"
+    And "hv2" cannot be shut down
+    When a planned failover of plan "hyperv" to the latest point is run
+    And the failover has had time to finish
+    Then "hv2" has no Azure VM
+    And "hv2" is protected
+
+  @req=FO-UNPLANNED-PROCEEDS
+  @case:kind=vmware-vm @case:kind=hyperv-vm @case:scope=plan-member-failing
+  Scenario: An unplanned failover of a recovery plan runs although one member cannot be shut down
+    Given a windows VMware VM "vm2" replicating with policy "standard"
+    And the initial replication of "vm2" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "mixed" with "hv1" and "vm2"
+    And "hv1" cannot be shut down
+    When an unplanned failover of plan "mixed" to the latest processed point is run shutting the source down first
+    Then the failover is accepted
+    And the source of "hv1" was not shut down
+    When the failover has had time to finish
+    Then "hv1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+    And "vm2" has failed over with allowed operations "ChangeRecoveryPoint, Commit"

@@ -29,6 +29,34 @@ Feature: Test failover, a drill without impact
     And the data written since then has reached Azure storage
     And "vm1" has had a recovery point at its declared interval for the last 15 minutes
 
+  # The drill's network serves the drill only: the real failover afterwards joins the vault's.
+  @req=FO-TEST-NETWORK @req=FO-TEST-CLEANUP
+  @case:scope=machine
+  Scenario Outline: A drill of a <kind> runs in its network, is cleaned up, and the failover joins the vault's network
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And a recovery point has had time to be made
+    When a test failover of "m1" to the latest processed point into network "drill" is run
+    And the test failover has had time to finish
+    Then a test VM of "m1" runs in network "drill"
+    And no test VM joined the vault's network
+    When the test failover of "m1" is cleaned up
+    Then "m1" has no Azure VM
+    And "m1" is protected
+    When an unplanned failover of "m1" to the latest processed point is run
+    And the failover has had time to finish
+    Then the Azure VM of "m1" runs in the vault's network
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind            |
+      | Hyper-V VM      |
+
   @req=FO-TEST-POINT
   @case:kind=vmware-vm @case:scope=machine
   Scenario Outline: A drill starts from the chosen recovery point: <option>
@@ -98,3 +126,27 @@ Feature: Test failover, a drill without impact
     And one job covered every machine of plan "plan1"
     And "vm1" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
     And "vm2" has failed over with allowed operations "ChangeRecoveryPoint, Commit"
+
+  # A drill of a plan of every kind: its VMs join the drill's network only, and one cleanup of
+  # the plan removes them all, leaving the machine outside the plan as it was.
+  @req=FO-TEST-NETWORK @req=FO-TEST-CLEANUP @req=FO-SINGLE-OR-PLAN @req=FO-PLAN-TOGETHER
+  @case:scope=plan @case:scope=plan-mixed-kinds
+  Scenario: A drill of a recovery plan of every kind runs in its network and is cleaned up together
+    Given a physical server "ps1" replicating with policy "standard"
+    And a Hyper-V VM "hv1" replicating with policy "standard"
+    And the initial replication of "ps1" has completed
+    And the initial replication of "hv1" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "drill" with "ps1" and "hv1"
+    When a test failover of plan "drill" to the latest processed point into network "drill" is run
+    And the test failover has had time to finish
+    Then a test VM of "ps1" runs in network "drill"
+    And a test VM of "hv1" runs in network "drill"
+    And no test VM joined the vault's network
+    And one job covered every machine of plan "drill"
+    And "vm1" has no Azure VM
+    When the test failover of plan "drill" is cleaned up
+    Then "ps1" has no Azure VM
+    And "hv1" has no Azure VM
+    And "ps1" is protected
+    And "hv1" is protected

@@ -23,50 +23,90 @@ Feature: Replication policies, recovery points and replication health
 
   # The documents give no interval: the target declares it (crashConsistentIntervalSeconds).
   @req=REPL-RP-CRASH-INTERVAL
-  @case:kind=vmware-vm @case:moment=later-cycle
-  Scenario: Crash-consistent recovery points come at the fixed interval the target declares
+  @case:moment=later-cycle
+  Scenario Outline: Crash-consistent recovery points of a <kind> come at the fixed interval the target declares
     Given a replication policy "plain" with app-consistent snapshots every 0 minutes
-    And a VMware VM "vm1" replicating with policy "plain" through process server "cs1"
+    And a <kind> "vm1" replicating with policy "plain" through process server "cs1"
     And the initial replication of "vm1" has completed
     When 60 minutes pass
     Then "vm1" has had a recovery point at its declared interval for the last 60 minutes
 
-  @req=REPL-RP-APP-FREQUENCY
-  @case:kind=vmware-vm
-  Scenario Outline: App-consistent recovery points follow the policy's frequency of <minutes> minutes
+    @case:kind=vmware-vm
+    Examples:
+      | kind      |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
+  # The first points after the machine becomes protected already keep the interval.
+  @req=REPL-RP-CRASH-INTERVAL
+  @case:kind=vmware-vm @case:moment=first-cycle
+  Scenario: The first crash-consistent recovery points after the initial replication keep the interval
+    Given a replication policy "plain" with app-consistent snapshots every 0 minutes
+    And a VMware VM "vm1" replicating with policy "plain" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When 15 minutes pass
+    Then "vm1" has had a recovery point at its declared interval for the last 15 minutes
+
+  # The machine follows the policy it was enabled with (REPL-POL-SETTINGS): its frequency here.
+  @req=REPL-RP-APP-FREQUENCY @req=REPL-POL-SETTINGS
+  Scenario Outline: App-consistent recovery points of a <kind> follow the policy's frequency of <minutes> minutes
     Given a replication policy "app" with app-consistent snapshots every <minutes> minutes
-    And a VMware VM "vm1" replicating with policy "app" through process server "cs1"
+    And a <kind> "vm1" replicating with policy "app" through process server "cs1"
     And the initial replication of "vm1" has completed
     When 240 minutes pass
     Then "vm1" has had an app-consistent recovery point every <minutes> minutes for the last 240 minutes
 
-    @case:boundary=nonzero
+    @case:kind=vmware-vm @case:boundary=nonzero
     Examples:
-      | minutes |
-      | 60      |
-      | 120     |
+      | kind      | minutes |
+      | VMware VM | 60      |
+      | VMware VM | 120     |
 
-    @case:boundary=zero
+    @case:kind=vmware-vm @case:boundary=zero
     Examples: off
-      | minutes |
-      | 0       |
+      | kind      | minutes |
+      | VMware VM | 0       |
+
+    @case:kind=physical-server @case:boundary=nonzero
+    Examples: a physical server
+      | kind            | minutes |
+      | physical server | 60      |
+
+    @case:kind=physical-server @case:boundary=zero
+    Examples: a physical server, off
+      | kind            | minutes |
+      | physical server | 0       |
 
   @req=REPL-RP-RETENTION
-  @case:kind=vmware-vm @case:boundary=inside-window @case:boundary=beyond-window
-  Scenario: Recovery points older than the retention window are pruned
+  @case:boundary=inside-window @case:boundary=beyond-window
+  Scenario Outline: Recovery points of a <kind> older than the retention window are pruned
     Given a replication policy "short" with a retention of 2 hours
-    And a VMware VM "vm1" replicating with policy "short" through process server "cs1"
+    And a <kind> "vm1" replicating with policy "short" through process server "cs1"
     And the initial replication of "vm1" has completed
     When 150 minutes pass
     And the recovery points of "vm1" are noted
     And 60 minutes pass
     Then "vm1" keeps the noted recovery points of the last 2 hours and none older
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind      |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
   @req=REPL-RP-MULTIVM-SHARED
-  @case:kind=vmware-vm @case:state=running @case:state=unreachable
-  Scenario: A multi-VM consistent replication group shares its recovery points
+  @case:state=running @case:state=unreachable
+  Scenario Outline: A multi-VM consistent replication group of <kind> shares its recovery points
     Given a replication policy "grouped" with multi-VM consistency
-    And VMware VMs "app1" and "app2" replicating with policy "grouped" in replication group "g1"
+    And <kind> "app1" and "app2" replicating with policy "grouped" in replication group "g1"
     And the initial replication of "app1" has completed
     And the initial replication of "app2" has completed
     When 60 minutes pass
@@ -75,11 +115,20 @@ Feature: Replication policies, recovery points and replication health
     And 30 minutes pass
     Then "app1" and "app2" have not shared their recovery points of the last 20 minutes
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind       |
+      | VMware VMs |
+
+    @case:kind=physical-server
+    Examples:
+      | kind             |
+      | physical servers |
+
   @req=REPL-RP-UNPROCESSED
-  @case:kind=vmware-vm
-  Scenario: Data that reached Site Recovery is visible before it is processed into a point
+  Scenario Outline: Data of a <kind> that reached Site Recovery is visible before it is processed into a point
     Given a replication policy "standard"
-    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And a <kind> "vm1" replicating with policy "standard" through process server "cs1"
     And the initial replication of "vm1" has completed
     And a recovery point has had time to be made
     And unprocessed data on "vm1"
@@ -87,20 +136,59 @@ Feature: Replication policies, recovery points and replication health
     When the next recovery point is due
     Then "vm1" has 0 MB of data not yet processed into a recovery point
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind      |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
   @req=REPL-HEALTH-RPO
-  @case:kind=vmware-vm @case:placement=ps-default @case:state=running @case:state=stopped @case:state=restarted
-  Scenario: Replication health follows the RPO threshold
+  @case:state=running @case:state=stopped @case:state=restarted
+  Scenario Outline: Replication health of a <kind> follows the RPO threshold while the <placement> process server stops
     Given a replication policy "standard"
-    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the <placement> process server "<ps>"
+    And a <kind> "vm1" replicating with policy "standard" through process server "<ps>"
     And the initial replication of "vm1" has completed
     When a recovery point has had time to be made
     Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
-    When "cs1" is stopped
+    When "<ps>" is stopped
     And 30 minutes pass
     Then the replication of "vm1" reports that its RPO is over the threshold
     And the replication of "vm1" reports that the process server cannot be reached
     And the RPO of "vm1" is over 15 minutes
     When the fault is lifted
+    And a recovery point has had time to be made
+    Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
+
+    @case:kind=vmware-vm @case:placement=ps-default
+    Examples:
+      | kind      | placement | ps  |
+      | VMware VM | default   | cs1 |
+
+    @case:kind=physical-server @case:placement=ps-scale-out
+    Examples:
+      | kind            | placement | ps  |
+      | physical server | scale-out | ps2 |
+
+  # Data cut off on the way to the process server (its data port blocked) counts as not flowing.
+  @req=REPL-HEALTH-RPO
+  @case:kind=vmware-vm @case:placement=ps-default @case:state=unreachable
+  Scenario: Replication health leaves Normal while the process server cannot be reached
+    Given a replication policy "standard"
+    And a VMware VM "vm1" replicating with policy "standard" through process server "cs1"
+    And the initial replication of "vm1" has completed
+    When a recovery point has had time to be made
+    Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
+    When inbound port 9443 on "cs1" is blocked
+    And the workload on "vm1" writes 16 MB
+    And 30 minutes pass
+    Then the replication of "vm1" reports that its RPO is over the threshold
+    And the replication of "vm1" reports that the process server cannot be reached
+    When the block is lifted
     And a recovery point has had time to be made
     Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
 

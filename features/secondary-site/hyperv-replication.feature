@@ -34,10 +34,15 @@ Feature: Host-to-host replication and failover between the sites
     And no data of "vm1" reached Azure storage
 
   @req=SS-HV-HRL
-  @case:state=stopped @case:state=restarted
+  @case:state=running @case:state=stopped @case:state=restarted
   Scenario: While the secondary host is away, the changes wait in the .hrl file
     Given "vm1" is protected at the secondary site
     And the flow from "hp1" to "hs1" is noted
+    When the workload on "vm1" writes 2 MB
+    And the changes have had time to reach the other site
+    Then 0 MB of changes of "vm1" wait in its .hrl file
+    And 2 MB more went from "hp1" to "hs1"
+    Given the flow from "hp1" to "hs1" is noted
     When "hs1" is stopped
     And the workload on "vm1" writes 3 MB
     And the changes have had time to reach the other site

@@ -55,9 +55,8 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then the request is refused with "REPLICATION_COMPONENT_MISSING"
 
   @req=SS-SCOUT-DATA-PATH @req=SS-SCOUT-PS-OPTIMISE
-  @case:kind=vmware-vm
-  Scenario: Data goes agent, process server, master target, and shrinks at the process server
-    Given a windows VMware VM "m1" with the Unified Agent
+  Scenario Outline: Data of a <kind> goes agent, process server, master target, and shrinks at the process server
+    Given a windows <kind> "m1" with the Unified Agent
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
     And "m1" becomes protected at the secondary site
     And the workload on "m1" writes 8 MB
@@ -66,10 +65,20 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And fewer bytes went from "sps" to "smt" than from "m1" to "sps"
     And "m1" never connected to "smt"
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
   @req=SS-SCOUT-PS-CACHE
-  @case:kind=vmware-vm @case:state=unreachable
-  Scenario: The process server caches while the master target is away, then sends it all
-    Given a windows VMware VM "m1" with the Unified Agent
+  @case:state=unreachable
+  Scenario Outline: The process server caches data of a <kind> while the master target is away, then sends it all
+    Given a windows <kind> "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
     And the flow from "sps" to "smt" is noted
     When "smt" is stopped
@@ -82,10 +91,41 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then Scout process server "sps" caches 0 MB
     And some more went from "sps" to "smt"
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
+  # The cache outlives a restart of the process server itself.
+  @req=SS-SCOUT-PS-CACHE
+  @case:kind=physical-server @case:state=unreachable @case:state=restarted
+  Scenario: A process server restarted with data cached still sends it all to the master target
+    Given a windows physical server "m1" with the Unified Agent
+    And replication of "m1" to the secondary site through Scout process server "sps" has completed
+    And the flow from "sps" to "smt" is noted
+    When "smt" is stopped
+    And the workload on "m1" writes 3 MB
+    And the changes have had time to reach the other site
+    Then Scout process server "sps" caches the 3 MB written, as received or optimised
+    When "sps" is stopped
+    And the fault is lifted
+    And the changes have had time to reach the other site
+    Then Scout process server "sps" caches the 3 MB written, as received or optimised
+    And nothing more went from "sps" to "smt"
+    When the fault is lifted
+    And the changes have had time to reach the other site
+    Then Scout process server "sps" caches 0 MB
+    And some more went from "sps" to "smt"
+
   @req=SS-SCOUT-PS-PUSH @req=SS-SCOUT-UNIFIED-AGENT
-  @case:kind=vmware-vm @case:state=running @case:state=stopped
-  Scenario: The Unified Agent is needed, and the process server can push it
-    Given a windows VMware VM "m1" without the Unified Agent
+  @case:state=running @case:state=stopped
+  Scenario Outline: The Unified Agent is needed on a <kind>, and the process server can push it
+    Given a windows <kind> "m1" without the Unified Agent
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
     Then the request is refused with "REPLICATION_UNIFIED_AGENT_MISSING"
     When "sps" is stopped
@@ -97,21 +137,41 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     When replication of "m1" to the secondary site is enabled through Scout process server "sps"
     Then the request is accepted
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
   @req=SS-SCOUT-UNIFIED-AGENT
   Scenario: A master target without the Unified Agent is refused
     When a Scout master target "smt2" without the Unified Agent is added at the secondary site
     Then the request is refused with "REPLICATION_UNIFIED_AGENT_MISSING"
 
   @req=SS-SCOUT-CS-MANAGES
-  @case:kind=vmware-vm @case:state=running @case:state=stopped
-  Scenario: Nothing is enabled while the configuration server is down
-    Given a windows VMware VM "m1" with the Unified Agent
+  @case:state=running @case:state=stopped
+  Scenario Outline: Nothing is enabled for a <kind> while the configuration server is down
+    Given a windows <kind> "m1" with the Unified Agent
     When "scs" is stopped
     And replication of "m1" to the secondary site is enabled through Scout process server "sps"
     Then the request is refused with "COMPONENT_NOT_RUNNING"
     When the fault is lifted
     And replication of "m1" to the secondary site is enabled through Scout process server "sps"
     Then the request is accepted
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
 
   @req=SS-SCOUT-CS-CONSOLE @req=SS-SCOUT-VCONTINUUM-OPTIONAL
   Scenario: The deployment works without vContinuum; with it, its console manages the deployment too
@@ -123,12 +183,21 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then configuration server "scs" is managed through "management-website, vcontinuum-console"
 
   @req=SS-SCOUT-MT-RETENTION
-  @case:kind=vmware-vm
-  Scenario: The master target keeps retention points of the replica
-    Given a windows VMware VM "m1" with the Unified Agent
+  Scenario Outline: The master target keeps retention points of the replica of a <kind>
+    Given a windows <kind> "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
     When 6 retention point intervals pass
     Then "m1" has at least 5 recovery points, one per retention point interval
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
 
   @req=SS-SCOUT-MT-COUNT
   @case:boundary=at-capacity @case:boundary=beyond-capacity
@@ -145,9 +214,8 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And master target "small2" holds the replica of "extra"
 
   @req=SS-SCOUT-MT-FAILBACK
-  @case:kind=vmware-vm
-  Scenario: Failing back to the primary site needs a master target there
-    Given a windows VMware VM "m1" with the Unified Agent
+  Scenario Outline: Failing a <kind> back to the primary site needs a master target there
+    Given a windows <kind> "m1" with the Unified Agent
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
     And 2 retention point intervals pass
     When an unplanned failover of "m1" to the secondary site is run
@@ -162,6 +230,16 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And the changes have had time to reach the other site
     Then some data went from "smt" to "pmt"
 
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |
+
   @req=SS-SCOUT-VMWARE-INFRA
   @case:kind=vmware-vm @case:kind=physical-server
   Scenario: VMware VMs need a vCenter of the deployment; physical servers need none
@@ -173,11 +251,10 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Then the request is accepted
 
   @req=SS-SCOUT-SETUP-FIRST
-  @case:kind=physical-server
-  Scenario: Configuration server, process server and master target come before any machine
+  Scenario Outline: Configuration server, process server and master target come before any <kind>
     Given a Scout configuration server "scs3" at the secondary site
     And a Scout process server "sps3" at the primary site under "scs3"
-    And a windows physical server "p1" with the Unified Agent
+    And a windows <kind> "p1" with the Unified Agent
     When replication of "p1" to the secondary site is enabled without a process server
     Then the request is refused with "REPLICATION_COMPONENT_MISSING"
     When replication of "p1" to the secondary site is enabled through Scout process server "sps3"
@@ -185,3 +262,13 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     Given a Scout master target "smt3" at the secondary site under "scs3"
     When replication of "p1" to the secondary site is enabled through Scout process server "sps3"
     Then the request is accepted
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind            |
+      | VMware VM       |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |

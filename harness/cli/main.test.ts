@@ -62,10 +62,10 @@ test("--help, -h and --version exit 0 and print to stdout; each command has its 
 test("srkit list shows a selection's families, requirements and scenarios, and shards split it", () => {
   const all = srkit(["list", "--tags", "@family:replication-ports"]);
   assert.equal(all.status, 0, all.stderr);
-  assert.match(all.stdout, /^replication-ports: 8 scenarios, 6 requirements$/m);
+  assert.match(all.stdout, /^replication-ports: 15 scenarios, 6 requirements$/m);
   assert.match(
     all.stdout,
-    /^ {4}features\/replication\/ports\.feature:\d+ {2}The process server sends replication data/m,
+    /^ {4}features\/replication\/ports\.feature:\d+ {2}The default process server sends replication data/m,
   );
   const count = (out: string) => Number(/^(\d+) scenarios in/m.exec(out)?.[1]);
   const shards = [1, 2, 3].map((i) =>
@@ -75,7 +75,7 @@ test("srkit list shows a selection's families, requirements and scenarios, and s
     shards.reduce((a, b) => a + b, 0),
     count(all.stdout),
   );
-  assert.equal(count(srkit(["list", "--profile", "replication-ports", "--grep", "443"]).stdout), 5);
+  assert.equal(count(srkit(["list", "--profile", "replication-ports", "--grep", "443"]).stdout), 9);
 });
 
 test("a target that cannot start fails in seconds with the target-error code and a complete report", () => {
@@ -108,7 +108,7 @@ test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
   const args = [
     "run",
     "--tags",
-    "@req=REPL-PORT-PS-AZURE-STORAGE",
+    "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
     "--report-dir",
     "reports/out/cli-test",
     "--parallel",
@@ -192,7 +192,15 @@ const summaryOf = (dir: string) =>
 test("a target that declares no family gets NO CLAIM and exit 3, never a pass", () => {
   const dir = "reports/out/cli-test-no-claim";
   const run = srkit(
-    ["run", "--tags", "@req=REPL-PORT-PS-AZURE-STORAGE", "--report-dir", dir, "--parallel", "1"],
+    [
+      "run",
+      "--tags",
+      "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
+      "--report-dir",
+      dir,
+      "--parallel",
+      "1",
+    ],
     { SRKIT_ALLOWED_VARIATION: "claims-nothing" },
   );
   assert.equal(run.status, 3, run.stdout + run.stderr);
@@ -212,7 +220,7 @@ test("a one-family target's summary names the family it conforms to and those it
     [
       "run",
       "--tags",
-      "@req=REPL-PORT-PS-AZURE-STORAGE or @req=REPL-POL-SETTINGS",
+      "(@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default) or (@req=REPL-POL-SETTINGS and not @req=REPL-RP-APP-FREQUENCY)",
       "--report-dir",
       dir,
       "--parallel",

@@ -61,7 +61,9 @@ export class SiteRecovery {
   private vaultInfo?: Vault;
   private configurationServerName?: string;
   private defaultProcessServer?: string;
-  private lastFaultId?: string;
+  /** Faults injected and not yet lifted, newest last. */
+  private readonly faults: { id: string; kind: "blockPort" | "stopComponent" }[] = [];
+  private readonly scaleOutProcessServers = new Set<string>();
   private lastRefusal?: Outcome<unknown>;
   private readonly hypervMachines = new Set<string>();
   /** The configuration servers arranged, as the target answered (with its own default server names). */
@@ -320,6 +322,22 @@ export class SiteRecovery {
       `adding ${name}`,
     );
     this.recorder.component(name, "process-server");
+  }
+
+  /**
+   * The process server a scenario names, in the placement it names (issue 12, placement cases):
+   * "default" is the one a configuration server runs (the name must be a configuration server's);
+   * "scale-out" is an additional one, registered with the configuration server unless it already is.
+   */
+  async processServerPlaced(name: string, placement: "default" | "scale-out"): Promise<void> {
+    if (placement === "default") {
+      if (!this.isConfigurationServer(name))
+        throw new Error(`${name} is no configuration server, so it runs no default process server`);
+      return;
+    }
+    if (this.scaleOutProcessServers.has(name)) return;
+    await this.processServer(name);
+    this.scaleOutProcessServers.add(name);
   }
 
   async masterTarget(name: string, os: "windows" | "linux"): Promise<void> {
@@ -592,7 +610,7 @@ export class SiteRecovery {
       await this.api.injectFault({ kind: "blockPort", component, port, direction }),
       `blocking ${direction} ${port} on ${component}`,
     );
-    this.lastFaultId = fault.faultId;
+    this.faults.push({ id: fault.faultId, kind: "blockPort" });
   }
 
   async failShutdowns(machine: string): Promise<void> {
@@ -603,15 +621,27 @@ export class SiteRecovery {
   }
 
   async stop(component: string): Promise<void> {
-    this.lastFaultId = must(
+    const fault = must(
       await this.api.injectFault({ kind: "stopComponent", component }),
       `stopping ${component}`,
-    ).faultId;
+    );
+    this.faults.push({ id: fault.faultId, kind: "stopComponent" });
   }
 
-  async liftLastBlock(): Promise<void> {
-    if (!this.lastFaultId) throw new Error("the scenario injected no fault before lifting it");
-    must(await this.api.liftFault(this.lastFaultId), "lifting the fault");
+  /** Lifts the newest fault still in place (the generated tests' name for it). */
+  liftLastBlock(): Promise<void> {
+    return this.liftLastFault();
+  }
+
+  /**
+   * Lifts the newest fault still in place, or the newest of one kind (a block lifted while a
+   * stopped component stays stopped).
+   */
+  async liftLastFault(kind?: "blockPort" | "stopComponent"): Promise<void> {
+    const index = this.faults.findLastIndex((f) => kind === undefined || f.kind === kind);
+    const [fault] = index < 0 ? [] : this.faults.splice(index, 1);
+    if (!fault) throw new Error(`the scenario injected no ${kind ?? "fault"} before lifting it`);
+    must(await this.api.liftFault(fault.id), "lifting the fault");
   }
 
   async tryToPushMobilityService(machine: string, processServer: string): Promise<void> {

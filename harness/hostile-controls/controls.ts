@@ -42,10 +42,10 @@ export const controlBounds: Partial<Bounds> = {
 };
 
 /** One scenario that arranges a vault and reads the network flows. */
-const oneScenario = "@req=REPL-PORT-MACHINE-PS-DATA";
+const oneScenario = "@req=REPL-PORT-MACHINE-PS-DATA and @case:placement=ps-default";
 /** One scenario judged on what reached Azure storage through the gateway. */
-const storageScenario = "@req=REPL-PORT-PS-AZURE-STORAGE";
-/** Eight scenarios: more than the breaker lets run after a streak of target errors. */
+const storageScenario = "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default";
+/** Fifteen scenarios: more than the breaker lets run after a streak of target errors. */
 const portsFamily = "@family:replication-ports";
 const vaults = String.raw`POST /v1/sessions/[^/\s]+/vaults`;
 

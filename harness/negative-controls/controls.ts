@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, Transport } from "../drivers/transport.ts";
 import type { Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import { caseCoverageControls } from "./coverage-controls-cases.ts";
 import { failbackCoverageControls } from "./coverage-controls-failback.ts";
 import { failoverCoverageControls } from "./coverage-controls-failover.ts";
 import { portsCoverageControls } from "./coverage-controls-ports.ts";
@@ -84,8 +85,9 @@ const controls: NegativeControl[] = [
     cluster: "ports",
     wrongBehaviour:
       "reports replication data on 9443 but really receives it elsewhere, so blocking 9443 changes nothing",
-    // Every requirement whose scenarios block 9443 and expect data to stop.
-    breaks: ["REPL-PORT-MACHINE-PS-DATA", "REPL-PROC-HRL"],
+    // Every requirement whose scenarios block 9443 and expect data to stop (health included:
+    // it stays Normal, as data still flows past the block).
+    breaks: ["REPL-PORT-MACHINE-PS-DATA", "REPL-PROC-HRL", "REPL-HEALTH-RPO"],
     transport: () => {
       let ignored = 0;
       return intercepted("data-port-only-reported", async (call, id, next) => {
@@ -101,7 +103,18 @@ const controls: NegativeControl[] = [
     cluster: "components",
     wrongBehaviour:
       "accepts an additional process server but sends every machine through the configuration server's own",
-    breaks: ["REPL-COMP-PS-SCALE-OUT"],
+    // Every rule about the process server, in its scale-out placement: the data never reaches
+    // the scale-out one, so nothing it should carry, cache, receive or send is there.
+    breaks: [
+      "REPL-COMP-PS-SCALE-OUT",
+      "REPL-PHYS-SAME-PIPELINE",
+      "REPL-COMP-PS-CACHE",
+      "REPL-PROC-HRL",
+      "REPL-HEALTH-RPO",
+      "REPL-PORT-MACHINE-PS-DATA",
+      "REPL-PORT-PS-DATA-CONFIGURABLE",
+      "REPL-PORT-PS-AZURE-STORAGE",
+    ],
     transport: () => {
       // Scale-out process server (session and name) -> the configuration server it registered with.
       const owner = new Map<string, string>();
@@ -398,6 +411,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failoverCoverageControls,
   ...portsCoverageControls,
   ...secondarySiteCoverageControls,
+  ...caseCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

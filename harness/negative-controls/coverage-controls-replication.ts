@@ -146,7 +146,16 @@ const componentControls: NegativeControl[] = [
     id: "configuration-server-vmware-only",
     cluster: "components",
     wrongBehaviour: "refuses a configuration server installed on a physical server",
-    breaks: ["REPL-PHYS-CS-ON-PHYSICAL"],
+    // Every rule checked for a configuration server on a physical server (placement
+    // cs-physical-server) fails with it: there is none to check.
+    breaks: [
+      "REPL-PHYS-CS-ON-PHYSICAL",
+      "REPL-COMP-CS-ALL-IN-ONE",
+      "REPL-COMP-MT-DEFAULT",
+      "REPL-COMP-CS-COORDINATES",
+      "REPL-PORT-MACHINE-CS-MGMT",
+      "REPL-PORT-CS-AZURE-MGMT",
+    ],
     transport: () =>
       intercepted("configuration-server-vmware-only", async (call, id, next) =>
         id === "createConfigurationServer" && bodyOf(call).host === "physical-server"

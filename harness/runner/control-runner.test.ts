@@ -8,7 +8,7 @@ test("each control's run sees its own target, and the next run does not inherit 
   const reference = { id: "reference", transport: () => inProcessTransport() };
   const wrong = negativeControl("storage-not-443");
   const runs = await runControlsHere([reference, wrong, { ...reference, id: "reference again" }], {
-    tags: "@req=REPL-PORT-PS-AZURE-STORAGE",
+    tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
     seed: 1,
   });
   assert.deepEqual(
@@ -23,7 +23,7 @@ test("each control's run sees its own target, and the next run does not inherit 
 
 test("a second call in the same process reuses the loaded steps; a run that selects nothing is reported, not passed", async () => {
   const [again] = await runControlsHere([negativeControl("storage-not-443")], {
-    tags: "@req=REPL-PORT-PS-AZURE-STORAGE",
+    tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
   });
   assert.deepEqual(
     again?.results.map((s) => s.status),
@@ -40,7 +40,7 @@ test("a control that kills its worker is reported as such, and a new worker runs
   const runs = await runControls(
     { module: "harness/runner/control-runner.fixture.ts", exportName: "controls" },
     ["kills-its-worker", "reference"],
-    { tags: "@req=REPL-PORT-PS-AZURE-STORAGE", processes: 1 },
+    { tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default", processes: 1 },
   );
   assert.equal(runs[0]?.id, "kills-its-worker");
   assert.deepEqual(runs[0]?.results, []);

@@ -42,11 +42,15 @@ export class RunStop {
     if (this.maxFailures > 0 && (targetError || failed)) {
       const file = join(this.dir, "failures");
       appendFileSync(file, "x");
-      if (readFileSync(file).length >= this.maxFailures)
+      if (readFileSync(file).length >= this.maxFailures) {
         this.write(
           "limit",
           `not run: the run stopped after ${this.maxFailures} scenarios failed or ended in a target error (--max-failures)`,
         );
+        // The worker that reached the limit knows at once: its next scenario may start within
+        // the 200 ms its cached "no limit yet" would otherwise still be trusted.
+        this.limitCached = { at: 0, reason: undefined };
+      }
     }
     const file = join(this.dir, "outcomes");
     // One byte per append: O_APPEND keeps concurrent writers' bytes whole and in some order.

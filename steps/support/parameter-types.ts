@@ -1,6 +1,8 @@
 import { defineParameterType } from "@cucumber/cucumber";
 
 defineParameterType({ name: "host", regexp: /VMware VM|physical server/ });
+defineParameterType({ name: "hosts", regexp: /VMware VMs|physical servers/ });
+defineParameterType({ name: "psPlacement", regexp: /default|scale-out/ });
 defineParameterType({ name: "direction", regexp: /inbound|outbound/ });
 defineParameterType({
   name: "unreachable",
@@ -13,6 +15,7 @@ defineParameterType({
 });
 defineParameterType({ name: "vmwareKind", regexp: /vCenter server|ESXi host/ });
 defineParameterType({ name: "os", regexp: /windows|linux/ });
+defineParameterType({ name: "machineKind", regexp: /VMware VM|physical server|Hyper-V VM/ });
 defineParameterType({
   name: "pointOption",
   regexp:
