@@ -261,10 +261,6 @@ const controls: NegativeControl[] = [
       return next({ ...call, body: { ...bodyOf(call), type: "unplanned", shutDownSource: false } });
     }),
   },
-  // A control that refuses a plan's unplanned failover when one member cannot be shut down
-  // (FO-UNPLANNED-PROCEEDS, scope=plan-member-failing) is caught by the plan scenario, but also
-  // fails the generated lifecycle scenario, which exercises that case without citing the
-  // requirement yet (features/properties, another branch): it joins once that scenario cites it.
 ];
 
 export const caseCoverageControls: NegativeControl[] = controls;

@@ -192,16 +192,26 @@ export const failoverControls: NegativeControl[] = [
   {
     id: "unplanned-stops-on-failed-shutdown",
     cluster: "failover types",
-    wrongBehaviour: "gives up an unplanned failover when the source cannot be shut down",
+    wrongBehaviour:
+      "gives up an unplanned failover, of a machine or of a recovery plan holding it, when the source cannot be shut down",
     breaks: ["FO-UNPLANNED-PROCEEDS", "FO-UNPLANNED-LATEST-FALLBACK"],
     transport: () => {
       const stuck = new Set<string>();
+      // Plan name -> its machines, per session: a plan gives up when any member is stuck.
+      const members = new Map<string, string[]>();
       return intercepted("unplanned-stops-on-failed-shutdown", async (call, id, next) => {
         const b = bodyOf(call);
-        if (id === "injectFault" && b.kind === "failShutdown")
-          stuck.add(`${sessionBase(call)}/${b.component}`);
+        const session = sessionBase(call);
+        if (id === "injectFault" && b.kind === "failShutdown") stuck.add(`${session}/${b.component}`);
+        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+          members.set(`${session}/${b.name}`, b.machines as string[]);
         const machine = /\/replicated-items\/([^/]+)\/failover$/.exec(call.path)?.[1];
-        if (id === "failover" && b.shutDownSource === true && stuck.has(`${sessionBase(call)}/${machine}`)) {
+        const plan = /\/recovery-plans\/([^/]+)\/failover$/.exec(call.path)?.[1];
+        const planStuck =
+          id === "failoverPlan" &&
+          (members.get(`${session}/${plan}`) ?? []).some((m) => stuck.has(`${session}/${m}`));
+        const machineStuck = id === "failover" && stuck.has(`${session}/${machine}`);
+        if (b.shutDownSource === true && b.type !== "planned" && (machineStuck || planStuck)) {
           return {
             status: 409,
             body: { error: { code: "FAILOVER_SOURCE_NOT_SHUT_DOWN", message: "could not shut down" } },
