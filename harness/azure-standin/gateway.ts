@@ -13,7 +13,7 @@
 // 0.2 s to import); the suite over HTTP sends about 3,400 Azure-bound requests, each waited on
 // by a protocol call. The recording is the one describeParts makes for the in-process stand-in.
 import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TargetMisbehaved } from "../drivers/transport.ts";
 import { azureHeaders } from "../protocol/types.ts";
@@ -230,19 +230,47 @@ async function control(req: IncomingMessage, res: ServerResponse, store: Recordi
 export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs = 30_000): AzureEvidence {
   const seen = new Map<string, { next: number; records: RecordedAzureRequest[] }>();
   const keyOf = (scope: EvidenceScope) => `${scope.vault} ${scope.storageAccount ?? ""}`;
+  // node:http over a kept connection, as the protocol driver (drivers/http.ts says why): a
+  // scenario reads its evidence at least once, on the path of the scenario's time.
+  const agent = new Agent({ keepAlive: true });
+  const once = (url: URL, method: string, endpoint: string, fresh: boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const req = request(url, {
+        method,
+        headers: { [tokenHeader]: token },
+        signal: AbortSignal.timeout(timeoutMs),
+        agent: fresh ? false : agent,
+      });
+      let answered = false;
+      req.on("error", (error) => {
+        if (!answered) reject(Object.assign(error, { reused: req.reusedSocket }));
+      });
+      req.once("response", (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.once("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299)
+            reject(new Error(`the Azure stand-in answered ${status} to ${method} ${endpoint}`));
+          else resolve(Buffer.concat(chunks).toString("utf8"));
+        });
+      });
+      req.end();
+    });
   const call = async (method: string, endpoint: string, scope: EvidenceScope, after?: number) => {
     const url = new URL(`${controlPrefix}${endpoint}`, gatewayUrl);
     url.searchParams.set("vault", scope.vault);
     if (scope.storageAccount) url.searchParams.set("account", scope.storageAccount);
     if (after !== undefined) url.searchParams.set("after", String(after));
-    const response = await fetch(url, {
-      method,
-      headers: { [tokenHeader]: token },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok)
-      throw new Error(`the Azure stand-in answered ${response.status} to ${method} ${endpoint}`);
-    return response;
+    try {
+      return await once(url, method, endpoint, false);
+    } catch (error) {
+      // A kept connection the gateway closed as the request went out: sent once more, anew.
+      if (!(error as { reused?: boolean }).reused) throw error;
+      return once(url, method, endpoint, true);
+    }
   };
   return {
     async watch(scope) {
@@ -253,7 +281,7 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
       const known = seen.get(keyOf(scope)) ?? { next: 0, records: [] };
       seen.set(keyOf(scope), known);
       for (;;) {
-        const page = (await (await call("GET", "recordings", scope, known.next)).json()) as ScopeQuery;
+        const page = JSON.parse(await call("GET", "recordings", scope, known.next)) as ScopeQuery;
         if (page.overflow) throw overflowError(page.overflow);
         for (const record of page.records) known.records.push(record);
         known.next = page.next;
