@@ -10,6 +10,8 @@ const out = process.env.SRKIT_REPORT_DIR ?? "reports/out/conformance";
 const ext = existsSync(new URL("./steps/support/hooks.ts", import.meta.url)) ? "ts" : "js";
 // A one-element array: the formatter's path, written to the console (a string would be split at ":").
 const quiet = [`./harness/runner/quiet-formatter.${ext}`];
+// allure-cucumberjs's results, written without an fsync per file (allure-writer.ts says why).
+const { UnsyncedAllureWriter } = await import(`./harness/reports/allure-writer.${ext}`);
 
 export default {
   paths: ["features/**/*.feature"],
@@ -26,6 +28,7 @@ export default {
       ],
   formatOptions: {
     resultsDir: `${out}/allure-results`,
+    writer: new UnsyncedAllureWriter(`${out}/allure-results`),
     links: {
       tms: { pattern: [/^@req=(.+)$/], urlTemplate: "../living-docs/requirements/%s.html" },
     },

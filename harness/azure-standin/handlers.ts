@@ -3,8 +3,8 @@
 // or scheme on purpose: the port and scheme are judged from the recording by the scenario of
 // that requirement, so a wrong port fails that scenario alone instead of starving every
 // scenario that needs data to arrive.
-// No msw here: in-process targets use these answers without loading it (gateway.ts serves them
-// through msw's handlers).
+// The in-process stand-in (in-process.ts), the gateway (gateway.ts) and `srkit serve` all answer
+// with this one decision.
 import type { RecordedAzureRequest } from "./recorded-request.ts";
 
 export const storageHostSuffix = ".blob.core.windows.net";
@@ -13,7 +13,7 @@ export const siteRecoveryHostSuffix = ".hypervrecoverymanager.windowsazure.com";
 /** What Azure answers a recorded request: a status with no body, JSON, or no answer at all. */
 export type AzureAnswer = { status: number } | { json: { accepted: boolean } } | "network-error";
 
-/** The one place that decides Azure's answers, for the msw handlers and the in-process stand-in. */
+/** The one place that decides Azure's answers, for the gateway and the in-process stand-in. */
 export function azureAnswer(seen: RecordedAzureRequest): AzureAnswer {
   if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") return { status: 201 };
   // Reads of replicated pages (failback): the content does not matter to any check.

@@ -1,5 +1,5 @@
 // Azure stand-in for in-process targets: the same answers and the same recordings as the HTTP
-// gateway's msw handlers (handlers.ts decides both), kept per scenario and bounded as the
+// gateway (handlers.ts decides the answers, recorded-request.ts the recordings), kept per scenario and bounded as the
 // gateway keeps them (recording-store.ts), with no socket and no request interception. The
 // in-process reference sends its Azure-bound requests through `inProcessAzureFetch`, which
 // hands each one to the stand-in started in this process.

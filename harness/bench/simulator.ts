@@ -31,6 +31,9 @@ export interface SimulatorFigures {
   recoveryPointsOfFirstMachine: number;
 }
 
+/** VMs per simulated vCenter server: the most one server's discovery answer may list (openapi.yaml). */
+const machinesPerVcenter = 1000;
+
 const must = <T>(outcome: Outcome<T>, what: string): T => {
   if (!outcome.ok) throw new Error(`${what}: ${outcome.status} ${outcome.code} ${outcome.message}`);
   return outcome.value;
@@ -66,24 +69,31 @@ export async function simulate(
       "configuration server",
     );
     must(await api.createPolicy({ name: "policy-sim" }), "policy");
-    must(
-      await api.addVmwareServer({ name: "vcenter-sim", kind: "vcenter", configurationServer: "cs-sim" }),
-      "vCenter",
+    // The estate spread over vCenter servers of at most `machinesPerVcenter` VMs each: the
+    // protocol bounds the machines one server's discovery lists (openapi.yaml, VmwareServer).
+    const vcenters = Array.from(
+      { length: Math.ceil(machines / machinesPerVcenter) },
+      (_, i) => `vcenter-sim-${String(i).padStart(2, "0")}`,
     );
+    for (const vcenter of vcenters)
+      must(
+        await api.addVmwareServer({ name: vcenter, kind: "vcenter", configurationServer: "cs-sim" }),
+        vcenter,
+      );
     const names = Array.from({ length: machines }, (_, i) => `vm-${String(i).padStart(5, "0")}`);
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
       must(
         await api.createMachine({
           name,
           kind: "vmware-vm",
           mobilityService: true,
-          vmwareServer: "vcenter-sim",
+          vmwareServer: vcenters[Math.floor(i / machinesPerVcenter)] ?? "",
         }),
         name,
       );
     }
-    // Discovery refreshed once for the whole batch, as an operator adding many VMs would.
-    must(await api.refreshVmwareServer("vcenter-sim"), "discovery");
+    // Discovery refreshed once per vCenter for the whole batch, as an operator adding many VMs would.
+    for (const vcenter of vcenters) must(await api.refreshVmwareServer(vcenter), `discovery of ${vcenter}`);
     for (const machine of names) {
       must(await api.enableReplication({ machine, policy: "policy-sim", processServer: "cs-sim" }), machine);
     }

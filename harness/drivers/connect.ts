@@ -25,7 +25,7 @@ import type { Transport } from "./transport.ts";
 export interface TargetConnection {
   client: ProtocolClient;
   evidence: AzureEvidence;
-  /** Where the target must send Azure traffic; undefined when msw intercepts it in-process. */
+  /** Where the target must send Azure traffic; undefined in-process (the stand-in answers its fetch). */
   azureGateway?: string;
   /**
    * Called before each scenario by drivers that cannot carry every scenario (the ARM driver):

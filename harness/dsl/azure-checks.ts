@@ -1,5 +1,5 @@
-// What reached Azure, read from the harness's recordings (msw in-process, the gateway out of
-// process): page ranges, bodies, ports, components. Never what the target says about it.
+// What reached Azure, read from the harness's recordings (the stand-in in-process, the gateway out
+// of process): page ranges, bodies, ports, components. Never what the target says about it.
 import assert from "node:assert/strict";
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
 import { siteRecoveryHostSuffix, storageHostSuffix } from "../azure-standin/handlers.ts";

@@ -3,11 +3,12 @@
 // a launcher waits for: SRKIT_TARGET_URL=<url>.
 import type { AddressInfo } from "node:net";
 import { createHttpServer } from "./adapters/http-server.ts";
+import { keepAliveFetch } from "./adapters/keep-alive-fetch.ts";
 import { createReferenceTarget } from "./target.ts";
 
 const port = Number(process.env.PORT ?? "0");
 const host = process.env.HOST ?? "127.0.0.1";
-const target = createReferenceTarget();
+const target = createReferenceTarget({ fetch: keepAliveFetch() });
 const server = createHttpServer(target.router, target.arm());
 
 server.listen(port, host, () => {

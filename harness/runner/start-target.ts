@@ -63,7 +63,7 @@ export async function startTarget(
       gatewayStats: () => undefined,
       stop: async () => {},
     };
-  // Loaded only for targets out of process: msw and testcontainers take seconds to import.
+  // Loaded only for targets out of process (testcontainers takes seconds to import).
   const { startAzureGateway } = await import("../azure-standin/gateway.ts");
   const token = randomBytes(24).toString("hex");
   const gateway = await startAzureGateway({

@@ -1,5 +1,5 @@
-// Real HTTP for the pipeline's calls to Azure. Direct: fetch the Azure URL itself (msw stands
-// in for Azure in-process). Through a gateway: send to the gateway with the intended
+// Real HTTP for the pipeline's calls to Azure. Direct: fetch the Azure URL itself (in-process,
+// the harness's stand-in answers that fetch). Through a gateway: send to the gateway with the intended
 // destination in x-forwarded-* headers (the protocol's Azure-traffic convention).
 import { azureHeaders } from "../../protocol/types.ts";
 import type { AzureOutbound, AzureRequest } from "../domain/outbound.ts";

@@ -484,7 +484,13 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     listRecoveryPoints: (input) => {
       const item = world(input).item(name(input));
       const list: RecoveryPointList = {
-        recoveryPoints: item.recoveryPoints.map((p) => ({ ...p, time: iso(p.time) })),
+        // Field by field: a scheduled point's id is derived when read (domain/recovery-points.ts).
+        recoveryPoints: item.recoveryPoints.map((p) => ({
+          id: p.id,
+          time: iso(p.time),
+          type: p.type,
+          multiVm: p.multiVm,
+        })),
         unprocessedBytes: item.unprocessedBytes,
       };
       return ok(list);

@@ -312,6 +312,12 @@ export class World {
   readonly scoutServers = new Map<string, ScoutServerState>();
   readonly vmwareServers = new Map<string, VmwareServerState>();
   readonly machines = new Map<string, MachineState>();
+  /**
+   * The VMware VMs on each VMware server, in the order they were created: discovery lists one
+   * server's VMs without a pass over every machine (a pass per server and discovery interval
+   * grew with the square of an estate spread over many vCenter servers).
+   */
+  private readonly machinesOnServer = new Map<string, string[]>();
   readonly policies = new Map<string, Policy>();
   readonly items = new Map<string, ReplicationState>();
   readonly hypervHosts = new Map<string, HypervHost>();
@@ -450,7 +456,7 @@ export class World {
   discover(server: VmwareServerState): boolean {
     const ps = this.processServer(server.processServer);
     if (!this.network.connect(at(ps.name, ps.host), at(server.name), 443, "https", true)) return false;
-    for (const m of this.machines.values()) if (m.vmwareServer === server.name) server.discovered.add(m.name);
+    for (const name of this.machinesOnServer.get(server.name) ?? []) server.discovered.add(name);
     server.lastDiscovery = this.now;
     return true;
   }
@@ -495,6 +501,11 @@ export class World {
       ...(req.unifiedAgent ? { unifiedAgentInstalledBy: "manual" } : {}),
     };
     this.machines.set(req.name, state);
+    if (state.vmwareServer) {
+      const onServer = this.machinesOnServer.get(state.vmwareServer);
+      if (onServer) onServer.push(state.name);
+      else this.machinesOnServer.set(state.vmwareServer, [state.name]);
+    }
     return state;
   }
 
