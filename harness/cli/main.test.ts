@@ -92,6 +92,10 @@ test("a target that cannot start fails in seconds with the target-error code and
   assert.ok(Date.now() - started < 20_000, "within seconds, not the start bound");
   assert.match(run.stdout, /TARGET ERROR/);
   assert.match(run.stdout, /exited with 7 before announcing its URL/);
+  // The diagnosis quotes the command without this machine's paths (reports carry none).
+  const summary = readFileSync(join(projectRoot, "reports/out/cli-cannot-start/summary.json"), "utf8");
+  assert.match(summary, /exited with 7 before announcing its URL/);
+  assert.ok(!summary.includes(projectRoot) && !summary.includes(process.execPath), summary);
   const unreachable = srkit([
     "run",
     "--target",

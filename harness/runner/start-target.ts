@@ -130,6 +130,8 @@ async function startCommand(
   // Its own process group, so stopping it reaches everything it started. The target inherits
   // srkit's environment but never the gateway's token (that goes to the workers only).
   const child = spawn("sh", ["-c", command], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // What the diagnoses below quote of the command: no machine paths (they reach the reports).
+  const named = withoutMachinePaths(command);
   let ended: string | undefined;
   child.once("exit", (code, signal) => {
     ended = signal ? `the target process ended on ${signal}` : `the target process exited with code ${code}`;
@@ -140,14 +142,14 @@ async function startCommand(
   try {
     const url = await new Promise<string>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`'${command}' printed no SRKIT_TARGET_URL=... within ${seconds} s`)),
+        () => reject(new Error(`'${named}' printed no SRKIT_TARGET_URL=... within ${seconds} s`)),
         bounds.startTimeoutMs,
       );
-      child.once("error", (error) => reject(new Error(`'${command}' could not start: ${error.message}`)));
+      child.once("error", (error) => reject(new Error(`'${named}' could not start: ${error.message}`)));
       child.once("exit", (code, signal) =>
         reject(
           new Error(
-            `'${command}' ${signal ? `ended on ${signal}` : `exited with ${code}`} before announcing its URL`,
+            `'${named}' ${signal ? `ended on ${signal}` : `exited with ${code}`} before announcing its URL`,
           ),
         ),
       );
@@ -162,10 +164,10 @@ async function startCommand(
     });
     if (!/^https?:\/\/[^\s/]+$/.test(url.replace(/\/+$/, "")))
       throw new Error(
-        `'${command}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
+        `'${named}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
       );
     return {
-      label: `command '${withoutMachinePaths(command)}' at ${url}`,
+      label: `command '${named}' at ${url}`,
       url,
       exited: () => ended,
       stop: () => stopProcessGroup(child, bounds.stopGraceMs),
