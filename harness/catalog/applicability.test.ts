@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkApplicability, describeCase } from "./applicability.ts";
-import type { Catalog, Requirement } from "./catalog.ts";
-import type { ScenarioRef } from "./scenarios.ts";
+import type { Requirement } from "./catalog.ts";
+import { catalogOf, scenarioOf } from "./fixtures/catalog-fixtures.ts";
 
 const requirement = (id: string, appliesTo: Requirement["appliesTo"]): Requirement => ({
   id,
@@ -12,21 +12,7 @@ const requirement = (id: string, appliesTo: Requirement["appliesTo"]): Requireme
   verification: "behavioural",
   ...(appliesTo ? { appliesTo } : {}),
 });
-const catalogOf = (...requirements: Requirement[]): Catalog => ({
-  families: [{ family: "fam", title: "Fam", summary: "a family", requirements, file: "fam.yaml" }],
-  requirements,
-  familyOf: new Map(requirements.map((r) => [r.id, "fam"])),
-});
-const scenario = (tags: string[]): ScenarioRef => ({
-  uri: "features/x.feature",
-  name: "s",
-  sourceName: "s",
-  line: 1,
-  rowLine: 1,
-  tags,
-  reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
-  families: ["fam"],
-});
+const scenario = (tags: string[]) => scenarioOf(tags, ["fam"]);
 
 test("each case counts the scenarios that cite the requirement and carry its tag", () => {
   const report = checkApplicability(

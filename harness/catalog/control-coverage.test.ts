@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { negativeControls } from "../negative-controls/controls.ts";
-import { type Catalog, loadCatalog, type Requirement } from "./catalog.ts";
+import { loadCatalog, type Requirement } from "./catalog.ts";
 import { controlCoverage } from "./control-coverage.ts";
+import { catalogOf } from "./fixtures/catalog-fixtures.ts";
 
 const requirement = (id: string, extra: Partial<Requirement> = {}): Requirement => ({
   id,
@@ -11,11 +12,6 @@ const requirement = (id: string, extra: Partial<Requirement> = {}): Requirement 
   sources: [{ doc: "000_aaaaaaaaaaaaaaaa", section: "replication-process" }],
   verification: "behavioural",
   ...extra,
-});
-const catalogOf = (...requirements: Requirement[]): Catalog => ({
-  families: [{ family: "fam", title: "Fam", summary: "a family", requirements, file: "fam.yaml" }],
-  requirements,
-  familyOf: new Map(requirements.map((r) => [r.id, "fam"])),
 });
 
 test("each requirement gets the controls that break it; one with a reason needs none", () => {

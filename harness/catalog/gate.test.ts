@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generatedCoverage } from "../properties/coverage-manifest.ts";
-import { type Catalog, loadCatalog, type Requirement } from "./catalog.ts";
+import { loadCatalog, type Requirement } from "./catalog.ts";
+import { catalogOf, scenarioOf } from "./fixtures/catalog-fixtures.ts";
 import { runGate } from "./gate.ts";
-import { loadScenarios, type ScenarioRef } from "./scenarios.ts";
+import { loadScenarios } from "./scenarios.ts";
 import { readSeedsIndex, type SeedsIndex } from "./seeds-index.ts";
 
 const index: SeedsIndex = {
@@ -18,21 +19,7 @@ const requirement = (id: string, extra: Partial<Requirement> = {}): Requirement 
   appliesTo: {},
   ...extra,
 });
-const catalogOf = (...requirements: Requirement[]): Catalog => ({
-  families: [{ family: "fam", title: "Fam", summary: "a family", requirements, file: "fam.yaml" }],
-  requirements,
-  familyOf: new Map(requirements.map((r) => [r.id, "fam"])),
-});
-const scenario = (tags: string[]): ScenarioRef => ({
-  uri: "features/x.feature",
-  name: "s",
-  sourceName: "s",
-  line: 1,
-  rowLine: 1,
-  tags,
-  reqIds: tags.flatMap((t) => /^@req=(.+)$/.exec(t)?.[1] ?? []),
-  families: tags.flatMap((t) => /^@family:(.+)$/.exec(t)?.[1] ?? []),
-});
+const scenario = (tags: string[]) => scenarioOf(tags);
 
 test("a consistent catalog passes and totals are counted", () => {
   const report = runGate(

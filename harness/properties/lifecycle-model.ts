@@ -454,24 +454,7 @@ class Reprotect extends LifecycleCommand {
     const members = membersOf(m.world);
     if (m.state === "Committed" && this.interrupted) {
       // FB-PS-AZURE-KEEP-RUNNING, while the first copy back runs: nothing flows, no point.
-      const reads = new Map<string, number>();
-      for (const member of members) reads.set(member, await r.failback.readsSoFar(member));
-      const since = await r.site.now();
-      await r.site.stop(failbackSite.processServer);
-      await r.site.pass(10 * minute);
-      for (const member of members) {
-        assert.equal(
-          await r.failback.readsSoFar(member),
-          reads.get(member),
-          `data of ${member} came back while the process server in Azure was stopped`,
-        );
-        const newer = (await r.site.points(member)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
-        assert.deepEqual(
-          newer.map((p) => p.id),
-          [],
-          `${member} got recovery points while the process server in Azure was stopped`,
-        );
-      }
+      await expectNothingBackWhileAzureProcessServerStopped(r, members, false);
       await r.site.liftLastBlock();
     }
     // FB-REPROTECT-JOB: the reprotection is a job the operator follows to its end.
@@ -680,6 +663,40 @@ class WriteInAzure extends LifecycleCommand {
 }
 
 /**
+ * FB-PS-AZURE-KEEP-RUNNING: stops the failback process server in Azure (members writing 1 MiB
+ * each when `write`), lets 10 virtual minutes pass and asserts that no member's data came back
+ * (the page reads the stand-in saw) and that no member got a newer recovery point. Leaves the
+ * process server stopped; returns the virtual time (ms) it was stopped at and each member's
+ * page reads before it.
+ */
+async function expectNothingBackWhileAzureProcessServerStopped(
+  r: Real,
+  members: readonly string[],
+  write: boolean,
+): Promise<{ since: number; reads: Map<string, number> }> {
+  const reads = new Map<string, number>();
+  for (const member of members) reads.set(member, await r.failback.readsSoFar(member));
+  const since = await r.site.now();
+  await r.site.stop(failbackSite.processServer);
+  if (write) for (const member of members) await r.site.write(member, 1);
+  await r.site.pass(10 * minute);
+  for (const member of members) {
+    assert.equal(
+      await r.failback.readsSoFar(member),
+      reads.get(member),
+      `data of ${member} came back while the process server in Azure was stopped`,
+    );
+    const newer = (await r.site.points(member)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
+    assert.deepEqual(
+      newer.map((p) => p.id),
+      [],
+      `${member} got recovery points while the process server in Azure was stopped`,
+    );
+  }
+  return { since, reads };
+}
+
+/**
  * FB-PS-AZURE-KEEP-RUNNING once the copy back is done: with the process server in Azure
  * stopped, what the workload writes in Azure does not come back and no point is made; once it
  * runs again, the data comes back through it and a newer point follows.
@@ -695,25 +712,7 @@ class StopProcessServerInAzure extends LifecycleCommand {
   act = async () => {};
   override async settle(r: Real, m: Model) {
     const members = membersOf(m.world);
-    const reads = new Map<string, number>();
-    for (const member of members) reads.set(member, await r.failback.readsSoFar(member));
-    const since = await r.site.now();
-    await r.site.stop(failbackSite.processServer);
-    for (const member of members) await r.site.write(member, 1);
-    await r.site.pass(10 * minute);
-    for (const member of members) {
-      assert.equal(
-        await r.failback.readsSoFar(member),
-        reads.get(member),
-        `data of ${member} came back while the process server in Azure was stopped`,
-      );
-      const newer = (await r.site.points(member)).recoveryPoints.filter((p) => Date.parse(p.time) > since);
-      assert.deepEqual(
-        newer.map((p) => p.id),
-        [],
-        `${member} got points while the process server in Azure was stopped`,
-      );
-    }
+    const { since, reads } = await expectNothingBackWhileAzureProcessServerStopped(r, members, true);
     await r.site.liftLastBlock();
     const bound =
       r.failback.copyMinutes(mebibyte) +
