@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { negativeControls } from "../negative-controls/controls.ts";
-import { loadCatalog, type Requirement } from "./catalog.ts";
+import { loadCatalog } from "./catalog.ts";
 import { controlCoverage } from "./control-coverage.ts";
-import { catalogOf } from "./fixtures/catalog-fixtures.ts";
+import { catalogOf, requirementOf } from "./fixtures/catalog-fixtures.ts";
 
-const requirement = (id: string, extra: Partial<Requirement> = {}): Requirement => ({
-  id,
-  statement: "Something MUST hold.",
-  keyword: "MUST",
-  sources: [{ doc: "000_aaaaaaaaaaaaaaaa", section: "replication-process" }],
-  verification: "behavioural",
-  ...extra,
-});
+const requirement = requirementOf;
 
 test("each requirement gets the controls that break it; one with a reason needs none", () => {
   const coverage = controlCoverage(

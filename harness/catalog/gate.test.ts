@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generatedCoverage } from "../properties/coverage-manifest.ts";
 import { loadCatalog, type Requirement } from "./catalog.ts";
-import { catalogOf, scenarioOf } from "./fixtures/catalog-fixtures.ts";
+import { catalogOf, requirementOf, scenarioOf } from "./fixtures/catalog-fixtures.ts";
 import { runGate } from "./gate.ts";
 import { loadScenarios } from "./scenarios.ts";
 import { readSeedsIndex, type SeedsIndex } from "./seeds-index.ts";
@@ -10,15 +10,8 @@ import { readSeedsIndex, type SeedsIndex } from "./seeds-index.ts";
 const index: SeedsIndex = {
   docs: { "000_aaaaaaaaaaaaaaaa": { sha256: "x", anchors: ["replication-process"] } },
 };
-const requirement = (id: string, extra: Partial<Requirement> = {}): Requirement => ({
-  id,
-  statement: "Something MUST hold.",
-  keyword: "MUST",
-  sources: [{ doc: "000_aaaaaaaaaaaaaaaa", section: "replication-process" }],
-  verification: "behavioural",
-  appliesTo: {},
-  ...extra,
-});
+const requirement = (id: string, extra: Partial<Requirement> = {}) =>
+  requirementOf(id, { appliesTo: {}, ...extra });
 const scenario = (tags: string[]) => scenarioOf(tags);
 
 test("a consistent catalog passes and totals are counted", () => {
