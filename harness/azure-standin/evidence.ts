@@ -15,5 +15,11 @@ export interface AzureEvidence {
    * @throws TargetMisbehaved when the target sent more than the stand-in keeps for one scenario
    */
   requests(scope: EvidenceScope): Promise<RecordedAzureRequest[]>;
+  /**
+   * How many requests `requests(scope)` would return, without building them (a simulated
+   * estate's hundreds of thousands of recordings are counted, not copied).
+   * @throws TargetMisbehaved as `requests` does
+   */
+  countRequests(scope: EvidenceScope): Promise<number>;
   release(scope: EvidenceScope): Promise<void>;
 }

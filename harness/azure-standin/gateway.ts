@@ -11,7 +11,7 @@
 // Why no msw here: the gateway is already the server, so there is nothing to intercept, and
 // msw's getResponse cost each request a Request, its clone and abort controllers (plus
 // 0.2 s to import); the suite over HTTP sends about 3,400 Azure-bound requests, each waited on
-// by a protocol call. The recording is the one describeParts makes for the in-process stand-in.
+// by a protocol call. What it keeps is what seenParts makes for the in-process stand-in.
 import { timingSafeEqual } from "node:crypto";
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,7 +19,7 @@ import { TargetMisbehaved } from "../drivers/transport.ts";
 import { azureHeaders } from "../protocol/types.ts";
 import type { AzureEvidence } from "./evidence.ts";
 import { azureAnswer } from "./handlers.ts";
-import { describeParts, type RecordedAzureRequest } from "./recorded-request.ts";
+import { type RecordedAzureRequest, type SeenRequest, seenParts } from "./recorded-request.ts";
 import {
   type EvidenceScope,
   type RecordingLimits,
@@ -70,7 +70,7 @@ class Refused extends Error {
 export async function startAzureGateway(options: GatewayOptions): Promise<AzureGateway> {
   const host = options.host ?? "127.0.0.1";
   const store = new RecordingStore(options);
-  const record = (r: RecordedAzureRequest) => store.add(r);
+  const record = (r: SeenRequest) => store.add(r);
   const stats: GatewayStats = { refused: {}, unwatched: 0, internalErrors: [] };
   const expected = Buffer.from(options.token);
   const authorised = (req: IncomingMessage) => {
@@ -135,7 +135,7 @@ function answer(res: ServerResponse, status: number, message: string, close: boo
 async function forward(
   req: IncomingMessage,
   res: ServerResponse,
-  record: (request: RecordedAzureRequest) => void,
+  record: (request: SeenRequest) => void,
   maxBytes: number,
 ): Promise<void> {
   const method = req.method ?? "";
@@ -175,7 +175,7 @@ async function forward(
       throw new Refused(400, "a header value fetch cannot carry");
     }
   }
-  const seen = describeParts(method, intended, headers, body ?? new Uint8Array(0));
+  const seen = seenParts(method, intended, headers, body ?? new Uint8Array(0));
   record(seen);
   const answer = azureAnswer(seen);
   if (answer === "network-error") {
@@ -272,7 +272,7 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
       return once(url, method, endpoint, true);
     }
   };
-  return {
+  const evidence: AzureEvidence = {
     async watch(scope) {
       await call("POST", "scopes", scope);
       seen.set(keyOf(scope), { next: 0, records: [] });
@@ -289,11 +289,14 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
       }
       return [...known.records];
     },
+    // The harness reads a remote target's recordings anyway (they are fetched only once each).
+    countRequests: async (scope) => (await evidence.requests(scope)).length,
     async release(scope) {
       seen.delete(keyOf(scope));
       await call("DELETE", "scopes", scope);
     },
   };
+  return evidence;
 }
 
 /** The target sent more to Azure than the harness keeps for one scenario: it cannot be judged. */

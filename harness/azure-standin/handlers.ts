@@ -14,7 +14,7 @@ export const siteRecoveryHostSuffix = ".hypervrecoverymanager.windowsazure.com";
 export type AzureAnswer = { status: number } | { json: { accepted: boolean } } | "network-error";
 
 /** The one place that decides Azure's answers, for the gateway and the in-process stand-in. */
-export function azureAnswer(seen: RecordedAzureRequest): AzureAnswer {
+export function azureAnswer(seen: Pick<RecordedAzureRequest, "host" | "method">): AzureAnswer {
   if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") return { status: 201 };
   // Reads of replicated pages (failback): the content does not matter to any check.
   if (seen.host.endsWith(storageHostSuffix) && seen.method === "GET") return { status: 206 };

@@ -13,12 +13,7 @@
 import type { AzureEvidence } from "./evidence.ts";
 import { overflowError } from "./gateway.ts";
 import { azureAnswer, azureResponse } from "./handlers.ts";
-import {
-  compactRecorder,
-  describeParts,
-  describeRequest,
-  type RecordedAzureRequest,
-} from "./recorded-request.ts";
+import { type SeenRequest, seenParts, seenRequest } from "./recorded-request.ts";
 import { type RecordingLimits, RecordingStore } from "./recording-store.ts";
 
 type Answer = (input: Parameters<typeof fetch>[0], init?: RequestInit) => Promise<Response>;
@@ -41,12 +36,11 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
   if (running) throw new Error("an in-process Azure stand-in is already running in this process");
   const store = new RecordingStore(limits);
   let reached = 0;
-  const record = compactRecorder((r) => store.add(r));
   const answer: Answer = async (input, init) => {
-    const recorded = await describeFetch(input, init);
+    const seen = await describeFetch(input, init);
     reached++;
-    record(recorded);
-    const response = azureResponse(azureAnswer(recorded));
+    store.add(seen);
+    const response = azureResponse(azureAnswer(seen));
     // What fetch does when the network fails (Azure does not answer unknown hosts).
     if (!response) throw new TypeError("fetch failed");
     return response;
@@ -58,6 +52,11 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
       const { records, overflow } = store.query(scope);
       if (overflow) throw overflowError(overflow);
       return records;
+    },
+    async countRequests(scope) {
+      const { count, overflow } = store.count(scope);
+      if (overflow) throw overflowError(overflow);
+      return count;
     },
     release: async (scope) => store.release(scope),
     count: () => reached,
@@ -79,23 +78,21 @@ export const inProcessAzureFetch: typeof fetch = async (input, init) =>
 const normalised = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 
 /**
- * The recording fetch would make of `input` and `init`: built from the parts directly where
- * they are a URL and bytes (what the reference sends), through a Request otherwise.
+ * What the stand-in keeps of the request fetch would make of `input` and `init`: built from the
+ * parts directly where they are a URL and bytes (what the reference sends), through a Request
+ * otherwise.
  */
-async function describeFetch(
-  input: Parameters<typeof fetch>[0],
-  init?: RequestInit,
-): Promise<RecordedAzureRequest> {
+async function describeFetch(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<SeenRequest> {
   const body = init?.body ?? undefined;
   const plain = typeof input === "string" || input instanceof URL;
   if (!plain || !(body === undefined || body instanceof Uint8Array)) {
-    return describeRequest(new Request(input, init));
+    return seenRequest(new Request(input, init));
   }
   const upper = (init?.method ?? "GET").toUpperCase();
   // fetch refuses a body on GET and HEAD: the Request says so.
   if (body !== undefined && (upper === "GET" || upper === "HEAD"))
-    return describeRequest(new Request(input, init));
-  return describeParts(
+    return seenRequest(new Request(input, init));
+  return seenParts(
     normalised.has(upper) ? upper : (init?.method ?? "GET"),
     new URL(String(input)),
     new Headers(init?.headers),

@@ -25,16 +25,18 @@ export function parseRange(header: string | null): RecordedAzureRequest["range"]
   return match ? { first: Number(match[1]), last: Number(match[2]) } : undefined;
 }
 
-/** The recording of a request from its parts (the body as sent). */
-export function describeParts(
-  method: string,
-  url: URL,
-  headers: Headers,
-  body: Uint8Array,
-): RecordedAzureRequest {
+/**
+ * A request as the stand-in keeps it: the recording's fields, with the kept body (its first
+ * 128 KiB) as bytes rather than base64, which only readers of the evidence need.
+ */
+export interface SeenRequest extends Omit<RecordedAzureRequest, "bodyBase64"> {
+  body: Uint8Array;
+}
+
+/** What the stand-in keeps of a request, from its parts (the body as sent). */
+export function seenParts(method: string, url: URL, headers: Headers, body: Uint8Array): SeenRequest {
   const protocol = url.protocol.replace(":", "");
   const range = parseRange(headers.get("x-ms-range"));
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return {
     method,
     url: url.toString(),
@@ -44,56 +46,36 @@ export function describeParts(
     path: url.pathname,
     component: headers.get(azureHeaders.component) ?? "",
     ...(range ? { range } : {}),
-    bodyBytes: bytes.byteLength,
-    bodyBase64: bytes.subarray(0, maxKeptBody).toString("base64"),
+    bodyBytes: body.byteLength,
+    body: body.subarray(0, maxKeptBody),
   };
+}
+
+/** The recording of a kept request, as evidence readers get it. */
+export function recordingOf(seen: SeenRequest): RecordedAzureRequest {
+  const { body, ...fields } = seen;
+  return {
+    ...fields,
+    bodyBase64: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64"),
+  };
+}
+
+/** The recording of a request from its parts (the body as sent). */
+export function describeParts(
+  method: string,
+  url: URL,
+  headers: Headers,
+  body: Uint8Array,
+): RecordedAzureRequest {
+  return recordingOf(seenParts(method, url, headers, body));
+}
+
+/** What the stand-in keeps of a fetch Request (read from a clone: the Request stays unread). */
+export async function seenRequest(request: Request): Promise<SeenRequest> {
+  const body = new Uint8Array(await request.clone().arrayBuffer());
+  return seenParts(request.method, new URL(request.url), request.headers, body);
 }
 
 export async function describeRequest(request: Request): Promise<RecordedAzureRequest> {
-  const body = new Uint8Array(await request.clone().arrayBuffer());
-  return describeParts(request.method, new URL(request.url), request.headers, body);
-}
-
-/** At most this many distinct strings are shared between recordings (the rest are kept as they come). */
-const maxInterned = 100_000;
-
-/**
- * Wraps a recorder so repeated strings (method, URL, host, path, component) are kept once:
- * a simulator's machines send the same URL every hour, and each recording would otherwise
- * hold its own copies. The recordings themselves are unchanged.
- */
-export function compactRecorder(
-  record: (request: RecordedAzureRequest) => void,
-): (request: RecordedAzureRequest) => void {
-  const interned = new Map<string, string>();
-  // Ranges repeat too (machines write the same offsets of same-sized disks): shared, so frozen.
-  const ranges = new Map<string, NonNullable<RecordedAzureRequest["range"]>>();
-  const sharedRange = (range: NonNullable<RecordedAzureRequest["range"]>) => {
-    const key = `${range.first}-${range.last}`;
-    const known = ranges.get(key);
-    if (known) return known;
-    Object.freeze(range);
-    if (ranges.size < maxInterned) ranges.set(key, range);
-    return range;
-  };
-  const intern = (text: string): string => {
-    const known = interned.get(text);
-    if (known !== undefined) return known;
-    if (interned.size < maxInterned) interned.set(text, text);
-    return text;
-  };
-  // Every field written out in one literal: one compact object shape for every recording.
-  return (r) =>
-    record({
-      method: intern(r.method),
-      url: intern(r.url),
-      protocol: intern(r.protocol),
-      host: intern(r.host),
-      port: r.port,
-      path: intern(r.path),
-      component: intern(r.component),
-      ...(r.range ? { range: sharedRange(r.range) } : {}),
-      bodyBytes: r.bodyBytes,
-      bodyBase64: r.bodyBase64,
-    });
+  return recordingOf(await seenRequest(request));
 }

@@ -79,14 +79,14 @@ export async function runFailbackCycle(
 /** FB-POLICY-APPLIED: health of the failback direction is judged against the failback policy. */
 export function judgeFailbackRpo(world: World): void {
   for (const item of [...world.items.values()].filter(isFailingBack)) {
-    const newest = item.recoveryPoints.at(-1);
+    const newest = item.recoveryPoints.newestTime();
     const threshold = world.policyOf(item).rpoThresholdMinutes * 60_000;
-    if (newest && world.now - newest.time > threshold) {
+    if (newest !== undefined && world.now - newest > threshold) {
       item.healthErrors = [
         ...item.healthErrors,
         {
           code: "RPO_THRESHOLD_EXCEEDED",
-          message: `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
+          message: `RPO ${Math.round((world.now - newest) / 1000)} s is over the threshold`,
         },
       ];
     }

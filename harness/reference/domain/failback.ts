@@ -12,6 +12,7 @@ import {
   retentionVolumes,
 } from "./failback-infrastructure.ts";
 import type { AzureOutbound } from "./outbound.ts";
+import { RecoveryPointLog } from "./recovery-point-log.ts";
 import { Refusal, refused } from "./refusal.ts";
 import {
   type Chunk,
@@ -333,7 +334,7 @@ function startCopyBack(world: World, p: Plan): void {
   p.item.failback = state;
   p.item.direction = "AzureToOnPremises";
   p.item.protectionState = "InitialReplicationInProgress";
-  p.item.recoveryPoints = [];
+  p.item.recoveryPoints = new RecoveryPointLog();
   p.item.healthErrors = [];
 }
 

@@ -23,6 +23,7 @@ import {
   reprotectHyperv,
   reverseReplicateToAzure,
 } from "./hyperv-failback.ts";
+import { RecoveryPointLog } from "./recovery-point-log.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
 import { Refusal, refused } from "./refusal.ts";
 import {
@@ -460,7 +461,7 @@ export function commit(world: World, scope: Scope): JobState {
       continue;
     }
     item.protectionState = "FailoverCommitted";
-    item.recoveryPoints = [];
+    item.recoveryPoints = new RecoveryPointLog();
     item.unprocessedBytes = 0;
     if (item.failover) item.failover.committed = true;
     // 001 "Reprotect the on-premises site": the commit of a failback removes the Azure VMs.

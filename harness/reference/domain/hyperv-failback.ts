@@ -7,6 +7,7 @@ import { azurePort, storagePageUrl } from "./azure-endpoints.ts";
 import { readBack, replicateToAzureAgain, type StartJob } from "./failback.ts";
 import { at } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
+import { RecoveryPointLog } from "./recovery-point-log.ts";
 import { Refusal, refused } from "./refusal.ts";
 import type { Chunk, JobFailure, JobState, ReplicationState, World } from "./world.ts";
 
@@ -69,7 +70,7 @@ export function reprotectHyperv(
         item.hypervFailback = { location, host, pending: [] };
         item.direction = "AzureToOnPremises";
         item.protectionState = "Protected";
-        item.recoveryPoints = [];
+        item.recoveryPoints = new RecoveryPointLog();
       }
       return undefined;
     },

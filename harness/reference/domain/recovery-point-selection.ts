@@ -2,13 +2,14 @@
 // data Site Recovery holds but has not processed into a point; the multi-VM options send the
 // members of a multi-VM consistent group to their newest common point.
 import type { RecoveryPointChoice } from "../../protocol/types.ts";
+import type { RecoveryPointLog } from "./recovery-point-log.ts";
 import { Refusal } from "./refusal.ts";
 import type { ReplicationState, StoredPoint, World } from "./world.ts";
 
 const notAvailable = (machine: string, what: string) =>
   new Refusal(409, "RECOVERY_POINT_NOT_AVAILABLE", `'${machine}' has no ${what} recovery point`);
 
-const newest = (points: StoredPoint[], keep: (p: StoredPoint) => boolean = () => true) =>
+const newest = (points: StoredPoint[] | RecoveryPointLog, keep: (p: StoredPoint) => boolean = () => true) =>
   points
     .filter(keep)
     .reduce<StoredPoint | undefined>((best, p) => (!best || p.time > best.time ? p : best), undefined);
@@ -67,14 +68,16 @@ export function selectPoints(
         );
       }
     } else if (choice.type === "Latest" && item.unprocessedBytes > 0) {
-      point = {
-        id: world.choices.naming.recoveryPoint(`${item.name}-latest`, world.now),
-        time: world.now,
-        type: "CrashConsistent",
-        multiVm: false,
-      };
-      if (!options.dryRun) {
-        item.recoveryPoints.push(point);
+      const owner = `${item.name}-latest`;
+      if (options.dryRun)
+        point = {
+          id: world.choices.naming.recoveryPoint(owner, world.now),
+          time: world.now,
+          type: "CrashConsistent",
+          multiVm: false,
+        };
+      else {
+        point = item.recoveryPoints.add(owner, world.now, "CrashConsistent", false, world.choices.naming);
         item.unprocessedBytes = 0;
       }
     } else {

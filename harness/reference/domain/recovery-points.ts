@@ -1,6 +1,6 @@
 // Turns data that reached Site Recovery into recovery points on schedule, shares points across
 // a multi-VM consistent replication group, and prunes points that left the retention window.
-import type { ReplicationState, StoredPoint, World } from "./world.ts";
+import type { ReplicationState, World } from "./world.ts";
 
 /** Times of the schedule's ticks in (from, to]: multiples of the interval, shifted by the offset. */
 function ticks(from: number, to: number, everySeconds: number, offsetSeconds = 0): number[] {
@@ -41,40 +41,6 @@ function sharingGroup(world: World, item: ReplicationState): string | undefined 
     return through.size === 1 && only !== undefined ? `${group}-via-${only}` : undefined;
   }
   return world.policy(item.policy).multiVmConsistency ? group : undefined;
-}
-
-/**
- * A recovery point made on schedule, its id derived from its owner (the machine, or the group
- * sharing it) and time by the naming choice whenever it is read. A simulated estate keeps
- * millions of points (10,000 machines x 288 a day); a stored id string (two strings and a
- * cons string per point) was half of the simulator's heap and of its collection work. Reads
- * see the same point: the id is the same string value each time, and JSON gets every field.
- */
-class ScheduledPoint implements StoredPoint {
-  readonly time: number;
-  readonly type: StoredPoint["type"];
-  readonly multiVm: boolean;
-  readonly #owner: string;
-  readonly #naming: World["choices"]["naming"];
-  constructor(
-    owner: string,
-    time: number,
-    type: StoredPoint["type"],
-    multiVm: boolean,
-    naming: World["choices"]["naming"],
-  ) {
-    this.#owner = owner;
-    this.time = time;
-    this.type = type;
-    this.multiVm = multiVm;
-    this.#naming = naming;
-  }
-  get id(): string {
-    return this.#naming.recoveryPoint(this.#owner, this.time);
-  }
-  toJSON(): StoredPoint {
-    return { id: this.id, time: this.time, type: this.type, multiVm: this.multiVm };
-  }
 }
 
 /** A tick of the schedules in (from, to], in time order; app-consistent when the app schedule has it. */
@@ -144,19 +110,11 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         group !== undefined &&
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
-      item.recoveryPoints.push(
-        new ScheduledPoint(shared ? group : item.name, time, type, shared, world.choices.naming),
-      );
+      item.recoveryPoints.add(shared ? group : item.name, time, type, shared, world.choices.naming);
       item.unprocessedBytes = 0;
     }
     // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
-    // so the expired ones are at the front: dropped there instead of rebuilding the list.
-    const oldest = world.now - policy.recoveryPointRetentionHours * 3600 * 1000;
-    const points = item.recoveryPoints;
-    let expired = 0;
-    while (expired < points.length && (points[expired] as StoredPoint).time < oldest) expired++;
-    // shift() trims the front in place; splice(0, n) copies (about 6x slower for one point).
-    if (expired === 1) points.shift();
-    else if (expired > 1) points.splice(0, expired);
+    // so the expired ones are at the front (recovery-point-log.ts).
+    item.recoveryPoints.dropBefore(world.now - policy.recoveryPointRetentionHours * 3600 * 1000);
   }
 }

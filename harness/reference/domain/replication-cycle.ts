@@ -116,16 +116,16 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
   completeJobs(world);
 
   for (const item of replicating) {
-    const newest = item.recoveryPoints.at(-1);
+    const newest = item.recoveryPoints.newestTime();
     const threshold = world.policyOf(item).rpoThresholdMinutes * 60_000;
     const path = item.pathErrors ?? noErrors;
     // REPL-HEALTH-RPO: measured from the newest recovery point, once there is one.
-    if (newest && world.now - newest.time > threshold) {
+    if (newest !== undefined && world.now - newest > threshold) {
       item.healthErrors = [
         ...path,
         {
           code: "RPO_THRESHOLD_EXCEEDED",
-          message: `RPO ${Math.round((world.now - newest.time) / 1000)} s is over the threshold`,
+          message: `RPO ${Math.round((world.now - newest) / 1000)} s is over the threshold`,
         },
       ];
     } else item.healthErrors = path.length === 0 ? noErrors : [...path];

@@ -41,6 +41,7 @@ import {
   type ReferenceParameters,
 } from "./parameters.ts";
 import type { PayloadCodec } from "./payload.ts";
+import { RecoveryPointLog } from "./recovery-point-log.ts";
 import { alreadyExists, notFound, Refusal } from "./refusal.ts";
 
 /** Port the process server receives replication data on unless configured otherwise (REPL-PORT-MACHINE-PS-DATA). */
@@ -217,7 +218,7 @@ export interface ReplicationState {
   cache: Chunk[];
   /** In Azure storage but not yet in a recovery point (REPL-RP-UNPROCESSED). */
   unprocessedBytes: number;
-  recoveryPoints: StoredPoint[];
+  recoveryPoints: RecoveryPointLog;
   registered: boolean;
   failover?: FailoverState;
   failoverReadyAt?: number;
@@ -275,7 +276,7 @@ export const freshReplication = (diskBytes: number) => ({
   initialNotStored: diskBytes,
   cache: [],
   unprocessedBytes: 0,
-  recoveryPoints: [],
+  recoveryPoints: new RecoveryPointLog(),
   registered: false,
   sentUntil: undefined,
   pathErrors: [],
