@@ -5,7 +5,7 @@
 // the process's peak RSS. `npm run bench` runs it in a child process per N, so each peak RSS
 // is that N's alone.
 //
-//   node --expose-gc --heap-growing-percent=10 harness/bench/simulator.ts --machines 1000 --hours 72 [--max-seconds 600]
+//   node --expose-gc harness/bench/simulator.ts --machines 1000 --hours 72 [--max-seconds 600]
 import { parseArgs } from "node:util";
 import { connectFromEnvironment } from "../drivers/connect.ts";
 import type { Outcome } from "../drivers/protocol-client.ts";
