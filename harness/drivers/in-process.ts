@@ -64,6 +64,10 @@ interface Replaying {
   sideEffects: number;
   /** The options of the reference the factory built, when they are all consultable. */
   options: ConsultedOption[];
+  /** Set once the factory has returned: a transport built after that (lazily, in a send) is counted in `late`. */
+  built: boolean;
+  /** In-process transports built after the factory returned: their options escape the count above. */
+  late: number;
 }
 let replaying: Replaying | undefined;
 
@@ -72,7 +76,8 @@ let replaying: Replaying | undefined;
  * (an interceptor) sits over `source` instead of a reference. Used by the control runner to
  * prove, without running the reference, that a wrong target changes nothing in a recorded
  * scenario (harness/runner/control-selection.ts). Until `end()`, an Azure-bound request through
- * `azureFetch` is refused and counted in `sideEffects()`. One replay at a time per process.
+ * `azureFetch` is refused and counted in `sideEffects()`; an in-process transport built after the
+ * factory returned (lazily) is counted in `lateBuilds()`. One replay at a time per process.
  * @returns the transport, with `options`: the reference's defaults it changes (a fetch, a codec:
  *   those can be accounted for by where the baseline used them); undefined when the factory
  *   builds anything else than one in-process transport: a reference with other options of its own
@@ -81,9 +86,25 @@ let replaying: Replaying | undefined;
 export function buildOverReplay(
   factory: () => Transport,
   source: Send,
-): { transport: Transport; options: ConsultedOption[]; sideEffects(): number; end(): void } | undefined {
+):
+  | {
+      transport: Transport;
+      options: ConsultedOption[];
+      sideEffects(): number;
+      lateBuilds(): number;
+      end(): void;
+    }
+  | undefined {
   if (replaying) throw new Error("a replay is already under way in this process");
-  const state: Replaying = { source, replayed: 0, real: 0, sideEffects: 0, options: [] };
+  const state: Replaying = {
+    source,
+    replayed: 0,
+    real: 0,
+    sideEffects: 0,
+    options: [],
+    built: false,
+    late: 0,
+  };
   replaying = state;
   const end = () => {
     if (replaying === state) replaying = undefined;
@@ -95,11 +116,18 @@ export function buildOverReplay(
     end();
     throw error;
   }
+  state.built = true;
   if (state.replayed !== 1 || state.real !== 0) {
     end();
     return undefined;
   }
-  return { transport, options: state.options, sideEffects: () => state.sideEffects, end };
+  return {
+    transport,
+    options: state.options,
+    sideEffects: () => state.sideEffects,
+    lateBuilds: () => state.late,
+    end,
+  };
 }
 
 /**
@@ -112,6 +140,12 @@ export function inProcessTransport(
   wrap: (next: Send) => Send = (next) => next,
 ): Transport {
   if (replaying) {
+    // Built lazily (in a send), its options were not counted: the replay is told, and it is
+    // still replayed so that nothing real is built during a replay.
+    if (replaying.built) {
+      replaying.late++;
+      return { label, send: wrap(replaying.source) };
+    }
     const changed = Object.keys(options);
     if (!changed.every((key) => consultable.includes(key))) replaying.real++;
     else {

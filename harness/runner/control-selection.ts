@@ -4,7 +4,12 @@
 // through untouched (every call reaches the reference as recorded, every answer comes back as
 // recorded, nothing else is sent anywhere, all within the same turn of the event loop) would run
 // exactly as in the baseline, so its baseline result is the control's result and it need not run.
-// Every other scenario runs. A control that gives the reference another fetch or codec also
+// Every other scenario runs. The replay is done twice, on one transport across all scenarios and
+// on a fresh one per scenario; a control that acts otherwise on a scenario in the two (state kept
+// across scenarios), or that the replay cannot see to the end (timers, next ticks, I/O, reads of
+// the clock or of randomness, a reference built lazily, a REST API of its own), runs every
+// scenario, as does every control when the baseline used the reference's Site Recovery REST API
+// (its calls are not traced). "Untouched" means the same plain data, not merely the same JSON. A control that gives the reference another fetch or codec also
 // reaches every scenario in which the baseline's reference used its own (sent to Azure, sealed
 // replication data); one that changes other options (choices, parameters), or that is not built on
 // the in-process reference at all, changes what the reference does inside and cannot be replayed:
@@ -13,6 +18,13 @@
 // What the proof assumes, and the equivalence test of the two designs checks: scenarios are
 // independent of one another (as shards, --grep and parallel workers already need), and a
 // session's id is a name (the reference draws it at random; a replay sees the baseline's).
+// Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
+// module level, outside the transport (the replays advance it; the whole-suite design's result
+// then depends on what ran before in the worker too), randomness or clock read through imported
+// functions (node:crypto's randomBytes, randomUUID), and work a long microtask chain schedules
+// after the last replayed call.
+import { createHook } from "node:async_hooks";
+import { isDeepStrictEqual, types } from "node:util";
 import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 
@@ -30,6 +42,8 @@ export interface BaselineTrace {
   scenarios: Map<string, TracedCall[]>;
   /** The reference's defaults each scenario made it use (its Azure traffic, its codec). */
   consulted: Map<string, Set<ConsultedOption>>;
+  /** Why the trace cannot stand for the run (its Site Recovery REST API was used, whose calls it does not hold): every control runs every scenario. */
+  unreplayable?: string;
   /**
    * Why a use of a default could not be put down to one scenario (it happened outside any call,
    * or before the first scenario): then no control that changes a default is selected.
@@ -68,9 +82,19 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
     trace.consulted.set(key, used.add(option));
   });
   const traced = tracing(inner, trace);
+  const arm = inner.arm;
   return {
     transport: {
       ...traced.transport,
+      // The protocol calls the reference's Site Recovery REST API makes reach it without
+      // `send`, untraced: once it is used, the trace does not hold the run.
+      ...(arm && {
+        arm: (request: Request) => {
+          trace.unreplayable ??=
+            "the baseline used the target's Site Recovery REST API, whose calls it does not trace";
+          return arm(request);
+        },
+      }),
       send: async (call, options) => {
         inFlight++;
         try {
@@ -120,71 +144,167 @@ export type Selection =
     };
 
 /**
- * Replays the baseline's calls through the control `factory` builds (see the file's comment).
- * @returns every scenario (with why) when the control cannot be replayed or changes a call
+ * Replays the baseline's calls through the control `factory` builds (see the file's comment),
+ * twice: once on one transport across the preamble and every scenario in run order (the history
+ * a whole run gives each scenario), then each scenario after the preamble alone, on a transport
+ * of its own (the history a selected run may give it). A control whose effect on a scenario's
+ * calls differs between the two keeps state across scenarios: it is not selected.
+ * @returns every scenario (with why) when the control cannot be replayed, keeps state across
+ *   scenarios, schedules work for later, reads the clock or draws at random, or changes a call
  *   outside the scenarios; else the scenarios it reached.
  */
 export async function selectScenarios(factory: () => Transport, trace: BaselineTrace): Promise<Selection> {
-  let expected: TracedCall | undefined;
-  let reachedReference = 0;
-  let strayCall = false;
-  const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
-    reachedReference++;
-    if (!expected || reachedReference > 1 || !same(call, expected.call)) {
-      strayCall = true;
-      throw new Error("replay: a call the baseline did not make");
-    }
-    return expected.reply;
-  };
-  const built = buildOverReplay(factory, source);
-  if (!built)
-    return { every: true, why: "not replayable: it changes the reference itself, not only its traffic" };
-  if (built.options.length > 0 && trace.unattributed) {
-    built.end();
+  if (trace.unreplayable) return { every: true, why: trace.unreplayable };
+  const keys = [...trace.scenarios.keys()];
+  const together = await replay(factory, trace, keys);
+  if (!together.replayed) return { every: true, why: together.why };
+  const { options, changed } = together;
+  if (options.length > 0 && trace.unattributed)
     return {
       every: true,
-      why: `it changes the reference's ${built.options.join(" and ")}, and ${trace.unattributed}`,
+      why: `it changes the reference's ${options.join(" and ")}, and ${trace.unattributed}`,
     };
+  if (changed.preamble.includes(true))
+    return { every: true, why: "it changes a call made before any scenario" };
+  for (const key of keys) {
+    const alone = await replay(factory, trace, [key]);
+    if (!alone.replayed) return { every: true, why: alone.why };
+    if (
+      alone.changed.preamble.includes(true) ||
+      !sameData(alone.changed.scenarios.get(key), changed.scenarios.get(key))
+    )
+      return {
+        every: true,
+        why: "what it does to a scenario's calls depends on the scenarios before it (state kept across scenarios)",
+      };
   }
-  try {
-    const transparent = async (entry: TracedCall): Promise<boolean> => {
-      expected = entry;
-      reachedReference = 0;
-      strayCall = false;
-      const before = built.sideEffects();
-      const answer = await withinThisTurn(built.transport.send(entry.call));
-      return (
-        answer.settled &&
-        !strayCall &&
-        reachedReference === 1 &&
-        built.sideEffects() === before &&
-        same(answer.reply, entry.reply)
-      );
-    };
-    for (const entry of trace.preamble)
-      if (!(await transparent(entry)))
-        return { every: true, why: "it changes a call made before any scenario" };
-    const reached: string[] = [];
-    for (const [key, calls] of trace.scenarios) {
+  const reached = keys.filter(
+    (key) =>
       // A default it changes, used in this scenario: the scenario may go otherwise.
-      if (built.options.some((option) => trace.consulted.get(key)?.has(option))) {
-        reached.push(key);
-        continue;
-      }
-      for (const entry of calls) {
-        if (await transparent(entry)) continue;
-        reached.push(key);
-        break;
-      }
+      options.some((option) => trace.consulted.get(key)?.has(option)) ||
+      changed.scenarios.get(key)?.includes(true),
+  );
+  return { every: false, reached };
+}
+
+/** Which of the replayed calls a control changed (true), per scenario, in the trace's order. */
+interface Changed {
+  preamble: boolean[];
+  scenarios: Map<string, boolean[]>;
+}
+
+/** What one call was given and answered, to check again once everything it left behind ran. */
+interface Given {
+  entry: TracedCall;
+  call: ProtocolCall;
+  reply: ProtocolReply | undefined;
+  marks: boolean[];
+  at: number;
+}
+
+/**
+ * One replay of the preamble and the scenarios at `keys`, in order, through one transport the
+ * factory builds. Every call is replayed, a changed one too, so that what follows sees the same
+ * history as in a run. Each call gets a mutable copy of the recorded call, with a bound's signal
+ * as the harness sends it, and the reference's answer as a mutable copy; it is unchanged when the
+ * answer settles within this turn, the copy reached the reference once, as recorded, nothing
+ * else was sent, and call and answer are still the recorded ones once the microtasks it left
+ * behind ran, and again at the end of the replay.
+ */
+async function replay(
+  factory: () => Transport,
+  trace: BaselineTrace,
+  keys: string[],
+): Promise<
+  { replayed: true; options: ConsultedOption[]; changed: Changed } | { replayed: false; why: string }
+> {
+  let expected: TracedCall | undefined;
+  let reachedReference = 0;
+  let strays = 0;
+  const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
+    reachedReference++;
+    if (!expected || reachedReference > 1 || !sameData(call, expected.call)) {
+      strays++;
+      throw new Error("replay: a call the baseline did not make");
     }
-    return { every: false, reached };
+    return structuredClone(expected.reply);
+  };
+  const watch = watchForTheUnseen();
+  let built: ReturnType<typeof buildOverReplay>;
+  try {
+    built = buildOverReplay(factory, source);
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+  if (!built) {
+    watch.stop();
+    return { replayed: false, why: "not replayable: it changes the reference itself, not only its traffic" };
+  }
+  const over = built;
+  const given: Given[] = [];
+  const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
+    expected = entry;
+    reachedReference = 0;
+    const before = { strays, sideEffects: over.sideEffects() };
+    const call = structuredClone(entry.call) as ProtocolCall;
+    const answer = await withinThisTurn(over.transport.send(call, { signal: new AbortController().signal }));
+    expected = undefined;
+    await drain();
+    const reply = answer.settled ? answer.reply : undefined;
+    given.push({ entry, call, reply, marks, at: marks.length });
+    return (
+      answer.settled &&
+      strays === before.strays &&
+      reachedReference === 1 &&
+      over.sideEffects() === before.sideEffects &&
+      sameData(call, entry.call) &&
+      sameData(reply, entry.reply)
+    );
+  };
+  const changed: Changed = { preamble: [], scenarios: new Map() };
+  try {
+    if (over.transport.arm)
+      return {
+        replayed: false,
+        why: "it brings a Site Recovery REST API of its own, which a replay does not carry",
+      };
+    for (const entry of trace.preamble) changed.preamble.push(!(await unchanged(entry, changed.preamble)));
+    for (const key of keys) {
+      const marks: boolean[] = [];
+      changed.scenarios.set(key, marks);
+      for (const entry of trace.scenarios.get(key) ?? []) marks.push(!(await unchanged(entry, marks)));
+    }
+    const strayed = strays;
+    // Taken before the wait below, in which the rest of the process runs too.
+    const seen = watch.seen();
+    // Every microtask left behind runs before the next macrotask, however long its chain.
+    await watch.settled();
+    // Written into after it answered (or its call after it was sent): that call changed.
+    for (const { entry, call, reply, marks, at } of given)
+      if (!sameData(call, entry.call) || !sameData(reply, entry.reply)) marks[at] = true;
+    if (strays !== strayed) return { replayed: false, why: "it sends calls of its own after answering" };
+    if (over.lateBuilds() > 0)
+      return {
+        replayed: false,
+        why: "it builds a reference while it runs, which a replay cannot account for",
+      };
+    if (seen) return { replayed: false, why: seen };
+    return { replayed: true, options: over.options, changed };
   } finally {
-    built.end();
+    over.end();
+    watch.stop();
   }
 }
 
 /** How many microtask turns an answer may take: far more than any interceptor's awaits need. */
 const turnsAllowed = 1000;
+/** Turns given after an answer for what its call left behind (fire-and-forget promises) to run. */
+const turnsAfter = 50;
+
+async function drain(): Promise<void> {
+  for (let turn = 0; turn < turnsAfter; turn++) await undefined;
+}
 
 /**
  * The answer if it settles within microtasks alone: no timer, no I/O (those never settle while
@@ -207,9 +327,124 @@ async function withinThisTurn(
   return outcome ?? { settled: false };
 }
 
-/** Equal as they would cross a wire: the same object, or the same JSON (key order included). */
-function same(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Watches, during a replay, for what the replay cannot see the end of: work scheduled for later
+ * (a timer, an immediate, a next tick, I/O: any asynchronous resource but a promise, which runs
+ * within the replay's turns), and reads of the clock or of randomness through the globals (Date,
+ * performance.now, process.hrtime, Math.random, crypto). A control that does either may act
+ * otherwise in a run than in the replay. Not watched: node:crypto's and node:fs's synchronous
+ * functions imported by name, and state kept in modules (see selectScenarios).
+ */
+function watchForTheUnseen(): { seen(): string | undefined; settled(): Promise<void>; stop(): void } {
+  let scheduled: string | undefined;
+  let read: string | undefined;
+  let ownImmediate = false;
+  /** Waiting for the next macrotask: the rest of the process runs, and its resources are not the control's. */
+  let settling = false;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === "Immediate" && ownImmediate) ownImmediate = false;
+      else if (type !== "PROMISE" && !settling) scheduled ??= type;
+    },
+  }).enable();
+  const restore: (() => void)[] = [];
+  const spy = (owner: object, name: string, what: string) => {
+    const own = Object.getOwnPropertyDescriptor(owner, name);
+    const original: unknown = Reflect.get(owner, name);
+    if (typeof original !== "function") return;
+    Object.defineProperty(owner, name, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        read ??= what;
+        return Reflect.apply(original, this, args);
+      },
+    });
+    restore.push(() => {
+      if (own) Object.defineProperty(owner, name, own);
+      else Reflect.deleteProperty(owner, name);
+    });
+  };
+  spy(Date, "now", "Date.now");
+  spy(performance, "now", "performance.now");
+  spy(process.hrtime, "bigint", "process.hrtime.bigint");
+  spy(process, "hrtime", "process.hrtime");
+  spy(Math, "random", "Math.random");
+  spy(globalThis.crypto, "randomUUID", "crypto.randomUUID");
+  spy(globalThis.crypto, "getRandomValues", "crypto.getRandomValues");
+  const OriginalDate = globalThis.Date;
+  // `new Date()` with no argument reads the clock; with one, it does not.
+  globalThis.Date = new Proxy(OriginalDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) read ??= "new Date()";
+      return Reflect.construct(target, args, newTarget === globalThis.Date ? target : newTarget);
+    },
+    apply(target, self, args) {
+      read ??= "Date()";
+      return Reflect.apply(target, self, args);
+    },
+  });
+  restore.push(() => {
+    globalThis.Date = OriginalDate;
+  });
+  return {
+    seen: () =>
+      scheduled
+        ? `it schedules work for later (${scheduled}), which a replay does not see the end of`
+        : read
+          ? `it reads the clock or draws at random (${read}): a run may not go as the replay`
+          : undefined,
+    /** After the microtasks pending now and all they queue, however many: the next macrotask. */
+    settled: () =>
+      new Promise<void>((resolve) => {
+        ownImmediate = true;
+        settling = true;
+        setImmediate(resolve);
+      }),
+    stop: () => {
+      hook.disable();
+      for (const undo of restore.reverse()) undo();
+    },
+  };
+}
+
+/**
+ * Equal as the harness would see them: the same object, or the same plain data (own enumerable
+ * data properties only: no accessor, toJSON, proxy, symbol or class instance could show the
+ * harness something else than it shows here), the same values (0 and -0, NaN and null, a key
+ * holding undefined and a missing key differ) in the same key order.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  return (
+    a === b ||
+    (plainData(a) && plainData(b) && isDeepStrictEqual(a, b) && JSON.stringify(a) === JSON.stringify(b))
+  );
+}
+
+function plainData(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "undefined":
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (types.isProxy(value)) return false;
+  const array = Array.isArray(value);
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== (array ? Array.prototype : Object.prototype) && !(prototype === null && !array))
+    return false;
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+    if (array && name === "length") continue;
+    if (!("value" in property) || !property.enumerable || !plainData(property.value)) return false;
+  }
+  return true;
 }
 
 /** A deep copy that cannot be changed: a control that writes into a recorded call or answer throws. */
