@@ -2,12 +2,17 @@
 // This file is the one place outside harness/reference that may import it.
 
 import type { Server } from "node:http";
-import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
+import {
+  type InProcessAzure,
+  inProcessAzureFetch,
+  startInProcessAzure,
+} from "../azure-standin/in-process.ts";
 import type { HttpMethod } from "../protocol/spec.ts";
 import { createHttpServer } from "../reference/adapters/http-server.ts";
 import { gzipThenAesGcm } from "../reference/adapters/payload-codec.ts";
 import type { ProtocolRequest, ProtocolResponse, Router } from "../reference/application/router.ts";
 import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
+import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
 
 export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
@@ -105,9 +110,27 @@ export function buildOverReplay(
     built: false,
     late: 0,
   };
+  // Whatever the control sends to Azure on the side stays in this process and is counted: a
+  // stand-in of the replay's own takes what reaches the stand-in's fetch directly, and the global
+  // fetch refuses (with no stand-in running, the stand-in's fetch would go out to the network).
+  let standIn: InProcessAzure;
+  try {
+    standIn = startInProcessAzure(recordingLimitsOf(defaultBounds));
+  } catch {
+    // A stand-in of a run is up: what the control sends there could not be told from the run's.
+    return undefined;
+  }
+  const globalFetch = globalThis.fetch;
+  globalThis.fetch = (() => {
+    state.sideEffects++;
+    return Promise.reject(new Error("a request to the network during a replay"));
+  }) as typeof fetch;
   replaying = state;
   const end = () => {
-    if (replaying === state) replaying = undefined;
+    if (replaying !== state) return;
+    replaying = undefined;
+    standIn.close();
+    globalThis.fetch = globalFetch;
   };
   let transport: Transport;
   try {
@@ -124,7 +147,7 @@ export function buildOverReplay(
   return {
     transport,
     options: state.options,
-    sideEffects: () => state.sideEffects,
+    sideEffects: () => state.sideEffects + standIn.count(),
     lateBuilds: () => state.late,
     end,
   };

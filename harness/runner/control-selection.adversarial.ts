@@ -3,6 +3,7 @@
 // an adversary could, so that running only the scenarios the replay finds changed would give
 // another result than running them all. control-selection.adversarial.test.ts runs each both
 // ways and asserts the same status for every scenario.
+import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted, type Next } from "../negative-controls/intercept.ts";
@@ -116,6 +117,19 @@ export const controls: InProcessControl[] = [
         inScenario(call) && performance.now() - born > 5 ? Promise.resolve(broken()) : next(call),
       );
     },
+  },
+  {
+    // Sends Azure storage a request on port 80 of its own at each clock advance, through the
+    // stand-in's own fetch (not the driver's, which a replay guards), and ignores how it went.
+    id: "side-request-to-the-stand-in",
+    transport: () =>
+      intercepted("side request to the stand-in", async (call, id, next) => {
+        if (id === "advanceClock")
+          await inProcessAzureFetch("http://srkitside.blob.core.windows.net:80/c/b", { method: "PUT" }).catch(
+            () => undefined,
+          );
+        return next(call);
+      }),
   },
   {
     // Passes every call on, then sends one more on its own a few turns later (fire and forget).
