@@ -3,6 +3,7 @@
 // must give every scenario the same status. Before the selection learnt of them, every control
 // here but the timer and the echo got another status from the selected run for some scenario.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
@@ -195,7 +196,27 @@ test("a control that draws at random or keeps count across scenarios runs every 
     ),
     /reads the clock/,
   );
-  // The third POST of its life: in a whole run, the second scenario's; alone, none.
+  // node:crypto's randomBytes, imported by name, is seen too; a key drawn while building is not a draw per call.
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) =>
+          (randomBytes(1)[0] ?? 0) > 255 ? { status: 500, body: {} } : next(call),
+        ),
+      ),
+    ),
+    /draws at random \(crypto.randomBytes\)/,
+  );
+  assert.deepEqual(
+    await reachedBy(() => {
+      const key = randomBytes(32);
+      return intercepted("test", async (call, _id, next) =>
+        key.length === 0 ? { status: 500, body: {} } : next(call),
+      );
+    }),
+    [],
+  );
+  // The second POST of its life: in a whole run, the second scenario's; in a selected run of that one, none.
   const thirdPost = () => {
     let posts = 0;
     return intercepted("test", async (call, _id, next) =>
