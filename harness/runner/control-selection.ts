@@ -229,7 +229,7 @@ async function replay(
       strays++;
       throw new Error("replay: a call the baseline did not make");
     }
-    return structuredClone(expected.reply);
+    return mutableCopy(expected.reply);
   };
   const watch = watchForTheUnseen();
   let built: ReturnType<typeof buildOverReplay>;
@@ -251,7 +251,7 @@ async function replay(
     expected = entry;
     reachedReference = 0;
     const before = { strays, sideEffects: over.sideEffects() };
-    const call = structuredClone(entry.call) as ProtocolCall;
+    const call = mutableCopy(entry.call);
     handed = call;
     const answer = await withinThisTurn(over.transport.send(call, { signal: new AbortController().signal }));
     expected = undefined;
@@ -455,6 +455,27 @@ export function sameData(a: unknown, b: unknown): boolean {
 function plainProperty(owner: object, key: string): boolean {
   const property = Object.getOwnPropertyDescriptor(owner, key);
   return property !== undefined && "value" in property && property.enumerable === true;
+}
+
+const copiers = new WeakMap<object, () => unknown>();
+
+/**
+ * A fresh, mutable copy of a recorded call or answer (frozen, so the same for every control in
+ * this process): parsed from its JSON, made once, where that gives the same data (the usual
+ * case: in-process answers are JSON round trips already; it is cheaper than structuredClone).
+ */
+function mutableCopy<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  let copy = copiers.get(value);
+  if (!copy) {
+    const text = JSON.stringify(value);
+    copy =
+      text !== undefined && sameData(JSON.parse(text), value)
+        ? () => JSON.parse(text)
+        : () => structuredClone(value);
+    copiers.set(value, copy);
+  }
+  return copy() as T;
 }
 
 /** A deep copy that cannot be changed: a control that writes into a recorded call or answer throws. */
