@@ -4,12 +4,14 @@
 // through untouched (every call reaches the reference as recorded, every answer comes back as
 // recorded, nothing else is sent anywhere, all within the same turn of the event loop) would run
 // exactly as in the baseline, so its baseline result is the control's result and it need not run.
-// Every other scenario runs. The replay is done twice, on one transport across all scenarios and
-// on a fresh one per scenario; a control that acts otherwise on a scenario in the two (state kept
-// across scenarios), or that the replay cannot see to the end (timers, next ticks, I/O, reads of
-// the clock or of randomness, a reference built lazily, a REST API of its own), runs every
-// scenario, as does every control when the baseline used the reference's Site Recovery REST API
-// (its calls are not traced). "Untouched" means the same plain data, not merely the same JSON. A control that gives the reference another fetch or codec also
+// Every other scenario runs. "Untouched" means the same plain data, not merely the same JSON, and
+// still so once everything the control left behind ran. The replay is done twice: on one transport
+// across all scenarios (a whole run's history), then on a fresh one across the reached scenarios
+// only (the selected run's); a control that acts otherwise on them in the two keeps state across
+// scenarios and runs every scenario, as does one the replay cannot see to the end (timers, ticks,
+// I/O, reads of the clock or of randomness, a reference built lazily, a REST API of its own), and
+// every control when the baseline used the reference's Site Recovery REST API (the ARM driver:
+// those calls are not traced). A control that gives the reference another fetch or codec also
 // reaches every scenario in which the baseline's reference used its own (sent to Azure, sealed
 // replication data); one that changes other options (choices, parameters), or that is not built on
 // the in-process reference at all, changes what the reference does inside and cannot be replayed:
@@ -19,10 +21,9 @@
 // independent of one another (as shards, --grep and parallel workers already need), and a
 // session's id is a name (the reference draws it at random; a replay sees the baseline's).
 // Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
-// module level, outside the transport (the replays advance it; the whole-suite design's result
-// then depends on what ran before in the worker too), randomness or clock read through imported
-// functions (node:crypto's randomBytes, randomUUID), and work a long microtask chain schedules
-// after the last replayed call.
+// module level, outside the transport (the replays advance it before the control's own run),
+// the clock or randomness read through functions imported by name (node:crypto's randomUUID,
+// node:perf_hooks), and work a long microtask chain schedules after the last replayed call.
 import { createHook } from "node:async_hooks";
 import { types } from "node:util";
 import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
