@@ -132,6 +132,20 @@ export const controls: InProcessControl[] = [
       }),
   },
   {
+    // Writes each answer's status back into it a turn after answering: no change at all, but
+    // over a frozen recorded answer the write throws where nobody catches it.
+    id: "touches-its-answer-later",
+    transport: () =>
+      intercepted("touches its answer later", async (call, _id, next) => {
+        const reply = await next(call);
+        const { status } = reply;
+        void Promise.resolve().then(() => {
+          reply.status = status;
+        });
+        return reply;
+      }),
+  },
+  {
     // Passes every call on, then sends one more on its own a few turns later (fire and forget).
     id: "echoes-each-call-later",
     transport: () =>
