@@ -3,7 +3,8 @@
 // number. The machine may be shared: compare ratios, not absolute times, across runs.
 //
 //   1. the in-process suite's wall time, and the HTTP target's against it;
-//   2. the cost per negative control (the control runner), against one in-process suite;
+//   2. the cost per negative control (the control runner), every scenario against each and only
+//      those each can change, against one in-process suite;
 //   3. the reference as a simulator: N VMware VMs x 72 virtual hours for N = 100, 1,000,
 //      10,000, machine-hours per second and peak RSS, with the growth between them;
 //   4. recovery point selection: the index build beside the per-query ratio to a scan;
@@ -26,7 +27,7 @@ const only = (process.env.SRKIT_BENCH_ONLY ?? "").split(",").filter(Boolean);
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 const simulatorMachines = (process.env.SRKIT_BENCH_MACHINES ?? "100,1000,10000").split(",").map(Number);
 const simulatorHours = Number(process.env.SRKIT_BENCH_HOURS ?? 72);
-const controlsMeasured = Number(process.env.SRKIT_BENCH_CONTROLS ?? 8);
+const controlsMeasured = Number(process.env.SRKIT_BENCH_CONTROLS ?? 20);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -85,30 +86,53 @@ async function benchSuite(): Promise<number> {
 }
 
 async function benchControls(suiteMs: number | undefined): Promise<void> {
-  const ids = negativeControls.slice(0, controlsMeasured).map((c) => c.id);
-  console.log(`\n# negative controls: the first ${ids.length} through the control runner (2 processes)`);
-  const t0 = performance.now();
-  const runs = await runControls(
-    { module: "harness/negative-controls/controls.ts", exportName: "negativeControls" },
-    ids,
-    { seed: controlRunSeed, processes: 2 },
-  );
-  const wall = performance.now() - t0;
-  const suiteRuns = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  const median = suiteRuns[Math.floor(suiteRuns.length / 2)] ?? Number.NaN;
-  const cpu = runs.map((r) => r.cpuSeconds).sort((a, b) => a - b);
+  // A sample spread over the catalogue, so controls that change the reference itself (which run
+  // every scenario) come in their proportion.
+  const step = Math.max(1, Math.floor(negativeControls.length / controlsMeasured));
+  const ids = negativeControls
+    .filter((_, i) => i % step === 0)
+    .slice(0, controlsMeasured)
+    .map((c) => c.id);
   console.log(
-    `${ids.length} controls in ${seconds(wall)} wall: ${seconds(wall / ids.length)} per control (start-up of 2 processes included); target 1-2 s`,
+    `\n# negative controls: ${ids.length} of ${negativeControls.length} (every ${step}th) through the control runner (2 processes), every scenario against each, then only the scenarios each can change`,
   );
+  const measure = async (select: boolean) => {
+    const t0 = performance.now();
+    const runs = await runControls(
+      { module: "harness/negative-controls/controls.ts", exportName: "negativeControls" },
+      ids,
+      { seed: controlRunSeed, processes: 2, select },
+    );
+    return { wall: performance.now() - t0, runs };
+  };
+  const whole = await measure(false);
+  const selected = await measure(true);
+  const cpuOf = (runs: { cpuSeconds: number }[]) => runs.reduce((sum, r) => sum + r.cpuSeconds, 0);
+  for (const [name, { wall, runs }] of [
+    ["every scenario", whole],
+    ["selected", selected],
+  ] as const)
+    console.log(
+      `${name.padEnd(14)}: ${seconds(wall)} wall, ${seconds(wall / ids.length)} per control (start-up of 2 processes${name === "selected" ? " and one traced reference run in each" : ""} included), ${cpuOf(runs).toFixed(1)} CPU s in the runs`,
+    );
   console.log(
-    `one control's suite run inside a worker: median ${median.toFixed(1)} s, ${(suiteRuns[0] ?? 0).toFixed(1)}-${(suiteRuns.at(-1) ?? 0).toFixed(1)} s (two run at a time)`,
+    `selected / every scenario: ${(selected.wall / whole.wall).toFixed(2)}x wall, ${(cpuOf(selected.runs) / cpuOf(whole.runs)).toFixed(2)}x CPU; target 1-2 s per control`,
   );
+  const ran = selected.runs.map((r) => r.selection?.ran ?? Number.NaN).sort((x, y) => x - y);
+  const every = selected.runs.filter((r) => r.selection?.every).length;
+  const scenarios = selected.runs[0]?.results.length ?? 0;
   console.log(
-    `CPU per control's suite run: median ${(cpu[Math.floor(cpu.length / 2)] ?? Number.NaN).toFixed(2)} s (${(cpu[0] ?? 0).toFixed(2)}-${(cpu.at(-1) ?? 0).toFixed(2)} s; the first run in a process also warms it up)`,
+    `scenarios run per control: median ${ran[Math.floor(ran.length / 2)]} of ${scenarios} (${ran[0]}-${ran.at(-1)}); ${every} of ${ids.length} change the reference itself and run every scenario`,
   );
+  const same = selected.runs.every((run, i) => {
+    const other = whole.runs[i];
+    const statuses = (r: typeof run) => r.results.map((x) => `${x.uri}:${x.rowLine} ${x.status}`).join();
+    return other !== undefined && statuses(run) === statuses(other);
+  });
+  console.log(`every scenario's status the same in both designs: ${same ? "yes" : "NO"}`);
   if (suiteMs !== undefined)
     console.log(
-      `per control: ${((wall / ids.length / suiteMs) * 100).toFixed(0)} % of one in-process srkit run above`,
+      `per control, selected: ${((selected.wall / ids.length / suiteMs) * 100).toFixed(0)} % of one in-process srkit run above`,
     );
 }
 

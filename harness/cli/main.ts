@@ -68,14 +68,23 @@ export async function main(argv: string[]): Promise<number> {
     case "requirements":
       return printRequirementsGate();
     case "negative-controls": {
-      const arm = rest[0] === "--driver" && rest[1] === "arm";
-      if (rest[0] === "--driver" && !arm) throw new UsageError("SRKIT_USAGE", `--driver takes arm\n${usage}`);
-      const ids = arm ? rest.slice(2) : rest;
+      // --whole-suite: every scenario against every control (to compare with the selected runs).
+      const whole = rest.includes("--whole-suite");
+      const args = rest.filter((a) => a !== "--whole-suite");
+      const arm = args[0] === "--driver" && args[1] === "arm";
+      if (args[0] === "--driver" && !arm) throw new UsageError("SRKIT_USAGE", `--driver takes arm\n${usage}`);
+      const ids = arm ? args.slice(2) : args;
       const unknown = ids.filter((id) => !negativeControls.some((c) => c.id === id));
       if (unknown.length > 0)
         throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no negative control ${unknown.join(", ")}`);
       const t0 = Date.now();
-      const verdicts = await verifyNegativeControls(console.log, ids, arm ? "arm" : undefined);
+      const verdicts = await verifyNegativeControls(
+        console.log,
+        ids,
+        arm ? "arm" : undefined,
+        undefined,
+        !whole,
+      );
       const wall = (Date.now() - t0) / 1000;
       const judged = verdicts.filter((v) => !v.notCarried);
       const missed = judged.filter((v) => !v.caught).length;

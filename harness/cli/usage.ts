@@ -86,9 +86,11 @@ The reference as a Site Recovery emulator: the protocol and the REST API on one 
   requirements: `usage: srkit requirements
 
 The traceability gate: every requirement covered, every source real, every profile valid.`,
-  "negative-controls": `usage: srkit negative-controls [--driver arm] [ID...]
+  "negative-controls": `usage: srkit negative-controls [--driver arm] [--whole-suite] [ID...]
 
-Runs the suite against deliberately wrong targets (all, or the named ones); each must be caught.`,
+Runs the suite against deliberately wrong targets (all, or the named ones); each must be caught.
+Each control runs only the scenarios it can change, proved by replaying the reference's traced
+calls through it; --whole-suite runs every scenario against every control (same verdicts, slower).`,
   "hostile-controls": `usage: srkit hostile-controls [ID...]
 
 Runs the suite against targets that hang, crash, answer garbage or attack the harness.`,

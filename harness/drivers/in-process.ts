@@ -2,11 +2,17 @@
 // This file is the one place outside harness/reference that may import it.
 
 import type { Server } from "node:http";
-import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
+import {
+  type InProcessAzure,
+  inProcessAzureFetch,
+  startInProcessAzure,
+} from "../azure-standin/in-process.ts";
 import type { HttpMethod } from "../protocol/spec.ts";
 import { createHttpServer } from "../reference/adapters/http-server.ts";
+import { gzipThenAesGcm } from "../reference/adapters/payload-codec.ts";
 import type { ProtocolRequest, ProtocolResponse, Router } from "../reference/application/router.ts";
 import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
+import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
 
 export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
@@ -16,7 +22,136 @@ export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
  * (started by the connection), which answers and records them. A wrong target that changes its
  * Azure traffic wraps this one, so its requests are still answered and recorded.
  */
-export const azureFetch: typeof fetch = inProcessAzureFetch;
+export const azureFetch: typeof fetch = (input, init) => {
+  // A wrong target replayed over a recorded trace that reaches for Azure itself is not
+  // transparent: the replay is told, and nothing reaches the stand-in.
+  if (replaying) {
+    replaying.sideEffects++;
+    return Promise.reject(new Error("an Azure-bound request during a replay"));
+  }
+  return inProcessAzureFetch(input, init);
+};
+
+/**
+ * The reference's options a replay can account for without running the reference: a control
+ * that changes only these changes nothing in a scenario where the reference never used them
+ * (it sends nothing to Azure, seals no replication data).
+ */
+export type ConsultedOption = "fetch" | "codec";
+const consultable: readonly string[] = ["fetch", "codec"] satisfies ConsultedOption[];
+
+/**
+ * The embedded reference with its defaults, telling `consult` each time it uses one of them
+ * (ConsultedOption): the control runner's traced baseline.
+ */
+export function consultingTransport(consult: (option: ConsultedOption) => void): Transport {
+  const codec = () => {
+    const inner = gzipThenAesGcm();
+    return {
+      seal(content: Buffer) {
+        consult("codec");
+        return inner.seal(content);
+      },
+    };
+  };
+  const fetchConsulted: typeof fetch = (input, init) => {
+    consult("fetch");
+    return azureFetch(input, init);
+  };
+  return inProcessTransport({ codec, fetch: fetchConsulted });
+}
+
+/** What a replay counts while a factory builds its transport (see buildOverReplay). */
+interface Replaying {
+  source: Send;
+  replayed: number;
+  real: number;
+  sideEffects: number;
+  /** The options of the reference the factory built, when they are all consultable. */
+  options: ConsultedOption[];
+  /** Set once the factory has returned: a transport built after that (lazily, in a send) is counted in `late`. */
+  built: boolean;
+  /** In-process transports built after the factory returned: their options escape the count above. */
+  late: number;
+}
+let replaying: Replaying | undefined;
+
+/**
+ * A replayed transport: built by `factory` as usual, but whatever it wraps around the reference
+ * (an interceptor) sits over `source` instead of a reference. Used by the control runner to
+ * prove, without running the reference, that a wrong target changes nothing in a recorded
+ * scenario (harness/runner/control-selection.ts). Until `end()`, an Azure-bound request through
+ * `azureFetch` is refused and counted in `sideEffects()`; an in-process transport built after the
+ * factory returned (lazily) is counted in `lateBuilds()`. One replay at a time per process.
+ * @returns the transport, with `options`: the reference's defaults it changes (a fetch, a codec:
+ *   those can be accounted for by where the baseline used them); undefined when the factory
+ *   builds anything else than one in-process transport: a reference with other options of its own
+ *   (choices, parameters) is not replayed, it runs.
+ */
+export function buildOverReplay(
+  factory: () => Transport,
+  source: Send,
+):
+  | {
+      transport: Transport;
+      options: ConsultedOption[];
+      sideEffects(): number;
+      lateBuilds(): number;
+      end(): void;
+    }
+  | undefined {
+  if (replaying) throw new Error("a replay is already under way in this process");
+  const state: Replaying = {
+    source,
+    replayed: 0,
+    real: 0,
+    sideEffects: 0,
+    options: [],
+    built: false,
+    late: 0,
+  };
+  // Whatever the control sends to Azure on the side stays in this process and is counted: a
+  // stand-in of the replay's own takes what reaches the stand-in's fetch directly, and the global
+  // fetch refuses (with no stand-in running, the stand-in's fetch would go out to the network).
+  let standIn: InProcessAzure;
+  try {
+    standIn = startInProcessAzure(recordingLimitsOf(defaultBounds));
+  } catch {
+    // A stand-in of a run is up: what the control sends there could not be told from the run's.
+    return undefined;
+  }
+  const globalFetch = globalThis.fetch;
+  globalThis.fetch = (() => {
+    state.sideEffects++;
+    return Promise.reject(new Error("a request to the network during a replay"));
+  }) as typeof fetch;
+  replaying = state;
+  const end = () => {
+    if (replaying !== state) return;
+    replaying = undefined;
+    standIn.close();
+    globalThis.fetch = globalFetch;
+  };
+  let transport: Transport;
+  try {
+    transport = factory();
+  } catch (error) {
+    end();
+    throw error;
+  }
+  state.built = true;
+  if (state.replayed !== 1 || state.real !== 0) {
+    end();
+    return undefined;
+  }
+  return {
+    transport,
+    options: state.options,
+    sideEffects: () => state.sideEffects + standIn.count(),
+    lateBuilds: () => state.late,
+    end,
+  };
+}
 
 /**
  * @param wrap puts something between the caller and the reference (a negative control's
@@ -27,6 +162,21 @@ export function inProcessTransport(
   label = "in-process reference",
   wrap: (next: Send) => Send = (next) => next,
 ): Transport {
+  if (replaying) {
+    // Built lazily (in a send), its options were not counted: the replay is told, and it is
+    // still replayed so that nothing real is built during a replay.
+    if (replaying.built) {
+      replaying.late++;
+      return { label, send: wrap(replaying.source) };
+    }
+    const changed = Object.keys(options);
+    if (!changed.every((key) => consultable.includes(key))) replaying.real++;
+    else {
+      replaying.replayed++;
+      replaying.options = changed as ConsultedOption[];
+      return { label, send: wrap(replaying.source) };
+    }
+  }
   const target = createReferenceTarget({ ...options, fetch: options.fetch ?? azureFetch });
   const direct: Send = async (call) => {
     // A JSON round trip on both sides, so nothing is shared by reference, as over a wire.

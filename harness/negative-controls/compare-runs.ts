@@ -4,18 +4,27 @@
 //
 //   node harness/negative-controls/compare-runs.ts OLD_DIR NEW_DIR
 //
-// Each DIR holds ID/messages.ndjson (the control runner) or ID/cucumber/messages.ndjson (a
-// whole srkit run per control); controls missing from OLD_DIR are skipped and counted.
+// Each DIR holds ID/results.json (the control runner: every scenario's result, those taken from
+// the reference's run included), ID/messages.ndjson (the runner before it kept results.json) or
+// ID/cucumber/messages.ndjson (a whole srkit run per control); controls missing from OLD_DIR are
+// skipped and counted.
 // Exits 1 when any compared control differs.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readResults, type ScenarioResult } from "../reports/results.ts";
 import { negativeControls } from "./controls.ts";
 import { judgeControl } from "./verify.ts";
 
 const streamOf = (dir: string, id: string) =>
-  [join(dir, id, "messages.ndjson"), join(dir, id, "cucumber", "messages.ndjson")].find(existsSync);
-const statuses = (results: ScenarioResult[]) => results.map((r) => `${r.uri}:${r.line} ${r.status}`).sort();
+  [
+    join(dir, id, "results.json"),
+    join(dir, id, "messages.ndjson"),
+    join(dir, id, "cucumber", "messages.ndjson"),
+  ].find(existsSync);
+const resultsIn = (path: string): ScenarioResult[] =>
+  path.endsWith(".json") ? (JSON.parse(readFileSync(path, "utf8")) as ScenarioResult[]) : readResults(path);
+const statuses = (results: ScenarioResult[]) =>
+  results.map((r) => `${r.uri}:${r.rowLine ?? r.line} ${r.status}`).sort();
 
 const [oldDir, newDir] = process.argv.slice(2);
 if (!oldDir || !newDir) {
@@ -35,7 +44,7 @@ for (const control of negativeControls) {
     differences.push(`${control.id}: no run in ${newDir}`);
     continue;
   }
-  const [old, now] = [readResults(before), readResults(after)];
+  const [old, now] = [resultsIn(before), resultsIn(after)];
   const [caughtBefore, caughtNow] = [judgeControl(control, old).caught, judgeControl(control, now).caught];
   const [a, b] = [statuses(old), statuses(now)];
   const changed = a

@@ -56,12 +56,16 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
  * @param driver "arm": through the ARM driver, over the wrong target's Site Recovery REST API.
  * @param tags a Cucumber tag expression narrowing each run (for controls whose broken
  *   requirements all lie inside it; a requirement with no scenario in it is not caught).
+ * @param select run against each control only the scenarios it can change, proved by replaying
+ *   the reference's traced run (harness/runner/control-selection.ts); false runs every scenario
+ *   against every control. Through the ARM driver every scenario runs (the replay is of protocol calls).
  */
 export async function verifyNegativeControls(
   log: (line: string) => void = console.log,
   only: string[] = [],
   driver?: "arm",
   tags?: string,
+  select = driver === undefined,
 ): Promise<ControlVerdict[]> {
   const chosen = negativeControls.filter((c) => only.length === 0 || only.includes(c.id));
   const verdicts: ControlVerdict[] = [];
@@ -85,8 +89,9 @@ export async function verifyNegativeControls(
       verdict.lines.unshift(...run.problems);
       const failed = run.results.filter((r) => r.status === "failed").length;
       const word = verdict.notCarried ? "n/a    " : verdict.caught ? "caught " : "MISSED ";
+      const ran = run.selection ? `, ${String(run.selection.ran).padStart(3)} ran` : "";
       log(
-        `${word} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${run.results.length} failed  ${run.seconds.toFixed(1).padStart(5)} s  [${control.cluster}] ${control.wrongBehaviour}`,
+        `${word} ${control.id.padEnd(30)} ${String(failed).padStart(2)}/${run.results.length} failed${ran}  ${run.seconds.toFixed(1).padStart(5)} s  [${control.cluster}] ${control.wrongBehaviour}`,
       );
       for (const line of verdict.lines) log(`          ${line}`);
       verdicts.push(verdict);
@@ -101,6 +106,7 @@ export async function verifyNegativeControls(
       seed: controlRunSeed,
       messagesDir: `reports/out/negative-controls${driver ? `-${driver}` : ""}`,
       processes: 2,
+      select: select && driver === undefined,
       ...(tags ? { tags } : {}),
       ...(driver ? { env: { SRKIT_DRIVER: driver } } : {}),
     },

@@ -50,3 +50,27 @@ test("a control that kills its worker is reported as such, and a new worker runs
     ["reference", [], ["passed"]],
   );
 });
+
+test("selected runs give every scenario the status a whole run gives it, running fewer", async () => {
+  const tags = "@family:replication-ports";
+  const ids = ["ps-data-port-ignored", "management-port-only-reported", "storage-not-443"];
+  const controls = ids.map(negativeControl);
+  const statuses = (runs: Awaited<ReturnType<typeof runControlsHere>>) =>
+    runs.map((run) => [run.id, run.problems, run.results.map((r) => `${r.uri}:${r.rowLine} ${r.status}`)]);
+  const whole = await runControlsHere(controls, { tags, seed: 1 });
+  const selected = await runControlsHere(controls, { tags, seed: 1, select: true });
+  assert.deepEqual(statuses(selected), statuses(whole));
+  // The interceptors reach a few scenarios, the changed fetch those that send to Azure.
+  for (const run of selected) {
+    assert.equal(run.selection?.every, undefined, run.id);
+    assert.ok(run.selection && run.selection.ran > 0, run.id);
+  }
+  const ran = selected.map((run) => run.selection?.ran ?? 0);
+  assert.ok(ran.reduce((a, b) => a + b) < 2 * (whole[0]?.results.length ?? 0), `ran ${ran}`);
+  // Each control fails some scenario, so the equality above is not of all-passed lists.
+  for (const run of whole)
+    assert.ok(
+      run.results.some((r) => r.status === "failed"),
+      run.id,
+    );
+});

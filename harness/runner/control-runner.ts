@@ -15,6 +15,7 @@ import type { Envelope } from "@cucumber/messages";
 import { useInProcessTarget } from "../drivers/connect.ts";
 import type { Transport } from "../drivers/transport.ts";
 import { readResults, type ScenarioResult } from "../reports/results.ts";
+import { type BaselineTrace, scenarioKey, selectScenarios, tracedReference } from "./control-selection.ts";
 import { projectRoot } from "./cucumber.ts";
 
 /**
@@ -51,6 +52,12 @@ export interface ControlRunOptions {
    * a temporary file otherwise, removed once read.
    */
   messagesPath?: (id: string) => string;
+  /**
+   * Run against each control only the scenarios it can change (control-selection.ts), after one
+   * traced run of the reference in this process; every other scenario takes the reference's result.
+   * Off: the whole suite runs against every control.
+   */
+  select?: boolean;
 }
 
 export interface ControlRun {
@@ -63,6 +70,11 @@ export interface ControlRun {
   seconds: number;
   /** CPU seconds (user + system) of its run in its process: steadier than wall time on a shared machine. */
   cpuSeconds: number;
+  /**
+   * With selection: how many scenarios ran against the control (the rest were proved unchanged
+   * and took the reference's results), and why all ran when they did.
+   */
+  selection?: { ran: number; every?: string };
 }
 
 /** Discards what cucumber's stdout formatter would print: the results come from the messages. */
@@ -74,6 +86,90 @@ const nowhere = () =>
   });
 
 let loadedSupport: ReturnType<typeof loadSupport> | undefined;
+/** The reference's traced run in this process, when controls are selected, for the tags, seed and environment it ran with. */
+let baseline: (Baseline & { for: string }) | undefined;
+
+type RunSuite = (
+  transport: () => Transport,
+  paths?: string[],
+) => Promise<{ envelopes: string[]; problems: string[] }>;
+interface Baseline {
+  trace: BaselineTrace;
+  results: ScenarioResult[];
+  problems: string[];
+}
+interface Judged {
+  results: ScenarioResult[];
+  problems: string[];
+  selection?: ControlRun["selection"];
+}
+
+const keyOf = (r: ScenarioResult) => scenarioKey(r.uri, r.rowLine ?? r.line);
+
+/** The reference's own run, every protocol call recorded per scenario. */
+async function tracedBaseline(runSuite: RunSuite): Promise<Baseline> {
+  let trace: BaselineTrace | undefined;
+  const { envelopes, problems } = await runSuite(() => {
+    const traced = tracedReference();
+    trace = traced.trace;
+    return traced.transport;
+  });
+  const results = resultsOf(envelopes, undefined);
+  if (!trace) problems.push("the reference's run was not traced");
+  return { trace: trace ?? { preamble: [], scenarios: new Map(), consulted: new Map() }, results, problems };
+}
+
+async function wholeRun(control: InProcessControl, runSuite: RunSuite, keptPath?: string): Promise<Judged> {
+  const { envelopes, problems } = await runSuite(() => control.transport());
+  const results = resultsOf(envelopes, keptPath);
+  if (keptPath) writeFileSync(join(projectRoot, dirname(keptPath), "results.json"), JSON.stringify(results));
+  return { results, problems };
+}
+
+/**
+ * Runs against the control only the scenarios it can change; the rest keep the baseline's
+ * results. A problem of the baseline (it could not run) makes the whole suite run instead.
+ * The kept stream holds what ran; `results.json` beside it, every scenario's result.
+ */
+async function selectedRun(
+  control: InProcessControl,
+  baseline: Baseline,
+  runSuite: RunSuite,
+  keptPath?: string,
+): Promise<Judged> {
+  const selection =
+    baseline.problems.length > 0 || baseline.results.length === 0
+      ? ({ every: true, why: "the reference's own run had problems" } as const)
+      : await selectScenarios(() => control.transport(), baseline.trace);
+  if (selection.every) {
+    const whole = await wholeRun(control, runSuite, keptPath);
+    return { ...whole, selection: { ran: whole.results.length, every: selection.why } };
+  }
+  const byKey = new Map(baseline.results.map((r) => [keyOf(r), r]));
+  // A scenario traced but not reported (or the reverse) cannot be taken from the baseline: it runs.
+  const reached = new Set(selection.reached.filter((key) => byKey.has(key)));
+  for (const key of byKey.keys()) if (!baseline.trace.scenarios.has(key)) reached.add(key);
+  let ran: ScenarioResult[] = [];
+  const problems: string[] = [];
+  if (reached.size > 0) {
+    const run = await runSuite(() => control.transport(), [...reached]);
+    problems.push(...run.problems);
+    ran = resultsOf(run.envelopes, keptPath);
+    for (const key of reached)
+      if (!ran.some((r) => keyOf(r) === key))
+        problems.push(`the scenario at ${key} was selected but did not run`);
+  }
+  const fresh = new Map(ran.map((r) => [keyOf(r), r]));
+  const results = baseline.results.map((r) => fresh.get(keyOf(r)) ?? r);
+  if (keptPath) {
+    const folder = join(projectRoot, dirname(keptPath));
+    mkdirSync(folder, { recursive: true });
+    // Nothing ran: no stream of this control's own (an older one would mislead).
+    if (reached.size === 0) rmSync(join(projectRoot, keptPath), { force: true });
+    writeFileSync(join(folder, "results.json"), JSON.stringify(results));
+  }
+  return { results, problems, selection: { ran: reached.size } };
+}
 
 /**
  * Runs the suite against each control, one after another in this process, over support code
@@ -112,16 +208,15 @@ export async function runControlsHere(
   // Once per process: step files are modules, imported (and so registered) only once.
   loadedSupport ??= loadSupport(runConfiguration, environment);
   const support = await loadedSupport;
-  const runs: ControlRun[] = [];
-  for await (const control of controls) {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
+  /** One run of the suite (or of the scenarios at `paths`) against `transport`'s target. */
+  const runSuite = async (transport: () => Transport, paths?: string[]) => {
     const envelopes: string[] = [];
     const problems: string[] = [];
     stderr.length = 0;
-    useInProcessTarget(() => control.transport());
+    useInProcessTarget(transport);
+    const sources = paths ? { ...runConfiguration.sources, paths } : runConfiguration.sources;
     try {
-      await runCucumber({ ...runConfiguration, support }, environment, (envelope: Envelope) =>
+      await runCucumber({ ...runConfiguration, sources, support }, environment, (envelope: Envelope) =>
         envelopes.push(JSON.stringify(envelope)),
       );
     } catch (error) {
@@ -129,15 +224,30 @@ export async function runControlsHere(
     } finally {
       useInProcessTarget(undefined);
     }
-    const results = resultsOf(envelopes, options.messagesPath?.(control.id));
+    return { envelopes, problems };
+  };
+  const runs: ControlRun[] = [];
+  for await (const control of controls) {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    // Recorded once per process, at its first control, with the same tags and seed.
+    const conditions = JSON.stringify([options.tags, options.seed, options.env]);
+    if (options.select && baseline?.for !== conditions)
+      baseline = { ...(await tracedBaseline(runSuite)), for: conditions };
+    const judged =
+      options.select && baseline
+        ? await selectedRun(control, baseline, runSuite, options.messagesPath?.(control.id))
+        : await wholeRun(control, runSuite, options.messagesPath?.(control.id));
+    const { results, problems } = judged;
     if (results.length === 0) problems.push(`no scenario ran${stderr.length ? `: ${stderr.join("")}` : ""}`);
     const used = process.cpuUsage(cpu);
-    const run = {
+    const run: ControlRun = {
       id: control.id,
       results,
       problems,
       seconds: (performance.now() - started) / 1000,
       cpuSeconds: (used.user + used.system) / 1e6,
+      ...(judged.selection ? { selection: judged.selection } : {}),
     };
     runs.push(run);
     onRun(run);

@@ -33,6 +33,7 @@ import {
   serializeEvidence,
 } from "../../harness/reports/scenario-evidence.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
+import { markScenario, scenarioKey } from "../../harness/runner/control-selection.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
 import type { SrkitWorld } from "./world.ts";
@@ -99,6 +100,8 @@ AfterAll(() => connection?.close());
 
 Before(async function (this: SrkitWorld, { pickle }) {
   scenarioDeadline = undefined;
+  // The control runner's baseline trace files each protocol call under its scenario.
+  markScenario(scenarioKey(pickle.uri, pickle.location?.line ?? 0));
   // Every failure message of the scenario names its requirements (report-safe-errors.ts).
   this.requirementIds = pickle.tags.flatMap((t) => /^@req=(.+)$/.exec(t.name)?.[1] ?? []);
   const limit = runStop?.limitReached();

@@ -1,0 +1,281 @@
+// Wrong targets that try to hide their change from the selection of controls
+// (control-selection.adversarial.ts): run once against the whole suite and once selected, each
+// must give every scenario the same status. Before the selection learnt of them, most controls
+// here got another status from the selected run for some scenario; touches-its-answer-later
+// took its worker process down (a write into a frozen recorded answer, thrown where nobody
+// catches it); side-request-to-the-stand-in sent a request to the network.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { test } from "node:test";
+import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
+import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import { intercepted } from "../negative-controls/intercept.ts";
+import { type ControlRun, runControlsHere } from "./control-runner.ts";
+import { controls } from "./control-selection.adversarial.ts";
+import { markScenario, sameData, selectScenarios, tracedReference, tracing } from "./control-selection.ts";
+
+/** Fifteen scenarios over three feature files, that talk to Azure: seconds per run. */
+const tags = "@family:replication-ports";
+const statuses = (run: ControlRun | undefined) => [
+  run?.problems,
+  run?.results.map((r) => `${r.uri}:${r.rowLine ?? r.line} ${r.status}`),
+];
+
+/** Why each control must run every scenario (undefined: selected, some scenarios only). */
+const expected: Record<string, string | undefined> = {
+  "changes-call-40-of-its-run": "state kept across scenarios",
+  "changes-calls-after-40-of-its-run": "state kept across scenarios",
+  "breaks-after-a-timer": "schedules work for later",
+  "status-hidden-by-toJSON": undefined,
+  "swallowed-write-to-answer": undefined,
+  "late-reference-without-azure": "builds a reference while it runs",
+  "breaks-bounded-calls": undefined,
+  "breaks-after-a-while": "reads the clock",
+  "echoes-each-call-later": undefined,
+  "side-request-to-the-stand-in": undefined,
+  "touches-its-answer-later": undefined,
+};
+/** Controls whose whole run passes every scenario here: kept for what their replay must not do. */
+const passingHere = new Set([
+  "breaks-after-a-timer",
+  "side-request-to-the-stand-in",
+  "touches-its-answer-later",
+]);
+
+for (const control of controls)
+  test(`selected and whole runs agree on '${control.id}'`, async () => {
+    const [whole] = await runControlsHere([control], { tags, seed: 1 });
+    const [selected] = await runControlsHere([control], { tags, seed: 1, select: true });
+    assert.deepEqual(statuses(selected), statuses(whole));
+    assert.ok(control.id in expected, control.id);
+    const why = expected[control.id];
+    if (why) assert.match(selected?.selection?.every ?? "", new RegExp(why));
+    else assert.equal(selected?.selection?.every, undefined);
+    // The control is wrong somewhere, so equal lists are not two lists of passes.
+    if (!passingHere.has(control.id))
+      assert.ok(
+        whole?.results.some((r) => r.status !== "passed"),
+        control.id,
+      );
+  });
+
+/** A stand-in target that answers each path with a small body naming it. */
+const echoTarget: Transport = {
+  label: "echo",
+  send: async (call: ProtocolCall): Promise<ProtocolReply> => ({
+    status: 200,
+    body: { path: call.path, count: 1, next: null, items: [{ name: "a" }] },
+  }),
+};
+
+/** Two scenarios of two calls each, after a description of the target. */
+async function twoScenarioTrace() {
+  const { transport, trace } = tracing(echoTarget);
+  await transport.send({ method: "GET", path: "/v1/target" });
+  markScenario("features/a.feature:3");
+  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "a" } });
+  await transport.send({ method: "GET", path: "/v1/sessions/s1/machines" });
+  markScenario("features/a.feature:9");
+  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "b" } });
+  await transport.send({ method: "GET", path: "/v1/sessions/s2/jobs" });
+  markScenario("");
+  return trace;
+}
+
+const reachedBy = async (factory: () => Transport) => {
+  const selection = await selectScenarios(factory, await twoScenarioTrace());
+  return selection.every ? selection.why : selection.reached;
+};
+/** A control that rewrites the answers to calls on `fragment`. */
+const onAnswer = (fragment: string, rewrite: (reply: ProtocolReply) => ProtocolReply) => () =>
+  intercepted("test", async (call, _id, next) => {
+    const reply = await next(call);
+    return call.path.includes(fragment) ? rewrite(reply) : reply;
+  });
+const body = (reply: ProtocolReply) => reply.body as Record<string, unknown>;
+
+test("answers that serialise as the recorded one but are not the same data are changes", async () => {
+  const jobs = ["features/a.feature:9"];
+  const changes: [string, (reply: ProtocolReply) => ProtocolReply][] = [
+    ["a key holding undefined", (r) => ({ ...r, body: { ...body(r), extra: undefined } })],
+    ["-0 for 0", (r) => ({ ...r, body: { ...body(r), count: -0 * 1 } })],
+    ["NaN for null", (r) => ({ ...r, body: { ...body(r), next: Number.NaN } })],
+    ["toJSON", (r) => ({ status: 500, body: {}, toJSON: () => r }) as ProtocolReply],
+    [
+      "a getter",
+      (r) => {
+        let reads = 0;
+        return Object.defineProperty({ body: r.body }, "status", {
+          enumerable: true,
+          get: () => (++reads > 2 ? 500 : r.status),
+        }) as ProtocolReply;
+      },
+    ],
+    ["a proxy", (r) => new Proxy(r, {})],
+    ["a class instance", (r) => Object.assign(Object.create({ kind: "other" }), r) as ProtocolReply],
+  ];
+  for (const [what, rewrite] of changes)
+    assert.deepEqual(await reachedBy(onAnswer("jobs", rewrite)), jobs, what);
+  // Key order is kept as the wire would show it.
+  assert.deepEqual(await reachedBy(onAnswer("jobs", (r) => ({ body: r.body, status: r.status }))), jobs);
+  assert.equal(sameData({ a: 1, b: [1, null] }, { a: 1, b: [1, null] }), true);
+});
+
+test("what a control leaves behind after answering reaches its scenario, or every scenario", async () => {
+  // Writes into its answer a few turns after returning it.
+  assert.deepEqual(
+    await reachedBy(() =>
+      intercepted("test", async (call, _id, next) => {
+        const reply = await next(call);
+        if (call.path.endsWith("/machines"))
+          void Promise.resolve().then(() => {
+            reply.status = 500;
+          });
+        return reply;
+      }),
+    ),
+    ["features/a.feature:3"],
+  );
+  // Sends a call of its own after the last call of the run, as fire and forget.
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) => {
+          const reply = await next(call);
+          if (call.path.endsWith("/jobs"))
+            void (async () => {
+              for (let turn = 0; turn < 200; turn++) await undefined;
+              await next({ method: "DELETE", path: "/v1/sessions/s2" }).catch(() => undefined);
+            })();
+          return reply;
+        }),
+      ),
+    ),
+    /calls of its own after answering/,
+  );
+  // Sends a request on the side, through the global fetch (refused during a replay, never sent
+  // to the network) or the stand-in's (taken by a stand-in of the replay's own): both counted.
+  for (const side of [
+    () => fetch("http://127.0.0.1:9/side", { method: "PUT" }),
+    () => inProcessAzureFetch("http://srkitside.blob.core.windows.net/c/b", { method: "PUT" }),
+  ])
+    assert.deepEqual(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) => {
+          if (call.path.endsWith("/jobs")) await side().catch(() => undefined);
+          return next(call);
+        }),
+      ),
+      ["features/a.feature:9"],
+    );
+  // Defers work to the next tick.
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) => {
+          process.nextTick(() => undefined);
+          return next(call);
+        }),
+      ),
+    ),
+    /schedules work for later/,
+  );
+});
+
+test("a control that draws at random or keeps count across scenarios runs every scenario", async () => {
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) =>
+          Math.random() < 0 ? { status: 500, body: {} } : next(call),
+        ),
+      ),
+    ),
+    /draws at random \(Math.random\)/,
+  );
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) =>
+          new Date() < new Date(0) ? { status: 500, body: {} } : next(call),
+        ),
+      ),
+    ),
+    /reads the clock/,
+  );
+  // node:crypto's randomBytes, imported by name, is seen too; a key drawn while building is not a draw per call.
+  assert.match(
+    String(
+      await reachedBy(() =>
+        intercepted("test", async (call, _id, next) =>
+          (randomBytes(1)[0] ?? 0) > 255 ? { status: 500, body: {} } : next(call),
+        ),
+      ),
+    ),
+    /draws at random \(crypto.randomBytes\)/,
+  );
+  assert.deepEqual(
+    await reachedBy(() => {
+      const key = randomBytes(32);
+      return intercepted("test", async (call, _id, next) =>
+        key.length === 0 ? { status: 500, body: {} } : next(call),
+      );
+    }),
+    [],
+  );
+  // The second POST of its life: in a whole run, the second scenario's; in a selected run of that one, none.
+  const thirdPost = () => {
+    let posts = 0;
+    return intercepted("test", async (call, _id, next) =>
+      call.method === "POST" && ++posts === 2 ? { status: 500, body: {} } : next(call),
+    );
+  };
+  assert.match(String(await reachedBy(thirdPost)), /state kept across scenarios/);
+  // Legitimate state within a scenario (each session's first call) is still selected.
+  const firstCallOfEachSession = () => {
+    const seen = new Set<string>();
+    return intercepted("test", async (call, _id, next) => {
+      const session = /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0];
+      if (session && !seen.has(session) && call.path.endsWith("/machines")) {
+        seen.add(session);
+        return { status: 500, body: {} };
+      }
+      return next(call);
+    });
+  };
+  assert.deepEqual(await reachedBy(firstCallOfEachSession), ["features/a.feature:3"]);
+});
+
+test("a control with a REST API of its own, or a baseline that used the reference's, runs every scenario", async () => {
+  const ownArm = () => ({
+    ...intercepted("test", (call, _id, next) => next(call)),
+    arm: async () => new Response(null, { status: 500 }),
+  });
+  assert.match(String(await reachedBy(ownArm)), /Site Recovery REST API of its own/);
+  const { transport, trace } = tracedReference();
+  assert.ok(transport.arm);
+  markScenario("features/arm.feature:1");
+  await transport.arm(new Request("http://in-process/subscriptions"));
+  markScenario("");
+  assert.match(trace.unreplayable ?? "", /Site Recovery REST API/);
+  const selection = await selectScenarios(() => intercepted("test", (call, _id, next) => next(call)), trace);
+  assert.equal(selection.every, true);
+});
+
+test("through the ARM driver, a control that changes only what the REST API asks of the reference is judged as in a whole run", async () => {
+  // enableReplication reaches the reference only through its Site Recovery REST API, whose
+  // calls the baseline's trace did not hold: the selected run took every scenario's pass.
+  const control = {
+    id: "refuses-enable-replication",
+    transport: () =>
+      intercepted("refuses enableReplication", async (call, id, next) =>
+        id === "enableReplication" ? { status: 500, body: {} } : next(call),
+      ),
+  };
+  const env = { SRKIT_DRIVER: "arm" };
+  const [whole] = await runControlsHere([control], { tags, seed: 1, env });
+  const [selected] = await runControlsHere([control], { tags, seed: 1, env, select: true });
+  assert.deepEqual(statuses(selected), statuses(whole));
+  assert.match(selected?.selection?.every ?? "", /Site Recovery REST API/);
+  assert.ok(whole?.results.some((r) => r.status !== "passed"));
+});

@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
+import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import { type Interceptor, intercepted, rewriteAnswers } from "../negative-controls/intercept.ts";
+import { markScenario, selectScenarios, tracing } from "./control-selection.ts";
+
+/** A stand-in target: answers each path with a small body naming it (no reference needed to trace). */
+const echoTarget: Transport = {
+  label: "echo",
+  send: async (call: ProtocolCall): Promise<ProtocolReply> => ({
+    status: call.method === "POST" ? 201 : 200,
+    body: { path: call.path, items: [{ name: "a" }] },
+  }),
+};
+
+/** A trace of three scenarios: one describes the target first, then each uses its own operations. */
+async function threeScenarioTrace() {
+  const { transport, trace } = tracing(echoTarget);
+  await transport.send({ method: "GET", path: "/v1/target" });
+  markScenario("features/a.feature:3");
+  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "a" } });
+  await transport.send({ method: "GET", path: "/v1/sessions/s1/machines" });
+  markScenario("features/a.feature:9");
+  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "b" } });
+  await transport.send({ method: "GET", path: "/v1/sessions/s2/replicated-items/vm1/recovery-points" });
+  markScenario("features/b.feature:4");
+  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "c" } });
+  markScenario("");
+  return trace;
+}
+
+const overReference = (interceptor: Interceptor) => () => intercepted("test", interceptor);
+const onPath =
+  (
+    fragment: string,
+    act: (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) => unknown,
+  ) =>
+  (): Transport =>
+    intercepted("test", async (call, _id, next) =>
+      call.path.includes(fragment) ? ((await act(call, next)) as ProtocolReply) : next(call),
+    );
+
+test("a control that passes every call through untouched reaches no scenario", async () => {
+  const trace = await threeScenarioTrace();
+  assert.deepEqual(
+    await selectScenarios(
+      overReference((call, _id, next) => next(call)),
+      trace,
+    ),
+    {
+      every: false,
+      reached: [],
+    },
+  );
+});
+
+test("a control that changes one answer reaches exactly the scenarios that made that call", async () => {
+  const trace = await threeScenarioTrace();
+  const selection = await selectScenarios(
+    () =>
+      intercepted(
+        "test",
+        rewriteAnswers("listRecoveryPoints", (body) => ({ ...(body as object), items: [] })),
+      ),
+    trace,
+  );
+  assert.deepEqual(selection, { every: false, reached: ["features/a.feature:9"] });
+});
+
+test("every kind of change the replay cannot see through reaches the scenario", async () => {
+  const trace = await threeScenarioTrace();
+  const reachedBy = async (factory: () => Transport) => {
+    const selection = await selectScenarios(factory, trace);
+    return selection.every ? "every" : selection.reached;
+  };
+  const machines = ["features/a.feature:3"];
+  // Writes into the answer it was given and returns it: the recorded answer is frozen, so it throws.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const reply = await next(call);
+        (reply.body as { items: unknown[] }).items.length = 0;
+        return reply;
+      }),
+    ),
+    machines,
+  );
+  // Changes the request on its way.
+  assert.deepEqual(
+    await reachedBy(onPath("machines", (call, next) => next({ ...call, path: `${call.path}?top=1` }))),
+    machines,
+  );
+  // Makes a call of its own before passing the call on.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        await next({ method: "GET", path: "/v1/sessions/s1/jobs" });
+        return next(call);
+      }),
+    ),
+    machines,
+  );
+  // Answers the same, but later (a timer): timing is a change, and a timer is work the replay
+  // does not see the end of, so every scenario runs.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return next(call);
+      }),
+    ),
+    "every",
+  );
+  // Reaches for Azure on the side: refused during the replay, and counted.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        await azureFetch("https://x.blob.core.windows.net/c/b", { method: "PUT" }).catch(() => undefined);
+        return next(call);
+      }),
+    ),
+    machines,
+  );
+  // Throws.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", () => {
+        throw new Error("boom");
+      }),
+    ),
+    machines,
+  );
+  // The same content with its keys in another order crosses a wire differently: a change.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const { status, body } = await next(call);
+        const { items, path } = body as { items: unknown; path: string };
+        return { status, body: { items, path } };
+      }),
+    ),
+    machines,
+  );
+});
+
+test("a control that changes the target's description, or the reference itself, runs every scenario", async () => {
+  const trace = await threeScenarioTrace();
+  assert.deepEqual(
+    await selectScenarios(
+      onPath("/v1/target", async () => ({ status: 500, body: {} })),
+      trace,
+    ),
+    {
+      every: true,
+      why: "it changes a call made before any scenario",
+    },
+  );
+  // A reference built with other choices of its own is not replayed.
+  assert.deepEqual(
+    await selectScenarios(
+      () => inProcessTransport({ choices: { drillAtFailover: "refuse-failover" } }),
+      trace,
+    ),
+    { every: true, why: "not replayable: it changes the reference itself, not only its traffic" },
+  );
+  // Nor is a transport that is not the in-process reference at all.
+  assert.equal((await selectScenarios(() => echoTarget, trace)).every, true);
+});
+
+test("after a replay, in-process transports are real references again", async () => {
+  await selectScenarios(
+    overReference((call, _id, next) => next(call)),
+    await threeScenarioTrace(),
+  );
+  const reply = await inProcessTransport().send({ method: "GET", path: "/v1/target" });
+  assert.equal(reply.status, 200);
+  assert.ok((reply.body as { capabilities?: unknown }).capabilities);
+});
+
+test("a control that changes the reference's fetch or codec reaches the scenarios that used it", async () => {
+  const trace = await threeScenarioTrace();
+  trace.consulted.set("features/a.feature:9", new Set(["fetch"]));
+  trace.consulted.set("features/b.feature:4", new Set(["codec"]));
+  const otherFetch = () => inProcessTransport({ fetch: azureFetch });
+  const otherCodec = () => inProcessTransport({ codec: () => ({ seal: (content) => content }) });
+  assert.deepEqual(await selectScenarios(otherFetch, trace), {
+    every: false,
+    reached: ["features/a.feature:9"],
+  });
+  assert.deepEqual(await selectScenarios(otherCodec, trace), {
+    every: false,
+    reached: ["features/b.feature:4"],
+  });
+  // Its interceptor's reach is added to its options'.
+  const both = () =>
+    intercepted(
+      "test",
+      async (call, _id, next) =>
+        call.path.endsWith("/machines") ? { ...(await next(call)), status: 299 } : next(call),
+      { codec: () => ({ seal: (content) => content }) },
+    );
+  assert.deepEqual(await selectScenarios(both, trace), {
+    every: false,
+    reached: ["features/a.feature:3", "features/b.feature:4"],
+  });
+  // A use the trace could not put down to a scenario leaves no scenario out.
+  trace.unattributed = "the reference used its fetch outside any call";
+  assert.equal((await selectScenarios(otherFetch, trace)).every, true);
+});

@@ -1,0 +1,493 @@
+// Which scenarios a control can change: the control runner records every protocol call of the
+// reference's own run once (the baseline), then replays each scenario's calls through a control's
+// interceptor over the recorded answers, without a reference. A scenario the control passes
+// through untouched (every call reaches the reference as recorded, every answer comes back as
+// recorded, nothing else is sent anywhere, all within the same turn of the event loop) would run
+// exactly as in the baseline, so its baseline result is the control's result and it need not run.
+// Every other scenario runs. "Untouched" means the same plain data, not merely the same JSON, and
+// still so once everything the control left behind ran. The replay is done twice: on one transport
+// across all scenarios (a whole run's history), then on a fresh one across the reached scenarios
+// only (the selected run's); a control that acts otherwise on them in the two keeps state across
+// scenarios and runs every scenario, as does one the replay cannot see to the end (timers, ticks,
+// I/O, reads of the clock or of randomness, a reference built lazily, a REST API of its own), and
+// every control when the baseline used the reference's Site Recovery REST API (the ARM driver:
+// those calls are not traced). A control that gives the reference another fetch or codec also
+// reaches every scenario in which the baseline's reference used its own (sent to Azure, sealed
+// replication data); one that changes other options (choices, parameters), or that is not built on
+// the in-process reference at all, changes what the reference does inside and cannot be replayed:
+// the whole suite runs against it.
+//
+// What the proof assumes, and the equivalence test of the two designs checks: scenarios are
+// independent of one another (as shards, --grep and parallel workers already need), and a
+// session's id is a name (the reference draws it at random; a replay sees the baseline's).
+// Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
+// module level, outside the transport (the replays advance it before the control's own run),
+// the clock or randomness read through functions imported by name (node:crypto's randomUUID,
+// node:perf_hooks), and work a long microtask chain schedules after the last replayed call.
+import { createHook } from "node:async_hooks";
+import { types } from "node:util";
+import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
+import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+
+/** One protocol call of the baseline and the answer it got, frozen: a replay may not change them. */
+export interface TracedCall {
+  call: ProtocolCall;
+  reply: ProtocolReply;
+}
+
+/** The baseline's protocol calls, in the order they were made: before any scenario, then per scenario. */
+export interface BaselineTrace {
+  /** Calls outside any scenario (the workers' GET /v1/target): a control that changes one changes every scenario. */
+  preamble: TracedCall[];
+  /** Per scenario key (scenarioKey), in run order. */
+  scenarios: Map<string, TracedCall[]>;
+  /** The reference's defaults each scenario made it use (its Azure traffic, its codec). */
+  consulted: Map<string, Set<ConsultedOption>>;
+  /** Why the trace cannot stand for the run (its Site Recovery REST API was used, whose calls it does not hold): every control runs every scenario. */
+  unreplayable?: string;
+  /**
+   * Why a use of a default could not be put down to one scenario (it happened outside any call,
+   * or before the first scenario): then no control that changes a default is selected.
+   */
+  unattributed?: string;
+}
+
+/** A scenario's key: its feature file and the line of its pickle (an outline's example row, else the scenario). */
+export const scenarioKey = (uri: string, line: number) => `${uri}:${line}`;
+
+let currentScenario: string | undefined;
+
+/**
+ * Called by the Before hook with the starting scenario's key: calls recorded from now on are
+ * that scenario's. Does nothing visible unless a trace is being recorded.
+ */
+export function markScenario(key: string): void {
+  currentScenario = key;
+}
+
+/**
+ * The embedded reference with its defaults, every call and answer recorded into a new trace under
+ * the scenario last marked, with the defaults each scenario made the reference use. Each entry is
+ * taken when the call is made, so the trace keeps the order calls reached the target.
+ */
+export function tracedReference(): { transport: Transport; trace: BaselineTrace } {
+  let inFlight = 0;
+  const trace: BaselineTrace = { preamble: [], scenarios: new Map(), consulted: new Map() };
+  const inner = consultingTransport((option) => {
+    const key = currentScenario;
+    if (key === undefined || inFlight === 0) {
+      trace.unattributed ??= `the reference used its ${option} ${key === undefined ? "before any scenario" : "outside any call"}`;
+      return;
+    }
+    const used = trace.consulted.get(key) ?? new Set();
+    trace.consulted.set(key, used.add(option));
+  });
+  const traced = tracing(inner, trace);
+  const arm = inner.arm;
+  return {
+    transport: {
+      ...traced.transport,
+      // The protocol calls the reference's Site Recovery REST API makes reach it without
+      // `send`, untraced: once it is used, the trace does not hold the run.
+      ...(arm && {
+        arm: (request: Request) => {
+          trace.unreplayable ??=
+            "the baseline used the target's Site Recovery REST API, whose calls it does not trace";
+          return arm(request);
+        },
+      }),
+      send: async (call, options) => {
+        inFlight++;
+        try {
+          return await traced.transport.send(call, options);
+        } finally {
+          inFlight--;
+        }
+      },
+    },
+    trace,
+  };
+}
+
+/**
+ * `inner` with every call and answer recorded into `trace` (a new one by default), under the
+ * scenario last marked. Each entry is taken when the call is made, so the trace keeps the order
+ * calls reached the target.
+ */
+export function tracing(
+  inner: Transport,
+  trace: BaselineTrace = { preamble: [], scenarios: new Map(), consulted: new Map() },
+): { transport: Transport; trace: BaselineTrace } {
+  currentScenario = undefined;
+  const send: Transport["send"] = async (call, options) => {
+    const key = currentScenario;
+    let calls = trace.preamble;
+    if (key !== undefined) {
+      calls = trace.scenarios.get(key) ?? [];
+      trace.scenarios.set(key, calls);
+    }
+    const entry = { call: frozenCopy(call) } as TracedCall;
+    calls.push(entry);
+    const reply = await inner.send(call, options);
+    entry.reply = frozenCopy(reply);
+    return reply;
+  };
+  return { transport: { ...inner, send }, trace };
+}
+
+/** What a control can change of the baseline. */
+export type Selection =
+  | { every: true; why: string }
+  | {
+      every: false;
+      /** Keys of the scenarios whose calls the control changed, in run order. */
+      reached: string[];
+    };
+
+/**
+ * Replays the baseline's calls through the control `factory` builds (see the file's comment),
+ * twice: once on one transport across the preamble and every scenario in run order (the history
+ * a whole run gives each scenario), then on a fresh transport across the preamble and only the
+ * scenarios it reached (the history the selected run gives them). A control whose effect on a
+ * reached scenario's calls differs between the two keeps state across scenarios: it is not selected.
+ * @returns every scenario (with why) when the control cannot be replayed, keeps state across
+ *   scenarios, schedules work for later, reads the clock or draws at random, or changes a call
+ *   outside the scenarios; else the scenarios it reached.
+ */
+export async function selectScenarios(factory: () => Transport, trace: BaselineTrace): Promise<Selection> {
+  if (trace.unreplayable) return { every: true, why: trace.unreplayable };
+  const keys = [...trace.scenarios.keys()];
+  const together = await replay(factory, trace, keys);
+  if (!together.replayed) return { every: true, why: together.why };
+  const { options, changed } = together;
+  if (options.length > 0 && trace.unattributed)
+    return {
+      every: true,
+      why: `it changes the reference's ${options.join(" and ")}, and ${trace.unattributed}`,
+    };
+  if (changed.preamble.includes(true))
+    return { every: true, why: "it changes a call made before any scenario" };
+  const reached = keys.filter(
+    (key) =>
+      // A default it changes, used in this scenario: the scenario may go otherwise.
+      options.some((option) => trace.consulted.get(key)?.has(option)) ||
+      changed.scenarios.get(key)?.includes(true),
+  );
+  if (reached.length > 0) {
+    const selected = await replay(factory, trace, reached);
+    if (!selected.replayed) return { every: true, why: selected.why };
+    if (
+      selected.changed.preamble.includes(true) ||
+      reached.some((key) => !sameData(selected.changed.scenarios.get(key), changed.scenarios.get(key)))
+    )
+      return {
+        every: true,
+        why: "what it does to a scenario's calls depends on the scenarios before it (state kept across scenarios)",
+      };
+  }
+  return { every: false, reached };
+}
+
+/** Which of the replayed calls a control changed (true), per scenario, in the trace's order. */
+interface Changed {
+  preamble: boolean[];
+  scenarios: Map<string, boolean[]>;
+}
+
+/** What one call was given and answered, to check again once everything it left behind ran. */
+interface Given {
+  entry: TracedCall;
+  call: ProtocolCall;
+  reply: ProtocolReply | undefined;
+  marks: boolean[];
+  at: number;
+}
+
+/**
+ * One replay of the preamble and the scenarios at `keys`, in order, through one transport the
+ * factory builds. Every call is replayed, a changed one too, so that what follows sees the same
+ * history as in a run. Each call gets a mutable copy of the recorded call, with a bound's signal
+ * as the harness sends it, and the reference's answer as a mutable copy; it is unchanged when the
+ * answer settles within this turn, the copy reached the reference once, as recorded, nothing
+ * else was sent, and call and answer are still the recorded ones at the end of the replay, once
+ * everything the control left behind ran.
+ */
+async function replay(
+  factory: () => Transport,
+  trace: BaselineTrace,
+  keys: string[],
+): Promise<
+  { replayed: true; options: ConsultedOption[]; changed: Changed } | { replayed: false; why: string }
+> {
+  let expected: TracedCall | undefined;
+  /** The copy of the expected call handed to the control: checked at the end if it comes back. */
+  let handed: ProtocolCall | undefined;
+  let reachedReference = 0;
+  let strays = 0;
+  const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
+    reachedReference++;
+    if (!expected || reachedReference > 1 || (call !== handed && !sameData(call, expected.call))) {
+      strays++;
+      throw new Error("replay: a call the baseline did not make");
+    }
+    return mutableCopy(expected.reply);
+  };
+  const watch = watchForTheUnseen();
+  let built: ReturnType<typeof buildOverReplay>;
+  try {
+    watch.building = true;
+    built = buildOverReplay(factory, source);
+    watch.building = false;
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+  if (!built) {
+    watch.stop();
+    return { replayed: false, why: "not replayable: it changes the reference itself, not only its traffic" };
+  }
+  const over = built;
+  const given: Given[] = [];
+  const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
+    expected = entry;
+    reachedReference = 0;
+    const before = { strays, sideEffects: over.sideEffects() };
+    const call = mutableCopy(entry.call);
+    handed = call;
+    const answer = await withinThisTurn(over.transport.send(call, { signal: new AbortController().signal }));
+    expected = undefined;
+    handed = undefined;
+    await drain();
+    const reply = answer.settled ? answer.reply : undefined;
+    given.push({ entry, call, reply, marks, at: marks.length });
+    return (
+      answer.settled &&
+      strays === before.strays &&
+      reachedReference === 1 &&
+      over.sideEffects() === before.sideEffects
+    );
+  };
+  const changed: Changed = { preamble: [], scenarios: new Map() };
+  try {
+    if (over.transport.arm)
+      return {
+        replayed: false,
+        why: "it brings a Site Recovery REST API of its own, which a replay does not carry",
+      };
+    for (const entry of trace.preamble) changed.preamble.push(!(await unchanged(entry, changed.preamble)));
+    for (const key of keys) {
+      const marks: boolean[] = [];
+      changed.scenarios.set(key, marks);
+      for (const entry of trace.scenarios.get(key) ?? []) marks.push(!(await unchanged(entry, marks)));
+    }
+    const strayed = strays;
+    // Taken before the wait below, in which the rest of the process runs too.
+    const seen = watch.seen();
+    // Every microtask left behind runs before the next macrotask, however long its chain.
+    await watch.settled();
+    // Written into after it answered (or its call after it was sent): that call changed.
+    for (const { entry, call, reply, marks, at } of given)
+      if (!sameData(call, entry.call) || !sameData(reply, entry.reply)) marks[at] = true;
+    if (strays !== strayed) return { replayed: false, why: "it sends calls of its own after answering" };
+    if (over.lateBuilds() > 0)
+      return {
+        replayed: false,
+        why: "it builds a reference while it runs, which a replay cannot account for",
+      };
+    if (seen) return { replayed: false, why: seen };
+    return { replayed: true, options: over.options, changed };
+  } finally {
+    over.end();
+    watch.stop();
+  }
+}
+
+/** How many microtask turns an answer may take: far more than any interceptor's awaits need. */
+const turnsAllowed = 1000;
+/** Turns given after an answer for what its call left behind (fire-and-forget promises) to run. */
+const turnsAfter = 3;
+
+async function drain(): Promise<void> {
+  for (let turn = 0; turn < turnsAfter; turn++) await undefined;
+}
+
+/**
+ * The answer if it settles within microtasks alone: no timer, no I/O (those never settle while
+ * this loop holds the turn). A control that waits on anything else, or takes more turns than
+ * `turnsAllowed`, is counted as changing the call: it changes timing, or may.
+ */
+async function withinThisTurn(
+  answer: Promise<ProtocolReply>,
+): Promise<{ settled: true; reply: ProtocolReply } | { settled: false }> {
+  let outcome: { settled: true; reply: ProtocolReply } | { settled: false } | undefined;
+  answer.then(
+    (reply) => {
+      outcome = { settled: true, reply };
+    },
+    () => {
+      outcome = { settled: false };
+    },
+  );
+  for (let turn = 0; turn < turnsAllowed && outcome === undefined; turn++) await undefined;
+  return outcome ?? { settled: false };
+}
+
+/**
+ * Watches, during a replay, for what the replay cannot see the end of: work scheduled for later
+ * (a timer, an immediate, a next tick, I/O: any asynchronous resource but a promise, which runs
+ * within the replay's turns), and reads of the clock or of randomness through the globals (Date,
+ * performance.now, process.hrtime, Math.random, crypto). A control that does either may act
+ * otherwise in a run than in the replay. Not watched: node:crypto's and node:fs's synchronous
+ * functions imported by name, and state kept in modules (see selectScenarios).
+ */
+function watchForTheUnseen(): {
+  /** Set while the factory builds the transport: random bytes drawn then (a key) are its own business. */
+  building: boolean;
+  seen(): string | undefined;
+  settled(): Promise<void>;
+  stop(): void;
+} {
+  let scheduled: string | undefined;
+  let read: string | undefined;
+  let ownImmediate = false;
+  /** Waiting for the next macrotask: the rest of the process runs, and its resources are not the control's. */
+  let settling = false;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === "Immediate" && ownImmediate) ownImmediate = false;
+      else if (type === "RANDOMBYTESREQUEST" && watch.building) return;
+      // node:crypto's randomBytes, even called synchronously, makes one of these.
+      else if (type === "RANDOMBYTESREQUEST") read ??= "crypto.randomBytes";
+      else if (type !== "PROMISE" && !settling) scheduled ??= type;
+    },
+  }).enable();
+  const restore: (() => void)[] = [];
+  const spy = (owner: object, name: string, what: string) => {
+    const own = Object.getOwnPropertyDescriptor(owner, name);
+    const original: unknown = Reflect.get(owner, name);
+    if (typeof original !== "function") return;
+    Object.defineProperty(owner, name, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        read ??= what;
+        return Reflect.apply(original, this, args);
+      },
+    });
+    restore.push(() => {
+      if (own) Object.defineProperty(owner, name, own);
+      else Reflect.deleteProperty(owner, name);
+    });
+  };
+  spy(Date, "now", "Date.now");
+  spy(performance, "now", "performance.now");
+  spy(process.hrtime, "bigint", "process.hrtime.bigint");
+  spy(process, "hrtime", "process.hrtime");
+  spy(Math, "random", "Math.random");
+  spy(globalThis.crypto, "randomUUID", "crypto.randomUUID");
+  spy(globalThis.crypto, "getRandomValues", "crypto.getRandomValues");
+  const OriginalDate = globalThis.Date;
+  // `new Date()` with no argument reads the clock; with one, it does not.
+  globalThis.Date = new Proxy(OriginalDate, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) read ??= "new Date()";
+      return Reflect.construct(target, args, newTarget === globalThis.Date ? target : newTarget);
+    },
+    apply(target, self, args) {
+      read ??= "Date()";
+      return Reflect.apply(target, self, args);
+    },
+  });
+  restore.push(() => {
+    globalThis.Date = OriginalDate;
+  });
+  const watch = {
+    building: false,
+    seen: () =>
+      scheduled
+        ? `it schedules work for later (${scheduled}), which a replay does not see the end of`
+        : read
+          ? `it reads the clock or draws at random (${read}): a run may not go as the replay`
+          : undefined,
+    /** After the microtasks pending now and all they queue, however many: the next macrotask. */
+    settled: () =>
+      new Promise<void>((resolve) => {
+        ownImmediate = true;
+        settling = true;
+        setImmediate(resolve);
+      }),
+    stop: () => {
+      hook.disable();
+      for (const undo of restore.reverse()) undo();
+    },
+  };
+  return watch;
+}
+
+/**
+ * Equal as the harness would see them: the same value (0 and -0 differ, NaN equals NaN), or the
+ * same plain data: objects and arrays of the same prototype (Object's, Array's or none), with
+ * the same own keys in the same order, each an enumerable data property holding the same data
+ * (no accessor, toJSON, proxy, symbol or class instance could show the harness something else
+ * than it shows here; a key holding undefined and a missing key differ).
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (types.isProxy(a) || types.isProxy(b)) return false;
+  const prototype = Object.getPrototypeOf(a);
+  if (prototype !== Object.getPrototypeOf(b)) return false;
+  const array = prototype === Array.prototype;
+  if (!array && prototype !== Object.prototype && prototype !== null) return false;
+  if (Object.getOwnPropertySymbols(a).length > 0 || Object.getOwnPropertySymbols(b).length > 0) return false;
+  const keys = Object.getOwnPropertyNames(a);
+  const others = Object.getOwnPropertyNames(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== others[i]) return false;
+    if (array && key === "length") continue;
+    if (!plainProperty(a, key) || !plainProperty(b, key)) return false;
+    if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function plainProperty(owner: object, key: string): boolean {
+  const property = Object.getOwnPropertyDescriptor(owner, key);
+  return property !== undefined && "value" in property && property.enumerable === true;
+}
+
+const copiers = new WeakMap<object, () => unknown>();
+
+/**
+ * A fresh, mutable copy of a recorded call or answer (frozen, so the same for every control in
+ * this process): parsed from its JSON, made once, where that gives the same data (the usual
+ * case: in-process answers are JSON round trips already; it is cheaper than structuredClone).
+ */
+function mutableCopy<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  let copy = copiers.get(value);
+  if (!copy) {
+    const text = JSON.stringify(value);
+    copy =
+      text !== undefined && sameData(JSON.parse(text), value)
+        ? () => JSON.parse(text)
+        : () => structuredClone(value);
+    copiers.set(value, copy);
+  }
+  return copy() as T;
+}
+
+/** A deep copy that cannot be changed: a control that writes into a recorded call or answer throws. */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(value === undefined ? value : structuredClone(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
