@@ -1,5 +1,5 @@
 // Wrong targets that try to hide their change from the selection of controls
-// (control-selection.adversarial.ts): run once against the whole suite and once selected, each
+// (fixtures/adversarial-controls.ts): run once against the whole suite and once selected, each
 // must give every scenario the same status. Before the selection learnt of them, most controls
 // here got another status from the selected run for some scenario; touches-its-answer-later
 // took its worker process down (a write into a frozen recorded answer, thrown where nobody
@@ -11,8 +11,8 @@ import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted } from "../negative-controls/intercept.ts";
 import { type ControlRun, runControlsHere } from "./control-runner.ts";
-import { controls } from "./control-selection.adversarial.ts";
 import { markScenario, sameData, selectScenarios, tracedReference, tracing } from "./control-selection.ts";
+import { controls } from "./fixtures/adversarial-controls.ts";
 
 /** Fifteen scenarios over three feature files, that talk to Azure: seconds per run. */
 const tags = "@family:replication-ports";
