@@ -8,11 +8,12 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
-import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted } from "../negative-controls/intercept.ts";
 import { type ControlRun, runControlsHere } from "./control-runner.ts";
-import { markScenario, sameData, selectScenarios, tracedReference, tracing } from "./control-selection.ts";
+import { markScenario, sameData, selectScenarios, tracedReference } from "./control-selection.ts";
 import { controls } from "./fixtures/adversarial-controls.ts";
+import { listsMachines, traceOf } from "./fixtures/traces.ts";
 
 /** Fifteen scenarios over three feature files, that talk to Azure: seconds per run. */
 const tags = "@family:replication-ports";
@@ -59,28 +60,15 @@ for (const control of controls)
       );
   });
 
-/** A stand-in target that answers each path with a small body naming it. */
-const echoTarget: Transport = {
-  label: "echo",
-  send: async (call: ProtocolCall): Promise<ProtocolReply> => ({
-    status: 200,
-    body: { path: call.path, count: 1, next: null, items: [{ name: "a" }] },
-  }),
-};
-
 /** Two scenarios of two calls each, after a description of the target. */
-async function twoScenarioTrace() {
-  const { transport, trace } = tracing(echoTarget);
-  await transport.send({ method: "GET", path: "/v1/target" });
-  markScenario("features/a.feature:3");
-  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "a" } });
-  await transport.send({ method: "GET", path: "/v1/sessions/s1/machines" });
-  markScenario("features/a.feature:9");
-  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "b" } });
-  await transport.send({ method: "GET", path: "/v1/sessions/s2/jobs" });
-  markScenario("");
-  return trace;
-}
+const twoScenarioTrace = () =>
+  traceOf({
+    ...listsMachines,
+    "features/a.feature:9": [
+      { method: "POST", path: "/v1/sessions", body: { name: "b" } },
+      { method: "GET", path: "/v1/sessions/s2/jobs" },
+    ],
+  });
 
 const reachedBy = async (factory: () => Transport) => {
   const selection = await selectScenarios(factory, await twoScenarioTrace());

@@ -3,32 +3,19 @@ import { test } from "node:test";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { type Interceptor, intercepted, rewriteAnswers } from "../negative-controls/intercept.ts";
-import { markScenario, selectScenarios, tracing } from "./control-selection.ts";
-
-/** A stand-in target: answers each path with a small body naming it (no reference needed to trace). */
-const echoTarget: Transport = {
-  label: "echo",
-  send: async (call: ProtocolCall): Promise<ProtocolReply> => ({
-    status: call.method === "POST" ? 201 : 200,
-    body: { path: call.path, items: [{ name: "a" }] },
-  }),
-};
+import { selectScenarios } from "./control-selection.ts";
+import { echoTarget, listsMachines, traceOf } from "./fixtures/traces.ts";
 
 /** A trace of three scenarios: one describes the target first, then each uses its own operations. */
-async function threeScenarioTrace() {
-  const { transport, trace } = tracing(echoTarget);
-  await transport.send({ method: "GET", path: "/v1/target" });
-  markScenario("features/a.feature:3");
-  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "a" } });
-  await transport.send({ method: "GET", path: "/v1/sessions/s1/machines" });
-  markScenario("features/a.feature:9");
-  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "b" } });
-  await transport.send({ method: "GET", path: "/v1/sessions/s2/replicated-items/vm1/recovery-points" });
-  markScenario("features/b.feature:4");
-  await transport.send({ method: "POST", path: "/v1/sessions", body: { name: "c" } });
-  markScenario("");
-  return trace;
-}
+const threeScenarioTrace = () =>
+  traceOf({
+    ...listsMachines,
+    "features/a.feature:9": [
+      { method: "POST", path: "/v1/sessions", body: { name: "b" } },
+      { method: "GET", path: "/v1/sessions/s2/replicated-items/vm1/recovery-points" },
+    ],
+    "features/b.feature:4": [{ method: "POST", path: "/v1/sessions", body: { name: "c" } }],
+  });
 
 const overReference = (interceptor: Interceptor) => () => intercepted("test", interceptor);
 const onPath =
