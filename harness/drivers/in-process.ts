@@ -25,6 +25,8 @@ export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
 export const azureFetch: typeof fetch = (input, init) => {
   // A wrong target replayed over a recorded trace that reaches for Azure itself is not
   // transparent: the replay is told, and nothing reaches the stand-in.
+  // While the replay hands the control's fetch a recorded request, the recorded answer answers it.
+  if (replaying?.answerFetch) return replaying.answerFetch(input, init);
   if (replaying) {
     replaying.sideEffects++;
     return Promise.reject(new Error("an Azure-bound request during a replay"));
@@ -43,8 +45,12 @@ const consultable: readonly string[] = ["fetch", "codec"] satisfies ConsultedOpt
 /**
  * The embedded reference with its defaults, telling `consult` each time it uses one of them
  * (ConsultedOption): the control runner's traced baseline.
+ * @param traceFetch wraps the reference's fetch (after `consult` is told): records its requests and answers.
  */
-export function consultingTransport(consult: (option: ConsultedOption) => void): Transport {
+export function consultingTransport(
+  consult: (option: ConsultedOption) => void,
+  traceFetch: (inner: typeof fetch) => typeof fetch = (inner) => inner,
+): Transport {
   const codec = () => {
     const inner = gzipThenAesGcm();
     return {
@@ -58,7 +64,7 @@ export function consultingTransport(consult: (option: ConsultedOption) => void):
     consult("fetch");
     return azureFetch(input, init);
   };
-  return inProcessTransport({ codec, fetch: fetchConsulted });
+  return inProcessTransport({ codec, fetch: traceFetch(fetchConsulted) });
 }
 
 /** What a replay counts while a factory builds its transport (see buildOverReplay). */
@@ -73,6 +79,10 @@ interface Replaying {
   built: boolean;
   /** In-process transports built after the factory returned: their options escape the count above. */
   late: number;
+  /** The fetch the factory gave the reference, if it gave one. */
+  fetch?: typeof fetch;
+  /** Answers `azureFetch` while set (a recorded request replayed through the control's fetch). */
+  answerFetch?: typeof fetch;
 }
 let replaying: Replaying | undefined;
 
@@ -84,7 +94,9 @@ let replaying: Replaying | undefined;
  * `azureFetch` is refused and counted in `sideEffects()`; an in-process transport built after the
  * factory returned (lazily) is counted in `lateBuilds()`. One replay at a time per process.
  * @returns the transport, with `options`: the reference's defaults it changes (a fetch, a codec:
- *   those can be accounted for by where the baseline used them); undefined when the factory
+ *   those can be accounted for by where the baseline used them), `fetch`: the fetch it gave the
+ *   reference, and `answerFetches`: while given a function, `azureFetch` answers with it instead
+ *   of refusing (to replay recorded Azure requests through `fetch`); undefined when the factory
  *   builds anything else than one in-process transport: a reference with other options of its own
  *   (choices, parameters) is not replayed, it runs.
  */
@@ -95,6 +107,8 @@ export function buildOverReplay(
   | {
       transport: Transport;
       options: ConsultedOption[];
+      fetch: typeof fetch | undefined;
+      answerFetches(answer: typeof fetch | undefined): void;
       sideEffects(): number;
       lateBuilds(): number;
       end(): void;
@@ -147,6 +161,10 @@ export function buildOverReplay(
   return {
     transport,
     options: state.options,
+    fetch: state.fetch,
+    answerFetches: (answer) => {
+      state.answerFetch = answer;
+    },
     sideEffects: () => state.sideEffects + standIn.count(),
     lateBuilds: () => state.late,
     end,
@@ -174,6 +192,7 @@ export function inProcessTransport(
     else {
       replaying.replayed++;
       replaying.options = changed as ConsultedOption[];
+      replaying.fetch = options.fetch;
       return { label, send: wrap(replaying.source) };
     }
   }

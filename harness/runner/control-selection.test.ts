@@ -191,6 +191,15 @@ test("a control that changes the reference's fetch or codec reaches the scenario
     every: false,
     reached: ["features/a.feature:3", "features/b.feature:4"],
   });
+  // Once the trace holds the reference's Azure requests on the calls that made them, a fetch
+  // is replayed over them (none here: it changes nothing), except where they could not be.
+  trace.unpinnedFetches = new Set();
+  assert.deepEqual(await selectScenarios(otherFetch, trace), { every: false, reached: [] });
+  trace.unpinnedFetches.add("features/a.feature:9");
+  assert.deepEqual(await selectScenarios(otherFetch, trace), {
+    every: false,
+    reached: ["features/a.feature:9"],
+  });
   // A use the trace could not put down to a scenario leaves no scenario out.
   trace.unattributed = "the reference used its fetch outside any call";
   assert.equal((await selectScenarios(otherFetch, trace)).every, true);

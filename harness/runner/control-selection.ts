@@ -11,11 +11,18 @@
 // scenarios and runs every scenario, as does one the replay cannot see to the end (timers, ticks,
 // I/O, reads of the clock or of randomness, a reference built lazily, a REST API of its own), and
 // every control when the baseline used the reference's Site Recovery REST API (the ARM driver:
-// those calls are not traced). A control that gives the reference another fetch or codec also
-// reaches every scenario in which the baseline's reference used its own (sent to Azure, sealed
-// replication data); one that changes other options (choices, parameters), or that is not built on
-// the in-process reference at all, changes what the reference does inside and cannot be replayed:
-// the whole suite runs against it.
+// those calls are not traced). A control that gives the reference another codec also reaches
+// every scenario in which the baseline's reference sealed replication data. One that gives it
+// another fetch has it replayed too: the baseline records, on the call that made it, each request
+// the reference sent to Azure (URL, method, headers, bytes) and the answer (status, headers,
+// bytes); while a replayed call is answered, each goes through the control's fetch as the
+// reference sends it, with the recorded answer answering azureFetch. The call is unchanged only
+// if each request reached azureFetch once, as recorded (still so at the end of the replay), and
+// the control's fetch handed back that very answer untouched (or failed where the recorded one
+// failed). Where a request could not be put down to one call (two calls under way, or answered
+// after its call), a control with a fetch of its own reaches the scenario. One that changes other
+// options (choices, parameters), or that is not built on the in-process reference at all,
+// changes what the reference does inside and cannot be replayed: the whole suite runs against it.
 //
 // What the proof assumes, and the equivalence test of the two designs checks: scenarios are
 // independent of one another (as shards, --grep and parallel workers already need), and a
@@ -33,6 +40,20 @@ import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transpor
 export interface TracedCall {
   call: ProtocolCall;
   reply: ProtocolReply;
+  /** The requests the reference sent to Azure while it answered this call (and only this one), in order. */
+  fetches?: TracedFetch[];
+  /** Whether call and reply are frozen plain data (plainTree), found by the first replay. */
+  plain?: boolean;
+}
+
+/** One request the reference sent through its fetch, as it sent it, and what the fetch answered. */
+export interface TracedFetch {
+  url: string;
+  method: string;
+  headers: Readonly<Record<string, string>>;
+  body: Uint8Array | undefined;
+  /** The answer (its body read whole), or "threw" when the fetch rejected. */
+  response?: { status: number; statusText: string; headers: [string, string][]; body: Uint8Array } | "threw";
 }
 
 /** The baseline's protocol calls, in the order they were made: before any scenario, then per scenario. */
@@ -43,6 +64,12 @@ export interface BaselineTrace {
   scenarios: Map<string, TracedCall[]>;
   /** The reference's defaults each scenario made it use (its Azure traffic, its codec). */
   consulted: Map<string, Set<ConsultedOption>>;
+  /**
+   * Present when the reference's Azure requests were recorded on the calls that made them: the
+   * scenarios where one could not be (made while two calls were under way, or answered after its
+   * call): there a control that changes the fetch is not replayed, the scenario runs.
+   */
+  unpinnedFetches?: Set<string>;
   /** Why the trace cannot stand for the run (its Site Recovery REST API was used, whose calls it does not hold): every control runs every scenario. */
   unreplayable?: string;
   /**
@@ -56,6 +83,8 @@ export interface BaselineTrace {
 export const scenarioKey = (uri: string, line: number) => `${uri}:${line}`;
 
 let currentScenario: string | undefined;
+/** The traced calls sent and not yet answered. */
+const underWay = new Set<TracedCall>();
 
 /**
  * Called by the Before hook with the starting scenario's key: calls recorded from now on are
@@ -72,16 +101,51 @@ export function markScenario(key: string): void {
  */
 export function tracedReference(): { transport: Transport; trace: BaselineTrace } {
   let inFlight = 0;
-  const trace: BaselineTrace = { preamble: [], scenarios: new Map(), consulted: new Map() };
-  const inner = consultingTransport((option) => {
-    const key = currentScenario;
-    if (key === undefined || inFlight === 0) {
-      trace.unattributed ??= `the reference used its ${option} ${key === undefined ? "before any scenario" : "outside any call"}`;
-      return;
-    }
-    const used = trace.consulted.get(key) ?? new Set();
-    trace.consulted.set(key, used.add(option));
-  });
+  const unpinned = new Set<string>();
+  const trace: BaselineTrace = {
+    preamble: [],
+    scenarios: new Map(),
+    consulted: new Map(),
+    unpinnedFetches: unpinned,
+  };
+  const inner = consultingTransport(
+    (option) => {
+      const key = currentScenario;
+      if (key === undefined || inFlight === 0) {
+        trace.unattributed ??= `the reference used its ${option} ${key === undefined ? "before any scenario" : "outside any call"}`;
+        return;
+      }
+      const used = trace.consulted.get(key) ?? new Set();
+      trace.consulted.set(key, used.add(option));
+    },
+    (fetchOn) => async (input, init) => {
+      const key = currentScenario ?? "";
+      const [entry] = inFlight === 1 && underWay.size === 1 ? underWay : [];
+      const request = entry ? recordedRequest(input, init) : undefined;
+      if (!entry || !request) {
+        unpinned.add(key);
+        return fetchOn(input, init);
+      }
+      entry.fetches ??= [];
+      entry.fetches.push(request);
+      try {
+        const response = await fetchOn(input, init);
+        const body = new Uint8Array(await response.arrayBuffer());
+        const { status, statusText } = response;
+        const headers = [...response.headers];
+        request.response = { status, statusText, headers, body };
+        // Answered after its call: a replay, which answers it within the call, would order it otherwise.
+        if (!underWay.has(entry)) unpinned.add(key);
+        return answerOf(request.response);
+      } catch (error) {
+        request.response ??= "threw";
+        if (!underWay.has(entry)) unpinned.add(key);
+        throw error;
+      } finally {
+        frozenFetch(request);
+      }
+    },
+  );
   const traced = tracing(inner, trace);
   const arm = inner.arm;
   return {
@@ -98,6 +162,8 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
       }),
       send: async (call, options) => {
         inFlight++;
+        // Calls under way together: the order of their Azure requests is not the replay's.
+        if (inFlight > 1 && currentScenario !== undefined) unpinned.add(currentScenario);
         try {
           return await traced.transport.send(call, options);
         } finally {
@@ -128,11 +194,108 @@ export function tracing(
     }
     const entry = { call: frozenCopy(call) } as TracedCall;
     calls.push(entry);
-    const reply = await inner.send(call, options);
-    entry.reply = frozenCopy(reply);
-    return reply;
+    underWay.add(entry);
+    try {
+      const reply = await inner.send(call, options);
+      entry.reply = frozenCopy(reply);
+      return reply;
+    } finally {
+      underWay.delete(entry);
+    }
   };
   return { transport: { ...inner, send }, trace };
+}
+
+const fetchKeys = new Set(["method", "headers", "body"]);
+
+/**
+ * What the reference handed its fetch, as data: a URL string and an init of plain data with a
+ * method, headers of strings and bytes (what it sends). Undefined for anything else: such a
+ * request is not replayed.
+ */
+function recordedRequest(input: unknown, init: unknown): TracedFetch | undefined {
+  if (typeof input !== "string" || !plainRecord(init)) return undefined;
+  if (!Object.keys(init).every((key) => fetchKeys.has(key))) return undefined;
+  const { method, headers, body } = init as { method?: unknown; headers?: unknown; body?: unknown };
+  if (typeof method !== "string" || !plainRecord(headers)) return undefined;
+  if (!Object.values(headers).every((value) => typeof value === "string")) return undefined;
+  if (body !== undefined && !plainBytes(body)) return undefined;
+  return {
+    url: input,
+    method,
+    headers: { ...(headers as Record<string, string>) },
+    body: body === undefined ? undefined : (body as Uint8Array).slice(),
+  };
+}
+
+/** An object of plain data properties (no accessor, proxy, symbol or prototype but Object's). */
+function plainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || types.isProxy(value)) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.getOwnPropertySymbols(value).length > 0)
+    return false;
+  return Object.getOwnPropertyNames(value).every((key) => plainProperty(value, key));
+}
+
+/** A Uint8Array as such (not a Buffer or a subclass, not a proxy, nothing of its own added). */
+function plainBytes(value: unknown): value is Uint8Array {
+  return (
+    value instanceof Uint8Array &&
+    !types.isProxy(value) &&
+    Object.getPrototypeOf(value) === Uint8Array.prototype &&
+    Reflect.ownKeys(value).length === value.length
+  );
+}
+
+/**
+ * A recorded request frozen but for its bytes (a typed array cannot be frozen): the replay hands
+ * out only copies of them.
+ */
+function frozenFetch(request: TracedFetch): void {
+  Object.freeze(request.headers);
+  if (typeof request.response === "object") {
+    for (const pair of request.response.headers) Object.freeze(pair);
+    Object.freeze(request.response.headers);
+    Object.freeze(request.response);
+  }
+  Object.freeze(request);
+}
+
+const bytesOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** A fresh Response carrying a recorded answer. */
+function answerOf(response: Exclude<TracedFetch["response"], "threw" | undefined>): Response {
+  const nullBody = [101, 103, 204, 205, 304].includes(response.status);
+  return new Response(nullBody ? null : response.body.slice(), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * Whether fetch's arguments make, to the Azure stand-in, the recorded request: the same URL,
+ * method, headers and bytes, given as the reference gives them (a string or URL; an init of
+ * plain data, headers as plain strings or a Headers; bytes as a Uint8Array). Anything else: no.
+ */
+function sameRequest(input: unknown, init: unknown, recorded: TracedFetch): boolean {
+  try {
+    if (!(typeof input === "string" || (input instanceof URL && !types.isProxy(input)))) return false;
+    if (new URL(String(input)).href !== new URL(recorded.url).href) return false;
+    if (!plainRecord(init) || !Object.keys(init).every((key) => fetchKeys.has(key))) return false;
+    const { method, headers, body } = init as { method?: unknown; headers?: unknown; body?: unknown };
+    if (method !== recorded.method) return false;
+    const plainHeaders =
+      (headers instanceof Headers && !types.isProxy(headers) && Reflect.ownKeys(headers).length === 0) ||
+      (plainRecord(headers) && Object.values(headers).every((value) => typeof value === "string"));
+    if (!plainHeaders) return false;
+    const given = [...new Headers(headers as HeadersInit)];
+    const wanted = [...new Headers(recorded.headers)];
+    if (!sameData(given, wanted)) return false;
+    if (recorded.body === undefined) return body === undefined;
+    return plainBytes(body) && bytesOf(body).equals(bytesOf(recorded.body));
+  } catch {
+    return false;
+  }
 }
 
 /** What a control can change of the baseline. */
@@ -159,7 +322,9 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
   const keys = [...trace.scenarios.keys()];
   const together = await replay(factory, trace, keys);
   if (!together.replayed) return { every: true, why: together.why };
-  const { options, changed } = together;
+  const { options, fetchReplayed, changed } = together;
+  // A fetch replayed over the recorded requests reaches what it changed, and where they were not all recorded.
+  const unreplayed = options.filter((option) => !(fetchReplayed && option === "fetch"));
   if (options.length > 0 && trace.unattributed)
     return {
       every: true,
@@ -170,7 +335,8 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
   const reached = keys.filter(
     (key) =>
       // A default it changes, used in this scenario: the scenario may go otherwise.
-      options.some((option) => trace.consulted.get(key)?.has(option)) ||
+      unreplayed.some((option) => trace.consulted.get(key)?.has(option)) ||
+      (fetchReplayed && trace.consulted.get(key)?.has("fetch") && trace.unpinnedFetches?.has(key)) ||
       changed.scenarios.get(key)?.includes(true),
   );
   if (reached.length > 0) {
@@ -217,20 +383,84 @@ async function replay(
   trace: BaselineTrace,
   keys: string[],
 ): Promise<
-  { replayed: true; options: ConsultedOption[]; changed: Changed } | { replayed: false; why: string }
+  | { replayed: true; options: ConsultedOption[]; fetchReplayed: boolean; changed: Changed }
+  | { replayed: false; why: string }
 > {
   let expected: TracedCall | undefined;
   /** The copy of the expected call handed to the control: checked at the end if it comes back. */
   let handed: ProtocolCall | undefined;
   let reachedReference = 0;
   let strays = 0;
+  /** Whether the control's fetch changed one of the expected call's Azure requests or their answers. */
+  let fetchChanged = false;
+  /** Whether the expected call goes straight to `source`, through nothing of the control's. */
+  let bare = false;
   const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
     reachedReference++;
-    if (!expected || reachedReference > 1 || (call !== handed && !sameData(call, expected.call))) {
+    const entry = expected;
+    if (
+      !entry ||
+      reachedReference > 1 ||
+      (call !== handed && !sameAsRecorded(call, entry.call, plainEntry(entry)))
+    ) {
       strays++;
       throw new Error("replay: a call the baseline did not make");
     }
-    return mutableCopy(expected.reply);
+    // The reference's Azure requests, made while it answers, through the control's fetch.
+    if (fetchReplayed && entry.fetches)
+      for (const request of entry.fetches) if (!(await fetchUnchanged(request))) fetchChanged = true;
+    // Nothing of the control's sees the answer: the recorded one itself goes back.
+    return bare ? entry.reply : mutableCopy(entry.reply, plainEntry(entry));
+  };
+  /** What the control's fetch was given and answered, to check again at the end of the replay. */
+  const fetchesGiven: { request: TracedFetch; input: unknown; init: unknown; marked: () => void }[] = [];
+  let markCurrent = () => {};
+  /**
+   * One recorded request through the control's fetch, as the reference sends it, with the
+   * recorded answer answering `azureFetch`: unchanged when the request reached `azureFetch`
+   * once, as recorded, and the control's fetch gave the reference that very answer untouched
+   * (or rejected where the recorded fetch rejected).
+   */
+  const fetchUnchanged = async (request: TracedFetch): Promise<boolean> => {
+    const recorded = request.response;
+    if (recorded === undefined) return false;
+    let reached = 0;
+    let matched = false;
+    let answer: Response | undefined;
+    over.answerFetches((input, init) => {
+      reached++;
+      fetchesGiven.push({ request, input, init, marked: markCurrent });
+      matched = reached === 1 && sameRequest(input, init, request);
+      if (!matched) return Promise.reject(new TypeError("replay: a request the baseline did not send"));
+      if (recorded === "threw") return Promise.reject(new TypeError("fetch failed"));
+      answer = answerOf(recorded);
+      return Promise.resolve(answer);
+    });
+    let outcome: { response: unknown } | undefined;
+    try {
+      const init: RequestInit = {
+        method: request.method,
+        headers: { ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body.slice() }),
+      };
+      outcome = { response: await (over.fetch as typeof fetch)(request.url, init) };
+    } catch {
+      outcome = undefined;
+    } finally {
+      over.answerFetches(undefined);
+    }
+    if (reached !== 1 || !matched) return false;
+    if (recorded === "threw") return outcome === undefined;
+    const response = outcome?.response;
+    if (response !== answer || !(response instanceof Response)) return false;
+    if (Reflect.ownKeys(response).length > 0 || response.bodyUsed) return false;
+    try {
+      // What the reference does with it.
+      await response.arrayBuffer();
+    } catch {
+      return false;
+    }
+    return true;
   };
   const watch = watchForTheUnseen();
   let built: ReturnType<typeof buildOverReplay>;
@@ -247,21 +477,38 @@ async function replay(
     return { replayed: false, why: "not replayable: it changes the reference itself, not only its traffic" };
   }
   const over = built;
+  // A fetch of its own is replayed over the Azure requests the baseline recorded, if it recorded them.
+  const fetchReplayed = over.fetch !== undefined && trace.unpinnedFetches !== undefined;
   const given: Given[] = [];
   const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
     expected = entry;
     reachedReference = 0;
     const before = { strays, sideEffects: over.sideEffects() };
-    const call = mutableCopy(entry.call);
+    // With no interceptor (the transport sends straight to the recorded reference), nothing of
+    // the control's sees the call or its answer: no copies to make or check.
+    const property = types.isProxy(over.transport)
+      ? undefined
+      : Object.getOwnPropertyDescriptor(over.transport, "send");
+    bare = property !== undefined && "value" in property && property.value === source;
+    const call = bare ? entry.call : mutableCopy(entry.call, plainEntry(entry));
     handed = call;
-    const answer = await withinThisTurn(over.transport.send(call, { signal: new AbortController().signal }));
+    fetchChanged = false;
+    const at = marks.length;
+    markCurrent = () => {
+      marks[at] = true;
+    };
+    const answer = await withinThisTurn(
+      over.transport.send(call, { signal: new AbortController().signal }),
+      turnsAllowed + (fetchReplayed ? turnsPerFetch * (entry.fetches?.length ?? 0) : 0),
+    );
     expected = undefined;
     handed = undefined;
     await drain();
     const reply = answer.settled ? answer.reply : undefined;
-    given.push({ entry, call, reply, marks, at: marks.length });
+    given.push({ entry, call, reply, marks, at });
     return (
       answer.settled &&
+      !fetchChanged &&
       strays === before.strays &&
       reachedReference === 1 &&
       over.sideEffects() === before.sideEffects
@@ -274,6 +521,8 @@ async function replay(
         replayed: false,
         why: "it brings a Site Recovery REST API of its own, which a replay does not carry",
       };
+    // What the factory left to run a few turns later runs before the first call, as in a run.
+    await drain();
     for (const entry of trace.preamble) changed.preamble.push(!(await unchanged(entry, changed.preamble)));
     for (const key of keys) {
       const marks: boolean[] = [];
@@ -281,13 +530,23 @@ async function replay(
       for (const entry of trace.scenarios.get(key) ?? []) marks.push(!(await unchanged(entry, marks)));
     }
     const strayed = strays;
+    const sideEffectsAfterCalls = over.sideEffects();
     // Taken before the wait below, in which the rest of the process runs too.
     const seen = watch.seen();
     // Every microtask left behind runs before the next macrotask, however long its chain.
     await watch.settled();
     // Written into after it answered (or its call after it was sent): that call changed.
     for (const { entry, call, reply, marks, at } of given)
-      if (!sameData(call, entry.call) || !sameData(reply, entry.reply)) marks[at] = true;
+      if (
+        !sameAsRecorded(call, entry.call, plainEntry(entry)) ||
+        !sameAsRecorded(reply, entry.reply, plainEntry(entry))
+      )
+        marks[at] = true;
+    // An Azure request written into after it was sent: the stand-in keeps a view of its bytes.
+    for (const { request, input, init, marked } of fetchesGiven)
+      if (!sameRequest(input, init, request)) marked();
+    if (over.sideEffects() !== sideEffectsAfterCalls)
+      return { replayed: false, why: "it sends requests of its own after answering" };
     if (strays !== strayed) return { replayed: false, why: "it sends calls of its own after answering" };
     if (over.lateBuilds() > 0)
       return {
@@ -295,7 +554,7 @@ async function replay(
         why: "it builds a reference while it runs, which a replay cannot account for",
       };
     if (seen) return { replayed: false, why: seen };
-    return { replayed: true, options: over.options, changed };
+    return { replayed: true, options: over.options, fetchReplayed, changed };
   } finally {
     over.end();
     watch.stop();
@@ -304,6 +563,8 @@ async function replay(
 
 /** How many microtask turns an answer may take: far more than any interceptor's awaits need. */
 const turnsAllowed = 1000;
+/** And more for each Azure request replayed through a control's fetch while it answers. */
+const turnsPerFetch = 100;
 /** Turns given after an answer for what its call left behind (fire-and-forget promises) to run. */
 const turnsAfter = 3;
 
@@ -318,6 +579,7 @@ async function drain(): Promise<void> {
  */
 async function withinThisTurn(
   answer: Promise<ProtocolReply>,
+  turns: number,
 ): Promise<{ settled: true; reply: ProtocolReply } | { settled: false }> {
   let outcome: { settled: true; reply: ProtocolReply } | { settled: false } | undefined;
   answer.then(
@@ -328,14 +590,14 @@ async function withinThisTurn(
       outcome = { settled: false };
     },
   );
-  for (let turn = 0; turn < turnsAllowed && outcome === undefined; turn++) await undefined;
+  for (let turn = 0; turn < turns && outcome === undefined; turn++) await undefined;
   return outcome ?? { settled: false };
 }
 
 /**
  * Watches, during a replay, for what the replay cannot see the end of: work scheduled for later
- * (a timer, an immediate, a next tick, I/O: any asynchronous resource but a promise, which runs
- * within the replay's turns), and reads of the clock or of randomness through the globals (Date,
+ * (a timer, an immediate, a next tick, I/O: any asynchronous resource but a promise or a queued
+ * microtask, which run within the replay's turns), and reads of the clock or of randomness through the globals (Date,
  * performance.now, process.hrtime, Math.random, crypto). A control that does either may act
  * otherwise in a run than in the replay. Not watched: node:crypto's and node:fs's synchronous
  * functions imported by name, and state kept in modules (see selectScenarios).
@@ -353,12 +615,16 @@ function watchForTheUnseen(): {
   /** Waiting for the next macrotask: the rest of the process runs, and its resources are not the control's. */
   let settling = false;
   const hook = createHook({
+    // Promises run within the replay's turns: not watched, and not paid for on each of them.
+    trackPromises: false,
     init(_id, type) {
       if (type === "Immediate" && ownImmediate) ownImmediate = false;
       else if (type === "RANDOMBYTESREQUEST" && watch.building) return;
       // node:crypto's randomBytes, even called synchronously, makes one of these.
       else if (type === "RANDOMBYTESREQUEST") read ??= "crypto.randomBytes";
-      else if (type !== "PROMISE" && !settling) scheduled ??= type;
+      // A queued microtask runs within the replay's turns as a promise's reaction does (web
+      // streams queue them: a Response's body read through).
+      else if (type !== "PROMISE" && type !== "Microtask" && !settling) scheduled ??= type;
     },
   }).enable();
   const restore: (() => void)[] = [];
@@ -458,15 +724,86 @@ function plainProperty(owner: object, key: string): boolean {
   return property !== undefined && "value" in property && property.enumerable === true;
 }
 
+/**
+ * Whether a recorded call or answer is frozen plain data throughout: objects of Object's
+ * prototype and dense arrays, every own key an enumerable data property (no symbol, no
+ * `__proto__` key). Such a value is copied and compared the cheaper way.
+ */
+function plainEntry(entry: TracedCall): boolean {
+  entry.plain ??= plainTree(entry.call) && plainTree(entry.reply);
+  return entry.plain;
+}
+
+function plainTree(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return typeof value !== "function";
+  // Frozen, or it could be made otherwise after the verdict.
+  if (!Object.isFrozen(value) || types.isProxy(value) || Object.getOwnPropertySymbols(value).length > 0)
+    return false;
+  const prototype = Object.getPrototypeOf(value);
+  const array = prototype === Array.prototype;
+  if (!array && prototype !== Object.prototype) return false;
+  const keys = Object.getOwnPropertyNames(value);
+  if (array && keys.length !== (value as unknown[]).length + 1) return false;
+  for (const key of keys) {
+    if (array && key === "length") continue;
+    if (key === "__proto__" || !plainProperty(value, key)) return false;
+    if (!plainTree((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** A copy of plain data (plainTree): the same data, none of it shared. */
+function copyPlain(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = copyPlain(value[i]);
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copyPlain((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/**
+ * sameData(given, recorded) for a recorded call or answer: where the recorded one is known plain
+ * data, only the given one's keys and properties need looking at (the same answer, cheaper).
+ */
+function sameAsRecorded(given: unknown, recorded: unknown, plain: boolean): boolean {
+  return plain ? sameAsPlain(given, recorded) : sameData(given, recorded);
+}
+
+/** sameData(a, b) where b is plain data (plainTree): b's own checks are known to pass. */
+function sameAsPlain(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (types.isProxy(a)) return false;
+  const prototype = Object.getPrototypeOf(a);
+  if (prototype !== Object.getPrototypeOf(b)) return false;
+  if (Object.getOwnPropertySymbols(a).length > 0) return false;
+  const keys = Object.getOwnPropertyNames(a);
+  const others = Object.getOwnPropertyNames(b);
+  if (keys.length !== others.length) return false;
+  const array = prototype === Array.prototype;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== others[i]) return false;
+    if (array && key === "length") continue;
+    if (!plainProperty(a, key)) return false;
+    if (!sameAsPlain((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
 const copiers = new WeakMap<object, () => unknown>();
 
 /**
- * A fresh, mutable copy of a recorded call or answer (frozen, so the same for every control in
- * this process): parsed from its JSON, made once, where that gives the same data (the usual
- * case: in-process answers are JSON round trips already; it is cheaper than structuredClone).
+ * A fresh, mutable copy of a recorded call or answer: copied directly where it is plain data
+ * (the usual case), else parsed from its JSON where that gives the same data, else cloned.
  */
-function mutableCopy<T>(value: T): T {
+function mutableCopy<T>(value: T, plain: boolean): T {
   if (typeof value !== "object" || value === null) return value;
+  if (plain) return copyPlain(value) as T;
   let copy = copiers.get(value);
   if (!copy) {
     const text = JSON.stringify(value);
