@@ -15,7 +15,13 @@ import type { Envelope } from "@cucumber/messages";
 import { useInProcessTarget } from "../drivers/connect.ts";
 import type { Transport } from "../drivers/transport.ts";
 import { readResults, type ScenarioResult } from "../reports/results.ts";
-import { type BaselineTrace, scenarioKey, selectScenarios, tracedReference } from "./control-selection.ts";
+import {
+  type BaselineTrace,
+  emptyTrace,
+  scenarioKey,
+  selectScenarios,
+  tracedReference,
+} from "./control-selection.ts";
 import { projectRoot } from "./cucumber.ts";
 
 /**
@@ -116,13 +122,20 @@ async function tracedBaseline(runSuite: RunSuite): Promise<Baseline> {
   });
   const results = resultsOf(envelopes, undefined);
   if (!trace) problems.push("the reference's run was not traced");
-  return { trace: trace ?? { preamble: [], scenarios: new Map(), consulted: new Map() }, results, problems };
+  return { trace: trace ?? emptyTrace(), results, problems };
+}
+
+/** Every scenario's result, beside the kept message stream (compare-runs.ts reads it). */
+function keepResults(keptPath: string, results: ScenarioResult[]): void {
+  const folder = join(projectRoot, dirname(keptPath));
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "results.json"), JSON.stringify(results));
 }
 
 async function wholeRun(control: InProcessControl, runSuite: RunSuite, keptPath?: string): Promise<Judged> {
   const { envelopes, problems } = await runSuite(() => control.transport());
   const results = resultsOf(envelopes, keptPath);
-  if (keptPath) writeFileSync(join(projectRoot, dirname(keptPath), "results.json"), JSON.stringify(results));
+  if (keptPath) keepResults(keptPath, results);
   return { results, problems };
 }
 
@@ -162,11 +175,9 @@ async function selectedRun(
   const fresh = new Map(ran.map((r) => [keyOf(r), r]));
   const results = baseline.results.map((r) => fresh.get(keyOf(r)) ?? r);
   if (keptPath) {
-    const folder = join(projectRoot, dirname(keptPath));
-    mkdirSync(folder, { recursive: true });
     // Nothing ran: no stream of this control's own (an older one would mislead).
     if (reached.size === 0) rmSync(join(projectRoot, keptPath), { force: true });
-    writeFileSync(join(folder, "results.json"), JSON.stringify(results));
+    keepResults(keptPath, results);
   }
   return { results, problems, selection: { ran: reached.size } };
 }

@@ -79,6 +79,9 @@ export interface BaselineTrace {
   unattributed?: string;
 }
 
+/** A trace with nothing recorded yet. */
+export const emptyTrace = (): BaselineTrace => ({ preamble: [], scenarios: new Map(), consulted: new Map() });
+
 /** A scenario's key: its feature file and the line of its pickle (an outline's example row, else the scenario). */
 export const scenarioKey = (uri: string, line: number) => `${uri}:${line}`;
 
@@ -102,12 +105,7 @@ export function markScenario(key: string): void {
 export function tracedReference(): { transport: Transport; trace: BaselineTrace } {
   let inFlight = 0;
   const unpinned = new Set<string>();
-  const trace: BaselineTrace = {
-    preamble: [],
-    scenarios: new Map(),
-    consulted: new Map(),
-    unpinnedFetches: unpinned,
-  };
+  const trace: BaselineTrace = { ...emptyTrace(), unpinnedFetches: unpinned };
   const inner = consultingTransport(
     (option) => {
       const key = currentScenario;
@@ -182,7 +180,7 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
  */
 export function tracing(
   inner: Transport,
-  trace: BaselineTrace = { preamble: [], scenarios: new Map(), consulted: new Map() },
+  trace: BaselineTrace = emptyTrace(),
 ): { transport: Transport; trace: BaselineTrace } {
   currentScenario = undefined;
   const send: Transport["send"] = async (call, options) => {
