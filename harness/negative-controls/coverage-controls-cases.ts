@@ -6,6 +6,7 @@
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import type { FailoverReadiness, MachineKind, RecoveryPointList } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
+import { readinessRequirements } from "./failover-controls.ts";
 import {
   bodyOf,
   fakeJob,
@@ -121,13 +122,7 @@ const controls: NegativeControl[] = [
     cluster: "machine kinds",
     wrongBehaviour:
       "checks the guest settings of VMware VMs and physical servers before failover, and passes every check of a Hyper-V VM",
-    breaks: [
-      "FO-CONNECT-WIN-INTERNET",
-      "FO-CONNECT-WIN-VPN",
-      "FO-CONNECT-WIN-SAN",
-      "FO-CONNECT-WIN-UPDATES",
-      "FO-CONNECT-LINUX-PRE",
-    ],
+    breaks: readinessRequirements,
     transport: arranged("hyperv-readiness-always-passes", async (call, id, next, seen) => {
       const reply = await next(call);
       const machine = decodeURIComponent(/\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "");

@@ -42,6 +42,15 @@ function rewriteOption(
   });
 }
 
+/** The requirements whose guest settings the failover readiness checks report on (a wrong readiness breaks them all). */
+export const readinessRequirements = [
+  "FO-CONNECT-WIN-INTERNET",
+  "FO-CONNECT-WIN-VPN",
+  "FO-CONNECT-WIN-SAN",
+  "FO-CONNECT-WIN-UPDATES",
+  "FO-CONNECT-LINUX-PRE",
+];
+
 export const failoverControls: NegativeControl[] = [
   {
     id: "latest-processed-off-by-one",
@@ -323,13 +332,7 @@ export const failoverControls: NegativeControl[] = [
     id: "readiness-always-passes",
     cluster: "connect after failover",
     wrongBehaviour: "reports every readiness check as passed",
-    breaks: [
-      "FO-CONNECT-WIN-INTERNET",
-      "FO-CONNECT-WIN-VPN",
-      "FO-CONNECT-WIN-SAN",
-      "FO-CONNECT-WIN-UPDATES",
-      "FO-CONNECT-LINUX-PRE",
-    ],
+    breaks: readinessRequirements,
     transport: () =>
       intercepted(
         "readiness-always-passes",
