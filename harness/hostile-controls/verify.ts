@@ -12,6 +12,7 @@ import type { ScenarioStatus } from "../reports/results.ts";
 import { escapeControls } from "../reports/safe-text.ts";
 import { type Bounds, boundFlags, defaultBounds } from "../runner/bounds.ts";
 import { projectRoot } from "../runner/cucumber.ts";
+import { processRunning } from "../runner/process-group.ts";
 import { watchTreeRss } from "../runner/tree-rss.ts";
 import { controlBounds, type HostileControl, hostileControls } from "./controls.ts";
 
@@ -102,7 +103,8 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
   const pids = existsSync(pidFile)
     ? readFileSync(pidFile, "utf8").split(/\s+/).filter(Boolean).map(Number)
     : [];
-  const survivors = pids.filter(alive);
+  // A zombie is no survivor: it ended, and only waits for the machine's init to reap it.
+  const survivors = pids.filter(processRunning);
   // Whatever happened, nothing of the target outlives the control; processes the target moved
   // out of its process group on purpose are ended too, without blame (srkit cannot reach them).
   const escaped = existsSync(`${pidFile}.escaped`)
@@ -121,14 +123,6 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
   };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const kill = (pid: number) => {
   try {
     process.kill(pid, "SIGKILL");

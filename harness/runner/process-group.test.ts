@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { groupAlive, groupMembers, processRunning, stopProcessGroup } from "./process-group.ts";
+
+test("a running group is alive, and stopping it ends every member", async () => {
+  // Two members: the shell and a sleep it waits for (not exec'd: a second command follows).
+  const child = spawn("sh", ["-c", "sleep 30; true"], { stdio: "ignore", detached: true });
+  await new Promise((resolve) => child.once("spawn", resolve));
+  const group = child.pid ?? -1;
+  assert.equal(groupAlive(group), true);
+  if (process.platform === "linux") assert.equal(groupMembers(group)?.running, 2);
+  await stopProcessGroup(child, 5_000);
+  assert.equal(groupAlive(group), false);
+});
+
+test("members that ended unreaped (zombies) do not keep a group alive; running ones do", () => {
+  // A folder shaped like /proc: the orphan a `sh -c` target leaves behind waits there, a
+  // zombie, until the machine's init reaps it (1.1 s on this project's machines).
+  const proc = mkdtempSync(join(tmpdir(), "srkit-proc-"));
+  try {
+    const stat = (pid: number, comm: string, state: string, pgrp: number) => {
+      mkdirSync(join(proc, String(pid)));
+      writeFileSync(join(proc, String(pid), "stat"), `${pid} (${comm}) ${state} 1 ${pgrp} ${pgrp} 0 -1\n`);
+    };
+    stat(100, "MainThread", "Z", 100);
+    stat(101, "a (tricky) name", "S", 200);
+    stat(102, "other", "R", 300);
+    writeFileSync(join(proc, "uptime"), "1 1\n");
+    assert.deepEqual(groupMembers(100, proc), { running: 0, ended: 1 });
+    assert.deepEqual(groupMembers(200, proc), { running: 1, ended: 0 });
+    assert.deepEqual(groupMembers(999, proc), { running: 0, ended: 0 });
+    assert.equal(groupMembers(100, join(proc, "absent")), undefined);
+  } finally {
+    rmSync(proc, { recursive: true, force: true });
+  }
+});
+
+test("a group that does not exist is not alive", () => {
+  assert.equal(groupAlive(2 ** 22 + 12_345), false);
+});
+
+test("a real zombie: signal 0 still reaches it, but it neither runs nor keeps its group alive alone", {
+  skip: process.platform !== "linux" ? "reads /proc" : false,
+}, async () => {
+  // The shell starts a short sleep, prints its pid and turns into a long sleep by exec: the
+  // long sleep never reaps its child, so the short one stays a zombie until the group ends.
+  const child = spawn("sh", ["-c", "sleep 0.01 & echo $!; exec sleep 30"], {
+    stdio: ["ignore", "pipe", "ignore"],
+    detached: true,
+  });
+  const group = child.pid ?? -1;
+  try {
+    const zombie = Number(
+      await new Promise<string>((resolve) => child.stdout?.once("data", (d: Buffer) => resolve(String(d)))),
+    );
+    const isZombie = () => readFileSync(`/proc/${zombie}/stat`, "latin1").includes(") Z ");
+    for (let i = 0; i < 200 && !isZombie(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(isZombie(), "the short sleep became a zombie");
+    assert.doesNotThrow(() => process.kill(zombie, 0), "the kernel still finds it");
+    assert.equal(processRunning(zombie), false);
+    assert.equal(processRunning(group), true, "the long sleep runs");
+    assert.deepEqual(groupMembers(group), { running: 1, ended: 1 });
+    assert.equal(groupAlive(group), true);
+  } finally {
+    await stopProcessGroup(child, 5_000);
+  }
+  assert.equal(groupAlive(group), false);
+});
