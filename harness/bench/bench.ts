@@ -2,7 +2,8 @@
 // baseline from the same run or its growth ratio. Figures, never tests: nothing here fails on a
 // number. The machine may be shared: compare ratios, not absolute times, across runs.
 //
-//   1. the in-process suite's wall time, and the HTTP target's against it;
+//   1. the in-process suite's wall time, and the HTTP target's against it, with one HTTP round
+//      trip of srkit's client against the machine's floor (bare node:http);
 //   2. the cost per negative control (the control runner), every scenario against each and only
 //      those each can change, against one in-process suite;
 //   3. the reference as a simulator: N VMware VMs x 72 virtual hours for N = 100, 1,000,
@@ -21,6 +22,7 @@ import { negativeControls } from "../negative-controls/controls.ts";
 import { controlRunSeed, runControls } from "../runner/control-runner.ts";
 import { projectRoot } from "../runner/cucumber.ts";
 import { benchArmRoundTrip } from "./arm-round-trip.bench.ts";
+import { benchHttpRoundTrip } from "./http-round-trip.bench.ts";
 import { benchEndToEnd, benchSelection } from "./recovery-point-selection.bench.ts";
 import type { SimulatorFigures } from "./simulator.ts";
 
@@ -218,7 +220,10 @@ async function benchSimulator(): Promise<void> {
 }
 
 let suiteMs: number | undefined;
-if (wanted("suite")) suiteMs = await benchSuite();
+if (wanted("suite")) {
+  suiteMs = await benchSuite();
+  await benchHttpRoundTrip();
+}
 if (wanted("controls")) await benchControls(suiteMs);
 if (wanted("simulator")) await benchSimulator();
 if (wanted("selection")) benchSelection();
