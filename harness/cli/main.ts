@@ -1,21 +1,9 @@
 // srkit's command line. Every failure of the user's input exits 2 with a stable code.
 import { parseArgs } from "node:util";
-import { allowedVariations } from "../allowed-variations/variations.ts";
-import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
-import { hostileControls } from "../hostile-controls/controls.ts";
-import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { kitVersion } from "../kit/kit.ts";
-import { negativeControls } from "../negative-controls/controls.ts";
-import { verifyNegativeControls } from "../negative-controls/verify.ts";
 import { safeText } from "../reports/safe-text.ts";
-import { startEmulator } from "../runner/emulator.ts";
-import { exampleWorld } from "../runner/example-world.ts";
-import { buildReferenceImage } from "../runner/reference-image.ts";
-import { exitCodeOf, runSuite, summaryLines } from "../runner/run-suite.ts";
 import { UsageError } from "../runner/target-spec.ts";
 import { exitCodes } from "../runner/verdict.ts";
-import { printRequirementsGate } from "./requirements.ts";
-import { defaultRunDir, parseCommand, runChoices, runOptionSpec } from "./run-options.ts";
 import { commandUsage, mainUsage } from "./usage.ts";
 
 // Ryuk, testcontainers' cleaner, is an image that would have to be pulled, and no registry is
@@ -24,6 +12,10 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 // Allure's JVM spends most of a report's few seconds compiling itself: its quick compiler alone
 // and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
 process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
+// Each command imports what it needs when it runs: importing every command's modules (the
+// reference, the catalogue, compiled validators) costs about 1 s, which help, --version and a
+// usage error would pay for nothing, and a run for half of it.
 
 /** `srkit COMMAND --help` (or -h) anywhere among a command's arguments. */
 const wantsHelp = (args: string[]) => args.includes("--help") || args.includes("-h");
@@ -66,8 +58,10 @@ export async function main(argv: string[]): Promise<number> {
     case "serve":
       return serve(rest);
     case "requirements":
-      return printRequirementsGate();
+      return (await import("./requirements.ts")).printRequirementsGate();
     case "negative-controls": {
+      const { negativeControls } = await import("../negative-controls/controls.ts");
+      const { verifyNegativeControls } = await import("../negative-controls/verify.ts");
       // --whole-suite: every scenario against every control (to compare with the selected runs).
       const whole = rest.includes("--whole-suite");
       const args = rest.filter((a) => a !== "--whole-suite");
@@ -95,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       return missed === 0 && judged.length > 0 ? 0 : 1;
     }
     case "hostile-controls": {
+      const { hostileControls } = await import("../hostile-controls/controls.ts");
+      const { verifyHostileControls } = await import("../hostile-controls/verify.ts");
       const unknown = rest.filter((id) => !hostileControls.some((c) => c.id === id));
       if (unknown.length > 0)
         throw new UsageError("SRKIT_UNKNOWN_CONTROL", `no hostile control ${unknown.join(", ")}`);
@@ -104,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       return broken === 0 ? 0 : 1;
     }
     case "allowed-variations": {
+      const { allowedVariations } = await import("../allowed-variations/variations.ts");
+      const { verifyAllowedVariations } = await import("../allowed-variations/verify.ts");
       const unknown = rest.filter((id) => !allowedVariations.some((v) => v.id === id));
       if (unknown.length > 0)
         throw new UsageError("SRKIT_UNKNOWN_VARIATION", `no allowed variation ${unknown.join(", ")}`);
@@ -115,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     case "image": {
       const tagged = rest[1] === "--tag" && rest[2] !== undefined && rest.length === 3;
       if (rest[0] !== "build" || (rest.length > 1 && !tagged)) throw new UsageError("SRKIT_USAGE", usage);
+      const { buildReferenceImage } = await import("../runner/reference-image.ts");
       console.log(`built ${await buildReferenceImage(tagged ? rest[2] : undefined)}`);
       return 0;
     }
@@ -124,12 +123,14 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
+  const { defaultRunDir, parseCommand, runChoices, runOptionSpec } = await import("./run-options.ts");
   const { values } = parseCommand("run", args, runOptionSpec);
   const choices = runChoices(values, defaultRunDir);
   if (choices.nothingToRun) {
     console.log(`srkit run --last-failed: ${choices.nothingToRun}; nothing to run`);
     return 0;
   }
+  const { exitCodeOf, runSuite, summaryLines } = await import("../runner/run-suite.ts");
   const outcome = await runSuite({
     target: choices.target,
     reportDir: choices.reportDir,
@@ -174,6 +175,8 @@ async function serve(args: string[]): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host))
     throw new UsageError("SRKIT_BAD_HOST", "--host takes a host name or address");
+  const { startEmulator } = await import("../runner/emulator.ts");
+  const { exampleWorld } = await import("../runner/example-world.ts");
   const emulator = await startEmulator({ port, host, timeScale, example: !values["no-example"] });
   const w = exampleWorld;
   console.log(
