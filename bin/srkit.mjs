@@ -10,6 +10,10 @@ const { requireNode24 } = await import(
   new URL(`${root}harness/system/require-node.mjs`, import.meta.url).href
 );
 requireNode24();
+const { useCompileCache } = await import(
+  new URL(`${root}harness/system/compile-cache.${inClone ? "ts" : "js"}`, import.meta.url).href
+);
+useCompileCache();
 const { runMain } = await import(
   new URL(`${root}harness/cli/main.${inClone ? "ts" : "js"}`, import.meta.url).href
 );

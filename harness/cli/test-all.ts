@@ -12,6 +12,7 @@ import { projectRoot } from "../runner/cucumber.ts";
 import { buildReferenceImage } from "../runner/reference-image.ts";
 import { runSuite, summaryLines } from "../runner/run-suite.ts";
 import type { TargetSpec } from "../runner/target-spec.ts";
+import { useCompileCache } from "../system/compile-cache.ts";
 
 interface Tally {
   passed: number;
@@ -25,6 +26,8 @@ interface Stage {
 }
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+// Every process the stages start (unit test files, srkit runs, control workers) inherits it.
+useCompileCache();
 // Allure's JVM spends most of a report's few seconds compiling itself: its quick compiler alone
 // and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
 process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";

@@ -5,10 +5,15 @@
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { inProcessTransport } from "../drivers/in-process.ts";
 import type { HttpMethod } from "../protocol/spec.ts";
-import { matchRoute } from "../protocol/spec.ts";
-import { type HostileContext, hostileModes } from "./modes.ts";
+import { useCompileCache } from "../system/compile-cache.ts";
+import type { HostileContext } from "./modes.ts";
+
+// Before the reference's modules load: every hostile control starts this process.
+useCompileCache();
+const { inProcessTransport } = await import("../drivers/in-process.ts");
+const { matchRoute } = await import("../protocol/spec.ts");
+const { hostileModes } = await import("./modes.ts");
 
 const modeName = process.argv[2] ?? "";
 const mode = hostileModes[modeName];

@@ -2,9 +2,13 @@
 // free one), the Site Recovery REST API beside it (under /subscriptions/), and prints the line
 // a launcher waits for: SRKIT_TARGET_URL=<url>.
 import type { AddressInfo } from "node:net";
-import { createHttpServer } from "./adapters/http-server.ts";
-import { keepAliveFetch } from "./adapters/keep-alive-fetch.ts";
-import { createReferenceTarget } from "./target.ts";
+import { useCompileCache } from "../system/compile-cache.ts";
+
+// Before the reference's modules load: each run with a `cmd:` target starts this process.
+useCompileCache();
+const { createHttpServer } = await import("./adapters/http-server.ts");
+const { keepAliveFetch } = await import("./adapters/keep-alive-fetch.ts");
+const { createReferenceTarget } = await import("./target.ts");
 
 const port = Number(process.env.PORT ?? "0");
 const host = process.env.HOST ?? "127.0.0.1";

@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import type { StartedTestContainer } from "testcontainers";
 import type { GatewayStats } from "../azure-standin/gateway.ts";
 import { safeText } from "../reports/safe-text.ts";
+import { withoutSrkitCompileCache } from "../system/compile-cache.ts";
 import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
 import { projectRoot } from "./cucumber.ts";
 import { stopProcessGroup } from "./process-group.ts";
@@ -129,7 +130,11 @@ async function startCommand(
 ): Promise<Running> {
   // Its own process group, so stopping it reaches everything it started. The target inherits
   // srkit's environment but never the gateway's token (that goes to the workers only).
-  const child = spawn("sh", ["-c", command], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("sh", ["-c", command], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: withoutSrkitCompileCache(process.env),
+  });
   // What the diagnoses below quote of the command: no machine paths (they reach the reports).
   const named = withoutMachinePaths(command);
   let ended: string | undefined;
