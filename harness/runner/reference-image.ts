@@ -32,7 +32,8 @@ export async function buildReferenceImage(tag: string = referenceImage): Promise
   const stage = mkdtempSync(join(tmpdir(), "srkit-image-"));
   try {
     const skipTests = (source: string) => !/\.test\.[jt]s$/.test(source);
-    for (const dir of ["harness/protocol", "harness/reference"]) {
+    // harness/system: the reference as a process enables the compile cache (compile-cache.ts).
+    for (const dir of ["harness/protocol", "harness/reference", "harness/system"]) {
       cpSync(join(root, dir), join(stage, dir), { recursive: true, filter: skipTests });
     }
     for (const name of withDependencies(runtimePackages)) {
