@@ -214,6 +214,14 @@ export function judgeCiphertext(bodies: Buffer[], text: string): CiphertextVerdi
       };
     }
   }
+  return judgeRandomness(bodies);
+}
+
+/**
+ * The second half of judgeCiphertext, for bodies already known to give the text up to no
+ * standard decoder: whether together they hold enough bytes, with enough entropy and no period.
+ */
+export function judgeRandomness(bodies: Buffer[]): CiphertextVerdict {
   const all = Buffer.concat(bodies);
   if (all.length < ciphertextRules.minBytes)
     return {
