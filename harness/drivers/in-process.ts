@@ -86,6 +86,9 @@ interface Replaying {
 }
 let replaying: Replaying | undefined;
 
+/** Whether a replay (buildOverReplay) is under way in this process, until its `end()`. */
+export const replayUnderWay = (): boolean => replaying !== undefined;
+
 /**
  * A replayed transport: built by `factory` as usual, but whatever it wraps around the reference
  * (an interceptor) sits over `source` instead of a reference. Used by the control runner to

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import {
   byteEntropy,
   ciphertextRules,
@@ -11,7 +11,9 @@ import {
   judgeCiphertext,
   periodicCoincidence,
   rangeBytes,
+  refusedHeader,
   revealingDecoder,
+  standardDecoders,
   union,
 } from "./storage-evidence.ts";
 
@@ -140,4 +142,92 @@ test("entropy and coincidence measure what they say", () => {
   const random = periodicCoincidence(randomBytes(16384));
   assert.ok(random.coincidence < 1.3 / 256, `random bytes coincide at ${random.coincidence}`);
   assert.ok(periodicCoincidence(sample()).coincidence > 3 / 256);
+});
+
+/** Whether `decoder` gets nothing out of `stream`: it throws, or decodes no byte. */
+function decodesNothing(decoder: string, stream: Buffer): boolean {
+  try {
+    return (standardDecoders[decoder] as (body: Buffer) => Buffer)(stream).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+test("a header the decoders' rules refuse is one the decoder refuses, and only such", () => {
+  // The rules only save attempts if each refused stream is one the decoder itself gets nothing
+  // from; a rule that refused a stream the decoder reads would hide a revealing body.
+  // Headers tried: every first byte (with second bytes that can complete a header), every
+  // second byte behind each first byte a zlib or gzip header can start with, and a sample.
+  const headers = new Set<number>();
+  for (let first = 0; first < 256; first++)
+    for (const second of [0, 0x8b, 0x9c, 0xda, 0x01, 0x5e, (31 - ((first << 8) % 31)) % 31])
+      headers.add((first << 8) | second);
+  for (const first of [0x1f, 0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78, 0x88, 0xf8])
+    for (let second = 0; second < 256; second++) headers.add((first << 8) | second);
+  for (let i = 0; i < 1000; i++) headers.add(randomBytes(2).readUInt16BE());
+  const text = Buffer.from("a real stream is never refused ".repeat(50));
+  const deflated = deflateRawSync(text);
+  // Behind each header, the rest of a real stream of its kind: where the header is good, the
+  // decoder reads the text, so a rule that refused it fails here.
+  const rest: Record<string, Buffer> = {
+    // CM, FLG, MTIME, XFL, OS (RFC 1952, 2.3), then the deflated data.
+    gzip: Buffer.concat([Buffer.from([8, 0, 0, 0, 0, 0, 0, 3]), deflated]),
+    zlib: deflated,
+    "raw deflate": randomBytes(16),
+  };
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const decoder of ["gzip", "zlib", "raw deflate"]) {
+      const refused = refusedHeader[decoder] as (stream: Uint8Array) => boolean;
+      let count = 0;
+      for (const header of headers) {
+        const stream = Buffer.concat([Buffer.from([header >> 8, header & 0xff]), rest[decoder] as Buffer]);
+        const nothing = decodesNothing(decoder, stream);
+        if (refused(stream)) {
+          count++;
+          assert.ok(nothing, `${decoder} reads a stream starting ${stream.toString("hex", 0, 2)}`);
+        } else if (decoder !== "raw deflate" && !(decoder === "zlib" && header & 0x20))
+          // Not refused, no preset dictionary asked for (FDICT): the decoder reads the text.
+          assert.ok(!nothing, `${decoder} refuses ${stream.toString("hex", 0, 2)}, the rule does not`);
+      }
+      // Every rule refuses at least half of the headers (the point of it).
+      assert.ok(count >= headers.size / 2, `${decoder} refuses ${count} of ${headers.size} headers`);
+      for (const short of [Buffer.from([0x1f]), Buffer.from([0x78]), Buffer.from([0, 4, 0, 0xfb])])
+        if (refused(short))
+          assert.ok(decodesNothing(decoder, short), `${decoder} reads ${short.toString("hex")}`);
+    }
+    // A stored block (type 00) whose length is not followed by its complement, over many lengths.
+    for (let length = 0; length < 0x10000; length += 251) {
+      const stored = Buffer.from([1, length & 0xff, length >> 8, ~length & 0xff, (~length >> 8) & 0xff]);
+      const withBody = Buffer.concat([stored, Buffer.alloc(length, 0x41)]);
+      assert.equal(refusedHeader["raw deflate"]?.(withBody), false, `stored block of ${length}`);
+      assert.equal(decodesNothing("raw deflate", withBody), length === 0, `stored block of ${length}`);
+      const broken = Buffer.from(withBody);
+      broken[3] = (broken[3] as number) ^ 1;
+      assert.equal(refusedHeader["raw deflate"]?.(broken), true);
+      assert.ok(decodesNothing("raw deflate", broken), `a broken stored block of ${length} is read`);
+    }
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  // Real streams of every block type and window: none refused.
+  const real: [string, Buffer][] = [
+    ["gzip", gzipSync(text)],
+    ...[9, 10, 11, 12, 13, 14, 15].map((windowBits): [string, Buffer] => [
+      "zlib",
+      deflateSync(text, { windowBits }),
+    ]),
+    ["zlib", deflateSync(text, { level: 0 })],
+    ["raw deflate", deflated],
+    ["raw deflate", deflateRawSync(text, { level: 0 })],
+    ["raw deflate", deflateRawSync(text, { strategy: constants.Z_FIXED })],
+  ];
+  assert.equal(refusedHeader["raw deflate"]?.(deflateRawSync(Buffer.alloc(0))), false);
+  for (const [decoder, stream] of real) {
+    assert.equal(refusedHeader[decoder]?.(stream), false, `${decoder} ${stream.toString("hex", 0, 2)}`);
+    // A stored block holds the text as it is: found before any decoder is tried.
+    const stored = stream.includes("never refused");
+    assert.equal(revealingDecoder(stream, "never refused")?.decoder, stored ? "none" : decoder);
+  }
 });

@@ -69,15 +69,50 @@ export function revealingDecoder(
   body: Buffer,
   text: string,
 ): { decoder: string; offset: number } | undefined {
-  const found = decodedAt(body, text, headerBytesTried);
-  if (found) return found;
-  for (let key = 1; key < 256; key++) {
-    const unmasked = Buffer.from(body.subarray(0, maxDecodedBytes).map((b) => b ^ key));
-    const behindXor = decodedAt(unmasked, text, 1);
-    if (behindXor) return { decoder: `${behindXor.decoder} under XOR 0x${key.toString(16)}`, offset: 0 };
+  // Most attempts fail, and a failing decoder throws: without stack frames an error costs far
+  // less (they are caught here and never shown).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const found = decodedAt(body, text, headerBytesTried);
+    if (found) return found;
+    const head = body.subarray(0, maxDecodedBytes);
+    // One buffer for every key: each decoder reads it synchronously and keeps nothing of it.
+    const unmasked = Buffer.allocUnsafe(head.length);
+    for (let key = 1; key < 256; key++) {
+      for (let i = 0; i < head.length; i++) unmasked[i] = (head[i] as number) ^ key;
+      const behindXor = decodedAt(unmasked, text, 1);
+      if (behindXor) return { decoder: `${behindXor.decoder} under XOR 0x${key.toString(16)}`, offset: 0 };
+    }
+    return undefined;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  return undefined;
 }
+
+/**
+ * Streams each decoder refuses by their first bytes, by the header its format requires: gzip's
+ * magic bytes 1f 8b (RFC 1952, 2.3.1); zlib's method 8 (deflate), a window of at most 32 KiB and
+ * a check that makes the first two bytes a multiple of 31 (RFC 1950, 2.2); for raw deflate, the
+ * reserved block type 11, or a stored block whose length is not followed by its one's complement
+ * (RFC 1951, 3.2.3 and 3.2.4). A stream too short to hold the header decodes nothing either. Such
+ * an attempt can only throw or decode nothing, so it is not made: the same answer, far cheaper
+ * (storage-evidence.test.ts holds each rule against the decoder on every header).
+ */
+export const refusedHeader: Record<string, (stream: Uint8Array) => boolean> = {
+  gzip: (stream) => stream.length < 2 || stream[0] !== 0x1f || stream[1] !== 0x8b,
+  zlib: (stream) => {
+    const [first = 0, second = 0] = stream;
+    return stream.length < 2 || (first & 0x0f) !== 8 || first >> 4 > 7 || ((first << 8) | second) % 31 !== 0;
+  },
+  "raw deflate": (stream) => {
+    const type = ((stream[0] ?? 0) >> 1) & 0b11;
+    if (type === 0b11) return true;
+    if (type !== 0b00) return false;
+    const [, lo = 0, hi = 0, nlo = 0, nhi = 0] = stream;
+    return stream.length < 5 || (lo ^ nlo) !== 0xff || (hi ^ nhi) !== 0xff;
+  },
+};
 
 function decodedAt(
   body: Buffer,
@@ -88,7 +123,7 @@ function decodedAt(
   for (let offset = 0; offset < Math.min(offsets, body.length); offset++) {
     const rest = body.subarray(offset);
     for (const [name, decode] of Object.entries(standardDecoders)) {
-      if (name === "none") continue;
+      if (name === "none" || refusedHeader[name]?.(rest)) continue;
       try {
         if (decode(rest).includes(text)) return { decoder: name, offset };
       } catch {
@@ -179,6 +214,14 @@ export function judgeCiphertext(bodies: Buffer[], text: string): CiphertextVerdi
       };
     }
   }
+  return judgeRandomness(bodies);
+}
+
+/**
+ * The second half of judgeCiphertext, for bodies already known to give the text up to no
+ * standard decoder: whether together they hold enough bytes, with enough entropy and no period.
+ */
+export function judgeRandomness(bodies: Buffer[]): CiphertextVerdict {
   const all = Buffer.concat(bodies);
   if (all.length < ciphertextRules.minBytes)
     return {

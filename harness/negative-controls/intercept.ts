@@ -1,7 +1,7 @@
 // Building blocks for wrong targets: an in-process reference whose protocol traffic passes
 // through an interceptor that may answer, rewrite or pass each call on.
 
-import { inProcessTransport } from "../drivers/in-process.ts";
+import { inProcessTransport, replayUnderWay } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { matchRoute } from "../protocol/spec.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
@@ -16,10 +16,44 @@ export function intercepted(
 ): Transport {
   // The interceptor sits under the transport's ARM endpoint too: a wrong target is wrong
   // through either front door.
-  return inProcessTransport(options, `negative control: ${label}`, (next) => (call) => {
-    const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
-    return interceptor(call, route.kind === "found" ? route.operation.operationId : "", next);
-  });
+  return inProcessTransport(
+    options,
+    `negative control: ${label}`,
+    (next) => (call) => interceptor(call, operationIdOf(call.method, call.path.split("?")[0] ?? ""), next),
+  );
+}
+
+/**
+ * Operation ids by method, then path, kept while replays run (control-selection.ts): every
+ * control a worker replays is sent the same recorded calls, so each route is matched once per
+ * worker instead of once per control and call. Exact: an id depends on nothing but the method
+ * and the path. Not kept outside replays, where each run's new session ids make every path new;
+ * and forgotten whole past `maxRemembered` paths, so a control that makes up paths cannot grow it.
+ */
+const remembered = new Map<string, Map<string, string>>();
+let rememberedCount = 0;
+const maxRemembered = 200_000;
+
+/** The operation a method and path name, by its id ("" for none). */
+function operationIdOf(method: string, path: string): string {
+  if (!replayUnderWay() || typeof method !== "string" || typeof path !== "string")
+    return lookUp(method, path);
+  const known = remembered.get(method)?.get(path);
+  if (known !== undefined) return known;
+  const id = lookUp(method, path);
+  if (rememberedCount >= maxRemembered) {
+    remembered.clear();
+    rememberedCount = 0;
+  }
+  const byPath = remembered.get(method) ?? new Map<string, string>();
+  remembered.set(method, byPath.set(path, id));
+  rememberedCount++;
+  return id;
+}
+
+function lookUp(method: string, path: string): string {
+  const route = matchRoute(method, path);
+  return route.kind === "found" ? route.operation.operationId : "";
 }
 
 /** Rewrites the body of successful answers to one operation. */

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { type Interceptor, intercepted, rewriteAnswers } from "../negative-controls/intercept.ts";
+import { matchRoute } from "../protocol/spec.ts";
 import { selectScenarios } from "./control-selection.ts";
 import { echoTarget, listsMachines, traceOf } from "./fixtures/traces.ts";
 
@@ -203,4 +204,44 @@ test("a control that changes the reference's fetch or codec reaches the scenario
   // A use the trace could not put down to a scenario leaves no scenario out.
   trace.unattributed = "the reference used its fetch outside any call";
   assert.equal((await selectScenarios(otherFetch, trace)).every, true);
+});
+
+test("in a replay, each call's operation is the one its method and path name, however often it recurs", async () => {
+  // The interceptor's operation ids are remembered across replays, by method and path: one
+  // remembered by path alone would give the PATCH the GET's id, by method alone every GET the
+  // first one's, and one kept with the query would tell the same operation apart.
+  const processServer = "/v1/sessions/s1/process-servers/ps1";
+  const calls: ProtocolCall[] = [
+    { method: "GET", path: processServer },
+    { method: "PATCH", path: processServer, body: { dataPort: 9444 } },
+    { method: "GET", path: "/v1/sessions/s1/clock" },
+    { method: "GET", path: `${processServer}?view=full` },
+    { method: "GET", path: "/v1/no-such-thing" },
+    { method: "DELETE", path: "/v1/sessions/s1/clock" },
+  ];
+  const trace = await traceOf({
+    "features/a.feature:3": calls,
+    "features/b.feature:4": [...calls].reverse(),
+    "features/c.feature:5": [calls[1] as ProtocolCall],
+  });
+  const seen: string[] = [];
+  const wanted = (call: ProtocolCall) => {
+    const route = matchRoute(call.method, call.path.split("?")[0] ?? "");
+    return route.kind === "found" ? route.operation.operationId : "";
+  };
+  const control = overReference(async (call, id, next) => {
+    if (id !== wanted(call)) seen.push(`${call.method} ${call.path} as '${id}'`);
+    const reply = await next(call);
+    return id === "updateProcessServer" ? { ...reply, status: 204 } : reply;
+  });
+  for (let round = 0; round < 3; round++)
+    assert.deepEqual(await selectScenarios(control, trace), {
+      every: false,
+      reached: ["features/a.feature:3", "features/b.feature:4", "features/c.feature:5"],
+    });
+  assert.deepEqual(seen, []);
+  // Outside a replay too.
+  const transport = control();
+  for (const call of calls) await transport.send(call).catch(() => undefined);
+  assert.deepEqual(seen, []);
 });
