@@ -12,12 +12,17 @@
 //   5. end-to-end property runs per second, in-process and over HTTP;
 //   6. a failover round trip through the Site Recovery REST API against the same through the protocol.
 // SRKIT_BENCH_ONLY=suite,controls,simulator,selection,properties,arm picks sections;
-// SRKIT_BENCH_ONLY=controls-tripled runs every negative control three times (the issue's scale test).
+// SRKIT_BENCH_ONLY=controls-tripled runs every control of the three kinds three times (the issue's
+// scale test, about 9 minutes).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { allowedVariations } from "../allowed-variations/variations.ts";
+import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
+import { hostileControls } from "../hostile-controls/controls.ts";
+import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { negativeControls } from "../negative-controls/controls.ts";
 import { controlRunSeed, runControls } from "../runner/control-runner.ts";
 import { projectRoot } from "../runner/cucumber.ts";
@@ -140,24 +145,58 @@ async function benchControls(suiteMs: number | undefined): Promise<void> {
 }
 
 /**
- * The issue's scale test for the controls stage of `npm test`: every negative control three
- * times over (selection on, 2 processes, as the stage runs them). Prints wall seconds and seconds
- * per control run; add them to a CI run's other stages to project `npm test` at three times the
- * controls.
+ * The issue's scale test: every control of the three kinds three times over, each kind as its
+ * `npm test` stage runs it (negative controls through the control runner with selection, 2
+ * processes; allowed variations and hostile controls as their stages, three times in a row).
+ * Prints each kind's wall time and seconds per control run (the negative controls once too),
+ * and their sum: added to a CI run's other stages, `npm test` at three times the controls.
  */
 async function benchControlsTripled(): Promise<void> {
-  const ids = [1, 2, 3].flatMap(() => negativeControls.map((c) => c.id));
-  console.log(`\n# negative controls three times over: ${ids.length} control runs, selected, 2 processes`);
-  const t0 = performance.now();
-  const runs = await runControls(
-    { module: "harness/negative-controls/controls.ts", exportName: "negativeControls" },
-    ids,
-    { seed: controlRunSeed, processes: 2, select: true },
-  );
-  const wall = performance.now() - t0;
-  const problems = runs.filter((r) => r.problems.length > 0).length;
+  const kinds: { kind: string; runs: number; once?: number; thrice: number }[] = [];
+  const timedMs = async (work: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await work();
+    return performance.now() - t0;
+  };
+  const ids = negativeControls.map((c) => c.id);
   console.log(
-    `${ids.length} control runs in ${seconds(wall)}: ${(wall / ids.length / 1000).toFixed(2)} s per control run; ${problems} with problems`,
+    `\n# every control three times over: ${ids.length} negative controls, ${allowedVariations.length} allowed variations, ${hostileControls.length} hostile controls`,
+  );
+  let problems = 0;
+  const negative = (times: number) =>
+    timedMs(async () => {
+      const runs = await runControls(
+        { module: "harness/negative-controls/controls.ts", exportName: "negativeControls" },
+        Array.from({ length: times }, () => ids).flat(),
+        { seed: controlRunSeed, processes: 2, select: true },
+      );
+      problems += runs.filter((r) => r.problems.length > 0).length;
+    });
+  const quiet = () => {};
+  const allowed = () =>
+    timedMs(async () => {
+      problems += (await verifyAllowedVariations(quiet)).filter((v) => !v.passed).length;
+    });
+  const hostile = () =>
+    timedMs(async () => {
+      problems += (await verifyHostileControls(quiet)).filter((v) => v.problems.length > 0).length;
+    });
+  const thrice = async (stage: () => Promise<number>) => (await stage()) + (await stage()) + (await stage());
+  kinds.push({
+    kind: "negative controls",
+    runs: ids.length,
+    once: await negative(1),
+    thrice: await negative(3),
+  });
+  kinds.push({ kind: "allowed variations", runs: allowedVariations.length, thrice: await thrice(allowed) });
+  kinds.push({ kind: "hostile controls", runs: hostileControls.length, thrice: await thrice(hostile) });
+  for (const { kind, runs, once, thrice: ms } of kinds)
+    console.log(
+      `${kind.padEnd(19)}: ${3 * runs} runs in ${seconds(ms)}, ${(ms / (3 * runs) / 1000).toFixed(2)} s per run${once === undefined ? "" : ` (once: ${seconds(once)}, ${(once / runs / 1000).toFixed(2)} s per run)`}`,
+    );
+  const total = kinds.reduce((sum, k) => sum + k.thrice, 0);
+  console.log(
+    `all three kinds three times over: ${seconds(total)}; add it to npm test's other stages for the scale test's npm test; ${problems} runs judged wrongly or with problems`,
   );
 }
 
