@@ -17,7 +17,8 @@ const srkit = (args: string[], env: Record<string, string> = {}) =>
 test("bad input exits 2 with a stable code and starts nothing", () => {
   const cases: [string[], string][] = [
     [["run", "--target", "bogus"], "SRKIT_BAD_TARGET"],
-    [["run", "--parallel", "0"], "SRKIT_BAD_PARALLEL"],
+    [["run", "--parallel", "17"], "SRKIT_BAD_PARALLEL"],
+    [["run", "--parallel", "1.5"], "SRKIT_BAD_PARALLEL"],
     [["run", "--no-such-flag"], "SRKIT_USAGE"],
     [["run", "--call-timeout-ms", "0"], "SRKIT_BAD_BOUND"],
     [["hostile-controls", "no-such-control"], "SRKIT_UNKNOWN_CONTROL"],

@@ -81,10 +81,10 @@ export interface RunChoices {
   nothingToRun?: string;
 }
 
-const wholeNumber = (text: string, flag: string, code: string, max: number) => {
+const wholeNumber = (text: string, flag: string, code: string, max: number, min = 1) => {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max)
-    throw new UsageError(code, `--${flag} takes a whole number from 1 to ${max}, not '${text}'`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(code, `--${flag} takes a whole number from ${min} to ${max}, not '${text}'`);
   return n;
 };
 
@@ -99,7 +99,9 @@ export function runChoices(values: ParsedValues, defaultDir: (slug: string) => s
   const reportDir = resolve(str("report-dir") ?? defaultDir(targetSlug(targetText)));
   const parallelText = str("parallel") ?? str("workers");
   const parallel =
-    parallelText === undefined ? undefined : wholeNumber(parallelText, "parallel", "SRKIT_BAD_PARALLEL", 16);
+    parallelText === undefined
+      ? undefined
+      : wholeNumber(parallelText, "parallel", "SRKIT_BAD_PARALLEL", 16, 0);
   const maxFailuresText = str("max-failures");
   const maxFailures =
     maxFailuresText !== undefined
@@ -141,7 +143,7 @@ export function runChoices(values: ParsedValues, defaultDir: (slug: string) => s
     ...(tags ? { tags } : {}),
     ...(grep ? { grep } : {}),
     ...(shard ? { shard } : {}),
-    ...(parallel ? { parallel } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
     ...(maxFailures ? { maxFailures } : {}),
     bounds: bounds.bounds,
     skipAllure: values["skip-allure-report"] === true,

@@ -30,7 +30,7 @@ ${selection}
 Running:
   --report-dir DIR       where the reports go (relative to the current folder, or absolute);
                          default srkit-reports/<target>, one folder per target
-  --parallel N, -j N     workers (default 2)
+  --parallel N, -j N     workers (default 2; 0: none, cucumber's own process runs the scenarios)
   --max-failures N, -x   stop after N scenarios failed or ended in a target error (-x: after the first);
                          the rest are reported not run
   --timeout MS           the bound of one scenario (same as --scenario-timeout-ms)

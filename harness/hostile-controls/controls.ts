@@ -14,6 +14,10 @@ export interface HostileControl {
   command?: string;
   /** Cucumber tags of the scenarios run; all scenarios when absent. */
   tags?: string;
+  /**
+   * srkit's --parallel; 0 (none: cucumber's own process runs the scenarios) when absent, as a
+   * control runs one to a few scenarios and a worker would only load the steps a second time.
+   */
   parallel?: number;
   /** Bounds for this run, over the controls' short defaults. */
   bounds?: Partial<Bounds>;

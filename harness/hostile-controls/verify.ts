@@ -68,7 +68,7 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
     "--report-dir",
     reportDir,
     "--parallel",
-    String(control.parallel ?? 1),
+    String(control.parallel ?? 0),
     ...(control.tags ? ["--tags", control.tags] : []),
     ...(control.allureReport ? [] : ["--skip-allure-report"]),
     ...flagsOf({ ...controlBounds, ...control.bounds }),
