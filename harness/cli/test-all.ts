@@ -1,7 +1,9 @@
 // `npm test`: every check srkit has, in one run, ending with one line that totals every runner:
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { verifyAllowedVariations } from "../allowed-variations/verify.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
 import { checkInstalledKit } from "../kit/installed-kit.ts";
@@ -201,18 +203,26 @@ const stages: Stage[] = [
     name: "browser test of the reports (playwright, chromium)",
     needsSystem: true,
     async run() {
-      const json = "reports/out/playwright/results.json";
-      const { code } = await sh(bin("playwright"), ["test"], {
-        SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
-      });
-      if (!existsSync(`${projectRoot}${json}`)) return one(false, "playwright wrote no results");
-      const stats = JSON.parse(readFileSync(`${projectRoot}${json}`, "utf8")).stats as Record<string, number>;
-      const tally = {
+      // Playwright's JSON results hold machine paths: read from a temporary folder, then removed.
+      const scratch = mkdtempSync(join(tmpdir(), "srkit-playwright-"));
+      const json = join(scratch, "results.json");
+      let stats: Record<string, number>;
+      try {
+        const { code } = await sh(bin("playwright"), ["test"], {
+          SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
+          SRKIT_PLAYWRIGHT_JSON: json,
+        });
+        if (!existsSync(json)) return one(false, "playwright wrote no results");
+        stats = JSON.parse(readFileSync(json, "utf8")).stats as Record<string, number>;
+        if (code !== 0 && (stats.unexpected ?? 0) + (stats.flaky ?? 0) + (stats.skipped ?? 0) === 0)
+          stats = { ...stats, unexpected: 1 };
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      return {
         passed: stats.expected ?? 0,
         failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0) + (stats.skipped ?? 0),
       };
-      if (code !== 0 && tally.failed === 0) tally.failed = 1;
-      return tally;
     },
   },
 ];
