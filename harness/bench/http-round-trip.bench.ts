@@ -5,12 +5,15 @@
 // node:http transport, contract check) against the served reference reading its clock. The
 // suite over HTTP makes about 39,000 such round trips one after another per worker; what it
 // costs beyond them is the machine's scheduling of four processes on two cores, not our code.
-import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { guardedTransport } from "../drivers/call-guard.ts";
 import { httpTransport } from "../drivers/http.ts";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
 import type { Session } from "../protocol/types.ts";
+import { type StartedTarget, startTarget } from "../runner/start-target.ts";
 
 const calls = Number(process.env.SRKIT_BENCH_ROUND_TRIPS ?? 3_000);
 const rounds = 3;
@@ -18,20 +21,6 @@ const clockBody = '{"now":"2026-01-01T00:00:00.000Z"}';
 const bareServer = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => {
   s.writeHead(200, { "content-type": "application/json" }); s.end(${JSON.stringify(clockBody)}); });
 }).listen(0, "127.0.0.1", function () { console.log("SRKIT_TARGET_URL=http://127.0.0.1:" + this.address().port); });`;
-
-/** Starts a node child that prints SRKIT_TARGET_URL=...; resolves with it and its URL. */
-function served(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code} before announcing`)));
-    let seen = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      seen += chunk.toString("latin1");
-      const url = /SRKIT_TARGET_URL=(\S+)/.exec(seen)?.[1];
-      if (url) resolve({ child, url });
-    });
-  });
-}
 
 /** Mean microseconds per call over `calls` calls, one after another, after a warm-up. */
 async function perCall(call: () => Promise<unknown>): Promise<number> {
@@ -58,14 +47,27 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /**
  * Prints the floor and srkit's round trip (µs per call, medians of 3 alternating rounds) and
- * their ratio. Throws if a server cannot start.
+ * their ratio. Throws if a server cannot start within the start bound.
  */
 export async function benchHttpRoundTrip(): Promise<void> {
-  const bare = await served(["-e", bareServer]);
-  const reference = await served(["harness/reference/main.ts"]);
+  // Both servers are started as `cmd:` targets are (bounded start, stopped as a process group).
+  const scratch = mkdtempSync(join(tmpdir(), "srkit-bench-http-"));
+  const bareFile = join(scratch, "bare-server.cjs");
+  writeFileSync(bareFile, bareServer);
+  const started: StartedTarget[] = [];
+  const serve = async (file: string) => {
+    const target = await startTarget(
+      { kind: "command", command: `"${process.execPath}" "${file}"` },
+      "bench",
+    );
+    started.push(target);
+    return target.env.SRKIT_TARGET_URL ?? "";
+  };
   try {
+    const bareUrl = await serve(bareFile);
+    const referenceUrl = await serve("harness/reference/main.ts");
     const client = new ProtocolClient(
-      guardedTransport(httpTransport(reference.url), {
+      guardedTransport(httpTransport(referenceUrl), {
         callTimeoutMs: 30_000,
         scenarioDeadline: () => undefined,
         stopped: () => undefined,
@@ -77,7 +79,7 @@ export async function benchHttpRoundTrip(): Promise<void> {
     const floor: number[] = [];
     const ours: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      floor.push(await perCall(bareGet(bare.url + path)));
+      floor.push(await perCall(bareGet(bareUrl + path)));
       ours.push(
         await perCall(async () => {
           const read = await client.call("GET", path);
@@ -90,7 +92,7 @@ export async function benchHttpRoundTrip(): Promise<void> {
       `one call over HTTP on loopback (${calls} calls x ${rounds} rounds, medians): bare node:http ${f.toFixed(0)} us, srkit's client against the served reference ${o.toFixed(0)} us, ${(o / f).toFixed(2)}x the floor`,
     );
   } finally {
-    bare.child.kill();
-    reference.child.kill();
+    for (const target of started) await target.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
