@@ -33,6 +33,12 @@ export interface HostileControl {
   allureReport?: boolean;
   /** Longest the whole run may take, srkit start to exit (s). */
   maxSeconds: number;
+  /**
+   * Most of the run is spent waiting on the target (its delays, srkit's call bound or stop grace),
+   * not computing: such controls run beside the others, in lanes of their own (verify.ts), so that
+   * their waits overlap the busy controls instead of holding up one of the machine's cores.
+   */
+  waits?: true;
 }
 
 /** Short bounds so that every control ends in seconds; each control may change them. */
@@ -86,6 +92,7 @@ export const hostileControls: HostileControl[] = [
     outcomes: ["target-error"],
     says: [/POST \/v1\/sessions: no answer within 2 s/, /circuit breaker tripped: 3 scenarios in a row/],
     maxSeconds: 90,
+    waits: true,
   },
   {
     id: "hang-in-property",
@@ -97,6 +104,7 @@ export const hostileControls: HostileControl[] = [
     // A target error, not a broken law; and no shrinking, each try of which would wait a call bound.
     says: [/random run \d+ could not be judged, so the property stopped: .*no answer within 2 s/],
     maxSeconds: 120,
+    waits: true,
   },
   {
     id: "slow",
@@ -106,6 +114,7 @@ export const hostileControls: HostileControl[] = [
     exit: 0,
     outcomes: ["passed"],
     maxSeconds: 150,
+    waits: true,
   },
   {
     id: "html-500",
@@ -186,6 +195,7 @@ export const hostileControls: HostileControl[] = [
     outcomes: ["target-error"],
     says: [new RegExp(`${vaults}: no answer within 2 s`)],
     maxSeconds: 90,
+    waits: true,
   },
   {
     id: "huge-body",

@@ -250,29 +250,52 @@ function judgeAllure(
 const mib = (bytes: number | undefined) =>
   bytes === undefined ? "?" : `${Math.round(bytes / 1024 / 1024)} MiB`;
 
-/** Two controls at a time: each is mostly waiting on bounds, and the machine has two cores. */
-const concurrentControls = 2;
+/** Busy controls at a time: each keeps about one core occupied, and the machine has two. */
+const busyLanes = 2;
+/**
+ * Waiting controls (controls.ts `waits`) at a time, beside the busy ones: one lane holds them all
+ * in less time than the busy lanes take.
+ */
+const waitingLanes = 1;
+
+/** Runs `work` on each item, at most `lanes` at a time, in the items' order. */
+export async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+}
 
 export async function verifyHostileControls(
   log: (line: string) => void = console.log,
   only: string[] = [],
 ): Promise<HostileVerdict[]> {
   const chosen = hostileControls.filter((c) => only.length === 0 || only.includes(c.id));
-  const verdicts: HostileVerdict[] = new Array(chosen.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < chosen.length; i = next++) {
-      const control = chosen[i] as HostileControl;
-      const run = await runControl(control);
-      const { outcome, problems } = judgeHostileRun(control, run);
-      verdicts[i] = { control, run, outcome, problems };
-      log(
-        `${problems.length === 0 ? "held  " : "BROKEN"} ${control.id.padEnd(26)} ${run.seconds.toFixed(1).padStart(6)} s  exit ${String(run.exitCode).padEnd(4)} ${outcome.padEnd(16)} peak RSS ${mib(run.peakRssBytes).padStart(8)}  ${control.misbehaviour}`,
-      );
-      for (const problem of problems) log(`         ${problem}`);
-    }
+  const verdicts: HostileVerdict[] = [];
+  const verify = async (control: HostileControl) => {
+    const run = await runControl(control);
+    const { outcome, problems } = judgeHostileRun(control, run);
+    verdicts.push({ control, run, outcome, problems });
+    log(
+      `${problems.length === 0 ? "held  " : "BROKEN"} ${control.id.padEnd(26)} ${run.seconds.toFixed(1).padStart(6)} s  exit ${String(run.exitCode).padEnd(4)} ${outcome.padEnd(16)} peak RSS ${mib(run.peakRssBytes).padStart(8)}  ${control.misbehaviour}`,
+    );
+    for (const problem of problems) log(`         ${problem}`);
   };
-  await Promise.all(Array.from({ length: concurrentControls }, worker));
+  await Promise.all([
+    inLanes(
+      chosen.filter((c) => !c.waits),
+      busyLanes,
+      verify,
+    ),
+    inLanes(
+      chosen.filter((c) => c.waits),
+      waitingLanes,
+      verify,
+    ),
+  ]);
+  // In the controls' order, whichever lane ran them.
+  verdicts.sort((a, b) => chosen.indexOf(a.control) - chosen.indexOf(b.control));
   const peak = Math.max(0, ...verdicts.map((v) => v.run.peakRssBytes ?? 0));
   log(`hostile controls: peak RSS of any run tree ${mib(peak)} (bound ${mib(maxRunRssBytes)})`);
   return verdicts;
