@@ -17,6 +17,8 @@ export async function stopProcessGroup(child: ChildProcess, graceMs: number): Pr
     }
   };
   const gone = () => {
+    // Nothing left to signal: not even zombies hold the group's id, which may be reused.
+    if (!signalReaches(-group)) return true;
     if (groupAlive(group)) return false;
     // Gone by /proc's account, while signal 0 may still reach members: zombies, or a process
     // forked after /proc was listed (a target that forks and exits in a loop slips through
