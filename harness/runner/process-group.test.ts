@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,4 +77,96 @@ test("a real zombie: signal 0 still reaches it, but it neither runs nor keeps it
     await stopProcessGroup(child, 5_000);
   }
   assert.equal(groupAlive(group), false);
+});
+
+/** Bytes a target's heartbeat file holds now (0 before its first beat). */
+const beats = (file: string) => {
+  try {
+    return readFileSync(file).length;
+  } catch {
+    return 0;
+  }
+};
+
+/** Whether `file` still grows over `ms`: something of the target runs on. */
+async function stillBeating(file: string, ms = 400): Promise<boolean> {
+  const before = beats(file);
+  await new Promise((r) => setTimeout(r, ms));
+  return beats(file) > before;
+}
+
+test("a target that forks and exits in a loop is stopped, though /proc listings miss it", {
+  skip: process.platform !== "linux" ? "reads /proc" : false,
+}, async () => {
+  // Each link of the chain beats once, starts the next link and ends: one link runs at a time,
+  // under a new pid, and the ended links wait as zombies for the machine's init. A listing of
+  // /proc rarely catches the running link; the group's signal always does.
+  const folder = mkdtempSync(join(tmpdir(), "srkit-chain-"));
+  const beat = join(folder, "beat");
+  // Each link is a new shell (a recursive function would hit dash's recursion limit).
+  const link = 'trap "" TERM; echo >> "$0"; sh -c "$1" "$0" "$1" &';
+  const child = spawn("sh", ["-c", link, beat, link], { stdio: "ignore", detached: true });
+  const group = child.pid ?? -1;
+  try {
+    for (let i = 0; i < 200 && beats(beat) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await stillBeating(beat), "the chain runs");
+    await stopProcessGroup(child, 200);
+    assert.equal(await stillBeating(beat), false, "the chain runs on after its group was stopped");
+  } finally {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // Stopped, as it should be.
+    }
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+/** Python with ctypes, to end a process's first thread alone; undefined where there is none. */
+const python = (() => {
+  const found = spawnSync("python3", ["-c", "import ctypes, threading"], { stdio: "ignore" });
+  return found.status === 0 ? "python3" : undefined;
+})();
+/** The exit system call's number (one thread ends, not the process), by architecture. */
+const exitSyscall: Record<string, number> = { x64: 60, arm64: 93 };
+
+test("a process whose first thread ended alone (a zombie leader) runs on, and stopping ends it", {
+  skip:
+    process.platform !== "linux" || python === undefined || exitSyscall[process.arch] === undefined
+      ? "needs Linux's /proc, python3 and a known exit system call"
+      : false,
+}, async () => {
+  // /proc shows such a process as Z (its first thread's state) while its other threads run: a
+  // target that does this on purpose must neither count as gone nor outlive its stop.
+  const folder = mkdtempSync(join(tmpdir(), "srkit-leader-"));
+  const beat = join(folder, "beat");
+  const script = [
+    "import ctypes, signal, sys, threading, time",
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)",
+    "def beat():",
+    "    while True:",
+    "        open(sys.argv[1], 'a').write('x')",
+    "        time.sleep(0.02)",
+    "threading.Thread(target=beat).start()",
+    `ctypes.CDLL(None).syscall(${exitSyscall[process.arch]}, 0)`,
+  ].join("\n");
+  const child = spawn(python as string, ["-c", script, beat], { stdio: "ignore", detached: true });
+  const group = child.pid ?? -1;
+  try {
+    const leaderEnded = () => readFileSync(`/proc/${group}/stat`, "latin1").includes(") Z ");
+    for (let i = 0; i < 300 && !(leaderEnded() && beats(beat) > 0); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(leaderEnded() && (await stillBeating(beat)), "the first thread ended, another beats");
+    assert.equal(processRunning(group), true);
+    assert.equal(groupAlive(group), true);
+    await stopProcessGroup(child, 200);
+    assert.equal(await stillBeating(beat), false, "the process runs on after its group was stopped");
+  } finally {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // Stopped, as it should be.
+    }
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -9,7 +9,6 @@ import { readdirSync, readFileSync } from "node:fs";
 export async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<void> {
   const group = child.pid;
   if (group === undefined) return;
-  const alive = () => groupAlive(group);
   const signal = (name: NodeJS.Signals) => {
     try {
       process.kill(-group, name);
@@ -17,14 +16,25 @@ export async function stopProcessGroup(child: ChildProcess, graceMs: number): Pr
       // Already gone.
     }
   };
+  const gone = () => {
+    // Nothing left to signal: not even zombies hold the group's id, which may be reused.
+    if (!signalReaches(-group)) return true;
+    if (groupAlive(group)) return false;
+    // Gone by /proc's account, while signal 0 may still reach members: zombies, or a process
+    // forked after /proc was listed (a target that forks and exits in a loop slips through
+    // nearly every listing). The kernel's SIGKILL reaches the whole group at once and zombies
+    // ignore it: nothing of the group runs on after this returns.
+    signal("SIGKILL");
+    return true;
+  };
   const waitGone = async (ms: number) => {
     for (const end = Date.now() + ms; Date.now() < end; ) {
-      if (!alive()) return true;
+      if (gone()) return true;
       await new Promise((r) => setTimeout(r, 50));
     }
-    return !alive();
+    return gone();
   };
-  if (!alive()) return;
+  if (gone()) return;
   signal("SIGTERM");
   if (await waitGone(graceMs)) return;
   signal("SIGKILL");
@@ -51,7 +61,7 @@ export function groupAlive(group: number): boolean {
 export function processRunning(pid: number): boolean {
   if (!signalReaches(pid)) return false;
   const stat = process.platform === "linux" ? procStat(pid) : undefined;
-  return stat === undefined || !ended(stat.state);
+  return stat === undefined || !ended(pid, stat.state);
 }
 
 /**
@@ -74,7 +84,7 @@ export function groupMembers(
     if (!/^\d+$/.test(entry)) continue;
     const stat = procStat(Number(entry), procRoot);
     if (stat?.group !== group) continue;
-    if (ended(stat.state)) members.ended++;
+    if (ended(Number(entry), stat.state, procRoot)) members.ended++;
     else members.running++;
   }
   return members;
@@ -88,13 +98,38 @@ const signalReaches = (pid: number) => {
     return false;
   }
 };
-const ended = (state: string) => state === "Z" || state === "X";
+const endedState = (state: string) => state === "Z" || state === "X";
+
+/**
+ * Whether a process has ended: its stat shows a zombie (or dead) and so does every thread of it.
+ * A process whose first thread ended alone (pthread_exit, or the exit system call) shows Z in
+ * its stat while its other threads run on: that process still runs.
+ */
+function ended(pid: number, state: string, procRoot = "/proc"): boolean {
+  if (!endedState(state)) return false;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`${procRoot}/${pid}/task`);
+  } catch {
+    // Reaped meanwhile, or a /proc without task folders: the process's own state stands.
+    return true;
+  }
+  return tasks.every((task) => {
+    const taskStat = readStat(`${procRoot}/${pid}/task/${task}/stat`);
+    return taskStat === undefined || endedState(taskStat.state);
+  });
+}
 
 /** State letter and process group of a process, from PROC/PID/stat; undefined once it is gone. */
 function procStat(pid: number, procRoot = "/proc"): { state: string; group: number } | undefined {
+  return readStat(`${procRoot}/${pid}/stat`);
+}
+
+/** State letter and process group from a stat file of proc(5); undefined if it cannot be read. */
+function readStat(path: string): { state: string; group: number } | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`${procRoot}/${pid}/stat`, "latin1");
+    stat = readFileSync(path, "latin1");
   } catch {
     return undefined;
   }

@@ -15,8 +15,10 @@ const probe = (env: NodeJS.ProcessEnv) => {
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     env: { ...clean, ...env },
     encoding: "utf8",
+    // A cache that cannot be enabled must not hold srkit up: a hang fails here, in bounded time.
+    timeout: 20_000,
   });
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.status, 0, `${run.signal ?? ""} ${run.stderr}`);
   return JSON.parse(run.stdout) as { ours: string | null; target: string | null };
 };
 
@@ -34,4 +36,13 @@ test("a cache folder the user chose is theirs: srkit uses it and a target keeps 
 
 test("NODE_DISABLE_COMPILE_CACHE turns it off", () => {
   assert.deepEqual(probe({ NODE_DISABLE_COMPILE_CACHE: "1" }), { ours: null, target: null });
+});
+
+test("a temporary folder where no cache folder can be made leaves the cache off, and srkit going", {
+  skip: process.platform !== "linux" ? "needs /proc, where mkdir answers ENOENT" : false,
+}, () => {
+  // mkdir under /proc answers ENOENT although /proc exists: Node's recursive mkdir (enabling the
+  // cache makes its folder with one) tries again for ever.
+  assert.deepEqual(probe({ TMPDIR: "/proc/srkit-no-such-folder" }), { ours: null, target: null });
+  assert.deepEqual(probe({ TMPDIR: "/proc" }), { ours: null, target: null });
 });
