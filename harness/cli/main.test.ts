@@ -33,6 +33,7 @@ test("bad input exits 2 with a stable code and starts nothing", () => {
     [["certify", "--target", "reference", "--profile", "everything", "--tags", "@x"], "SRKIT_USAGE"],
     [["verify"], "SRKIT_USAGE"],
     [["merge"], "SRKIT_USAGE"],
+    [["requirements", "--bogus"], "SRKIT_USAGE"],
   ];
   for (const [args, code] of cases) {
     const run = srkit(args);

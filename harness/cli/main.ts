@@ -58,6 +58,12 @@ export async function main(argv: string[]): Promise<number> {
     case "serve":
       return serve(rest);
     case "requirements":
+      // It takes nothing: an argument it ignored would let a typo pass for a narrower gate.
+      if (rest.length > 0)
+        throw new UsageError(
+          "SRKIT_USAGE",
+          `requirements takes no arguments (given ${safeText(rest.join(" "), 60)})\n${usage}`,
+        );
       return (await import("./requirements.ts")).printRequirementsGate();
     case "negative-controls": {
       const { negativeControls } = await import("../negative-controls/controls.ts");

@@ -90,7 +90,13 @@ const stages: Stage[] = [
       ]);
       const count = (label: string) =>
         Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? "0");
-      const tally = { passed: count("pass"), failed: count("fail") + count("cancelled") };
+      const skipped = count("skipped") + count("todo");
+      const tally: Tally = {
+        passed: count("pass"),
+        failed: count("fail") + count("cancelled"),
+        // Not passed, not failed: each says why above (a platform without /proc, say).
+        ...(skipped > 0 ? { note: `${skipped} skipped` } : {}),
+      };
       if (code !== 0 && tally.failed === 0) tally.failed = 1;
       return tally;
     },
