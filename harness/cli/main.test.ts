@@ -174,6 +174,9 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
     readFileSync(join(projectRoot, "reports/out/cli-interrupt/summary.json"), "utf8"),
   );
   assert.match(summary.harnessError, /srkit was interrupted: srkit received SIGTERM/);
+  // The scenarios it never finished are not run, so the run has no verdict of conformance.
+  assert.equal(summary.verdict, "incomplete");
+  assert.ok(summary.scenarios["not-run"] > 0, JSON.stringify(summary.scenarios));
   assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/cucumber/junit.xml")));
   assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/living-docs/index.html")));
   const leftovers = readdirSync("/proc")

@@ -40,6 +40,7 @@ const runVerdictWords: Record<string, string> = {
   "does-not-conform": "DOES NOT CONFORM",
   "target-error": "TARGET ERROR: the kit could not judge",
   "no-claim": "NO CLAIM",
+  incomplete: "INCOMPLETE: scenarios never ran",
 };
 
 const words = (v: string) => v.replaceAll("-", " ");

@@ -7,11 +7,11 @@ import { join, relative, resolve } from "node:path";
 import type { Envelope } from "@cucumber/messages";
 import type { TargetDescription } from "../protocol/types.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
-import { readRun, type ScenarioResult } from "../reports/results.ts";
+import { readRun } from "../reports/results.ts";
 import { type Bounds, defaultBounds } from "./bounds.ts";
 import { MergeError, mergeMessageStreams } from "./merge-messages.ts";
 import { writeRunReports } from "./run-reports.ts";
-import { type SuiteOutcome, summaryData } from "./run-suite.ts";
+import { type SuiteOutcome, summaryData, withUnfinished } from "./run-suite.ts";
 
 /** summary.json as run-suite.ts writes it. */
 export type RunSummary = ReturnType<typeof summaryData> & { finishedAt?: string; merged?: unknown };
@@ -120,13 +120,7 @@ export function mergeRuns(dirs: readonly string[], outDir: string, skipAllure = 
   const harnessErrors = folders.flatMap((f, i) =>
     f.summary.harnessError ? [`run ${i + 1}: ${f.summary.harnessError}`] : [],
   );
-  const notFinished = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
-  const results: ScenarioResult[] = [
-    ...run.results,
-    ...(stoppedEarly && harnessErrors.length === 0
-      ? run.unfinished.map((r) => ({ ...r, status: "target-error" as const, message: notFinished }))
-      : []),
-  ];
+  const { results } = withUnfinished(run, stoppedEarly, harnessErrors.length > 0);
   const problems = folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`));
   const targetFailed = folders.some(
     (f) => !descriptionOf(f.summary) || f.summary.targetProblem !== undefined,
@@ -138,7 +132,7 @@ export function mergeRuns(dirs: readonly string[], outDir: string, skipAllure = 
     targetFailed,
     results,
     // Each run aligned its own Allure results, those it never finished included.
-    allure: { results: run.results, notRun: [] },
+    allure: { results: run.results, notRun: [], notRunStatus: "not-run" },
     skipAllure,
   });
   problems.push(...written.problems);

@@ -12,7 +12,7 @@ import { type RequirementCoverage, requirementCoverage } from "../reports/covera
 import { readHistory } from "../reports/history.ts";
 import { writeJunit } from "../reports/junit.ts";
 import { writeLivingDocs } from "../reports/living-docs.ts";
-import type { ScenarioResult } from "../reports/results.ts";
+import type { ScenarioResult, ScenarioStatus } from "../reports/results.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { type ClaimJudgement, judgeClaim } from "./verdict.ts";
 
@@ -26,7 +26,15 @@ export interface RunReportsInput {
   /** Every scenario's final result, those the run never finished included (with their outcome). */
   results: ScenarioResult[];
   /** The results Allure heard of (the message stream's), and those it did not (never finished). */
-  allure: { results: readonly ScenarioResult[]; notRun: readonly Omit<ScenarioResult, "status">[] };
+  /**
+   * Allure's own results, and the scenarios the run never finished, filed with `notRunStatus`
+   * (target-error when the target made the run stop, not-run when srkit did).
+   */
+  allure: {
+    results: readonly ScenarioResult[];
+    notRun: readonly Omit<ScenarioResult, "status">[];
+    notRunStatus: ScenarioStatus;
+  };
   skipAllure: boolean;
 }
 
@@ -112,7 +120,7 @@ export function writeRunReports(input: RunReportsInput): RunReports {
       dir,
       input.allure.results,
       input.allure.notRun,
-      "target-error",
+      input.allure.notRunStatus,
       allureFacts(input.targetLabel, input.description),
     );
     return dir;

@@ -19,7 +19,7 @@ import { protocolMismatch } from "../protocol/compatibility.ts";
 import type { TargetDescription } from "../protocol/types.ts";
 import type { RequirementCoverage } from "../reports/coverage.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
-import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
+import { countByStatus, type RunResults, readRun, type ScenarioResult } from "../reports/results.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { type Bounds, boundsVariable, defaultBounds } from "./bounds.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
@@ -91,12 +91,39 @@ export interface RunSelection {
   paths?: string[];
 }
 
+/**
+ * A run's results, with each scenario it never finished judged too. When the target made the run
+ * stop (circuit breaker, time bound), that is a target error of the scenario; when srkit failed
+ * or was interrupted, the scenario is not run, so the run is incomplete (never conforming) and
+ * the harness error says why.
+ * @param stoppedEarly why the target made the run stop, if it did
+ * @param harnessError whether srkit failed or was interrupted
+ * @returns every result, and the unfinished scenarios with the status and reason they were given
+ */
+export function withUnfinished(
+  run: RunResults,
+  stoppedEarly: string | undefined,
+  harnessError: boolean,
+): {
+  results: ScenarioResult[];
+  unfinished: { status: "target-error" | "not-run"; scenarios: Omit<ScenarioResult, "status">[] };
+} {
+  const status: "target-error" | "not-run" =
+    stoppedEarly !== undefined && !harnessError ? "target-error" : "not-run";
+  const message = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
+  const scenarios = run.unfinished.map((r) => ({ ...r, message }));
+  return {
+    results: [...run.results, ...scenarios.map((r) => ({ ...r, status }))],
+    unfinished: { status, scenarios },
+  };
+}
+
 /** srkit's exit code for a finished run (see verdict.ts). */
 export function exitCodeOf(outcome: SuiteOutcome): number {
   const verdict: RunVerdict = outcome.claim?.verdict ?? "target-error";
   // Non-conformance found on evidence stands even when srkit could not finish everything.
   if (verdict === "does-not-conform") return exitCodes[verdict];
-  if (outcome.harnessError) return exitCodes["harness-error"];
+  if (outcome.harnessError || verdict === "incomplete") return exitCodes["harness-error"];
   if (verdict !== "conforms") return exitCodes[verdict];
   return outcome.ok ? exitCodes.conforms : exitCodes["harness-error"];
 }
@@ -225,18 +252,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const run = existsSync(messages)
     ? readRun(messages, bounds.maxMessageChars)
     : { results: [], unfinished: [] };
-  const notFinished = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
-  // A scenario the run never finished could not be judged. When the target made the run stop
-  // (circuit breaker, time bound), that is a target error of the scenario; when srkit failed or
-  // was interrupted, it is counted as unfinished, and the harness error says why.
-  const unfinished = stoppedEarly && !harnessError ? [] : run.unfinished;
-  const results: ScenarioResult[] = [
-    ...run.results,
-    ...(stoppedEarly && !harnessError
-      ? run.unfinished.map((r) => ({ ...r, status: "target-error" as const, message: notFinished }))
-      : []),
-  ];
-  if (unfinished.length > 0) problems.push(`${unfinished.length} scenarios of the selection did not finish`);
+  const { results, unfinished } = withUnfinished(run, stoppedEarly, harnessError !== undefined);
+  if (unfinished.status === "not-run" && unfinished.scenarios.length > 0)
+    problems.push(`${unfinished.scenarios.length} scenarios of the selection did not finish`);
   if (description && run.results.length === 0 && !harnessError && !stoppedEarly)
     problems.push(`cucumber ran no scenario (exit ${cucumberExit})`);
   if (harnessError) problems.push(`harness error: ${harnessError}`);
@@ -260,13 +278,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     ...(description ? { description } : {}),
     targetFailed: !description || targetEnded !== undefined,
     results,
-    allure: {
-      results: run.results,
-      notRun:
-        results.length > run.results.length
-          ? run.unfinished.map((r) => ({ ...r, message: notFinished }))
-          : [],
-    },
+    allure: { results: run.results, notRun: unfinished.scenarios, notRunStatus: unfinished.status },
     skipAllure: options.skipAllure === true,
   });
   const { coverage, claim, reports } = written;
@@ -376,6 +388,7 @@ const verdictWords: Record<RunVerdict, string> = {
   "does-not-conform": "DOES NOT CONFORM",
   "target-error": "TARGET ERROR (the kit could not judge)",
   "no-claim": "NO CLAIM (the target declared no family this suite has, or nothing ran)",
+  incomplete: "INCOMPLETE (scenarios of a claimed family never ran: no verdict of conformance)",
 };
 
 /** The run's summary for the terminal; every line escaped (target names and messages are in it). */

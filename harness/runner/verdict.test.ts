@@ -69,6 +69,35 @@ test("a claimed family the selection did not run is not run, and the others deci
   assert.equal(judged.verdict, "conforms");
 });
 
+test("scenarios selected and never judged leave the run incomplete, never conforming", () => {
+  // srkit interrupted after some passes: the rest of the selection is not run.
+  const partly = judgeClaim(["replication", "failover"], suite, [
+    result("failover", "passed"),
+    result("failover", "not-run"),
+    result("replication", "passed"),
+  ]);
+  assert.equal(partly.verdict, "incomplete");
+  assert.equal(partly.families.find((f) => f.family === "failover")?.verdict, "not-run");
+  assert.equal(partly.families.find((f) => f.family === "replication")?.verdict, "conforms");
+  // Interrupted before any scenario finished: still incomplete, not "nothing claimed".
+  assert.equal(judgeClaim(["failover"], suite, [result("failover", "not-run")]).verdict, "incomplete");
+  // What was judged on evidence outranks it: a failure stands (the failure limit stops runs so).
+  assert.equal(
+    judgeClaim(["failover"], suite, [result("failover", "failed"), result("failover", "not-run")]).verdict,
+    "does-not-conform",
+  );
+  assert.equal(
+    judgeClaim(["failover"], suite, [result("failover", "target-error"), result("failover", "not-run")])
+      .verdict,
+    "target-error",
+  );
+  // Scenarios of a family the target does not claim never make the run incomplete.
+  assert.equal(
+    judgeClaim(["failover"], suite, [result("failover", "passed"), result("replication", "not-run")]).verdict,
+    "conforms",
+  );
+});
+
 test("scenarios the driver could not carry are neither a pass nor the target's error", () => {
   const notCarried = { ...result("failover", "unsupported"), notCarried: true as const };
   const judged = judgeClaim(["failover", "replication"], suite, [

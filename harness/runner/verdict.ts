@@ -7,9 +7,11 @@ import type { ScenarioResult } from "../reports/results.ts";
  * - does-not-conform: a scenario of a claimed family failed on evidence;
  * - target-error: no non-conformance was found, but the target broke the protocol, hung or
  *   crashed in at least one scenario, so the kit could not judge it;
- * - no-claim: the target declared no family the suite has scenarios for, or nothing ran.
+ * - no-claim: the target declared no family the suite has scenarios for, or nothing ran;
+ * - incomplete: nothing failed, but scenarios of a claimed family were selected and never judged
+ *   (srkit was interrupted or failed before they finished): no verdict of conformance.
  */
-export type RunVerdict = "conforms" | "does-not-conform" | "target-error" | "no-claim";
+export type RunVerdict = "conforms" | "does-not-conform" | "target-error" | "no-claim" | "incomplete";
 /**
  * `not-run`: claimed, but the run's selection (tags, shard) held none of its scenarios, or the run
  * stopped before some of them (--max-failures) and none failed.
@@ -111,10 +113,14 @@ export function judgeClaim(
     };
   });
   const ran = families.filter((f) => f.claimed && f.passed + f.failed + f.targetErrors + f.other > 0);
+  // Scenarios of a claimed family that were selected and never judged (the run stopped first).
+  const unjudged = families.some((f) => f.claimed && f.notRun > 0);
   let verdict: RunVerdict;
-  if (claimed.length === 0 || ran.length === 0) verdict = "no-claim";
+  if (claimed.length === 0 || (ran.length === 0 && !unjudged)) verdict = "no-claim";
   else if (families.some((f) => f.verdict === "does-not-conform")) verdict = "does-not-conform";
   else if (families.some((f) => f.verdict === "target-error")) verdict = "target-error";
+  // Passes so far are not a verdict on the scenarios that never ran: the run cannot conform.
+  else if (unjudged) verdict = "incomplete";
   else verdict = "conforms";
   return {
     claimed,

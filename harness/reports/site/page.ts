@@ -28,7 +28,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{border-radius:8px;padding:.8rem 1.1rem;color:#fff;margin:.6rem 0 1rem}
 .verdict p{margin:.2rem 0}.verdict a{color:#fff;font-weight:600}
 .verdict .word{font-size:1.7rem;font-weight:800;letter-spacing:.02em}
-.r-conforms{background:var(--passed)}.r-does-not-conform{background:var(--failed)}.r-target-error{background:var(--target-error)}.r-no-claim{background:var(--not-run)}
+.r-conforms{background:var(--passed)}.r-does-not-conform{background:var(--failed)}.r-target-error{background:var(--target-error)}.r-no-claim{background:var(--not-run)}.r-incomplete{background:var(--not-run)}
 .overview{display:grid;grid-template-columns:minmax(16rem,26rem) 1fr;gap:1.2rem;align-items:start}
 @media (max-width:60rem){.overview{grid-template-columns:1fr}}
 .counts{display:flex;flex-wrap:wrap;gap:.4rem .9rem;margin:.3rem 0;padding:0;list-style:none}
