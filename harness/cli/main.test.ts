@@ -191,6 +191,51 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
   assert.deepEqual(leftovers, [], "no cucumber process outlives srkit");
 });
 
+test("srkit interrupted at --parallel 0 keeps the scenarios it finished (its message stream is written as it goes)", {
+  timeout: 180_000,
+}, async () => {
+  const dir = "reports/out/cli-interrupt-j0";
+  // The failover scenarios (quick) come first, then a property history long enough to interrupt.
+  const tags = "@family:failover or (@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT)";
+  const child = spawn(
+    process.execPath,
+    ["bin/srkit.mjs", "run", "--tags", tags, "--report-dir", dir, "--skip-allure-report", "--parallel", "0"],
+    {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, SRKIT_PBT_RUNS: "100000" },
+    },
+  );
+  let output = "";
+  const under = new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      // The progress line (read from the message stream) shows passes while a scenario runs.
+      if (/^\[ *\d+\/\d+\] \S+ +[1-9]\d* passed.*running: /m.test(output)) resolve();
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`srkit ended (${code}) before it showed a pass:\n${output}`)),
+    );
+  });
+  child.stderr.resume();
+  await under;
+  child.kill("SIGINT");
+  assert.equal(await new Promise((resolve) => child.once("exit", resolve)), 5);
+  const summary = summaryOf(dir);
+  assert.equal(summary.verdict, "incomplete");
+  // What finished before the interrupt is kept as passed, the rest is not run: none is lost.
+  const { passed = 0, "not-run": notRun = 0 } = summary.scenarios;
+  assert.ok(passed > 0 && notRun > 0, JSON.stringify(summary.scenarios));
+  const allure = readdirSync(join(projectRoot, dir, "allure-results")).filter((f) =>
+    f.endsWith("-result.json"),
+  );
+  assert.equal(allure.length, passed + notRun, "one Allure result per scenario");
+  const allurePassed = allure.filter(
+    (f) => JSON.parse(readFileSync(join(projectRoot, dir, "allure-results", f), "utf8")).status === "passed",
+  ).length;
+  assert.equal(allurePassed, passed, "Allure's passes are the run's");
+});
+
 const summaryOf = (dir: string) =>
   JSON.parse(readFileSync(join(projectRoot, dir, "summary.json"), "utf8")) as {
     verdict: string;

@@ -73,3 +73,36 @@ test("Allure results say what the message stream says, with a category per outco
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a scenario Allure saw pass but the stream never saw finish is filed once, as not run", () => {
+  const dir = mkdtempSync(join(tmpdir(), "srkit-allure-"));
+  try {
+    // srkit killed between Allure's result file and the stream's testCaseFinished of one scenario.
+    writeFileSync(
+      join(dir, "1-result.json"),
+      JSON.stringify({
+        uuid: "1",
+        name: "caught mid-flight",
+        start: 1000,
+        status: "passed",
+        statusDetails: {},
+      }),
+    );
+    const { status: _, ...unfinished } = scenario("caught mid-flight", "passed", 1000);
+    alignAllureResults(
+      dir,
+      [],
+      [{ ...unfinished, message: "not run: the run ended before this scenario finished" }],
+      "not-run",
+    );
+    const results = readdirSync(dir)
+      .filter((f) => f.endsWith("-result.json"))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { name: string; status: string });
+    assert.deepEqual(
+      results.map((r) => [r.name, r.status]),
+      [["caught mid-flight", "skipped"]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -168,9 +168,12 @@ export function alignAllureResults(
       return [];
     }
   });
-  const unmatched = new Set(results);
+  // A scenario the message stream never saw finish may still have an Allure result (Allure wrote
+  // it before the run was killed): it is paired and rewritten too, never filed twice.
+  const scenarios: ScenarioResult[] = [...results, ...notRun.map((r) => ({ ...r, status: notRunStatus }))];
+  const unmatched = new Set(scenarios);
   const byName = new Map<string, ScenarioResult[]>();
-  for (const r of results) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  for (const r of scenarios) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   // Every possible pair of the same name, closest first (start, then worker), taken greedily.
   const pairs = allure.flatMap((a, i) =>
     (byName.get(a.result.name) ?? []).map((r) => ({
@@ -197,7 +200,7 @@ export function alignAllureResults(
     Object.assign(a, allureIdentity(r));
     writeFileSync(entry.path, JSON.stringify(a));
   }
-  const missing = [...unmatched, ...notRun.map((r) => ({ ...r, status: notRunStatus }))];
+  const missing = [...unmatched];
   for (const scenario of missing) {
     const uuid = randomUUID();
     const message = allureMessage(scenario);

@@ -58,7 +58,7 @@ export interface ScenarioResult {
 export interface RunResults {
   results: ScenarioResult[];
   /** Scenarios of the selection that never finished (the run was stopped or killed). */
-  unfinished: Pick<ScenarioResult, "name" | "uri" | "line" | "tags" | "reqIds" | "pickleId">[];
+  unfinished: Pick<ScenarioResult, "name" | "uri" | "line" | "rowLine" | "tags" | "reqIds" | "pickleId">[];
 }
 
 export interface StepResult {

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { GatewayStats } from "../azure-standin/gateway.ts";
+import type { ScenarioRef } from "../catalog/scenarios.ts";
 import { transportFromEnvironment } from "../drivers/connect.ts";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
 import { kitDigests } from "../kit/digests.ts";
@@ -98,12 +99,15 @@ export interface RunSelection {
  * the harness error says why.
  * @param stoppedEarly why the target made the run stop, if it did
  * @param harnessError whether srkit failed or was interrupted
+ * @param planned the run's selection (selection.ts): those of it the message stream never got to
+ *   (cucumber killed before it wrote their test cases) are unfinished too
  * @returns every result, and the unfinished scenarios with the status and reason they were given
  */
 export function withUnfinished(
   run: RunResults,
   stoppedEarly: string | undefined,
   harnessError: boolean,
+  planned: readonly ScenarioRef[] = [],
 ): {
   results: ScenarioResult[];
   unfinished: { status: "target-error" | "not-run"; scenarios: Omit<ScenarioResult, "status">[] };
@@ -111,7 +115,18 @@ export function withUnfinished(
   const status: "target-error" | "not-run" =
     stoppedEarly !== undefined && !harnessError ? "target-error" : "not-run";
   const message = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
-  const scenarios = run.unfinished.map((r) => ({ ...r, message }));
+  const seen = new Set([...run.results, ...run.unfinished].map(scenarioLocation));
+  const neverStarted = planned
+    .filter((p) => !seen.has(`${p.uri}:${p.rowLine}`))
+    .map((p) => ({
+      name: p.name,
+      uri: p.uri,
+      line: p.line,
+      rowLine: p.rowLine,
+      tags: p.tags,
+      reqIds: p.reqIds,
+    }));
+  const scenarios = [...run.unfinished, ...neverStarted].map((r) => ({ ...r, message }));
   return {
     results: [...run.results, ...scenarios.map((r) => ({ ...r, status }))],
     unfinished: { status, scenarios },
@@ -252,7 +267,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const run = existsSync(messages)
     ? readRun(messages, bounds.maxMessageChars)
     : { results: [], unfinished: [] };
-  const { results, unfinished } = withUnfinished(run, stoppedEarly, harnessError !== undefined);
+  // A killed cucumber may have written none of its test cases (at -j 0 the message stream is
+  // flushed only when the run ends): the selection itself says what never finished.
+  const planned = harnessError && description ? await plannedScenarios(options).catch(() => []) : [];
+  const { results, unfinished } = withUnfinished(run, stoppedEarly, harnessError !== undefined, planned);
   if (unfinished.status === "not-run" && unfinished.scenarios.length > 0)
     problems.push(`${unfinished.scenarios.length} scenarios of the selection did not finish`);
   if (description && run.results.length === 0 && !harnessError && !stoppedEarly)

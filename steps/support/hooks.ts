@@ -99,6 +99,10 @@ BeforeAll(async () => {
 AfterAll(() => connection?.close());
 
 Before(async function (this: SrkitWorld, { pickle }) {
+  // One turn of the event loop first: at --parallel 0 the in-process reference answers without I/O,
+  // so cucumber's message stream (progress, and every result of a run interrupted) was written
+  // only when the run ended, and a run killed before that lost all its finished scenarios.
+  await new Promise((resolve) => setImmediate(resolve));
   scenarioDeadline = undefined;
   // The control runner's baseline trace files each protocol call under its scenario.
   markScenario(scenarioKey(pickle.uri, pickle.location?.line ?? 0));
