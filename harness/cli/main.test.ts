@@ -131,54 +131,69 @@ test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
   assert.match(red.stdout, /failing: REPL-PORT-PS-AZURE-STORAGE/);
 });
 
-test("srkit interrupted mid-run ends its cucumber child and still writes its reports (exit 5)", async () => {
-  const marker = "not @srkit-interrupt-test";
-  const child = spawn(
-    process.execPath,
-    [
-      "bin/srkit.mjs",
-      "run",
-      "--tags",
-      `@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT and ${marker}`,
-      "--report-dir",
-      "reports/out/cli-interrupt",
-      "--skip-allure-report",
-      // A worker process, so the run's processes outlive a busy scenario in the coordinator.
-      "--parallel",
-      "1",
-    ],
+const summaryOf = (dir: string) =>
+  JSON.parse(readFileSync(join(projectRoot, dir, "summary.json"), "utf8")) as {
+    verdict: string;
+    exitCode: number;
+    harnessError?: string;
+    claim: { claimed: string[]; notClaimed: string[] };
+    families: { family: string; claimed: boolean; verdict: string; passed: number }[];
+    scenarios: Record<string, number>;
+  };
+
+/**
+ * `srkit run ARGS` with long property histories, sent `signal` once its output matches `ready`
+ * (srkit's progress line: the run is under way). Resolves with srkit's exit code.
+ */
+async function interruptedRun(args: string[], ready: RegExp, signal: NodeJS.Signals): Promise<number | null> {
+  const child = spawn(process.execPath, ["bin/srkit.mjs", "run", ...args], {
+    cwd: projectRoot,
+    stdio: ["ignore", "pipe", "pipe"],
     // The random histories run long enough to be interrupted whatever the machine's speed.
-    {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SRKIT_PBT_RUNS: "100000" },
-    },
-  );
+    env: { ...process.env, SRKIT_PBT_RUNS: "100000" },
+  });
   let output = "";
-  const started = new Promise<void>((resolve, reject) => {
+  const under = new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      // srkit's progress line names the scenario running: the run is under way.
-      if (/^\[ *\d+\/\d+\] .*running: /m.test(output)) resolve();
+      if (ready.test(output)) resolve();
     });
     child.once("exit", (code) =>
       reject(new Error(`srkit ended (${code}) before it could be interrupted:\n${output}`)),
     );
   });
   child.stderr.resume();
-  await started;
-  child.kill("SIGTERM");
-  const code = await new Promise((resolve) => child.once("exit", resolve));
-  assert.equal(code, 5);
-  const summary = JSON.parse(
-    readFileSync(join(projectRoot, "reports/out/cli-interrupt/summary.json"), "utf8"),
+  await under;
+  child.kill(signal);
+  return new Promise((resolve) => child.once("exit", resolve));
+}
+
+test("srkit interrupted mid-run ends its cucumber child and still writes its reports (exit 5)", async () => {
+  const marker = "not @srkit-interrupt-test";
+  const dir = "reports/out/cli-interrupt";
+  const code = await interruptedRun(
+    [
+      "--tags",
+      `@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT and ${marker}`,
+      "--report-dir",
+      dir,
+      "--skip-allure-report",
+      // A worker process, so the run's processes outlive a busy scenario in the coordinator.
+      "--parallel",
+      "1",
+    ],
+    // srkit's progress line names the scenario running: the run is under way.
+    /^\[ *\d+\/\d+\] .*running: /m,
+    "SIGTERM",
   );
-  assert.match(summary.harnessError, /srkit was interrupted: srkit received SIGTERM/);
+  assert.equal(code, 5);
+  const summary = summaryOf(dir);
+  assert.match(summary.harnessError ?? "", /srkit was interrupted: srkit received SIGTERM/);
   // The scenarios it never finished are not run, so the run has no verdict of conformance.
   assert.equal(summary.verdict, "incomplete");
-  assert.ok(summary.scenarios["not-run"] > 0, JSON.stringify(summary.scenarios));
-  assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/cucumber/junit.xml")));
-  assert.ok(existsSync(join(projectRoot, "reports/out/cli-interrupt/living-docs/index.html")));
+  assert.ok((summary.scenarios["not-run"] ?? 0) > 0, JSON.stringify(summary.scenarios));
+  assert.ok(existsSync(join(projectRoot, dir, "cucumber/junit.xml")));
+  assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
   const leftovers = readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
     .filter((pid) => {
@@ -197,30 +212,13 @@ test("srkit interrupted at --parallel 0 keeps the scenarios it finished (its mes
   const dir = "reports/out/cli-interrupt-j0";
   // The failover scenarios (quick) come first, then a property history long enough to interrupt.
   const tags = "@family:failover or (@req=FO-RP-LATEST and @req=FO-RP-CUSTOM and @req=FO-TEST-NO-IMPACT)";
-  const child = spawn(
-    process.execPath,
-    ["bin/srkit.mjs", "run", "--tags", tags, "--report-dir", dir, "--skip-allure-report", "--parallel", "0"],
-    {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SRKIT_PBT_RUNS: "100000" },
-    },
+  const code = await interruptedRun(
+    ["--tags", tags, "--report-dir", dir, "--skip-allure-report", "--parallel", "0"],
+    // The progress line (read from the message stream) shows passes while a scenario runs.
+    /^\[ *\d+\/\d+\] \S+ +[1-9]\d* passed.*running: /m,
+    "SIGINT",
   );
-  let output = "";
-  const under = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      // The progress line (read from the message stream) shows passes while a scenario runs.
-      if (/^\[ *\d+\/\d+\] \S+ +[1-9]\d* passed.*running: /m.test(output)) resolve();
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`srkit ended (${code}) before it showed a pass:\n${output}`)),
-    );
-  });
-  child.stderr.resume();
-  await under;
-  child.kill("SIGINT");
-  assert.equal(await new Promise((resolve) => child.once("exit", resolve)), 5);
+  assert.equal(code, 5);
   const summary = summaryOf(dir);
   assert.equal(summary.verdict, "incomplete");
   // What finished before the interrupt is kept as passed, the rest is not run: none is lost.
@@ -235,15 +233,6 @@ test("srkit interrupted at --parallel 0 keeps the scenarios it finished (its mes
   ).length;
   assert.equal(allurePassed, passed, "Allure's passes are the run's");
 });
-
-const summaryOf = (dir: string) =>
-  JSON.parse(readFileSync(join(projectRoot, dir, "summary.json"), "utf8")) as {
-    verdict: string;
-    exitCode: number;
-    claim: { claimed: string[]; notClaimed: string[] };
-    families: { family: string; claimed: boolean; verdict: string; passed: number }[];
-    scenarios: Record<string, number>;
-  };
 
 test("a target that declares no family gets NO CLAIM and exit 3, never a pass", () => {
   const dir = "reports/out/cli-test-no-claim";

@@ -5,7 +5,7 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { SeedsIndex } from "../catalog/seeds-index.ts";
 import type { TargetDescription } from "../protocol/types.ts";
-import type { ClaimJudgement } from "../runner/verdict.ts";
+import type { ClaimJudgement, RunVerdict } from "../runner/verdict.ts";
 import type { RequirementCoverage, RequirementVerdict } from "./coverage.ts";
 import type { HistoryEntry } from "./history.ts";
 import { type Html, html } from "./html.ts";
@@ -35,7 +35,7 @@ export const verdictOrder: RequirementVerdict[] = [
   "not-testable",
 ];
 
-const runVerdictWords: Record<string, string> = {
+const runVerdictWords: Record<RunVerdict, string> = {
   conforms: "CONFORMS",
   "does-not-conform": "DOES NOT CONFORM",
   "target-error": "TARGET ERROR: the kit could not judge",

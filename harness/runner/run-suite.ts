@@ -117,7 +117,7 @@ export function withUnfinished(
   const message = `not run: the run ended before this scenario finished${stoppedEarly ? ` (${stoppedEarly})` : ""}`;
   const seen = new Set([...run.results, ...run.unfinished].map(scenarioLocation));
   const neverStarted = planned
-    .filter((p) => !seen.has(`${p.uri}:${p.rowLine}`))
+    .filter((p) => !seen.has(scenarioLocation(p)))
     .map((p) => ({
       name: p.name,
       uri: p.uri,
@@ -187,6 +187,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   let target: StartedTarget | undefined;
   let targetEnded: string | undefined;
   let gateway: GatewayStats | undefined;
+  /** The run's selection, listed once: for the progress line, and for what a killed run never began. */
+  let planned: ScenarioRef[] | undefined;
   try {
     try {
       target = await startTarget(options.target, runId, bounds);
@@ -199,12 +201,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       if (typeof described === "string") targetProblem = `the target could not describe itself: ${described}`;
       else {
         description = described;
-        const planned = options.quiet ? [] : await plannedScenarios(options).catch(() => []);
+        if (!options.quiet) planned = await plannedScenarios(options).catch(() => []);
         const progress = options.quiet
           ? undefined
           : watchProgress({
               messagesPath: join(reportDir, "cucumber", "messages.ndjson"),
-              total: planned.length,
+              total: planned?.length ?? 0,
               tty: process.stdout.isTTY === true,
               columns: process.stdout.columns ?? 120,
             });
@@ -269,8 +271,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     : { results: [], unfinished: [] };
   // A killed cucumber may have written none of its test cases (at -j 0 the message stream is
   // flushed only when the run ends): the selection itself says what never finished.
-  const planned = harnessError && description ? await plannedScenarios(options).catch(() => []) : [];
-  const { results, unfinished } = withUnfinished(run, stoppedEarly, harnessError !== undefined, planned);
+  if (harnessError && description) planned ??= await plannedScenarios(options).catch(() => []);
+  const { results, unfinished } = withUnfinished(
+    run,
+    stoppedEarly,
+    harnessError !== undefined,
+    harnessError ? planned : [],
+  );
   if (unfinished.status === "not-run" && unfinished.scenarios.length > 0)
     problems.push(`${unfinished.scenarios.length} scenarios of the selection did not finish`);
   if (description && run.results.length === 0 && !harnessError && !stoppedEarly)
