@@ -9,7 +9,7 @@ import type { CertificationVerdict } from "../certification/profile-verdict.ts";
 import { verifyBundle } from "../certification/verify.ts";
 import { safeText } from "../reports/safe-text.ts";
 import { MergeError } from "../runner/merge-messages.ts";
-import { mergeRuns } from "../runner/merge-runs.ts";
+import { mergeRuns, readRunFolder } from "../runner/merge-runs.ts";
 import { exitCodeOf, runSuite, summaryLines } from "../runner/run-suite.ts";
 import { familiesExpression } from "../runner/selection.ts";
 import { UsageError } from "../runner/target-spec.ts";
@@ -73,11 +73,15 @@ export async function certifyCommand(args: string[]): Promise<number> {
   let runExit: number | undefined;
   if (from.length > 0) {
     targetText = from.join("+");
-    if (from.length === 1) runDir = resolve(from[0] as string);
-    else {
+    if (from.length === 1) {
+      runDir = resolve(from[0] as string);
+      // srkit's own failure in that run outranks the certification's verdict, as when certify
+      // runs the suite itself (a folder that holds no run is refused by writeBundle below).
+      if (harnessErrorIn(runDir)) runExit = exitCodes["harness-error"];
+    } else {
       runDir = resolve(str("report-dir") ?? defaultRunDir(`merged-${profile.id}`));
       try {
-        runExit = exitCodeOf(mergeRuns(from, runDir, values["skip-allure-report"] === true).outcome);
+        runExit = exitCodeOf((await mergeRuns(from, runDir, values["skip-allure-report"] === true)).outcome);
       } catch (error) {
         if (error instanceof MergeError) throw new UsageError("SRKIT_CANNOT_MERGE", error.message);
         throw error;
@@ -135,6 +139,15 @@ export async function certifyCommand(args: string[]): Promise<number> {
   // srkit's own failure outranks the certification's verdict, as in a run.
   if (runExit === exitCodes["harness-error"]) return runExit;
   return certificationExit[p.verdict as CertificationVerdict] ?? exitCodes["harness-error"];
+}
+
+/** Whether the run in `dir` records a harness error (srkit failed or was interrupted). */
+function harnessErrorIn(dir: string): boolean {
+  try {
+    return readRunFolder(dir).summary.harnessError !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 export async function verifyCommand(args: string[]): Promise<number> {

@@ -2,7 +2,8 @@
 // scenario fails.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../runner/cucumber.ts";
@@ -154,15 +155,17 @@ async function interruptedRun(args: string[], ready: RegExp, signal: NodeJS.Sign
   });
   let output = "";
   const under = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
+    // Both streams: a target's own lines reach srkit's stderr.
+    const read = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) resolve();
-    });
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
     child.once("exit", (code) =>
       reject(new Error(`srkit ended (${code}) before it could be interrupted:\n${output}`)),
     );
   });
-  child.stderr.resume();
   await under;
   child.kill(signal);
   return new Promise((resolve) => child.once("exit", resolve));
@@ -194,7 +197,22 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
   assert.ok((summary.scenarios["not-run"] ?? 0) > 0, JSON.stringify(summary.scenarios));
   assert.ok(existsSync(join(projectRoot, dir, "cucumber/junit.xml")));
   assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
-  const leftovers = readdirSync("/proc")
+  assert.deepEqual(processesWith(marker), [], "no cucumber process outlives srkit");
+  // Certified from its folder, the interrupted run ends as it did when run: srkit's failure (5)
+  // outranks the certification's own verdict.
+  const bundle = mkdtempSync(join(tmpdir(), "srkit-interrupted-bundle-"));
+  try {
+    const certify = srkit(["certify", "--from", dir, "--profile", "everything", "--bundle", bundle]);
+    assert.equal(certify.status, 5, certify.stdout + certify.stderr);
+    assert.match(certify.stdout, /NOT CERTIFIED/);
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
+});
+
+/** Processes whose command line holds `marker` (srkit's own have ended when this is asked). */
+const processesWith = (marker: string) =>
+  readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
     .filter((pid) => {
       try {
@@ -203,7 +221,24 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
         return false;
       }
     });
-  assert.deepEqual(leftovers, [], "no cucumber process outlives srkit");
+
+test("srkit interrupted while its target starts stops the target and reports the run incomplete (exit 5)", async () => {
+  const marker = "srkit-start-interrupt-test";
+  const dir = "reports/out/cli-interrupt-start";
+  // A target that says it is starting and never announces its URL.
+  const target = `cmd:"${process.execPath}" -e "console.error('${marker} starting'); setInterval(() => {}, 1000)"`;
+  const code = await interruptedRun(
+    ["--target", target, "--tags", "@family:failover", "--report-dir", dir, "--skip-allure-report"],
+    new RegExp(`target: ${marker} starting`),
+    "SIGTERM",
+  );
+  assert.equal(code, 5);
+  const summary = summaryOf(dir);
+  assert.match(summary.harnessError ?? "", /interrupted before the first scenario: srkit received SIGTERM/);
+  // The target did nothing wrong and nothing was judged: incomplete, not a target error.
+  assert.equal(summary.verdict, "incomplete");
+  assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
+  assert.deepEqual(processesWith(marker), [], "the target being started does not outlive srkit");
 });
 
 test("srkit interrupted at --parallel 0 keeps the scenarios it finished (its message stream is written as it goes)", {

@@ -16,7 +16,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     throw new UsageError("SRKIT_USAGE", "srkit merge needs the report folders to merge");
   const out = typeof values["report-dir"] === "string" ? values["report-dir"] : "srkit-reports/merged";
   try {
-    const { outcome } = mergeRuns(positionals, out, values["skip-allure-report"] === true);
+    const { outcome } = await mergeRuns(positionals, out, values["skip-allure-report"] === true);
     console.log(summaryLines(outcome).join("\n"));
     return exitCodeOf(outcome);
   } catch (error) {

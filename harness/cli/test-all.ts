@@ -1,6 +1,6 @@
 // `npm test`: every check srkit has, in one run, ending with one line that totals every runner:
 // "N passed, N failed". A stage that cannot run counts as failed, never as skipped.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,9 @@ useCompileCache();
 // and the serial collector halve the time (about 3.7 s to 2 s for the suite's report).
 process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
+/** The stage commands running now, to pass a SIGTERM on to. */
+const running = new Set<ChildProcess>();
+
 function sh(
   command: string,
   args: string[],
@@ -41,6 +44,8 @@ function sh(
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env } });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
     let output = "";
     const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
       output += chunk.toString();
@@ -232,11 +237,15 @@ const stages: Stage[] = [
   },
 ];
 
-// Ctrl-C: the stage under way ends (a suite writes its reports first) and no other starts.
+// Ctrl-C or SIGTERM: the stage under way ends (a suite writes its reports first) and no other
+// starts. Ctrl-C reaches the stage's processes from the terminal; a SIGTERM sent to this process
+// alone (a CI job cancelled) is passed on to them, so none is left running.
 let interrupted = false;
-process.once("SIGINT", () => {
-  interrupted = true;
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    interrupted = true;
+    if (signal === "SIGTERM") for (const child of running) child.kill("SIGTERM");
+  });
 
 async function main(): Promise<number> {
   const started = Date.now();

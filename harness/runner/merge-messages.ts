@@ -59,33 +59,32 @@ function remap<T>(value: T, ids: Map<string, string>): T {
 const seconds = (t: { seconds: number; nanos: number }) => t.seconds + t.nanos / 1e9;
 
 /**
- * @param streams the envelopes of each run, first one first
- * @throws MergeError when the runs are not of the same features, or ran a scenario twice
+ * @param streams the envelopes of each run, first one first. A run cut short (interrupted) may
+ *   lack documents, scenarios or definitions the others have: the first run that has one gives
+ *   its ids, and every later run is mapped onto them.
+ * @throws MergeError when two runs have different documents under one name, or ran a scenario twice
  */
 export function mergeMessageStreams(streams: readonly Envelope[][]): Envelope[] {
-  const [base, ...others] = streams;
+  const [base] = streams;
   if (!base) throw new MergeError("no message stream to merge");
-  const documents = new Map<string, GherkinDocument>();
+  const documents = new Map<string, { document: GherkinDocument; run: number }>();
   const pickles = new Map<string, Pickle>();
+  /** A merged pickle id's place and name, for the diagnosis of a scenario run twice. */
+  const scenarioNames = new Map<string, string>();
   const definitions = new Map<string, string>();
-  for (const e of base) {
-    if (e.gherkinDocument?.uri) documents.set(e.gherkinDocument.uri, e.gherkinDocument);
-    if (e.pickle) pickles.set(pickleKey(e.pickle), e.pickle);
-    const key = definitionKey(e);
-    const id = e.stepDefinition?.id ?? e.hook?.id ?? e.parameterType?.id;
-    if (key && id) definitions.set(key, id);
-  }
-  const baseRun = base.find((e) => e.testRunStarted)?.testRunStarted;
+  const sources = new Set<string>();
+  // The first run that got as far as starting (an interrupted one may not have).
+  const baseRun = streams.flatMap((stream) => stream.find((e) => e.testRunStarted)?.testRunStarted ?? [])[0];
   const runPart = (stream: readonly Envelope[]) =>
     stream.filter(
       (e) =>
         !(staticKinds as readonly string[]).includes(kindOf(e)) && !e.testRunStarted && !e.testRunFinished,
     );
   const ranBy = new Map<string, number>();
-  const noteRuns = (stream: readonly Envelope[], index: number, pickleOf: (id: string) => string) => {
+  const noteRuns = (stream: readonly Envelope[], index: number) => {
     for (const e of stream)
       if (e.testCase) {
-        const pickle = pickleOf(e.testCase.pickleId);
+        const pickle = scenarioNames.get(e.testCase.pickleId) ?? e.testCase.pickleId;
         const earlier = ranBy.get(pickle);
         if (earlier !== undefined && earlier !== index)
           throw new MergeError(
@@ -94,36 +93,57 @@ export function mergeMessageStreams(streams: readonly Envelope[][]): Envelope[] 
         ranBy.set(pickle, index);
       }
   };
-  noteRuns(base, 0, (id) => id);
-  const merged: Envelope[] = [...base.filter((e) => (staticKinds as readonly string[]).includes(kindOf(e)))];
-  const started = [baseRun?.timestamp].filter((t) => t !== undefined);
-  const finished = [base.find((e) => e.testRunFinished)?.testRunFinished].filter((f) => f !== undefined);
-  const runParts: Envelope[][] = [runPart(base)];
-  others.forEach((stream, i) => {
+  /** The suite's description: each document, scenario and definition once, from the first run that has it. */
+  const merged: Envelope[] = [];
+  const started: NonNullable<Envelope["testRunStarted"]>["timestamp"][] = [];
+  const finished: NonNullable<Envelope["testRunFinished"]>[] = [];
+  const runParts: Envelope[][] = [];
+  streams.forEach((stream, i) => {
     const ids = new Map<string, string>();
     for (const e of stream) {
+      if (!(staticKinds as readonly string[]).includes(kindOf(e))) continue;
       if (e.gherkinDocument?.uri) {
-        const same = documents.get(e.gherkinDocument.uri);
-        if (!same)
-          throw new MergeError(`run ${i + 2} has the feature ${e.gherkinDocument.uri}, which run 1 lacks`);
+        const uri = e.gherkinDocument.uri;
+        const same = documents.get(uri);
+        if (!same) {
+          documents.set(uri, { document: e.gherkinDocument, run: i });
+          merged.push(e);
+          continue;
+        }
         const from = astIds(e.gherkinDocument);
-        const to = astIds(same);
+        const to = astIds(same.document);
         if (from.length !== to.length)
-          throw new MergeError(`run ${i + 2} has another ${e.gherkinDocument.uri} than run 1`);
+          throw new MergeError(`run ${i + 1} has another ${uri} than run ${same.run + 1}`);
         for (const [n, id] of from.entries()) ids.set(id, to[n] as string);
       } else if (e.pickle) {
         const same = pickles.get(pickleKey(e.pickle));
-        if (!same) throw new MergeError(`run ${i + 2} has a scenario run 1 lacks: ${pickleKey(e.pickle)}`);
+        if (!same) {
+          pickles.set(pickleKey(e.pickle), e.pickle);
+          scenarioNames.set(e.pickle.id, pickleKey(e.pickle));
+          merged.push(e);
+          continue;
+        }
         ids.set(e.pickle.id, same.id);
         e.pickle.steps.forEach((step, n) => {
           const to = same.steps[n]?.id;
           if (to) ids.set(step.id, to);
         });
+      } else if (e.source) {
+        if (!sources.has(e.source.uri)) {
+          sources.add(e.source.uri);
+          merged.push(e);
+        }
       } else {
         const key = definitionKey(e);
         const id = e.stepDefinition?.id ?? e.hook?.id ?? e.parameterType?.id;
         const to = key ? definitions.get(key) : undefined;
-        if (id && to) ids.set(id, to);
+        if (key && id && to) ids.set(id, to);
+        else if (key && id) {
+          definitions.set(key, id);
+          merged.push(e);
+        }
+        // The run's meta and any parse errors: the first run's stand for all.
+        else if (i === 0) merged.push(e);
       }
     }
     const run = stream.find((e) => e.testRunStarted)?.testRunStarted;
@@ -132,7 +152,7 @@ export function mergeMessageStreams(streams: readonly Envelope[][]): Envelope[] 
     const end = stream.find((e) => e.testRunFinished)?.testRunFinished;
     if (end) finished.push(end);
     const part = runPart(stream).map((e) => remap(e, ids));
-    noteRuns(part, i + 1, (id) => id);
+    noteRuns(part, i);
     runParts.push(part);
   });
   const earliest = [...started].sort((a, b) => seconds(a) - seconds(b))[0];

@@ -1,7 +1,7 @@
 // Sharding and merging: shard 1/2 and 2/2 merged give the verdicts of one whole run, scenario by
 // scenario and requirement by requirement, with a failure among them (a negative control).
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -31,7 +31,11 @@ test("shards merged give the same verdicts as one run, and overlapping runs are 
     const second = await run("shard-2", "2/2");
     assert.ok(first.results.length > 0 && second.results.length > 0, "each shard ran some scenarios");
     assert.equal(first.results.length + second.results.length, whole.results.length);
-    const { outcome } = mergeRuns([join(dir, "shard-1"), join(dir, "shard-2")], join(dir, "merged"), true);
+    const { outcome } = await mergeRuns(
+      [join(dir, "shard-1"), join(dir, "shard-2")],
+      join(dir, "merged"),
+      true,
+    );
     const byPlace = (rs: { uri: string; line: number; rowLine?: number; status: string }[]) =>
       rs.map((r) => `${r.uri}:${r.rowLine ?? r.line} ${r.status}`).sort();
     assert.deepEqual(byPlace(outcome.results), byPlace(whole.results));
@@ -46,10 +50,34 @@ test("shards merged give the same verdicts as one run, and overlapping runs are 
     const summary = JSON.parse(readFileSync(join(dir, "merged", "summary.json"), "utf8"));
     assert.equal(summary.verdict, "does-not-conform");
     assert.equal(summary.merged.length, 2);
-    assert.throws(
+    await assert.rejects(
       () => mergeRuns([join(dir, "shard-1"), join(dir, "whole")], join(dir, "bad"), true),
       /both ran the scenario/,
     );
+
+    // Shard 1 interrupted before it wrote anything but its first line: its stream names no
+    // feature, and its summary says srkit was interrupted. The merge takes the features from
+    // shard 2, and shard 1's selection names the scenarios it never began: not run, none lost.
+    cpSync(join(dir, "shard-1"), join(dir, "cut"), { recursive: true });
+    const cutStream = join(dir, "cut", "cucumber", "messages.ndjson");
+    writeFileSync(cutStream, `${readFileSync(cutStream, "utf8").split("\n")[0]}\n`);
+    const cutSummary = join(dir, "cut", "summary.json");
+    writeFileSync(
+      cutSummary,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(cutSummary, "utf8")),
+        harnessError: "srkit was interrupted: srkit received SIGTERM",
+      }),
+    );
+    const cut = (await mergeRuns([join(dir, "cut"), join(dir, "shard-2")], join(dir, "merged-cut"), true))
+      .outcome;
+    assert.equal(cut.results.length, whole.results.length);
+    const notRun = cut.results.filter((r) => r.status === "not-run");
+    assert.deepEqual(
+      notRun.map((r) => `${r.uri}:${r.rowLine ?? r.line}`).sort(),
+      first.results.map((r) => `${r.uri}:${r.rowLine ?? r.line}`).sort(),
+    );
+    assert.match(cut.harnessError ?? "", /run 1: srkit was interrupted/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { type Bounds, defaultBounds } from "./bounds.ts";
 import { MergeError, mergeMessageStreams } from "./merge-messages.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { type SuiteOutcome, summaryData, withUnfinished } from "./run-suite.ts";
+import { plannedScenarios, type Selection } from "./selection.ts";
 
 /** summary.json as run-suite.ts writes it. */
 export type RunSummary = ReturnType<typeof summaryData> & { finishedAt?: string; merged?: unknown };
@@ -50,6 +51,26 @@ export function descriptionOf(summary: RunSummary): TargetDescription | undefine
   };
 }
 
+/**
+ * The selection a run's summary recorded, its fields kept only where they have their shape
+ * (paths only inside the kit's features), so a hand-edited summary cannot point srkit elsewhere.
+ * @returns undefined when a field has another shape: the selection is then not known
+ */
+function selectionOf(summary: RunSummary): Selection | undefined {
+  const recorded = (summary.selection ?? {}) as Record<string, unknown>;
+  const { tags, grep, shard, paths } = recorded;
+  const text = (v: unknown) => v === undefined || typeof v === "string";
+  const inFeatures = (p: unknown) => typeof p === "string" && p.startsWith("features/") && !p.includes("..");
+  if (!text(tags) || !text(grep) || !text(shard)) return undefined;
+  if (paths !== undefined && !(Array.isArray(paths) && paths.every(inFeatures))) return undefined;
+  return {
+    ...(typeof tags === "string" ? { tags } : {}),
+    ...(typeof grep === "string" ? { grep } : {}),
+    ...(typeof shard === "string" ? { shard } : {}),
+    ...(paths ? { paths: paths as string[] } : {}),
+  };
+}
+
 const readEnvelopes = (path: string): Envelope[] =>
   readFileSync(path, "utf8")
     .split("\n")
@@ -85,7 +106,11 @@ export interface MergeOutcome {
  * Merges runs into `outDir` (cleared first, its history kept).
  * @throws MergeError when the runs cannot be merged (different targets, kits or bounds; overlap)
  */
-export function mergeRuns(dirs: readonly string[], outDir: string, skipAllure = false): MergeOutcome {
+export async function mergeRuns(
+  dirs: readonly string[],
+  outDir: string,
+  skipAllure = false,
+): Promise<MergeOutcome> {
   const out = resolve(outDir);
   const folders = dirs.map((d) => readRunFolder(resolve(d)));
   if (folders.length === 0) throw new MergeError("no run to merge");
@@ -120,7 +145,19 @@ export function mergeRuns(dirs: readonly string[], outDir: string, skipAllure = 
   const harnessErrors = folders.flatMap((f, i) =>
     f.summary.harnessError ? [`run ${i + 1}: ${f.summary.harnessError}`] : [],
   );
-  const { results } = withUnfinished(run, stoppedEarly, harnessErrors.length > 0);
+  // A run srkit could not finish may never have begun some of its scenarios, and its message
+  // stream then does not name them: its selection (the same kit's features) does.
+  const planned = (
+    await Promise.all(
+      folders
+        .filter((f) => f.summary.harnessError)
+        .map((f) => {
+          const selection = selectionOf(f.summary);
+          return selection ? plannedScenarios(selection).catch(() => []) : [];
+        }),
+    )
+  ).flat();
+  const { results } = withUnfinished(run, stoppedEarly, harnessErrors.length > 0, planned);
   const problems = folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`));
   const targetFailed = folders.some(
     (f) => !descriptionOf(f.summary) || f.summary.targetProblem !== undefined,

@@ -23,6 +23,11 @@ export interface RunReportsInput {
   description?: TargetDescription;
   /** The target could not be judged as a whole (it never described itself, or died): a target error. */
   targetFailed: boolean;
+  /**
+   * srkit was interrupted before the target described itself: nothing was judged and nothing is
+   * known to be the target's fault, so the run is incomplete (not a target error, not no-claim).
+   */
+  interruptedBeforeClaim?: boolean;
   /** Every scenario's final result, those the run never finished included (with their outcome). */
   results: ScenarioResult[];
   /** The results Allure heard of (the message stream's), and those it did not (never finished). */
@@ -95,7 +100,8 @@ export function writeRunReports(input: RunReportsInput): RunReports {
     results,
   );
   // A target that could not start or describe itself, or died, is a target error, whatever else happened.
-  if (input.targetFailed && claim.verdict !== "does-not-conform") claim.verdict = "target-error";
+  if (input.interruptedBeforeClaim) claim.verdict = "incomplete";
+  else if (input.targetFailed && claim.verdict !== "does-not-conform") claim.verdict = "target-error";
   write("living documentation", () =>
     writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
       targetLabel: safeText(input.targetLabel, 300),

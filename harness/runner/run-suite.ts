@@ -24,6 +24,7 @@ import { countByStatus, type RunResults, readRun, type ScenarioResult } from "..
 import { safeText } from "../reports/safe-text.ts";
 import { type Bounds, boundsVariable, defaultBounds } from "./bounds.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
+import { type InterruptWatch, watchInterrupts } from "./interrupts.ts";
 import { watchProgress } from "./progress.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
@@ -167,6 +168,15 @@ const inProcess = (target: TargetSpec): boolean =>
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
+  const interrupts = watchInterrupts();
+  try {
+    return await runSuiteWatched(options, interrupts);
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch): Promise<SuiteOutcome> {
   const bounds = options.bounds ?? defaultBounds;
   const reportDir = resolve(projectRoot, options.reportDir);
   const startedAt = new Date().toISOString();
@@ -189,61 +199,67 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   let gateway: GatewayStats | undefined;
   /** The run's selection, listed once: for the progress line, and for what a killed run never began. */
   let planned: ScenarioRef[] | undefined;
+  let suiteStarted = false;
   try {
     try {
-      target = await startTarget(options.target, runId, bounds);
+      target = await startTarget(options.target, runId, bounds, undefined, interrupts.signal);
     } catch (error) {
-      targetProblem = `the target could not be started: ${(error as Error).message}`;
+      if (!interrupts.received())
+        targetProblem = `the target could not be started: ${(error as Error).message}`;
     }
-    if (target) {
-      const env = { ...target.env, ...options.extraEnv, [boundsVariable]: JSON.stringify(bounds) };
+    const env = { ...target?.env, ...options.extraEnv, [boundsVariable]: JSON.stringify(bounds) };
+    if (target && !interrupts.received()) {
       const described = await describe({ ...process.env, ...env });
       if (typeof described === "string") targetProblem = `the target could not describe itself: ${described}`;
       else {
         description = described;
         if (!options.quiet) planned = await plannedScenarios(options).catch(() => []);
-        const progress = options.quiet
-          ? undefined
-          : watchProgress({
-              messagesPath: join(reportDir, "cucumber", "messages.ndjson"),
-              total: planned?.length ?? 0,
-              tty: process.stdout.isTTY === true,
-              columns: process.stdout.columns ?? 120,
-            });
-        const exit = await runCucumber({
-          reportDir,
-          env: {
-            ...env,
-            [runStateVariable]: stateDir,
-            ...(options.maxFailures ? { [maxFailuresVariable]: String(options.maxFailures) } : {}),
-            ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
-          },
-          tags: options.tags,
-          ...(options.grep ? { name: options.grep } : {}),
-          ...(options.shard ? { shard: options.shard } : {}),
-          ...(options.paths ? { paths: options.paths } : {}),
-          // In-process, workers only add their start-up: the scenarios cost milliseconds each,
-          // so cucumber's own process runs them unless asked otherwise.
-          parallel: options.parallel ?? (inProcess(options.target) ? 0 : undefined),
-          quiet: options.quiet,
-          deadline,
-          onDeadline: () =>
-            runStop.stop(
-              `the run reached its time bound of ${seconds(bounds.runTimeoutMs)} (--run-timeout-ms)`,
-            ),
-          // Scenarios in flight end at their next call, or after one call bound at most.
-          finishGraceMs: bounds.callTimeoutMs + 30_000,
-          stopGraceMs: bounds.stopGraceMs,
-        });
-        progress?.stop();
-        cucumberExit = exit.code;
-        if (exit.code !== 0 && exit.code !== 1 && !exit.stoppedBy)
-          harnessError = `cucumber ended abnormally (${exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`})`;
-        if (exit.stoppedBy && exit.code !== 0 && exit.code !== 1)
-          problems.push(`cucumber was stopped: ${exit.stoppedBy}`);
-        if (exit.stoppedBy?.startsWith("srkit received"))
-          harnessError = `srkit was interrupted: ${exit.stoppedBy}`;
       }
+    }
+    // An interrupt before the first scenario: no scenario starts, and the selection is not run.
+    if (description && !interrupts.received()) {
+      suiteStarted = true;
+      const progress = options.quiet
+        ? undefined
+        : watchProgress({
+            messagesPath: join(reportDir, "cucumber", "messages.ndjson"),
+            total: planned?.length ?? 0,
+            tty: process.stdout.isTTY === true,
+            columns: process.stdout.columns ?? 120,
+          });
+      const exit = await runCucumber({
+        reportDir,
+        env: {
+          ...env,
+          [runStateVariable]: stateDir,
+          ...(options.maxFailures ? { [maxFailuresVariable]: String(options.maxFailures) } : {}),
+          ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
+        },
+        tags: options.tags,
+        ...(options.grep ? { name: options.grep } : {}),
+        ...(options.shard ? { shard: options.shard } : {}),
+        ...(options.paths ? { paths: options.paths } : {}),
+        // In-process, workers only add their start-up: the scenarios cost milliseconds each,
+        // so cucumber's own process runs them unless asked otherwise.
+        parallel: options.parallel ?? (inProcess(options.target) ? 0 : undefined),
+        quiet: options.quiet,
+        deadline,
+        onDeadline: () =>
+          runStop.stop(
+            `the run reached its time bound of ${seconds(bounds.runTimeoutMs)} (--run-timeout-ms)`,
+          ),
+        // Scenarios in flight end at their next call, or after one call bound at most.
+        finishGraceMs: bounds.callTimeoutMs + 30_000,
+        stopGraceMs: bounds.stopGraceMs,
+      });
+      progress?.stop();
+      cucumberExit = exit.code;
+      if (exit.code !== 0 && exit.code !== 1 && !exit.stoppedBy)
+        harnessError = `cucumber ended abnormally (${exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`})`;
+      if (exit.stoppedBy && exit.code !== 0 && exit.code !== 1)
+        problems.push(`cucumber was stopped: ${exit.stoppedBy}`);
+      if (exit.stoppedBy?.startsWith("srkit received"))
+        harnessError = `srkit was interrupted: ${exit.stoppedBy}`;
     }
   } catch (error) {
     harnessError = `srkit failed during the run: ${(error as Error).stack ?? String(error)}`;
@@ -256,6 +272,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       problems.push(`stopping the target failed: ${(error as Error).message}`);
     }
   }
+  const interrupted = interrupts.received();
+  if (interrupted)
+    harnessError ??= `srkit was interrupted${suiteStarted ? "" : " before the first scenario"}: ${interrupted}`;
   const stoppedEarly = runStop.stopped();
   const failureLimit = runStop.limitReached();
   rmSync(stateDir, { recursive: true, force: true });
@@ -302,6 +321,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     targetLabel,
     ...(description ? { description } : {}),
     targetFailed: !description || targetEnded !== undefined,
+    interruptedBeforeClaim: !description && interrupted !== undefined && !targetProblem,
     results,
     allure: { results: run.results, notRun: unfinished.scenarios, notRunStatus: unfinished.status },
     skipAllure: options.skipAllure === true,
@@ -309,6 +329,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const { coverage, claim, reports } = written;
   problems.push(...written.problems);
   harnessError ??= written.harnessError;
+
   const outcome: SuiteOutcome = {
     targetLabel,
     ...(description ? { description } : {}),

@@ -44,15 +44,21 @@ export const runLabel = "org.srkit.run";
 /** What a target's stderr may put on the terminal in all (characters). */
 const maxTargetOutput = 64 * 1024;
 
+/**
+ * Starts a run's target (and, out of process, the Azure stand-in's gateway it reaches).
+ * Throws with a diagnosis when it cannot start within `bounds.startTimeoutMs`; when `abort`
+ * fires first it throws the abort's reason, with whatever had started stopped again.
+ */
 export async function startTarget(
   spec: TargetSpec,
   runId: string,
   bounds: Bounds = defaultBounds,
   print: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  abort?: AbortSignal,
 ): Promise<StartedTarget> {
   if (spec.kind === "arm") {
     // The same target, with Site Recovery's acts and observations carried over its REST API.
-    const started = await startTarget(spec.target, runId, bounds, print);
+    const started = await startTarget(spec.target, runId, bounds, print, abort);
     const label = `${started.label}, driven over its Site Recovery REST API`;
     return { ...started, label, env: { ...started.env, SRKIT_DRIVER: "arm", SRKIT_TARGET_LABEL: label } };
   }
@@ -73,7 +79,13 @@ export async function startTarget(
     token,
   });
   try {
-    const started = await startOutOfProcess(spec, runId, bounds, print);
+    abort?.throwIfAborted();
+    const started = await startOutOfProcess(spec, runId, bounds, print, abort);
+    if (abort?.aborted) {
+      // Interrupted while the target came up (a container cannot be abandoned half-started).
+      await started.stop();
+      abort.throwIfAborted();
+    }
     return {
       label: started.label,
       env: {
@@ -107,6 +119,7 @@ function startOutOfProcess(
   runId: string,
   bounds: Bounds,
   print: (line: string) => void,
+  abort: AbortSignal | undefined,
 ): Promise<Running> {
   switch (spec.kind) {
     case "http":
@@ -117,7 +130,7 @@ function startOutOfProcess(
         stop: async () => {},
       });
     case "command":
-      return startCommand(spec.command, bounds, print);
+      return startCommand(spec.command, bounds, print, abort);
     case "image":
       return startImage(spec.image, runId, bounds);
   }
@@ -127,6 +140,7 @@ async function startCommand(
   command: string,
   bounds: Bounds,
   print: (line: string) => void,
+  abort: AbortSignal | undefined,
 ): Promise<Running> {
   // Its own process group, so stopping it reaches everything it started. The target inherits
   // srkit's environment but never the gateway's token (that goes to the workers only).
@@ -144,8 +158,13 @@ async function startCommand(
   forwardOutput(child, bounds, print);
   const seconds = Math.round(bounds.startTimeoutMs / 1000);
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     const url = await new Promise<string>((resolve, reject) => {
+      // srkit interrupted while the target starts: the group is stopped below, never left behind.
+      onAbort = () => reject(abort?.reason);
+      if (abort?.aborted) onAbort();
+      abort?.addEventListener("abort", onAbort, { once: true });
       timer = setTimeout(
         () => reject(new Error(`'${named}' printed no SRKIT_TARGET_URL=... within ${seconds} s`)),
         bounds.startTimeoutMs,
@@ -182,6 +201,7 @@ async function startCommand(
     throw error;
   } finally {
     clearTimeout(timer);
+    if (onAbort) abort?.removeEventListener("abort", onAbort);
   }
 }
 
