@@ -434,7 +434,7 @@ const verdictWords: Record<RunVerdict, string> = {
   "does-not-conform": "DOES NOT CONFORM",
   "target-error": "TARGET ERROR (the kit could not judge)",
   "no-claim": "NO CLAIM (the target declared no family this suite has, or nothing ran)",
-  incomplete: "INCOMPLETE (scenarios of a claimed family never ran: no verdict of conformance)",
+  incomplete: "INCOMPLETE (srkit did not finish: scenarios never ran, so no verdict of conformance)",
 };
 
 /** The run's summary for the terminal; every line escaped (target names and messages are in it). */

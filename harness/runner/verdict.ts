@@ -9,7 +9,8 @@ import type { ScenarioResult } from "../reports/results.ts";
  *   crashed in at least one scenario, so the kit could not judge it;
  * - no-claim: the target declared no family the suite has scenarios for, or nothing ran;
  * - incomplete: nothing failed, but scenarios of a claimed family were selected and never judged
- *   (srkit was interrupted or failed before they finished): no verdict of conformance.
+ *   (srkit was interrupted or failed before they finished), or srkit was interrupted before the
+ *   target described itself (run-reports.ts): no verdict of conformance.
  */
 export type RunVerdict = "conforms" | "does-not-conform" | "target-error" | "no-claim" | "incomplete";
 /**
