@@ -46,6 +46,23 @@ export function withVendorFields(value: unknown, key = ""): unknown {
   return value;
 }
 
+/** An RFC 3339 time in UTC as the reference writes it (milliseconds, `Z`). */
+const utcTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+/**
+ * Every time of an answer written at another UTC offset (+01:00), without milliseconds when they
+ * are zero: the same instants in another of RFC 3339's spellings, as `format: date-time` allows.
+ */
+export function timesAtAnotherOffset(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => timesAtAnotherOffset(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, timesAtAnotherOffset(v)]));
+  if (typeof value !== "string" || !utcTime.test(value)) return value;
+  const at = new Date(Date.parse(value) + 60 * 60 * 1000).toISOString();
+  const millis = at.slice(19, 23);
+  return `${at.slice(0, 19)}${millis === ".000" ? "" : millis}+01:00`;
+}
+
 export const replicationFailoverVariations: AllowedVariation[] = [
   {
     id: "points-every-2-minutes",
@@ -178,6 +195,29 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     transport: reference("hyperv-no-shutdown-uses-latest-option", {
       choices: { hypervNoShutdownPoint: "latest-option" },
     }),
+  },
+  {
+    id: "retention-edge-pruned",
+    choice: "prunes a recovery point once it is as old as the retention window, not only once older",
+    permittedBy: ["REPL-RP-RETENTION", "FO-CHANGE-WINDOW", "004_c64cd5c9d881a33a#types-of-failover"],
+    transport: reference("retention-edge-pruned", { choices: { retentionEdge: "prune-edge" } }),
+  },
+  {
+    id: "times-at-another-offset",
+    choice: "writes every time it answers with at UTC+01:00, without zero milliseconds",
+    permittedBy: ["protocol: format date-time (RFC 3339)"],
+    transport: answersRewritten("times-at-another-offset", (reply) => ({
+      ...reply,
+      body: timesAtAnotherOffset(reply.body),
+    })),
+  },
+  {
+    id: "refusals-as-400",
+    choice: "answers every refusal of a request in a state that forbids it with 400 rather than 409",
+    permittedBy: ["protocol: Errors", "protocol: Answers"],
+    transport: answersRewritten("refusals-as-400", (reply) =>
+      reply.status === 409 ? { ...reply, status: 400 } : reply,
+    ),
   },
   {
     id: "claims-replication-ports-only",

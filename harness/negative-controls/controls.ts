@@ -13,6 +13,7 @@ import { failoverCoverageControls } from "./coverage-controls-failover.ts";
 import { portsCoverageControls } from "./coverage-controls-ports.ts";
 import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
 import { secondarySiteCoverageControls } from "./coverage-controls-secondary-site.ts";
+import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
@@ -412,6 +413,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...portsCoverageControls,
   ...secondarySiteCoverageControls,
   ...caseCoverageControls,
+  ...evaluatorControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

@@ -68,6 +68,12 @@ export interface ReferenceChoices {
    */
   hypervNoShutdownPoint: "latest-processed" | "latest-option";
   /**
+   * REPL-RP-RETENTION: a point exactly as old as the retention window (000 "Replication policy"
+   * gives the window in hours, not which side its edge falls on) is kept ("keep-edge", default)
+   * or pruned with the older ones ("prune-edge").
+   */
+  retentionEdge: "keep-edge" | "prune-edge";
+  /**
    * Names the target gives to what it creates: the default process server and master target of
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
@@ -136,6 +142,7 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   failoverExtraProcessingSeconds: 9 * 60,
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
+  retentionEdge: "keep-edge",
   naming: defaultNaming,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,

@@ -114,7 +114,8 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       item.unprocessedBytes = 0;
     }
     // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
-    // so the expired ones are at the front (recovery-point-log.ts).
-    item.recoveryPoints.dropBefore(world.now - policy.recoveryPointRetentionHours * 3600 * 1000);
+    // so the expired ones are at the front (recovery-point-log.ts). The window's edge is a choice.
+    const edge = world.now - policy.recoveryPointRetentionHours * 3600 * 1000;
+    item.recoveryPoints.dropBefore(world.choices.retentionEdge === "prune-edge" ? edge + 1 : edge);
   }
 }
