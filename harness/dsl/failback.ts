@@ -869,9 +869,13 @@ export class FailbackDsl {
    */
   async awaitAppConsistentPoint(machine: string): Promise<void> {
     const bound = 60 + Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute) + 1;
-    const newestIsApp = async () =>
-      must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints.at(-1)?.type ===
-      "AppConsistent";
+    // The newest time holds an app-consistent point: a target may list a crash-consistent point at
+    // the same time too, before or after it (pointsAtSharedTick; the order within a time is open).
+    const newestIsApp = async () => {
+      const { recoveryPoints } = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
+      const newest = Date.parse(recoveryPoints.at(-1)?.time ?? "");
+      return recoveryPoints.some((p) => Date.parse(p.time) === newest && p.type === "AppConsistent");
+    };
     for (let waited = 0; waited < bound && !(await newestIsApp()); waited++) await this.site.pass(minute);
     assert.ok(await newestIsApp(), `${machine} made no app-consistent point within ${bound} minutes`);
   }

@@ -74,6 +74,13 @@ export interface ReferenceChoices {
    */
   retentionEdge: "keep-edge" | "prune-edge";
   /**
+   * REPL-RP-CRASH-INTERVAL, REPL-RP-APP-FREQUENCY: at a time both schedules fall on, the documents
+   * do not say whether the app-consistent point stands for the crash-consistent one ("one", the
+   * default) or both are listed, in either order (the protocol orders points by time only; the
+   * naming then needs the point's type to tell their ids apart).
+   */
+  pointsAtSharedTick: "one" | "crash-then-app" | "app-then-crash";
+  /**
    * Names the target gives to what it creates: the default process server and master target of
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
@@ -126,7 +133,8 @@ export interface Naming {
   defaultMasterTarget(configurationServer: string): string;
   azureVm(machine: string, purpose: "test" | "failover"): string;
   job(sequence: number): string;
-  recoveryPoint(owner: string, timeMs: number): string;
+  /** A point's id from its owner and time; `type` tells two points at one time apart (pointsAtSharedTick). */
+  recoveryPoint(owner: string, timeMs: number, type?: "AppConsistent" | "CrashConsistent"): string;
 }
 
 export const defaultNaming: Naming = {
@@ -143,6 +151,7 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
   retentionEdge: "keep-edge",
+  pointsAtSharedTick: "one",
   naming: defaultNaming,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,
