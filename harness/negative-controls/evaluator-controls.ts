@@ -300,4 +300,20 @@ export const evaluatorControls: NegativeControl[] = [
         }),
       ),
   },
+  {
+    id: "rpo-understated",
+    cluster: "health",
+    wrongBehaviour: "reports its RPO one crash-consistent interval younger than its newest recovery point",
+    breaks: ["REPL-HEALTH-RPO"],
+    transport: () =>
+      intercepted(
+        "rpo-understated",
+        rewriteAnswers("readReplicatedItem", (body) => {
+          const item = body as ReplicatedItem;
+          return typeof item.rpoSeconds === "number"
+            ? { ...item, rpoSeconds: Math.max(0, item.rpoSeconds - 300) }
+            : item;
+        }),
+      ),
+  },
 ];
