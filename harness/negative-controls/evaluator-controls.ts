@@ -144,7 +144,7 @@ export const evaluatorControls: NegativeControl[] = [
     id: "oldest-point-pruned-early",
     cluster: "retention",
     wrongBehaviour:
-      "prunes the oldest recovery point still inside the retention window (< for <=), and refuses it",
+      "always prunes its oldest recovery point, even one well inside the retention window, and refuses it",
     // A point missing inside the window is also a missing tick of the crash-consistent schedule:
     // what the list shows cannot tell a point never made from one pruned too early.
     breaks: ["REPL-RP-RETENTION", "REPL-RP-CRASH-INTERVAL"],
