@@ -224,9 +224,12 @@ When("a recovery point interval passes", function (this: W) {
 Then(/^the (?:reprotect|failover) job ends "([^"]+)"$/, function (this: W, outcome: string) {
   return this.failback.jobEnds(outcome as "Succeeded" | ErrorCode);
 });
-Then("the reprotect job is in progress", function (this: W) {
-  return this.failback.expectJobInProgress();
-});
+Then(
+  "while the reprotect job runs, {string} is reprotecting with no operation allowed and cannot fail back",
+  function (this: W, name: string) {
+    return this.failback.expectReprotectStageWhileJobRuns(name);
+  },
+);
 Then(
   /^the (?:reprotect|failback) fails with "([^"]+)", at once or in its job$/,
   function (this: W, code: string) {
@@ -251,9 +254,6 @@ Then("the reprotect job covers {string}", function (this: W, machines: string) {
 });
 
 // --- observe ----------------------------------------------------------------------------------
-Then("{string} is reprotecting with no operation allowed", function (this: W, name: string) {
-  return this.failback.expectItem(name, "ReprotectInProgress", []);
-});
 Then(
   "{string} is protected from Azure with allowed operations {string}",
   async function (this: W, name: string, allowed: string) {

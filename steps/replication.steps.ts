@@ -280,6 +280,12 @@ Then(
   },
 );
 Then(
+  "{string} has kept making recovery points as often as before for the last {int} minutes",
+  function (this: W, m: string, minutes: number) {
+    return this.siteRecovery.pointChecks.expectPointsKeptComing(m, minutes);
+  },
+);
+Then(
   "{string} has had an app-consistent recovery point every {int} minutes for the last {int} minutes",
   function (this: W, machine: string, every: number, over: number) {
     return this.siteRecovery.pointChecks.expectAppConsistentEvery(machine, every, over);

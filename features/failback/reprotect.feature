@@ -32,11 +32,8 @@ Feature: Reprotecting from Azure to on premises
     Then the failback is refused with "FAILOVER_NOT_ALLOWED"
     When "vm1" is reprotected from Azure
     Then the reprotect is accepted
-    And the reprotect job is in progress
-    And "vm1" is reprotecting with no operation allowed
+    And while the reprotect job runs, "vm1" is reprotecting with no operation allowed and cannot fail back
     And "vm1" is switched off on premises
-    When "vm1" is failed back from Azure to the latest point
-    Then the failback is refused with "FAILOVER_NOT_ALLOWED"
     When the reprotect job ends "Succeeded"
     And "vm1" has its first recovery point on premises
     Then "vm1" is protected from Azure with allowed operations "UnplannedFailover"

@@ -25,6 +25,25 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "failback-jobs-at-once",
+    choice:
+      "declares and keeps jobs that end at once: reprotect, failback and Hyper-V reprotect jobs of 0 seconds",
+    permittedBy: [
+      "FB-REPROTECT-JOB",
+      "FB-FAILOVER-FROM-AZURE",
+      "SS-HVFB-STAGES",
+      "protocol: TargetParameters",
+    ],
+    transport: reference("failback-jobs-at-once", {
+      parameters: {
+        reprotectJobSeconds: 0,
+        failbackJobSeconds: 0,
+        hypervReprotectJobSeconds: 0,
+        testFailoverJobSeconds: 0,
+      },
+    }),
+  },
+  {
     id: "failback-slower-declared-timings",
     choice:
       "declares and keeps other failback timings: 8-minute reprotect jobs, 7-minute failback jobs, " +

@@ -6,6 +6,7 @@
 import { inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply } from "../drivers/transport.ts";
 import { intercepted } from "../negative-controls/intercept.ts";
+import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
@@ -44,6 +45,23 @@ export function withVendorFields(value: unknown, key = ""): unknown {
     return { ...Object.fromEntries(fields), ...extra };
   }
   return value;
+}
+
+/** An RFC 3339 time in UTC as the reference writes it (milliseconds, `Z`). */
+const utcTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+/**
+ * Every time of an answer written at another UTC offset (+01:00), without milliseconds when they
+ * are zero: the same instants in another of RFC 3339's spellings, as `format: date-time` allows.
+ */
+export function timesAtAnotherOffset(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => timesAtAnotherOffset(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, timesAtAnotherOffset(v)]));
+  if (typeof value !== "string" || !utcTime.test(value)) return value;
+  const at = new Date(Date.parse(value) + 60 * 60 * 1000).toISOString();
+  const millis = at.slice(19, 23);
+  return `${at.slice(0, 19)}${millis === ".000" ? "" : millis}+01:00`;
 }
 
 export const replicationFailoverVariations: AllowedVariation[] = [
@@ -177,6 +195,95 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     permittedBy: ["FO-UNPLANNED-LATEST-FALLBACK", "004_c64cd5c9d881a33a#types-of-failover"],
     transport: reference("hyperv-no-shutdown-uses-latest-option", {
       choices: { hypervNoShutdownPoint: "latest-option" },
+    }),
+  },
+  {
+    id: "retention-edge-pruned",
+    choice: "prunes a recovery point once it is as old as the retention window, not only once older",
+    permittedBy: ["REPL-RP-RETENTION", "FO-CHANGE-WINDOW", "004_c64cd5c9d881a33a#types-of-failover"],
+    transport: reference("retention-edge-pruned", { choices: { retentionEdge: "prune-edge" } }),
+  },
+  {
+    id: "times-at-another-offset",
+    choice: "writes every time it answers with at UTC+01:00, without zero milliseconds",
+    permittedBy: ["protocol: format date-time (RFC 3339)"],
+    transport: answersRewritten("times-at-another-offset", (reply) => ({
+      ...reply,
+      body: timesAtAnotherOffset(reply.body),
+    })),
+  },
+  {
+    id: "refusals-as-400",
+    choice: "answers every refusal of a request in a state that forbids it with 400 rather than 409",
+    permittedBy: ["protocol: Errors", "protocol: Answers"],
+    transport: answersRewritten("refusals-as-400", (reply) =>
+      reply.status === 409 ? { ...reply, status: 400 } : reply,
+    ),
+  },
+  {
+    id: "parameters-at-lower-bounds",
+    choice:
+      "declares and keeps fast values: a point every minute on a schedule 30 s off the minute, a 30-second " +
+      "cycle, copies at 4 GiB a minute, discovery and heartbeats every minute, a 30-second failback " +
+      "heartbeat, site-to-site replication every 30 s, a Scout retention point a minute, 256 machines a master target",
+    permittedBy: ["protocol: TargetParameters", "REPL-RP-CRASH-INTERVAL", "SS-HV-HRL", "SS-SCOUT-MT-COUNT"],
+    transport: reference("parameters-at-lower-bounds", {
+      parameters: {
+        crashConsistentIntervalSeconds: 60,
+        replicationCycleSeconds: 30,
+        initialCopyBytesPerMinute: 4096 * mebibyte,
+        discoveryIntervalSeconds: 60,
+        serviceHeartbeatSeconds: 60,
+        failbackCopyBytesPerMinute: 4096 * mebibyte,
+        failbackProcessServerHeartbeatSeconds: 30,
+        siteReplicationIntervalSeconds: 30,
+        scoutRetentionPointIntervalSeconds: 60,
+        scoutMasterTargetCapacityMachines: 256,
+      },
+      choices: { pointScheduleOffsetSeconds: 30 },
+    }),
+  },
+  {
+    id: "parameters-at-upper-bounds",
+    choice:
+      "declares and keeps slow values at the protocol's upper bounds: a point every 15 minutes with a 14-minute " +
+      "cycle, a process server in Azure registered after 15 minutes and heard every 15, site-to-site replication " +
+      "and Scout retention points hourly, 2 machines a master target, and 10 minutes of extra failover processing",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "FO-PROCESSING-EXTRA",
+      "004_c64cd5c9d881a33a#failover-processing",
+      "FB-PS-AZURE-LISTED",
+      "SS-SCOUT-MT-COUNT",
+    ],
+    transport: reference("parameters-at-upper-bounds", {
+      parameters: {
+        crashConsistentIntervalSeconds: 900,
+        replicationCycleSeconds: 840,
+        failbackProcessServerRegistrationSeconds: 900,
+        failbackProcessServerHeartbeatSeconds: 900,
+        siteReplicationIntervalSeconds: 3600,
+        scoutRetentionPointIntervalSeconds: 3600,
+        scoutMasterTargetCapacityMachines: 2,
+      },
+      choices: { failoverExtraProcessingSeconds: 10 * 60 },
+    }),
+  },
+  {
+    id: "app-and-crash-point-at-one-tick",
+    choice:
+      "lists an app-consistent and then a crash-consistent point where both schedules fall at once, " +
+      "with recovery point ids that are any string (colons, slashes, markup characters)",
+    permittedBy: ["REPL-RP-CRASH-INTERVAL", "REPL-RP-APP-FREQUENCY", "protocol: RecoveryPoint"],
+    transport: reference("app-and-crash-point-at-one-tick", {
+      choices: {
+        pointsAtSharedTick: "app-then-crash",
+        naming: {
+          ...defaultNaming,
+          recoveryPoint: (owner, time, type) =>
+            `RP:${owner}/${new Date(time).toISOString()}${type === "AppConsistent" ? "#app" : ""} <&>`,
+        },
+      },
     }),
   },
   {

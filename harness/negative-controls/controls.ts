@@ -13,6 +13,7 @@ import { failoverCoverageControls } from "./coverage-controls-failover.ts";
 import { portsCoverageControls } from "./coverage-controls-ports.ts";
 import { aesGcm, replicationCoverageControls } from "./coverage-controls-replication.ts";
 import { secondarySiteCoverageControls } from "./coverage-controls-secondary-site.ts";
+import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
@@ -299,9 +300,11 @@ const controls: NegativeControl[] = [
     // depends on where the clock stands: FO-UNPLANNED-SHUTDOWN-OPTION no longer fails since its
     // scenario waits one declared interval instead of 10 minutes, and the plan's failover of
     // FO-SINGLE-OR-PLAN / FO-PLAN-TOGETHER now lands on a hidden point).
-    // Points on the master target (failback, Scout) follow the same interval.
+    // Points on the master target (failback, Scout) follow the same interval. The RPO it reports
+    // (the age of the newest point it really made) no longer matches the points it lists.
     breaks: [
       "REPL-RP-CRASH-INTERVAL",
+      "REPL-HEALTH-RPO",
       "FO-RP-LATEST",
       "FO-RP-LATEST-PROCESSED",
       "FO-RP-MULTIVM-PROCESSED",
@@ -412,6 +415,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...portsCoverageControls,
   ...secondarySiteCoverageControls,
   ...caseCoverageControls,
+  ...evaluatorControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

@@ -68,6 +68,19 @@ export interface ReferenceChoices {
    */
   hypervNoShutdownPoint: "latest-processed" | "latest-option";
   /**
+   * REPL-RP-RETENTION: a point exactly as old as the retention window (000 "Replication policy"
+   * gives the window in hours, not which side its edge falls on) is kept ("keep-edge", default)
+   * or pruned with the older ones ("prune-edge").
+   */
+  retentionEdge: "keep-edge" | "prune-edge";
+  /**
+   * REPL-RP-CRASH-INTERVAL, REPL-RP-APP-FREQUENCY: at a time both schedules fall on, the documents
+   * do not say whether the app-consistent point stands for the crash-consistent one ("one", the
+   * default) or both are listed, in either order (the protocol orders points by time only; the
+   * naming then needs the point's type to tell their ids apart).
+   */
+  pointsAtSharedTick: "one" | "crash-then-app" | "app-then-crash";
+  /**
    * Names the target gives to what it creates: the default process server and master target of
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
@@ -120,7 +133,8 @@ export interface Naming {
   defaultMasterTarget(configurationServer: string): string;
   azureVm(machine: string, purpose: "test" | "failover"): string;
   job(sequence: number): string;
-  recoveryPoint(owner: string, timeMs: number): string;
+  /** A point's id from its owner and time; `type` tells two points at one time apart (pointsAtSharedTick). */
+  recoveryPoint(owner: string, timeMs: number, type?: "AppConsistent" | "CrashConsistent"): string;
 }
 
 export const defaultNaming: Naming = {
@@ -136,6 +150,8 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   failoverExtraProcessingSeconds: 9 * 60,
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
+  retentionEdge: "keep-edge",
+  pointsAtSharedTick: "one",
   naming: defaultNaming,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,

@@ -25,7 +25,7 @@ class LoggedPoint implements StoredPoint {
     this.#naming = naming;
   }
   get id(): string {
-    return this.#naming.recoveryPoint(this.#owner, this.time);
+    return this.#naming.recoveryPoint(this.#owner, this.time, this.type);
   }
   toJSON(): StoredPoint {
     return { id: this.id, time: this.time, type: this.type, multiVm: this.multiVm };

@@ -59,12 +59,19 @@ function scheduleTicks(
   appConsistentFrequencyMinutes: number,
   crashEverySeconds: number,
   crashOffsetSeconds: number,
+  atSharedTick: "one" | "crash-then-app" | "app-then-crash",
 ): Tick[] {
   const appTicks =
     appConsistentFrequencyMinutes > 0 ? ticks(from, to, appConsistentFrequencyMinutes * 60) : [];
   const crash = ticks(from, to, crashEverySeconds, crashOffsetSeconds);
   const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
-  return all.map((time) => ({ time, type: appTicks.includes(time) ? "AppConsistent" : "CrashConsistent" }));
+  return all.flatMap((time): Tick[] => {
+    if (!appTicks.includes(time)) return [{ time, type: "CrashConsistent" }];
+    const app: Tick = { time, type: "AppConsistent" };
+    if (atSharedTick === "one" || !crash.includes(time)) return [app];
+    const both: Tick = { time, type: "CrashConsistent" };
+    return atSharedTick === "crash-then-app" ? [both, app] : [app, both];
+  });
 }
 
 export function makeRecoveryPoints(world: World, from: number, coordinated: Map<string, boolean>): void {
@@ -97,7 +104,14 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
     const byFrequency = ticksBySchedule[scout ? 1 : 0] as Map<number, Tick[]>;
     let due = byFrequency.get(policy.appConsistentFrequencyMinutes);
     if (!due) {
-      due = scheduleTicks(from, world.now, policy.appConsistentFrequencyMinutes, every, offset);
+      due = scheduleTicks(
+        from,
+        world.now,
+        policy.appConsistentFrequencyMinutes,
+        every,
+        offset,
+        world.choices.pointsAtSharedTick,
+      );
       byFrequency.set(policy.appConsistentFrequencyMinutes, due);
     }
     for (const { time, type } of due) {
@@ -114,7 +128,8 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       item.unprocessedBytes = 0;
     }
     // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
-    // so the expired ones are at the front (recovery-point-log.ts).
-    item.recoveryPoints.dropBefore(world.now - policy.recoveryPointRetentionHours * 3600 * 1000);
+    // so the expired ones are at the front (recovery-point-log.ts). The window's edge is a choice.
+    const edge = world.now - policy.recoveryPointRetentionHours * 3600 * 1000;
+    item.recoveryPoints.dropBefore(world.choices.retentionEdge === "prune-edge" ? edge + 1 : edge);
   }
 }
