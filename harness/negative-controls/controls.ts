@@ -217,7 +217,6 @@ const controls: NegativeControl[] = [
       "FB-AZURE-VMS-SHUT-DOWN",
       "FB-COMMIT-REMOVES-AZURE-VMS",
       "FB-UNPROTECTED-AFTER-COMMIT",
-      "FB-REPROTECT-TO-AZURE",
     ],
     transport: () =>
       intercepted("no-failback-policy", async (call, id, next) => {
@@ -312,7 +311,6 @@ const controls: NegativeControl[] = [
       "FO-PLAN-TOGETHER",
       "FO-UNPLANNED-LATEST-FALLBACK",
       "FO-TEST-NO-IMPACT",
-      "FO-TEST-NETWORK",
       "FB-RP-LATEST",
       "FB-RP-APP-CONSISTENT",
       "FB-NEEDS-RECOVERY-POINT",

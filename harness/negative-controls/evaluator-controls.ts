@@ -204,8 +204,9 @@ export const evaluatorControls: NegativeControl[] = [
     cluster: "recovery plans",
     wrongBehaviour: "commits a recovery plan's failover for its first machine only",
     // The failback scenarios of replication groups commit their plan on the way: the members left
-    // uncommitted cannot be reprotected together.
-    breaks: ["FO-PLAN-TOGETHER", "FB-GROUP-VIA-PLAN", "FB-GROUP-SAME-MT", "FB-RP-GROUP-COMMON"],
+    // uncommitted cannot be reprotected together. The lifecycle models find the other members
+    // still failed over after the plan's commit (FO-COMMIT: the commit makes the failover final).
+    breaks: ["FO-PLAN-TOGETHER", "FO-COMMIT", "FB-GROUP-VIA-PLAN", "FB-GROUP-SAME-MT", "FB-RP-GROUP-COMMON"],
     transport: () => {
       const members = new Map<string, string[]>();
       return intercepted("plan-commit-first-member-only", async (call, id, next) => {

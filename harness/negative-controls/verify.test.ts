@@ -63,3 +63,14 @@ test("controls have unique ids and name what they break", () => {
     assert.ok(c.breaks.length > 0 && c.wrongBehaviour.length > 0 && c.cluster, c.id);
   assert.throws(() => negativeControl("nope"), /unknown negative control/);
 });
+
+test("a blamed failure catches what it blames and nothing else; it is collateral when it blames another requirement", () => {
+  const both = (blames: string[]): ScenarioResult => ({ ...r("X", "failed"), reqIds: ["X", "Y"], blames });
+  assert.equal(judgeControl(control, [both(["X"]), r("Y", "passed")]).caught, true);
+  const elsewhere = judgeControl(control, [both(["Y"]), r("Y", "passed")]);
+  assert.equal(elsewhere.caught, false);
+  assert.ok(elsewhere.lines.some((l) => l.startsWith("NOT CAUGHT: no scenario failed blaming X")));
+  assert.ok(elsewhere.lines.some((l) => l.startsWith("COLLATERAL") && l.includes("blaming Y")));
+  // Without a blame, a failure of a scenario that cites X still counts for X (as before).
+  assert.equal(judgeControl(control, [{ ...r("X", "failed"), reqIds: ["X", "Y"] }]).caught, true);
+});

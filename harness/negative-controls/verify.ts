@@ -1,6 +1,8 @@
 // Runs the specification against each negative control and checks it is caught: at least one
 // scenario of every requirement it breaks fails, and no scenario of any other requirement does.
-import type { ScenarioResult } from "../reports/results.ts";
+// A failure that blames its requirement(s) (harness/dsl/blame.ts) is judged by those alone, as
+// the reports judge it (statusFor): it catches what it blames and is collateral to nothing else.
+import { blamedReqIds, type ScenarioResult, statusFor } from "../reports/results.ts";
 import { type ControlRun, controlRunSeed, runControls } from "../runner/control-runner.ts";
 import { type NegativeControl, negativeControls } from "./controls.ts";
 
@@ -19,7 +21,7 @@ export interface ControlVerdict {
  */
 export function judgeControl(control: NegativeControl, results: ScenarioResult[]): ControlVerdict {
   const lines: string[] = [];
-  const targeted = (r: ScenarioResult) => r.reqIds.some((id) => control.breaks.includes(id));
+  const targeted = (r: ScenarioResult) => blamedReqIds(r).some((id) => control.breaks.includes(id));
   const carried = results.filter((r) => !r.notCarried);
   if (results.length === 0) lines.push("no scenario ran");
   let judged = 0;
@@ -30,17 +32,22 @@ export function judgeControl(control: NegativeControl, results: ScenarioResult[]
       lines.push(`not carried by the driver: every scenario of ${id}`);
     else {
       judged++;
-      if (!scenarios.some((r) => r.status === "failed"))
+      const elsewhere = scenarios.filter((r) => r.status === "failed" && statusFor(r, id) !== "failed");
+      if (!scenarios.some((r) => statusFor(r, id) === "failed"))
         lines.push(
           scenarios.some((r) => r.status === "target-error")
             ? `NOT CAUGHT: no scenario of ${id} failed on evidence; the control broke the protocol (target error) instead`
-            : `NOT CAUGHT: every scenario of ${id} passed`,
+            : elsewhere.length > 0
+              ? `NOT CAUGHT: no scenario failed blaming ${id}; ${elsewhere.map((r) => `"${r.name}" blamed ${r.blames?.join(", ")}`).join("; ")}`
+              : `NOT CAUGHT: every scenario of ${id} passed`,
         );
     }
   }
   for (const r of carried) {
     if (!targeted(r) && r.status !== "passed")
-      lines.push(`COLLATERAL: "${r.name}" ${r.status} but should pass`);
+      lines.push(
+        `COLLATERAL: "${r.name}" ${r.status}${r.blames ? ` blaming ${r.blames.join(", ")}` : ""} but should pass`,
+      );
   }
   const problems = lines.filter((l) => !l.startsWith("not carried"));
   // Nothing it breaks was carried and nothing else went wrong: the driver cannot judge it.

@@ -17,6 +17,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { GeneratedCase } from "../catalog/applicability.ts";
+import { blaming, failureText, RequirementBlamed } from "../dsl/blame.ts";
 import { FailbackDsl, failbackSite } from "../dsl/failback.ts";
 import { FailbackInfrastructure } from "../dsl/failback-infrastructure.ts";
 import { extraProcessingSeconds, type FailoverDsl, type Target } from "../dsl/failover.ts";
@@ -142,27 +143,44 @@ abstract class LifecycleCommand implements fc.AsyncCommand<Model, Real> {
     return [];
   }
 
+  /**
+   * The requirements a failure of this command from state `m` breaks: those of the cases it
+   * exercises, else those of the rule that refuses it (refusalBlames). Empty: not known, and the
+   * failure blames every requirement the scenario cites.
+   */
+  blames(m: Model): string[] {
+    const own = [...new Set(this.cases(m).map((c) => c.requirement))];
+    return own.length > 0 ? own : this.rule(m) ? this.refusalBlames(m) : [];
+  }
+  /** The requirements that call for this command's refusal in state `m`, where its cases name none. */
+  refusalBlames(_m: Model): string[] {
+    return [];
+  }
+
+  /** Runs the command; a failure, the model comparison after it included, blames `blames(m)`. */
   async run(m: Model, r: Real): Promise<void> {
-    await this.act(r, m);
-    const refusal = this.rule(m);
-    if (refusal) {
-      const codes = [refusal, ...this.alsoRight(m)];
-      const misses: string[] = [];
-      for (const code of codes) {
-        try {
-          await this.dsl(r).expectRefused(code);
-          break;
-        } catch (error) {
-          misses.push((error as Error).message);
-          if (misses.length === codes.length) throw error;
+    await blaming(this.blames(m), async () => {
+      await this.act(r, m);
+      const refusal = this.rule(m);
+      if (refusal) {
+        const codes = [refusal, ...this.alsoRight(m)];
+        const misses: string[] = [];
+        for (const code of codes) {
+          try {
+            await this.dsl(r).expectRefused(code);
+            break;
+          } catch (error) {
+            misses.push((error as Error).message);
+            if (misses.length === codes.length) throw error;
+          }
         }
+      } else {
+        this.dsl(r).expectAccepted();
+        await this.settle(r, m);
+        this.apply(m);
       }
-    } else {
-      this.dsl(r).expectAccepted();
-      await this.settle(r, m);
-      this.apply(m);
-    }
-    await agree(m, r);
+      await agree(m, r);
+    });
   }
 
   /** The model alone: what a run of this command does to it if the target agrees. */
@@ -184,9 +202,18 @@ async function agree(m: Model, r: Real): Promise<void> {
     // target must then keep to it (checked on every later comparison).
     if (m.state === "Protected" && m.drill && m.drillBlocksFailover === undefined)
       m.drillBlocksFailover = !item.allowedOperations.includes("UnplannedFailover");
+    const expected = expectedAllowed(m, kindOf(m.world, member));
+    // FO-TEST-CLEANUP: a drill VM is never left that cannot be cleaned up, whatever came since.
+    await blaming(["FO-TEST-CLEANUP"], async () =>
+      assert.equal(
+        item.allowedOperations.includes("TestFailoverCleanup"),
+        expected.includes("TestFailoverCleanup"),
+        `${member} offers the cleanup of its drill (in ${m.state})`,
+      ),
+    );
     assert.deepEqual(
       [...item.allowedOperations].sort(),
-      expectedAllowed(m, kindOf(m.world, member)).sort(),
+      expected.sort(),
       `allowed operations of ${member} in ${m.state}`,
     );
     const own = vms.filter((v) => v.sourceMachine === member);
@@ -238,13 +265,15 @@ class TestFailover extends LifecycleCommand {
       r.site.declared("crashConsistentIntervalSeconds") + r.site.declared("replicationCycleSeconds"),
     );
     for (const member of membersOf(m.world)) {
-      await r.failover.expectAzureVm(member, "test", "drill");
-      assert.equal((await r.site.item(member)).protectionState, "Protected", `${member} during its drill`);
-      const newest = (await r.site.points(member)).recoveryPoints.at(-1);
-      assert.ok(
-        newest && Date.parse(newest.time) > started,
-        `${member} made no recovery point during its drill (newest: ${newest?.time ?? "none"})`,
-      );
+      await blaming(["FO-TEST-NETWORK"], () => r.failover.expectAzureVm(member, "test", "drill"));
+      await blaming(["FO-TEST-NO-IMPACT"], async () => {
+        assert.equal((await r.site.item(member)).protectionState, "Protected", `${member} during its drill`);
+        const newest = (await r.site.points(member)).recoveryPoints.at(-1);
+        assert.ok(
+          newest && Date.parse(newest.time) > started,
+          `${member} made no recovery point during its drill (newest: ${newest?.time ?? "none"})`,
+        );
+      });
     }
   }
   apply = (m: Model) => {
@@ -260,6 +289,10 @@ class Cleanup extends LifecycleCommand {
     m.drill = false;
   };
   cases = (m: Model) => (this.rule(m) ? [] : casesFor(m, ["FO-TEST-CLEANUP"]));
+  /** FO-TEST-CLEANUP: a cleanup removes a drill's VMs, so there is none without a drill. */
+  override refusalBlames() {
+    return ["FO-TEST-CLEANUP"];
+  }
   toString = () => "clean the drill up";
 }
 class Failover extends LifecycleCommand {
@@ -312,12 +345,20 @@ class Failover extends LifecycleCommand {
     const forward = m.state === "Protected";
     await r.site.pass(failoverSettleSeconds(r.site));
     if (forward) {
-      await r.failover.expectOneJobFor(targetOf(m.world));
+      await blaming([m.world.scope === "plan" ? "FO-PLAN-TOGETHER" : "FO-SINGLE-OR-PLAN"], () =>
+        r.failover.expectOneJobFor(targetOf(m.world)),
+      );
       for (const member of membersOf(m.world)) {
-        await r.failover.expectAzureVm(member, "failover", "vault");
-        if (this.planned) await r.failover.expectSourceShutDown(member, true);
+        await blaming(["FO-AZURE-VM-CREATED"], () => r.failover.expectAzureVm(member, "failover", "vault"));
+        if (this.planned)
+          await blaming(["FO-PLANNED-HYPERV"], () => r.failover.expectSourceShutDown(member, true));
         else if (kindOf(m.world, member) !== "physical-server")
-          await r.failover.expectSourceShutDown(member, this.shutDown && !m.stuck.includes(member));
+          await blaming(
+            m.stuck.length > 0 && this.shutDown
+              ? ["FO-UNPLANNED-SHUTDOWN-OPTION", "FO-UNPLANNED-PROCEEDS"]
+              : ["FO-UNPLANNED-SHUTDOWN-OPTION"],
+            () => r.failover.expectSourceShutDown(member, this.shutDown && !m.stuck.includes(member)),
+          );
       }
     }
     if (m.drill) {
@@ -402,19 +443,28 @@ async function expectFailingBack(r: Real, m: Model): Promise<void> {
     // failback on, that VM exists and is the original location.
     const newVm = kindOf(w, member) === "physical-server" && m.reprotectsFromAzure === 0;
     // FB-MT-CARRIES-DATA, FB-PLAN-REPROTECT: through the master target named, for every member.
-    await r.failback.expectFailingBackThrough(member, masterTargetName(w), newVm ? "alternate" : "original");
-    await r.failback.expectFailbackPolicyInUse(member); // FB-POLICY-AUTO-SELECTED
-    await r.failback.expectRetentionVolume(member, "R:"); // FB-RETENTION-DEFAULTS (Windows)
-    await r.failback.expectPower(member, "Off"); // FB-REPROTECT-ONPREM-OFF
+    await blaming(
+      w.scope === "plan" ? ["FB-MT-CARRIES-DATA", "FB-PLAN-REPROTECT"] : ["FB-MT-CARRIES-DATA"],
+      () =>
+        r.failback.expectFailingBackThrough(member, masterTargetName(w), newVm ? "alternate" : "original"),
+    );
+    await blaming(["FB-POLICY-AUTO-SELECTED"], () => r.failback.expectFailbackPolicyInUse(member));
+    // Windows: R: by default.
+    await blaming(["FB-RETENTION-DEFAULTS"], () => r.failback.expectRetentionVolume(member, "R:"));
+    await blaming(["FB-REPROTECT-ONPREM-OFF"], () => r.failback.expectPower(member, "Off"));
     if (newVm) {
       // FB-ALTERNATE-NEW-VM: a new VMware VM on the master target's host and datastore.
-      await r.failback.expectKind(member, "vmware-vm");
-      await r.failback.expectPlacement(member, failbackSite.esxHost, failbackSite.masterTargetDatastore);
+      await blaming(["FB-ALTERNATE-NEW-VM"], async () => {
+        await r.failback.expectKind(member, "vmware-vm");
+        await r.failback.expectPlacement(member, failbackSite.esxHost, failbackSite.masterTargetDatastore);
+      });
     }
     // The first copy back is exact: the changes made in Azure to the original VM
     // (FB-ORIGINAL-DELTAS), the whole disk to a new one (FB-ALTERNATE-FULL-COPY).
     if (m.reprotectsFromAzure === 0)
-      await r.failback.expectReadBack(member, newVm ? "whole disk" : m.writtenInAzure * mebibyte);
+      await blaming([newVm ? "FB-ALTERNATE-FULL-COPY" : "FB-ORIGINAL-DELTAS"], () =>
+        r.failback.expectReadBack(member, newVm ? "whole disk" : m.writtenInAzure * mebibyte),
+      );
   }
 }
 
@@ -781,6 +831,10 @@ class Commit extends LifecycleCommand {
       : m.state === "FailedBack"
         ? casesFor(m, ["FB-COMMIT-REMOVES-AZURE-VMS", "FB-UNPROTECTED-AFTER-COMMIT", "FB-STAGES"])
         : [];
+  /** FO-COMMIT: a commit makes a failover final, so there is none without a failover not yet final. */
+  override refusalBlames() {
+    return ["FO-COMMIT"];
+  }
   toString = () => "commit the failover";
 }
 class Advance implements fc.AsyncCommand<Model, Real> {
@@ -790,8 +844,10 @@ class Advance implements fc.AsyncCommand<Model, Real> {
   }
   check = () => true;
   async run(m: Model, r: Real) {
-    await r.site.pass(this.minutes * 60);
-    await agree(m, r);
+    await blaming([...new Set(this.cases(m).map((c) => c.requirement))], async () => {
+      await r.site.pass(this.minutes * 60);
+      await agree(m, r);
+    });
   }
   /** Time passing changes nothing the operator did not ask for: no commit, no new points after one. */
   cases = (m: Model) =>
@@ -1084,14 +1140,15 @@ export async function lifecycleAgainstTarget(
   if (!details.failed) latch.rethrow();
   if (details.failed) {
     const [world, commands] = details.counterexample ?? [];
-    throw new Error(
-      [
-        `the protection lifecycle left its model after ${details.numRuns} runs (${details.numShrinks} shrinks).`,
-        `shrunk story: ${world ? describeWorld(world, withFailback) : "?"}; ${String(commands)}`,
-        `cause: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
-        `replay: SRKIT_PBT_SEED=${details.seed} SRKIT_PBT_PATH=${details.counterexamplePath}`,
-      ].join("\n"),
-    );
+    const said = [
+      `the protection lifecycle left its model after ${details.numRuns} runs (${details.numShrinks} shrinks).`,
+      `shrunk story: ${world ? describeWorld(world, withFailback) : "?"}; ${String(commands)}`,
+      `cause: ${failureText(details.errorInstance)}`,
+      `replay: SRKIT_PBT_SEED=${details.seed} SRKIT_PBT_PATH=${details.counterexamplePath}`,
+    ].join("\n");
+    // The shrunk counterexample's failure names the command's requirements: the scenario fails those.
+    const cause = details.errorInstance;
+    throw cause instanceof RequirementBlamed ? new RequirementBlamed(cause.blames, said) : new Error(said);
   }
   return details.numRuns;
 }

@@ -4,6 +4,7 @@
 // machine or of a plan of all of them; every law must hold for what the target chose.
 import fc from "fast-check";
 import type { GeneratedCase } from "../catalog/applicability.ts";
+import { blame, blaming, failureText, RequirementBlamed } from "../dsl/blame.ts";
 import type { FailoverDsl, Target } from "../dsl/failover.ts";
 import type { SiteRecovery } from "../dsl/site-recovery.ts";
 import { type MachineKind, type RecoveryPointChoice, recoveryPointOptions } from "../protocol/types.ts";
@@ -96,8 +97,20 @@ async function arrange(site: SiteRecovery, p: Program): Promise<string[]> {
   return all;
 }
 
-function checkLaws(situation: Situation, chosen: Chosen): void {
-  for (const law of laws) law.check(situation, chosen);
+/**
+ * Every law, each failure blamed on its law's requirements (of a law with several, the one of
+ * the option asked for when it is among them); `also` adds requirements every law's failure
+ * breaks here too (FO-TEST-POINT for a drill).
+ */
+function checkLaws(situation: Situation, chosen: Chosen, also: string[] = []): void {
+  for (const law of laws) {
+    try {
+      law.check(situation, chosen);
+    } catch (error) {
+      const asked = law.reqIds.filter((id) => id === optionRequirement[situation.choice.type]);
+      throw blame([...(asked.length > 0 ? asked : law.reqIds), ...also], error);
+    }
+  }
 }
 
 /**
@@ -165,7 +178,8 @@ async function drill(
   for (const m of machines) before.set(m, (await site.points(m)).recoveryPoints);
   await failover.testFailover(target, choice, "drill");
   const { situation, chosen } = await failover.lastSituationAndChoice();
-  checkLaws(situation, chosen);
+  // FO-TEST-POINT: a drill runs from the point its option selects, by the same laws.
+  checkLaws(situation, chosen, ["FO-TEST-POINT"]);
   await failover.passTestFailoverTime();
   const now = await site.now();
   const fresh =
@@ -179,20 +193,27 @@ async function drill(
       // give the window in hours, not which side its edge falls on); only younger ones must stay.
       (x) => Date.parse(x.time) > now - retention * 3600_000 && !ids.has(x.id),
     );
+    // A point missing inside the window: the drill removed it, or retention pruned it too early.
     if (lost.length > 0)
-      throw new Error(`the drill removed points of ${m}: ${lost.map((x) => x.id).join(", ")}`);
+      throw new RequirementBlamed(
+        ["FO-TEST-NO-IMPACT", "REPL-RP-RETENTION"],
+        `the drill removed points of ${m}: ${lost.map((x) => x.id).join(", ")}`,
+      );
     const newest = after.at(-1);
     if (!newest || Date.parse(newest.time) < now - fresh) {
-      throw new Error(
+      throw new RequirementBlamed(
+        ["FO-TEST-NO-IMPACT"],
         `replication of ${m} stopped during the drill: its newest point is ${newest?.time ?? "none"}`,
       );
     }
   }
   if (chosen.kind !== "points") return;
   // FO-TEST-CLEANUP: the cleanup removes every drill VM (the next drill needs it gone anyway).
-  await failover.cleanup(target);
-  failover.expectAccepted();
-  for (const m of machines) await failover.expectNoAzureVm(m, "test");
+  await blaming(["FO-TEST-CLEANUP"], async () => {
+    await failover.cleanup(target);
+    failover.expectAccepted();
+    for (const m of machines) await failover.expectNoAzureVm(m, "test");
+  });
 }
 
 const optionRequirement: Record<RecoveryPointChoice["type"], string> = {
@@ -284,14 +305,15 @@ export async function selectionLawsAgainstTarget(driver: Driver, settings: RunSe
   if (!details.failed) latch.rethrow();
   if (details.failed) {
     const [program] = details.counterexample ?? [];
-    throw new Error(
-      [
-        `recovery point selection broke a law after ${details.numRuns} runs (${details.numShrinks} shrinks).`,
-        `shrunk story: ${program ? describeProgram(program) : "none"}`,
-        `cause: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
-        `replay: SRKIT_PBT_SEED=${details.seed} SRKIT_PBT_PATH=${details.counterexamplePath}`,
-      ].join("\n"),
-    );
+    const said = [
+      `recovery point selection broke a law after ${details.numRuns} runs (${details.numShrinks} shrinks).`,
+      `shrunk story: ${program ? describeProgram(program) : "none"}`,
+      `cause: ${failureText(details.errorInstance)}`,
+      `replay: SRKIT_PBT_SEED=${details.seed} SRKIT_PBT_PATH=${details.counterexamplePath}`,
+    ].join("\n");
+    // The shrunk program's broken law names its requirements: the scenario fails those.
+    const cause = details.errorInstance;
+    throw cause instanceof RequirementBlamed ? new RequirementBlamed(cause.blames, said) : new Error(said);
   }
   return details.numRuns;
 }

@@ -54,13 +54,15 @@ export const allureStatus = (status: ScenarioStatus) =>
         ? "skipped"
         : "broken";
 
-function allureMessage(result: Pick<ScenarioResult, "status" | "message" | "reqIds">): string | undefined {
+function allureMessage(
+  result: Pick<ScenarioResult, "status" | "message" | "reqIds" | "blames">,
+): string | undefined {
   const message = result.message ?? "";
   switch (result.status) {
     case "passed":
       return undefined;
     case "failed":
-      return message;
+      return result.blames ? `${result.blames.join(", ")}: ${message}` : message;
     case "target-error":
       return `${allurePrefixes["target-error"]}${message}`;
     case "unsupported":

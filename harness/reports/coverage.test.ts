@@ -33,3 +33,14 @@ test("a requirement passes only when all of its scenarios passed; unsupported ne
   ]).map((c) => c.verdict);
   assert.deepEqual(verdicts, ["passed", "failed", "unsupported", "unsupported", "not-testable"]);
 });
+
+test("a failure that blames one requirement fails it alone; the scenario's others are not judged by it", () => {
+  const blamed: ScenarioResult = { ...run("A", "failed"), reqIds: ["A", "B", "C"], blames: ["A"] };
+  const unblamed: ScenarioResult = { ...run("D", "failed"), reqIds: ["D", "C"] };
+  const verdicts = (results: ScenarioResult[]) => requirementCoverage(catalog, results).map((c) => c.verdict);
+  // B's only scenario failed on A: B is not passed, it is not judged (not-run). C also failed in
+  // a scenario without a blame, which fails every requirement it cites.
+  assert.deepEqual(verdicts([blamed, unblamed]), ["failed", "not-run", "failed", "failed", "not-testable"]);
+  // B passing elsewhere still was not judged by the failing scenario: not passed either.
+  assert.deepEqual(verdicts([blamed, run("B", "passed")]).slice(0, 3), ["failed", "not-run", "not-run"]);
+});

@@ -1,6 +1,6 @@
 // Joins the catalog with a run's results: per requirement, its scenarios and their outcomes.
 import type { Catalog, Requirement } from "../catalog/catalog.ts";
-import type { ScenarioResult } from "./results.ts";
+import { type ScenarioResult, type ScenarioStatus, statusFor } from "./results.ts";
 
 export type RequirementVerdict =
   | "passed"
@@ -24,23 +24,28 @@ export function requirementCoverage(catalog: Catalog, results: ScenarioResult[])
       requirement,
       family: catalog.familyOf.get(requirement.id) ?? "?",
       scenarios,
-      verdict: verdictOf(requirement, scenarios),
+      verdict: verdictOf(
+        requirement,
+        scenarios.map((s) => statusFor(s, requirement.id)),
+      ),
     };
   });
 }
 
-function verdictOf(requirement: Requirement, scenarios: ScenarioResult[]): RequirementVerdict {
-  if (scenarios.length === 0) return requirement.verification === "not-testable" ? "not-testable" : "not-run";
-  const judged = (s: ScenarioResult) =>
-    s.status !== "passed" &&
-    s.status !== "unsupported" &&
-    s.status !== "target-error" &&
-    s.status !== "not-run";
-  if (scenarios.some(judged)) return "failed";
-  if (scenarios.some((s) => s.status === "target-error")) return "target-error";
-  // The run stopped before them (--max-failures): nothing was judged either way.
-  if (scenarios.some((s) => s.status === "not-run")) return "not-run";
-  if (scenarios.every((s) => s.status === "unsupported")) return "unsupported";
+/**
+ * A requirement's verdict from what each of its scenarios says of it (statusFor): a scenario
+ * that failed blaming another requirement says "not-run" of this one.
+ */
+function verdictOf(requirement: Requirement, statuses: ScenarioStatus[]): RequirementVerdict {
+  if (statuses.length === 0) return requirement.verification === "not-testable" ? "not-testable" : "not-run";
+  const judged = (s: ScenarioStatus) =>
+    s !== "passed" && s !== "unsupported" && s !== "target-error" && s !== "not-run";
+  if (statuses.some(judged)) return "failed";
+  if (statuses.includes("target-error")) return "target-error";
+  // The run stopped before them (--max-failures), or their check failed on another requirement
+  // first: nothing was judged either way.
+  if (statuses.includes("not-run")) return "not-run";
+  if (statuses.every((s) => s === "unsupported")) return "unsupported";
   // A requirement passes only when none of its scenarios went unchecked.
-  return scenarios.every((s) => s.status === "passed") ? "passed" : "unsupported";
+  return statuses.every((s) => s === "passed") ? "passed" : "unsupported";
 }

@@ -31,7 +31,9 @@ export function failureBlock(scenario: ScenarioResult, statement: string): Html 
   const kind =
     scenario.status === "target-error"
       ? "The target broke the protocol, so the kit could not judge"
-      : "Failed";
+      : scenario.blames
+        ? `Failed on ${scenario.blames.join(", ")} (its other requirements were not judged)`
+        : "Failed";
   return html`<div class="failure" data-failure="${scenario.status}">
 <div class="full"><h4>${kind} ${where}</h4></div>
 <div class="expected"><h4>Expected</h4>${values ? html`<pre>${values.expected}</pre>` : html`<p>${statement}</p>`}</div>

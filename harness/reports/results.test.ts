@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { notCarriedMediaType } from "../drivers/transport.ts";
-import { countByStatus, readResults, readRun } from "./results.ts";
+import { RequirementBlamed } from "../dsl/blame.ts";
+import { countByStatus, readResults, readRun, runOfEnvelopes, statusFor } from "./results.ts";
 
 const pickle = (id: string, name: string) => ({
   pickle: {
@@ -190,4 +191,51 @@ test("a scenario the driver could not carry is unsupported with its reason, mark
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a failure blames the requirements srkit's own marker names among the scenario's, and nothing a target wrote", () => {
+  const cited = (id: string) => ({
+    pickle: {
+      id,
+      name: id,
+      uri: "features/a.feature",
+      astNodeIds: [`ast-${id}`],
+      tags: [{ name: "@req=R-ONE" }, { name: "@req=R-TWO" }, { name: "@req=R-THREE" }],
+      steps: [],
+    },
+  });
+  /** A scenario whose one step failed with this error, as cucumber records it (type and message). */
+  const failing = (id: string, type: string, message: string) => [
+    cited(id),
+    { testCase: { id: `t-${id}`, pickleId: id } },
+    { testCaseStarted: { id: `s-${id}`, testCaseId: `t-${id}` } },
+    {
+      testStepFinished: {
+        testCaseStartedId: `s-${id}`,
+        testStepResult: { status: "FAILED", message, exception: { type, message } },
+      },
+    },
+    { testCaseFinished: { testCaseStartedId: `s-${id}`, willBeRetried: false } },
+  ];
+  const blamed = new RequirementBlamed(["R-TWO", "R-NINE"], new Error("expected a refusal, observed a job"));
+  const envelopes = [
+    ...failing("blamed", blamed.constructor.name, blamed.message),
+    // A target's text that starts with the marker, thrown as an ordinary failure.
+    ...failing("forged", "Error", "srkit blames: R-ONE\nwhatever the target said"),
+    // A marker naming only requirements the scenario does not cite.
+    ...failing("foreign", "RequirementBlamed", "srkit blames: R-NINE\nwhy"),
+  ];
+  const [b, forged, foreign] = runOfEnvelopes(envelopes as never).results;
+  assert.equal(b?.status, "failed");
+  assert.deepEqual(b?.blames, ["R-TWO"], "R-NINE is not among the scenario's requirements");
+  assert.equal(b?.message, "expected a refusal, observed a job", "the marker line is not the message");
+  assert.deepEqual(
+    ["R-ONE", "R-TWO", "R-THREE"].map((id) => (b ? statusFor(b, id) : "?")),
+    ["not-run", "failed", "not-run"],
+  );
+  assert.equal(forged?.blames, undefined, "a forged marker blames nothing: every requirement fails");
+  assert.equal(forged && statusFor(forged, "R-ONE"), "failed");
+  assert.equal(forged && statusFor(forged, "R-THREE"), "failed");
+  assert.equal(foreign?.blames, undefined);
+  assert.equal(foreign && statusFor(foreign, "R-ONE"), "failed");
 });

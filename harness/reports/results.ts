@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Envelope, TestStepResult } from "@cucumber/messages";
 import { notCarriedMediaType } from "../drivers/transport.ts";
+import { blamedAmong, blamedIn, withoutMarker } from "../dsl/blame.ts";
 import { defaultBounds } from "../runner/bounds.ts";
 import { notRunMediaType, unsupportedMediaType } from "./outcome-attachments.ts";
 import { safeText } from "./safe-text.ts";
@@ -36,6 +37,12 @@ export interface ScenarioResult {
   message?: string;
   /** The first failure's stack, for an attachment or a folded block (never in the message). */
   stack?: string;
+  /**
+   * A failed scenario whose check named the requirement(s) it breaks (harness/dsl/blame.ts):
+   * those of `reqIds` it blames. The scenario fails only these; its other requirements are not
+   * judged by it (statusFor). Absent: the failure blames every requirement in `reqIds`.
+   */
+  blames?: string[];
   /** Unsupported because the driver could not carry it over the target's API (message says why). */
   notCarried?: true;
   /** Cucumber's pickle id and when the scenario started (epoch ms): they tie other reports to it. */
@@ -191,7 +198,8 @@ export function runOfEnvelopes(
     return (testCases.get(run.testCaseId)?.testSteps ?? []).flatMap((ts): StepResult[] => {
       const result = run.steps.get(ts.id);
       const status = (result?.status ?? "UNKNOWN").toLowerCase();
-      const failure = result && status !== "passed" ? failureOf(result, maxMessageChars) : {};
+      const { blames: _, ...failure } =
+        result && status !== "passed" ? failureOf(result, maxMessageChars) : {};
       if (ts.pickleStepId) {
         const step = pickleSteps.get(ts.pickleStepId);
         return [
@@ -209,18 +217,22 @@ export function runOfEnvelopes(
         : [{ keyword: "hook", text: "", status, hook: true, ...failure }];
     });
   };
-  const results = finals.map(
-    (run): ScenarioResult => ({
-      ...describe(run.pickleId),
-      ...outcome(run, maxMessageChars),
+  const results = finals.map((run): ScenarioResult => {
+    const described = describe(run.pickleId);
+    const ended = outcome(run, maxMessageChars);
+    const blames = ended.status === "failed" ? blamedAmong(run.blames, described.reqIds) : undefined;
+    return {
+      ...described,
+      ...ended,
+      ...(blames ? { blames } : {}),
       ...(run.workerId ? { workerId: run.workerId } : {}),
       startedAt: run.startedAt,
       durationMs: (run.finishedAt ?? run.startedAt) - run.startedAt,
       steps: stepsOf(run),
       ...(run.evidence ? { evidence: run.evidence } : {}),
       ...(run.notes.length > 0 ? { notes: run.notes } : {}),
-    }),
-  );
+    };
+  });
   const finished = new Set(finals.map((r) => r.pickleId));
   const unfinished = [...new Set([...testCases.values()].map((t) => t.pickleId))]
     .filter((id) => !finished.has(id))
@@ -234,6 +246,8 @@ export interface RunFacts {
   message?: string;
   stack?: string;
   exceptionType?: string;
+  /** The requirement ids the worst step's failure blames, as srkit's marker names them (not yet checked against the scenario's). */
+  blames?: string[];
   /** The reason a driver attached for not carrying the scenario. */
   notCarried?: string;
   /** Why the target does not support it (the capability hook's attachment). */
@@ -250,6 +264,7 @@ export function foldStep(run: RunFacts, result: TestStepResult, maxChars: number
   run.message = failure.message;
   run.stack = failure.stack;
   run.exceptionType = result.exception?.type;
+  run.blames = failure.blames;
 }
 
 /** Takes an attachment that says why a scenario was not judged; false for any other. */
@@ -308,21 +323,30 @@ function stepKeywords(envelopes: readonly Envelope[]): Map<string, string> {
   return keywords;
 }
 
-/** A step's failure: the message without its stack, and the stack apart. */
+/**
+ * A step's failure: the message without its stack (and without srkit's blame marker), the stack
+ * apart, and the requirement ids the marker blames (harness/dsl/blame.ts).
+ */
 export function failureOf(
   result: Pick<TestStepResult, "message" | "exception">,
   maxChars = defaultBounds.maxMessageChars,
 ): {
   message?: string;
   stack?: string;
+  blames?: string[];
 } {
   const full = result.exception?.stackTrace ?? result.message;
-  let message = result.exception?.message ?? result.message;
+  const blames = blamedIn(result.exception);
+  let message =
+    result.exception && blames
+      ? withoutMarker(result.exception)
+      : (result.exception?.message ?? result.message);
   // Without an exception record, the message holds the stack: cut it at the first frame.
   if (!result.exception?.message && message) message = message.split(/\n\s+at /)[0];
   return {
     ...(message ? { message: safeText(message.trimEnd(), maxChars) } : {}),
     ...(full && full !== message ? { stack: safeText(full, maxChars) } : {}),
+    ...(blames ? { blames } : {}),
   };
 }
 
@@ -363,6 +387,24 @@ function toStatus(
       return isTargetError(exceptionType, message) ? "target-error" : "failed";
   }
 }
+
+/**
+ * What a scenario says of one requirement it cites: its status, except that a failure blaming
+ * other requirements leaves this one unjudged ("not-run": the check stopped at the failure
+ * before it judged the rest).
+ */
+export function statusFor(
+  scenario: Pick<ScenarioResult, "status" | "blames">,
+  requirementId: string,
+): ScenarioStatus {
+  return scenario.status === "failed" && scenario.blames && !scenario.blames.includes(requirementId)
+    ? "not-run"
+    : scenario.status;
+}
+
+/** The requirements a scenario's outcome is about: a blamed failure's own, else every one it cites. */
+export const blamedReqIds = (scenario: Pick<ScenarioResult, "status" | "reqIds" | "blames">): string[] =>
+  scenario.status === "failed" && scenario.blames ? scenario.blames : scenario.reqIds;
 
 export function countByStatus(results: ScenarioResult[]): Record<ScenarioStatus, number> {
   const counts: Record<ScenarioStatus, number> = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TargetMisbehaved } from "../drivers/transport.ts";
+import { blamedIn, RequirementBlamed } from "../dsl/blame.ts";
 import { conformanceMessage, reportSafeDefinition, reportSafeError } from "./report-safe-errors.ts";
 
 test("a thrown error keeps its class and reaches the reports escaped and capped, stack included", () => {
@@ -75,4 +76,26 @@ test("the wrapper gives a step's failure the world's requirement ids", async () 
     () => step.call({ requirementIds: ["R-1"] }),
     /^AssertionError.*: R-1: the count: expected 2, observed 1$/m,
   );
+});
+
+test("a blamed failure keeps srkit's marker first and names the blamed requirements the scenario cites", () => {
+  const wrap = reportSafeDefinition(2_000);
+  const step = wrap(function (this: unknown) {
+    let failure: Error = new Error("did not throw");
+    try {
+      assert.equal(8443, 443);
+    } catch (e) {
+      failure = e as Error;
+    }
+    throw new RequirementBlamed(["R-2", "R-9"], failure);
+  });
+  let thrown: Error | undefined;
+  try {
+    step.call({ requirementIds: ["R-1", "R-2", "R-3"] });
+  } catch (error) {
+    thrown = error as Error;
+  }
+  assert.equal(thrown?.constructor.name, "RequirementBlamed");
+  assert.equal(thrown?.message, "srkit blames: R-2, R-9\nR-2: expected 443, observed 8443");
+  assert.deepEqual(blamedIn({ type: thrown?.constructor.name, message: thrown?.message }), ["R-2", "R-9"]);
 });

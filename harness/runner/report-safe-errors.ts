@@ -5,6 +5,7 @@
 // reads those two values back), with the stack apart from the message.
 import { inspect } from "node:util";
 import { NotCarried, TargetMisbehaved } from "../drivers/transport.ts";
+import { blamedAmong, blameMarker, RequirementBlamed } from "../dsl/blame.ts";
 import { safeText } from "../reports/safe-text.ts";
 
 const maxCauses = 3;
@@ -60,6 +61,16 @@ const shown = (value: unknown) =>
  */
 export function conformanceMessage(error: Error, requirementIds: readonly string[] = []): string {
   if (error instanceof TargetMisbehaved || error instanceof NotCarried) return error.message;
+  // A check that named the requirement it breaks (harness/dsl/blame.ts): srkit's marker stays the
+  // first line, and the words after it name the blamed requirements the scenario cites.
+  if (error instanceof RequirementBlamed) {
+    const own = blamedAmong(error.blames, requirementIds) ?? requirementIds;
+    const words =
+      error.cause instanceof Error
+        ? conformanceMessage(error.cause, own)
+        : `${own.length > 0 ? `${own.join(", ")}: ` : ""}${error.said}`;
+    return `${blameMarker(error.blames)}\n${words}`;
+  }
   const prefix = requirementIds.length > 0 ? `${requirementIds.join(", ")}: ` : "";
   const original = String(error.message ?? "");
   // Node appends its diff after a blank line or a "+ actual - expected" header.
