@@ -31,11 +31,13 @@ export function failureBlock(scenario: ScenarioResult, statement: string): Html 
   const kind =
     scenario.status === "target-error"
       ? "The target broke the protocol, so the kit could not judge"
-      : scenario.blames
-        ? `Failed on ${scenario.blames.join(", ")} (its other requirements were not judged)`
-        : "Failed";
+      : "Failed";
+  // The check named the requirement it found broken: the scenario's others were not judged by it.
+  const blames = scenario.blames
+    ? html`<p class="blames">It breaks ${scenario.blames.join(", ")}; the scenario's other requirements were not judged by this failure.</p>`
+    : "";
   return html`<div class="failure" data-failure="${scenario.status}">
-<div class="full"><h4>${kind} ${where}</h4></div>
+<div class="full"><h4>${kind} ${where}</h4>${blames}</div>
 <div class="expected"><h4>Expected</h4>${values ? html`<pre>${values.expected}</pre>` : html`<p>${statement}</p>`}</div>
 <div class="observed"><h4>Observed</h4>${values ? html`<pre>${values.observed}</pre>` : html`<pre>${message}</pre>`}</div>
 <div class="full"><h4>The requirement</h4><p>${statement}</p>
