@@ -54,15 +54,13 @@ export const allureStatus = (status: ScenarioStatus) =>
         ? "skipped"
         : "broken";
 
-function allureMessage(
-  result: Pick<ScenarioResult, "status" | "message" | "reqIds" | "blames">,
-): string | undefined {
+function allureMessage(result: Pick<ScenarioResult, "status" | "message" | "reqIds">): string | undefined {
   const message = result.message ?? "";
   switch (result.status) {
     case "passed":
       return undefined;
     case "failed":
-      return result.blames ? `${result.blames.join(", ")}: ${message}` : message;
+      return message;
     case "target-error":
       return `${allurePrefixes["target-error"]}${message}`;
     case "unsupported":

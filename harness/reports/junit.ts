@@ -36,12 +36,6 @@ export function skippedMessage(r: Pick<ScenarioResult, "status" | "message" | "r
   return r.reqIds.length > 0 ? `${r.reqIds.join(", ")}: ${reason}` : reason;
 }
 
-/** A failure's words, led by the requirements it blames when its check named them. */
-export function failureMessage(r: Pick<ScenarioResult, "status" | "message" | "blames">): string {
-  const said = r.message ?? r.status;
-  return r.status === "failed" && r.blames ? `${r.blames.join(", ")}: ${said}` : said;
-}
-
 /**
  * Writes one <testsuite> per feature file.
  * @param suiteName the run's name, e.g. "srkit conformance (http://127.0.0.1:4000)"
@@ -59,7 +53,7 @@ export function writeJunit(path: string, suiteName: string, results: readonly Sc
       const seconds = ((r.durationMs ?? 0) / 1000).toFixed(3);
       const open = `    <testcase classname="${xml(uri)}" name="${xml(r.name)}" file="${xml(uri)}" line="${r.line}" time="${seconds}">`;
       if (!element) return `${open}</testcase>`;
-      const message = element === "skipped" ? skippedMessage(r) : failureMessage(r);
+      const message = element === "skipped" ? skippedMessage(r) : (r.message ?? r.status);
       const firstLine = message.split("\n")[0] ?? "";
       const typeAttribute = type ? ` type="${type}"` : "";
       const stack = r.stack ? `\n      <system-err>${xml(r.stack)}</system-err>` : "";

@@ -6,7 +6,6 @@
 // status line is redrawn in place; elsewhere (CI logs) it is printed every `intervalMs`.
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import type { Envelope } from "@cucumber/messages";
-import { blamedAmong } from "../dsl/blame.ts";
 import { foldStep, outcome, type RunFacts, type ScenarioStatus, takeReason } from "../reports/results.ts";
 import { safeText } from "../reports/safe-text.ts";
 
@@ -94,9 +93,7 @@ export class ProgressReader {
       const label =
         status === "failed" ? "FAILED" : status === "target-error" ? "TARGET ERROR" : status.toUpperCase();
       const first = (message ?? "").split("\n")[0] ?? "";
-      const blames = status === "failed" ? blamedAmong(run.blames, p?.reqIds ?? []) : undefined;
-      const blamed = blames ? `  blames ${blames.join(", ")}` : "";
-      return safeText(`✘ ${label}  ${p?.name ?? "?"}  (${where})${blamed}\n    ${first}`, maxChars * 2);
+      return safeText(`✘ ${label}  ${p?.name ?? "?"}  (${where})\n    ${first}`, maxChars * 2);
     }
     this.counts.running = this.runningNames();
     return undefined;
