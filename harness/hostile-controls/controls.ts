@@ -165,6 +165,16 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "deep-json",
+    misbehaviour: "answers vault creation with 400 KB of arrays nested 200,000 deep (and a wrong field)",
+    mode: "deep-json",
+    tags: oneScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [new RegExp(`${vaults}: the target answered 201 with JSON nested deeper than 64 levels`)],
+    maxSeconds: 90,
+  },
+  {
     id: "huge-list",
     misbehaviour: "lists 20,000 network flows (1.6 MB, past the list's maxItems)",
     mode: "huge-list",

@@ -177,6 +177,17 @@ export const hostileModes: Record<string, HostileMode> = {
       }),
     ),
   },
+  "deep-json": {
+    // 400 KB, far inside the size bound, that nests 200,000 arrays deep beside a wrong field:
+    // whatever copies, prints or clones it (the diagnosis of the wrong field does) recurses.
+    handle: on("createVault", async (c) => {
+      const reply = await c.pass();
+      const json = JSON.stringify(reply.body);
+      const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+      c.res.writeHead(reply.status, { "content-type": "application/json" });
+      c.res.end(`{"nest":${deep},${json.slice(1, -1)},"name":42}`);
+    }),
+  },
   "reset-mid-body": {
     handle: on("createVault", (c) => {
       c.res.writeHead(201, { "content-type": "application/json", "content-length": "1000" });
