@@ -17,6 +17,7 @@ import { requirementCoverage } from "../reports/coverage.ts";
 import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
 import { type Bounds, defaultBounds } from "../runner/bounds.ts";
 import { descriptionOf, type RunSummary, readRunFolder } from "../runner/merge-runs.ts";
+import { assertClearable } from "../runner/report-dir.ts";
 import { familiesExpression, plannedScenarios } from "../runner/selection.ts";
 import { judgeClaim } from "../runner/verdict.ts";
 import { publicKeyPem, signEnvelope } from "./dsse.ts";
@@ -141,6 +142,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleOutcome> {
     summary.harnessError,
   );
   const dir = input.bundleDir;
+  assertClearable(dir, "--bundle", [folder.dir]);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(folder.messagesPath, join(dir, bundleFiles.messages));

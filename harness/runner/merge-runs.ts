@@ -8,8 +8,9 @@ import type { Envelope } from "@cucumber/messages";
 import type { TargetDescription } from "../protocol/types.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { readRun } from "../reports/results.ts";
-import { type Bounds, defaultBounds } from "./bounds.ts";
+import { type Bounds, boundFlags, defaultBounds, parseBounds } from "./bounds.ts";
 import { MergeError, mergeMessageStreams } from "./merge-messages.ts";
+import { assertClearable } from "./report-dir.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { type SuiteOutcome, summaryData, withUnfinished } from "./run-suite.ts";
 import { plannedScenarios, type Selection } from "./selection.ts";
@@ -35,7 +36,41 @@ export function readRunFolder(dir: string): RunFolder {
   );
   if (!existsSync(summaryPath) || !messagesPath)
     throw new MergeError(`${dir} holds no run (summary.json and the message stream)`);
-  return { dir, summary: JSON.parse(readFileSync(summaryPath, "utf8")) as RunSummary, messagesPath };
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(summaryPath, "utf8"));
+  } catch (error) {
+    throw new MergeError(`${summaryPath} is not JSON (${(error as Error).message.slice(0, 200)})`);
+  }
+  return { dir, summary: checkedSummary(data, summaryPath), messagesPath };
+}
+
+/**
+ * A summary.json read from a folder the user named, which may have been edited or crafted:
+ * the fields srkit reads from it must have their shape (its bounds those a run could have had),
+ * or the folder is refused with words that say which field is wrong.
+ * @throws MergeError naming the field
+ */
+function checkedSummary(data: unknown, path: string): RunSummary {
+  const bad = (what: string) => new MergeError(`${path} is not a summary srkit wrote: ${what}`);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(data)) throw bad("it is not a JSON object");
+  if (!isObject(data.target) || typeof data.target.label !== "string") throw bad("target.label is not text");
+  const { problems = [], bounds } = data;
+  if (!Array.isArray(problems) || !problems.every((p) => typeof p === "string"))
+    throw bad("problems is not a list of text");
+  if (bounds !== undefined) {
+    if (!isObject(bounds)) throw bad("bounds is not an object");
+    const flags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(bounds))
+      if (key in boundFlags) flags[boundFlags[key as keyof Bounds].flag] = String(value);
+    const parsed = parseBounds(flags);
+    if (!parsed.ok) throw bad(`bounds: ${parsed.problem}`);
+  }
+  for (const key of ["harnessError", "targetProblem", "stoppedEarly", "startedAt", "finishedAt"])
+    if (data[key] !== undefined && typeof data[key] !== "string") throw bad(`${key} is not text`);
+  return { ...data, problems } as RunSummary;
 }
 
 /** The target as the run's summary recorded what it said of itself (absent if it could not say). */
@@ -116,6 +151,12 @@ export async function mergeRuns(
   if (folders.length === 0) throw new MergeError("no run to merge");
   if (folders.some((f) => f.dir === out))
     throw new MergeError("the merged reports cannot go into one of the runs merged");
+  // Before anything is read further: a folder holding the runs would lose them when cleared.
+  assertClearable(
+    out,
+    "--report-dir",
+    folders.map((f) => f.dir),
+  );
   const [first] = folders as [RunFolder, ...RunFolder[]];
   for (const [i, f] of folders.entries()) {
     const differs = sameRun(first.summary, f.summary);

@@ -26,6 +26,7 @@ import { type Bounds, boundsVariable, defaultBounds } from "./bounds.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
 import { type InterruptWatch, watchInterrupts } from "./interrupts.ts";
 import { watchProgress } from "./progress.ts";
+import { assertClearable } from "./report-dir.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
 import { plannedScenarios } from "./selection.ts";
@@ -181,6 +182,7 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
   const reportDir = resolve(projectRoot, options.reportDir);
   const startedAt = new Date().toISOString();
   // Earlier runs' summaries survive the clearing: the living documentation shows their trend.
+  assertClearable(reportDir, "--report-dir");
   const history = options.resultsOnly ? [] : keepHistory(reportDir);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
