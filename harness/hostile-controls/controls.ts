@@ -12,6 +12,8 @@ export interface HostileControl {
   /** The hostile target's mode (hostile-target.ts), or `command` for a target of its own. */
   mode?: string;
   command?: string;
+  /** Driven over the target's Site Recovery REST API (an `arm:` target), which the mode attacks. */
+  arm?: true;
   /** Cucumber tags of the scenarios run; all scenarios when absent. */
   tags?: string;
   /**
@@ -69,6 +71,22 @@ const gatewayAttack = (kind: string, refused: RegExp, what: string): HostileCont
   gatewayRefused: refused,
   maxSeconds: 90,
 });
+
+/** Scenarios the ARM driver carries over the REST API (lists, reads, an action), and some it cannot. */
+const armScenarios = "@req=FO-COMMIT";
+const armAttack = (kind: string, what: string, says: RegExp, extra: Partial<HostileControl> = {}) =>
+  ({
+    id: `arm-${kind}`,
+    misbehaviour: `on its Site Recovery REST API, ${what}`,
+    mode: `arm-${kind}`,
+    arm: true,
+    tags: armScenarios,
+    exit: 4,
+    outcomes: ["target-error", "unsupported"],
+    says: [says],
+    maxSeconds: 60,
+    ...extra,
+  }) satisfies HostileControl;
 
 /** A target that does no work, run against the whole suite: no scenario may pass. */
 const lazyTarget = (mode: string, body: string, exit: number): HostileControl => ({
@@ -278,6 +296,23 @@ export const hostileControls: HostileControl[] = [
     says: [/time-travel/],
     maxSeconds: 60,
   },
+  armAttack(
+    "huge-body",
+    "answers every GET with a 300 MB body",
+    /GET \/subscriptions\/\S+: answered 200 with a body larger than 1048576 bytes/,
+    { bounds: { maxResponseBytes: 1024 * 1024 } },
+  ),
+  armAttack(
+    "hang",
+    "never answers a GET (the call bound holds there too)",
+    /GET \/subscriptions\/\S+: the REST API did not answer \(no answer within 2 s \(--call-timeout-ms\)\)/,
+    { waits: true },
+  ),
+  armAttack(
+    "next-link",
+    "ends every list with a nextLink to another host",
+    /the list's nextLink "http:\/\/attacker.invalid:9\/steal" leads away from the target/,
+  ),
   lazyTarget("null", "the smallest body the schema allows", 1),
   // Echoed requests break the protocol's answer shapes: every scenario is a target error.
   lazyTarget("echo", "the request echoed back", 4),

@@ -22,9 +22,19 @@ export interface HostileContext {
   json(status: number, body?: unknown): void;
 }
 
+/** A call to the Site Recovery REST API (arm: targets) and the reference's answer to it. */
+export interface HostileArmContext {
+  method: string;
+  path: string;
+  res: ServerResponse;
+  rest(): Promise<{ status: number; headers: Record<string, string>; text: string }>;
+}
+
 export interface HostileMode {
   setup?(): void;
   handle(context: HostileContext): Promise<void>;
+  /** Its answers on the REST API; the reference's when absent. */
+  handleArm?(context: HostileArmContext): Promise<void>;
 }
 
 /** Escape sequences (clear screen, window title, a hyperlink, NUL, a bidi override) and markup. */
@@ -41,11 +51,15 @@ const on =
   async (c: HostileContext) =>
     c.operationId === operationId ? misbehave(c) : passThrough(c);
 const never = () => new Promise<void>(() => {});
+const armPass = async (c: HostileArmContext) => {
+  const { status, headers, text } = await c.rest();
+  c.res.writeHead(status, headers).end(text);
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes `total` bytes of a JSON-looking body as fast as the harness reads it, until it hangs up. */
-async function stream(res: ServerResponse, total: number): Promise<void> {
-  res.writeHead(201, { "content-type": "application/json" });
+async function stream(res: ServerResponse, total: number, status = 201): Promise<void> {
+  res.writeHead(status, { "content-type": "application/json" });
   res.write('{"name":"');
   const chunk = Buffer.alloc(1024 * 1024, "a");
   let closed = false;
@@ -187,6 +201,23 @@ export const hostileModes: Record<string, HostileMode> = {
       c.res.writeHead(reply.status, { "content-type": "application/json" });
       c.res.end(`{"nest":${deep},${json.slice(1, -1)},"name":42}`);
     }),
+  },
+  "arm-huge-body": {
+    handle: passThrough,
+    handleArm: async (c) => (c.method === "GET" ? stream(c.res, 300 * 1024 * 1024, 200) : armPass(c)),
+  },
+  "arm-hang": {
+    handle: passThrough,
+    handleArm: async (c) => (c.method === "GET" ? never() : armPass(c)),
+  },
+  "arm-next-link": {
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, text } = await c.rest();
+      const body = JSON.parse(text || "null");
+      if (Array.isArray(body?.value) && !body.nextLink) body.nextLink = "http://attacker.invalid:9/steal";
+      c.res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    },
   },
   "reset-mid-body": {
     handle: on("createVault", (c) => {

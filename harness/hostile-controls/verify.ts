@@ -64,7 +64,7 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
     kitBin,
     "run",
     "--target",
-    `cmd:${command}`,
+    `${control.arm ? "arm:" : ""}cmd:${command}`,
     "--report-dir",
     reportDir,
     "--parallel",

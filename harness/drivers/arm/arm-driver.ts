@@ -17,6 +17,8 @@ import type {
   ReplicatedItem,
   TestFailoverRequest,
 } from "../../protocol/types.ts";
+import { type Bounds, defaultBounds } from "../../runner/bounds.ts";
+import { maxJsonDepth, nestsDeeperThan } from "../json-depth.ts";
 import {
   NotCarried,
   type ProtocolCall,
@@ -94,6 +96,11 @@ export interface ArmDriverOptions {
   baseUrl: string;
   subscription?: string;
   resourceGroup?: string;
+  /**
+   * The run's bounds on one REST call, as on a protocol call (runner/bounds.ts): its time (ms)
+   * and the largest answer read (bytes). Defaults: bounds.ts.
+   */
+  limits?: Pick<Bounds, "callTimeoutMs" | "maxResponseBytes">;
 }
 
 interface Scenario {
@@ -113,6 +120,7 @@ export class ArmDriver implements Transport {
   /** Where each replicated machine's item is, per session (its ARM id). */
   private readonly items = new Map<string, Map<string, string>>();
   private judged: string[] = [];
+  private readonly limits: Pick<Bounds, "callTimeoutMs" | "maxResponseBytes">;
 
   constructor(options: ArmDriverOptions) {
     this.protocol = options.protocol;
@@ -121,6 +129,7 @@ export class ArmDriver implements Transport {
     this.subscription = options.subscription ?? armScope.subscription;
     this.resourceGroup = options.resourceGroup ?? armScope.resourceGroup;
     this.label = `ARM driver over ${options.protocol.label}`;
+    this.limits = options.limits ?? defaultBounds;
   }
 
   /**
@@ -215,19 +224,35 @@ export class ArmDriver implements Transport {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      timeout: 30_000,
+      // The call bound covers the answer's body too: the client hands it over as a stream
+      // (whatever the status), read below within the size bound, never buffered whole.
+      timeout: this.limits.callTimeoutMs,
+      abortSignal: AbortSignal.timeout(this.limits.callTimeoutMs),
+      streamResponseStatusCodes: new Set([Number.POSITIVE_INFINITY]),
       // An emulator on loopback speaks plain HTTP.
       allowInsecureConnection: url.startsWith("http:"),
     });
+    const noAnswer = (error: unknown) =>
+      new TargetMisbehaved(
+        `${method} ${path}: the REST API did not answer (${request.abortSignal?.aborted ? `no answer within ${this.limits.callTimeoutMs / 1000} s (--call-timeout-ms)` : (error as Error).message})`,
+      );
     let response: Awaited<ReturnType<SiteRecoveryManagementClient["sendRequest"]>>;
+    let text: string | undefined;
     try {
       response = await this.client.sendRequest(request);
+      text =
+        response.bodyAsText ?? (await readAtMost(response.readableStreamBody, this.limits.maxResponseBytes));
     } catch (error) {
-      throw new TargetMisbehaved(
-        `${method} ${path}: the REST API did not answer (${(error as Error).message})`,
-      );
+      throw noAnswer(error);
     }
-    const text = response.bodyAsText ?? "";
+    if (text === undefined)
+      throw new TargetMisbehaved(
+        `${method} ${path}: answered ${response.status} with a body larger than ${this.limits.maxResponseBytes} bytes (srkit's --max-response-bytes bound); srkit stopped reading it`,
+      );
+    if (nestsDeeperThan(text))
+      throw new TargetMisbehaved(
+        `${method} ${path}: answered ${response.status} with JSON nested deeper than ${maxJsonDepth} levels (srkit's bound); srkit did not read it`,
+      );
     let parsed: Json;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
@@ -263,6 +288,12 @@ export class ArmDriver implements Transport {
         throw new TargetMisbehaved(`GET ${next}: a list answer has no value array`);
       all.push(...page.value);
       next = typeof page.nextLink === "string" ? page.nextLink : undefined;
+      // The next page is the target's to name, but only on the target: a link elsewhere would
+      // send the harness (and its token) wherever the target points.
+      if (next !== undefined && !sameOrigin(next, this.base))
+        throw new TargetMisbehaved(
+          `GET ${path}: the list's nextLink ${JSON.stringify(next.slice(0, 200))} leads away from the target at ${this.base}`,
+        );
     }
     return all;
   }
@@ -816,4 +847,37 @@ export class ArmDriver implements Transport {
     const answer = await this.request("POST", `${planId}/${action}`, input);
     return this.accepted(answer, vault, `${action} of plan ${name}`);
   }
+}
+
+/** Whether `link` is a relative path, or an absolute URL on `base`'s scheme, host and port. */
+function sameOrigin(link: string, base: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(link) && !link.startsWith("//")) return link.startsWith("/");
+  try {
+    return new URL(link).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A streamed body as text, or undefined once it passes `max` bytes (the stream is then
+ * destroyed, its connection with it). Throws what the stream throws (an abort on the call bound).
+ */
+async function readAtMost(
+  stream: NodeJS.ReadableStream | undefined,
+  max: number,
+): Promise<string | undefined> {
+  if (!stream) return "";
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > max) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return undefined;
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }
