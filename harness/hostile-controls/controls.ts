@@ -309,6 +309,11 @@ export const hostileControls: HostileControl[] = [
     { waits: true },
   ),
   armAttack(
+    "bad-async-operation",
+    "accepts every action with an Azure-AsyncOperation that is no URL",
+    /answered 202 with an Azure-AsyncOperation that names no job: "<not a URL>\/\.\."/,
+  ),
+  armAttack(
     "next-link",
     "ends every list with a nextLink to another host",
     /the list's nextLink "http:\/\/attacker.invalid:9\/steal" leads away from the target/,

@@ -53,9 +53,15 @@ const server = createServer(async (req, res) => {
         text: await answer.text(),
       };
     };
-    if (mode.handleArm) return mode.handleArm({ path, method, res, rest });
-    const { status, headers, text: answer } = await rest();
-    return void res.writeHead(status, headers).end(answer);
+    try {
+      if (mode.handleArm) return await mode.handleArm({ path, method, res, rest });
+      const { status, headers, text: answer } = await rest();
+      return void res.writeHead(status, headers).end(answer);
+    } catch (error) {
+      // A mode's own slip answers 500 (as below): the target process stays up.
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+      return;
+    }
   }
   const route = matchRoute(method, path.split("?")[0] ?? "");
   calls++;

@@ -210,6 +210,14 @@ export const hostileModes: Record<string, HostileMode> = {
     handle: passThrough,
     handleArm: async (c) => (c.method === "GET" ? never() : armPass(c)),
   },
+  "arm-bad-async-operation": {
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, headers, text } = await c.rest();
+      if (status === 202) headers["azure-asyncoperation"] = "<not a URL>/..";
+      c.res.writeHead(status, headers).end(text);
+    },
+  },
   "arm-next-link": {
     handle: passThrough,
     handleArm: async (c) => {

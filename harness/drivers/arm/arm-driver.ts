@@ -549,9 +549,13 @@ export class ArmDriver implements Transport {
       throw new TargetMisbehaved(
         `${doing}: answered ${answer.status} without an Azure-AsyncOperation to follow`,
       );
-    const job = await this.get(
-      `${this.vaultPath(vault)}/replicationJobs/${last(new URL(operation).pathname)}`,
-    );
+    // Only the job's name is taken from the header: the harness polls its own vault path.
+    const name = URL.canParse(operation) ? last(new URL(operation).pathname) : "";
+    if (!/^[\w.~-]+$/.test(name) || /^\.+$/.test(name))
+      throw new TargetMisbehaved(
+        `${doing}: answered 202 with an Azure-AsyncOperation that names no job: ${JSON.stringify(operation.slice(0, 200))}`,
+      );
+    const job = await this.get(`${this.vaultPath(vault)}/replicationJobs/${name}`);
     return { status: 202, body: this.toJob(job) };
   }
 
