@@ -218,6 +218,21 @@ export const hostileModes: Record<string, HostileMode> = {
       c.res.writeHead(status, headers).end(text);
     },
   },
+  "arm-wrong-shape": {
+    // Every read answers with fields of other types than the API's: a time that is no time,
+    // text where a list of an item's details belongs.
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, headers, text } = await c.rest();
+      const wrong =
+        c.method === "GET" && status === 200
+          ? text
+              .replace(/"(recoveryPointTime|startTime)":"[^"]*"/g, '"$1":"the day before yesterday"')
+              .replace(/"protectedItemDetails":\[/g, '"protectedItemDetails":"none","was":[')
+          : text;
+      c.res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(wrong)) }).end(wrong);
+    },
+  },
   "arm-next-link": {
     handle: passThrough,
     handleArm: async (c) => {

@@ -173,6 +173,13 @@ export class ArmDriver implements Transport {
           status: error.status,
           body: { error: { code: protocolCodes[error.code] ?? error.code, message: error.message } },
         };
+      // The driver reads the REST API's answers field by field: an answer of another shape
+      // (a string where an object belongs, a list that is not one) throws from the reading.
+      // That is the target's answer outside the API, never a finding about a requirement.
+      if (error instanceof TypeError || error instanceof RangeError)
+        throw new TargetMisbehaved(
+          `${id} of ${name || session}: the REST API's answers could not be read (${error.message})`,
+        );
       throw error;
     }
   }
@@ -213,6 +220,12 @@ export class ArmDriver implements Transport {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: Json; headers: Headers }> {
+    // Paths come from the target too (ids, links): wherever they point, the call stays on the
+    // target, or the harness would call (and hand its token to) any host the target names.
+    if (!sameOrigin(path, this.base))
+      throw new TargetMisbehaved(
+        `${method} ${JSON.stringify(path.slice(0, 200))}: the REST API named this resource, which is not on the target at ${this.base}`,
+      );
     const url = /^https?:/.test(path)
       ? path
       : `${this.base}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
@@ -288,12 +301,6 @@ export class ArmDriver implements Transport {
         throw new TargetMisbehaved(`GET ${next}: a list answer has no value array`);
       all.push(...page.value);
       next = typeof page.nextLink === "string" ? page.nextLink : undefined;
-      // The next page is the target's to name, but only on the target: a link elsewhere would
-      // send the harness (and its token) wherever the target points.
-      if (next !== undefined && !sameOrigin(next, this.base))
-        throw new TargetMisbehaved(
-          `GET ${path}: the list's nextLink ${JSON.stringify(next.slice(0, 200))} leads away from the target at ${this.base}`,
-        );
     }
     return all;
   }
