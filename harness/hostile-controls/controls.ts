@@ -193,6 +193,18 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "bad-date-time",
+    misbehaviour: "answers 'the day before yesterday' wherever the protocol documents a date-time",
+    mode: "bad-date-time",
+    tags: oneScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [
+      /POST \/v1\/sessions: the answer breaks the protocol \(body\/clock\/now must match format "date-time"\)/,
+    ],
+    maxSeconds: 90,
+  },
+  {
     id: "huge-list",
     misbehaviour: "lists 20,000 network flows (1.6 MB, past the list's maxItems)",
     mode: "huge-list",
