@@ -104,3 +104,10 @@ test("a date-time is RFC 3339's: text that is no time breaks the protocol", () =
   for (const now of ["the day before yesterday", "2026-01-02", "2026-13-45T99:99:99Z", "1767322245", ""])
     assert.match(validateSchema("Clock", { now }) ?? "", /must match format "date-time"/, now);
 });
+
+test("a number is finite: 1e309 (Infinity once parsed) breaks the protocol wherever a number belongs", () => {
+  const parameters = JSON.parse('{"someFutureParameter":1e309}');
+  assert.equal(parameters.someFutureParameter, Number.POSITIVE_INFINITY);
+  assert.match(validateSchema("TargetParameters", parameters) ?? "", /must be number/);
+  assert.equal(validateSchema("TargetParameters", { someFutureParameter: 1e308 }), undefined);
+});

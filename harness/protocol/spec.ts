@@ -42,7 +42,14 @@ export interface Operation {
 // than the body (a message per bad item), and a target chooses the body. With the size bound on
 // answers (runner/bounds.ts) and maxItems on every array, a check is cheap whatever is sent.
 const rfc3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
-const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, coerceTypes: false });
+const ajv = new Ajv2020({
+  strict: false,
+  // 1e309 parses as Infinity, which no JSON number can be: a number the target sends is finite.
+  strictNumbers: true,
+  allErrors: false,
+  useDefaults: true,
+  coerceTypes: false,
+});
 // A date-time is RFC 3339's (the OpenAPI format): a target's "yesterday" where a time belongs is
 // an answer outside the protocol, not a time for the checks to compare (they would blame a
 // requirement with a nonsense comparison).
