@@ -343,8 +343,8 @@ export const hostileModes: Record<string, HostileMode> = {
         { detached: true, stdio: "ignore" },
       );
       holder.unref();
-      // It left the target's process group on purpose, so srkit cannot stop it (only a cgroup
-      // could): the verifier ends it, and judges that the run did not wait for it.
+      // It left the target's process group on purpose: srkit must find it by the mark in its
+      // environment and end it; the verifier judges that it is gone and the run did not wait.
       if (process.env.SRKIT_HOSTILE_PID_FILE && holder.pid)
         appendFileSync(`${process.env.SRKIT_HOSTILE_PID_FILE}.escaped`, ` ${holder.pid}`);
       const socket = connect(Number(port), "127.0.0.1");

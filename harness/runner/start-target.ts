@@ -13,7 +13,7 @@ import { safeText } from "../reports/safe-text.ts";
 import { withoutSrkitCompileCache } from "../system/compile-cache.ts";
 import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
 import { projectRoot } from "./cucumber.ts";
-import { stopProcessGroup } from "./process-group.ts";
+import { stopMarkedProcesses, stopProcessGroup, targetInstanceVariable } from "./process-group.ts";
 import type { TargetSpec } from "./target-spec.ts";
 
 export interface StartedTarget {
@@ -144,11 +144,17 @@ async function startCommand(
 ): Promise<Running> {
   // Its own process group, so stopping it reaches everything it started. The target inherits
   // srkit's environment but never the gateway's token (that goes to the workers only).
+  // A mark of this start in its environment finds what leaves the group too (setsid).
+  const mark = `${targetInstanceVariable}=${randomBytes(12).toString("hex")}`;
   const child = spawn("sh", ["-c", command], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
-    env: withoutSrkitCompileCache(process.env),
+    env: { ...withoutSrkitCompileCache(process.env), [targetInstanceVariable]: mark.split("=")[1] },
   });
+  const stop = async () => {
+    await stopProcessGroup(child, bounds.stopGraceMs);
+    await stopMarkedProcesses(mark, bounds.stopGraceMs);
+  };
   // What the diagnoses below quote of the command: no machine paths (they reach the reports).
   const named = withoutMachinePaths(command);
   let ended: string | undefined;
@@ -194,10 +200,10 @@ async function startCommand(
       label: `command '${named}' at ${url}`,
       url,
       exited: () => ended,
-      stop: () => stopProcessGroup(child, bounds.stopGraceMs),
+      stop,
     };
   } catch (error) {
-    await stopProcessGroup(child, bounds.stopGraceMs);
+    await stop();
     throw error;
   } finally {
     clearTimeout(timer);
