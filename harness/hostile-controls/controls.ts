@@ -72,17 +72,17 @@ const gatewayAttack = (kind: string, refused: RegExp, what: string): HostileCont
   maxSeconds: 90,
 });
 
-/** Scenarios the ARM driver carries over the REST API (lists, reads, an action), and some it cannot. */
-const armScenarios = "@req=FO-COMMIT";
+/** One scenario the ARM driver carries over the REST API: lists, reads, an action and its job. */
+const armScenario = "@req=FO-COMMIT and @case:scope=machine and @case:kind=vmware-vm";
 const armAttack = (kind: string, what: string, says: RegExp, extra: Partial<HostileControl> = {}) =>
   ({
     id: `arm-${kind}`,
     misbehaviour: `on its Site Recovery REST API, ${what}`,
     mode: `arm-${kind}`,
     arm: true,
-    tags: armScenarios,
+    tags: armScenario,
     exit: 4,
-    outcomes: ["target-error", "unsupported"],
+    outcomes: ["target-error"],
     says: [says],
     maxSeconds: 60,
     ...extra,

@@ -37,9 +37,12 @@ export interface HostileMode {
   handleArm?(context: HostileArmContext): Promise<void>;
 }
 
-/** Escape sequences (clear screen, window title, a hyperlink, NUL, a bidi override) and markup. */
+/**
+ * Escape sequences (clear screen, window title, a hyperlink, NUL, a bidi override), invisible
+ * characters (a bidi mark, a zero-width space, tag characters spelling "hi") and markup.
+ */
 export const hostileText =
-  "\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b]8;;https://evil.invalid\u0007click\u001b]8;;\u0007\u0000\u202egnp.exe <script>alert('srkit')</script><img src=x onerror=alert(1)>";
+  "\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b]8;;https://evil.invalid\u0007click\u001b]8;;\u0007\u0000\u202egnp.exe\u200e\u200b\u{e0068}\u{e0069} <script>alert('srkit')</script><img src=x onerror=alert(1)>";
 
 const passThrough = async (c: HostileContext) => {
   const reply = await c.pass();
