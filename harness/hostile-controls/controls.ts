@@ -289,6 +289,15 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 20,
   },
   {
+    id: "announces-hostile-url",
+    misbehaviour: "announces a URL with a password and terminal escapes in it",
+    command: `"${process.execPath}" -e "console.log('SRKIT_TARGET_URL=http://admin:hunter2@127.0.0.1:9\\u001b]0;pwned\\u0007'); setInterval(() => {}, 1000)"`,
+    exit: 4,
+    outcomes: [],
+    says: [/the target could not be started: .* announced .*, which is not http:\/\/HOST:PORT/],
+    maxSeconds: 20,
+  },
+  {
     id: "bad-protocol-version",
     misbehaviour: "declares protocolVersion 'banana'",
     mode: "bad-protocol-version",

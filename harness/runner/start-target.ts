@@ -28,6 +28,12 @@ export interface StartedTarget {
 }
 
 const announce = /SRKIT_TARGET_URL=(\S+)/;
+/**
+ * What a target may announce: http(s)://HOST:PORT and nothing else. Its URL reaches every report
+ * as the target's label, so no user name or password, and no character outside a host name, an
+ * IPv6 literal or a port (a control character there made the run fail later with "Invalid URL").
+ */
+const announcedUrl = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
 
 /**
  * The command as reports name it: this machine's Node and project folder left out (reports
@@ -192,9 +198,9 @@ async function startCommand(
         if (match?.[1] && /[\r\n]/.test(tail.slice(match.index))) resolve(match[1]);
       });
     });
-    if (!/^https?:\/\/[^\s/]+$/.test(url.replace(/\/+$/, "")))
+    if (!announcedUrl.test(url.replace(/\/+$/, "")))
       throw new Error(
-        `'${named}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
+        `'${named}' announced ${JSON.stringify(safeText(url.replace(/\/\/[^/]*@/, "//…@"), 200))}, which is not http://HOST:PORT`,
       );
     return {
       label: `command '${named}' at ${url}`,
