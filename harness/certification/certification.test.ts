@@ -146,3 +146,32 @@ test("a verdict the message stream does not give is caught even when signed by t
   });
   await rejected(copy, /the signed verdict is not what the message stream gives/);
 });
+
+test("a crafted bundle, signed by its maker, is rejected with words, never a crash of srkit verify", async () => {
+  // A statement of another shape, and a summary that is no summary, each signed as it is.
+  const shapes: [string, (s: Statement) => unknown][] = [
+    ["subject-not-list", (s) => ({ ...s, subject: "all of them" })],
+    ["no-predicate", (s) => ({ ...s, predicate: null })],
+    ["kit-not-object", (s) => ({ ...s, predicate: { ...s.predicate, kit: 7 } })],
+    ["profile-missing", (s) => ({ ...s, predicate: { ...s.predicate, profile: undefined } })],
+  ];
+  for (const [name, craft] of shapes) {
+    const copy = tampered(name, (c) => resign(c, craft(statementOf(c)) as Statement));
+    await rejected(copy, /not shaped as srkit writes it/);
+  }
+  const summaries: [string, string][] = [
+    ["summary-null", "null"],
+    ["summary-bounds", '{"target":{"label":"x"},"bounds":{"maxMessageChars":"all"}}'],
+  ];
+  for (const [name, text] of summaries) {
+    const copy = tampered(name, (c) => {
+      const path = join(c, bundleFiles.summary);
+      writeFileSync(path, text);
+      const statement = statementOf(c);
+      const subject = statement.subject.find((s) => s.name === bundleFiles.summary);
+      if (subject) subject.digest.sha256 = sha256(readFileSync(path));
+      resign(c, statement);
+    });
+    await rejected(copy, /summary/);
+  }
+});

@@ -51,7 +51,7 @@ export function readRunFolder(dir: string): RunFolder {
  * or the folder is refused with words that say which field is wrong.
  * @throws MergeError naming the field
  */
-function checkedSummary(data: unknown, path: string): RunSummary {
+export function checkedSummary(data: unknown, path: string): RunSummary {
   const bad = (what: string) => new MergeError(`${path} is not a summary srkit wrote: ${what}`);
   const isObject = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);
