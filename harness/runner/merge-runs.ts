@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Envelope } from "@cucumber/messages";
+import { maxJsonDepth, nestsDeeperThan } from "../drivers/json-depth.ts";
 import type { TargetDescription } from "../protocol/types.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { readRun } from "../reports/results.ts";
@@ -106,11 +107,20 @@ function selectionOf(summary: RunSummary): Selection | undefined {
   };
 }
 
+/**
+ * The envelopes of a message stream; a line that is not JSON is skipped (a run cut short).
+ * @throws MergeError for a line nested deeper than any envelope cucumber writes: merging writes
+ *   every envelope out again, and JSON.stringify would overflow the stack on it
+ */
 const readEnvelopes = (path: string): Envelope[] =>
   readFileSync(path, "utf8")
     .split("\n")
     .filter((l) => l.trim())
-    .flatMap((l) => {
+    .flatMap((l, i) => {
+      if (nestsDeeperThan(l))
+        throw new MergeError(
+          `${path}: its envelope ${i + 1} nests deeper than ${maxJsonDepth} levels, which none cucumber writes does`,
+        );
       try {
         return [JSON.parse(l) as Envelope];
       } catch {

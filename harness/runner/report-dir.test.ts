@@ -109,3 +109,21 @@ test("srkit run with the kit's own folders as its report folder removes nothing"
     existsSync(join(kitRoot, "features")) && existsSync(join(kitRoot, "harness/reports/safe-text.ts")),
   );
 });
+
+test("srkit merge refuses a message stream with an envelope nested past the bound, before writing", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "srkit-deep-stream-"));
+  try {
+    const run = join(dir, "run");
+    mkdirSync(join(run, "cucumber"), { recursive: true });
+    writeFileSync(join(run, "summary.json"), JSON.stringify({ target: { label: "x" }, problems: [] }));
+    const deep = `{"x":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    writeFileSync(join(run, "cucumber", "messages.ndjson"), `{"meta":{}}\n${deep}\n`);
+    await assert.rejects(
+      mergeRuns([run, run], join(dir, "out"), true),
+      (e: unknown) => e instanceof MergeError && /its envelope 2 nests deeper than 64 levels/.test(e.message),
+    );
+    assert.equal(existsSync(join(dir, "out")), false, "nothing written");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
