@@ -13,6 +13,7 @@ import type { ScenarioRef } from "../catalog/scenarios.ts";
 import { type KitDigests, kitDigests, sha256 } from "../kit/digests.ts";
 import { kitForm, kitVersion } from "../kit/kit.ts";
 import { protocolVersion } from "../protocol/spec.ts";
+import { knownParameters } from "../protocol/types.ts";
 import { requirementCoverage } from "../reports/coverage.ts";
 import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
 import { type Bounds, defaultBounds } from "../runner/bounds.ts";
@@ -173,7 +174,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleOutcome> {
             name: description.name,
             version: description.version,
             protocolVersion: description.protocolVersion,
-            ...(description.parameters ? { parameters: description.parameters } : {}),
+            ...(description.parameters ? { parameters: knownParameters(description.parameters) } : {}),
           }
         : {}),
       capabilities: description?.capabilities ?? [],

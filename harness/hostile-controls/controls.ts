@@ -251,7 +251,7 @@ export const hostileControls: HostileControl[] = [
   {
     id: "hostile-strings",
     misbehaviour:
-      "names itself with terminal escapes and HTML, and refuses vault creation with 2 MB of them (a refusal of a valid request: non-conformance)",
+      "names itself (and 20,000 parameters) with terminal escapes and HTML, and refuses vault creation with 2 MB of them (a refusal of a valid request: non-conformance)",
     mode: "hostile-strings",
     tags: oneScenario,
     exit: 1,

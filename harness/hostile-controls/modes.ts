@@ -280,7 +280,11 @@ export const hostileModes: Record<string, HostileMode> = {
     handle: async (c) => {
       if (c.operationId === "describeTarget") {
         const reply = await c.pass();
-        c.json(200, { ...(reply.body as object), name: hostileText.slice(0, 200), version: "\u001b[2J1.0" });
+        const described = reply.body as { parameters?: Record<string, number> };
+        // A parameter this document does not list may have any name: hostile text, in numbers.
+        const parameters: Record<string, number> = { ...described.parameters, [hostileText]: 1 };
+        for (let i = 0; i < 20_000; i++) parameters[`${i}\u202e`] = i;
+        c.json(200, { ...described, name: hostileText.slice(0, 200), version: "\u001b[2J1.0", parameters });
       } else if (c.operationId === "createVault") {
         // A refusal of a valid request: non-conformance, with 2 MB of hostile text as its message.
         c.json(409, {

@@ -166,6 +166,13 @@ export function judgeHostileRun(
       problems.push("summary.json is not JSON");
     }
   }
+  if (summaryText && hasControls(summaryText)) problems.push("summary.json holds control characters");
+  // Markup in a JSON string is data (whoever renders it escapes it); a control character raw in
+  // the file reaches the terminal of whoever reads it.
+  if (summaryText && summaryText.length > 1_000_000)
+    problems.push(
+      `summary.json holds ${summaryText.length} characters: what the target sent was not bounded`,
+    );
   if (summaryText && summary.exitCode !== run.exitCode)
     problems.push(`summary.json says exit code ${summary.exitCode}, srkit exited ${run.exitCode}`);
   const counts = summary.scenarios ?? ({} as Record<ScenarioStatus, number>);

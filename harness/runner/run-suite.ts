@@ -17,7 +17,7 @@ import { ProtocolClient } from "../drivers/protocol-client.ts";
 import { kitDigests } from "../kit/digests.ts";
 import { kitForm, kitVersion } from "../kit/kit.ts";
 import { protocolMismatch } from "../protocol/compatibility.ts";
-import type { TargetDescription } from "../protocol/types.ts";
+import { knownParameters, type TargetDescription } from "../protocol/types.ts";
 import type { RequirementCoverage } from "../reports/coverage.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { countByStatus, type RunResults, readRun, type ScenarioResult } from "../reports/results.ts";
@@ -387,7 +387,7 @@ export function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
             version: safeText(d.version, 100),
             protocolVersion: safeText(d.protocolVersion, 100),
             capabilities: d.capabilities.map((c) => safeText(c, 100)),
-            ...(d.parameters ? { parameters: d.parameters } : {}),
+            ...(d.parameters ? { parameters: knownParameters(d.parameters) } : {}),
           }
         : {}),
     },
