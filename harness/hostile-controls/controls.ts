@@ -339,11 +339,6 @@ export const hostileControls: HostileControl[] = [
     "answers reads with a time that is no time and text where a list belongs",
     /listRecoveryPoints of m1: the REST API's answers could not be read \(Invalid time value\)/,
   ),
-  armAttack(
-    "next-link",
-    "ends every list with a nextLink to another host",
-    /GET "http:\/\/attacker.invalid:9\/steal": the REST API named this resource, which is not on the target/,
-  ),
   lazyTarget("null", "the smallest body the schema allows", 1),
   // Echoed requests break the protocol's answer shapes: every scenario is a target error.
   lazyTarget("echo", "the request echoed back", 4),
