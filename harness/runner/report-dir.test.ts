@@ -97,17 +97,29 @@ test("srkit merge refuses a crafted summary.json with words that name the field,
   }
 });
 
-test("srkit run with the kit's own folders as its report folder removes nothing", async () => {
-  for (const reportDir of ["features", ".", "harness/reports"]) {
+test("srkit run with the home folder as its report folder removes nothing", async () => {
+  // A home folder of the test's own (os.homedir reads HOME), so that a regression costs nothing.
+  const home = mkdtempSync(join(tmpdir(), "srkit-home-"));
+  const before = process.env.HOME;
+  try {
+    writeFileSync(join(home, "thesis.tex"), "years of work");
+    process.env.HOME = home;
     await assert.rejects(
-      runSuite({ target: { kind: "reference" }, reportDir, tags: "@nothing", quiet: true, skipAllure: true }),
-      (e: unknown) => e instanceof UsageError && e.code === "SRKIT_BAD_REPORT_DIR",
-      reportDir,
+      runSuite({
+        target: { kind: "reference" },
+        reportDir: home,
+        tags: "@nothing",
+        quiet: true,
+        skipAllure: true,
+      }),
+      (e: unknown) =>
+        e instanceof UsageError && e.code === "SRKIT_BAD_REPORT_DIR" && /home folder/.test(e.message),
     );
+    assert.ok(existsSync(join(home, "thesis.tex")));
+  } finally {
+    process.env.HOME = before;
+    rmSync(home, { recursive: true, force: true });
   }
-  assert.ok(
-    existsSync(join(kitRoot, "features")) && existsSync(join(kitRoot, "harness/reports/safe-text.ts")),
-  );
 });
 
 test("srkit merge refuses a message stream with an envelope nested past the bound, before writing", async () => {
