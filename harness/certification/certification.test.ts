@@ -3,7 +3,7 @@
 // against its own message stream, and a bundle re-signed by someone else.
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -174,4 +174,16 @@ test("a crafted bundle, signed by its maker, is rejected with words, never a cra
     });
     await rejected(copy, /summary/);
   }
+});
+
+test("a symbolic link in the run's reports is never published in the bundle", async () => {
+  assert.ok(profile);
+  const run = join(dir, "run-with-link");
+  cpSync(join(dir, "run"), run, { recursive: true });
+  writeFileSync(join(dir, "secret"), "-----BEGIN PRIVATE KEY-----");
+  symlinkSync(join(dir, "secret"), join(run, "living-docs", "key.html"));
+  const out = join(dir, "bundle-with-link");
+  await writeBundle({ runDir: run, profile, profiles, privateKey: vendor.privateKey, bundleDir: out });
+  assert.equal(existsSync(join(out, bundleFiles.livingDocs, "key.html")), false);
+  assert.equal((await verifyBundle(out, vendorPublic)).authentic, true);
 });

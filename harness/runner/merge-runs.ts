@@ -183,11 +183,17 @@ export async function mergeRuns(
   // Allure's results are one file per test (uuid names): gathered, then aligned again as a whole.
   const allureDir = join(out, "allure-results");
   mkdirSync(allureDir, { recursive: true });
-  for (const f of folders) {
+  const leftOut: string[] = [];
+  for (const [i, f] of folders.entries()) {
     const from = join(f.dir, "allure-results");
     if (!existsSync(from)) continue;
-    for (const file of readdirSync(from))
-      if (/-(result|container|attachment)\b/.test(file)) cpSync(join(from, file), join(allureDir, file));
+    for (const file of readdirSync(from, { withFileTypes: true })) {
+      if (!/-(result|container|attachment)\b/.test(file.name)) continue;
+      // Only the run's own files: a symbolic link (to a key, say) would put whatever it names on
+      // this machine into the merged Allure report.
+      if (file.isFile()) cpSync(join(from, file.name), join(allureDir, file.name));
+      else leftOut.push(`run ${i + 1}: allure-results/${file.name} is not a file of the run: left out`);
+    }
   }
   const bounds: Bounds = { ...defaultBounds, ...(first.summary.bounds as Partial<Bounds>) };
   const run = readRun(messages, bounds.maxMessageChars);
@@ -209,7 +215,10 @@ export async function mergeRuns(
     )
   ).flat();
   const { results } = withUnfinished(run, stoppedEarly, harnessErrors.length > 0, planned);
-  const problems = folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`));
+  const problems = [
+    ...folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`)),
+    ...leftOut,
+  ];
   const targetFailed = folders.some(
     (f) => !descriptionOf(f.summary) || f.summary.targetProblem !== undefined,
   );

@@ -139,3 +139,28 @@ test("srkit merge refuses a message stream with an envelope nested past the boun
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("srkit merge leaves out a symbolic link among a run's Allure files, and says so", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "srkit-merge-link-"));
+  try {
+    writeFileSync(join(dir, "secret"), "-----BEGIN PRIVATE KEY-----");
+    for (const run of ["a", "b"]) {
+      mkdirSync(join(dir, run, "cucumber"), { recursive: true });
+      mkdirSync(join(dir, run, "allure-results"));
+      writeFileSync(join(dir, run, "summary.json"), JSON.stringify({ target: { label: "x" }, problems: [] }));
+      writeFileSync(join(dir, run, "cucumber", "messages.ndjson"), "");
+    }
+    symlinkSync(join(dir, "secret"), join(dir, "b", "allure-results", "0f-attachment.txt"));
+    writeFileSync(join(dir, "a", "allure-results", "1a-attachment.txt"), "a run's own");
+    const { outcome } = await mergeRuns([join(dir, "a"), join(dir, "b")], join(dir, "out"), true);
+    assert.ok(existsSync(join(dir, "out", "allure-results", "1a-attachment.txt")));
+    assert.equal(existsSync(join(dir, "out", "allure-results", "0f-attachment.txt")), false);
+    assert.ok(
+      outcome.problems.some((p) =>
+        /run 2: allure-results\/0f-attachment.txt is not a file of the run/.test(p),
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
