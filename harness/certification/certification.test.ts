@@ -186,4 +186,9 @@ test("a symbolic link in the run's reports is never published in the bundle", as
   await writeBundle({ runDir: run, profile, profiles, privateKey: vendor.privateKey, bundleDir: out });
   assert.equal(existsSync(join(out, bundleFiles.livingDocs, "key.html")), false);
   assert.equal((await verifyBundle(out, vendorPublic)).authentic, true);
+  // One added after signing is caught, though it is no file to digest.
+  const linked = tampered("linked", (c) =>
+    symlinkSync(join(dir, "secret"), join(c, bundleFiles.livingDocs, "key.html")),
+  );
+  await rejected(linked, /living-docs\/key.html is a symbolic link, which no bundle holds/);
 });

@@ -8,8 +8,8 @@
 //   4. the profile is this kit's profile of that id;
 //   5. every verdict recomputed from the message stream equals the signed one.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Envelope } from "@cucumber/messages";
 import { loadCatalog } from "../catalog/catalog.ts";
 import { loadProfiles } from "../catalog/profiles.ts";
@@ -97,6 +97,12 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
   }
   for (const name of signed.keys())
     if (!present.includes(name)) problems.push(`${name} is signed but missing`);
+  // A bundle holds files only: a link (unsigned, and opened with the reports) could name anything.
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isSymbolicLink())
+      problems.push(
+        `${relative(dir, join(entry.parentPath, entry.name))} is a symbolic link, which no bundle holds`,
+      );
   // 3. The kit.
   const digests = kitDigests();
   if (p.kit.version !== kitVersion())
