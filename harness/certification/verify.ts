@@ -16,7 +16,7 @@ import { loadProfiles } from "../catalog/profiles.ts";
 import { type KitDigests, kitDigests, sha256 } from "../kit/digests.ts";
 import { kitRoot, kitVersion } from "../kit/kit.ts";
 import { type Bounds, defaultBounds } from "../runner/bounds.ts";
-import { checkedSummary } from "../runner/merge-runs.ts";
+import { checkedSummary, isJsonObject } from "../runner/merge-runs.ts";
 import { bundleFiles, judgeRun, subjectFiles } from "./bundle.ts";
 import { type DsseEnvelope, openEnvelope, readEd25519Key } from "./dsse.ts";
 import { inTotoPayloadType, predicateType, type Statement, statementType } from "./statement.ts";
@@ -195,28 +195,26 @@ function foreignFeatures(messagesPath: string): string[] {
 
 /** What verifyBundle reads of a signed statement, if it is not there in srkit's shape. */
 function statementShapeProblem(statement: Statement): string | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
   const texts = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
   const subject: unknown = statement.subject;
   if (
     !Array.isArray(subject) ||
     !subject.every(
       (s) =>
-        isObject(s) &&
+        isJsonObject(s) &&
         typeof s.name === "string" &&
-        isObject(s.digest) &&
+        isJsonObject(s.digest) &&
         typeof s.digest.sha256 === "string",
     )
   )
     return "subject is not a list of files with sha256 digests";
   const p: unknown = statement.predicate;
-  if (!isObject(p)) return "it has no predicate";
-  if (!isObject(p.kit) || typeof p.kit.version !== "string") return "predicate.kit has no version";
-  if (p.kit.digests !== undefined && !isObject(p.kit.digests))
+  if (!isJsonObject(p)) return "it has no predicate";
+  if (!isJsonObject(p.kit) || typeof p.kit.version !== "string") return "predicate.kit has no version";
+  if (p.kit.digests !== undefined && !isJsonObject(p.kit.digests))
     return "predicate.kit.digests is not an object";
-  if (!isObject(p.profile) || typeof p.profile.id !== "string" || !texts(p.profile.families))
+  if (!isJsonObject(p.profile) || typeof p.profile.id !== "string" || !texts(p.profile.families))
     return "predicate.profile has no id and families";
-  if (!isObject(p.target) || !texts(p.target.capabilities)) return "predicate.target has no capabilities";
+  if (!isJsonObject(p.target) || !texts(p.target.capabilities)) return "predicate.target has no capabilities";
   return undefined;
 }

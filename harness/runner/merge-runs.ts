@@ -46,6 +46,10 @@ export function readRunFolder(dir: string): RunFolder {
   return { dir, summary: checkedSummary(data, summaryPath), messagesPath };
 }
 
+/** Whether a parsed JSON value is an object (not null, not a list). */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
 /**
  * A summary.json read from a folder the user named, which may have been edited or crafted:
  * the fields srkit reads from it must have their shape (its bounds those a run could have had),
@@ -54,15 +58,14 @@ export function readRunFolder(dir: string): RunFolder {
  */
 export function checkedSummary(data: unknown, path: string): RunSummary {
   const bad = (what: string) => new MergeError(`${path} is not a summary srkit wrote: ${what}`);
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!isObject(data)) throw bad("it is not a JSON object");
-  if (!isObject(data.target) || typeof data.target.label !== "string") throw bad("target.label is not text");
+  if (!isJsonObject(data)) throw bad("it is not a JSON object");
+  if (!isJsonObject(data.target) || typeof data.target.label !== "string")
+    throw bad("target.label is not text");
   const { problems = [], bounds } = data;
   if (!Array.isArray(problems) || !problems.every((p) => typeof p === "string"))
     throw bad("problems is not a list of text");
   if (bounds !== undefined) {
-    if (!isObject(bounds)) throw bad("bounds is not an object");
+    if (!isJsonObject(bounds)) throw bad("bounds is not an object");
     const flags: Record<string, string> = {};
     for (const [key, value] of Object.entries(bounds))
       if (key in boundFlags) flags[boundFlags[key as keyof Bounds].flag] = String(value);
