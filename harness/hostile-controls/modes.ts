@@ -236,6 +236,17 @@ export const hostileModes: Record<string, HostileMode> = {
       c.res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(wrong)) }).end(wrong);
     },
   },
+  "bad-date-time": {
+    // Every date-time the protocol documents, as text that is no time (the schema's format).
+    handle: async (c) => {
+      const reply = await c.pass();
+      const text = JSON.stringify(reply.body ?? null).replace(
+        /"(now|time|recoveryPointTime|startTime|endTime|lastDiscovery)":"[^"]*"/g,
+        '"$1":"the day before yesterday"',
+      );
+      c.res.writeHead(reply.status, { "content-type": "application/json" }).end(text);
+    },
+  },
   "reset-mid-body": {
     handle: on("createVault", (c) => {
       c.res.writeHead(201, { "content-type": "application/json", "content-length": "1000" });
