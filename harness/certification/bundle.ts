@@ -5,7 +5,16 @@
 //   <bundle>/messages.ndjson  junit.xml  summary.json  living-docs/...  [product.json]
 //            attestation.dsse.json   public-key.pem
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { loadCatalog } from "../catalog/catalog.ts";
 import type { Profile, Profiles } from "../catalog/profiles.ts";
@@ -13,10 +22,12 @@ import type { ScenarioRef } from "../catalog/scenarios.ts";
 import { type KitDigests, kitDigests, sha256 } from "../kit/digests.ts";
 import { kitForm, kitVersion } from "../kit/kit.ts";
 import { protocolVersion } from "../protocol/spec.ts";
+import { knownParameters } from "../protocol/types.ts";
 import { requirementCoverage } from "../reports/coverage.ts";
 import { countByStatus, readRun, type ScenarioResult } from "../reports/results.ts";
 import { type Bounds, defaultBounds } from "../runner/bounds.ts";
 import { descriptionOf, type RunSummary, readRunFolder } from "../runner/merge-runs.ts";
+import { assertClearable } from "../runner/report-dir.ts";
 import { familiesExpression, plannedScenarios } from "../runner/selection.ts";
 import { judgeClaim } from "../runner/verdict.ts";
 import { publicKeyPem, signEnvelope } from "./dsse.ts";
@@ -141,14 +152,21 @@ export async function writeBundle(input: BundleInput): Promise<BundleOutcome> {
     summary.harnessError,
   );
   const dir = input.bundleDir;
+  assertClearable(dir, "--bundle", [folder.dir]);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  cpSync(folder.messagesPath, join(dir, bundleFiles.messages));
-  cpSync(join(folder.dir, "summary.json"), join(dir, bundleFiles.summary));
+  // The bundle holds bytes, never links: what was judged is copied as it was read, and a link in
+  // the living documentation (to a key, say) is left out rather than published beside it.
+  cpSync(folder.messagesPath, join(dir, bundleFiles.messages), { dereference: true });
+  cpSync(join(folder.dir, "summary.json"), join(dir, bundleFiles.summary), { dereference: true });
   const junit = [join(folder.dir, "cucumber", "junit.xml"), join(folder.dir, "junit.xml")].find(existsSync);
-  if (junit) cpSync(junit, join(dir, bundleFiles.junit));
+  if (junit) cpSync(junit, join(dir, bundleFiles.junit), { dereference: true });
   const docs = join(folder.dir, "living-docs");
-  if (existsSync(docs)) cpSync(docs, join(dir, bundleFiles.livingDocs), { recursive: true });
+  if (existsSync(docs))
+    cpSync(docs, join(dir, bundleFiles.livingDocs), {
+      recursive: true,
+      filter: (from) => !lstatSync(from).isSymbolicLink(),
+    });
   if (product !== undefined)
     writeFileSync(join(dir, bundleFiles.product), `${JSON.stringify(product, null, 2)}\n`);
   const predicate: CertificationPredicate = {
@@ -171,7 +189,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleOutcome> {
             name: description.name,
             version: description.version,
             protocolVersion: description.protocolVersion,
-            ...(description.parameters ? { parameters: description.parameters } : {}),
+            ...(description.parameters ? { parameters: knownParameters(description.parameters) } : {}),
           }
         : {}),
       capabilities: description?.capabilities ?? [],

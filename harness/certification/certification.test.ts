@@ -3,7 +3,7 @@
 // against its own message stream, and a bundle re-signed by someone else.
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -145,4 +145,50 @@ test("a verdict the message stream does not give is caught even when signed by t
     resign(c, statement);
   });
   await rejected(copy, /the signed verdict is not what the message stream gives/);
+});
+
+test("a crafted bundle, signed by its maker, is rejected with words, never a crash of srkit verify", async () => {
+  // A statement of another shape, and a summary that is no summary, each signed as it is.
+  const shapes: [string, (s: Statement) => unknown][] = [
+    ["subject-not-list", (s) => ({ ...s, subject: "all of them" })],
+    ["no-predicate", (s) => ({ ...s, predicate: null })],
+    ["kit-not-object", (s) => ({ ...s, predicate: { ...s.predicate, kit: 7 } })],
+    ["profile-missing", (s) => ({ ...s, predicate: { ...s.predicate, profile: undefined } })],
+  ];
+  for (const [name, craft] of shapes) {
+    const copy = tampered(name, (c) => resign(c, craft(statementOf(c)) as Statement));
+    await rejected(copy, /not shaped as srkit writes it/);
+  }
+  const summaries: [string, string][] = [
+    ["summary-null", "null"],
+    ["summary-bounds", '{"target":{"label":"x"},"bounds":{"maxMessageChars":"all"}}'],
+  ];
+  for (const [name, text] of summaries) {
+    const copy = tampered(name, (c) => {
+      const path = join(c, bundleFiles.summary);
+      writeFileSync(path, text);
+      const statement = statementOf(c);
+      const subject = statement.subject.find((s) => s.name === bundleFiles.summary);
+      if (subject) subject.digest.sha256 = sha256(readFileSync(path));
+      resign(c, statement);
+    });
+    await rejected(copy, /summary/);
+  }
+});
+
+test("a symbolic link in the run's reports is never published in the bundle", async () => {
+  assert.ok(profile);
+  const run = join(dir, "run-with-link");
+  cpSync(join(dir, "run"), run, { recursive: true });
+  writeFileSync(join(dir, "secret"), "-----BEGIN PRIVATE KEY-----");
+  symlinkSync(join(dir, "secret"), join(run, "living-docs", "key.html"));
+  const out = join(dir, "bundle-with-link");
+  await writeBundle({ runDir: run, profile, profiles, privateKey: vendor.privateKey, bundleDir: out });
+  assert.equal(existsSync(join(out, bundleFiles.livingDocs, "key.html")), false);
+  assert.equal((await verifyBundle(out, vendorPublic)).authentic, true);
+  // One added after signing is caught, though it is no file to digest.
+  const linked = tampered("linked", (c) =>
+    symlinkSync(join(dir, "secret"), join(c, bundleFiles.livingDocs, "key.html")),
+  );
+  await rejected(linked, /living-docs\/key.html is a symbolic link, which no bundle holds/);
 });

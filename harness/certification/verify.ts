@@ -8,14 +8,15 @@
 //   4. the profile is this kit's profile of that id;
 //   5. every verdict recomputed from the message stream equals the signed one.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Envelope } from "@cucumber/messages";
 import { loadCatalog } from "../catalog/catalog.ts";
 import { loadProfiles } from "../catalog/profiles.ts";
 import { type KitDigests, kitDigests, sha256 } from "../kit/digests.ts";
 import { kitRoot, kitVersion } from "../kit/kit.ts";
 import { type Bounds, defaultBounds } from "../runner/bounds.ts";
+import { checkedSummary, isJsonObject } from "../runner/merge-runs.ts";
 import { bundleFiles, judgeRun, subjectFiles } from "./bundle.ts";
 import { type DsseEnvelope, openEnvelope, readEd25519Key } from "./dsse.ts";
 import { inTotoPayloadType, predicateType, type Statement, statementType } from "./statement.ts";
@@ -79,8 +80,11 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
   } catch {
     return reject("the signed statement is not JSON");
   }
-  if (statement._type !== statementType || statement.predicateType !== predicateType)
+  if (statement?._type !== statementType || statement.predicateType !== predicateType)
     return reject(`the statement is not an in-toto Statement of ${predicateType}`);
+  // Its maker signed it, whoever that is: what is read from it must have srkit's shape.
+  const misshapen = statementShapeProblem(statement);
+  if (misshapen) return reject(`the signed statement is not shaped as srkit writes it: ${misshapen}`);
   const p = statement.predicate;
   // 2. Files and digests.
   const signed = new Map(statement.subject.map((s) => [s.name, s.digest.sha256]));
@@ -93,6 +97,12 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
   }
   for (const name of signed.keys())
     if (!present.includes(name)) problems.push(`${name} is signed but missing`);
+  // A bundle holds files only: a link (unsigned, and opened with the reports) could name anything.
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isSymbolicLink())
+      problems.push(
+        `${relative(dir, join(entry.parentPath, entry.name))} is a symbolic link, which no bundle holds`,
+      );
   // 3. The kit.
   const digests = kitDigests();
   if (p.kit.version !== kitVersion())
@@ -127,10 +137,18 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
   if (!sameJson(profile.families, p.profile.families) || profiles.version !== p.profile.profilesVersion)
     problems.push(`the profile ${profile.id} signed is not this kit's profile ${profile.id}`);
   // 5. Every verdict, recomputed from the message stream.
-  const summary = JSON.parse(read(bundleFiles.summary)) as {
-    bounds?: Partial<Bounds>;
-    harnessError?: string;
-  };
+  let summary: { bounds?: Partial<Bounds>; harnessError?: string };
+  try {
+    summary = checkedSummary(JSON.parse(read(bundleFiles.summary)), bundleFiles.summary);
+  } catch (error) {
+    return {
+      authentic: false,
+      certified: false,
+      problems: [...problems, `${bundleFiles.summary}: ${(error as Error).message}`],
+      notes,
+      statement,
+    };
+  }
   const { judgement } = await judgeRun(
     messagesPath,
     p.target.capabilities,
@@ -173,4 +191,30 @@ function foreignFeatures(messagesPath: string): string[] {
     if (!same) problems.push(`the run's ${JSON.stringify(source.uri.slice(0, 200))} is not this kit's`);
   }
   return problems;
+}
+
+/** What verifyBundle reads of a signed statement, if it is not there in srkit's shape. */
+function statementShapeProblem(statement: Statement): string | undefined {
+  const texts = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+  const subject: unknown = statement.subject;
+  if (
+    !Array.isArray(subject) ||
+    !subject.every(
+      (s) =>
+        isJsonObject(s) &&
+        typeof s.name === "string" &&
+        isJsonObject(s.digest) &&
+        typeof s.digest.sha256 === "string",
+    )
+  )
+    return "subject is not a list of files with sha256 digests";
+  const p: unknown = statement.predicate;
+  if (!isJsonObject(p)) return "it has no predicate";
+  if (!isJsonObject(p.kit) || typeof p.kit.version !== "string") return "predicate.kit has no version";
+  if (p.kit.digests !== undefined && !isJsonObject(p.kit.digests))
+    return "predicate.kit.digests is not an object";
+  if (!isJsonObject(p.profile) || typeof p.profile.id !== "string" || !texts(p.profile.families))
+    return "predicate.profile has no id and families";
+  if (!isJsonObject(p.target) || !texts(p.target.capabilities)) return "predicate.target has no capabilities";
+  return undefined;
 }

@@ -121,6 +121,7 @@ export async function certifyCommand(args: string[]): Promise<number> {
     });
   } catch (error) {
     if (error instanceof CertifyError) throw new UsageError("SRKIT_CANNOT_CERTIFY", error.message);
+    if (error instanceof MergeError) throw new UsageError("SRKIT_CANNOT_MERGE", error.message);
     throw error;
   }
   const p = written.statement.predicate;

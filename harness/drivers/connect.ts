@@ -58,10 +58,10 @@ function protocolTransport(env: NodeJS.ProcessEnv, bounds: Bounds): Transport {
 }
 
 /** The ARM driver over a protocol transport, when SRKIT_DRIVER=arm. */
-function withDriver(protocol: Transport, env: NodeJS.ProcessEnv): Transport | ArmDriver {
+function withDriver(protocol: Transport, env: NodeJS.ProcessEnv, limits: Bounds): Transport | ArmDriver {
   if (env.SRKIT_DRIVER !== "arm") return protocol;
   const url = env.SRKIT_ARM_URL ?? env.SRKIT_TARGET_URL;
-  if (url) return new ArmDriver({ protocol, client: armClient({ endpoint: url }), baseUrl: url });
+  if (url) return new ArmDriver({ protocol, client: armClient({ endpoint: url }), baseUrl: url, limits });
   if (!protocol.arm) throw new Error(`${protocol.label} has no Site Recovery REST API to drive`);
   return new ArmDriver({ protocol, client: armClient({ endpoint: protocol.arm }), baseUrl: inProcessOrigin });
 }
@@ -86,7 +86,7 @@ export function transportFromEnvironment(
     stopped: policy?.stopped ?? (() => undefined),
   });
   // The guard keeps the target's in-process REST API reachable for the ARM driver.
-  return withDriver(inner.arm ? { ...guarded, arm: inner.arm } : guarded, env);
+  return withDriver(inner.arm ? { ...guarded, arm: inner.arm } : guarded, env, bounds);
 }
 
 /**

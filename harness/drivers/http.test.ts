@@ -142,3 +142,24 @@ test("a call past its bound ends with the bound's reason, mid-answer too", async
     );
   }
 });
+
+test("an answer nested past the depth bound is the target's error, whatever its status, not a stack overflow", async () => {
+  const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+  const target = await serve((req, res) => {
+    const status = req.url === "/refused" ? 409 : 201;
+    res.writeHead(status, { "content-type": "application/json" }).end(`{"name":42,"x":${deep}}`);
+  });
+  const transport = httpTransport(target.url);
+  for (const path of ["/created", "/refused"])
+    await rejectsWith(
+      transport.send({ method: "POST", path }),
+      new RegExp(`POST ${path}: the target answered \\d+ with JSON nested deeper than 64 levels`),
+    );
+  // Within the bound, and brackets inside strings, the answer is read as it is.
+  const fine = await serve((_req, res) =>
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ s: "[[[[".repeat(100), n: JSON.parse(`${"[".repeat(63)}${"]".repeat(63)}`) })),
+  );
+  assert.equal((await httpTransport(fine.url).send({ method: "GET", path: "/" })).status, 200);
+});

@@ -10,6 +10,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { defaultBounds } from "../runner/bounds.ts";
+import { maxJsonDepth, nestsDeeperThan } from "./json-depth.ts";
 import {
   callName,
   type ProtocolCall,
@@ -125,6 +126,10 @@ export function httpTransport(
       if (bytes.byteLength === 0) return { status, body: undefined };
       // Not fatal on bad UTF-8: the replacement characters then fail JSON or the schema, which say more.
       const text = new TextDecoder("utf-8").decode(bytes);
+      if (nestsDeeperThan(text))
+        throw new TargetMisbehaved(
+          `${where}: the target answered ${status} with JSON nested deeper than ${maxJsonDepth} levels (srkit's bound); srkit did not read it`,
+        );
       try {
         return { status, body: JSON.parse(text) };
       } catch {

@@ -12,6 +12,8 @@ export interface HostileControl {
   /** The hostile target's mode (hostile-target.ts), or `command` for a target of its own. */
   mode?: string;
   command?: string;
+  /** Driven over the target's Site Recovery REST API (an `arm:` target), which the mode attacks. */
+  arm?: true;
   /** Cucumber tags of the scenarios run; all scenarios when absent. */
   tags?: string;
   /**
@@ -69,6 +71,22 @@ const gatewayAttack = (kind: string, refused: RegExp, what: string): HostileCont
   gatewayRefused: refused,
   maxSeconds: 90,
 });
+
+/** One scenario the ARM driver carries over the REST API: lists, reads, an action and its job. */
+const armScenario = "@req=FO-COMMIT and @case:scope=machine and @case:kind=vmware-vm";
+const armAttack = (kind: string, what: string, says: RegExp, extra: Partial<HostileControl> = {}) =>
+  ({
+    id: `arm-${kind}`,
+    misbehaviour: `on its Site Recovery REST API, ${what}`,
+    mode: `arm-${kind}`,
+    arm: true,
+    tags: armScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [says],
+    maxSeconds: 60,
+    ...extra,
+  }) satisfies HostileControl;
 
 /** A target that does no work, run against the whole suite: no scenario may pass. */
 const lazyTarget = (mode: string, body: string, exit: number): HostileControl => ({
@@ -165,6 +183,28 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "deep-json",
+    misbehaviour: "answers vault creation with 400 KB of arrays nested 200,000 deep (and a wrong field)",
+    mode: "deep-json",
+    tags: oneScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [new RegExp(`${vaults}: the target answered 201 with JSON nested deeper than 64 levels`)],
+    maxSeconds: 90,
+  },
+  {
+    id: "bad-date-time",
+    misbehaviour: "answers 'the day before yesterday' wherever the protocol documents a date-time",
+    mode: "bad-date-time",
+    tags: oneScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [
+      /POST \/v1\/sessions: the answer breaks the protocol \(body\/clock\/now must match format "date-time"\)/,
+    ],
+    maxSeconds: 90,
+  },
+  {
     id: "huge-list",
     misbehaviour: "lists 20,000 network flows (1.6 MB, past the list's maxItems)",
     mode: "huge-list",
@@ -211,7 +251,7 @@ export const hostileControls: HostileControl[] = [
   {
     id: "hostile-strings",
     misbehaviour:
-      "names itself with terminal escapes and HTML, and refuses vault creation with 2 MB of them (a refusal of a valid request: non-conformance)",
+      "names itself (and 20,000 parameters) with terminal escapes and HTML, and refuses vault creation with 2 MB of them (a refusal of a valid request: non-conformance)",
     mode: "hostile-strings",
     tags: oneScenario,
     exit: 1,
@@ -249,6 +289,15 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 20,
   },
   {
+    id: "announces-hostile-url",
+    misbehaviour: "announces a URL with a password and terminal escapes in it",
+    command: `"${process.execPath}" -e "console.log('SRKIT_TARGET_URL=http://admin:hunter2@127.0.0.1:9\\u001b]0;pwned\\u0007'); setInterval(() => {}, 1000)"`,
+    exit: 4,
+    outcomes: [],
+    says: [/the target could not be started: .* announced .*, which is not http:\/\/HOST:PORT/],
+    maxSeconds: 20,
+  },
+  {
     id: "bad-protocol-version",
     misbehaviour: "declares protocolVersion 'banana'",
     mode: "bad-protocol-version",
@@ -268,6 +317,28 @@ export const hostileControls: HostileControl[] = [
     says: [/time-travel/],
     maxSeconds: 60,
   },
+  armAttack(
+    "huge-body",
+    "answers every GET with a 300 MB body",
+    /GET \/subscriptions\/\S+: answered 200 with a body larger than 1048576 bytes/,
+    { bounds: { maxResponseBytes: 1024 * 1024 } },
+  ),
+  armAttack(
+    "hang",
+    "never answers a GET (the call bound holds there too)",
+    /GET \/subscriptions\/\S+: the REST API did not answer \(no answer within 2 s \(--call-timeout-ms\)\)/,
+    { waits: true },
+  ),
+  armAttack(
+    "bad-async-operation",
+    "accepts every action with an Azure-AsyncOperation that is no URL",
+    /answered 202 with an Azure-AsyncOperation that names no job: "<not a URL>\/\.\."/,
+  ),
+  armAttack(
+    "wrong-shape",
+    "answers reads with a time that is no time and text where a list belongs",
+    /listRecoveryPoints of m1: the REST API's answers could not be read \(Invalid time value\)/,
+  ),
   lazyTarget("null", "the smallest body the schema allows", 1),
   // Echoed requests break the protocol's answer shapes: every scenario is a target error.
   lazyTarget("echo", "the request echoed back", 4),

@@ -40,6 +40,29 @@ const server = createServer(async (req, res) => {
   }
   const method = (req.method ?? "GET") as HttpMethod;
   const path = req.url ?? "/";
+  // The Site Recovery REST API beside the protocol (arm: targets), as `srkit serve` has it.
+  if (path.startsWith("/subscriptions/") && reference.arm) {
+    const arm = reference.arm;
+    const rest = async () => {
+      const answer = await arm(
+        new Request(`http://127.0.0.1${path}`, { method, ...(text ? { body: text } : {}) }),
+      );
+      return {
+        status: answer.status,
+        headers: Object.fromEntries(answer.headers),
+        text: await answer.text(),
+      };
+    };
+    try {
+      if (mode.handleArm) return await mode.handleArm({ path, method, res, rest });
+      const { status, headers, text: answer } = await rest();
+      return void res.writeHead(status, headers).end(answer);
+    } catch (error) {
+      // A mode's own slip answers 500 (as below): the target process stays up.
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+      return;
+    }
+  }
   const route = matchRoute(method, path.split("?")[0] ?? "");
   calls++;
   const context: HostileContext = {

@@ -22,14 +22,27 @@ export interface HostileContext {
   json(status: number, body?: unknown): void;
 }
 
+/** A call to the Site Recovery REST API (arm: targets) and the reference's answer to it. */
+export interface HostileArmContext {
+  method: string;
+  path: string;
+  res: ServerResponse;
+  rest(): Promise<{ status: number; headers: Record<string, string>; text: string }>;
+}
+
 export interface HostileMode {
   setup?(): void;
   handle(context: HostileContext): Promise<void>;
+  /** Its answers on the REST API; the reference's when absent. */
+  handleArm?(context: HostileArmContext): Promise<void>;
 }
 
-/** Escape sequences (clear screen, window title, a hyperlink, NUL, a bidi override) and markup. */
+/**
+ * Escape sequences (clear screen, window title, a hyperlink, NUL, a bidi override), invisible
+ * characters (a bidi mark, a zero-width space, tag characters spelling "hi") and markup.
+ */
 export const hostileText =
-  "\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b]8;;https://evil.invalid\u0007click\u001b]8;;\u0007\u0000\u202egnp.exe <script>alert('srkit')</script><img src=x onerror=alert(1)>";
+  "\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b]8;;https://evil.invalid\u0007click\u001b]8;;\u0007\u0000\u202egnp.exe\u200e\u200b\u{e0068}\u{e0069} <script>alert('srkit')</script><img src=x onerror=alert(1)>";
 
 const passThrough = async (c: HostileContext) => {
   const reply = await c.pass();
@@ -41,11 +54,15 @@ const on =
   async (c: HostileContext) =>
     c.operationId === operationId ? misbehave(c) : passThrough(c);
 const never = () => new Promise<void>(() => {});
+const armPass = async (c: HostileArmContext) => {
+  const { status, headers, text } = await c.rest();
+  c.res.writeHead(status, headers).end(text);
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes `total` bytes of a JSON-looking body as fast as the harness reads it, until it hangs up. */
-async function stream(res: ServerResponse, total: number): Promise<void> {
-  res.writeHead(201, { "content-type": "application/json" });
+async function stream(res: ServerResponse, total: number, status = 201): Promise<void> {
+  res.writeHead(status, { "content-type": "application/json" });
   res.write('{"name":"');
   const chunk = Buffer.alloc(1024 * 1024, "a");
   let closed = false;
@@ -177,6 +194,59 @@ export const hostileModes: Record<string, HostileMode> = {
       }),
     ),
   },
+  "deep-json": {
+    // 400 KB, far inside the size bound, that nests 200,000 arrays deep beside a wrong field:
+    // whatever copies, prints or clones it (the diagnosis of the wrong field does) recurses.
+    handle: on("createVault", async (c) => {
+      const reply = await c.pass();
+      const json = JSON.stringify(reply.body);
+      const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+      c.res.writeHead(reply.status, { "content-type": "application/json" });
+      c.res.end(`{"nest":${deep},${json.slice(1, -1)},"name":42}`);
+    }),
+  },
+  "arm-huge-body": {
+    handle: passThrough,
+    handleArm: async (c) => (c.method === "GET" ? stream(c.res, 300 * 1024 * 1024, 200) : armPass(c)),
+  },
+  "arm-hang": {
+    handle: passThrough,
+    handleArm: async (c) => (c.method === "GET" ? never() : armPass(c)),
+  },
+  "arm-bad-async-operation": {
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, headers, text } = await c.rest();
+      if (status === 202) headers["azure-asyncoperation"] = "<not a URL>/..";
+      c.res.writeHead(status, headers).end(text);
+    },
+  },
+  "arm-wrong-shape": {
+    // Every read answers with fields of other types than the API's: a time that is no time,
+    // text where a list of an item's details belongs.
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, headers, text } = await c.rest();
+      const wrong =
+        c.method === "GET" && status === 200
+          ? text
+              .replace(/"(recoveryPointTime|startTime)":"[^"]*"/g, '"$1":"the day before yesterday"')
+              .replace(/"protectedItemDetails":\[/g, '"protectedItemDetails":"none","was":[')
+          : text;
+      c.res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(wrong)) }).end(wrong);
+    },
+  },
+  "bad-date-time": {
+    // Every date-time the protocol documents, as text that is no time (the schema's format).
+    handle: async (c) => {
+      const reply = await c.pass();
+      const text = JSON.stringify(reply.body ?? null).replace(
+        /"(now|time|recoveryPointTime|startTime|endTime|lastDiscovery)":"[^"]*"/g,
+        '"$1":"the day before yesterday"',
+      );
+      c.res.writeHead(reply.status, { "content-type": "application/json" }).end(text);
+    },
+  },
   "reset-mid-body": {
     handle: on("createVault", (c) => {
       c.res.writeHead(201, { "content-type": "application/json", "content-length": "1000" });
@@ -201,7 +271,11 @@ export const hostileModes: Record<string, HostileMode> = {
     handle: async (c) => {
       if (c.operationId === "describeTarget") {
         const reply = await c.pass();
-        c.json(200, { ...(reply.body as object), name: hostileText.slice(0, 200), version: "\u001b[2J1.0" });
+        const described = reply.body as { parameters?: Record<string, number> };
+        // A parameter this document does not list may have any name: hostile text, in numbers.
+        const parameters: Record<string, number> = { ...described.parameters, [hostileText]: 1 };
+        for (let i = 0; i < 20_000; i++) parameters[`${i}\u202e`] = i;
+        c.json(200, { ...described, name: hostileText.slice(0, 200), version: "\u001b[2J1.0", parameters });
       } else if (c.operationId === "createVault") {
         // A refusal of a valid request: non-conformance, with 2 MB of hostile text as its message.
         c.json(409, {
@@ -267,8 +341,8 @@ export const hostileModes: Record<string, HostileMode> = {
         { detached: true, stdio: "ignore" },
       );
       holder.unref();
-      // It left the target's process group on purpose, so srkit cannot stop it (only a cgroup
-      // could): the verifier ends it, and judges that the run did not wait for it.
+      // It left the target's process group on purpose: srkit must find it by the mark in its
+      // environment and end it; the verifier judges that it is gone and the run did not wait.
       if (process.env.SRKIT_HOSTILE_PID_FILE && holder.pid)
         appendFileSync(`${process.env.SRKIT_HOSTILE_PID_FILE}.escaped`, ` ${holder.pid}`);
       const socket = connect(Number(port), "127.0.0.1");

@@ -23,3 +23,15 @@ test("lanes run every item once, in order, never more at a time than asked", asy
   });
   assert.equal(calls, 0);
 });
+
+test("every control names a mode the hostile target has, or a command of its own", async () => {
+  const { hostileControls } = await import("./controls.ts");
+  const { hostileModes } = await import("./modes.ts");
+  for (const control of hostileControls)
+    assert.ok(
+      control.command !== undefined || (control.mode !== undefined && control.mode in hostileModes),
+      control.id,
+    );
+  const ids = hostileControls.map((c) => c.id);
+  assert.equal(new Set(ids).size, ids.length, "ids are unique");
+});

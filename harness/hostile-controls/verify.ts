@@ -64,7 +64,7 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
     kitBin,
     "run",
     "--target",
-    `cmd:${command}`,
+    `${control.arm ? "arm:" : ""}cmd:${command}`,
     "--report-dir",
     reportDir,
     "--parallel",
@@ -103,14 +103,15 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
   const pids = existsSync(pidFile)
     ? readFileSync(pidFile, "utf8").split(/\s+/).filter(Boolean).map(Number)
     : [];
-  // A zombie is no survivor: it ended, and only waits for the machine's init to reap it.
-  const survivors = pids.filter(processRunning);
-  // Whatever happened, nothing of the target outlives the control; processes the target moved
-  // out of its process group on purpose are ended too, without blame (srkit cannot reach them).
+  // Processes the target moved out of its process group on purpose (setsid) count too: srkit
+  // finds them by the mark in their environment (runner/process-group.ts).
   const escaped = existsSync(`${pidFile}.escaped`)
     ? readFileSync(`${pidFile}.escaped`, "utf8").split(/\s+/).filter(Boolean).map(Number)
     : [];
-  for (const pid of [...survivors, ...escaped]) kill(pid);
+  // A zombie is no survivor: it ended, and only waits for the machine's init to reap it.
+  const survivors = [...pids, ...escaped].filter(processRunning);
+  // Whatever happened, nothing of the target outlives the control.
+  for (const pid of survivors) kill(pid);
   rmSync(scratch, { recursive: true, force: true });
   return {
     exitCode,
@@ -165,6 +166,13 @@ export function judgeHostileRun(
       problems.push("summary.json is not JSON");
     }
   }
+  if (summaryText && hasControls(summaryText)) problems.push("summary.json holds control characters");
+  // Markup in a JSON string is data (whoever renders it escapes it); a control character raw in
+  // the file reaches the terminal of whoever reads it.
+  if (summaryText && summaryText.length > 1_000_000)
+    problems.push(
+      `summary.json holds ${summaryText.length} characters: what the target sent was not bounded`,
+    );
   if (summaryText && summary.exitCode !== run.exitCode)
     problems.push(`summary.json says exit code ${summary.exitCode}, srkit exited ${run.exitCode}`);
   const counts = summary.scenarios ?? ({} as Record<ScenarioStatus, number>);

@@ -97,3 +97,17 @@ test("every declared parameter has its unit in its name, a lower bound and a sou
       );
   }
 });
+
+test("a date-time is RFC 3339's: text that is no time breaks the protocol", () => {
+  for (const now of ["2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123+02:00", new Date(0).toISOString()])
+    assert.equal(validateSchema("Clock", { now }), undefined, now);
+  for (const now of ["the day before yesterday", "2026-01-02", "2026-13-45T99:99:99Z", "1767322245", ""])
+    assert.match(validateSchema("Clock", { now }) ?? "", /must match format "date-time"/, now);
+});
+
+test("a number is finite: 1e309 (Infinity once parsed) breaks the protocol wherever a number belongs", () => {
+  const parameters = JSON.parse('{"someFutureParameter":1e309}');
+  assert.equal(parameters.someFutureParameter, Number.POSITIVE_INFINITY);
+  assert.match(validateSchema("TargetParameters", parameters) ?? "", /must be number/);
+  assert.equal(validateSchema("TargetParameters", { someFutureParameter: 1e308 }), undefined);
+});

@@ -41,8 +41,22 @@ export interface Operation {
 // Validation stops at the first error: collecting every error costs time that grows faster
 // than the body (a message per bad item), and a target chooses the body. With the size bound on
 // answers (runner/bounds.ts) and maxItems on every array, a check is cheap whatever is sent.
-const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, coerceTypes: false });
-ajv.addFormat("date-time", true);
+const rfc3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+const ajv = new Ajv2020({
+  strict: false,
+  // 1e309 parses as Infinity, which no JSON number can be: a number the target sends is finite.
+  strictNumbers: true,
+  allErrors: false,
+  useDefaults: true,
+  coerceTypes: false,
+});
+// A date-time is RFC 3339's (the OpenAPI format): a target's "yesterday" where a time belongs is
+// an answer outside the protocol, not a time for the checks to compare (they would blame a
+// requirement with a nonsense comparison).
+ajv.addFormat("date-time", {
+  type: "string",
+  validate: (text: string) => rfc3339.test(text) && !Number.isNaN(Date.parse(text)),
+});
 ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
 
 /**

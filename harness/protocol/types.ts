@@ -135,6 +135,21 @@ export const targetParameterNames = [
 export type TargetParameterName = (typeof targetParameterNames)[number];
 export type TargetParameters = Partial<Record<TargetParameterName, number>>;
 
+/**
+ * The parameters of this document a target declared, and no others. A target may declare names
+ * this document does not list (openapi.yaml TargetParameters: the harness ignores them); those
+ * names are the target's text, any characters and any number of them, so what srkit records of
+ * a target (summary.json, the signed statement) keeps only the names it knows.
+ */
+export function knownParameters(declared: TargetParameters): TargetParameters {
+  const known: TargetParameters = {};
+  for (const name of targetParameterNames) {
+    const value = declared[name];
+    if (typeof value === "number") known[name] = value;
+  }
+  return known;
+}
+
 export interface SessionRequest {
   label?: string;
   azure?: { gateway?: string };

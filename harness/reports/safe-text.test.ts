@@ -22,3 +22,16 @@ test("report text is capped with a note of how much was cut", () => {
   const huge = "x".repeat(5_000_000);
   assert.equal(safeText(huge, 100).length < 200, true);
 });
+
+test("invisible characters and bidi marks are written out: a name cannot hide text or pass for another", () => {
+  // Zero-width space and joiner, LRM/RLM/ALM, word joiner, an interlinear annotation, and the
+  // tag characters that spell hidden ASCII ("hi" as U+E0068 U+E0069).
+  const hidden = "srkit\u200b ref\u200derence\u200e\u200f\u061c\u2060\ufff9 \u{e0068}\u{e0069}";
+  assert.equal(
+    escapeControls(hidden),
+    "srkit\\u200b ref\\u200derence\\u200e\\u200f\\u061c\\u2060\\ufff9 \\u{e0068}\\u{e0069}",
+  );
+  // Other astral characters (emoji, a flag made of regional indicators) stay as they are.
+  assert.equal(escapeControls("😀 🇫🇷 𝔘"), "😀 🇫🇷 𝔘");
+  assert.equal(safeText("a\u{e0068}b", 100), "a\\u{e0068}b");
+});

@@ -3,18 +3,25 @@
 // report carries at most a bounded amount of it, saying how much it cut.
 
 // C0 controls but tab and newline, DEL, C1 controls, Unicode line/paragraph separators, bidi
-// overrides and isolates (they reorder what a reader sees), BOM, and lone surrogates and the
-// two non-characters XML 1.0 cannot carry.
+// overrides, isolates and marks (they reorder what a reader sees: Trojan Source, CVE-2021-42574),
+// invisible characters (zero-width space and joiners, word joiner, invisible operators,
+// deprecated format controls, interlinear annotations, and the tag characters U+E0000-U+E007F
+// that carry hidden ASCII), BOM, and lone surrogates and the two non-characters XML 1.0 cannot
+// carry. What is invisible could make a target's name read as another's.
 const unsafe =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's job
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const hex = (code: number, width: number) => code.toString(16).padStart(width, "0");
 
-/** Writes every control character as a visible escape (`\x1b`, `\u202e`); keeps `\n` and `\t`. */
+/**
+ * Writes every control character as a visible escape (`\x1b`, `\u202e`, `\u{e0041}`); keeps
+ * `\n` and `\t`.
+ */
 export function escapeControls(text: string): string {
   return text.replace(unsafe, (c) => {
-    const code = c.charCodeAt(0);
+    const code = c.length === 2 ? (c.codePointAt(0) ?? 0) : c.charCodeAt(0);
+    if (code > 0xffff) return `\\u{${code.toString(16)}}`;
     return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
   });
 }

@@ -5,11 +5,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Envelope } from "@cucumber/messages";
+import { maxJsonDepth, nestsDeeperThan } from "../drivers/json-depth.ts";
 import type { TargetDescription } from "../protocol/types.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { readRun } from "../reports/results.ts";
-import { type Bounds, defaultBounds } from "./bounds.ts";
+import { type Bounds, boundFlags, defaultBounds, parseBounds } from "./bounds.ts";
 import { MergeError, mergeMessageStreams } from "./merge-messages.ts";
+import { assertClearable } from "./report-dir.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { type SuiteOutcome, summaryData, withUnfinished } from "./run-suite.ts";
 import { plannedScenarios, type Selection } from "./selection.ts";
@@ -35,7 +37,44 @@ export function readRunFolder(dir: string): RunFolder {
   );
   if (!existsSync(summaryPath) || !messagesPath)
     throw new MergeError(`${dir} holds no run (summary.json and the message stream)`);
-  return { dir, summary: JSON.parse(readFileSync(summaryPath, "utf8")) as RunSummary, messagesPath };
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(summaryPath, "utf8"));
+  } catch (error) {
+    throw new MergeError(`${summaryPath} is not JSON (${(error as Error).message.slice(0, 200)})`);
+  }
+  return { dir, summary: checkedSummary(data, summaryPath), messagesPath };
+}
+
+/** Whether a parsed JSON value is an object (not null, not a list). */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A summary.json read from a folder the user named, which may have been edited or crafted:
+ * the fields srkit reads from it must have their shape (its bounds those a run could have had),
+ * or the folder is refused with words that say which field is wrong.
+ * @throws MergeError naming the field
+ */
+export function checkedSummary(data: unknown, path: string): RunSummary {
+  const bad = (what: string) => new MergeError(`${path} is not a summary srkit wrote: ${what}`);
+  if (!isJsonObject(data)) throw bad("it is not a JSON object");
+  if (!isJsonObject(data.target) || typeof data.target.label !== "string")
+    throw bad("target.label is not text");
+  const { problems = [], bounds } = data;
+  if (!Array.isArray(problems) || !problems.every((p) => typeof p === "string"))
+    throw bad("problems is not a list of text");
+  if (bounds !== undefined) {
+    if (!isJsonObject(bounds)) throw bad("bounds is not an object");
+    const flags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(bounds))
+      if (key in boundFlags) flags[boundFlags[key as keyof Bounds].flag] = String(value);
+    const parsed = parseBounds(flags);
+    if (!parsed.ok) throw bad(`bounds: ${parsed.problem}`);
+  }
+  for (const key of ["harnessError", "targetProblem", "stoppedEarly", "startedAt", "finishedAt"])
+    if (data[key] !== undefined && typeof data[key] !== "string") throw bad(`${key} is not text`);
+  return { ...data, problems } as RunSummary;
 }
 
 /** The target as the run's summary recorded what it said of itself (absent if it could not say). */
@@ -71,11 +110,20 @@ function selectionOf(summary: RunSummary): Selection | undefined {
   };
 }
 
+/**
+ * The envelopes of a message stream; a line that is not JSON is skipped (a run cut short).
+ * @throws MergeError for a line nested deeper than any envelope cucumber writes: merging writes
+ *   every envelope out again, and JSON.stringify would overflow the stack on it
+ */
 const readEnvelopes = (path: string): Envelope[] =>
   readFileSync(path, "utf8")
     .split("\n")
     .filter((l) => l.trim())
-    .flatMap((l) => {
+    .flatMap((l, i) => {
+      if (nestsDeeperThan(l))
+        throw new MergeError(
+          `${path}: its envelope ${i + 1} nests deeper than ${maxJsonDepth} levels, which none cucumber writes does`,
+        );
       try {
         return [JSON.parse(l) as Envelope];
       } catch {
@@ -116,6 +164,12 @@ export async function mergeRuns(
   if (folders.length === 0) throw new MergeError("no run to merge");
   if (folders.some((f) => f.dir === out))
     throw new MergeError("the merged reports cannot go into one of the runs merged");
+  // Before anything is read further: a folder holding the runs would lose them when cleared.
+  assertClearable(
+    out,
+    "--report-dir",
+    folders.map((f) => f.dir),
+  );
   const [first] = folders as [RunFolder, ...RunFolder[]];
   for (const [i, f] of folders.entries()) {
     const differs = sameRun(first.summary, f.summary);
@@ -132,11 +186,17 @@ export async function mergeRuns(
   // Allure's results are one file per test (uuid names): gathered, then aligned again as a whole.
   const allureDir = join(out, "allure-results");
   mkdirSync(allureDir, { recursive: true });
-  for (const f of folders) {
+  const leftOut: string[] = [];
+  for (const [i, f] of folders.entries()) {
     const from = join(f.dir, "allure-results");
     if (!existsSync(from)) continue;
-    for (const file of readdirSync(from))
-      if (/-(result|container|attachment)\b/.test(file)) cpSync(join(from, file), join(allureDir, file));
+    for (const file of readdirSync(from, { withFileTypes: true })) {
+      if (!/-(result|container|attachment)\b/.test(file.name)) continue;
+      // Only the run's own files: a symbolic link (to a key, say) would put whatever it names on
+      // this machine into the merged Allure report.
+      if (file.isFile()) cpSync(join(from, file.name), join(allureDir, file.name));
+      else leftOut.push(`run ${i + 1}: allure-results/${file.name} is not a file of the run: left out`);
+    }
   }
   const bounds: Bounds = { ...defaultBounds, ...(first.summary.bounds as Partial<Bounds>) };
   const run = readRun(messages, bounds.maxMessageChars);
@@ -158,7 +218,10 @@ export async function mergeRuns(
     )
   ).flat();
   const { results } = withUnfinished(run, stoppedEarly, harnessErrors.length > 0, planned);
-  const problems = folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`));
+  const problems = [
+    ...folders.flatMap((f, i) => f.summary.problems.map((p) => `run ${i + 1}: ${p}`)),
+    ...leftOut,
+  ];
   const targetFailed = folders.some(
     (f) => !descriptionOf(f.summary) || f.summary.targetProblem !== undefined,
   );

@@ -4,7 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { groupAlive, groupMembers, processRunning, stopProcessGroup } from "./process-group.ts";
+import {
+  groupAlive,
+  groupMembers,
+  processesWithEnvironment,
+  processRunning,
+  stopMarkedProcesses,
+  stopProcessGroup,
+  targetInstanceVariable,
+} from "./process-group.ts";
 
 test("a running group is alive, and stopping it ends every member", async () => {
   // Two members: the shell and a sleep it waits for (not exec'd: a second command follows).
@@ -168,5 +176,39 @@ test("a process whose first thread ended alone (a zombie leader) runs on, and st
       // Stopped, as it should be.
     }
     rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("a process that left the group (setsid) is found by the mark in its environment and ended", {
+  skip: process.platform !== "linux" && "reads /proc",
+}, async () => {
+  const mark = `${targetInstanceVariable}=test-${process.pid}-${Date.now()}`;
+  // The target's shell starts a daemon in a session of its own, which ignores SIGTERM, and exits.
+  const target = spawn(
+    "sh",
+    ["-c", `setsid sh -c 'trap "" TERM; sleep 30' </dev/null >/dev/null 2>&1 & echo started`],
+    {
+      stdio: ["ignore", "pipe", "ignore"],
+      detached: true,
+      env: { ...process.env, [targetInstanceVariable]: mark.split("=")[1] },
+    },
+  );
+  const bystander = spawn("sleep", ["30"], { stdio: "ignore" });
+  try {
+    await new Promise((resolve) => target.once("exit", resolve));
+    let escaped: number[] = [];
+    for (let i = 0; i < 200 && escaped.length < 2; i++) {
+      escaped = processesWithEnvironment(mark).filter(processRunning);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(escaped.length >= 1, "the daemon carries the mark");
+    await stopProcessGroup(target, 200);
+    assert.ok(escaped.some(processRunning), "the group's stop does not reach it");
+    await stopMarkedProcesses(mark, 200);
+    assert.deepEqual(escaped.filter(processRunning), [], "ended, SIGTERM ignored");
+    assert.equal(processRunning(bystander.pid ?? -1), true, "a process without the mark is left alone");
+  } finally {
+    bystander.kill("SIGKILL");
+    for (const pid of processesWithEnvironment(mark)) process.kill(pid, "SIGKILL");
   }
 });

@@ -3,6 +3,12 @@ import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
+ * The variable srkit puts in a target's environment, with a value of the run's own: processes
+ * that left the target's process group (setsid, a double fork) still carry it, and are found by it.
+ */
+export const targetInstanceVariable = "SRKIT_TARGET_INSTANCE";
+
+/**
  * SIGTERM to the whole process group, SIGKILL after `graceMs` if anything of it is left;
  * returns when the group is gone (or 2 s after SIGKILL, whatever the kernel says).
  */
@@ -136,4 +142,56 @@ function readStat(path: string): { state: string; group: number } | undefined {
   // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
   const [state = "", , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return { state, group: Number(pgrp) };
+}
+
+/**
+ * The processes whose environment (as they were started: /proc/PID/environ) holds `entry`
+ * ("NAME=value"); this process never. Empty where /proc cannot be read (not Linux): only the
+ * process group is reached there. Processes of other users are unreadable and not listed.
+ * @param procRoot the proc file system (proc(5)); a test passes a folder shaped like it
+ */
+export function processesWithEnvironment(entry: string, procRoot = "/proc"): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(procRoot);
+  } catch {
+    return [];
+  }
+  const needle = Buffer.from(`\0${entry}\0`);
+  const found: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const environ = Buffer.concat([Buffer.from([0]), readFileSync(`${procRoot}/${name}/environ`)]);
+      if (environ.includes(needle)) found.push(Number(name));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * Ends what a process group left behind outside it: every process started with `entry` in its
+ * environment (a target's daemon that called setsid), SIGTERM then SIGKILL after `graceMs`.
+ * A process that cleared its environment as well is beyond this (only a cgroup reaches it).
+ */
+export async function stopMarkedProcesses(entry: string, graceMs: number, procRoot = "/proc"): Promise<void> {
+  const running = () => processesWithEnvironment(entry, procRoot).filter(processRunning);
+  const signal = (pids: number[], name: NodeJS.Signals) => {
+    for (const pid of pids)
+      try {
+        process.kill(pid, name);
+      } catch {
+        // Already gone.
+      }
+  };
+  let left = running();
+  if (left.length === 0) return;
+  signal(left, "SIGTERM");
+  for (const end = Date.now() + graceMs; Date.now() < end && left.length > 0; left = running())
+    await new Promise((r) => setTimeout(r, 50));
+  signal(left, "SIGKILL");
+  for (const end = Date.now() + 2_000; Date.now() < end && running().length > 0; )
+    await new Promise((r) => setTimeout(r, 50));
 }

@@ -17,7 +17,7 @@ import { ProtocolClient } from "../drivers/protocol-client.ts";
 import { kitDigests } from "../kit/digests.ts";
 import { kitForm, kitVersion } from "../kit/kit.ts";
 import { protocolMismatch } from "../protocol/compatibility.ts";
-import type { TargetDescription } from "../protocol/types.ts";
+import { knownParameters, type TargetDescription } from "../protocol/types.ts";
 import type { RequirementCoverage } from "../reports/coverage.ts";
 import { keepHistory, restoreHistory } from "../reports/history.ts";
 import { countByStatus, type RunResults, readRun, type ScenarioResult } from "../reports/results.ts";
@@ -26,6 +26,7 @@ import { type Bounds, boundsVariable, defaultBounds } from "./bounds.ts";
 import { projectRoot, runCucumber } from "./cucumber.ts";
 import { type InterruptWatch, watchInterrupts } from "./interrupts.ts";
 import { watchProgress } from "./progress.ts";
+import { assertClearable } from "./report-dir.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
 import { plannedScenarios } from "./selection.ts";
@@ -181,6 +182,7 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
   const reportDir = resolve(projectRoot, options.reportDir);
   const startedAt = new Date().toISOString();
   // Earlier runs' summaries survive the clearing: the living documentation shows their trend.
+  assertClearable(reportDir, "--report-dir");
   const history = options.resultsOnly ? [] : keepHistory(reportDir);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
@@ -385,7 +387,7 @@ export function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
             version: safeText(d.version, 100),
             protocolVersion: safeText(d.protocolVersion, 100),
             capabilities: d.capabilities.map((c) => safeText(c, 100)),
-            ...(d.parameters ? { parameters: d.parameters } : {}),
+            ...(d.parameters ? { parameters: knownParameters(d.parameters) } : {}),
           }
         : {}),
     },

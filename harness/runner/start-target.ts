@@ -13,7 +13,7 @@ import { safeText } from "../reports/safe-text.ts";
 import { withoutSrkitCompileCache } from "../system/compile-cache.ts";
 import { type Bounds, defaultBounds, recordingLimitsOf } from "./bounds.ts";
 import { projectRoot } from "./cucumber.ts";
-import { stopProcessGroup } from "./process-group.ts";
+import { stopMarkedProcesses, stopProcessGroup, targetInstanceVariable } from "./process-group.ts";
 import type { TargetSpec } from "./target-spec.ts";
 
 export interface StartedTarget {
@@ -28,6 +28,12 @@ export interface StartedTarget {
 }
 
 const announce = /SRKIT_TARGET_URL=(\S+)/;
+/**
+ * What a target may announce: http(s)://HOST:PORT and nothing else. Its URL reaches every report
+ * as the target's label, so no user name or password, and no character outside a host name, an
+ * IPv6 literal or a port (a control character there made the run fail later with "Invalid URL").
+ */
+const announcedUrl = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
 
 /**
  * The command as reports name it: this machine's Node and project folder left out (reports
@@ -144,11 +150,17 @@ async function startCommand(
 ): Promise<Running> {
   // Its own process group, so stopping it reaches everything it started. The target inherits
   // srkit's environment but never the gateway's token (that goes to the workers only).
+  // A mark of this start in its environment finds what leaves the group too (setsid).
+  const mark = `${targetInstanceVariable}=${randomBytes(12).toString("hex")}`;
   const child = spawn("sh", ["-c", command], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
-    env: withoutSrkitCompileCache(process.env),
+    env: { ...withoutSrkitCompileCache(process.env), [targetInstanceVariable]: mark.split("=")[1] },
   });
+  const stop = async () => {
+    await stopProcessGroup(child, bounds.stopGraceMs);
+    await stopMarkedProcesses(mark, bounds.stopGraceMs);
+  };
   // What the diagnoses below quote of the command: no machine paths (they reach the reports).
   const named = withoutMachinePaths(command);
   let ended: string | undefined;
@@ -186,18 +198,18 @@ async function startCommand(
         if (match?.[1] && /[\r\n]/.test(tail.slice(match.index))) resolve(match[1]);
       });
     });
-    if (!/^https?:\/\/[^\s/]+$/.test(url.replace(/\/+$/, "")))
+    if (!announcedUrl.test(url.replace(/\/+$/, "")))
       throw new Error(
-        `'${named}' announced ${JSON.stringify(safeText(url, 200))}, which is not http://HOST:PORT`,
+        `'${named}' announced ${JSON.stringify(safeText(url.replace(/\/\/[^/]*@/, "//…@"), 200))}, which is not http://HOST:PORT`,
       );
     return {
       label: `command '${named}' at ${url}`,
       url,
       exited: () => ended,
-      stop: () => stopProcessGroup(child, bounds.stopGraceMs),
+      stop,
     };
   } catch (error) {
-    await stopProcessGroup(child, bounds.stopGraceMs);
+    await stop();
     throw error;
   } finally {
     clearTimeout(timer);

@@ -17,6 +17,8 @@ import type {
   ReplicatedItem,
   TestFailoverRequest,
 } from "../../protocol/types.ts";
+import { type Bounds, defaultBounds } from "../../runner/bounds.ts";
+import { maxJsonDepth, nestsDeeperThan } from "../json-depth.ts";
 import {
   NotCarried,
   type ProtocolCall,
@@ -94,6 +96,11 @@ export interface ArmDriverOptions {
   baseUrl: string;
   subscription?: string;
   resourceGroup?: string;
+  /**
+   * The run's bounds on one REST call, as on a protocol call (runner/bounds.ts): its time (ms)
+   * and the largest answer read (bytes). Defaults: bounds.ts.
+   */
+  limits?: Pick<Bounds, "callTimeoutMs" | "maxResponseBytes">;
 }
 
 interface Scenario {
@@ -113,6 +120,7 @@ export class ArmDriver implements Transport {
   /** Where each replicated machine's item is, per session (its ARM id). */
   private readonly items = new Map<string, Map<string, string>>();
   private judged: string[] = [];
+  private readonly limits: Pick<Bounds, "callTimeoutMs" | "maxResponseBytes">;
 
   constructor(options: ArmDriverOptions) {
     this.protocol = options.protocol;
@@ -121,6 +129,7 @@ export class ArmDriver implements Transport {
     this.subscription = options.subscription ?? armScope.subscription;
     this.resourceGroup = options.resourceGroup ?? armScope.resourceGroup;
     this.label = `ARM driver over ${options.protocol.label}`;
+    this.limits = options.limits ?? defaultBounds;
   }
 
   /**
@@ -164,6 +173,13 @@ export class ArmDriver implements Transport {
           status: error.status,
           body: { error: { code: protocolCodes[error.code] ?? error.code, message: error.message } },
         };
+      // The driver reads the REST API's answers field by field: an answer of another shape
+      // (a string where an object belongs, a list that is not one) throws from the reading.
+      // That is the target's answer outside the API, never a finding about a requirement.
+      if (error instanceof TypeError || error instanceof RangeError)
+        throw new TargetMisbehaved(
+          `${id} of ${name || session}: the REST API's answers could not be read (${error.message})`,
+        );
       throw error;
     }
   }
@@ -204,6 +220,12 @@ export class ArmDriver implements Transport {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: Json; headers: Headers }> {
+    // Paths come from the target too (ids, links): wherever they point, the call stays on the
+    // target, or the harness would call (and hand its token to) any host the target names.
+    if (!sameOrigin(path, this.base))
+      throw new TargetMisbehaved(
+        `${method} ${JSON.stringify(path.slice(0, 200))}: the REST API named this resource, which is not on the target at ${this.base}`,
+      );
     const url = /^https?:/.test(path)
       ? path
       : `${this.base}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
@@ -215,19 +237,35 @@ export class ArmDriver implements Transport {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      timeout: 30_000,
+      // The call bound covers the answer's body too: the client hands it over as a stream
+      // (whatever the status), read below within the size bound, never buffered whole.
+      timeout: this.limits.callTimeoutMs,
+      abortSignal: AbortSignal.timeout(this.limits.callTimeoutMs),
+      streamResponseStatusCodes: new Set([Number.POSITIVE_INFINITY]),
       // An emulator on loopback speaks plain HTTP.
       allowInsecureConnection: url.startsWith("http:"),
     });
+    const noAnswer = (error: unknown) =>
+      new TargetMisbehaved(
+        `${method} ${path}: the REST API did not answer (${request.abortSignal?.aborted ? `no answer within ${this.limits.callTimeoutMs / 1000} s (--call-timeout-ms)` : (error as Error).message})`,
+      );
     let response: Awaited<ReturnType<SiteRecoveryManagementClient["sendRequest"]>>;
+    let text: string | undefined;
     try {
       response = await this.client.sendRequest(request);
+      text =
+        response.bodyAsText ?? (await readAtMost(response.readableStreamBody, this.limits.maxResponseBytes));
     } catch (error) {
-      throw new TargetMisbehaved(
-        `${method} ${path}: the REST API did not answer (${(error as Error).message})`,
-      );
+      throw noAnswer(error);
     }
-    const text = response.bodyAsText ?? "";
+    if (text === undefined)
+      throw new TargetMisbehaved(
+        `${method} ${path}: answered ${response.status} with a body larger than ${this.limits.maxResponseBytes} bytes (srkit's --max-response-bytes bound); srkit stopped reading it`,
+      );
+    if (nestsDeeperThan(text))
+      throw new TargetMisbehaved(
+        `${method} ${path}: answered ${response.status} with JSON nested deeper than ${maxJsonDepth} levels (srkit's bound); srkit did not read it`,
+      );
     let parsed: Json;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
@@ -518,9 +556,13 @@ export class ArmDriver implements Transport {
       throw new TargetMisbehaved(
         `${doing}: answered ${answer.status} without an Azure-AsyncOperation to follow`,
       );
-    const job = await this.get(
-      `${this.vaultPath(vault)}/replicationJobs/${last(new URL(operation).pathname)}`,
-    );
+    // Only the job's name is taken from the header: the harness polls its own vault path.
+    const name = URL.canParse(operation) ? last(new URL(operation).pathname) : "";
+    if (!/^[\w.~-]+$/.test(name) || /^\.+$/.test(name))
+      throw new TargetMisbehaved(
+        `${doing}: answered 202 with an Azure-AsyncOperation that names no job: ${JSON.stringify(operation.slice(0, 200))}`,
+      );
+    const job = await this.get(`${this.vaultPath(vault)}/replicationJobs/${name}`);
     return { status: 202, body: this.toJob(job) };
   }
 
@@ -816,4 +858,37 @@ export class ArmDriver implements Transport {
     const answer = await this.request("POST", `${planId}/${action}`, input);
     return this.accepted(answer, vault, `${action} of plan ${name}`);
   }
+}
+
+/** Whether `link` is a relative path, or an absolute URL on `base`'s scheme, host and port. */
+function sameOrigin(link: string, base: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(link) && !link.startsWith("//")) return link.startsWith("/");
+  try {
+    return new URL(link).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A streamed body as text, or undefined once it passes `max` bytes (the stream is then
+ * destroyed, its connection with it). Throws what the stream throws (an abort on the call bound).
+ */
+async function readAtMost(
+  stream: NodeJS.ReadableStream | undefined,
+  max: number,
+): Promise<string | undefined> {
+  if (!stream) return "";
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > max) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return undefined;
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }
