@@ -64,6 +64,48 @@ export function timesAtAnotherOffset(value: unknown): unknown {
   return `${at.slice(0, 19)}${millis === ".000" ? "" : millis}+01:00`;
 }
 
+/**
+ * Every time of an answer written as Azure writes them, with seven fractional digits, and with
+ * the lower-case `t` and `z` RFC 3339 (section 5.6, note) allows: the same instants.
+ */
+export function timesAzureStyle(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => timesAzureStyle(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, timesAzureStyle(v)]));
+  const parts = typeof value === "string" ? utcTime.exec(value) : null;
+  if (!parts) return value;
+  const [, year, month, day, hour, minute, second, millis] = parts;
+  return `${year}-${month}-${day}t${hour}:${minute}:${second}.${(millis ?? "").padEnd(7, "0")}z`;
+}
+
+/** Every replicated item's health errors listed twice (one entry per disk, say): the protocol asks no uniqueness. */
+export function healthErrorsTwice(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => healthErrorsTwice(v));
+    return key === "healthErrors" ? [...items, ...items] : items;
+  }
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, healthErrorsTwice(v, k)]));
+  return value;
+}
+
+/** A name of the protocol's longest length (63), the base padded with zeros. */
+const longestName = (base: string) => `${base}-${"0".repeat(62)}`.slice(0, 63);
+
+/** Digits only: each character's code, then the time in seconds (unique per owner and time). */
+const digitsOnlyPointId = (owner: string, timeMs: number) =>
+  `${[...owner].map((c) => c.codePointAt(0)).join("")}${timeMs / 1000}`;
+
+/**
+ * A point id of exactly the 200 code points the protocol allows, with characters outside the
+ * Basic Multilingual Plane (two UTF-16 units each, one code point): lengths counted in UTF-16
+ * units would call it too long.
+ */
+const longestUnicodePointId = (owner: string, timeMs: number, type?: string) => {
+  const base = `\u70b9\u{1F4BE}-${owner}-${timeMs}-${type === "AppConsistent" ? "app" : "crash"}-`;
+  return base + "\u00df".repeat(200 - [...base].length);
+};
+
 export const replicationFailoverVariations: AllowedVariation[] = [
   {
     id: "points-every-2-minutes",
@@ -283,6 +325,55 @@ export const replicationFailoverVariations: AllowedVariation[] = [
           recoveryPoint: (owner, time, type) =>
             `RP:${owner}/${new Date(time).toISOString()}${type === "AppConsistent" ? "#app" : ""} <&>`,
         },
+      },
+    }),
+  },
+  {
+    id: "times-azure-style",
+    choice: "writes every time with seven fractional digits and a lower-case t and z, as RFC 3339 allows",
+    permittedBy: ["protocol: format date-time (RFC 3339 section 5.6)"],
+    transport: answersRewritten("times-azure-style", (reply) => ({
+      ...reply,
+      body: timesAzureStyle(reply.body),
+    })),
+  },
+  {
+    id: "health-errors-repeated",
+    choice: "lists each health error of a replicated item twice",
+    permittedBy: ["protocol: ReplicatedItem.healthErrors", "protocol: Answers"],
+    transport: answersRewritten("health-errors-repeated", (reply) => ({
+      ...reply,
+      body: healthErrorsTwice(reply.body),
+    })),
+  },
+  {
+    id: "longest-and-digit-names",
+    choice:
+      "names its default process servers and master targets and its Azure VMs with 63 characters (the " +
+      "protocol's longest), its jobs with digits only, and its recovery points with digits only",
+    permittedBy: ["protocol: Names", "protocol: RecoveryPoint"],
+    transport: reference("longest-and-digit-names", {
+      choices: {
+        naming: {
+          defaultProcessServer: (cs) => longestName(`${cs}-ps`),
+          defaultMasterTarget: (cs) => longestName(`${cs}-mt`),
+          azureVm: (machine, purpose) => longestName(`${machine}-${purpose === "test" ? "t" : "f"}`),
+          job: (n) => String(n),
+          recoveryPoint: digitsOnlyPointId,
+        },
+      },
+    }),
+  },
+  {
+    id: "crash-and-app-point-at-one-tick",
+    choice:
+      "lists a crash-consistent and then an app-consistent point where both schedules fall at once, " +
+      "with recovery point ids of 200 Unicode code points, some outside the Basic Multilingual Plane",
+    permittedBy: ["REPL-RP-CRASH-INTERVAL", "REPL-RP-APP-FREQUENCY", "protocol: RecoveryPoint"],
+    transport: reference("crash-and-app-point-at-one-tick", {
+      choices: {
+        pointsAtSharedTick: "crash-then-app",
+        naming: { ...defaultNaming, recoveryPoint: longestUnicodePointId },
       },
     }),
   },

@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
 import type { ScenarioResult } from "../reports/results.ts";
-import { reverseUnorderedArrays, withVendorFields } from "./replication-failover-variations.ts";
+import {
+  healthErrorsTwice,
+  reverseUnorderedArrays,
+  timesAzureStyle,
+  withVendorFields,
+} from "./replication-failover-variations.ts";
 import type { AllowedVariation } from "./variation.ts";
 import { allowedVariation, allowedVariations } from "./variations.ts";
 import { judgeVariation, verifyAllowedVariations } from "./verify.ts";
@@ -129,4 +134,17 @@ test("list orders change everywhere except where the protocol orders them", () =
     ((extended.items as Record<string, unknown>[])[0] as Record<string, unknown>).vendorNote,
     "acme build 7",
   );
+});
+
+test("Azure-style times are the same instants, and only health errors are repeated", () => {
+  const body = { jobs: [{ startTime: "2026-01-01T00:12:34.567Z", name: "2026-01-01T00:00:00Z-ish" }] };
+  const rewritten = timesAzureStyle(body) as { jobs: { startTime: string; name: string }[] };
+  const startTime = rewritten.jobs[0]?.startTime ?? "";
+  assert.equal(startTime, "2026-01-01t00:12:34.5670000z");
+  assert.equal(Date.parse(startTime.toUpperCase()), Date.parse("2026-01-01T00:12:34.567Z"));
+  assert.equal(rewritten.jobs[0]?.name, "2026-01-01T00:00:00Z-ish");
+  assert.deepEqual(healthErrorsTwice({ healthErrors: [{ code: "A" }], allowedOperations: ["x"] }), {
+    healthErrors: [{ code: "A" }, { code: "A" }],
+    allowedOperations: ["x"],
+  });
 });

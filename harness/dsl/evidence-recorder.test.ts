@@ -124,6 +124,7 @@ test("jobs are kept by name, as the target last reported them", () => {
     operation: "Failover",
     state: "InProgress" as const,
     startTime: "2026-01-01T00:00:00Z",
+    machines: ["vm1"],
   };
   recorder.job(job);
   const ended = { ...job, state: "Succeeded" as const, endTime: "2026-01-01T00:12:00Z" };
@@ -134,6 +135,6 @@ test("jobs are kept by name, as the target last reported them", () => {
     state: "Succeeded",
     start: Date.parse(job.startTime),
     end: Date.parse(ended.endTime),
-    machines: [],
+    machines: ["vm1"],
   });
 });

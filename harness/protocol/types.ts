@@ -384,7 +384,7 @@ export interface Job {
   state: "InProgress" | "Succeeded" | "Failed";
   startTime: string;
   endTime?: string;
-  machines?: string[];
+  machines: string[];
   error?: { code: ErrorCode; message: string };
   phase?: string;
   checksums?: boolean;
