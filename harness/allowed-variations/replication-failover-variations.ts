@@ -106,6 +106,19 @@ const longestUnicodePointId = (owner: string, timeMs: number, type?: string) => 
   return base + "\u00df".repeat(200 - [...base].length);
 };
 
+/**
+ * Replicated items without the optional fields that only repeat what the harness asked for
+ * (the process server, Hyper-V host, replication group, target and Azure disk type it named).
+ */
+export function echoedFieldsOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => echoedFieldsOmitted(v));
+  if (!value || typeof value !== "object") return value;
+  const fields = Object.entries(value).map(([k, v]) => [k, echoedFieldsOmitted(v)] as const);
+  const item = "protectionState" in value && "allowedOperations" in value;
+  const echoes = new Set(["processServer", "hypervHost", "replicationGroup", "target", "azureDiskType"]);
+  return Object.fromEntries(fields.filter(([k]) => !(item && echoes.has(k))));
+}
+
 export const replicationFailoverVariations: AllowedVariation[] = [
   {
     id: "points-every-2-minutes",
@@ -344,6 +357,17 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     transport: answersRewritten("health-errors-repeated", (reply) => ({
       ...reply,
       body: healthErrorsTwice(reply.body),
+    })),
+  },
+  {
+    id: "echoed-fields-omitted",
+    choice:
+      "leaves out of its replicated items the optional fields that repeat the harness's request: " +
+      "process server, Hyper-V host, replication group, target and Azure disk type",
+    permittedBy: ["protocol: ReplicatedItem", "protocol: Answers"],
+    transport: answersRewritten("echoed-fields-omitted", (reply) => ({
+      ...reply,
+      body: echoedFieldsOmitted(reply.body),
     })),
   },
   {

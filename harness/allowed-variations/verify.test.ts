@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { ProtocolClient } from "../drivers/protocol-client.ts";
 import type { ScenarioResult } from "../reports/results.ts";
 import {
+  echoedFieldsOmitted,
   healthErrorsTwice,
   reverseUnorderedArrays,
   timesAzureStyle,
@@ -146,5 +147,19 @@ test("Azure-style times are the same instants, and only health errors are repeat
   assert.deepEqual(healthErrorsTwice({ healthErrors: [{ code: "A" }], allowedOperations: ["x"] }), {
     healthErrors: [{ code: "A" }, { code: "A" }],
     allowedOperations: ["x"],
+  });
+});
+
+test("only replicated items lose the fields that echo the harness's request", () => {
+  const item = {
+    name: "vm1",
+    protectionState: "Protected",
+    allowedOperations: [],
+    replicationGroup: "g1",
+    policy: "p",
+  };
+  assert.deepEqual(echoedFieldsOmitted({ items: [item], other: { replicationGroup: "g1" } }), {
+    items: [{ name: "vm1", protectionState: "Protected", allowedOperations: [], policy: "p" }],
+    other: { replicationGroup: "g1" },
   });
 });

@@ -693,12 +693,12 @@ export class FailbackDsl {
     const at = await this.site.now();
     const histories = [];
     for (const m of machines) {
-      const item = must(await this.api.readReplicatedItem(m), `reading ${m}`);
       const points = must(await this.api.listRecoveryPoints(m), `points of ${m}`).recoveryPoints;
+      const replicationGroup = this.site.replicationGroupOf(m);
       histories.push({
         machine: m,
         points: points.map((p) => ({ id: p.id, type: p.type, time: Date.parse(p.time) })),
-        ...(item.replicationGroup ? { replicationGroup: item.replicationGroup } : {}),
+        ...(replicationGroup ? { replicationGroup } : {}),
       });
     }
     const documented = option === "Latest" || option === "LatestApplicationConsistent";

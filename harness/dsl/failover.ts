@@ -106,6 +106,7 @@ export class FailoverDsl {
       await this.api.listRecoveryPoints(machine),
       `points of ${machine}`,
     );
+    const group = this.site.replicationGroupOf(machine);
     const pending = synchronised
       ? must(await this.api.readMachine(machine), `reading ${machine}`).changeTracking.pendingBytes
       : 0;
@@ -115,7 +116,7 @@ export class FailoverDsl {
       unprocessedBytes: unprocessedBytes + pending,
       appConsistentEnabled: policy.appConsistentFrequencyMinutes > 0,
       retentionHours: policy.recoveryPointRetentionHours,
-      ...(policy.multiVmConsistency && item.replicationGroup ? { multiVmGroup: item.replicationGroup } : {}),
+      ...(policy.multiVmConsistency && group ? { multiVmGroup: group } : {}),
     };
   }
 

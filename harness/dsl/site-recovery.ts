@@ -94,6 +94,12 @@ export class SiteRecovery {
 
   /** The machines the scenario enabled replication for. */
   readonly replicatedMachines = new Set<string>();
+  /**
+   * The replication group the scenario put each machine in when it enabled replication: the
+   * harness's own arrangement, so its oracles never depend on the target echoing the group
+   * back (ReplicatedItem.replicationGroup is optional in the protocol).
+   */
+  private readonly groupOfMachine = new Map<string, string>();
 
   get vaultNetwork(): string | undefined {
     return this.vault.network;
@@ -408,6 +414,12 @@ export class SiteRecovery {
       `enabling replication of ${machine}`,
     );
     this.replicatedMachines.add(machine);
+    if (replicationGroup) this.groupOfMachine.set(machine, replicationGroup);
+  }
+
+  /** The replication group the scenario arranged for `machine`, if any. */
+  replicationGroupOf(machine: string): string | undefined {
+    return this.groupOfMachine.get(machine);
   }
 
   /** Tries to enable replication and keeps the outcome for a later expectation. */

@@ -99,10 +99,19 @@ export type Body = Record<string, unknown>;
 /** The request body as an object (empty when there is none). */
 export const bodyOf = (call: ProtocolCall) => (call.body ?? {}) as Body;
 
-/** An answer that pretends a job ran and succeeded. */
+/**
+ * An answer that pretends a job ran and succeeded: well formed (Job lists its `machines`, here
+ * none), so what the harness catches is the pretence, not a broken answer.
+ */
 export const fakeJob = (operation: string): ProtocolReply => ({
   status: 202,
-  body: { name: "job-faked", operation, state: "Succeeded", startTime: new Date(0).toISOString() },
+  body: {
+    name: "job-faked",
+    operation,
+    state: "Succeeded",
+    startTime: new Date(0).toISOString(),
+    machines: [],
+  },
 });
 
 /** When any of the operations is refused with `code`, answers with `instead`. */
