@@ -160,6 +160,22 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "cycle-just-under-interval",
+    choice:
+      "makes a crash-consistent point every 7 minutes on a schedule 6 min 59 s off the hour, and replicates " +
+      "every 6 min 58 s: the longest cycle the protocol allows beside that interval",
+    permittedBy: [
+      "protocol: TargetParameters.replicationCycleSeconds",
+      "REPL-RP-CRASH-INTERVAL",
+      "REPL-PROC-DELTA-AFTER-INITIAL",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("cycle-just-under-interval", {
+      parameters: { crashConsistentIntervalSeconds: 420, replicationCycleSeconds: 418 },
+      choices: { pointScheduleOffsetSeconds: 419 },
+    }),
+  },
+  {
     id: "slow-cycle-and-copy",
     choice:
       "replicates every 4 minutes instead of every minute and copies 64 MiB a minute instead of 256, and declares both",
@@ -191,6 +207,27 @@ export const replicationFailoverVariations: AllowedVariation[] = [
         testFailoverJobSeconds: 7 * 60,
       },
       choices: { failoverExtraProcessingSeconds: 8 * 60 },
+    }),
+  },
+  {
+    id: "slow-unbounded-parameters",
+    choice:
+      "declares and keeps values the protocol bounds only from below: jobs of 2 hours (failover, drill, " +
+      "reprotect, failback, Hyper-V reprotect), discovery and service heartbeats every 6 hours, copies " +
+      "at 4 MiB a minute to Azure and back",
+    permittedBy: ["protocol: TargetParameters", "REPL-COMP-PS-DISCOVERY", "FO-COMMIT", "FB-REPROTECT-JOB"],
+    transport: reference("slow-unbounded-parameters", {
+      parameters: {
+        failoverJobSeconds: 2 * 3600,
+        testFailoverJobSeconds: 2 * 3600,
+        reprotectJobSeconds: 2 * 3600,
+        failbackJobSeconds: 2 * 3600,
+        hypervReprotectJobSeconds: 2 * 3600,
+        discoveryIntervalSeconds: 6 * 3600,
+        serviceHeartbeatSeconds: 6 * 3600,
+        initialCopyBytesPerMinute: 4 * mebibyte,
+        failbackCopyBytesPerMinute: 4 * mebibyte,
+      },
     }),
   },
   {

@@ -115,6 +115,9 @@ test("the parameter and claim variations declare what they do in GET /v1/target"
   };
   assert.equal((await describe("points-every-2-minutes")).parameters?.crashConsistentIntervalSeconds, 120);
   assert.equal((await describe("slow-cycle-and-copy")).parameters?.replicationCycleSeconds, 240);
+  const tight = (await describe("cycle-just-under-interval")).parameters;
+  assert.equal((tight?.crashConsistentIntervalSeconds ?? 0) - (tight?.replicationCycleSeconds ?? 0), 2);
+  assert.equal((await describe("slow-unbounded-parameters")).parameters?.failoverJobSeconds, 7200);
   assert.equal((await describe("other-schedules-and-job-times")).parameters?.failoverJobSeconds, 0);
   assert.deepEqual((await describe("claims-replication-ports-only")).capabilities, ["replication-ports"]);
   assert.deepEqual((await describe("claims-nothing")).capabilities, []);
