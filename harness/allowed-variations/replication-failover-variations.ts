@@ -323,6 +323,18 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     ),
   },
   {
+    id: "refusals-as-422",
+    choice:
+      "answers every refusal with 422, whatever its kind (not found, invalid, forbidden by state), " +
+      "except the statuses the protocol names (413, 429)",
+    permittedBy: ["protocol: Errors", "protocol: Answers"],
+    transport: answersRewritten("refusals-as-422", (reply) =>
+      reply.status >= 400 && reply.status < 500 && reply.status !== 413 && reply.status !== 429
+        ? { ...reply, status: 422 }
+        : reply,
+    ),
+  },
+  {
     id: "parameters-at-lower-bounds",
     choice:
       "declares and keeps fast values: a point every minute on a schedule 30 s off the minute, a 30-second " +
