@@ -2,7 +2,7 @@
 // scenario fails.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -239,6 +239,45 @@ test("srkit interrupted while its target starts stops the target and reports the
   assert.equal(summary.verdict, "incomplete");
   assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
   assert.deepEqual(processesWith(marker), [], "the target being started does not outlive srkit");
+});
+
+test("srkit interrupted while the target is asked to describe itself ends the question and blames no one (incomplete, exit 5)", async () => {
+  const marker = "srkit-describe-interrupt-test";
+  const dir = "reports/out/cli-interrupt-describe";
+  // A target that comes up and never answers GET /v1/target: before, srkit waited out the call
+  // bound (30 s) after the interrupt and then reported a target error for the silence it cut short.
+  const folder = mkdtempSync(join(tmpdir(), "srkit-describe-hang-"));
+  const script = join(folder, "target.mjs");
+  writeFileSync(
+    script,
+    `import { createServer } from "node:http";
+const server = createServer((req) => { if (req.url.startsWith("/v1/target")) console.error("${marker} asked"); });
+server.listen(0, "127.0.0.1", () => console.log("SRKIT_TARGET_URL=http://127.0.0.1:" + server.address().port));
+`,
+  );
+  try {
+    const code = await interruptedRun(
+      [
+        "--target",
+        `cmd:"${process.execPath}" "${script}"`,
+        "--tags",
+        "@family:failover",
+        "--report-dir",
+        dir,
+        "--skip-allure-report",
+      ],
+      new RegExp(`${marker} asked`),
+      "SIGINT",
+    );
+    assert.equal(code, 5);
+    const summary = summaryOf(dir) as ReturnType<typeof summaryOf> & { targetProblem?: string };
+    assert.equal(summary.verdict, "incomplete", JSON.stringify(summary.targetProblem));
+    assert.equal(summary.targetProblem, undefined);
+    assert.match(summary.harnessError ?? "", /interrupted before the first scenario: srkit received SIGINT/);
+    assert.deepEqual(processesWith(script), [], "the target does not outlive srkit");
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 test("srkit interrupted at --parallel 0 keeps the scenarios it finished (its message stream is written as it goes)", {

@@ -17,6 +17,12 @@ export interface CallPolicy {
   scenarioDeadline(): { at: number; boundMs: number } | undefined;
   /** Why the run was stopped, when it was: no further call starts. */
   stopped(): string | undefined;
+  /**
+   * Ends a call under way at once, with the abort's reason (srkit interrupted while it asks the
+   * target to describe itself): without it the run waited out the call bound and then blamed the
+   * target for the silence it had cut short.
+   */
+  abort?: AbortSignal;
 }
 
 export function guardedTransport(inner: Transport, policy: CallPolicy): Transport {
@@ -26,6 +32,7 @@ export function guardedTransport(inner: Transport, policy: CallPolicy): Transpor
       const where = callName(call);
       const stop = policy.stopped();
       if (stop) throw new TargetMisbehaved(`${where} was not sent: ${stop}`);
+      policy.abort?.throwIfAborted();
       const deadline = policy.scenarioDeadline();
       const left = deadline ? deadline.at - Date.now() : Number.POSITIVE_INFINITY;
       if (deadline && left <= 0)
@@ -39,17 +46,24 @@ export function guardedTransport(inner: Transport, policy: CallPolicy): Transpor
           : `no answer within ${seconds(policy.callTimeoutMs)} (--call-timeout-ms)`;
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       const expired = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           const error = new TargetMisbehaved(`${where}: ${reason}`);
           controller.abort(error);
           reject(error);
         }, budget);
+        onAbort = () => {
+          controller.abort(policy.abort?.reason);
+          reject(policy.abort?.reason);
+        };
+        policy.abort?.addEventListener("abort", onAbort, { once: true });
       });
       try {
         return await Promise.race([inner.send(call, { signal: controller.signal }), expired]);
       } finally {
         clearTimeout(timer);
+        if (onAbort) policy.abort?.removeEventListener("abort", onAbort);
       }
     },
   };

@@ -84,6 +84,7 @@ export function transportFromEnvironment(
     callTimeoutMs: bounds.callTimeoutMs,
     scenarioDeadline: policy?.scenarioDeadline ?? (() => undefined),
     stopped: policy?.stopped ?? (() => undefined),
+    ...(policy?.abort ? { abort: policy.abort } : {}),
   });
   // The guard keeps the target's in-process REST API reachable for the ARM driver.
   return withDriver(inner.arm ? { ...guarded, arm: inner.arm } : guarded, env, bounds);

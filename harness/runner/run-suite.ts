@@ -150,9 +150,14 @@ export function exitCodeOf(outcome: SuiteOutcome): number {
  * (or speaks a protocol version the kit does not support) fails the run at once with a
  * diagnosis instead of once per scenario.
  */
-async function describe(env: NodeJS.ProcessEnv): Promise<TargetDescription | string> {
+async function describe(env: NodeJS.ProcessEnv, abort: AbortSignal): Promise<TargetDescription | string> {
   try {
-    const described = await new ProtocolClient(transportFromEnvironment(env)).describeTarget();
+    const transport = transportFromEnvironment(env, {
+      scenarioDeadline: () => undefined,
+      stopped: () => undefined,
+      abort,
+    });
+    const described = await new ProtocolClient(transport).describeTarget();
     if (!described.ok) return `GET /v1/target was refused: ${described.status} ${described.code}`;
     const mismatch = protocolMismatch(described.value.protocolVersion);
     if (mismatch) return `GET /v1/target: ${mismatch}`;
@@ -211,9 +216,11 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
     }
     const env = { ...target?.env, ...options.extraEnv, [boundsVariable]: JSON.stringify(bounds) };
     if (target && !interrupts.received()) {
-      const described = await describe({ ...process.env, ...env });
-      if (typeof described === "string") targetProblem = `the target could not describe itself: ${described}`;
-      else {
+      const described = await describe({ ...process.env, ...env }, interrupts.signal);
+      // An interrupt cuts the question short: the target's silence until then is no fault of its own.
+      if (typeof described === "string") {
+        if (!interrupts.received()) targetProblem = `the target could not describe itself: ${described}`;
+      } else {
         description = described;
         if (!options.quiet) planned = await plannedScenarios(options).catch(() => []);
       }
