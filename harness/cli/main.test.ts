@@ -239,6 +239,20 @@ test("srkit interrupted while its target starts stops the target and reports the
   assert.equal(summary.verdict, "incomplete");
   assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
   assert.deepEqual(processesWith(marker), [], "the target being started does not outlive srkit");
+  // The folder is still a run (its message stream empty): certified from it, it ends as the run
+  // did. Before, it had no stream and certify --from refused it as 'holds no run' (exit 2).
+  const bundle = mkdtempSync(join(tmpdir(), "srkit-start-interrupted-bundle-"));
+  try {
+    const certify = srkit(["certify", "--from", dir, "--profile", "everything", "--bundle", bundle]);
+    assert.equal(certify.status, 5, certify.stdout + certify.stderr);
+    assert.match(certify.stdout, /NOT CERTIFIED/);
+    // Authentic and not certified (1); a rejected bundle would end otherwise and say REJECTED.
+    const verify = srkit(["verify", bundle]);
+    assert.equal(verify.status, 1, verify.stdout + verify.stderr);
+    assert.doesNotMatch(verify.stdout + verify.stderr, /REJECTED/);
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
 });
 
 test("srkit interrupted while the target is asked to describe itself ends the question and blames no one (incomplete, exit 5)", async () => {

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { GatewayStats } from "../azure-standin/gateway.ts";
 import type { ScenarioRef } from "../catalog/scenarios.ts";
 import { transportFromEnvironment } from "../drivers/connect.ts";
@@ -294,9 +294,14 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
     harnessError ??= `the Azure stand-in failed: ${gateway.internalErrors[0]}`;
 
   const messages = join(reportDir, "cucumber", "messages.ndjson");
-  const run = existsSync(messages)
-    ? readRun(messages, bounds.maxMessageChars)
-    : { results: [], unfinished: [] };
+  if (!existsSync(messages)) {
+    // No scenario began (the target never described itself, or srkit was interrupted first): an
+    // empty stream keeps the folder a run that merge, certify --from and compare can read. Without
+    // it they refused the folder as 'holds no run', and certify --target ended with exit 2.
+    mkdirSync(dirname(messages), { recursive: true });
+    writeFileSync(messages, "");
+  }
+  const run = readRun(messages, bounds.maxMessageChars);
   // A killed cucumber may have written none of its test cases (at -j 0 the message stream is
   // flushed only when the run ends): the selection itself says what never finished.
   if (harnessError && description) planned ??= await plannedScenarios(options).catch(() => []);
