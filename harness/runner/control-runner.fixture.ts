@@ -9,3 +9,9 @@ export const controls: InProcessControl[] = [
   },
   { id: "reference", transport: () => inProcessTransport() },
 ];
+
+/** Correct controls with ids of their own, for a run of several. */
+export const numbered: InProcessControl[] = [0, 1, 2, 3].map((i) => ({
+  id: `reference-${i}`,
+  transport: () => inProcessTransport(),
+}));

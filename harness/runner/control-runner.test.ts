@@ -74,3 +74,28 @@ test("selected runs give every scenario the status a whole run gives it, running
       run.id,
     );
 });
+
+test("SIGTERM to the runner alone reaches its workers and starts no further control; the rest are reported not run", async () => {
+  // npm test listens for SIGTERM (a cancelled CI job), so Node no longer ends the runner: before,
+  // every control of the stage still ran. process.emit stands in for the signal sent to this process.
+  const ids = ["reference", "reference", "reference", "reference"].map((id, i) => `${id}-${i}`);
+  let first = true;
+  const heard: string[] = [];
+  const runs = await runControls(
+    { module: "harness/runner/control-runner.fixture.ts", exportName: "numbered" },
+    ids,
+    { tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default", processes: 1 },
+    (run) => {
+      heard.push(run.id);
+      if (!first) return;
+      first = false;
+      process.emit("SIGTERM", "SIGTERM");
+    },
+  );
+  assert.deepEqual(runs[0]?.problems, []);
+  const notRun = runs.filter((r) => r.problems.some((p) => /not run: srkit received SIGTERM/.test(p)));
+  assert.ok(notRun.length >= 2, JSON.stringify(runs.map((r) => [r.id, r.problems])));
+  // Every control is reported as it ends, those never run included: a caller counting what it
+  // heard (the verifiers) cannot take the missing ones for none.
+  assert.deepEqual([...heard].sort(), [...ids].sort());
+});

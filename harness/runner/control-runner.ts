@@ -308,6 +308,21 @@ export async function runControls(
   const done = new Map<string, ControlRun>();
   const { processes = 2, ...workerOptions } = options;
   const start: WorkerStart = { catalogue, options: workerOptions };
+  // SIGINT or SIGTERM sent to this process alone (npm test's stage loop listens for both, so a
+  // cancelled CI job's SIGTERM no longer ends it) reaches the workers too, and no further control
+  // starts: without it every control of the stage still ran, minutes on. Ctrl-C at a terminal
+  // reaches the workers anyway.
+  const workers = new Set<ChildProcess>();
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= `srkit received ${signal}`;
+    // Reported as they would be had a worker died on them: never passed, never left out.
+    for (const id of queue.splice(0))
+      finish({ id, results: [], problems: [`not run: ${interrupted}`], seconds: 0, cpuSeconds: 0 });
+    for (const worker of workers) worker.kill(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const finish = (run: ControlRun) => {
     done.set(run.id, run);
     onRun(run);
@@ -322,6 +337,7 @@ export async function runControls(
         stdio: ["ignore", "inherit", "inherit", "ipc"],
         env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: "true" },
       });
+      workers.add(child);
       const next = () => {
         current = queue.shift();
         child.send((current === undefined ? { stop: true } : { run: current }) satisfies ToWorker);
@@ -335,6 +351,7 @@ export async function runControls(
         next();
       });
       child.once("exit", (code, signal) => {
+        workers.delete(child);
         if (current !== undefined) {
           finish({
             id: current,
@@ -360,7 +377,12 @@ export async function runControls(
         void work().then(resolve);
       });
     });
-  await Promise.all(Array.from({ length: Math.min(processes, ids.length) }, work));
+  try {
+    await Promise.all(Array.from({ length: Math.min(processes, ids.length) }, work));
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
   return ids.map(
     (id) =>
       done.get(id) ?? { id, results: [], problems: ["the control never ran"], seconds: 0, cpuSeconds: 0 },
