@@ -2,7 +2,7 @@
 // time and the memory of its whole process tree, and judges what it left: the exit code, every
 // report, each scenario's outcome, what srkit printed, and that no process of the target
 // outlives the run.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +53,12 @@ const flagsOf = (bounds: Partial<Bounds>) =>
     String(value),
   ]);
 
+/**
+ * The srkit runs under way, each in its own process group (detached, so a Ctrl-C at the terminal
+ * never reaches them): an interrupt of the verifier is passed on to them (see verifyHostileControls).
+ */
+const runningControls = new Set<ChildProcess>();
+
 async function runControl(control: HostileControl): Promise<HostileRun> {
   const reportDir = `reports/out/hostile-controls/${control.id}`;
   const scratch = mkdtempSync(join(tmpdir(), "srkit-hostile-"));
@@ -80,6 +86,8 @@ async function runControl(control: HostileControl): Promise<HostileRun> {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, SRKIT_HOSTILE_PID_FILE: pidFile },
   });
+  runningControls.add(child);
+  child.once("exit", () => runningControls.delete(child));
   const memory = child.pid ? watchTreeRss(child.pid) : undefined;
   let output = "";
   const keep = (chunk: Buffer) => {
@@ -281,7 +289,31 @@ export async function verifyHostileControls(
 ): Promise<HostileVerdict[]> {
   const chosen = hostileControls.filter((c) => only.length === 0 || only.includes(c.id));
   const verdicts: HostileVerdict[] = [];
+  // SIGINT or SIGTERM: each srkit under way gets it (it stops its target and writes its reports)
+  // and no control starts after it; those left are broken, never left out. Before, the runs went
+  // on in their own process groups: npm test (which catches SIGTERM) ran every remaining control,
+  // and a verifier ended by Ctrl-C left them running.
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= `srkit received ${signal}`;
+    for (const child of runningControls) {
+      try {
+        process.kill(-(child.pid as number), signal);
+      } catch {
+        // Gone.
+      }
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const verify = async (control: HostileControl) => {
+    if (interrupted) {
+      const reportDir = `reports/out/hostile-controls/${control.id}`;
+      const run = { exitCode: null, seconds: 0, output: "", reportDir, survivors: [], timedOut: false };
+      verdicts.push({ control, run, outcome: "not run", problems: [`not run: ${interrupted}`] });
+      log(`BROKEN ${control.id.padEnd(26)} not run: ${interrupted}`);
+      return;
+    }
     const run = await runControl(control);
     const { outcome, problems } = judgeHostileRun(control, run);
     verdicts.push({ control, run, outcome, problems });
@@ -290,18 +322,23 @@ export async function verifyHostileControls(
     );
     for (const problem of problems) log(`         ${problem}`);
   };
-  await Promise.all([
-    inLanes(
-      chosen.filter((c) => !c.waits),
-      busyLanes,
-      verify,
-    ),
-    inLanes(
-      chosen.filter((c) => c.waits),
-      waitingLanes,
-      verify,
-    ),
-  ]);
+  try {
+    await Promise.all([
+      inLanes(
+        chosen.filter((c) => !c.waits),
+        busyLanes,
+        verify,
+      ),
+      inLanes(
+        chosen.filter((c) => c.waits),
+        waitingLanes,
+        verify,
+      ),
+    ]);
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
   // In the controls' order, whichever lane ran them.
   verdicts.sort((a, b) => chosen.indexOf(a.control) - chosen.indexOf(b.control));
   const peak = Math.max(0, ...verdicts.map((v) => v.run.peakRssBytes ?? 0));
