@@ -74,6 +74,7 @@ export async function judgeRun(
   profile: Profile,
   bounds: Bounds,
   harnessError?: string,
+  targetProblem?: string,
 ): Promise<Judged> {
   const { catalog } = loadCatalog();
   const results = readRun(messagesPath, bounds.maxMessageChars).results;
@@ -90,6 +91,7 @@ export async function judgeRun(
     results,
     expected,
     harnessError,
+    targetProblem,
   );
   return { results, judgement };
 }
@@ -150,6 +152,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleOutcome> {
     input.profile,
     bounds,
     summary.harnessError,
+    summary.targetProblem,
   );
   const dir = input.bundleDir;
   assertClearable(dir, "--bundle", [folder.dir]);

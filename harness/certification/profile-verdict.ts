@@ -43,6 +43,8 @@ const place = (s: { uri: string; rowLine?: number; line: number }) => `${s.uri}:
 /**
  * @param expected every scenario of the profile's families in this kit (selection.ts)
  * @param harnessError srkit could not complete the run: nothing can be certified
+ * @param targetProblem the target could not be started or describe itself (summary.json's
+ *   targetProblem): it declared nothing because it said nothing, a target error, not no claim
  */
 export function judgeProfile(
   profile: Profile,
@@ -51,6 +53,7 @@ export function judgeProfile(
   results: readonly ScenarioResult[],
   expected: readonly ScenarioRef[],
   harnessError?: string,
+  targetProblem?: string,
 ): ProfileJudgement {
   const families = profile.families.map((family): FamilyCertification => {
     const f = claim.families.find((x) => x.family === family);
@@ -68,16 +71,18 @@ export function judgeProfile(
   const ran = new Set(results.filter((r) => r.status !== "not-run").map(place));
   const missing = expected.map(place).filter((p) => !ran.has(p));
   const reasons: string[] = [];
+  if (targetProblem) reasons.push(`the target could not be judged: ${targetProblem}`);
   for (const f of families) {
-    if (!f.declared) reasons.push(`the target does not declare the family ${f.family}`);
-    else if (f.verdict !== "conforms") reasons.push(`the family ${f.family}: ${f.verdict}`);
+    if (!f.declared) {
+      if (!targetProblem) reasons.push(`the target does not declare the family ${f.family}`);
+    } else if (f.verdict !== "conforms") reasons.push(`the family ${f.family}: ${f.verdict}`);
   }
   if (missing.length > 0) reasons.push(`${missing.length} scenarios of the profile did not run`);
   if (harnessError) reasons.push(`srkit could not complete the run: ${harnessError}`);
   // srkit's own failure judges nothing about the target: a run it did not complete is incomplete.
   const verdict: CertificationVerdict = families.some((f) => f.verdict === "does-not-conform")
     ? "does-not-conform"
-    : families.some((f) => f.verdict === "target-error")
+    : targetProblem || families.some((f) => f.verdict === "target-error")
       ? "target-error"
       : families.some((f) => !f.declared)
         ? "no-claim"

@@ -137,7 +137,7 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
   if (!sameJson(profile.families, p.profile.families) || profiles.version !== p.profile.profilesVersion)
     problems.push(`the profile ${profile.id} signed is not this kit's profile ${profile.id}`);
   // 5. Every verdict, recomputed from the message stream.
-  let summary: { bounds?: Partial<Bounds>; harnessError?: string };
+  let summary: { bounds?: Partial<Bounds>; harnessError?: string; targetProblem?: string };
   try {
     summary = checkedSummary(JSON.parse(read(bundleFiles.summary)), bundleFiles.summary);
   } catch (error) {
@@ -155,6 +155,7 @@ export async function verifyBundle(dir: string, publicKeyPem?: string): Promise<
     profile,
     { ...defaultBounds, ...summary.bounds },
     summary.harnessError,
+    summary.targetProblem,
   );
   const compare = (what: string, recomputed: unknown, signedValue: unknown) => {
     if (!sameJson(recomputed, signedValue))

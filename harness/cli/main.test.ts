@@ -111,6 +111,35 @@ test("a target that cannot start fails in seconds with the target-error code and
   assert.match(unreachable.stdout, /could not describe itself/);
 });
 
+test("certify of a target that cannot start ends as the run does: a target error, in an authentic bundle", () => {
+  // Before, the run's folder had no message stream and certify refused it ('holds no run', exit 2);
+  // judged, a target that said nothing was 'no claim' as if it had declared no family (exit 3).
+  const bundle = mkdtempSync(join(tmpdir(), "srkit-cannot-start-bundle-"));
+  try {
+    const certify = srkit([
+      "certify",
+      "--target",
+      `cmd:"${process.execPath}" -e "process.exit(7)"`,
+      "--profile",
+      "replication-ports",
+      "--report-dir",
+      "reports/out/cli-certify-cannot-start",
+      "--skip-allure-report",
+      "--bundle",
+      bundle,
+    ]);
+    assert.equal(certify.status, 4, certify.stdout + certify.stderr);
+    assert.match(certify.stdout, /NOT CERTIFIED \(target-error\)/);
+    assert.match(certify.stdout, /the target could not be judged: .*exited with 7 before announcing its URL/);
+    assert.doesNotMatch(certify.stdout, /does not declare the family/);
+    const verify = srkit(["verify", bundle]);
+    assert.equal(verify.status, 1, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /AUTHENTIC: .*NOT CERTIFIED \(target-error\)/);
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
+});
+
 test("a run exits 0 when its scenarios pass and 1 when one fails", () => {
   const args = [
     "run",
