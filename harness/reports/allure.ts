@@ -12,9 +12,25 @@ export function generateAllureReport(resultsDir: string, outDir: string): { ok: 
     timeout: 180_000,
     killSignal: "SIGKILL",
   });
-  if (run.error)
-    return { ok: false, message: `allure could not start: ${run.error.message} (is Java on PATH?)` };
+  const failure = allureFailure(run);
+  return failure ? { ok: false, message: failure } : { ok: true, message: `${outDir}/index.html` };
+}
+
+/**
+ * Why `allure generate` failed, or undefined when it did not. A Ctrl-C while it runs reaches Java
+ * too (srkit hears it only after the reports are written): the report then said 'allure generate
+ * failed: ' with no reason at all.
+ */
+export function allureFailure(run: {
+  error?: Error;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}): string | undefined {
+  if (run.error) return `allure could not start: ${run.error.message} (is Java on PATH?)`;
+  if (run.signal) return `allure generate was ended by ${run.signal}`;
   if (run.status !== 0)
-    return { ok: false, message: `allure generate failed: ${(run.stderr || run.stdout).trim()}` };
-  return { ok: true, message: `${outDir}/index.html` };
+    return `allure generate failed (exit ${run.status}): ${(run.stderr || run.stdout).trim() || "it printed nothing"}`;
+  return undefined;
 }
