@@ -78,6 +78,16 @@ test("shards merged give the same verdicts as one run, and overlapping runs are 
       first.results.map((r) => `${r.uri}:${r.rowLine ?? r.line}`).sort(),
     );
     assert.match(cut.harnessError ?? "", /run 1: srkit was interrupted/);
+
+    // Interrupted before its target described itself: the summary has the target's label only.
+    // Refused, but with the reason, not as a run of another target.
+    const early = JSON.parse(readFileSync(cutSummary, "utf8"));
+    early.target = { label: early.target.label };
+    writeFileSync(cutSummary, JSON.stringify(early));
+    await assert.rejects(
+      () => mergeRuns([join(dir, "cut"), join(dir, "shard-2")], join(dir, "merged-early"), true),
+      /ended before its target described itself \(srkit was interrupted or failed\)/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -173,6 +173,13 @@ export async function mergeRuns(
   const [first] = folders as [RunFolder, ...RunFolder[]];
   for (const [i, f] of folders.entries()) {
     const differs = sameRun(first.summary, f.summary);
+    // A run that ended before its target described itself (interrupted, or the target never
+    // started) cannot be shown to be of the same target: say that, not that the targets differ.
+    const undescribed = [first, f].find((r) => !descriptionOf(r.summary));
+    if (differs === "target" && undescribed)
+      throw new MergeError(
+        `${undescribed.dir} ended before its target described itself (${undescribed.summary.harnessError ? "srkit was interrupted or failed" : "the target could not start or answer"}), so it cannot be shown to be a run of the same target as the others: run it again`,
+      );
     if (differs)
       throw new MergeError(`${f.dir} is not a run of the same ${differs} as ${first.dir} (run ${i + 1})`);
   }
