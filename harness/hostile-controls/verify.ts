@@ -12,6 +12,7 @@ import type { ScenarioStatus } from "../reports/results.ts";
 import { escapeControls } from "../reports/safe-text.ts";
 import { type Bounds, boundFlags, defaultBounds } from "../runner/bounds.ts";
 import { projectRoot } from "../runner/cucumber.ts";
+import { watchInterrupts } from "../runner/interrupts.ts";
 import { processRunning } from "../runner/process-group.ts";
 import { watchTreeRss } from "../runner/tree-rss.ts";
 import { controlBounds, type HostileControl, hostileControls } from "./controls.ts";
@@ -293,20 +294,19 @@ export async function verifyHostileControls(
   // and no control starts after it; those left are broken, never left out. Before, the runs went
   // on in their own process groups: npm test (which catches SIGTERM) ran every remaining control,
   // and a verifier ended by Ctrl-C left them running.
-  let interrupted: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted ??= `srkit received ${signal}`;
-    for (const child of runningControls) {
-      try {
-        process.kill(-(child.pid as number), signal);
-      } catch {
-        // Gone.
+  const interrupts = watchInterrupts({
+    onInterrupt(signal) {
+      for (const child of runningControls) {
+        try {
+          process.kill(-(child.pid as number), signal);
+        } catch {
+          // Gone.
+        }
       }
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+    },
+  });
   const verify = async (control: HostileControl) => {
+    const interrupted = interrupts.received();
     if (interrupted) {
       const reportDir = `reports/out/hostile-controls/${control.id}`;
       const run = { exitCode: null, seconds: 0, output: "", reportDir, survivors: [], timedOut: false };
@@ -336,8 +336,7 @@ export async function verifyHostileControls(
       ),
     ]);
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    interrupts.dispose();
   }
   // In the controls' order, whichever lane ran them.
   verdicts.sort((a, b) => chosen.indexOf(a.control) - chosen.indexOf(b.control));

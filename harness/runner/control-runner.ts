@@ -23,6 +23,7 @@ import {
   tracedReference,
 } from "./control-selection.ts";
 import { projectRoot } from "./cucumber.ts";
+import { watchInterrupts } from "./interrupts.ts";
 
 /**
  * One seed for the property scenarios of every control run (negative controls, allowed
@@ -313,16 +314,15 @@ export async function runControls(
   // starts: without it every control of the stage still ran, minutes on. Ctrl-C at a terminal
   // reaches the workers anyway.
   const workers = new Set<ChildProcess>();
-  let interrupted: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted ??= `srkit received ${signal}`;
-    // Reported as they would be had a worker died on them: never passed, never left out.
-    for (const id of queue.splice(0))
-      finish({ id, results: [], problems: [`not run: ${interrupted}`], seconds: 0, cpuSeconds: 0 });
-    for (const worker of workers) worker.kill(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const interrupts = watchInterrupts({
+    onInterrupt(signal) {
+      // Reported as they would be had a worker died on them: never passed, never left out.
+      const why = `not run: srkit received ${signal}`;
+      for (const id of queue.splice(0))
+        finish({ id, results: [], problems: [why], seconds: 0, cpuSeconds: 0 });
+      for (const worker of workers) worker.kill(signal);
+    },
+  });
   const finish = (run: ControlRun) => {
     done.set(run.id, run);
     onRun(run);
@@ -380,8 +380,7 @@ export async function runControls(
   try {
     await Promise.all(Array.from({ length: Math.min(processes, ids.length) }, work));
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    interrupts.dispose();
   }
   return ids.map(
     (id) =>

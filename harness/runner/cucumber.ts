@@ -39,6 +39,8 @@ export interface CucumberRun {
   finishGraceMs?: number;
   /** SIGTERM to SIGKILL for the child's process group (ms). */
   stopGraceMs?: number;
+  /** srkit was interrupted (interrupts.ts): the child is stopped, with the abort's reason as why. */
+  abort?: AbortSignal;
 }
 
 export interface CucumberExit {
@@ -76,10 +78,10 @@ export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
     void stopProcessGroup(child, stopGrace);
   };
   // srkit interrupted, or ending on a failure of its own: the child goes too.
-  const onSignal = (signal: NodeJS.Signals) => kill(`srkit received ${signal}`);
+  const onAbort = () => kill((run.abort?.reason as Error | undefined)?.message ?? "srkit was interrupted");
   const onExit = () => killNow(child);
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  if (run.abort?.aborted) onAbort();
+  run.abort?.addEventListener("abort", onAbort, { once: true });
   process.once("exit", onExit);
   const timers: NodeJS.Timeout[] = [];
   if (run.deadline !== undefined) {
@@ -98,8 +100,7 @@ export function runCucumber(run: CucumberRun): Promise<CucumberExit> {
   return new Promise((resolve) => {
     const done = (code: number | null, signal: NodeJS.Signals | null) => {
       for (const t of timers) clearTimeout(t);
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
+      run.abort?.removeEventListener("abort", onAbort);
       process.removeListener("exit", onExit);
       resolve({ code: code ?? -1, ...(signal ? { signal } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     };

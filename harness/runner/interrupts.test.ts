@@ -5,7 +5,11 @@ import { watchInterrupts } from "./interrupts.ts";
 test("the first interrupt aborts the run's signal and names itself; a repeat is told the stop is under way", () => {
   const warnings: string[] = [];
   const before = process.listenerCount("SIGTERM");
-  const watch = watchInterrupts((line) => warnings.push(line));
+  const passedOn: string[] = [];
+  const watch = watchInterrupts({
+    onInterrupt: (signal) => passedOn.push(signal),
+    warn: (line) => warnings.push(line),
+  });
   try {
     assert.equal(watch.received(), undefined);
     assert.equal(watch.signal.aborted, false);
@@ -18,6 +22,7 @@ test("the first interrupt aborts the run's signal and names itself; a repeat is 
     // The first interrupt stays the one named; the second only warns.
     assert.equal(watch.received(), "srkit received SIGTERM");
     assert.equal(warnings.length, 1);
+    assert.deepEqual(passedOn, ["SIGTERM"], "onInterrupt hears the first interrupt only");
     assert.match(warnings[0] ?? "", /SIGINT again; already stopping/);
   } finally {
     watch.dispose();

@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM while srkit runs a suite. Without a listener Node ends srkit at once: a
+// SIGINT and SIGTERM while srkit runs a suite (or a stage of controls). Without a listener Node ends srkit at once: a
 // target being started (its own process group) was left running, and an interrupt while the
 // reports were written left no summary.json. With this watch the run stops at its next step,
 // stops its target, marks what never finished as not run and writes its reports, all within
@@ -17,25 +17,30 @@ export interface InterruptWatch {
 }
 
 /**
- * Listens for SIGINT and SIGTERM until `dispose`. Other listeners (cucumber's child, `npm test`'s
- * stage loop) still hear the signals: this one only records it and aborts `signal`.
+ * Listens for SIGINT and SIGTERM until `dispose`: the one place srkit hears them while it runs a
+ * suite or a stage of controls. Other listeners (`npm test`'s stage loop) still hear them.
  *
+ * @param onInterrupt called once, at the first interrupt, with its signal (to pass it on to
+ *   processes srkit started in groups of their own, say)
  * @param warn where the repeated-interrupt notice goes (default: stderr)
  */
-export function watchInterrupts(
-  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): InterruptWatch {
+export function watchInterrupts({
+  onInterrupt,
+  warn = (line) => process.stderr.write(`${line}\n`),
+}: {
+  onInterrupt?: (signal: NodeJS.Signals) => void;
+  warn?: (line: string) => void;
+} = {}): InterruptWatch {
   const controller = new AbortController();
   let received: string | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) {
-      warn(
-        `srkit: ${signal} again; already stopping (the target is stopped and the reports are written within srkit's bounds)`,
-      );
+      warn(`srkit: ${signal} again; already stopping (within srkit's bounds)`);
       return;
     }
     received = `srkit received ${signal}`;
     controller.abort(new Error(received));
+    onInterrupt?.(signal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -260,6 +260,7 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
         // Scenarios in flight end at their next call, or after one call bound at most.
         finishGraceMs: bounds.callTimeoutMs + 30_000,
         stopGraceMs: bounds.stopGraceMs,
+        abort: interrupts.signal,
       });
       progress?.stop();
       cucumberExit = exit.code;
