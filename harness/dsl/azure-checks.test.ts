@@ -1,0 +1,79 @@
+// The encryption check (REPL-COMP-PS-ENCRYPT) judges what reached storage from the first write of
+// the text on: a request made before the workload wrote it cannot carry it.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { test } from "node:test";
+import type { AzureEvidence } from "../azure-standin/evidence.ts";
+import { storageHostSuffix } from "../azure-standin/handlers.ts";
+import type { RecordedAzureRequest } from "../azure-standin/recorded-request.ts";
+import type { Vault } from "../protocol/types.ts";
+import { AzureChecks } from "./azure-checks.ts";
+
+const vault: Vault = {
+  name: "v1",
+  storageAccount: "acct1",
+  region: "westeurope",
+  replicationTraffic: "internet",
+};
+const text = "SRKIT-PLAINTEXT";
+
+function put(body: Buffer): RecordedAzureRequest {
+  const host = `${vault.storageAccount}${storageHostSuffix}`;
+  return {
+    method: "PUT",
+    url: `https://${host}/v1-replica/vm1-disk0`,
+    protocol: "https",
+    host,
+    port: 443,
+    path: "/v1-replica/vm1-disk0",
+    component: "cs1",
+    bodyBytes: body.length,
+    bodyBase64: body.toString("base64"),
+  };
+}
+
+/** The checks over a recording the test appends to. */
+function checksOver(recorded: RecordedAzureRequest[]): AzureChecks {
+  const evidence: AzureEvidence = {
+    watch: async () => {},
+    requests: async () => [...recorded],
+    countRequests: async () => recorded.length,
+    release: async () => {},
+  };
+  return new AzureChecks(evidence, () => vault);
+}
+
+test("text sent in clear after the workload wrote it fails the encryption check", async () => {
+  const recorded = [put(randomBytes(16384))];
+  const checks = checksOver(recorded);
+  await checks.markWrite(`filler ${text} filler`);
+  recorded.push(put(Buffer.from(`header ${text} trailer`)), put(randomBytes(16384)));
+  await assert.rejects(checks.expectCiphertextSinceLastWrite(text), /readable in what went to Azure storage/);
+});
+
+test("a request recorded before the text was first written is not searched for it", async () => {
+  // The text in clear before the write: no leak of what the workload wrote (it had not yet).
+  const recorded = [put(Buffer.from(`${text} chosen by the target itself`)), put(randomBytes(16384))];
+  const checks = checksOver(recorded);
+  await checks.markWrite(`filler ${text} filler`);
+  recorded.push(put(randomBytes(16384)));
+  await checks.expectCiphertextSinceLastWrite(text);
+});
+
+test("after a second write, requests since the text's first write are still searched", async () => {
+  const recorded: RecordedAzureRequest[] = [];
+  const checks = checksOver(recorded);
+  await checks.markWrite(`filler ${text} filler`);
+  recorded.push(put(Buffer.from(`${text} in clear`)));
+  await checks.markWrite("other data");
+  recorded.push(put(randomBytes(16384)));
+  await assert.rejects(checks.expectCiphertextSinceLastWrite(text), /readable in what went to Azure storage/);
+});
+
+test("text the workload never wrote is searched for in every request", async () => {
+  const recorded = [put(Buffer.from(`${text} in clear`))];
+  const checks = checksOver(recorded);
+  await checks.markWrite("other data");
+  recorded.push(put(randomBytes(16384)));
+  await assert.rejects(checks.expectCiphertextSinceLastWrite(text), /readable in what went to Azure storage/);
+});
