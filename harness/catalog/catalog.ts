@@ -1,7 +1,7 @@
 // Loads and validates the requirements catalog (features/catalog/*.yaml).
 import { readdirSync, readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
+import { parseYaml } from "../system/yaml.ts";
 
 export type Verification = "behavioural" | "declarative" | "not-testable";
 export interface Requirement {
@@ -48,7 +48,7 @@ export function loadCatalog(dir: URL = catalogDir): { catalog: Catalog; problems
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .sort()) {
-    const data: unknown = parse(readFileSync(new URL(file, dir), "utf8"));
+    const data: unknown = parseYaml(readFileSync(new URL(file, dir), "utf8"));
     if (!validate(data)) {
       for (const e of validate.errors ?? []) problems.push(`${file}: ${e.instancePath || "/"} ${e.message}`);
       continue;

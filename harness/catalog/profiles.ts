@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
 import { kitRoot } from "../kit/kit.ts";
+import { parseYaml } from "../system/yaml.ts";
 import type { Catalog } from "./catalog.ts";
 
 export interface Profile {
@@ -30,7 +30,7 @@ export function loadProfiles(
   catalog: Catalog,
   path = profilesPath,
 ): { profiles: Profiles; problems: string[] } {
-  const data: unknown = parse(readFileSync(path, "utf8"));
+  const data: unknown = parseYaml(readFileSync(path, "utf8"));
   if (!validate(data))
     return {
       profiles: { version: 0, profiles: [] },

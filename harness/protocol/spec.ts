@@ -2,7 +2,7 @@
 // which operation does a method + path name, and is this body valid for it.
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { parse } from "yaml";
+import { parseYaml } from "../system/yaml.ts";
 
 const specUrl = new URL("./openapi.yaml", import.meta.url);
 
@@ -21,7 +21,7 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
 
-export const protocolDocument = parse(readFileSync(specUrl, "utf8")) as OpenApiDocument;
+export const protocolDocument = parseYaml(readFileSync(specUrl, "utf8")) as OpenApiDocument;
 export const protocolVersion = protocolDocument.info.version;
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;

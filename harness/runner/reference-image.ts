@@ -10,7 +10,7 @@ const nodeMajor = process.versions.node.split(".")[0];
 export const baseImage = `local/srkit-node-base:${nodeMajor}`;
 export const referenceImage = "srkit/reference:0.1.0";
 /** The packages the reference imports at run time; their own dependencies are added. */
-const runtimePackages = ["yaml", "ajv"];
+const runtimePackages = ["js-yaml", "ajv"];
 
 function withDependencies(names: string[]): string[] {
   const seen = new Set<string>();
