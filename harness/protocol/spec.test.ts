@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { matchRoute, operations, protocolDocument, validateSchema } from "./spec.ts";
 import { errorCodes, families, healthErrorCodes, targetParameterNames } from "./types.ts";
 
@@ -110,4 +111,43 @@ test("a number is finite: 1e309 (Infinity once parsed) breaks the protocol where
   assert.equal(parameters.someFutureParameter, Number.POSITIVE_INFINITY);
   assert.match(validateSchema("TargetParameters", parameters) ?? "", /must be number/);
   assert.equal(validateSchema("TargetParameters", { someFutureParameter: 1e308 }), undefined);
+});
+
+test("routes are those every operation's pattern finds, for the document's paths and paths near them", () => {
+  // The plain way matchRoute once worked: every pattern tried, in the document's order.
+  const byPatterns = (method: string, path: string) => {
+    const candidates = operations.filter((op) => op.pattern.test(path));
+    if (candidates.length === 0) return "no-route";
+    const op = candidates.find((o) => o.method === method);
+    return op ? op.operationId : `wrong-method ${candidates.map((o) => o.method).join(",")}`;
+  };
+  const byRoutes = (method: string, path: string) => {
+    const match = matchRoute(method, path);
+    if (match.kind === "found") return match.operation.operationId;
+    return match.kind === "wrong-method" ? `wrong-method ${match.allowed.join(",")}` : match.kind;
+  };
+  const segment = fc.oneof(
+    fc.constantFrom(...new Set(operations.flatMap((op) => op.template.split("/")))),
+    fc.constantFrom("", "x", "s-1", "clock", "%41"),
+  );
+  // A template with each parameter filled in, or any segments the document's templates have.
+  const filled = fc
+    .tuple(
+      fc.constantFrom(...operations.map((op) => op.template)),
+      fc.array(segment, { minLength: 9, maxLength: 9 }),
+    )
+    .map(([template, values]) => {
+      let i = 0;
+      return template.replace(/\{\w+\}/g, () => values[i++] ?? "");
+    });
+  const path = fc.oneof(
+    filled,
+    fc.array(segment, { minLength: 1, maxLength: 9 }).map((s) => s.join("/")),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"), path, (method, p) => {
+      assert.equal(byRoutes(method, p), byPatterns(method, p), `${method} ${p}`);
+    }),
+    { numRuns: 3000, seed: 20261130 },
+  );
 });
