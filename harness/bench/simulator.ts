@@ -52,7 +52,7 @@ export async function simulate(
     maxRecordingsPerScenario: 1e9,
     maxRecordedBytesPerScenario: 2 ** 40,
   };
-  const connection = connectFromEnvironment({ [boundsVariable]: JSON.stringify(bounds) });
+  const connection = await connectFromEnvironment({ [boundsVariable]: JSON.stringify(bounds) });
   const scope = { vault: "vault-sim", storageAccount: "srkitsim" };
   await connection.evidence.watch(scope);
   try {

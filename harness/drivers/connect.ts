@@ -7,17 +7,15 @@
 // and, with SRKIT_DRIVER=arm, carries Site Recovery's acts and observations over the target's
 // Site Recovery REST API (SRKIT_ARM_URL, or the target's own URL; in-process, its own endpoint);
 // unless the process chose an in-process target itself (useInProcessTarget).
-import { allowedVariation } from "../allowed-variations/variations.ts";
+//
+// Each target's own modules are imported only when the environment names that target: the
+// embedded reference, the controls and variations, the ARM driver and Azure's SDK are most of
+// what a process would load, and a run against a `cmd:` target needs none of them (about
+// 0.2 s of each srkit, cucumber and worker process's start).
 import type { AzureEvidence } from "../azure-standin/evidence.ts";
-import { remoteAzureEvidence } from "../azure-standin/gateway.ts";
-import { startInProcessAzure } from "../azure-standin/in-process.ts";
-import { negativeControl } from "../negative-controls/controls.ts";
 import { type Bounds, boundsFromEnvironment, recordingLimitsOf } from "../runner/bounds.ts";
-import { armClient, inProcessOrigin } from "./arm/arm-client.ts";
-import { ArmDriver } from "./arm/arm-driver.ts";
+import type { ArmDriver } from "./arm/arm-driver.ts";
 import { type CallPolicy, guardedTransport } from "./call-guard.ts";
-import { httpTransport } from "./http.ts";
-import { inProcessTransport } from "./in-process.ts";
 import { ProtocolClient } from "./protocol-client.ts";
 import { noteScenarioUse, protocolUseVariable, recordingProtocolUse } from "./protocol-use.ts";
 import type { Transport } from "./transport.ts";
@@ -46,20 +44,30 @@ export function useInProcessTarget(transport: (() => Transport) | undefined): vo
   chosenInProcessTarget = transport;
 }
 
-function protocolTransport(env: NodeJS.ProcessEnv, bounds: Bounds): Transport {
+async function protocolTransport(env: NodeJS.ProcessEnv, bounds: Bounds): Promise<Transport> {
   if (chosenInProcessTarget) return chosenInProcessTarget();
   const url = env.SRKIT_TARGET_URL;
-  if (url) return httpTransport(url, bounds);
+  if (url) return (await import("./http.ts")).httpTransport(url, bounds);
   const controlId = env.SRKIT_NEGATIVE_CONTROL;
-  if (controlId) return negativeControl(controlId).transport();
+  if (controlId)
+    return (await import("../negative-controls/controls.ts")).negativeControl(controlId).transport();
   const variationId = env.SRKIT_ALLOWED_VARIATION;
-  if (variationId) return allowedVariation(variationId).transport();
-  return inProcessTransport();
+  if (variationId)
+    return (await import("../allowed-variations/variations.ts")).allowedVariation(variationId).transport();
+  return (await import("./in-process.ts")).inProcessTransport();
 }
 
 /** The ARM driver over a protocol transport, when SRKIT_DRIVER=arm. */
-function withDriver(protocol: Transport, env: NodeJS.ProcessEnv, limits: Bounds): Transport | ArmDriver {
+async function withDriver(
+  protocol: Transport,
+  env: NodeJS.ProcessEnv,
+  limits: Bounds,
+): Promise<Transport | ArmDriver> {
   if (env.SRKIT_DRIVER !== "arm") return protocol;
+  const [{ ArmDriver }, { armClient, inProcessOrigin }] = await Promise.all([
+    import("./arm/arm-driver.ts"),
+    import("./arm/arm-client.ts"),
+  ]);
   const url = env.SRKIT_ARM_URL ?? env.SRKIT_TARGET_URL;
   if (url) return new ArmDriver({ protocol, client: armClient({ endpoint: url }), baseUrl: url, limits });
   if (!protocol.arm) throw new Error(`${protocol.label} has no Site Recovery REST API to drive`);
@@ -71,15 +79,14 @@ function withDriver(protocol: Transport, env: NodeJS.ProcessEnv, limits: Bounds)
  * inside the bounds the runner set (SRKIT_BOUNDS). `policy` adds the scenario's bound and the
  * run's stop signal; without it, each call still gets the call bound.
  */
-export function transportFromEnvironment(
+export async function transportFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   policy?: Omit<CallPolicy, "callTimeoutMs">,
-): Transport {
+): Promise<Transport | ArmDriver> {
   const bounds = boundsFromEnvironment(env);
   const useFile = env[protocolUseVariable];
-  const inner = useFile
-    ? recordingProtocolUse(protocolTransport(env, bounds), useFile)
-    : protocolTransport(env, bounds);
+  const protocol = await protocolTransport(env, bounds);
+  const inner = useFile ? recordingProtocolUse(protocol, useFile) : protocol;
   const guarded = guardedTransport(inner, {
     callTimeoutMs: bounds.callTimeoutMs,
     scenarioDeadline: policy?.scenarioDeadline ?? (() => undefined),
@@ -95,10 +102,10 @@ export function transportFromEnvironment(
  * SRKIT_TARGET_URL with SRKIT_AZURE_GATEWAY and SRKIT_AZURE_GATEWAY_TOKEN for a target out of
  * process, else an in-process one whose Azure stand-in records its Azure calls.
  */
-export function connectFromEnvironment(
+export async function connectFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   policy?: Omit<CallPolicy, "callTimeoutMs">,
-): TargetConnection {
+): Promise<TargetConnection> {
   const url = env.SRKIT_TARGET_URL;
   let azure: (AzureEvidence & { close(): void }) | undefined;
   let evidence: AzureEvidence;
@@ -107,18 +114,19 @@ export function connectFromEnvironment(
     const token = env.SRKIT_AZURE_GATEWAY_TOKEN;
     if (!gateway || !token)
       throw new Error("SRKIT_TARGET_URL is set but the Azure gateway is not: run through 'srkit run'");
-    evidence = remoteAzureEvidence(gateway, token);
+    evidence = (await import("../azure-standin/gateway.ts")).remoteAzureEvidence(gateway, token);
   } else {
+    const { startInProcessAzure } = await import("../azure-standin/in-process.ts");
     azure = startInProcessAzure(recordingLimitsOf(boundsFromEnvironment(env)));
     evidence = azure;
   }
-  const transport = transportFromEnvironment(env, policy);
+  const transport = await transportFromEnvironment(env, policy);
   const recording = env[protocolUseVariable] !== undefined;
   return {
     client: new ProtocolClient(transport),
     evidence,
     ...(url && gateway && !chosenInProcessTarget ? { azureGateway: gateway } : {}),
-    ...(transport instanceof ArmDriver
+    ...("beginScenario" in transport
       ? { beginScenario: (s) => transport.beginScenario(s) }
       : recording
         ? { beginScenario: (s) => void noteScenarioUse(s.tags) }

@@ -152,7 +152,7 @@ export function exitCodeOf(outcome: SuiteOutcome): number {
  */
 async function describe(env: NodeJS.ProcessEnv, abort: AbortSignal): Promise<TargetDescription | string> {
   try {
-    const transport = transportFromEnvironment(env, {
+    const transport = await transportFromEnvironment(env, {
       scenarioDeadline: () => undefined,
       stopped: () => undefined,
       abort,

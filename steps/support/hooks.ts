@@ -79,7 +79,7 @@ let describeProblem = "";
 let scenarioDeadline: { at: number; boundMs: number } | undefined;
 
 BeforeAll(async () => {
-  connection = connectFromEnvironment(process.env, {
+  connection = await connectFromEnvironment(process.env, {
     scenarioDeadline: () => scenarioDeadline,
     stopped: () => runStop?.stopped(),
   });
