@@ -151,3 +151,18 @@ test("routes are those every operation's pattern finds, for the document's paths
     { numRuns: 3000, seed: 20261130 },
   );
 });
+
+test("a route found again is the same frozen answer; one a caller tries to change stays as found", () => {
+  const first = matchRoute("GET", "/v1/sessions/s-9/clock");
+  const again = matchRoute("GET", "/v1/sessions/s-9/clock");
+  assert.equal(again, first);
+  assert.ok(first.kind === "found");
+  assert.throws(() => {
+    (first.params as Record<string, string>).sessionId = "other";
+  }, TypeError);
+  assert.equal(first.params.sessionId, "s-9");
+  // Past the kept number of routes, the oldest is found afresh, with the same answer.
+  for (let i = 0; i < 5000; i++) matchRoute("GET", `/v1/sessions/s-${i}/clock`);
+  const afresh = matchRoute("GET", "/v1/sessions/s-9/clock");
+  assert.deepEqual(afresh, first);
+});

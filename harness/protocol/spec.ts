@@ -183,15 +183,45 @@ function operationsAlong(segments: string[]): Operation[] {
     if (next.length === 0) return [];
     nodes = next;
   }
-  const found = nodes.flatMap((node) => node.operations);
-  return found.length > 1 ? found.sort((a, b) => operations.indexOf(a) - operations.indexOf(b)) : found;
+  // One node's operations are in the document's order already; several nodes' are merged into it.
+  if (nodes.length === 1) return (nodes[0] as RouteNode).operations;
+  return nodes
+    .flatMap((node) => node.operations)
+    .sort((a, b) => (orderOf.get(a) ?? 0) - (orderOf.get(b) ?? 0));
 }
+const orderOf = new Map(operations.map((op, i) => [op, i]));
+
+/**
+ * The last routes found, by method and path: a scenario names the same few paths again and again
+ * (its session's clock, its machines), and each call is routed two to four times (the harness's
+ * contract check, the reference's router, a control's interceptor). Frozen: callers share them.
+ */
+const recentRoutes = new Map<string, RouteMatch>();
+const recentRoutesKept = 4096;
 
 /**
  * Finds the operation a method and path name. Never throws: a path parameter that is not
- * valid percent-encoding (`/v1/sessions/%/clock`) is `bad-parameter`.
+ * valid percent-encoding (`/v1/sessions/%/clock`) is `bad-parameter`. The answer is frozen.
  */
 export function matchRoute(method: string, path: string): RouteMatch {
+  const key = `${method} ${path}`;
+  const known = recentRoutes.get(key);
+  if (known) return known;
+  const found = deepFreezeRoute(findRoute(method, path));
+  // Whoever sends a path chooses it: a long one is not kept (at most 4,096 x 256 characters are).
+  if (key.length > 256) return found;
+  if (recentRoutes.size >= recentRoutesKept) recentRoutes.delete(recentRoutes.keys().next().value as string);
+  recentRoutes.set(key, found);
+  return found;
+}
+
+function deepFreezeRoute(match: RouteMatch): RouteMatch {
+  if (match.kind === "found") Object.freeze(match.params);
+  if (match.kind === "wrong-method") Object.freeze(match.allowed);
+  return Object.freeze(match);
+}
+
+function findRoute(method: string, path: string): RouteMatch {
   // Same answer as testing every operation's pattern, at a fraction of the cost per call: the
   // patterns tried are those whose templates' literal segments the path has, found by walking
   // the path's segments once (spec.test.ts compares it with trying every pattern).
