@@ -286,11 +286,17 @@ export async function inLanes<T>(items: T[], lanes: number, work: (item: T) => P
   await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
 }
 
+/**
+ * Runs each hostile control (those named in `only`, else all of `controls`) as a user would and
+ * judges it; logs one line per control and resolves with the verdicts in the controls' order.
+ * @param controls the catalogue (the bench passes it three times over, each copy with an id of its own)
+ */
 export async function verifyHostileControls(
   log: (line: string) => void = console.log,
   only: string[] = [],
+  controls: readonly HostileControl[] = hostileControls,
 ): Promise<HostileVerdict[]> {
-  const chosen = hostileControls.filter((c) => only.length === 0 || only.includes(c.id));
+  const chosen = controls.filter((c) => only.length === 0 || only.includes(c.id));
   const verdicts: HostileVerdict[] = [];
   // SIGINT or SIGTERM: each srkit under way gets it (it stops its target and writes its reports)
   // and no control starts after it; those left are broken, never left out. Before, the runs went
