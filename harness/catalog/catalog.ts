@@ -1,6 +1,9 @@
 // Loads and validates the requirements catalog (features/catalog/*.yaml).
 import { readdirSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { kitRoot } from "../kit/kit.ts";
 import { parseYaml } from "../system/yaml.ts";
 
 export type Verification = "behavioural" | "declarative" | "not-testable";
@@ -48,7 +51,10 @@ export function loadCatalog(dir: URL = catalogDir): { catalog: Catalog; problems
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .sort()) {
-    const data: unknown = parseYaml(readFileSync(new URL(file, dir), "utf8"));
+    const data: unknown = parseYaml(
+      readFileSync(new URL(file, dir), "utf8"),
+      relative(kitRoot, fileURLToPath(new URL(file, dir))),
+    );
     if (!validate(data)) {
       for (const e of validate.errors ?? []) problems.push(`${file}: ${e.instancePath || "/"} ${e.message}`);
       continue;

@@ -1,7 +1,7 @@
 // Certification profiles as data (features/profiles.yaml): named sets of scenario families a
 // certification covers. Loaded, checked against their schema and against the catalog's families.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { kitRoot } from "../kit/kit.ts";
 import { parseYaml } from "../system/yaml.ts";
@@ -30,7 +30,7 @@ export function loadProfiles(
   catalog: Catalog,
   path = profilesPath,
 ): { profiles: Profiles; problems: string[] } {
-  const data: unknown = parseYaml(readFileSync(path, "utf8"));
+  const data: unknown = parseYaml(readFileSync(path, "utf8"), relative(kitRoot, path));
   if (!validate(data))
     return {
       profiles: { version: 0, profiles: [] },

@@ -21,7 +21,10 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
 
-export const protocolDocument = parseYaml(readFileSync(specUrl, "utf8")) as OpenApiDocument;
+export const protocolDocument = parseYaml(
+  readFileSync(specUrl, "utf8"),
+  "harness/protocol/openapi.yaml",
+) as OpenApiDocument;
 export const protocolVersion = protocolDocument.info.version;
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
