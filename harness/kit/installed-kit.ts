@@ -130,6 +130,13 @@ export async function checkInstalledKit(log: (line: string) => void = console.lo
       certify.code === 0 && /: CERTIFIED$/m.test(certify.output),
       `${certify.seconds.toFixed(1)} s${certify.code ? `; ${certify.output.slice(-800)}` : ""}`,
     );
+    // The control runner's worker processes start from the compiled kit too.
+    const control = await run("npx", ["srkit", "negative-controls", "storage-data-zlib"], project, log);
+    check(
+      "npx srkit negative-controls catches a wrong in-process target",
+      control.code === 0 && /^caught +storage-data-zlib /m.test(control.output),
+      control.code ? control.output.slice(-800) : undefined,
+    );
     const reportsHere = readdirSync(join(project, "srkit-reports"));
     check(
       "the reports go under the project's folder, one per target",

@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import type { Envelope } from "@cucumber/messages";
 import { useInProcessTarget } from "../drivers/connect.ts";
 import type { Transport } from "../drivers/transport.ts";
+import { runnableFile } from "../kit/kit.ts";
 import { readResults, type ScenarioResult } from "../reports/results.ts";
 import {
   type BaselineTrace,
@@ -282,7 +282,8 @@ function resultsOf(envelopes: string[], keptPath: string | undefined): ScenarioR
 
 // --- several processes ----------------------------------------------------------------------
 
-const workerModule = fileURLToPath(new URL("./control-worker.ts", import.meta.url));
+// The compiled .js in the installed package: a .ts path there named a file the package lacks.
+const workerModule = runnableFile("harness/runner/control-worker.ts");
 
 /** What a worker process is told at start, and the messages between it and the runner. */
 export interface WorkerStart {

@@ -3,6 +3,7 @@
 // support code it loads once.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { runnableFile } from "../kit/kit.ts";
 import {
   type FromWorker,
   type InProcessControl,
@@ -10,7 +11,6 @@ import {
   type ToWorker,
   type WorkerStart,
 } from "./control-runner.ts";
-import { projectRoot } from "./cucumber.ts";
 
 // Listening before anything slow, so no request of the runner is missed.
 const requests: ToWorker[] = [];
@@ -22,7 +22,8 @@ process.on("message", (message: ToWorker) => {
 const send = (message: FromWorker) => process.send?.(message);
 
 const start = JSON.parse(process.argv[2] ?? "{}") as WorkerStart;
-const exported = (await import(pathToFileURL(join(projectRoot, start.catalogue.module)).href)) as Record<
+// The catalogue is named by its source path; the installed package has only the compiled .js.
+const exported = (await import(pathToFileURL(runnableFile(start.catalogue.module)).href)) as Record<
   string,
   unknown
 >;
