@@ -120,7 +120,15 @@ export async function connectFromEnvironment(
     azure = startInProcessAzure(recordingLimitsOf(boundsFromEnvironment(env)));
     evidence = azure;
   }
-  const transport = await transportFromEnvironment(env, policy);
+  let transport: Transport | ArmDriver;
+  try {
+    transport = await transportFromEnvironment(env, policy);
+  } catch (error) {
+    // The stand-in is one per process: left running, it refused every later connection of this
+    // process (the control runner connects once per control) as "already running".
+    azure?.close();
+    throw error;
+  }
   const recording = env[protocolUseVariable] !== undefined;
   return {
     client: new ProtocolClient(transport),
