@@ -89,8 +89,9 @@ The traceability gate: every requirement covered, every source real, every profi
   "negative-controls": `usage: srkit negative-controls [--driver arm] [--whole-suite] [ID...]
 
 Runs the suite against deliberately wrong targets (all, or the named ones); each must be caught.
-Each control runs only the scenarios it can change, proved by replaying the reference's traced
-calls through it; --whole-suite runs every scenario against every control (same verdicts, slower).`,
+Past six controls, each runs only the scenarios it can change, proved by replaying the reference's
+traced calls through it (six or fewer run the whole suite: cheaper than the traced run);
+--whole-suite runs every scenario against every control (same verdicts, slower).`,
   "hostile-controls": `usage: srkit hostile-controls [ID...]
 
 Runs the suite against targets that hang, crash, answer garbage or attack the harness.`,
