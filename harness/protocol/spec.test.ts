@@ -161,7 +161,7 @@ test("a route found again is the same frozen answer; one a caller tries to chang
     (first.params as Record<string, string>).sessionId = "other";
   }, TypeError);
   assert.equal(first.params.sessionId, "s-9");
-  // Past the kept number of routes, the oldest is found afresh, with the same answer.
+  // Past the kept number of routes, the kept ones are dropped and found afresh, with the same answer.
   for (let i = 0; i < 5000; i++) matchRoute("GET", `/v1/sessions/s-${i}/clock`);
   const afresh = matchRoute("GET", "/v1/sessions/s-9/clock");
   assert.deepEqual(afresh, first);
