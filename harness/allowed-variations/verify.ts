@@ -51,8 +51,23 @@ export function judgeVariation(
   return { variation, passed: lines.length === 0, lines };
 }
 
+/** judgeVariation, and a run with problems (it did not run whole) is not passed, its problems first. */
+export function judgeVariationRun(
+  variation: AllowedVariation,
+  run: { results: readonly ScenarioResult[]; problems: readonly string[] },
+  suiteFamilies: readonly string[],
+): VariationVerdict {
+  const verdict = judgeVariation(variation, run.results, suiteFamilies);
+  if (run.problems.length > 0) verdict.passed = false;
+  verdict.lines.unshift(...run.problems);
+  return verdict;
+}
+
 /** Where the control runner's worker processes find the variations. */
-const catalogue = { module: "harness/allowed-variations/variations.ts", exportName: "allowedVariations" };
+export const variationCatalogue = {
+  module: "harness/allowed-variations/variations.ts",
+  exportName: "allowedVariations",
+};
 
 /**
  * Runs the whole suite against each allowed variation (all, or those named in `only`) with the
@@ -74,9 +89,7 @@ export async function verifyAllowedVariations(
     for (let variation = chosen[verdicts.length]; variation; variation = chosen[verdicts.length]) {
       const run = finished.get(variation.id);
       if (!run) return;
-      const verdict = judgeVariation(variation, run.results, suiteFamilies);
-      if (run.problems.length > 0) verdict.passed = false;
-      verdict.lines.unshift(...run.problems);
+      const verdict = judgeVariationRun(variation, run, suiteFamilies);
       const passed = run.results.filter((r) => r.status === "passed").length;
       log(
         `${verdict.passed ? "passed " : "WRONG  "} ${variation.id.padEnd(38)} ${String(passed).padStart(3)}/${run.results.length} scenarios passed  ${variation.choice}`,
@@ -94,7 +107,7 @@ export async function verifyAllowedVariations(
     );
   } else {
     await runControls(
-      catalogue,
+      variationCatalogue,
       chosen.map((v) => v.id),
       { seed: controlRunSeed, messagesDir: "reports/out/allowed-variations", processes: 2 },
       (ran) => {

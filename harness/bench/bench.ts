@@ -20,7 +20,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allowedVariations } from "../allowed-variations/variations.ts";
-import { judgeVariation, verifyAllowedVariations } from "../allowed-variations/verify.ts";
+import {
+  judgeVariationRun,
+  variationCatalogue,
+  verifyAllowedVariations,
+} from "../allowed-variations/verify.ts";
 import { loadCatalog } from "../catalog/catalog.ts";
 import { type HostileControl, hostileControls } from "../hostile-controls/controls.ts";
 import { verifyHostileControls } from "../hostile-controls/verify.ts";
@@ -188,18 +192,13 @@ async function benchControlsTripled(): Promise<void> {
   const allowedThrice = () =>
     timedMs(async () => {
       const runs = await runControls(
-        { module: "harness/allowed-variations/variations.ts", exportName: "allowedVariations" },
+        variationCatalogue,
         [1, 2, 3].flatMap(() => allowedVariations.map((v) => v.id)),
         { seed: controlRunSeed, processes: 2 },
       );
       for (const run of runs) {
         const variation = allowedVariations.find((v) => v.id === run.id);
-        if (
-          !variation ||
-          run.problems.length > 0 ||
-          !judgeVariation(variation, run.results, suiteFamilies).passed
-        )
-          problems++;
+        if (!variation || !judgeVariationRun(variation, run, suiteFamilies).passed) problems++;
       }
     });
   const hostile = (controls: HostileControl[]) =>
