@@ -88,7 +88,7 @@ export async function certifyCommand(args: string[]): Promise<number> {
       }
     }
   } else {
-    const choices = runChoices({ ...values }, defaultRunDir);
+    const choices = await runChoices({ ...values }, defaultRunDir);
     targetText = choices.targetText;
     runDir = choices.reportDir;
     console.log(

@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
 async function run(args: string[]): Promise<number> {
   const { defaultRunDir, parseCommand, runChoices, runOptionSpec } = await import("./run-options.ts");
   const { values } = parseCommand("run", args, runOptionSpec);
-  const choices = runChoices(values, defaultRunDir);
+  const choices = await runChoices(values, defaultRunDir);
   if (choices.nothingToRun) {
     console.log(`srkit run --last-failed: ${choices.nothingToRun}; nothing to run`);
     return 0;

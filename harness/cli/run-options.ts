@@ -4,8 +4,6 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { loadCatalog } from "../catalog/catalog.ts";
-import { loadProfiles } from "../catalog/profiles.ts";
 import { type Bounds, boundFlags, parseBounds } from "../runner/bounds.ts";
 import { checkGrep, familiesExpression, parseShard } from "../runner/selection.ts";
 import { parseTarget, type TargetSpec, UsageError } from "../runner/target-spec.ts";
@@ -92,7 +90,10 @@ const wholeNumber = (text: string, flag: string, code: string, max: number, min 
  * Reads the run options.
  * @param defaultDir the report folder when --report-dir is not given, from the target's slug
  */
-export function runChoices(values: ParsedValues, defaultDir: (slug: string) => string): RunChoices {
+export async function runChoices(
+  values: ParsedValues,
+  defaultDir: (slug: string) => string,
+): Promise<RunChoices> {
   const str = (key: string) => (typeof values[key] === "string" ? (values[key] as string) : undefined);
   const targetText = str("target") ?? "reference";
   const target = parseTarget(targetText);
@@ -129,6 +130,9 @@ export function runChoices(values: ParsedValues, defaultDir: (slug: string) => s
   const profileId = str("profile");
   let tags = str("tags");
   if (profileId) {
+    // Read (and their schemas compiled) only for --profile: every run paid about 0.1 CPU s for them.
+    const { loadCatalog } = await import("../catalog/catalog.ts");
+    const { loadProfiles } = await import("../catalog/profiles.ts");
     const profile = loadProfiles(loadCatalog().catalog).profiles.profiles.find((p) => p.id === profileId);
     if (!profile)
       throw new UsageError("SRKIT_UNKNOWN_PROFILE", `no profile '${profileId}' in features/profiles.yaml`);

@@ -2,7 +2,8 @@
 // locations and shard, with cucumber's own filter (its loadSources API) so that `srkit list` and a
 // run agree. Sharding is cucumber's: the i-th of n takes every n-th scenario of the filtered
 // selection in file order, starting at the i-th (cucumber's sharding plugin).
-import { type IPlannedPickle, loadSources } from "@cucumber/cucumber/api";
+import { createRequire } from "node:module";
+import type { ILoadSourcesResult, IPlannedPickle, ISourcesCoordinates } from "@cucumber/cucumber/api";
 import { loadScenarios, type ScenarioRef } from "../catalog/scenarios.ts";
 import { kitRoot } from "../kit/kit.ts";
 import { UsageError } from "./target-spec.ts";
@@ -51,9 +52,25 @@ export function checkGrep(pattern: string): string {
 export const familiesExpression = (families: readonly string[]) =>
   families.map((f) => `@family:${f}`).join(" or ");
 
+type LoadSources = (
+  coordinates: ISourcesCoordinates,
+  environment: { cwd: string },
+) => Promise<ILoadSourcesResult>;
+
+/**
+ * Cucumber's loadSources, from its own module when first needed. The API's index
+ * (`@cucumber/cucumber/api`) loads all of cucumber (its configuration, formatters and runtime):
+ * about 0.2 to 0.3 CPU s that every `srkit run` paid, in a process that runs no scenario, and that
+ * every importer of this file (the run options' shard and grep checks) paid too. `lib/*` is in
+ * cucumber's package exports; selection.test.ts holds this to the API's own loadSources.
+ */
+export const cucumberLoadSources = (): LoadSources =>
+  (createRequire(import.meta.url)("@cucumber/cucumber/lib/api/load_sources") as { loadSources: LoadSources })
+    .loadSources;
+
 /** The scenarios a run with this selection runs, in cucumber's order, each with its tags. */
 export async function plannedScenarios(selection: Selection): Promise<ScenarioRef[]> {
-  const { plan, errors } = await loadSources(
+  const { plan, errors } = await cucumberLoadSources()(
     {
       defaultDialect: "en",
       paths: selection.paths ?? featurePaths,

@@ -33,7 +33,6 @@ import {
   serializeEvidence,
 } from "../../harness/reports/scenario-evidence.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
-import { markScenario, scenarioKey } from "../../harness/runner/control-selection.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
 import type { SrkitWorld } from "./world.ts";
@@ -77,12 +76,23 @@ let capabilities: string[] | undefined;
 let parameters: TargetParameters = {};
 let describeProblem = "";
 let scenarioDeadline: { at: number; boundMs: number } | undefined;
+/**
+ * Tells control selection's traced reference which scenario its calls belong to. Only an
+ * in-process target can be that reference: against a target out of process (an Azure gateway)
+ * the marks would go nowhere, and control-selection.ts would load the embedded reference into
+ * every cucumber process of a `cmd:`, `http:` or image target (about 40 ms of each start).
+ */
+let markScenario: ((uri: string, line: number) => void) | undefined;
 
 BeforeAll(async () => {
   connection = await connectFromEnvironment(process.env, {
     scenarioDeadline: () => scenarioDeadline,
     stopped: () => runStop?.stopped(),
   });
+  if (!connection.azureGateway) {
+    const selection = await import("../../harness/runner/control-selection.ts");
+    markScenario = (uri, line) => selection.markScenario(selection.scenarioKey(uri, line));
+  }
   // The runner asked already; a target that cannot answer this worker now fails each scenario
   // as a target error with this diagnosis, rather than failing the whole run.
   try {
@@ -105,7 +115,7 @@ Before(async function (this: SrkitWorld, { pickle }) {
   await new Promise((resolve) => setImmediate(resolve));
   scenarioDeadline = undefined;
   // The control runner's baseline trace files each protocol call under its scenario.
-  markScenario(scenarioKey(pickle.uri, pickle.location?.line ?? 0));
+  markScenario?.(pickle.uri, pickle.location?.line ?? 0);
   // Every failure message of the scenario names its requirements (report-safe-errors.ts).
   this.requirementIds = pickle.tags.flatMap((t) => /^@req=(.+)$/.exec(t.name)?.[1] ?? []);
   const limit = runStop?.limitReached();
