@@ -14,6 +14,7 @@ import type { ProtocolRequest, ProtocolResponse, Router } from "../reference/app
 import { createReferenceTarget, type ReferenceOptions } from "../reference/target.ts";
 import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./transport.ts";
+import { wireCopy } from "./wire-copy.ts";
 
 export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
 
@@ -201,13 +202,10 @@ export function inProcessTransport(
   }
   const target = createReferenceTarget({ ...options, fetch: options.fetch ?? azureFetch });
   const direct: Send = async (call) => {
-    // A JSON round trip on both sides, so nothing is shared by reference, as over a wire.
-    const body = call.body === undefined ? undefined : JSON.parse(JSON.stringify(call.body));
+    // A copy on both sides, as a JSON round trip makes it, so nothing is shared by reference, as over a wire.
+    const body = call.body === undefined ? undefined : wireCopy(call.body);
     const reply = await target.router({ method: call.method, path: call.path, body });
-    return {
-      status: reply.status,
-      body: reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body)),
-    };
+    return { status: reply.status, body: reply.body === undefined ? undefined : wireCopy(reply.body) };
   };
   const send = wrap(direct);
   const asRouter = async (request: ProtocolRequest): Promise<ProtocolResponse> =>
