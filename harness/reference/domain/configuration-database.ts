@@ -1,39 +1,85 @@
 // The configuration server's database, a real embedded SQLite database per server: failback
 // needs the machine's record in it (FB-CS-DATABASE), so it can be backed up, lose a record
 // and be restored.
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+/** An in-memory SQLite connection with the schema, and its statements prepared once. */
+interface Connection {
+  db: DatabaseSync;
+  insert: StatementSync;
+  select: StatementSync;
+  remove: StatementSync;
+  list: StatementSync;
+  attached: StatementSync;
+  clear: StatementSync;
+}
+
+function connect(): Connection {
+  const db = new DatabaseSync(":memory:");
+  db.exec("CREATE TABLE machines (name TEXT PRIMARY KEY)");
+  return {
+    db,
+    insert: db.prepare("INSERT OR IGNORE INTO machines (name) VALUES (?)"),
+    select: db.prepare("SELECT 1 FROM machines WHERE name = ?"),
+    remove: db.prepare("DELETE FROM machines WHERE name = ?"),
+    list: db.prepare("SELECT name FROM machines ORDER BY name"),
+    attached: db.prepare("SELECT name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')"),
+    clear: db.prepare("DELETE FROM main.machines"),
+  };
+}
+
+// Connections of databases closed by their servers, emptied, for the next server that opens one:
+// a fresh connection with its schema and statements costs about 0.1 ms, and nearly every session
+// of a suite run opens a database (each machine replicated through a configuration server has its
+// record written there), where an emptied one costs a few microseconds.
+const idle: Connection[] = [];
+const maxIdle = 8;
+
+/**
+ * Back to the state `connect` gives (no record, nothing attached, no transaction) and kept for
+ * reuse; closed instead when the pool is full or it cannot be emptied.
+ */
+function release(connection: Connection): void {
+  try {
+    if (idle.length >= maxIdle) throw new Error("enough idle connections");
+    if (connection.db.isTransaction) connection.db.exec("ROLLBACK");
+    for (const row of connection.attached.all()) connection.db.exec(`DETACH DATABASE "${String(row.name)}"`);
+    connection.clear.run();
+    idle.push(connection);
+  } catch {
+    connection.db.close();
+  }
+}
 
 export class ConfigurationDatabase {
-  private opened?: DatabaseSync;
+  private opened?: Connection;
   private backups = 0;
 
-  /** Opened on first use: most sessions never touch it, and opening one costs about half a millisecond. */
-  private get db(): DatabaseSync {
-    if (!this.opened) {
-      this.opened = new DatabaseSync(":memory:");
-      this.opened.exec("CREATE TABLE machines (name TEXT PRIMARY KEY)");
-    }
+  /** Opened on first use: a server whose database nobody writes or reads needs none. */
+  private get connection(): Connection {
+    this.opened ??= idle.pop() ?? connect();
     return this.opened;
   }
 
+  private get db(): DatabaseSync {
+    return this.connection.db;
+  }
+
   record(machine: string): void {
-    this.db.prepare("INSERT OR IGNORE INTO machines (name) VALUES (?)").run(machine);
+    this.connection.insert.run(machine);
   }
 
   has(machine: string): boolean {
-    return this.db.prepare("SELECT 1 FROM machines WHERE name = ?").get(machine) !== undefined;
+    return this.connection.select.get(machine) !== undefined;
   }
 
   /** Returns whether there was a record to lose. */
   drop(machine: string): boolean {
-    return Number(this.db.prepare("DELETE FROM machines WHERE name = ?").run(machine).changes) > 0;
+    return Number(this.connection.remove.run(machine).changes) > 0;
   }
 
   machines(): string[] {
-    return this.db
-      .prepare("SELECT name FROM machines ORDER BY name")
-      .all()
-      .map((row) => String(row.name));
+    return this.connection.list.all().map((row) => String(row.name));
   }
 
   /** Copies the database into an attached in-memory database; returns its id. */
@@ -55,8 +101,9 @@ export class ConfigurationDatabase {
     this.db.exec("COMMIT");
   }
 
+  /** Ends this server's database: its records and backups are gone (the connection is emptied for reuse). */
   close(): void {
-    this.opened?.close();
+    if (this.opened) release(this.opened);
     this.opened = undefined;
   }
 
