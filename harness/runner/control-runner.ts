@@ -5,8 +5,7 @@
 // cucumber's programmatic API over that loaded support code, in this process, one worker.
 // Judging the results is the caller's business (each kind of control has its own rule).
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
@@ -14,7 +13,7 @@ import type { Envelope } from "@cucumber/messages";
 import { useInProcessTarget } from "../drivers/connect.ts";
 import type { Transport } from "../drivers/transport.ts";
 import { runnableFile } from "../kit/kit.ts";
-import { readResults, type ScenarioResult } from "../reports/results.ts";
+import { runOfEnvelopes, type ScenarioResult } from "../reports/results.ts";
 import {
   type BaselineTrace,
   emptyTrace,
@@ -267,17 +266,17 @@ export async function runControlsHere(
   return runs;
 }
 
-/** Reads the results with the reports' own reader, from the message stream written as ndjson. */
+/**
+ * Reads the results with the reports' own reader, from the envelopes as JSON text (each one
+ * line of the message stream, written as ndjson at `keptPath` when it is given).
+ */
 function resultsOf(envelopes: string[], keptPath: string | undefined): ScenarioResult[] {
-  const temporary = keptPath ? undefined : mkdtempSync(join(tmpdir(), "srkit-control-"));
-  const path = keptPath ? join(projectRoot, keptPath) : join(temporary as string, "messages.ndjson");
-  try {
+  if (keptPath) {
+    const path = join(projectRoot, keptPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${envelopes.join("\n")}\n`);
-    return readResults(path);
-  } finally {
-    if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
+  return runOfEnvelopes(envelopes.map((line) => JSON.parse(line) as Envelope)).results;
 }
 
 // --- several processes ----------------------------------------------------------------------
