@@ -106,6 +106,16 @@ test("a date-time is RFC 3339's: text that is no time breaks the protocol", () =
     assert.match(validateSchema("Clock", { now }) ?? "", /must match format "date-time"/, now);
 });
 
+test("a date-time judged once is judged the same again: valid ones are remembered, invalid ones never", () => {
+  const long = `2026-01-02T03:04:05.${"1".repeat(100)}Z`;
+  for (let round = 0; round < 3; round++) {
+    for (const now of ["2026-01-02T03:04:05Z", long])
+      assert.equal(validateSchema("Clock", { now }), undefined, now);
+    for (const now of ["2026-13-45T99:99:99Z", "2026-01-02T03:04:05"])
+      assert.match(validateSchema("Clock", { now }) ?? "", /must match format "date-time"/, now);
+  }
+});
+
 test("a number is finite: 1e309 (Infinity once parsed) breaks the protocol wherever a number belongs", () => {
   const parameters = JSON.parse('{"someFutureParameter":1e309}');
   assert.equal(parameters.someFutureParameter, Number.POSITIVE_INFINITY);

@@ -56,9 +56,21 @@ const ajv = new Ajv2020({
 // A date-time is RFC 3339's (the OpenAPI format): a target's "yesterday" where a time belongs is
 // an answer outside the protocol, not a time for the checks to compare (they would blame a
 // requirement with a nonsense comparison).
+// The same times come back in answer after answer (every listing of an item's recovery points):
+// one found valid is not parsed again. Bounded in count and length (a target chooses them).
+const validDateTimes = new Set<string>();
+const validDateTimesKept = 16_384;
 ajv.addFormat("date-time", {
   type: "string",
-  validate: (text: string) => rfc3339.test(text) && !Number.isNaN(Date.parse(text)),
+  validate: (text: string) => {
+    if (validDateTimes.has(text)) return true;
+    if (!rfc3339.test(text) || Number.isNaN(Date.parse(text))) return false;
+    if (text.length <= 64) {
+      if (validDateTimes.size >= validDateTimesKept) validDateTimes.clear();
+      validDateTimes.add(text);
+    }
+    return true;
+  },
 });
 ajv.addSchema({ $id: "srkit-protocol", components: protocolDocument.components });
 

@@ -28,7 +28,20 @@ function freshIv(): Buffer {
   return ivPool.subarray(ivNext - ivBytes, ivNext);
 }
 
-export function gzipThenAesGcm(key: Buffer = randomBytes(32)): PayloadCodec {
+/** Keys drawn in bulk too: a session's codec is made with the session, and sessions are many. */
+const keyBytes = 32;
+let keyPool = Buffer.alloc(0);
+let keyNext = 0;
+function freshKey(): Buffer {
+  if (keyNext + keyBytes > keyPool.length) {
+    keyPool = randomBytes(keyBytes * 256);
+    keyNext = 0;
+  }
+  keyNext += keyBytes;
+  return keyPool.subarray(keyNext - keyBytes, keyNext);
+}
+
+export function gzipThenAesGcm(key: Buffer = freshKey()): PayloadCodec {
   // Prepared once: turning raw bytes into a key costs more than encrypting a small page.
   const secret = createSecretKey(key);
   return {

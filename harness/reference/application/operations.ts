@@ -111,7 +111,19 @@ export interface OperationContext {
 
 const ok = (body: unknown): OperationResult => ({ status: 200, body });
 const created = (body: unknown): OperationResult => ({ status: 201, body });
-const iso = (ms: number) => new Date(ms).toISOString();
+// The same instants are written again and again (each listing of an item's recovery points
+// writes every one of them): each is formatted once. Bounded: when full, it starts afresh.
+const isoTexts = new Map<number, string>();
+const isoTextsKept = 65_536;
+const iso = (ms: number) => {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (isoTexts.size >= isoTextsKept) isoTexts.clear();
+    isoTexts.set(ms, text);
+  }
+  return text;
+};
 
 const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
   const newest = s.recoveryPoints.at(-1);
