@@ -19,7 +19,7 @@ export function intercepted(
   return inProcessTransport(
     options,
     `negative control: ${label}`,
-    (next) => (call) => interceptor(call, operationIdOf(call.method, call.path.split("?")[0] ?? ""), next),
+    (next) => (call) => interceptor(call, operationIdOf(call.method, pathOf(call.path)), next),
   );
 }
 
@@ -33,6 +33,14 @@ export function intercepted(
 const remembered = new Map<string, Map<string, string>>();
 let rememberedCount = 0;
 const maxRemembered = 200_000;
+
+/** The path without its query: what `path.split("?")[0]` gives, without the array. */
+function pathOf(path: string): string {
+  // Not a string (a wrong call): as split would have it, throwing where it throws.
+  if (typeof path !== "string") return (path as { split(on: string): string[] }).split("?")[0] ?? "";
+  const query = path.indexOf("?");
+  return query < 0 ? path : path.slice(0, query);
+}
 
 /** The operation a method and path name, by its id ("" for none). */
 function operationIdOf(method: string, path: string): string {
