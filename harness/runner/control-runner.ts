@@ -284,6 +284,16 @@ function resultsOf(envelopes: string[], keptPath: string | undefined): ScenarioR
 // The compiled .js in the installed package: a .ts path there named a file the package lacks.
 const workerModule = runnableFile("harness/runner/control-worker.ts");
 
+/**
+ * V8 heap settings of the worker processes. A worker keeps the baseline's trace (every recorded
+ * call and answer) and, while it replays a control (control-selection.ts), a fresh copy of each
+ * of them until the replay's end; with V8's defaults its old generation starts small and grows
+ * through many full collections, and the copies' allocation sites are pretenured. Measured on
+ * the negative controls: see the commit that set them. They change when memory is collected,
+ * nothing a run computes.
+ */
+const workerHeapFlags = ["--no-allocation-site-pretenuring", "--initial-old-space-size=1024"];
+
 /** What a worker process is told at start, and the messages between it and the runner. */
 export interface WorkerStart {
   catalogue: ControlCatalogue;
@@ -334,6 +344,7 @@ export async function runControls(
       let ready = false;
       const child: ChildProcess = fork(workerModule, [JSON.stringify(start)], {
         cwd: projectRoot,
+        execArgv: [...process.execArgv, ...workerHeapFlags],
         stdio: ["ignore", "inherit", "inherit", "ipc"],
         env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: "true" },
       });
