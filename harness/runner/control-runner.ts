@@ -292,7 +292,7 @@ const workerModule = runnableFile("harness/runner/control-worker.ts");
  * the negative controls: see the commit that set them. They change when memory is collected,
  * nothing a run computes.
  */
-const workerHeapFlags = ["--no-allocation-site-pretenuring", "--initial-old-space-size=1024"];
+const workerHeapFlags = ["--no-allocation-site-pretenuring", "--initial-old-space-size=512"];
 
 /** What a worker process is told at start, and the messages between it and the runner. */
 export interface WorkerStart {
