@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { matchRoute, operations, protocolDocument, validateSchema } from "./spec.ts";
 import { errorCodes, families, healthErrorCodes, targetParameterNames } from "./types.ts";
@@ -175,4 +176,26 @@ test("a route found again is the same frozen answer; one a caller tries to chang
   for (let i = 0; i < 5000; i++) matchRoute("GET", `/v1/sessions/s-${i}/clock`);
   const afresh = matchRoute("GET", "/v1/sessions/s-9/clock");
   assert.deepEqual(afresh, first);
+});
+
+// spec.ts compiles the document's schemas without checking them against JSON Schema's
+// meta-schema (compiling the meta-schema cost every process about 30 ms): the check is here,
+// once, over every schema the document holds (its components and each operation's).
+test("every schema of the protocol document is a valid JSON Schema 2020-12", () => {
+  const meta = new Ajv2020({ strict: false });
+  const schemas: [string, unknown][] = Object.entries(protocolDocument.components.schemas).map(
+    ([name, s]) => [`#/components/schemas/${name}`, s],
+  );
+  const collect = (value: unknown, at: string): void => {
+    if (!value || typeof value !== "object") return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === "schema") schemas.push([`${at}/schema`, inner]);
+      else collect(inner, `${at}/${key}`);
+    }
+  };
+  collect(protocolDocument.paths, "#/paths");
+  assert.ok(schemas.length > 50, `only ${schemas.length} schemas found`);
+  for (const [at, s] of schemas)
+    assert.equal(meta.validateSchema(s as object), true, `${at}: ${meta.errorsText(meta.errors)}`);
+  assert.equal(meta.validateSchema({ type: "object", properties: { id: { type: 42 } } }), false);
 });
