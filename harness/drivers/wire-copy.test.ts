@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { maxJsonDepth } from "./json-depth.ts";
 import { wireCopy } from "./wire-copy.ts";
@@ -82,4 +83,59 @@ test("what JSON cannot write fails as JSON fails, and deep nesting is still copi
   let deep: unknown = 1;
   for (let i = 0; i < maxJsonDepth * 4; i++) deep = { inner: [deep] };
   assertSameAsRoundTrip(deep);
+});
+
+test("JSON's kinds, not prototypes, decide: arrays, boxed primitives and raw JSON are written as JSON writes them", () => {
+  // An array is written as an array whatever its prototype, and an object of Array's prototype as an object.
+  assertSameAsRoundTrip({ list: Object.setPrototypeOf([1, 2], null) });
+  assertSameAsRoundTrip({ list: Object.setPrototypeOf([1, 2], Object.prototype) });
+  assertSameAsRoundTrip({ list: Object.assign(Object.create(Array.prototype), { 0: "a", length: 2 }) });
+  assertSameAsRoundTrip({ list: runInNewContext("[1, { b: [2] }]") });
+  // A boxed primitive is its primitive (or, of no prototype, JSON's error), raw JSON its text.
+  assertSameAsRoundTrip({ n: Object.setPrototypeOf(new Number(5), Object.prototype) });
+  assert.throws(() => wireCopy({ s: Object.setPrototypeOf(new String("ab"), null) }), TypeError);
+  assert.throws(() => roundTrip({ s: Object.setPrototypeOf(new String("ab"), null) }), TypeError);
+  const rawJSON = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
+  assertSameAsRoundTrip({ big: rawJSON("12345678901234567890"), list: [rawJSON('"x"')] });
+});
+
+test("each property is read once, as JSON reads it, even where something further on only JSON can write", () => {
+  /** A value whose getters count their reads and answer differently each time. */
+  const counted = () => {
+    const reads = { a: 0, item: 0 };
+    const list: unknown[] = [1, 2, 3];
+    Object.defineProperty(list, 0, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        reads.item++;
+        list.push(9); // JSON read the length before the items: the new one is not written
+        return reads.item;
+      },
+    });
+    const value = {
+      get a() {
+        return ++reads.a;
+      },
+      list,
+      when: new Date(0),
+    };
+    return { value, reads };
+  };
+  const copied = counted();
+  const expected = counted();
+  assert.deepEqual(wireCopy(copied.value), roundTrip(expected.value));
+  assert.deepEqual(copied.reads, expected.reads);
+  assert.deepEqual(copied.reads, { a: 1, item: 1 });
+});
+
+test("a sparse array too long for JSON's text fails as JSON fails, rather than being copied hole by hole", () => {
+  const holes: unknown[] = [];
+  holes.length = 2 ** 32 - 1;
+  assert.throws(() => roundTrip(holes), RangeError);
+  assert.throws(() => wireCopy(holes), RangeError);
+  const long: unknown[] = [];
+  long.length = 1_500_000;
+  long[7] = { a: 1 };
+  assertSameAsRoundTrip(long);
 });
