@@ -134,6 +134,23 @@ test("answers that serialise as the recorded one but are not the same data are c
   assert.equal(sameData({ a: 1, b: [1, null] }, { a: 1, b: [1, null] }), true);
 });
 
+test("an object that only borrows an array's prototype is no array: answering one is a change", async () => {
+  /** The same items and length as own keys, in the order an array lists them; JSON writes an object. */
+  const pretending = (list: unknown[]) =>
+    Object.assign(Object.create(Array.prototype), { ...list, length: list.length }) as unknown[];
+  assert.equal(sameData(pretending([1]), Object.freeze([1])), false);
+  assert.equal(sameData(Object.freeze([1]), pretending([1])), false);
+  const rewrite = (r: ProtocolReply): ProtocolReply => {
+    const lists = Object.entries(body(r)).filter(([, value]) => Array.isArray(value));
+    assert.ok(lists.length > 0, "the recorded answer holds a list");
+    return {
+      ...r,
+      body: { ...body(r), ...Object.fromEntries(lists.map(([k, v]) => [k, pretending(v as unknown[])])) },
+    };
+  };
+  assert.deepEqual(await reachedBy(onAnswer("jobs", rewrite)), ["features/a.feature:9"]);
+});
+
 test("what a control leaves behind after answering reaches its scenario, or every scenario", async () => {
   // Writes into its answer a few turns after returning it.
   assert.deepEqual(

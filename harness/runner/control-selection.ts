@@ -724,7 +724,9 @@ export function sameData(a: unknown, b: unknown): boolean {
   if (types.isProxy(a) || types.isProxy(b)) return false;
   const prototype = Object.getPrototypeOf(a);
   if (prototype !== Object.getPrototypeOf(b)) return false;
+  // An array by kind, as JSON tells one (an object may borrow Array's prototype and an own length).
   const array = prototype === Array.prototype;
+  if (array && !(Array.isArray(a) && Array.isArray(b))) return false;
   if (!array && prototype !== Object.prototype && prototype !== null) return false;
   if (Object.getOwnPropertySymbols(a).length > 0 || Object.getOwnPropertySymbols(b).length > 0) return false;
   const keys = Object.getOwnPropertyNames(a);
@@ -762,7 +764,7 @@ function plainTree(value: unknown): boolean {
     return false;
   const prototype = Object.getPrototypeOf(value);
   const array = prototype === Array.prototype;
-  if (!array && prototype !== Object.prototype) return false;
+  if (array ? !Array.isArray(value) : prototype !== Object.prototype) return false;
   const keys = Object.getOwnPropertyNames(value);
   if (array && keys.length !== (value as unknown[]).length + 1) return false;
   for (const key of keys) {
@@ -806,6 +808,8 @@ function sameAsPlain(a: unknown, b: unknown): boolean {
   const others = Object.getOwnPropertyNames(b);
   if (keys.length !== others.length) return false;
   const array = prototype === Array.prototype;
+  // b is an array whenever its prototype is Array's (plainTree): a must be one too, not borrow it.
+  if (array && !Array.isArray(a)) return false;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (key !== others[i]) return false;
