@@ -31,14 +31,16 @@ interface Copying {
  * `JSON.parse(JSON.stringify(value))`, the same result and the same errors (a cycle, a BigInt,
  * a value JSON cannot write), with nothing of `value` shared, and each property of `value` read
  * once as JSON reads it (a getter runs once; an array's length is read before its items). Plain
- * data (strings, numbers, booleans, null, arrays without `toJSON`, objects of plain prototype
- * without `toJSON` that are no boxed primitive or raw JSON, nesting at most maxJsonDepth levels)
- * is copied directly, dropping what JSON drops (undefined, functions and symbols in objects; null
- * for them in arrays) and writing non-finite numbers as null and -0 as 0. Anything else is left
- * in the copy where it stood, and the copy then goes through JSON once: JSON writes it with the
- * same key and `this` as in the original. Only where JSON throws is the original itself written
- * again, so that the error is JSON's own, and where copying directly could cost more than JSON
- * (see leftToJson): its getters then run twice.
+ * data (strings, numbers, booleans, null, arrays of at most maxDirectLength items without
+ * `toJSON`, objects of plain prototype without `toJSON` that are no boxed primitive or raw JSON,
+ * nesting at most maxJsonDepth levels) is copied directly, dropping what JSON drops (undefined,
+ * functions and symbols in objects; null for them in arrays) and writing non-finite numbers as
+ * null and -0 as 0. Anything else is left in the copy where it stood, and the copy then goes
+ * through JSON once: JSON writes it with the same key and `this` as in the original (its toJSON
+ * then runs after the plain properties around it were read, where JSON would run it between
+ * them: the same reads and copy, in another order). Only where JSON throws, or past the bounds
+ * above (see leftToJson), is the original itself written by JSON, so that the error is JSON's
+ * own: its getters then run a second time.
  * @param value a defined value (JSON.stringify(undefined) has no text to parse)
  */
 export function wireCopy<T>(value: T): T {
