@@ -15,31 +15,27 @@ function gzipRemembered(content: Buffer): Buffer {
   return zipped;
 }
 
-/** Random IVs drawn in bulk: one call to the system's generator per 4,096 pages instead of one each. */
-const ivBytes = 12;
-let ivPool = Buffer.alloc(0);
-let ivNext = 0;
-function freshIv(): Buffer {
-  if (ivNext + ivBytes > ivPool.length) {
-    ivPool = randomBytes(ivBytes * 4096);
-    ivNext = 0;
-  }
-  ivNext += ivBytes;
-  return ivPool.subarray(ivNext - ivBytes, ivNext);
+/**
+ * Random values of `size` bytes drawn in bulk, `count` at a time: one call to the system's
+ * generator per batch instead of one per value. Each value is handed out once.
+ */
+function randomPool(size: number, count: number): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let next = 0;
+  return () => {
+    if (next + size > pool.length) {
+      pool = randomBytes(size * count);
+      next = 0;
+    }
+    next += size;
+    return pool.subarray(next - size, next);
+  };
 }
 
-/** Keys drawn in bulk too: a session's codec is made with the session, and sessions are many. */
-const keyBytes = 32;
-let keyPool = Buffer.alloc(0);
-let keyNext = 0;
-function freshKey(): Buffer {
-  if (keyNext + keyBytes > keyPool.length) {
-    keyPool = randomBytes(keyBytes * 256);
-    keyNext = 0;
-  }
-  keyNext += keyBytes;
-  return keyPool.subarray(keyNext - keyBytes, keyNext);
-}
+/** 12-byte IVs, 4,096 pages' worth per draw. */
+const freshIv = randomPool(12, 4096);
+/** 32-byte keys: a session's codec is made with the session, and sessions are many. */
+const freshKey = randomPool(32, 256);
 
 export function gzipThenAesGcm(key: Buffer = freshKey()): PayloadCodec {
   // Prepared once: turning raw bytes into a key costs more than encrypting a small page.
