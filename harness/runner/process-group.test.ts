@@ -212,3 +212,25 @@ test("a process that left the group (setsid) is found by the mark in its environ
     for (const pid of processesWithEnvironment(mark)) process.kill(pid, "SIGKILL");
   }
 });
+
+test("a marked process that a later scan misses is still ended", {
+  skip: process.platform !== "linux" && "reads /proc",
+}, async () => {
+  const mark = `${targetInstanceVariable}=test-miss-${process.pid}-${Date.now()}`;
+  // A daemon that ignores SIGTERM; the scans read a folder shaped like /proc whose copy of its
+  // environment disappears during the grace, as /proc/PID/environ reads empty mid-execve.
+  const daemon = spawn("sh", ["-c", `trap "" TERM; sleep 30`], { stdio: "ignore", detached: true });
+  const proc = mkdtempSync(join(tmpdir(), "srkit-proc-"));
+  try {
+    const pid = daemon.pid ?? -1;
+    mkdirSync(join(proc, String(pid)));
+    writeFileSync(join(proc, String(pid), "environ"), `PATH=/bin\0${mark}\0`);
+    const missed = setTimeout(() => rmSync(join(proc, String(pid)), { recursive: true }), 100);
+    await stopMarkedProcesses(mark, 300, proc);
+    clearTimeout(missed);
+    assert.equal(processRunning(pid), false, "ended, though the last scans did not see it");
+  } finally {
+    daemon.kill("SIGKILL");
+    rmSync(proc, { recursive: true, force: true });
+  }
+});

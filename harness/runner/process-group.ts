@@ -144,6 +144,16 @@ function readStat(path: string): { state: string; group: number } | undefined {
   return { state, group: Number(pgrp) };
 }
 
+/** When a process started (proc(5) stat field 22, in clock ticks since boot); undefined if unreadable. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The processes whose environment (as they were started: /proc/PID/environ) holds `entry`
  * ("NAME=value"); this process never. Empty where /proc cannot be read (not Linux): only the
@@ -177,7 +187,17 @@ export function processesWithEnvironment(entry: string, procRoot = "/proc"): num
  * A process that cleared its environment as well is beyond this (only a cgroup reaches it).
  */
 export async function stopMarkedProcesses(entry: string, graceMs: number, procRoot = "/proc"): Promise<void> {
-  const running = () => processesWithEnvironment(entry, procRoot).filter(processRunning);
+  // Every process seen with the mark during this stop, by when it started: a later scan can miss
+  // one (its environment can read empty while it is in execve; a CI run left such a daemon
+  // running), and its start time tells it from an unrelated process that got its pid since.
+  const seen = new Map<number, string | undefined>();
+  const running = () => {
+    const found = new Set(processesWithEnvironment(entry, procRoot));
+    for (const pid of found) seen.set(pid, startTime(pid));
+    return [...seen]
+      .filter(([pid, started]) => processRunning(pid) && (found.has(pid) || startTime(pid) === started))
+      .map(([pid]) => pid);
+  };
   const signal = (pids: number[], name: NodeJS.Signals) => {
     for (const pid of pids)
       try {
