@@ -66,17 +66,25 @@ test("srkit interrupted mid-run ends its cucumber child and still writes its rep
   assert.ok(existsSync(join(projectRoot, dir, "cucumber/junit.xml")));
   assert.ok(existsSync(join(projectRoot, dir, "living-docs/index.html")));
   assert.deepEqual(processesWith(marker), [], "no cucumber process outlives srkit");
-  // Certified from its folder, the interrupted run ends as it did when run: srkit's failure (5)
-  // outranks the certification's own verdict.
+  certifiesAsInterrupted(dir);
+});
+
+/**
+ * Certified from its folder, an interrupted run ends as it did when run: srkit's failure (5)
+ * outranks the certification's own verdict, NOT CERTIFIED. `then` looks at the bundle before it
+ * is removed.
+ */
+function certifiesAsInterrupted(dir: string, then: (bundle: string) => void = () => {}): void {
   const bundle = mkdtempSync(join(tmpdir(), "srkit-interrupted-bundle-"));
   try {
     const certify = srkit(["certify", "--from", dir, "--profile", "everything", "--bundle", bundle]);
     assert.equal(certify.status, 5, certify.stdout + certify.stderr);
     assert.match(certify.stdout, /NOT CERTIFIED/);
+    then(bundle);
   } finally {
     rmSync(bundle, { recursive: true, force: true });
   }
-});
+}
 
 /** Processes whose command line holds `marker` (srkit's own have ended when this is asked). */
 const processesWith = (marker: string) =>
@@ -109,18 +117,12 @@ test("srkit interrupted while its target starts stops the target and reports the
   assert.deepEqual(processesWith(marker), [], "the target being started does not outlive srkit");
   // The folder is still a run (its message stream empty): certified from it, it ends as the run
   // did. Before, it had no stream and certify --from refused it as 'holds no run' (exit 2).
-  const bundle = mkdtempSync(join(tmpdir(), "srkit-start-interrupted-bundle-"));
-  try {
-    const certify = srkit(["certify", "--from", dir, "--profile", "everything", "--bundle", bundle]);
-    assert.equal(certify.status, 5, certify.stdout + certify.stderr);
-    assert.match(certify.stdout, /NOT CERTIFIED/);
+  certifiesAsInterrupted(dir, (bundle) => {
     // Authentic and not certified (1); a rejected bundle would end otherwise and say REJECTED.
     const verify = srkit(["verify", bundle]);
     assert.equal(verify.status, 1, verify.stdout + verify.stderr);
     assert.doesNotMatch(verify.stdout + verify.stderr, /REJECTED/);
-  } finally {
-    rmSync(bundle, { recursive: true, force: true });
-  }
+  });
 });
 
 test("srkit interrupted while the target is asked to describe itself ends the question and blames no one (incomplete, exit 5)", async () => {

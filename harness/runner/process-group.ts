@@ -126,13 +126,21 @@ function ended(pid: number, state: string, procRoot = "/proc"): boolean {
   });
 }
 
-/** State letter and process group of a process, from PROC/PID/stat; undefined once it is gone. */
-function procStat(pid: number, procRoot = "/proc"): { state: string; group: number } | undefined {
+/** State letter, process group and start time of a process, from PROC/PID/stat; undefined once it is gone. */
+function procStat(pid: number, procRoot = "/proc"): ProcStat | undefined {
   return readStat(`${procRoot}/${pid}/stat`);
 }
 
-/** State letter and process group from a stat file of proc(5); undefined if it cannot be read. */
-function readStat(path: string): { state: string; group: number } | undefined {
+/** What srkit reads of a stat file of proc(5). */
+interface ProcStat {
+  state: string;
+  group: number;
+  /** When the process started (field 22, clock ticks since boot): tells it from a later one given its pid. */
+  started: string;
+}
+
+/** State letter, process group and start time from a stat file of proc(5); undefined if it cannot be read. */
+function readStat(path: string): ProcStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(path, "latin1");
@@ -140,18 +148,8 @@ function readStat(path: string): { state: string; group: number } | undefined {
     return undefined;
   }
   // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
-  const [state = "", , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state, group: Number(pgrp) };
-}
-
-/** When a process started (proc(5) stat field 22, in clock ticks since boot); undefined if unreadable. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0] ?? "", group: Number(fields[2]), started: fields[19] ?? "" };
 }
 
 /**
@@ -193,9 +191,11 @@ export async function stopMarkedProcesses(entry: string, graceMs: number, procRo
   const seen = new Map<number, string | undefined>();
   const running = () => {
     const found = new Set(processesWithEnvironment(entry, procRoot));
-    for (const pid of found) seen.set(pid, startTime(pid));
+    for (const pid of found) seen.set(pid, procStat(pid)?.started);
     return [...seen]
-      .filter(([pid, started]) => processRunning(pid) && (found.has(pid) || startTime(pid) === started))
+      .filter(
+        ([pid, started]) => processRunning(pid) && (found.has(pid) || procStat(pid)?.started === started),
+      )
       .map(([pid]) => pid);
   };
   const signal = (pids: number[], name: NodeJS.Signals) => {

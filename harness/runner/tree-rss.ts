@@ -48,7 +48,9 @@ export function treeRssIn(snapshot: ProcessSnapshot, root: number): number {
     if (seen.has(pid)) continue;
     seen.add(pid);
     total += snapshot.rss.get(pid) ?? 0;
-    stack.push(...(snapshot.children.get(pid) ?? []));
+    // One at a time: spread as arguments, a parent of some 100,000 children (a target forking
+    // under a large pid_max) would overflow the call's stack.
+    for (const child of snapshot.children.get(pid) ?? []) stack.push(child);
   }
   return total;
 }

@@ -40,15 +40,18 @@ const maxIdle = 8;
  * reuse; closed instead when the pool is full or it cannot be emptied.
  */
 function release(connection: Connection): void {
-  try {
-    if (idle.length >= maxIdle) throw new Error("enough idle connections");
-    if (connection.db.isTransaction) connection.db.exec("ROLLBACK");
-    for (const row of connection.attached.all()) connection.db.exec(`DETACH DATABASE "${String(row.name)}"`);
-    connection.clear.run();
-    idle.push(connection);
-  } catch {
-    connection.db.close();
-  }
+  if (idle.length < maxIdle)
+    try {
+      if (connection.db.isTransaction) connection.db.exec("ROLLBACK");
+      for (const row of connection.attached.all())
+        connection.db.exec(`DETACH DATABASE "${String(row.name)}"`);
+      connection.clear.run();
+      idle.push(connection);
+      return;
+    } catch {
+      // It cannot be emptied: closed below.
+    }
+  connection.db.close();
 }
 
 export class ConfigurationDatabase {
