@@ -25,6 +25,7 @@ Feature: Test failover, a drill without impact
     And no test VM joined the vault's network
     And "vm1" has no failover VM
     And "vm1" is protected
+    And "vm1" is running on premises
     And "vm1" no longer allows "TestFailover"
     And the data written since then has reached Azure storage
     And "vm1" has kept making recovery points as often as before for the last 15 minutes

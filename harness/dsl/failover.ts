@@ -36,7 +36,15 @@ interface Attempt {
   choice?: RecoveryPointChoice;
   histories?: MachineHistory[];
   triggeredAt: number;
-  before: Map<string, { state: ProtectionState; points: string[] }>;
+  before: Map<string, Snapshot>;
+}
+
+/** One machine as a refusal must leave it (FailoverDsl.snapshot). */
+interface Snapshot {
+  state: ProtectionState;
+  points: string[];
+  power: string;
+  azureVms: string[];
 }
 
 export class FailoverDsl {
@@ -126,14 +134,28 @@ export class FailoverDsl {
     return Promise.all([...all].map((m) => this.history(m, synchronised && machines.includes(m))));
   }
 
+  /**
+   * What a refusal must leave as it was, per machine: its state and recovery points, the source
+   * machine's power, and its Azure VMs (name, purpose, state, network, point). The item's state
+   * alone missed a target that shut the source down before refusing a planned failover
+   * (FO-UNPLANNED-VMWARE: refused and nothing changed; 000/003 "Failover and failback process",
+   * 004 "Types of failover") or moved a committed machine's Azure VM to another point while
+   * refusing the change (FO-CHANGE-POINT-BEFORE-COMMIT; 004 "Failover": the commit is final).
+   */
   private async snapshot(machines: string[]) {
-    const before = new Map<string, { state: ProtectionState; points: string[] }>();
+    const before = new Map<string, Snapshot>();
+    const vms = await this.azureVms();
     for (const m of machines) {
       const item = must(await this.api.readReplicatedItem(m), `reading ${m}`);
       const points = must(await this.api.listRecoveryPoints(m), `points of ${m}`).recoveryPoints.map(
         (p) => p.id,
       );
-      before.set(m, { state: item.protectionState, points });
+      const power = must(await this.api.readMachine(m), `reading machine ${m}`).powerState ?? "unreported";
+      const azureVms = vms
+        .filter((v) => v.sourceMachine === m)
+        .map((v) => `${v.name} (${v.purpose}): ${v.state} in ${v.network} on ${v.recoveryPointId}`)
+        .sort();
+      before.set(m, { state: item.protectionState, points, power, azureVms });
     }
     return before;
   }

@@ -434,6 +434,115 @@ export const failoverControls: NegativeControl[] = [
       }),
   },
   {
+    id: "refused-planned-shuts-source-down",
+    cluster: "failover types",
+    wrongBehaviour:
+      "shuts the source down before it refuses a planned failover of a VMware VM or physical server",
+    breaks: ["FO-UNPLANNED-VMWARE"],
+    transport: () => {
+      const off = new Set<string>();
+      const members = new Map<string, string[]>();
+      return intercepted("refused-planned-shuts-source-down", async (call, id, next) => {
+        const session = sessionBase(call);
+        const b = bodyOf(call);
+        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+          members.set(`${session}/${b.name}`, b.machines as string[]);
+        const reply = await next(call);
+        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/failover$/.exec(call.path);
+        if (/^failover(Plan)?$/.test(id) && named?.[2]) {
+          const machines = id === "failover" ? [named[2]] : (members.get(`${session}/${named[2]}`) ?? []);
+          const shut = refusalCode(reply) === "FAILOVER_PLANNED_NOT_SUPPORTED";
+          // The machine stays off until a failover of it is accepted (the reference's word then).
+          for (const m of machines) shut ? off.add(`${session}/${m}`) : off.delete(`${session}/${m}`);
+        }
+        const machine = /\/machines\/([^/]+)$/.exec(call.path)?.[1];
+        if (id !== "readMachine" || reply.status >= 300 || !off.has(`${session}/${machine}`)) return reply;
+        return { ...reply, body: { ...(reply.body as object), powerState: "Off" } };
+      });
+    },
+  },
+  {
+    id: "refused-change-moves-committed-vm",
+    cluster: "commit",
+    wrongBehaviour:
+      "refuses a change of recovery point after the commit, yet moves the Azure VM to another point",
+    breaks: ["FO-CHANGE-POINT-BEFORE-COMMIT"],
+    transport: () => {
+      // Per session and machine: the points listed when the failover was committed.
+      const pointsAtCommit = new Map<string, RecoveryPointList["recoveryPoints"]>();
+      const moved = new Map<string, { id: string; time: string }>();
+      const members = new Map<string, string[]>();
+      const listPoints = async (session: string, machine: string, next: Next) =>
+        (
+          (await next({ method: "GET", path: `${session}/replicated-items/${machine}/recovery-points` }))
+            .body as RecoveryPointList
+        ).recoveryPoints ?? [];
+      return intercepted("refused-change-moves-committed-vm", async (call, id, next) => {
+        const session = sessionBase(call);
+        const b = bodyOf(call);
+        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+          members.set(`${session}/${b.name}`, b.machines as string[]);
+        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/[a-z-]+$/.exec(call.path)?.[2] ?? "";
+        const machinesOf = (plan: boolean) => (plan ? (members.get(`${session}/${named}`) ?? []) : [named]);
+        if (/^commitFailover(Plan)?$/.test(id))
+          for (const m of machinesOf(id.endsWith("Plan")))
+            pointsAtCommit.set(`${session}/${m}`, await listPoints(session, m, next));
+        const reply = await next(call);
+        if (/^changeRecoveryPoint(Plan)?$/.test(id) && refusalCode(reply) === "FAILOVER_ALREADY_COMMITTED") {
+          for (const m of machinesOf(id.endsWith("Plan"))) {
+            const vms = (
+              (await next({ method: "GET", path: `${session}/azure-vms` })).body as { azureVms: AzureVm[] }
+            ).azureVms;
+            const current = vms.find((v) => v.sourceMachine === m && v.purpose === "failover");
+            const other = (pointsAtCommit.get(`${session}/${m}`) ?? []).findLast(
+              (p) => p.id !== current?.recoveryPointId,
+            );
+            if (other) moved.set(`${session}/${m}`, { id: other.id, time: other.time });
+          }
+        }
+        if (id === "listAzureVms" && reply.status < 300) {
+          const azureVms = (reply.body as { azureVms: AzureVm[] }).azureVms.map((v) => {
+            const to = v.purpose === "failover" ? moved.get(`${session}/${v.sourceMachine}`) : undefined;
+            return to ? { ...v, recoveryPointId: to.id, recoveryPointTime: to.time } : v;
+          });
+          return { ...reply, body: { ...(reply.body as object), azureVms } };
+        }
+        if (id === "readReplicatedItem" && reply.status < 300) {
+          const item = reply.body as ReplicatedItem;
+          const to = moved.get(`${session}/${item.name}`);
+          if (to && item.failover)
+            return { ...reply, body: { ...item, failover: { ...item.failover, recoveryPointId: to.id } } };
+        }
+        return reply;
+      });
+    },
+  },
+  {
+    id: "drill-shuts-source-down",
+    cluster: "test failover",
+    wrongBehaviour: "shuts the source machine down while its test failover runs",
+    breaks: ["FO-TEST-NO-IMPACT"],
+    transport: () => {
+      const off = new Set<string>();
+      const members = new Map<string, string[]>();
+      return intercepted("drill-shuts-source-down", async (call, id, next) => {
+        const session = sessionBase(call);
+        const b = bodyOf(call);
+        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+          members.set(`${session}/${b.name}`, b.machines as string[]);
+        const reply = await next(call);
+        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/[a-z-]+$/.exec(call.path)?.[2] ?? "";
+        const machines = id.endsWith("Plan") ? (members.get(`${session}/${named}`) ?? []) : [named];
+        if (/^testFailover(Plan)?$/.test(id) && reply.status < 300)
+          for (const m of machines) off.add(`${session}/${m}`);
+        if (/^cleanupTestFailover(Plan)?$/.test(id)) for (const m of machines) off.delete(`${session}/${m}`);
+        const machine = /\/machines\/([^/]+)$/.exec(call.path)?.[1];
+        if (id !== "readMachine" || reply.status >= 300 || !off.has(`${session}/${machine}`)) return reply;
+        return { ...reply, body: { ...(reply.body as object), powerState: "Off" } };
+      });
+    },
+  },
+  {
     id: "change-window-cut-to-24-hours",
     cluster: "recovery point options",
     wrongBehaviour:
