@@ -320,12 +320,12 @@ Then("{string} no longer allows {string}", function (this: W, name: string, oper
 Then(
   "the Azure VM of {string} runs in the vault's network from the point the documents call for",
   async function (this: W, name: string) {
-    await this.failover.expectAzureVm(name, "failover", "vault");
+    await this.failover.expectAzureVm(name, "failover", "vault", true);
     await this.failover.expectDocumentedPoints();
   },
 );
 Then("the Azure VM of {string} runs in the vault's network", async function (this: W, name: string) {
-  await this.failover.expectAzureVm(name, "failover", "vault");
+  await this.failover.expectAzureVm(name, "failover", "vault", true);
 });
 Then("{string} has no Azure VM", function (this: W, name: string) {
   return this.failover.expectNoAzureVm(name);
@@ -336,7 +336,7 @@ Then("{string} has no failover VM", function (this: W, name: string) {
 Then(
   "a test VM of {string} runs in network {string}",
   async function (this: W, name: string, network: string) {
-    await this.failover.expectAzureVm(name, "test", network);
+    await this.failover.expectAzureVm(name, "test", network, true);
   },
 );
 Then("no test VM joined the vault's network", function (this: W) {

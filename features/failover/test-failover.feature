@@ -30,8 +30,9 @@ Feature: Test failover, a drill without impact
     And the data written since then has reached Azure storage
     And "vm1" has kept making recovery points as often as before for the last 15 minutes
 
-  # The drill's network serves the drill only: the real failover afterwards joins the vault's.
-  @req=FO-TEST-NETWORK @req=FO-TEST-CLEANUP
+  # The drill's network serves the drill only: the real failover afterwards joins the vault's,
+  # with the one Azure VM a failover makes (FO-AZURE-VM-CREATED).
+  @req=FO-TEST-NETWORK @req=FO-TEST-CLEANUP @req=FO-AZURE-VM-CREATED
   @case:scope=machine
   Scenario Outline: A drill of a <kind> runs in its network, is cleaned up, and the failover joins the vault's network
     Given a <kind> "m1" replicating with policy "standard"

@@ -543,6 +543,44 @@ export const failoverControls: NegativeControl[] = [
     },
   },
   {
+    id: "failover-vm-doubled",
+    cluster: "failover",
+    wrongBehaviour: "creates two Azure VMs for every machine it fails over",
+    // Failback judges "the" Azure VM of a machine too: it must stop, and go with the commit.
+    breaks: [
+      "FO-AZURE-VM-CREATED",
+      "FB-AZURE-VMS-SHUT-DOWN",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "SS-HVFB-SYNC-BEFORE",
+      "SS-HVFB-SYNC-DURING",
+    ],
+    transport: () =>
+      intercepted(
+        "failover-vm-doubled",
+        rewriteAnswers("listAzureVms", (answer) => ({
+          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.flatMap((vm) =>
+            vm.purpose === "failover" ? [vm, { ...vm, name: `${vm.name}-2` }] : [vm],
+          ),
+        })),
+      ),
+  },
+  {
+    id: "drill-vm-doubled",
+    cluster: "test failover",
+    wrongBehaviour: "creates two Azure VMs for every machine of a test failover",
+    // As drill-in-production-network: the plans' drills judge their test VMs too.
+    breaks: ["FO-TEST-NO-IMPACT", "FO-TEST-NETWORK", "FO-SINGLE-OR-PLAN", "FO-PLAN-TOGETHER"],
+    transport: () =>
+      intercepted(
+        "drill-vm-doubled",
+        rewriteAnswers("listAzureVms", (answer) => ({
+          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.flatMap((vm) =>
+            vm.purpose === "test" ? [vm, { ...vm, name: `${vm.name}-2` }] : [vm],
+          ),
+        })),
+      ),
+  },
+  {
     id: "change-window-cut-to-24-hours",
     cluster: "recovery point options",
     wrongBehaviour:

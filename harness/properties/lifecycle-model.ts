@@ -217,6 +217,17 @@ async function agree(m: Model, r: Real): Promise<void> {
       `allowed operations of ${member} in ${m.state}`,
     );
     const own = vms.filter((v) => v.sourceMachine === member);
+    // One VM per machine and purpose (FO-AZURE-VM-CREATED: one Azure VM per machine failed over;
+    // FO-TEST-NO-IMPACT: a drill makes a copy): a second one passed the presence checks below.
+    for (const [purpose, requirement] of [
+      ["failover", "FO-AZURE-VM-CREATED"],
+      ["test", "FO-TEST-NO-IMPACT"],
+    ] as const) {
+      const count = own.filter((v) => v.purpose === purpose).length;
+      await blaming([requirement], async () =>
+        assert.ok(count <= 1, `${member} has ${count} ${purpose} VMs (in ${m.state})`),
+      );
+    }
     assert.equal(
       own.some((v) => v.purpose === "test"),
       m.drill,
