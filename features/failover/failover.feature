@@ -1,8 +1,8 @@
 @family:failover
 Feature: Failing over to Azure and committing
   A failover creates an Azure VM per machine from a recovery point. Until it is committed,
-  another point may be chosen; the commit makes the choice final and deletes the recovery
-  points. VMware VMs and physical servers fail over to Azure unplanned only.
+  another point may be chosen; the commit makes the choice final, keeps the Azure VM running
+  and deletes the recovery points. VMware VMs and physical servers fail over to Azure unplanned only.
 
   Sources: 000_c1cbcbb4c158873e and 003_13d8d1b665d3f9fa ("Failover and failback process"),
   004_c64cd5c9d881a33a ("Recovery stages", "Failover", "Types of failover", "Failover
@@ -57,6 +57,7 @@ Feature: Failing over to Azure and committing
     When the failover of "m1" is committed
     Then "m1" is committed with allowed operations "Reprotect"
     And "m1" no longer allows "UnplannedFailover"
+    And the Azure VM of "m1" runs in the vault's network
     When the workload on "m1" writes 16 MB
     And 15 minutes pass
     Then the data written since then has not reached Azure storage
@@ -165,6 +166,9 @@ Feature: Failing over to Azure and committing
     Then "vm1" is committed with allowed operations "Reprotect"
     And "ps1" is committed with allowed operations "Reprotect"
     And "hv1" is committed with allowed operations "Reprotect"
+    And the Azure VM of "vm1" runs in the vault's network
+    And the Azure VM of "ps1" runs in the vault's network
+    And the Azure VM of "hv1" runs in the vault's network
     And "ps1" keeps between 0 and 0 recovery points
     And "hv1" keeps between 0 and 0 recovery points
     When the recovery point of plan "all" is changed to the latest processed point

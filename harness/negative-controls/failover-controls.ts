@@ -581,6 +581,38 @@ export const failoverControls: NegativeControl[] = [
       ),
   },
   {
+    id: "commit-stops-azure-vm",
+    cluster: "commit",
+    wrongBehaviour: "stops the Azure VM of a machine when its failover is committed",
+    // A failback judges that it leaves the committed Azure VMs of other machines running.
+    breaks: ["FO-COMMIT", "FB-AZURE-VMS-SHUT-DOWN", "FB-COMMIT-REMOVES-AZURE-VMS"],
+    transport: () => {
+      const stopped = new Set<string>();
+      const members = new Map<string, string[]>();
+      return intercepted("commit-stops-azure-vm", async (call, id, next) => {
+        const session = sessionBase(call);
+        const b = bodyOf(call);
+        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+          members.set(`${session}/${b.name}`, b.machines as string[]);
+        const reply = await next(call);
+        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/commit$/.exec(call.path)?.[2] ?? "";
+        if (/^commitFailover(Plan)?$/.test(id) && reply.status < 300)
+          for (const m of id.endsWith("Plan") ? (members.get(`${session}/${named}`) ?? []) : [named])
+            stopped.add(`${session}/${m}`);
+        // A reprotection starts from the Azure VM again: the wrong target restarts it there.
+        if (/^(reprotect|reverseReplicate)(Plan)?$/.test(id) && reply.status < 300)
+          for (const key of stopped) if (key.startsWith(`${session}/`)) stopped.delete(key);
+        if (id !== "listAzureVms" || reply.status >= 300) return reply;
+        const azureVms = (reply.body as { azureVms: AzureVm[] }).azureVms.map((v) =>
+          v.purpose === "failover" && stopped.has(`${session}/${v.sourceMachine}`)
+            ? { ...v, state: "Stopped" }
+            : v,
+        );
+        return { ...reply, body: { ...(reply.body as object), azureVms } };
+      });
+    },
+  },
+  {
     id: "change-window-cut-to-24-hours",
     cluster: "recovery point options",
     wrongBehaviour:

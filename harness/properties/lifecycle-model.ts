@@ -241,6 +241,11 @@ async function agree(m: Model, r: Real): Promise<void> {
     const running = own.find((v) => v.purpose === "failover")?.state;
     if (m.state === "FailedBack")
       assert.equal(running, "Stopped", `the Azure VM of ${member} after failback`);
+    // FO-COMMIT: the commit makes the failover final; work goes on from the Azure VM, which runs.
+    if (m.state === "Committed")
+      await blaming(["FO-COMMIT"], async () =>
+        assert.equal(running, "Running", `the Azure VM of ${member} after the commit`),
+      );
     const points = (await r.site.points(member)).recoveryPoints.length;
     if (m.state === "Committed" || m.state === "CommittedBack")
       assert.equal(points, 0, `recovery points of ${member} after commit`);
