@@ -48,20 +48,34 @@ export class SecondarySiteDsl {
   }
 
   // --- attempts ------------------------------------------------------------------------------
-  /** What the target reports about the machines: refusals must leave it as it was. */
+  /**
+   * What the target reports about the machines: refusals must leave it as it was. Their items,
+   * the machines' power and place, their Azure VMs and the flows between the sites: the items
+   * and flows alone missed a target that stopped a machine's Azure VM while it refused its
+   * unplanned failback (SS-HVFB-PLANNED: refused, nothing changed), as the failback DSL's own
+   * snapshot would have seen.
+   */
   private async snapshot(): Promise<string> {
     const items: Record<string, unknown> = {};
+    const machines: Record<string, unknown> = {};
     for (const name of this.site.replicatedMachines) {
       const read = await this.api.readReplicatedItem(name);
       if (read.ok) {
         const { rpoSeconds: _age, ...item } = read.value;
         items[name] = item;
       }
+      const machine = await this.api.readMachine(name);
+      if (machine.ok) machines[name] = { power: machine.value.powerState, onSite: machine.value.onSite };
     }
     const flows = must(await this.api.listNetworkFlows(), "listing flows").flows.map(
       (f) => `${f.from}>${f.to}:${f.bytes ?? 0}`,
     );
-    return JSON.stringify({ items, flows: flows.sort() });
+    // Read as the items are: what cannot be read is not compared (the sites' scenarios need no VM).
+    const listed = await this.api.listAzureVms();
+    const azureVms = (listed.ok ? listed.value.azureVms : []).map(
+      (v) => `${v.name} (${v.sourceMachine}, ${v.purpose}): ${v.state}`,
+    );
+    return JSON.stringify({ items, machines, flows: flows.sort(), azureVms: azureVms.sort() });
   }
 
   private async attempt(what: string, call: () => Promise<Outcome<unknown>>, guard = true): Promise<void> {

@@ -1,7 +1,7 @@
 // Wrong targets for the secondary-site family: each changes one documented behaviour of
 // replication between on-premises sites (VMM, Scout) or of Hyper-V failback from Azure.
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
-import type { Machine, NetworkFlowList, ReplicatedItem, ScoutServer } from "../protocol/types.ts";
+import type { AzureVm, Machine, NetworkFlowList, ReplicatedItem, ScoutServer } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import {
   type Body,
@@ -9,6 +9,7 @@ import {
   fakeJob,
   intercepted,
   type Next,
+  refusalCode,
   rewriteAnswers,
   sessionBase,
   whenRefused,
@@ -449,6 +450,31 @@ const controls: NegativeControl[] = [
         }
         return reply;
       }),
+  },
+  {
+    id: "refused-failback-stops-azure-vm",
+    cluster: "Hyper-V failback",
+    wrongBehaviour:
+      "stops the Azure VM of a Hyper-V VM when it refuses an unplanned failover back from Azure",
+    breaks: ["SS-HVFB-PLANNED"],
+    transport: () => {
+      // Per session and machine: Azure VMs reported stopped until a failover of it is accepted.
+      const stopped = new Set<string>();
+      return intercepted("refused-failback-stops-azure-vm", async (call, id, next) => {
+        const session = sessionBase(call);
+        const reply = await next(call);
+        const machine = /\/replicated-items\/([^/]+)\/failover$/.exec(call.path)?.[1];
+        if (id === "failover" && machine) {
+          if (refusalCode(reply) === "FAILOVER_UNPLANNED_NOT_SUPPORTED") stopped.add(`${session}/${machine}`);
+          else if (reply.status < 300) stopped.delete(`${session}/${machine}`);
+        }
+        if (id !== "listAzureVms" || reply.status >= 300) return reply;
+        const azureVms = (reply.body as { azureVms: AzureVm[] }).azureVms.map((v) =>
+          stopped.has(`${session}/${v.sourceMachine}`) ? { ...v, state: "Stopped" } : v,
+        );
+        return { ...reply, body: { ...(reply.body as object), azureVms } };
+      });
+    },
   },
 ];
 
