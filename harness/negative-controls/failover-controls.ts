@@ -1,6 +1,6 @@
 // Wrong targets for the failover family: each changes one documented failover behaviour of
 // the reference by intercepting its protocol traffic.
-import type { ProtocolCall } from "../drivers/transport.ts";
+import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import type {
   AzureVm,
   FailoverReadiness,
@@ -41,6 +41,48 @@ function rewriteOption(
     return next(replaced === undefined ? call : withChoice(call, replaced));
   });
 }
+
+/**
+ * The machines a call on a replicated item or a recovery plan names, as "session/machine" keys:
+ * the item, or the plan's members as its creation named them (`note` sees every call first).
+ */
+function machinesNamed() {
+  const members = new Map<string, string[]>();
+  return {
+    note(call: ProtocolCall, id: string): void {
+      const b = bodyOf(call);
+      if (id === "createRecoveryPlan" && Array.isArray(b.machines))
+        members.set(`${sessionBase(call)}/${b.name}`, b.machines as string[]);
+    },
+    of(call: ProtocolCall): string[] {
+      const session = sessionBase(call);
+      const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/[a-z-]+$/.exec(call.path);
+      if (!named?.[2]) return [];
+      const names =
+        named[1] === "recovery-plans" ? (members.get(`${session}/${named[2]}`) ?? []) : [named[2]];
+      return names.map((m) => `${session}/${m}`);
+    },
+  };
+}
+
+/** A machine whose key ("session/machine") is in `off` is read back powered off. */
+function reportedOff(off: Set<string>, call: ProtocolCall, id: string, reply: ProtocolReply): ProtocolReply {
+  const machine = /\/machines\/([^/]+)$/.exec(call.path)?.[1];
+  if (id !== "readMachine" || reply.status >= 300 || !off.has(`${sessionBase(call)}/${machine}`))
+    return reply;
+  return { ...reply, body: { ...(reply.body as object), powerState: "Off" } };
+}
+
+/** Lists every Azure VM of `purpose` twice (the second named "-2"): two VMs for one machine. */
+const vmsDoubled = (label: string, purpose: AzureVm["purpose"]) =>
+  intercepted(
+    label,
+    rewriteAnswers("listAzureVms", (answer) => ({
+      azureVms: (answer as { azureVms: AzureVm[] }).azureVms.flatMap((vm) =>
+        vm.purpose === purpose ? [vm, { ...vm, name: `${vm.name}-2` }] : [vm],
+      ),
+    })),
+  );
 
 /** The requirements whose guest settings the failover readiness checks report on (a wrong readiness breaks them all). */
 export const readinessRequirements = [
@@ -440,24 +482,17 @@ export const failoverControls: NegativeControl[] = [
       "shuts the source down before it refuses a planned failover of a VMware VM or physical server",
     breaks: ["FO-UNPLANNED-VMWARE"],
     transport: () => {
+      const machines = machinesNamed();
       const off = new Set<string>();
-      const members = new Map<string, string[]>();
       return intercepted("refused-planned-shuts-source-down", async (call, id, next) => {
-        const session = sessionBase(call);
-        const b = bodyOf(call);
-        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
-          members.set(`${session}/${b.name}`, b.machines as string[]);
+        machines.note(call, id);
         const reply = await next(call);
-        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/failover$/.exec(call.path);
-        if (/^failover(Plan)?$/.test(id) && named?.[2]) {
-          const machines = id === "failover" ? [named[2]] : (members.get(`${session}/${named[2]}`) ?? []);
+        if (/^failover(Plan)?$/.test(id)) {
           const shut = refusalCode(reply) === "FAILOVER_PLANNED_NOT_SUPPORTED";
           // The machine stays off until a failover of it is accepted (the reference's word then).
-          for (const m of machines) shut ? off.add(`${session}/${m}`) : off.delete(`${session}/${m}`);
+          for (const m of machines.of(call)) shut ? off.add(m) : off.delete(m);
         }
-        const machine = /\/machines\/([^/]+)$/.exec(call.path)?.[1];
-        if (id !== "readMachine" || reply.status >= 300 || !off.has(`${session}/${machine}`)) return reply;
-        return { ...reply, body: { ...(reply.body as object), powerState: "Off" } };
+        return reportedOff(off, call, id, reply);
       });
     },
   },
@@ -468,36 +503,29 @@ export const failoverControls: NegativeControl[] = [
       "refuses a change of recovery point after the commit, yet moves the Azure VM to another point",
     breaks: ["FO-CHANGE-POINT-BEFORE-COMMIT"],
     transport: () => {
-      // Per session and machine: the points listed when the failover was committed.
+      const machines = machinesNamed();
+      // Per session and machine: the points listed when the failover was committed, and the
+      // point the Azure VM was quietly moved to.
       const pointsAtCommit = new Map<string, RecoveryPointList["recoveryPoints"]>();
       const moved = new Map<string, { id: string; time: string }>();
-      const members = new Map<string, string[]>();
-      const listPoints = async (session: string, machine: string, next: Next) =>
-        (
-          (await next({ method: "GET", path: `${session}/replicated-items/${machine}/recovery-points` }))
-            .body as RecoveryPointList
-        ).recoveryPoints ?? [];
+      const get = async <T>(next: Next, path: string) => (await next({ method: "GET", path })).body as T;
       return intercepted("refused-change-moves-committed-vm", async (call, id, next) => {
+        machines.note(call, id);
         const session = sessionBase(call);
-        const b = bodyOf(call);
-        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
-          members.set(`${session}/${b.name}`, b.machines as string[]);
-        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/[a-z-]+$/.exec(call.path)?.[2] ?? "";
-        const machinesOf = (plan: boolean) => (plan ? (members.get(`${session}/${named}`) ?? []) : [named]);
         if (/^commitFailover(Plan)?$/.test(id))
-          for (const m of machinesOf(id.endsWith("Plan")))
-            pointsAtCommit.set(`${session}/${m}`, await listPoints(session, m, next));
+          for (const m of machines.of(call)) {
+            const path = `${session}/replicated-items/${m.slice(session.length + 1)}/recovery-points`;
+            pointsAtCommit.set(m, (await get<RecoveryPointList>(next, path)).recoveryPoints ?? []);
+          }
         const reply = await next(call);
         if (/^changeRecoveryPoint(Plan)?$/.test(id) && refusalCode(reply) === "FAILOVER_ALREADY_COMMITTED") {
-          for (const m of machinesOf(id.endsWith("Plan"))) {
-            const vms = (
-              (await next({ method: "GET", path: `${session}/azure-vms` })).body as { azureVms: AzureVm[] }
-            ).azureVms;
-            const current = vms.find((v) => v.sourceMachine === m && v.purpose === "failover");
-            const other = (pointsAtCommit.get(`${session}/${m}`) ?? []).findLast(
-              (p) => p.id !== current?.recoveryPointId,
+          const vms = (await get<{ azureVms: AzureVm[] }>(next, `${session}/azure-vms`)).azureVms;
+          for (const m of machines.of(call)) {
+            const current = vms.find(
+              (v) => `${session}/${v.sourceMachine}` === m && v.purpose === "failover",
             );
-            if (other) moved.set(`${session}/${m}`, { id: other.id, time: other.time });
+            const other = (pointsAtCommit.get(m) ?? []).findLast((p) => p.id !== current?.recoveryPointId);
+            if (other) moved.set(m, { id: other.id, time: other.time });
           }
         }
         if (id === "listAzureVms" && reply.status < 300) {
@@ -523,22 +551,15 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "shuts the source machine down while its test failover runs",
     breaks: ["FO-TEST-NO-IMPACT"],
     transport: () => {
+      const machines = machinesNamed();
       const off = new Set<string>();
-      const members = new Map<string, string[]>();
       return intercepted("drill-shuts-source-down", async (call, id, next) => {
-        const session = sessionBase(call);
-        const b = bodyOf(call);
-        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
-          members.set(`${session}/${b.name}`, b.machines as string[]);
+        machines.note(call, id);
         const reply = await next(call);
-        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/[a-z-]+$/.exec(call.path)?.[2] ?? "";
-        const machines = id.endsWith("Plan") ? (members.get(`${session}/${named}`) ?? []) : [named];
         if (/^testFailover(Plan)?$/.test(id) && reply.status < 300)
-          for (const m of machines) off.add(`${session}/${m}`);
-        if (/^cleanupTestFailover(Plan)?$/.test(id)) for (const m of machines) off.delete(`${session}/${m}`);
-        const machine = /\/machines\/([^/]+)$/.exec(call.path)?.[1];
-        if (id !== "readMachine" || reply.status >= 300 || !off.has(`${session}/${machine}`)) return reply;
-        return { ...reply, body: { ...(reply.body as object), powerState: "Off" } };
+          for (const m of machines.of(call)) off.add(m);
+        if (/^cleanupTestFailover(Plan)?$/.test(id)) for (const m of machines.of(call)) off.delete(m);
+        return reportedOff(off, call, id, reply);
       });
     },
   },
@@ -554,15 +575,7 @@ export const failoverControls: NegativeControl[] = [
       "SS-HVFB-SYNC-BEFORE",
       "SS-HVFB-SYNC-DURING",
     ],
-    transport: () =>
-      intercepted(
-        "failover-vm-doubled",
-        rewriteAnswers("listAzureVms", (answer) => ({
-          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.flatMap((vm) =>
-            vm.purpose === "failover" ? [vm, { ...vm, name: `${vm.name}-2` }] : [vm],
-          ),
-        })),
-      ),
+    transport: () => vmsDoubled("failover-vm-doubled", "failover"),
   },
   {
     id: "drill-vm-doubled",
@@ -570,15 +583,7 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour: "creates two Azure VMs for every machine of a test failover",
     // As drill-in-production-network: the plans' drills judge their test VMs too.
     breaks: ["FO-TEST-NO-IMPACT", "FO-TEST-NETWORK", "FO-SINGLE-OR-PLAN", "FO-PLAN-TOGETHER"],
-    transport: () =>
-      intercepted(
-        "drill-vm-doubled",
-        rewriteAnswers("listAzureVms", (answer) => ({
-          azureVms: (answer as { azureVms: AzureVm[] }).azureVms.flatMap((vm) =>
-            vm.purpose === "test" ? [vm, { ...vm, name: `${vm.name}-2` }] : [vm],
-          ),
-        })),
-      ),
+    transport: () => vmsDoubled("drill-vm-doubled", "test"),
   },
   {
     id: "commit-stops-azure-vm",
@@ -587,18 +592,14 @@ export const failoverControls: NegativeControl[] = [
     // A failback judges that it leaves the committed Azure VMs of other machines running.
     breaks: ["FO-COMMIT", "FB-AZURE-VMS-SHUT-DOWN", "FB-COMMIT-REMOVES-AZURE-VMS"],
     transport: () => {
+      const machines = machinesNamed();
       const stopped = new Set<string>();
-      const members = new Map<string, string[]>();
       return intercepted("commit-stops-azure-vm", async (call, id, next) => {
+        machines.note(call, id);
         const session = sessionBase(call);
-        const b = bodyOf(call);
-        if (id === "createRecoveryPlan" && Array.isArray(b.machines))
-          members.set(`${session}/${b.name}`, b.machines as string[]);
         const reply = await next(call);
-        const named = /\/(replicated-items|recovery-plans)\/([^/]+)\/commit$/.exec(call.path)?.[2] ?? "";
         if (/^commitFailover(Plan)?$/.test(id) && reply.status < 300)
-          for (const m of id.endsWith("Plan") ? (members.get(`${session}/${named}`) ?? []) : [named])
-            stopped.add(`${session}/${m}`);
+          for (const m of machines.of(call)) stopped.add(m);
         // A reprotection starts from the Azure VM again: the wrong target restarts it there.
         if (/^(reprotect|reverseReplicate)(Plan)?$/.test(id) && reply.status < 300)
           for (const key of stopped) if (key.startsWith(`${session}/`)) stopped.delete(key);
