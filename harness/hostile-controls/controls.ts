@@ -274,6 +274,20 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "unjudgeable-parameters",
+    misbehaviour:
+      "declares a failover job of 2^53 s and a copy rate of 2^53 bytes a minute (allowed by the schema; no scenario can be judged with them)",
+    mode: "unjudgeable-parameters",
+    tags: `${armScenario} or @req=REPL-PROC-INITIAL-COPY`,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [
+      /advancing the clock by \d+ s: the target refused \(400 PROTOCOL_INVALID_REQUEST\) a request that breaks the protocol \(body\/seconds must be <= 31536000\)/,
+      /adding vm1: .* a request that breaks the protocol \(body\/diskBytes must be <= \d+\)/,
+    ],
+    maxSeconds: 90,
+  },
+  {
     id: "dies-mid-run",
     misbehaviour: "exits after its 40th call",
     mode: "dies-mid-run",

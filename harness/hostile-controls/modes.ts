@@ -366,6 +366,20 @@ export const hostileModes: Record<string, HostileMode> = {
       );
     },
   },
+  "unjudgeable-parameters": {
+    // Values the schema allows (it bounds neither), that no scenario can be judged with: a
+    // failover job longer than one advance of the clock may be, a copy rate that makes the disk
+    // of a minute's copy larger than the largest disk. It behaves as the reference does.
+    handle: on("describeTarget", async (c) => {
+      const reply = await c.pass();
+      const described = reply.body as { parameters?: Record<string, number> };
+      const huge = Number.MAX_SAFE_INTEGER;
+      c.json(200, {
+        ...described,
+        parameters: { ...described.parameters, failoverJobSeconds: huge, initialCopyBytesPerMinute: huge },
+      });
+    }),
+  },
   "gateway-flood": {
     // Ordinary page writes, as many as a busy target might send, to the scenario's own vault:
     // past the scenario's recording bound its evidence is incomplete, a target error.
