@@ -288,6 +288,17 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 90,
   },
   {
+    id: "two-faced",
+    misbehaviour:
+      "declares a failover job of 600 s to srkit's first question and of 180 s (what it does) to every worker's",
+    mode: "two-faced",
+    tags: armScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [/parameters\.failoverJobSeconds 600 to the run, 180 here/],
+    maxSeconds: 60,
+  },
+  {
     id: "dies-mid-run",
     misbehaviour: "exits after its 40th call",
     mode: "dies-mid-run",

@@ -380,6 +380,21 @@ export const hostileModes: Record<string, HostileMode> = {
       });
     }),
   },
+  "two-faced": {
+    // The run's own question (the first) gets a failover job of 600 s, every worker's the truth
+    // (180 s): judged by the truth, it was reported, and certified, as declaring 600 s.
+    handle: on("describeTarget", async (c) => {
+      const reply = await c.pass();
+      const described = reply.body as { parameters?: Record<string, number> };
+      const first = describedAlready++ === 0;
+      c.json(
+        200,
+        first
+          ? { ...described, parameters: { ...described.parameters, failoverJobSeconds: 600 } }
+          : described,
+      );
+    }),
+  },
   "gateway-flood": {
     // Ordinary page writes, as many as a busy target might send, to the scenario's own vault:
     // past the scenario's recording bound its evidence is incomplete, a target error.
@@ -417,6 +432,9 @@ function lazy(bodyOf: (answer: NullAnswer, c: HostileContext) => unknown) {
     c.json(answer.status, bodyOf(answer, c));
   };
 }
+
+/** How many times the two-faced target described itself. */
+let describedAlready = 0;
 
 /** The gateway the last session named (the flood needs it at vault creation). */
 let floodGateway: string | undefined;
