@@ -163,3 +163,21 @@ test("an answer nested past the depth bound is the target's error, whatever its 
   );
   assert.equal((await httpTransport(fine.url).send({ method: "GET", path: "/" })).status, 200);
 });
+
+// Before, the call never settled, even once aborted (the guard's race alone ended it, leaving the
+// call pending with its connection): the test's own timeout stands for that.
+test("a 101 Switching Protocols is diagnosed as such at once, not waited on as no answer", {
+  timeout: 10_000,
+}, async () => {
+  const target = await serve((_req, res, socket) => {
+    res.detachSocket(socket);
+    socket.write("HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n");
+  });
+  await rejectsWith(
+    httpTransport(target.url).send(
+      { method: "GET", path: "/v1/target" },
+      { signal: AbortSignal.timeout(5_000) },
+    ),
+    /^GET \/v1\/target: the target answered 101 Switching Protocols to "websocket", an upgrade the protocol never asks for/,
+  );
+});

@@ -51,6 +51,15 @@ class TooLarge extends Error {
   }
 }
 
+/** The target answered 101 Switching Protocols, to another protocol. */
+class Upgraded extends Error {
+  readonly to: string | undefined;
+  constructor(to: string | undefined) {
+    super("upgraded");
+    this.to = to;
+  }
+}
+
 /**
  * @param baseUrl the target's URL, e.g. http://127.0.0.1:4000
  * @param limits  response size bound (defaults: runner/bounds.ts)
@@ -82,6 +91,14 @@ export function httpTransport(
       req.on("error", (error) => {
         if (!answered) reject(new NoAnswer(error, req.reusedSocket));
       });
+      // A 101 Switching Protocols hands the connection over to another protocol: node:http gives
+      // it only to an "upgrade" listener and, without one, waits for an answer that never comes
+      // (the call then timed out as "no answer"). The protocol asks for no upgrade.
+      req.once("upgrade", (response, socket) => {
+        answered = true;
+        socket.destroy();
+        reject(new Upgraded(response.headers.upgrade));
+      });
       req.once("response", (response) => {
         answered = true;
         readAtMost(response, limits.maxResponseBytes).then(
@@ -112,6 +129,10 @@ export function httpTransport(
         if (error instanceof TooLarge)
           throw new TargetMisbehaved(
             `${where}: the target answered ${error.status} with a body larger than ${limits.maxResponseBytes} bytes (srkit's --max-response-bytes bound); srkit stopped reading it`,
+          );
+        if (error instanceof Upgraded)
+          throw new TargetMisbehaved(
+            `${where}: the target answered 101 Switching Protocols${error.to ? ` to ${JSON.stringify(error.to.slice(0, 100))}` : ""}, an upgrade the protocol never asks for; srkit closed the connection`,
           );
         if (error instanceof BrokeOff)
           throw new TargetMisbehaved(

@@ -52,3 +52,18 @@ test("a 4xx with the protocol's error body is a refusal for the scenario to judg
     .readClock();
   assert.deepEqual(outcome, { ok: false, status: 409, code: "RESOURCE_ALREADY_EXISTS", message: "x" });
 });
+
+test("a refusal of a request srkit should not have sent says where the request broke the protocol", async () => {
+  const refusing = answering({
+    status: 400,
+    body: { error: { code: "PROTOCOL_INVALID_REQUEST", message: "body/seconds must be <= 31536000" } },
+  }).forSession("s1");
+  // A wait computed from a declared job duration of 2^53 s: past what one advance may take.
+  const tooLong = await refusing.advanceClock(Number.MAX_SAFE_INTEGER);
+  assert.ok(!tooLong.ok);
+  assert.match(tooLong.requestProblem ?? "", /seconds must be <= 31536000/);
+  // A valid request refused is evidence against the target, as ever: no request problem.
+  const valid = await refusing.advanceClock(60);
+  assert.ok(!valid.ok);
+  assert.equal(valid.requestProblem, undefined);
+});

@@ -66,7 +66,17 @@ import { TargetMisbehaved, type Transport } from "./transport.ts";
 
 export type Outcome<T> =
   | { ok: true; status: number; value: T }
-  | { ok: false; status: number; code: ErrorCode; message: string };
+  | {
+      ok: false;
+      status: number;
+      code: ErrorCode;
+      message: string;
+      /**
+       * Where srkit's own request broke the protocol's schema (Ajv's words), if it did: the
+       * refusal is then no evidence against the target (see ProtocolClient.call).
+       */
+      requestProblem?: string;
+    };
 
 export class ProtocolClient {
   readonly transport: Transport;
@@ -110,7 +120,23 @@ export class ProtocolClient {
         );
       }
       const { code, message } = (reply.body as ErrorBody).error;
-      return { ok: false, status: reply.status, code, message };
+      // A refusal of a request srkit should not have sent. Some scenarios send one on purpose and
+      // judge the refusal; others computed it from the target's word (a wait from a declared job
+      // duration past what one clock advance may take, a disk from a declared copy rate past the
+      // largest disk), and their refusal says nothing of the target. Checked only here, on a
+      // refusal: the calls that succeed, nearly all, pay nothing.
+      const validateRequest = route.operation.validateBody;
+      const requestProblem =
+        body !== undefined && validateRequest && !validateRequest(body)
+          ? describeErrors(validateRequest)
+          : undefined;
+      return {
+        ok: false,
+        status: reply.status,
+        code,
+        message,
+        ...(requestProblem ? { requestProblem } : {}),
+      };
     }
     if (!(String(reply.status) in route.operation.responses)) {
       throw new TargetMisbehaved(

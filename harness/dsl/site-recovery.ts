@@ -34,9 +34,15 @@ const defaultHypervHost = "hyperv-default";
 export type MachineOptions = Omit<MachineRequest, "name" | "kind" | "diskBytes"> & { diskMegabytes?: number };
 
 export function must<T>(outcome: Outcome<T>, doing: string): T {
-  if (!outcome.ok)
-    assert.fail(`${doing}: the target refused with ${outcome.status} ${outcome.code}: ${outcome.message}`);
-  return outcome.value;
+  if (outcome.ok) return outcome.value;
+  // srkit's request broke the protocol, with values that follow from what the target declared or
+  // answered: the target was right to refuse it, and the scenario cannot be judged with those
+  // values, a target error (openapi.yaml TargetParameters), never a failed requirement.
+  if (outcome.requestProblem)
+    throw new TargetMisbehaved(
+      `${doing}: the target refused (${outcome.status} ${outcome.code}) a request that breaks the protocol (${outcome.requestProblem}), which srkit made from what the target declared or answered: this scenario cannot be judged with those values`,
+    );
+  assert.fail(`${doing}: the target refused with ${outcome.status} ${outcome.code}: ${outcome.message}`);
 }
 
 export interface VaultOptions {

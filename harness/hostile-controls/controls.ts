@@ -57,6 +57,9 @@ export const controlBounds: Partial<Bounds> = {
 const oneScenario = "@req=REPL-PORT-MACHINE-PS-DATA and @case:placement=ps-default";
 /** One scenario judged on what reached Azure storage through the gateway. */
 const storageScenario = "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default";
+/** Failovers to points the harness names by the target's ids, refused and accepted, and a commit. */
+const customPoints =
+  "@req=FO-RP-CUSTOM or @req=FO-CHANGE-POINT-BEFORE-COMMIT or @req=FO-COMMIT-DELETES-POINTS";
 /** Fifteen scenarios: more than the breaker lets run after a streak of target errors. */
 const portsFamily = "@family:replication-ports";
 const vaults = String.raw`POST /v1/sessions/[^/\s]+/vaults`;
@@ -259,6 +262,41 @@ export const hostileControls: HostileControl[] = [
     says: [/creating the vault: the target refused with 409 RESOURCE_ALREADY_EXISTS/, /more characters cut/],
     allureReport: true,
     maxSeconds: 150,
+  },
+  {
+    id: "hostile-choices",
+    misbehaviour:
+      "names its recovery points with terminal escapes and markup, and adds them to every error and health message (choices the protocol leaves it: it conforms)",
+    mode: "hostile-choices",
+    tags: customPoints,
+    exit: 0,
+    outcomes: ["passed"],
+    maxSeconds: 90,
+  },
+  {
+    id: "unjudgeable-parameters",
+    misbehaviour:
+      "declares a failover job of 2^53 s and a copy rate of 2^53 bytes a minute (allowed by the schema; no scenario can be judged with them)",
+    mode: "unjudgeable-parameters",
+    tags: `${armScenario} or @req=REPL-PROC-INITIAL-COPY`,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [
+      /advancing the clock by \d+ s: the target refused \(400 PROTOCOL_INVALID_REQUEST\) a request that breaks the protocol \(body\/seconds must be <= 31536000\)/,
+      /adding vm1: .* a request that breaks the protocol \(body\/diskBytes must be <= \d+\)/,
+    ],
+    maxSeconds: 90,
+  },
+  {
+    id: "two-faced",
+    misbehaviour:
+      "declares a failover job of 600 s to srkit's first question and of 180 s (what it does) to every worker's",
+    mode: "two-faced",
+    tags: armScenario,
+    exit: 4,
+    outcomes: ["target-error"],
+    says: [/parameters\.failoverJobSeconds 600 to the run, 180 here/],
+    maxSeconds: 60,
   },
   {
     id: "dies-mid-run",

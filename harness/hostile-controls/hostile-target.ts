@@ -70,7 +70,8 @@ const server = createServer(async (req, res) => {
     operationId: route.kind === "found" ? route.operation.operationId : "",
     calls,
     res,
-    pass: () => reference.send({ method, path, body }),
+    // The call as the mode left it: a mode may rewrite the request before the reference sees it.
+    pass: () => reference.send(context.call),
     json(status, answer) {
       if (answer === undefined) res.writeHead(status).end();
       else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));

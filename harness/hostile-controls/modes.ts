@@ -350,6 +350,51 @@ export const hostileModes: Record<string, HostileMode> = {
       socket.write("PUT /p HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nheld");
     }),
   },
+  "hostile-choices": {
+    // Correct in every other way: only the choices the protocol leaves to a target are hostile.
+    handle: async (c) => {
+      c.call.body = rewriteStrings(
+        c.call.body,
+        new Set(["recoveryPointId"]),
+        (v) => referenceIds.get(v) ?? v,
+      );
+      const reply = await c.pass();
+      const named = rewriteStrings(reply.body, new Set(["id", "recoveryPointId"]), hostileId);
+      c.json(
+        reply.status,
+        rewriteStrings(named, new Set(["message"]), (v) => `${v} ${hostileText}`),
+      );
+    },
+  },
+  "unjudgeable-parameters": {
+    // Values the schema allows (it bounds neither), that no scenario can be judged with: a
+    // failover job longer than one advance of the clock may be, a copy rate that makes the disk
+    // of a minute's copy larger than the largest disk. It behaves as the reference does.
+    handle: on("describeTarget", async (c) => {
+      const reply = await c.pass();
+      const described = reply.body as { parameters?: Record<string, number> };
+      const huge = Number.MAX_SAFE_INTEGER;
+      c.json(200, {
+        ...described,
+        parameters: { ...described.parameters, failoverJobSeconds: huge, initialCopyBytesPerMinute: huge },
+      });
+    }),
+  },
+  "two-faced": {
+    // The run's own question (the first) gets a failover job of 600 s, every worker's the truth
+    // (180 s): judged by the truth, it was reported, and certified, as declaring 600 s.
+    handle: on("describeTarget", async (c) => {
+      const reply = await c.pass();
+      const described = reply.body as { parameters?: Record<string, number> };
+      const first = describedAlready++ === 0;
+      c.json(
+        200,
+        first
+          ? { ...described, parameters: { ...described.parameters, failoverJobSeconds: 600 } }
+          : described,
+      );
+    }),
+  },
   "gateway-flood": {
     // Ordinary page writes, as many as a busy target might send, to the scenario's own vault:
     // past the scenario's recording bound its evidence is incomplete, a target error.
@@ -388,6 +433,9 @@ function lazy(bodyOf: (answer: NullAnswer, c: HostileContext) => unknown) {
   };
 }
 
+/** How many times the two-faced target described itself. */
+let describedAlready = 0;
+
 /** The gateway the last session named (the flood needs it at vault creation). */
 let floodGateway: string | undefined;
 const floodMode = hostileModes["gateway-flood"] as HostileMode;
@@ -410,4 +458,33 @@ function nullDescription() {
     protocolDocument as unknown as Parameters<typeof sample>[2],
   );
   return { name: "null target", version: "0.0.0", protocolVersion, capabilities: [...families], parameters };
+}
+
+/**
+ * A recovery point's id is any 1 to 200 characters of the target's choice (openapi.yaml
+ * RecoveryPoint.id) and an error's message is for people: a correct target may fill both with
+ * terminal escapes and markup. Each of the reference's ids maps to one such id and back.
+ */
+const chosenIds = new Map<string, string>();
+const referenceIds = new Map<string, string>();
+function hostileId(id: string): string {
+  let chosen = chosenIds.get(id);
+  if (chosen === undefined) {
+    chosen = `\u001b]0;pwned\u0007\u001b[2J\u202e<script>alert('srkit')</script>\u200b#${chosenIds.size}`;
+    chosenIds.set(id, chosen);
+    referenceIds.set(chosen, id);
+  }
+  return chosen;
+}
+
+/** The JSON tree with every string under one of `keys` (at any depth) replaced by `map`'s. */
+function rewriteStrings(node: unknown, keys: ReadonlySet<string>, map: (value: string) => string): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteStrings(n, keys, map));
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      typeof v === "string" && keys.has(k) ? map(v) : rewriteStrings(v, keys, map),
+    ]),
+  );
 }

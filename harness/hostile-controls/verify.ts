@@ -216,8 +216,10 @@ export function judgeHostileRun(
   }
   const docs = read("living-docs/index.html");
   if (!docs) problems.push("no living documentation");
-  else if (rawHostileMarkup.test(docs))
-    problems.push("the living documentation carries markup a target sent");
+  else {
+    if (rawHostileMarkup.test(docs)) problems.push("the living documentation carries markup a target sent");
+    if (hasControls(docs)) problems.push("the living documentation holds control characters");
+  }
   const pages = existsSync(join(dir, "living-docs/requirements"))
     ? readdirSync(join(dir, "living-docs/requirements")).map(
         (f) => read(`living-docs/requirements/${f}`) ?? "",
@@ -227,6 +229,9 @@ export function judgeHostileRun(
     problems.push("no requirement page shows a target error as such");
   if (pages.some((p) => rawHostileMarkup.test(p)))
     problems.push("a requirement page carries markup a target sent");
+  // Evidence (a recovery point's id, a job's name) reaches the pages: a raw escape there acts in
+  // the terminal of whoever reads the file.
+  if (pages.some(hasControls)) problems.push("a requirement page holds control characters");
   problems.push(
     ...judgeAllure(dir, counts, summary.bounds?.maxMessageChars ?? defaultBounds.maxMessageChars),
   );
@@ -243,7 +248,12 @@ function judgeAllure(
   const problems: string[] = [];
   const results = join(dir, "allure-results");
   if (!existsSync(join(results, "categories.json"))) problems.push("no Allure categories.json");
-  const files = existsSync(results) ? readdirSync(results).filter((f) => f.endsWith("-result.json")) : [];
+  const all = existsSync(results) ? readdirSync(results) : [];
+  const files = all.filter((f) => f.endsWith("-result.json"));
+  // The evidence attachments (text and JSON) carry what the target sent.
+  const attachments = all.filter((f) => f.includes("-attachment"));
+  if (attachments.some((f) => hasControls(readFileSync(join(results, f), "utf8"))))
+    problems.push("an Allure attachment holds control characters");
   const allure = files.map(
     (f) =>
       JSON.parse(readFileSync(join(results, f), "utf8")) as {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { emptyEvidence, evidenceLimits, readEvidence, serializeEvidence } from "./scenario-evidence.ts";
+import { clip, emptyEvidence, evidenceLimits, readEvidence, serializeEvidence } from "./scenario-evidence.ts";
 
 test("evidence read back is well-formed whatever the body holds", () => {
   assert.equal(readEvidence("not json"), undefined);
@@ -52,4 +52,29 @@ test("an attachment over its size bound keeps the newest points and says so", ()
   assert.equal(listing.points.length + listing.omitted, 4000);
   assert.equal(listing.points.at(-1)?.[0], 1_700_000_000_000 + 3999 * 300_000);
   assert.match(back?.omitted.join() ?? "", /thinned/);
+});
+
+test("a string a target chose (a recovery point's id) reaches the evidence with its control characters escaped", () => {
+  const id = "\u001b]0;pwned\u0007\u202e<b>x</b>\u{e0041}";
+  const e = emptyEvidence();
+  e.failovers = [
+    {
+      action: "failover",
+      scope: "machine",
+      target: "m1",
+      option: "Custom",
+      at: 0,
+      accepted: true,
+      machines: [{ machine: "m1", points: [], omitted: 0, expected: { kind: "existing", id } }],
+    },
+  ];
+  const read = readEvidence(serializeEvidence(e));
+  const expected = read?.failovers[0]?.machines[0]?.expected;
+  assert.equal(
+    expected?.kind === "existing" ? expected.id : undefined,
+    "\\x1b]0;pwned\\x07\\u202e<b>x</b>\\u{e0041}",
+  );
+  // Escaping never lengthens a clipped string past its bound (and a second pass changes nothing).
+  assert.equal(clip("\u001b".repeat(500), 21), `${"\\x1b".repeat(5)}\\…`);
+  assert.equal(clip(clip(id)), clip(id));
 });

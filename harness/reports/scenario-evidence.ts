@@ -7,6 +7,8 @@
 // Almost every string in it came from the target: it is bounded here and escaped wherever it is
 // shown. Reading it back never trusts its shape either (see readEvidence).
 
+import { escapeControls } from "./safe-text.ts";
+
 /** The attachment's media type and file name; the living documentation finds it by the name. */
 export const evidenceAttachment = { mediaType: "application/json", fileName: "srkit-evidence.json" } as const;
 /** The same evidence as plain-text tables, for readers of the Cucumber and Allure reports. */
@@ -169,10 +171,17 @@ export function emptyEvidence(): ScenarioEvidence {
   };
 }
 
-/** Cuts a string a target sent to the bound, marking the cut. */
+/**
+ * Cuts a string a target sent to the bound, marking the cut, with its control characters written
+ * as visible escapes (safe-text.ts): every string of the evidence passes here, on the way into the
+ * attachments and on the way back into the living documentation, and a target chooses some of
+ * them freely (a recovery point's id is any 1 to 200 characters). Before, a point id holding
+ * terminal escapes reached the requirement pages raw. Costs time in proportion to `max`.
+ */
 export function clip(value: unknown, max: number = evidenceLimits.text): string {
   const text = typeof value === "string" ? value : String(value ?? "");
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  const safe = escapeControls(text.length > max ? text.slice(0, max) : text);
+  return text.length > max || safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
 
 /** The newest `max` points, oldest first, and how many older ones were left out. */

@@ -54,6 +54,21 @@ export interface RunReports {
   harnessError?: string;
 }
 
+/**
+ * The target's self-description as the reports show it: its words (name, version, protocol
+ * version, families) escaped and capped to the protocol's lengths. Before, the living
+ * documentation put the name raw on its home page, terminal escapes and all.
+ */
+export function reportSafeDescription(d: TargetDescription): TargetDescription {
+  return {
+    ...d,
+    name: safeText(d.name, 200),
+    version: safeText(d.version, 100),
+    protocolVersion: safeText(d.protocolVersion, 100),
+    capabilities: d.capabilities.map((c) => safeText(c, 100)),
+  };
+}
+
 /** What the Allure report's Environment widget shows for a run. */
 export function allureFacts(targetLabel: string, description?: TargetDescription): AllureRunFacts {
   const d = description;
@@ -105,7 +120,7 @@ export function writeRunReports(input: RunReportsInput): RunReports {
   write("living documentation", () =>
     writeLivingDocs(join(reportDir, "living-docs"), catalog, coverage, {
       targetLabel: safeText(input.targetLabel, 300),
-      ...(input.description ? { description: input.description } : {}),
+      ...(input.description ? { description: reportSafeDescription(input.description) } : {}),
       claim,
       history: readHistory(reportDir),
       results,

@@ -27,6 +27,7 @@ import { projectRoot, runCucumber } from "./cucumber.ts";
 import { type InterruptWatch, watchInterrupts } from "./interrupts.ts";
 import { watchProgress } from "./progress.ts";
 import { assertClearable } from "./report-dir.ts";
+import { judgedFacts, runDescriptionVariable } from "./run-description.ts";
 import { writeRunReports } from "./run-reports.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
 import { plannedScenarios } from "./selection.ts";
@@ -241,6 +242,8 @@ async function runSuiteWatched(options: SuiteOptions, interrupts: InterruptWatch
         env: {
           ...env,
           [runStateVariable]: stateDir,
+          // The workers judge by this description, the one the reports give (run-description.ts).
+          [runDescriptionVariable]: JSON.stringify(judgedFacts(description)),
           ...(options.maxFailures ? { [maxFailuresVariable]: String(options.maxFailures) } : {}),
           ...(options.resultsOnly ? { SRKIT_MESSAGES_ONLY: "1" } : {}),
         },

@@ -34,6 +34,7 @@ import {
 } from "../../harness/reports/scenario-evidence.ts";
 import { boundsFromEnvironment } from "../../harness/runner/bounds.ts";
 import { reportSafeDefinition } from "../../harness/runner/report-safe-errors.ts";
+import { differenceFromRun, runDescriptionVariable } from "../../harness/runner/run-description.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "../../harness/runner/run-stop.ts";
 import type { SrkitWorld } from "./world.ts";
 
@@ -97,7 +98,12 @@ BeforeAll(async () => {
   // as a target error with this diagnosis, rather than failing the whole run.
   try {
     const described = await connection.client.describeTarget();
-    if (described.ok) {
+    // A target that told the run otherwise would be judged by one description and reported under another.
+    const otherwise = described.ok
+      ? differenceFromRun(process.env[runDescriptionVariable], described.value)
+      : undefined;
+    if (otherwise) describeProblem = otherwise;
+    else if (described.ok) {
       capabilities = described.value.capabilities;
       parameters = described.value.parameters ?? {};
     } else describeProblem = `GET /v1/target was refused: ${described.code} ${described.message}`;
