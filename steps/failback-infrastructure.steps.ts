@@ -1,6 +1,7 @@
 import { Given, Then, When } from "@cucumber/cucumber";
 import { failbackSite as site } from "../harness/dsl/failback.ts";
 import { documentedLinux, resourceManagerInputs } from "../harness/dsl/failback-infrastructure.ts";
+import { must } from "../harness/dsl/site-recovery.ts";
 import type { ErrorCode, MasterTargetRequest, PolicyUpdate } from "../harness/protocol/types.ts";
 import type { SrkitWorld } from "./support/world.ts";
 
@@ -49,7 +50,7 @@ When(
         esxHosts: [{ name: host, datastores: [a, b] }],
       })
       .then((o) => {
-        if (!o.ok) throw new Error(`adding ${name}: ${o.code} ${o.message}`);
+        must(o, `adding ${name}`);
       });
   },
 );

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Given, Then, When } from "@cucumber/cucumber";
+import { must } from "../harness/dsl/site-recovery.ts";
 import { mebibyte } from "../harness/dsl/units.ts";
 import type { ErrorCode, MachineKind, SiteRole } from "../harness/protocol/types.ts";
 import type { SrkitWorld } from "./support/world.ts";
@@ -416,7 +417,7 @@ Given(
       policy: `${name}-policy`,
       azureDiskType: disks === "managed disks" ? "managed-disks" : "storage-account",
     });
-    if (!outcome.ok) throw new Error(`enabling ${name}: ${outcome.code} ${outcome.message}`);
+    must(outcome, `enabling ${name}`);
     this.siteRecovery.replicatedMachines.add(name);
   },
 );

@@ -12,7 +12,7 @@ import type {
   Volume,
 } from "../protocol/types.ts";
 import { eligibleVolume, failbackSite } from "./failback.ts";
-import { must, type SiteRecovery } from "./site-recovery.ts";
+import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { minute } from "./units.ts";
 
 const site = failbackSite;
@@ -75,7 +75,7 @@ export class FailbackInfrastructure {
 
   expectAccepted(): void {
     const { outcome, what } = this.lastAttempt;
-    assert.ok(outcome.ok, outcome.ok ? "" : `${what} was refused with ${outcome.code}: ${outcome.message}`);
+    accepted(outcome, what);
   }
 
   async expectRefused(code: ErrorCode): Promise<void> {

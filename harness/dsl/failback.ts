@@ -22,7 +22,7 @@ import type {
   Volume,
 } from "../protocol/types.ts";
 import type { FailoverDsl, Target } from "./failover.ts";
-import { type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
+import { accepted, type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
 import { rangeBytes, union } from "./storage-evidence.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -351,10 +351,7 @@ export class FailbackDsl {
 
   expectAccepted(): void {
     const last = this.attempt;
-    assert.ok(
-      last.outcome.ok,
-      last.outcome.ok ? "" : `${last.what} was refused with ${last.outcome.code}: ${last.outcome.message}`,
-    );
+    accepted(last.outcome, last.what);
   }
 
   async expectRefused(code: ErrorCode): Promise<void> {

@@ -21,7 +21,7 @@ import type {
   RecoveryPointOption,
 } from "../protocol/types.ts";
 import { blame } from "./blame.ts";
-import { must, type SiteRecovery } from "./site-recovery.ts";
+import { accepted, must, notJudgeable, type SiteRecovery } from "./site-recovery.ts";
 
 export type Target = { scope: "machine" | "plan"; name: string };
 
@@ -378,7 +378,7 @@ export class FailoverDsl {
 
   expectAccepted(): void {
     const { outcome, action } = this.attempt;
-    assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
+    accepted(outcome, action);
   }
 
   /** The refusal is the named one, and nothing changed: states and recovery points as before. */
@@ -411,7 +411,7 @@ export class FailoverDsl {
   async expectPointOfOneOf(machine: string, readings: RecoveryPointChoice[]): Promise<void> {
     const { outcome, action, histories, triggeredAt } = this.attempt;
     if (!histories) throw new Error(`${action} chooses no recovery point`);
-    assert.ok(outcome.ok, outcome.ok ? "" : `${action} was refused with ${outcome.code}: ${outcome.message}`);
+    accepted(outcome, action);
     const reasons: string[] = [];
     for (const reading of readings) {
       const targets = histories.filter((h) => h.machine === machine);
@@ -429,7 +429,10 @@ export class FailoverDsl {
   /** Why the chosen points differ from the expected ones (undefined when they agree). */
   private async mismatch(expectation: Extract<Expectation, { kind: "points" }>): Promise<string | undefined> {
     const { outcome, action, target } = this.attempt;
-    if (!outcome.ok) return `${action} was refused with ${outcome.code}: ${outcome.message}`;
+    if (!outcome.ok) {
+      notJudgeable(outcome, action);
+      return `${action} was refused with ${outcome.code}: ${outcome.message}`;
+    }
     for (const [machine, expected] of expectation.perMachine) {
       const chosen = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
       this.site.recorder.chosen(machine, chosen);

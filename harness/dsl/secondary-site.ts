@@ -17,7 +17,7 @@ import type {
   VmmServerRequest,
 } from "../protocol/types.ts";
 import type { Target } from "./failover.ts";
-import { must, type SiteRecovery } from "./site-recovery.ts";
+import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { mebibyte, minute } from "./units.ts";
 
 export const siteDiskMegabytes = 64;
@@ -87,7 +87,7 @@ export class SecondarySiteDsl {
 
   expectAccepted(): void {
     const { outcome, what } = this.attemptMade;
-    assert.ok(outcome.ok, outcome.ok ? "" : `${what} was refused with ${outcome.code}: ${outcome.message}`);
+    accepted(outcome, what);
   }
 
   async expectRefused(code: ErrorCode): Promise<void> {

@@ -35,14 +35,33 @@ export type MachineOptions = Omit<MachineRequest, "name" | "kind" | "diskBytes">
 
 export function must<T>(outcome: Outcome<T>, doing: string): T {
   if (outcome.ok) return outcome.value;
-  // srkit's request broke the protocol, with values that follow from what the target declared or
-  // answered: the target was right to refuse it, and the scenario cannot be judged with those
-  // values, a target error (openapi.yaml TargetParameters), never a failed requirement.
+  notJudgeable(outcome, doing);
+  assert.fail(`${doing}: the target refused with ${outcome.status} ${outcome.code}: ${outcome.message}`);
+}
+
+/**
+ * An attempt the scenario needs accepted was: a refusal fails the scenario's requirements in
+ * `what was refused with CODE: message` words, unless srkit's own request broke the protocol
+ * (a target error, as in `must`).
+ * @throws AssertionError on a refusal; TargetMisbehaved when srkit's request was out of bounds
+ */
+export function accepted(outcome: Outcome<unknown>, what: string): void {
+  if (outcome.ok) return;
+  notJudgeable(outcome, what);
+  assert.fail(`${what} was refused with ${outcome.code}: ${outcome.message}`);
+}
+
+/**
+ * srkit's request broke the protocol, with values that follow from what the target declared or
+ * answered: the target was right to refuse it, and the scenario cannot be judged with those
+ * values, a target error (openapi.yaml TargetParameters), never a failed requirement.
+ * @throws TargetMisbehaved when the refused request broke the protocol's schema; else nothing
+ */
+export function notJudgeable(outcome: Outcome<unknown> & { ok: false }, doing: string): void {
   if (outcome.requestProblem)
     throw new TargetMisbehaved(
       `${doing}: the target refused (${outcome.status} ${outcome.code}) a request that breaks the protocol (${outcome.requestProblem}), which srkit made from what the target declared or answered: this scenario cannot be judged with those values`,
     );
-  assert.fail(`${doing}: the target refused with ${outcome.status} ${outcome.code}: ${outcome.message}`);
 }
 
 export interface VaultOptions {
@@ -715,7 +734,7 @@ export class SiteRecovery {
   expectAccepted(): void {
     const outcome = this.lastRefusal;
     assert.ok(outcome, "the scenario attempted nothing");
-    assert.ok(outcome.ok, outcome.ok ? "" : `refused with ${outcome.code}: ${outcome.message}`);
+    accepted(outcome, "the attempt");
   }
 
   async expectNotReplicating(machine: string): Promise<void> {
