@@ -596,10 +596,9 @@ export class SiteRecovery {
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {
     await this.azure.markWrite(sample);
-    must(
-      await this.api.writeWorkload(machine, Math.max(1, Math.round(megabytes * mebibyte)), sample),
-      `writing on ${machine}`,
-    );
+    const bytes = Math.max(1, Math.round(megabytes * mebibyte));
+    this.azure.noteWriteOn(machine, bytes);
+    must(await this.api.writeWorkload(machine, bytes, sample), `writing on ${machine}`);
   }
 
   /**
@@ -727,6 +726,12 @@ export class SiteRecovery {
       protectionState === "InitialReplicationPending" || protectionState === "InitialReplicationInProgress",
       `${machine} should still be in its initial replication, but is ${protectionState}`,
     );
+  }
+
+  /** The machine's last write reached its disk in Azure storage (AzureChecks.expectLastWriteReachedStorage). */
+  async expectLastWriteInStorage(machine: string): Promise<void> {
+    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    await this.azure.expectLastWriteReachedStorage(machine, m.diskBytes);
   }
 
   async expectWholeDiskInStorage(machine: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Wrong targets for the failover family: each changes one documented failover behaviour of
 // the reference by intercepting its protocol traffic.
+import { azureFetch } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import type {
   AzureVm,
@@ -611,6 +612,48 @@ export const failoverControls: NegativeControl[] = [
         );
         return { ...reply, body: { ...(reply.body as object), azureVms } };
       });
+    },
+  },
+  {
+    id: "planned-failover-sync-on-paper",
+    cluster: "failover types",
+    wrongBehaviour:
+      "synchronises a planned failover's last changes on paper only: Azure storage is told nothing, yet the data counts as received and the failover point holds it",
+    breaks: ["FO-PLANNED-HYPERV"],
+    transport: () => {
+      const machines = machinesNamed();
+      // The vault of each session; the disks ("vault/machine") whose page writes are answered as
+      // accepted but never reach Azure, while a planned failover of their machine runs.
+      const vaults = new Map<string, string>();
+      const unsent = new Set<string>();
+      return intercepted(
+        "planned-failover-sync-on-paper",
+        async (call, id, next) => {
+          machines.note(call, id);
+          const session = sessionBase(call);
+          const planned = /^failover(Plan)?$/.test(id) && bodyOf(call).type === "planned";
+          const disks = planned
+            ? machines.of(call).map((m) => `${vaults.get(session)}/${m.slice(session.length + 1)}`)
+            : [];
+          for (const disk of disks) unsent.add(disk);
+          try {
+            const reply = await next(call);
+            if (id === "createVault" && reply.status < 300)
+              vaults.set(session, (reply.body as { name: string }).name);
+            return reply;
+          } finally {
+            for (const disk of disks) unsent.delete(disk);
+          }
+        },
+        {
+          fetch: (input, init) => {
+            const disk = /^\/(.+)-replica\/(.+)-disk0$/.exec(new URL(String(input)).pathname);
+            if (init?.method === "PUT" && disk && unsent.has(`${disk[1]}/${disk[2]}`))
+              return Promise.resolve(new Response(null, { status: 201 }));
+            return azureFetch(input, init);
+          },
+        },
+      );
     },
   },
   {
