@@ -58,6 +58,28 @@ Feature: Planned and unplanned failover, and shutting the source down
       | kind              | shutdown                       | was     |
       | Hyper-V VM        | shutting the source down first | was     |
 
+  # 004 "Types of failover": the option shuts the source down and synchronises its latest changes.
+  @req=FO-UNPLANNED-SHUTDOWN-OPTION
+  Scenario Outline: An unplanned failover of a <kind> that shuts the source down first sends its last changes to Azure
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And a recovery point has had time to be made
+    When the workload on "m1" writes 64 MB
+    And an unplanned failover of "m1" to the latest point is run shutting the source down first
+    Then the source of "m1" was shut down
+    When the failover has had time to finish
+    Then the last write on "m1" has reached Azure storage
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind              |
+      | windows VMware VM |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
+      | Hyper-V VM        |
+
   @req=FO-UNPLANNED-PROCEEDS
   @case:scope=machine
   Scenario Outline: An unplanned failover of a <kind> runs although the source cannot be shut down
