@@ -372,7 +372,7 @@ Then("{string} left no data behind its failover point", function (this: W, name:
   return this.failover.expectNothingLeftBehind(name);
 });
 Then("the last write on {string} has reached Azure storage", function (this: W, name: string) {
-  return this.siteRecovery.expectLastWriteInStorage(name);
+  return this.siteRecovery.azure.expectLastWriteReachedStorage(name);
 });
 Then(
   "the readiness check {word} of {string} {passesOrFails}",

@@ -728,12 +728,6 @@ export class SiteRecovery {
     );
   }
 
-  /** The machine's last write reached its disk in Azure storage (AzureChecks.expectLastWriteReachedStorage). */
-  async expectLastWriteInStorage(machine: string): Promise<void> {
-    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
-    await this.azure.expectLastWriteReachedStorage(machine, m.diskBytes);
-  }
-
   async expectWholeDiskInStorage(machine: string): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
     await this.azure.expectInitialCopyCovers(machine, m.diskBytes);
