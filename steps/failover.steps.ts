@@ -371,6 +371,9 @@ Then("the source of {string} {was} shut down", function (this: W, name: string, 
 Then("{string} left no data behind its failover point", function (this: W, name: string) {
   return this.failover.expectNothingLeftBehind(name);
 });
+Then("the last write on {string} has reached Azure storage", function (this: W, name: string) {
+  return this.siteRecovery.azure.expectLastWriteReachedStorage(name);
+});
 Then(
   "the readiness check {word} of {string} {passesOrFails}",
   function (this: W, check: string, name: string, result: string) {

@@ -2,7 +2,9 @@
 Feature: Planned and unplanned failover, and shutting the source down
   A planned failover exists for Hyper-V VMs: it shuts the source down and synchronises the
   latest data first, and does not run when the source cannot be shut down. An unplanned
-  failover may try the same, and runs even when the shutdown fails.
+  failover may try the same, and runs even when the shutdown fails. That the latest data was
+  synchronised is judged by what reached the machine's disk in Azure storage once the failover
+  job had time to end, not by what the target reports about the data it still holds.
 
   Sources: 004_c64cd5c9d881a33a, "Types of failover" (planned failover - Hyper-V,
   failover - Hyper-V, failover - VMware).
@@ -23,6 +25,8 @@ Feature: Planned and unplanned failover, and shutting the source down
     Then the failover goes to the point the documents call for
     And the source of "hv1" was shut down
     And "hv1" left no data behind its failover point
+    When the failover has had time to finish
+    Then the last write on "hv1" has reached Azure storage
 
   @req=FO-PLANNED-NOT-SHUT-DOWN
   @case:scope=machine
@@ -53,6 +57,28 @@ Feature: Planned and unplanned failover, and shutting the source down
     Examples:
       | kind              | shutdown                       | was     |
       | Hyper-V VM        | shutting the source down first | was     |
+
+  # 004 "Types of failover": the option shuts the source down and synchronises its latest changes.
+  @req=FO-UNPLANNED-SHUTDOWN-OPTION
+  Scenario Outline: An unplanned failover of a <kind> that shuts the source down first sends its last changes to Azure
+    Given a <kind> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And a recovery point has had time to be made
+    When the workload on "m1" writes 64 MB
+    And an unplanned failover of "m1" to the latest point is run shutting the source down first
+    Then the source of "m1" was shut down
+    When the failover has had time to finish
+    Then the last write on "m1" has reached Azure storage
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind              |
+      | windows VMware VM |
+
+    @case:kind=hyperv-vm
+    Examples:
+      | kind              |
+      | Hyper-V VM        |
 
   @req=FO-UNPLANNED-PROCEEDS
   @case:scope=machine
@@ -106,6 +132,9 @@ Feature: Planned and unplanned failover, and shutting the source down
     And the source of "hv2" was shut down
     And "hv1" left no data behind its failover point
     And "hv2" left no data behind its failover point
+    When the failover has had time to finish
+    Then the last write on "hv1" has reached Azure storage
+    And the last write on "hv2" has reached Azure storage
 
   # 004 says the planned failover does not run for a machine that cannot be shut down; whether
   # the plan's other members fail over is left open, so only the failing member is judged.

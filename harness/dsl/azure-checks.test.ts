@@ -1,5 +1,6 @@
 // The encryption check (REPL-COMP-PS-ENCRYPT) judges what reached storage from the first write of
-// the text on: a request made before the workload wrote it cannot carry it.
+// the text on: a request made before the workload wrote it cannot carry it. The synchronisation
+// check (FO-PLANNED-HYPERV) counts the distinct disk bytes written since a machine's last write.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
@@ -76,4 +77,43 @@ test("text the workload never wrote is searched for in every request", async () 
   await checks.markWrite("other data");
   recorded.push(put(randomBytes(16384)));
   await assert.rejects(checks.expectCiphertextSinceLastWrite(text), /readable in what went to Azure storage/);
+});
+
+/** A page write of vm1's disk, bytes first..last. */
+const page = (first: number, last: number): RecordedAzureRequest => ({
+  ...put(Buffer.alloc(16)),
+  range: { first, last },
+});
+const mib = 1024 * 1024;
+
+test("a last write whose bytes reached the disk since it was made passes, resent ranges or not", async () => {
+  const recorded = [page(0, 4 * mib - 1)];
+  const checks = checksOver(recorded);
+  await checks.markWrite();
+  checks.noteWriteOn("vm1", 2 * mib);
+  recorded.push(page(4 * mib, 5 * mib - 1), page(5 * mib, 6 * mib - 1), page(5 * mib, 6 * mib - 1));
+  await checks.expectLastWriteReachedStorage("vm1");
+});
+
+test("a last write never sent fails, whatever was sent before it or resent since", async () => {
+  const recorded = [page(0, 4 * mib - 1)];
+  const checks = checksOver(recorded);
+  await checks.markWrite();
+  checks.noteWriteOn("vm1", 2 * mib);
+  // The same mebibyte sent twice is one mebibyte of the disk, not the two the machine wrote.
+  recorded.push(page(4 * mib, 5 * mib - 1), page(4 * mib, 5 * mib - 1));
+  await assert.rejects(
+    checks.expectLastWriteReachedStorage("vm1"),
+    /vm1 wrote 2097152 bytes; 1048576 distinct bytes/,
+  );
+});
+
+test("another machine's disk pages do not count for a machine's last write", async () => {
+  const recorded: RecordedAzureRequest[] = [];
+  const checks = checksOver(recorded);
+  await checks.markWrite();
+  checks.noteWriteOn("vm1", mib);
+  recorded.push({ ...page(0, mib - 1), path: "/v1-replica/vm2-disk0" });
+  await assert.rejects(checks.expectLastWriteReachedStorage("vm1"), /0 distinct bytes/);
+  await assert.rejects(checks.expectLastWriteReachedStorage("vm2"), /wrote nothing on vm2/);
 });

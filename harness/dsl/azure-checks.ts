@@ -13,6 +13,7 @@ import {
   type Range,
   rangeBytes,
   revealingDecoder,
+  union,
 } from "./storage-evidence.ts";
 import { mebibyte } from "./units.ts";
 
@@ -40,6 +41,40 @@ export class AzureChecks {
   private scope() {
     const vault = this.vault();
     return { vault: vault.name, ...(vault.storageAccount ? { storageAccount: vault.storageAccount } : {}) };
+  }
+
+  /** Per machine, its last write: the storage requests recorded before it, and its bytes. */
+  private readonly lastWriteOn = new Map<string, { requestsBefore: number; bytes: number }>();
+
+  /** Notes a write of `bytes` on `machine`, made right after markWrite. */
+  noteWriteOn(machine: string, bytes: number): void {
+    this.lastWriteOn.set(machine, { requestsBefore: this.requestsAtLastWrite, bytes });
+  }
+
+  /**
+   * The machine's last write reached its disk in Azure storage: since that write, the page
+   * writes to `{vault}-replica/{machine}-disk0` (the protocol's "Replicated data") cover at least
+   * as many distinct bytes as it wrote. What a machine wrote before a failover that synchronises
+   * first is sent to Azure before it fails over (FO-PLANNED-HYPERV, FO-UNPLANNED-SHUTDOWN-OPTION;
+   * 004 "Types of failover": the latest data is synchronised first). Distinct bytes: a target may
+   * send a range again, and that neither counts twice nor fails. srkit's assumption: the write is
+   * smaller than the disk (the scenarios write 64 MB or less on disks of the protocol's default
+   * 1 GiB), so it covers that many distinct bytes; the disk size the target reports is not used.
+   * Throws (assert) naming the bytes written and the bytes seen; Error when nothing was written.
+   */
+  async expectLastWriteReachedStorage(machine: string): Promise<void> {
+    const last = this.lastWriteOn.get(machine);
+    if (!last) throw new Error(`the scenario wrote nothing on ${machine}`);
+    const disk = `/${this.vault().name}-replica/${machine}-disk0`;
+    const sent = (await this.storageRequests())
+      .slice(last.requestsBefore)
+      .filter((r) => r.method === "PUT" && r.path === disk)
+      .flatMap((r) => (r.range ? [r.range] : []));
+    const reached = rangeBytes(union(sent));
+    assert.ok(
+      reached >= last.bytes,
+      `${machine} wrote ${last.bytes} bytes; ${reached} distinct bytes of its disk reached Azure storage since`,
+    );
   }
 
   /** "Since then" in the expectations means since the workload's last write. */

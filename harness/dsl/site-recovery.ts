@@ -621,10 +621,9 @@ export class SiteRecovery {
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {
     await this.azure.markWrite(sample);
-    must(
-      await this.api.writeWorkload(machine, Math.max(1, Math.round(megabytes * mebibyte)), sample),
-      `writing on ${machine}`,
-    );
+    const bytes = Math.max(1, Math.round(megabytes * mebibyte));
+    this.azure.noteWriteOn(machine, bytes);
+    must(await this.api.writeWorkload(machine, bytes, sample), `writing on ${machine}`);
   }
 
   /**

@@ -1,5 +1,6 @@
 // Wrong targets for the failover family: each changes one documented failover behaviour of
 // the reference by intercepting its protocol traffic.
+import { azureFetch } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import type {
   AzureVm,
@@ -10,6 +11,7 @@ import type {
 } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import {
+  type Body,
   bodyOf,
   fakeJob,
   intercepted,
@@ -83,6 +85,46 @@ const vmsDoubled = (label: string, purpose: AzureVm["purpose"]) =>
       ),
     })),
   );
+
+/**
+ * While a failover whose body `syncs` runs, the page writes to its machines' disks are answered
+ * as accepted but never reach Azure: the target believes (and reports) the last changes
+ * synchronised, and its failover point holds them, yet Azure storage got nothing.
+ */
+function syncOnPaper(label: string, syncs: (body: Body) => boolean) {
+  const machines = machinesNamed();
+  // The vault of each session; the disks ("vault/machine") whose page writes are dropped.
+  const vaults = new Map<string, string>();
+  const unsent = new Set<string>();
+  return intercepted(
+    label,
+    async (call, id, next) => {
+      machines.note(call, id);
+      const session = sessionBase(call);
+      const disks =
+        /^failover(Plan)?$/.test(id) && syncs(bodyOf(call))
+          ? machines.of(call).map((m) => `${vaults.get(session)}/${m.slice(session.length + 1)}`)
+          : [];
+      for (const disk of disks) unsent.add(disk);
+      try {
+        const reply = await next(call);
+        if (id === "createVault" && reply.status < 300)
+          vaults.set(session, (reply.body as { name: string }).name);
+        return reply;
+      } finally {
+        for (const disk of disks) unsent.delete(disk);
+      }
+    },
+    {
+      fetch: (input, init) => {
+        const disk = /^\/(.+)-replica\/(.+)-disk0$/.exec(new URL(String(input)).pathname);
+        if (init?.method === "PUT" && disk && unsent.has(`${disk[1]}/${disk[2]}`))
+          return Promise.resolve(new Response(null, { status: 201 }));
+        return azureFetch(input, init);
+      },
+    },
+  );
+}
 
 /** The requirements whose guest settings the failover readiness checks report on (a wrong readiness breaks them all). */
 export const readinessRequirements = [
@@ -612,6 +654,26 @@ export const failoverControls: NegativeControl[] = [
         return { ...reply, body: { ...(reply.body as object), azureVms } };
       });
     },
+  },
+  {
+    id: "planned-failover-sync-on-paper",
+    cluster: "failover types",
+    wrongBehaviour:
+      "synchronises a planned failover's last changes on paper only: Azure storage is told nothing, yet the data counts as received and the failover point holds it",
+    breaks: ["FO-PLANNED-HYPERV"],
+    transport: () => syncOnPaper("planned-failover-sync-on-paper", (body) => body.type === "planned"),
+  },
+  {
+    id: "shutdown-failover-sync-on-paper",
+    cluster: "failover types",
+    wrongBehaviour:
+      "synchronises the last changes of an unplanned failover that shuts the source down on paper only: Azure storage is told nothing, yet the data counts as received",
+    breaks: ["FO-UNPLANNED-SHUTDOWN-OPTION"],
+    transport: () =>
+      syncOnPaper(
+        "shutdown-failover-sync-on-paper",
+        (body) => body.type === "unplanned" && body.shutDownSource === true,
+      ),
   },
   {
     id: "change-window-cut-to-24-hours",

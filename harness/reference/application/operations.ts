@@ -510,8 +510,8 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     listNetworkFlows: (input) => ok({ flows: world(input).network.listFlows() }),
     createHypervHost: (input) => created(world(input).createHypervHost(input.body as HypervHost)),
     createRecoveryPlan: (input) => created(world(input).createRecoveryPlan(input.body as RecoveryPlan)),
-    ...failoverActions("item", "", world),
-    ...failoverActions("plan", "Plan", world),
+    ...failoverActions("item", "", world, ctx.outbound),
+    ...failoverActions("plan", "Plan", world, ctx.outbound),
     readFailoverReadiness: (input) => {
       const w = world(input);
       return ok(readiness(w.machine(w.item(name(input)).name)));
@@ -556,18 +556,27 @@ function failoverActions(
   kind: Scope["kind"],
   suffix: string,
   world: (input: OperationInput) => World,
+  outbound: AzureOutboundFactory,
 ): Record<string, OperationHandler> {
-  const run = (act: (w: World, scope: Scope, body: unknown) => JobState) => (input: OperationInput) => {
-    const w = world(input);
-    return { status: 202, body: toJob(w, act(w, { kind, name: input.params.name ?? "" }, input.body)) };
-  };
+  const run =
+    (act: (w: World, scope: Scope, body: unknown) => JobState | Promise<JobState>) =>
+    async (input: OperationInput) => {
+      const w = world(input);
+      return {
+        status: 202,
+        body: toJob(w, await act(w, { kind, name: input.params.name ?? "" }, input.body)),
+      };
+    };
   return {
     [`testFailover${suffix}`]: run((w, scope, body) => {
       const req = body as TestFailoverRequest;
       return testFailover(w, scope, req.recoveryPoint, req.network);
     }),
     [`cleanupTestFailover${suffix}`]: run((w, scope) => cleanupTestFailover(w, scope)),
-    [`failover${suffix}`]: run((w, scope, body) => failover(w, scope, body as Required<FailoverRequest>)),
+    // A failover that shuts the source down first sends its last data to Azure storage.
+    [`failover${suffix}`]: run((w, scope, body) =>
+      failover(w, scope, body as Required<FailoverRequest>, outbound(w)),
+    ),
     [`changeRecoveryPoint${suffix}`]: run((w, scope, body) =>
       changeRecoveryPoint(w, scope, (body as { recoveryPoint: RecoveryPointChoice }).recoveryPoint),
     ),

@@ -23,6 +23,7 @@ import {
   reprotectHyperv,
   reverseReplicateToAzure,
 } from "./hyperv-failback.ts";
+import type { AzureOutbound } from "./outbound.ts";
 import { RecoveryPointLog } from "./recovery-point-log.ts";
 import { selectPoints } from "./recovery-point-selection.ts";
 import { Refusal, refused } from "./refusal.ts";
@@ -33,6 +34,7 @@ import {
   reverseReplicate,
   siteFailover,
 } from "./secondary-site.ts";
+import { uploadToStorage } from "./storage-upload.ts";
 import type { AzureVmState, JobFailure, JobState, ReplicationState, StoredPoint, World } from "./world.ts";
 
 export type Scope = { kind: "item"; name: string } | { kind: "plan"; name: string };
@@ -324,24 +326,35 @@ export function cleanupTestFailover(world: World, scope: Scope): JobState {
   return startJob(world, "TestFailoverCleanup", items, 0);
 }
 
-/** Shuts the source down and sends everything it still holds to Site Recovery. */
-function shutDownAndSync(world: World, item: ReplicationState): boolean {
+/**
+ * Shuts the source down and sends everything it still holds to Azure storage before the
+ * failover (FO-PLANNED-HYPERV, FO-UNPLANNED-SHUTDOWN-OPTION; 004 "Types of failover": the latest
+ * data is synchronised first). The machine's tracked changes join what its data mover holds, and
+ * the mover uploads them as a replication cycle does: what Azure accepted counts as received and
+ * so reaches the Latest point. Resolves false when the source could not be shut down.
+ */
+async function shutDownAndSync(
+  world: World,
+  item: ReplicationState,
+  outbound: AzureOutbound,
+): Promise<boolean> {
   const machine = world.machine(item.name);
   if (world.network.cannotShutDown(item.name)) return false;
   machine.poweredOn = false;
-  const pending =
-    machine.changeLog.reduce((s, c) => s + c.length, 0) + item.cache.reduce((s, c) => s + c.length, 0);
+  item.cache.push(...machine.changeLog);
   machine.changeLog = [];
-  item.cache = [];
-  item.unprocessedBytes += pending;
+  // A write Azure did not accept (its storage cut off) stays with the data mover: it is not
+  // counted as received, so no point claims it (the failover then loses it, and the evidence shows it).
+  await uploadToStorage(world, item, world.mover(item), outbound, () => {});
   return true;
 }
 
-export function failover(
+export async function failover(
   world: World,
   scope: Scope,
   request: Required<Omit<FailoverRequest, "synchronization">> & FailoverRequest,
-): JobState {
+  outbound: AzureOutbound,
+): Promise<JobState> {
   const items = itemsOf(world, scope);
   const planned = request.type === "planned";
   const jobs: StartJob = (op, its, seconds, work) => startJob(world, op, its, seconds, work);
@@ -403,7 +416,10 @@ export function failover(
     selectPoints(world, items.filter(hyperV), fallback, "item", { dryRun: true });
   const shutDown = new Map<string, boolean>();
   for (const item of items)
-    shutDown.set(item.name, planned || request.shutDownSource ? shutDownAndSync(world, item) : false);
+    shutDown.set(
+      item.name,
+      planned || request.shutDownSource ? await shutDownAndSync(world, item, outbound) : false,
+    );
   const fallsBack = (item: ReplicationState) => !planned && hyperV(item) && !shutDown.get(item.name);
   const points = selectPoints(
     world,

@@ -2,23 +2,16 @@
 // server and sending their data to the process server (or, for Hyper-V VMs, to their host's
 // agent), the data mover forwarding it to Azure storage, group coordination, recovery points,
 // health, and failover jobs that reached their end.
-import type { HealthError, HealthErrorCode } from "../../protocol/types.ts";
-import {
-  azurePort,
-  portOf,
-  protectedItemUrl,
-  siteRecoveryServiceUrl,
-  storagePageUrl,
-  storagePort,
-} from "./azure-endpoints.ts";
+import type { HealthError } from "../../protocol/types.ts";
+import { azurePort, portOf, protectedItemUrl, siteRecoveryServiceUrl } from "./azure-endpoints.ts";
 import { judgeFailbackRpo, runFailbackCycle } from "./failback-cycle.ts";
 import { completeJobs } from "./failover.ts";
 import { runHypervFailbackCycle } from "./hyperv-failback.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
-import { contentOf } from "./payload.ts";
 import { makeRecoveryPoints } from "./recovery-points.ts";
 import { runSiteCycle } from "./site-cycle.ts";
+import { type Mover, type Raise, storagePathOpen, uploadToStorage } from "./storage-upload.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
 
 const maxCyclesPerAdvance = 1440;
@@ -27,8 +20,6 @@ const managementPort = 443;
 /** REPL-PORT-MULTIVM-20004 */
 const multiVmPort = 20004;
 const azure: Endpoint = at("azure");
-
-type Raise = (item: string, code: HealthErrorCode, message: string) => void;
 
 /**
  * The health of an item with nothing wrong, shared: a fresh empty array per item and cycle would
@@ -179,55 +170,6 @@ function sendToMover(world: World, item: ReplicationState, from: number, raise: 
   else machine.changeLog = [];
   if (item.protectionState === "InitialReplicationPending")
     item.protectionState = "InitialReplicationInProgress";
-  return true;
-}
-
-type Mover = ReturnType<World["mover"]>;
-
-/** Whether the data mover may reach Azure storage; raises the health error when it may not. */
-function storagePathOpen(world: World, item: ReplicationState, mover: Mover, raise: Raise): boolean {
-  if (world.network.isBlocked(at(mover.name, mover.host), azure, storagePort)) {
-    raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
-    return false;
-  }
-  return true;
-}
-
-async function uploadToStorage(
-  world: World,
-  item: ReplicationState,
-  mover: Mover,
-  outbound: AzureOutbound,
-  raise: Raise,
-) {
-  if (!storagePathOpen(world, item, mover, raise)) return false;
-  if (item.cache.length === 0) return true;
-  const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
-  while (item.cache.length > 0) {
-    const chunk = item.cache[0] as Chunk;
-    const delivered = await outbound.send({
-      component: mover.name,
-      method: "PUT",
-      url,
-      headers: {
-        "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}`,
-        "x-ms-page-write": "update",
-      },
-      body: world.codec.seal(contentOf(chunk.length, chunk.samples)),
-    });
-    if (!delivered) {
-      raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
-      return false;
-    }
-    world.network.record(mover.host, "azure-storage", azurePort, "https", true);
-    item.cache.shift();
-    if (chunk.initial) {
-      item.initialNotStored -= chunk.length;
-      if (item.initialNotStored === 0) item.protectionState = "Protected";
-    } else {
-      item.unprocessedBytes += chunk.length;
-    }
-  }
   return true;
 }
 

@@ -1,0 +1,72 @@
+// The reference's planned failover sends the source's last changes to Azure storage before it
+// fails over, through its outbound port as a replication cycle does (FO-PLANNED-HYPERV; 004
+// "Types of failover"), instead of only counting them as received.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createReferenceTarget } from "../target.ts";
+
+const mebibyte = 1024 * 1024;
+
+/** A reference whose Azure requests are answered 201 and noted as "METHOD path range". */
+async function hypervVmReplicating() {
+  const sent: string[] = [];
+  const target = createReferenceTarget({
+    fetch: async (input, init) => {
+      const range = (init?.headers as Record<string, string> | undefined)?.["x-ms-range"] ?? "";
+      sent.push(`${init?.method} ${new URL(String(input)).pathname} ${range}`.trim());
+      return new Response(null, { status: 201 });
+    },
+    log: () => {},
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const reply = await target.router({ method, path: base + path, body });
+    assert.ok(reply.status < 300, `${method} ${path}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+  let base = "";
+  const { sessionId } = (await call("POST", "/v1/sessions", {})) as { sessionId: string };
+  base = `/v1/sessions/${sessionId}`;
+  await call("POST", "/vaults", { name: "v1", storageAccount: "acct1", network: "net1" });
+  await call("POST", "/hyperv-hosts", { name: "hp1", vault: "v1" });
+  await call("POST", "/policies", { name: "p1" });
+  await call("POST", "/machines", {
+    name: "hv1",
+    kind: "hyperv-vm",
+    hypervHost: "hp1",
+    mobilityService: false,
+    diskBytes: 64 * mebibyte,
+  });
+  await call("POST", "/replicated-items", { machine: "hv1", policy: "p1" });
+  await call("POST", "/clock/advance", { seconds: 24 * 3600 });
+  const item = (await call("GET", "/replicated-items/hv1")) as { protectionState: string };
+  assert.equal(item.protectionState, "Protected");
+  return { sent, call };
+}
+
+const pagesOf = (sent: string[]) => sent.filter((s) => s.startsWith("PUT /v1-replica/hv1-disk0 "));
+
+test("a planned failover sends the changes the source still holds to its disk in Azure storage", async () => {
+  const { sent, call } = await hypervVmReplicating();
+  await call("POST", "/machines/hv1/writes", { bytes: 3 * mebibyte });
+  const before = pagesOf(sent).length;
+  await call("POST", "/replicated-items/hv1/failover", {
+    type: "planned",
+    recoveryPoint: { type: "Latest" },
+  });
+  const synced = pagesOf(sent).slice(before);
+  const bytes = synced.reduce((sum, s) => {
+    const [, first, last] = /bytes=(\d+)-(\d+)$/.exec(s) ?? [];
+    return sum + Number(last) - Number(first) + 1;
+  }, 0);
+  assert.equal(bytes, 3 * mebibyte, `pages sent by the planned failover: ${synced.join("; ")}`);
+});
+
+test("a planned failover with nothing left to send sends no page", async () => {
+  const { sent, call } = await hypervVmReplicating();
+  const before = pagesOf(sent).length;
+  await call("POST", "/replicated-items/hv1/failover", {
+    type: "planned",
+    recoveryPoint: { type: "Latest" },
+  });
+  assert.deepEqual(pagesOf(sent).slice(before), []);
+});
