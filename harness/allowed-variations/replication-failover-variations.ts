@@ -462,6 +462,64 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "points-every-3-seconds",
+    choice:
+      "declares and keeps the fastest points the protocol allows beside a cycle: a crash-consistent point " +
+      "every 3 seconds and a replication cycle of 1 second (some 1,200 points an hour)",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-RP-CRASH-INTERVAL",
+      "FO-COMMIT-DELETES-POINTS",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("points-every-3-seconds", {
+      parameters: { crashConsistentIntervalSeconds: 3, replicationCycleSeconds: 1 },
+    }),
+  },
+  {
+    id: "other-parameters-at-minimums",
+    choice:
+      "declares and keeps the protocol's minimums: discovery, service and failback heartbeats, site-to-site " +
+      "replication and Scout retention points every second, one machine a Scout master target, jobs of 1 second",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-COMP-PS-DISCOVERY",
+      "FB-PS-CS-443",
+      "SS-HV-HRL",
+      "SS-SCOUT-MT-COUNT",
+      "SS-SCOUT-MT-RETENTION",
+    ],
+    transport: reference("other-parameters-at-minimums", {
+      parameters: {
+        discoveryIntervalSeconds: 1,
+        serviceHeartbeatSeconds: 1,
+        failbackProcessServerHeartbeatSeconds: 1,
+        siteReplicationIntervalSeconds: 1,
+        scoutRetentionPointIntervalSeconds: 1,
+        scoutMasterTargetCapacityMachines: 1,
+        failoverJobSeconds: 1,
+        testFailoverJobSeconds: 1,
+        reprotectJobSeconds: 1,
+        failbackJobSeconds: 1,
+        hypervReprotectJobSeconds: 1,
+      },
+    }),
+  },
+  {
+    id: "copies-at-srkit-bound",
+    choice:
+      "copies 64 KiB a minute to Azure and back (srkit's slowest judged rate, a 64 MiB disk in 1,024 minutes), and declares both",
+    permittedBy: [
+      "protocol: TargetParameters.initialCopyBytesPerMinute",
+      "REPL-PROC-INITIAL-COPY",
+      "FB-ALTERNATE-FULL-COPY",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("copies-at-srkit-bound", {
+      parameters: { initialCopyBytesPerMinute: 64 * 1024, failbackCopyBytesPerMinute: 64 * 1024 },
+    }),
+  },
+  {
     id: "claims-replication-ports-only",
     choice: "declares the replication-ports family only",
     permittedBy: ["protocol: Family"],

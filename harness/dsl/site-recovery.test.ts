@@ -105,6 +105,36 @@ test("a scenario that cannot be judged with the declared parameters is the targe
   await s.close();
 });
 
+test("a machine of no named size gets a disk its declared copy rate moves in bounded time; a slower rate is the target's error", async () => {
+  const mebibyte = 1024 * 1024;
+  const sized = async (initialCopyBytesPerMinute: number) => {
+    const { site: s } = await site({ parameters: { initialCopyBytesPerMinute } });
+    await s.vaultWithConfigurationServer("cs1", "vmware-vm");
+    return s;
+  };
+  // The reference's rate keeps the protocol's default disk; a slow one gets what it copies in
+  // 256 minutes, never under 64 MiB; the disk asked for is the one the target holds.
+  for (const [rate, expected] of [
+    [256 * mebibyte, 1024 * mebibyte],
+    [mebibyte, 256 * mebibyte],
+    [64 * 1024, 64 * mebibyte],
+  ] as const) {
+    const s = await sized(rate);
+    await s.machine("vm1", "vmware-vm");
+    assert.equal(s.diskBytesOf("vm1"), expected, `disk at ${rate} bytes a minute`);
+    const held = await s.sessionApi.readMachine("vm1");
+    assert.ok(held.ok && held.value.diskBytes === expected);
+    await s.close();
+  }
+  const slow = await sized(64 * 1024 - 1);
+  await assert.rejects(slow.machine("vm1", "vmware-vm"), {
+    name: "TargetMisbehaved",
+    message: /cannot be judged/,
+  });
+  await assert.rejects(slow.sessionApi.readMachine("vm1").then((r) => assert.ok(r.ok)));
+  await slow.close();
+});
+
 function defaultNamingForTest() {
   return {
     azureVm: (machine: string, purpose: "test" | "failover") => `${machine}-${purpose}`,
