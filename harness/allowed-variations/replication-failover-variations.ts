@@ -520,6 +520,13 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "storage-requests-of-4-mib",
+    choice:
+      "writes and reads disk ranges in Azure storage 4 MiB at a time (Azure's largest Put Page), one request each",
+    permittedBy: ["protocol: Replicated data", "REPL-PROC-INITIAL-COPY", "REPL-PROC-DELTA-AFTER-INITIAL"],
+    transport: reference("storage-requests-of-4-mib", { choices: { storageRequestMaxBytes: 4 * mebibyte } }),
+  },
+  {
     id: "claims-replication-ports-only",
     choice: "declares the replication-ports family only",
     permittedBy: ["protocol: Family"],

@@ -85,6 +85,13 @@ export interface ReferenceChoices {
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
   naming: Naming;
+  /**
+   * The most bytes of a disk one storage request carries, written or read back (protocol
+   * "Replicated data" names a request's range, not its size): a whole cycle's chunk in one
+   * request (Infinity, the default), or pieces of at most this many bytes (Azure's Put Page takes
+   * at most 4 MiB), each its own request.
+   */
+  storageRequestMaxBytes: number;
   // --- failback
   /**
    * FB-MT-DISK-UUID: the disk.EnableUUID values a master target registers with. 001's SCSI-id
@@ -153,6 +160,7 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   retentionEdge: "keep-edge",
   pointsAtSharedTick: "one",
   naming: defaultNaming,
+  storageRequestMaxBytes: Number.POSITIVE_INFINITY,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,
   storageVMotionFailsFailback: true,

@@ -7,6 +7,7 @@ import {
   azurePort,
   portOf,
   protectedItemUrl,
+  requestRanges,
   siteRecoveryServiceUrl,
   storagePageUrl,
   storagePort,
@@ -205,19 +206,36 @@ async function uploadToStorage(
   const url = storagePageUrl(mover.vault.storageAccount ?? "", mover.vault.name, item.name);
   while (item.cache.length > 0) {
     const chunk = item.cache[0] as Chunk;
-    const delivered = await outbound.send({
-      component: mover.name,
-      method: "PUT",
-      url,
-      headers: {
-        "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}`,
-        "x-ms-page-write": "update",
-      },
-      body: world.codec.seal(contentOf(chunk.length, chunk.samples)),
-    });
-    if (!delivered) {
-      raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
-      return false;
+    for (const [index, piece] of requestRanges(
+      chunk.offset,
+      chunk.length,
+      world.choices.storageRequestMaxBytes,
+    ).entries()) {
+      const delivered = await outbound.send({
+        component: mover.name,
+        method: "PUT",
+        url,
+        headers: {
+          "x-ms-range": `bytes=${piece.offset}-${piece.offset + piece.length - 1}`,
+          "x-ms-page-write": "update",
+        },
+        // A written sample travels in the first piece (the one its write starts in).
+        body: world.codec.seal(contentOf(piece.length, index === 0 ? chunk.samples : [])),
+      });
+      if (!delivered) {
+        // What was not delivered stays in the cache, from the first piece not sent.
+        const sent = piece.offset - chunk.offset;
+        if (chunk.initial) item.initialNotStored -= sent;
+        else item.unprocessedBytes += sent;
+        item.cache[0] = {
+          ...chunk,
+          offset: piece.offset,
+          length: chunk.length - sent,
+          samples: index === 0 ? chunk.samples : [],
+        };
+        raise(item.name, "AZURE_STORAGE_UNREACHABLE", `${mover.name} cannot reach Azure storage`);
+        return false;
+      }
     }
     world.network.record(mover.host, "azure-storage", azurePort, "https", true);
     item.cache.shift();
