@@ -135,6 +135,35 @@ test("a machine of no named size gets a disk its declared copy rate moves in bou
   await slow.close();
 });
 
+test("data is left unprocessed even where the target's app-consistent point falls between its crash-consistent ones", async () => {
+  // Points every 899 s, 898 s off the hour; app-consistent points on the hour fall inside some
+  // windows of one 897-second cycle after a crash-consistent point. The other cadences are slow
+  // too, so that the reference moves its clock in cycles of 897 s (allowed variation
+  // odd-intervals-near-upper-bounds): round 2 failed before the window was tried again.
+  const { site: s } = await site({
+    parameters: {
+      crashConsistentIntervalSeconds: 899,
+      replicationCycleSeconds: 897,
+      failbackProcessServerHeartbeatSeconds: 899,
+      siteReplicationIntervalSeconds: 3599,
+    },
+    choices: { pointScheduleOffsetSeconds: 898 },
+  });
+  await s.vaultWithConfigurationServer("cs1", "vmware-vm");
+  await s.policy("p");
+  await s.replicating(["vm1"], "vmware-vm", "p");
+  await s.initialReplicationCompleted("vm1");
+  // Rounds that move the windows round the hour: in the third, the app-consistent point at 03:00
+  // comes after the data arrived.
+  await s.pass(3600);
+  for (let round = 0; round < 6; round++) {
+    await s.leaveUnprocessedData("vm1", 64);
+    assert.equal((await s.points("vm1")).unprocessedBytes, 64 * 1024 * 1024, `round ${round}`);
+    await s.pass(1000 + round * 300);
+  }
+  await s.close();
+});
+
 function defaultNamingForTest() {
   return {
     azureVm: (machine: string, purpose: "test" | "failover") => `${machine}-${purpose}`,
