@@ -615,6 +615,13 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "app-points-off-the-hour",
+    choice:
+      "makes app-consistent points on a schedule 17 min 23 s off the policy's multiples (between its crash-consistent points)",
+    permittedBy: ["REPL-RP-APP-FREQUENCY", "FB-POLICY-VALUES", "000_c1cbcbb4c158873e#replication-process"],
+    transport: reference("app-points-off-the-hour", { choices: { appScheduleOffsetSeconds: 17 * 60 + 23 } }),
+  },
+  {
     id: "claims-replication-ports-only",
     choice: "declares the replication-ports family only",
     permittedBy: ["protocol: Family"],

@@ -49,6 +49,12 @@ export interface ReferenceChoices {
    */
   pointScheduleOffsetSeconds: number;
   /**
+   * REPL-RP-APP-FREQUENCY: where the app-consistent schedule starts: its ticks fall this many
+   * seconds after whole multiples of the policy's frequency (0, the default: on the multiples,
+   * e.g. on the hour). The documents give the frequency, not the schedule.
+   */
+  appScheduleOffsetSeconds: number;
+  /**
    * FO-PROCESSING-EXTRA: the extra processing of the machines 004 "Failoververarbeitung" lists,
    * "about 8 to 10 minutes". Documented, so not a declared parameter: the harness judges it
    * against 004's range. The reference takes 9 minutes.
@@ -154,6 +160,7 @@ export const defaultNaming: Naming = {
 
 export const defaultChoices: Readonly<ReferenceChoices> = {
   pointScheduleOffsetSeconds: 0,
+  appScheduleOffsetSeconds: 0,
   failoverExtraProcessingSeconds: 9 * 60,
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
