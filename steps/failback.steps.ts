@@ -75,9 +75,9 @@ Given(
   },
 );
 Given(
-  "a VMware VM {string} whose disk takes {int} minutes to copy back, failed over to Azure and committed",
+  "a VMware VM {string} whose disk takes {int} minutes longer to copy back than the others, failed over to Azure and committed",
   function (this: W, name: string, minutes: number) {
-    const diskMegabytes = this.failback.diskMegabytesCopiedIn(minutes);
+    const diskMegabytes = this.failback.diskMegabytesCopiedLongerThanDefault(minutes);
     return this.failback.committedInAzure(name, "vmware-vm", { diskMegabytes });
   },
 );

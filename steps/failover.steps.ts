@@ -343,12 +343,6 @@ Then("no test VM joined the vault's network", function (this: W) {
   return this.failover.expectNoTestVmInVaultNetwork();
 });
 Then(
-  "{string} keeps between {int} and {int} recovery points",
-  function (this: W, name: string, min: number, max: number) {
-    return this.failover.expectPointCount(name, min, max);
-  },
-);
-Then(
   "VMware tools are {disabledOrNot} on the Azure VM of {string}",
   function (this: W, state: string, name: string) {
     return this.failover.expectVmwareToolsDisabled(name, state === "disabled");

@@ -118,6 +118,8 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
     Given a replication group "grp" of <machines> "g1" and "g2" failed over to Azure through plan "rp1" and committed
     When plan "rp1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
+    And "g1" has its first recovery point on premises
+    And "g2" has its first recovery point on premises
     And 65 minutes pass
     And the workload on "g1" writes 4 MB
     And a recovery point interval passes
@@ -139,7 +141,7 @@ Feature: Failing over from Azure to on premises, committing, and protecting agai
   @case:scope=machine @case:scope=plan-member-failing
   Scenario Outline: Failback needs a point for every machine
     Given a <machine> "vm1" failed over to Azure and committed
-    And a VMware VM "vm2" whose disk takes 60 minutes to copy back, failed over to Azure and committed
+    And a VMware VM "vm2" whose disk takes 60 minutes longer to copy back than the others, failed over to Azure and committed
     And a recovery plan "rp1" with "vm1" and "vm2"
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"

@@ -115,10 +115,10 @@ Feature: Failing over to Azure and committing
     And a recovery point has had time to be made
     When an unplanned failover of "m1" to the latest processed point is run
     And the failover has had time to finish
-    Then "m1" keeps between 1 and 1000 recovery points
+    Then "m1" has recovery points
     When the failover of "m1" is committed
-    Then "m1" keeps between 0 and 0 recovery points
-    And "vm1" keeps between 1 and 1000 recovery points
+    Then "m1" has no recovery point
+    And "vm1" has recovery points
 
     @case:kind=vmware-vm
     Examples:
@@ -161,7 +161,7 @@ Feature: Failing over to Azure and committing
     When the recovery point of plan "all" is changed to the latest app-consistent point
     Then the failover is accepted
     And the failover goes to the point the documents call for
-    And "hv1" keeps between 1 and 1000 recovery points
+    And "hv1" has recovery points
     When the failover of plan "all" is committed
     Then "vm1" is committed with allowed operations "Reprotect"
     And "ps1" is committed with allowed operations "Reprotect"
@@ -169,8 +169,8 @@ Feature: Failing over to Azure and committing
     And the Azure VM of "vm1" runs in the vault's network
     And the Azure VM of "ps1" runs in the vault's network
     And the Azure VM of "hv1" runs in the vault's network
-    And "ps1" keeps between 0 and 0 recovery points
-    And "hv1" keeps between 0 and 0 recovery points
+    And "ps1" has no recovery point
+    And "hv1" has no recovery point
     When the recovery point of plan "all" is changed to the latest processed point
     Then the failover is refused with "FAILOVER_ALREADY_COMMITTED"
     When the workload on "ps1" writes 16 MB

@@ -68,6 +68,19 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "slow-copy-back-only",
+    choice:
+      "copies back from Azure at 64 KiB a minute while it copies to Azure at the reference's 256 MiB, and declares both",
+    permittedBy: [
+      "protocol: TargetParameters.failbackCopyBytesPerMinute",
+      "FB-ALTERNATE-FULL-COPY",
+      "FB-NEEDS-RECOVERY-POINT",
+      "FB-RP-GROUP-COMMON",
+      "001_4ed1d773b0998e0e#fail-back-to-the-original-location-or-an-alternate-location",
+    ],
+    transport: reference("slow-copy-back-only", { parameters: { failbackCopyBytesPerMinute: 64 * 1024 } }),
+  },
+  {
     id: "site-slower-declared-timings",
     choice:
       "replicates changes between the sites every 5 minutes, keeps a Scout retention point every " +

@@ -89,6 +89,14 @@ export function healthErrorsTwice(value: unknown, key = ""): unknown {
   return value;
 }
 
+/** Every `message` of an answer (health errors, job errors, refusals) in other words: only codes are judged. */
+export function messagesReworded(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => messagesReworded(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, messagesReworded(v, k)]));
+  return key === "message" && typeof value === "string" ? `Meldung: ${value.length} Zeichen` : value;
+}
+
 /** A name of the protocol's longest length (63), the base padded with zeros. */
 const longestName = (base: string) => `${base}-${"0".repeat(62)}`.slice(0, 63);
 
@@ -460,6 +468,158 @@ export const replicationFailoverVariations: AllowedVariation[] = [
         naming: { ...defaultNaming, recoveryPoint: longestUnicodePointId },
       },
     }),
+  },
+  {
+    id: "points-every-3-seconds",
+    choice:
+      "declares and keeps the fastest points the protocol allows beside a cycle: a crash-consistent point " +
+      "every 3 seconds and a replication cycle of 1 second (some 1,200 points an hour)",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-RP-CRASH-INTERVAL",
+      "FO-COMMIT-DELETES-POINTS",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("points-every-3-seconds", {
+      parameters: { crashConsistentIntervalSeconds: 3, replicationCycleSeconds: 1 },
+    }),
+  },
+  {
+    id: "other-parameters-at-minimums",
+    choice:
+      "declares and keeps the protocol's minimums: discovery, service and failback heartbeats, site-to-site " +
+      "replication and Scout retention points every second, one machine a Scout master target, jobs of 1 second",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-COMP-PS-DISCOVERY",
+      "FB-PS-CS-443",
+      "SS-HV-HRL",
+      "SS-SCOUT-MT-COUNT",
+      "SS-SCOUT-MT-RETENTION",
+    ],
+    transport: reference("other-parameters-at-minimums", {
+      parameters: {
+        discoveryIntervalSeconds: 1,
+        serviceHeartbeatSeconds: 1,
+        failbackProcessServerHeartbeatSeconds: 1,
+        siteReplicationIntervalSeconds: 1,
+        scoutRetentionPointIntervalSeconds: 1,
+        scoutMasterTargetCapacityMachines: 1,
+        failoverJobSeconds: 1,
+        testFailoverJobSeconds: 1,
+        reprotectJobSeconds: 1,
+        failbackJobSeconds: 1,
+        hypervReprotectJobSeconds: 1,
+      },
+    }),
+  },
+  {
+    id: "copies-at-srkit-bound",
+    choice:
+      "copies 64 KiB a minute to Azure and back (srkit's slowest judged rate, a 64 MiB disk in 1,024 minutes), and declares both",
+    permittedBy: [
+      "protocol: TargetParameters.initialCopyBytesPerMinute",
+      "REPL-PROC-INITIAL-COPY",
+      "FB-ALTERNATE-FULL-COPY",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("copies-at-srkit-bound", {
+      parameters: { initialCopyBytesPerMinute: 64 * 1024, failbackCopyBytesPerMinute: 64 * 1024 },
+    }),
+  },
+  {
+    id: "storage-requests-of-4-mib",
+    choice:
+      "writes and reads disk ranges in Azure storage 4 MiB at a time (Azure's largest Put Page), one request each",
+    permittedBy: ["protocol: Replicated data", "REPL-PROC-INITIAL-COPY", "REPL-PROC-DELTA-AFTER-INITIAL"],
+    transport: reference("storage-requests-of-4-mib", { choices: { storageRequestMaxBytes: 4 * mebibyte } }),
+  },
+  {
+    id: "sessions-capped-at-64",
+    choice:
+      "holds at most 64 sessions at once (the protocol's least) and refuses one more with 429 SESSION_LIMIT_REACHED",
+    permittedBy: ["protocol: Session limits"],
+    transport: () => {
+      const open = new Set<string>();
+      return intercepted("allowed variation: sessions-capped-at-64", async (call, operation, next) => {
+        if (operation === "createSession" && open.size >= 64)
+          return {
+            status: 429,
+            body: { error: { code: "SESSION_LIMIT_REACHED", message: "64 sessions are open" } },
+          };
+        const reply = await next(call);
+        const id = call.path.split("/")[3] ?? "";
+        if (operation === "createSession" && reply.status === 201)
+          open.add((reply.body as { sessionId: string }).sessionId);
+        if (operation === "deleteSession" && reply.status < 300) open.delete(id);
+        return reply;
+      });
+    },
+  },
+  {
+    id: "messages-reworded",
+    choice: "words every message differently (health errors, job errors, refusals), with the same codes",
+    permittedBy: ["protocol: Answers", "protocol: ReplicatedItem.healthErrors", "protocol: Job"],
+    transport: answersRewritten("messages-reworded", (reply) => ({
+      ...reply,
+      body: messagesReworded(reply.body),
+    })),
+  },
+  {
+    id: "odd-intervals-near-upper-bounds",
+    choice:
+      "declares and keeps odd values near the upper bounds: a point every 899 s on a schedule 898 s off the " +
+      "hour (so app-consistent points fall between crash-consistent ones), an 897-second cycle, a failback " +
+      "heartbeat of 899 s, site-to-site replication and Scout retention points every 3,599 s, a process " +
+      "server in Azure registered after 601 s",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-RP-CRASH-INTERVAL",
+      "REPL-RP-APP-FREQUENCY",
+      "REPL-RP-UNPROCESSED",
+      "FO-UNPLANNED-LATEST-FALLBACK",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("odd-intervals-near-upper-bounds", {
+      parameters: {
+        crashConsistentIntervalSeconds: 899,
+        replicationCycleSeconds: 897,
+        failbackProcessServerHeartbeatSeconds: 899,
+        siteReplicationIntervalSeconds: 3599,
+        scoutRetentionPointIntervalSeconds: 3599,
+        failbackProcessServerRegistrationSeconds: 601,
+      },
+      choices: { pointScheduleOffsetSeconds: 898 },
+    }),
+  },
+  {
+    id: "odd-intervals-near-lower-bounds",
+    choice:
+      "declares and keeps odd values near the lower bounds: a point every 7 s on a schedule 6 s off the " +
+      "minute (an app-consistent point is the newest for under 7 s), a 5-second cycle, site-to-site " +
+      "replication and Scout retention points every 7 s",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "REPL-RP-CRASH-INTERVAL",
+      "FB-RP-APP-CONSISTENT",
+      "000_c1cbcbb4c158873e#replication-process",
+    ],
+    transport: reference("odd-intervals-near-lower-bounds", {
+      parameters: {
+        crashConsistentIntervalSeconds: 7,
+        replicationCycleSeconds: 5,
+        scoutRetentionPointIntervalSeconds: 7,
+        siteReplicationIntervalSeconds: 7,
+      },
+      choices: { pointScheduleOffsetSeconds: 6 },
+    }),
+  },
+  {
+    id: "app-points-off-the-hour",
+    choice:
+      "makes app-consistent points on a schedule 17 min 23 s off the policy's multiples (between its crash-consistent points)",
+    permittedBy: ["REPL-RP-APP-FREQUENCY", "FB-POLICY-VALUES", "000_c1cbcbb4c158873e#replication-process"],
+    transport: reference("app-points-off-the-hour", { choices: { appScheduleOffsetSeconds: 17 * 60 + 23 } }),
   },
   {
     id: "claims-replication-ports-only",

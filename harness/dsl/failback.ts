@@ -4,6 +4,7 @@
 // stand-in recorded, never what the target says about it.
 import assert from "node:assert/strict";
 import type { Outcome, SessionClient } from "../drivers/protocol-client.ts";
+import { TargetMisbehaved } from "../drivers/transport.ts";
 import {
   expectedFailbackPoints,
   type FailbackExpectation,
@@ -22,7 +23,13 @@ import type {
   Volume,
 } from "../protocol/types.ts";
 import type { FailoverDsl, Target } from "./failover.ts";
-import { accepted, type MachineOptions, must, type SiteRecovery } from "./site-recovery.ts";
+import {
+  accepted,
+  type MachineOptions,
+  must,
+  type SiteRecovery,
+  slowestJudgedCopyMinutes,
+} from "./site-recovery.ts";
 import { rangeBytes, union } from "./storage-evidence.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -38,8 +45,16 @@ export const failbackSite = {
   masterTarget: "mt1",
   processServer: "fps1",
   policy: "standard",
+  /** The disk of a machine whose scenario names none, at most (see FailbackDsl.defaultDiskMegabytes). */
   diskMegabytes: 64,
 };
+/**
+ * srkit's choices for a machine whose scenario names no disk size: its copy to Azure and back
+ * takes at most `defaultDiskCopyMinutes` at the declared rates, and its disk holds at least
+ * `smallestDefaultDiskMegabytes`, twice the most a failback scenario writes at once.
+ */
+const defaultDiskCopyMinutes = 256;
+const smallestDefaultDiskMegabytes = 16;
 const site = failbackSite;
 /**
  * The failback policy's RPO threshold (001 "Failback policy": 15 minutes). Data written in Azure
@@ -230,7 +245,7 @@ export class FailbackDsl {
           }
         : {};
     await this.site.machine(name, kind, {
-      diskMegabytes: site.diskMegabytes,
+      diskMegabytes: this.defaultDiskMegabytes(),
       ...onVcenter,
       ...machineOptions,
     });
@@ -368,15 +383,48 @@ export class FailbackDsl {
 
   /**
    * Minutes the declared copy rate needs for `bytes` (failbackCopyBytesPerMinute), at least one.
-   * @throws TargetMisbehaved when the target declares no rate.
+   * @throws TargetMisbehaved when the target declares no rate, or one that needs more than
+   *   srkit's `slowestJudgedCopyMinutes` for those bytes (the scenario cannot be judged)
    */
   copyMinutes(bytes: number): number {
-    return Math.max(1, Math.ceil(bytes / this.site.declared("failbackCopyBytesPerMinute")));
+    const rate = this.site.declared("failbackCopyBytesPerMinute");
+    const minutes = Math.max(1, Math.ceil(bytes / rate));
+    if (minutes > slowestJudgedCopyMinutes)
+      throw new TargetMisbehaved(
+        `cannot be judged with the declared parameters: failbackCopyBytesPerMinute (${rate}) copies the scenario's ${Math.ceil(bytes / mebibyte)} MiB back in ${minutes} minutes, longer than the ${slowestJudgedCopyMinutes} srkit judges in bounded time`,
+      );
+    return minutes;
   }
 
-  /** Megabytes of a disk whose copy back takes `minutes` at the declared rate. */
-  diskMegabytesCopiedIn(minutes: number): number {
-    return Math.ceil((this.site.declared("failbackCopyBytesPerMinute") * minutes) / mebibyte);
+  /**
+   * Megabytes of a disk whose copy back takes `minutes` longer, at the declared rate, than that of
+   * a machine whose scenario names no disk size (defaultDiskMegabytes), that copy counted in whole
+   * minutes (under a minute, as at the reference's rate, counts as none): a scenario that needs
+   * one machine to come back after another keeps that margin whatever the declared rate.
+   */
+  diskMegabytesCopiedLongerThanDefault(minutes: number): number {
+    const rate = this.site.declared("failbackCopyBytesPerMinute");
+    const defaultCopyMinutes = Math.floor((this.defaultDiskMegabytes() * mebibyte) / rate);
+    return Math.ceil((rate * (defaultCopyMinutes + minutes)) / mebibyte);
+  }
+
+  /**
+   * Megabytes of a machine's disk when its scenario names none: `failbackSite.diskMegabytes`, or
+   * what the slower of the declared copy rates (to Azure, back from it) moves in
+   * `defaultDiskCopyMinutes` when that is less, but at least `smallestDefaultDiskMegabytes`.
+   */
+  defaultDiskMegabytes(): number {
+    const rate = Math.min(
+      this.site.declared("initialCopyBytesPerMinute"),
+      this.site.declared("failbackCopyBytesPerMinute"),
+    );
+    const copied = Math.floor((rate * defaultDiskCopyMinutes) / mebibyte);
+    return Math.min(site.diskMegabytes, Math.max(smallestDefaultDiskMegabytes, copied));
+  }
+
+  /** Megabytes of the disk the harness asked for the machine. */
+  private diskMegabytes(machine: string): number {
+    return this.site.diskBytesOf(machine) / mebibyte;
   }
 
   /** The duration the target declares for a job of this kind (seconds). */
@@ -630,7 +678,7 @@ export class FailbackDsl {
     machine: string,
     bytes: number | "whole disk",
     component = site.processServer,
-    diskMegabytes = site.diskMegabytes,
+    diskMegabytes = this.diskMegabytes(machine),
   ) {
     const wanted = bytes === "whole disk" ? diskMegabytes * mebibyte : bytes;
     const bound = this.copyMinutes(wanted) + failbackRpoThresholdMinutes;
@@ -838,7 +886,7 @@ export class FailbackDsl {
    * the failback policy's RPO threshold. Only a point made after the reprotection was asked for
    * counts: it holds data copied back from Azure (the forward points went with the commit, 004).
    */
-  async awaitFirstFailbackPoint(machine: string, diskMegabytes = site.diskMegabytes): Promise<void> {
+  async awaitFirstFailbackPoint(machine: string, diskMegabytes = this.diskMegabytes(machine)): Promise<void> {
     const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
     const bound = this.copyMinutes(diskMegabytes * mebibyte) + interval + failbackRpoThresholdMinutes;
     const since = this.reprotectAskedAt.get(machine) ?? Number.NEGATIVE_INFINITY;
@@ -860,21 +908,29 @@ export class FailbackDsl {
   }
 
   /**
-   * Lets time pass until the machine's newest point is app-consistent: the failback policy makes
-   * one every 60 minutes (001 "Failback policy"), so within 60 minutes and a crash-consistent
-   * interval.
+   * Lets time pass until the machine has just made an app-consistent point: its newest point is
+   * app-consistent, or one was made within the last minute waited (with a crash-consistent
+   * interval under a minute, crash points may follow it before the harness looks: the time
+   * waited goes a minute at a time). The failback policy makes one every 60 minutes (001
+   * "Failback policy"), so within 60 minutes and a crash-consistent interval.
    */
   async awaitAppConsistentPoint(machine: string): Promise<void> {
     const bound = 60 + Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute) + 1;
+    let since = Number.POSITIVE_INFINITY;
     // The newest time holds an app-consistent point: a target may list a crash-consistent point at
     // the same time too, before or after it (pointsAtSharedTick; the order within a time is open).
-    const newestIsApp = async () => {
+    const justMadeApp = async () => {
       const { recoveryPoints } = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
       const newest = Date.parse(recoveryPoints.at(-1)?.time ?? "");
-      return recoveryPoints.some((p) => Date.parse(p.time) === newest && p.type === "AppConsistent");
+      return recoveryPoints.some(
+        (p) => p.type === "AppConsistent" && (Date.parse(p.time) === newest || Date.parse(p.time) > since),
+      );
     };
-    for (let waited = 0; waited < bound && !(await newestIsApp()); waited++) await this.site.pass(minute);
-    assert.ok(await newestIsApp(), `${machine} made no app-consistent point within ${bound} minutes`);
+    for (let waited = 0; waited < bound && !(await justMadeApp()); waited++) {
+      since = await this.site.now();
+      await this.site.pass(minute);
+    }
+    assert.ok(await justMadeApp(), `${machine} made no app-consistent point within ${bound} minutes`);
   }
 
   /**

@@ -593,11 +593,6 @@ export class FailoverDsl {
     );
   }
 
-  async expectPointCount(machine: string, atLeast: number, atMost: number): Promise<void> {
-    const n = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints.length;
-    assert.ok(n >= atLeast && n <= atMost, `${machine} has ${n} recovery points`);
-  }
-
   /** One job covered every machine of the target. */
   async expectOneJobFor(target: Target): Promise<void> {
     const job = this.jobs.get(target.name);

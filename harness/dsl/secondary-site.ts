@@ -201,6 +201,7 @@ export class SecondarySiteDsl {
     details: { unifiedAgent?: boolean; os?: "windows" | "linux" } = {},
   ) {
     this.site.recorder.component(name, kind);
+    this.site.askedDisk(name, siteDiskMegabytes * mebibyte);
     must(
       await this.api.createMachine({
         name,

@@ -105,6 +105,65 @@ test("a scenario that cannot be judged with the declared parameters is the targe
   await s.close();
 });
 
+test("a machine of no named size gets a disk its declared copy rate moves in bounded time; a slower rate is the target's error", async () => {
+  const mebibyte = 1024 * 1024;
+  const sized = async (initialCopyBytesPerMinute: number) => {
+    const { site: s } = await site({ parameters: { initialCopyBytesPerMinute } });
+    await s.vaultWithConfigurationServer("cs1", "vmware-vm");
+    return s;
+  };
+  // The reference's rate keeps the protocol's default disk; a slow one gets what it copies in
+  // 256 minutes, never under 64 MiB; the disk asked for is the one the target holds.
+  for (const [rate, expected] of [
+    [256 * mebibyte, 1024 * mebibyte],
+    [mebibyte, 256 * mebibyte],
+    [64 * 1024, 64 * mebibyte],
+  ] as const) {
+    const s = await sized(rate);
+    await s.machine("vm1", "vmware-vm");
+    assert.equal(s.diskBytesOf("vm1"), expected, `disk at ${rate} bytes a minute`);
+    const held = await s.sessionApi.readMachine("vm1");
+    assert.ok(held.ok && held.value.diskBytes === expected);
+    await s.close();
+  }
+  const slow = await sized(64 * 1024 - 1);
+  await assert.rejects(slow.machine("vm1", "vmware-vm"), {
+    name: "TargetMisbehaved",
+    message: /cannot be judged/,
+  });
+  await assert.rejects(slow.sessionApi.readMachine("vm1").then((r) => assert.ok(r.ok)));
+  await slow.close();
+});
+
+test("data is left unprocessed even where the target's app-consistent point falls between its crash-consistent ones", async () => {
+  // Points every 899 s, 898 s off the hour; app-consistent points on the hour fall inside some
+  // windows of one 897-second cycle after a crash-consistent point. The other cadences are slow
+  // too, so that the reference moves its clock in cycles of 897 s (allowed variation
+  // odd-intervals-near-upper-bounds): round 2 failed before the window was tried again.
+  const { site: s } = await site({
+    parameters: {
+      crashConsistentIntervalSeconds: 899,
+      replicationCycleSeconds: 897,
+      failbackProcessServerHeartbeatSeconds: 899,
+      siteReplicationIntervalSeconds: 3599,
+    },
+    choices: { pointScheduleOffsetSeconds: 898 },
+  });
+  await s.vaultWithConfigurationServer("cs1", "vmware-vm");
+  await s.policy("p");
+  await s.replicating(["vm1"], "vmware-vm", "p");
+  await s.initialReplicationCompleted("vm1");
+  // Rounds that move the windows round the hour: in the third, the app-consistent point at 03:00
+  // comes after the data arrived.
+  await s.pass(3600);
+  for (let round = 0; round < 6; round++) {
+    await s.leaveUnprocessedData("vm1", 64);
+    assert.equal((await s.points("vm1")).unprocessedBytes, 64 * 1024 * 1024, `round ${round}`);
+    await s.pass(1000 + round * 300);
+  }
+  await s.close();
+});
+
 function defaultNamingForTest() {
   return {
     azureVm: (machine: string, purpose: "test" | "failover") => `${machine}-${purpose}`,

@@ -31,6 +31,23 @@ import { mebibyte, minute } from "./units.ts";
 const defaultVmwareServer = "vcenter-default";
 const defaultHypervHost = "hyperv-default";
 
+/**
+ * The disk of a machine whose scenario names no size (srkit's choices): the protocol's default,
+ * 1 GiB, where the declared initial copy rate moves it within `defaultDiskCopyMinutes`; else what
+ * that rate moves in that time, but never less than 64 MiB, the most a scenario writes at once.
+ * The copy of a disk sent a cycle at a time makes a request a cycle: a slow declared rate on a
+ * 1 GiB disk would make more than the Azure stand-in records in a scenario.
+ */
+export const defaultDisk = { largestBytes: 1024 * mebibyte, smallestBytes: 64 * mebibyte };
+const defaultDiskCopyMinutes = 256;
+/**
+ * srkit's bound: the longest initial copy of a disk it judges, 1,024 minutes at the declared rate
+ * (the smallest default disk needs a rate of at least 64 KiB a minute). A longer copy would not
+ * end in bounded time, nor within what the Azure stand-in records of a scenario: the scenario
+ * cannot be judged and ends as a target error naming the rate.
+ */
+export const slowestJudgedCopyMinutes = 1024;
+
 export type MachineOptions = Omit<MachineRequest, "name" | "kind" | "diskBytes"> & { diskMegabytes?: number };
 
 export function must<T>(outcome: Outcome<T>, doing: string): T {
@@ -82,6 +99,8 @@ export class SiteRecovery {
   private readonly evidence: AzureEvidence;
   /** The vaults and storage accounts whose Azure traffic this scenario watches. */
   private readonly watched: EvidenceScope[] = [];
+  /** The disk size (bytes) the harness asked for, per machine it arranged. */
+  private readonly diskBytesAsked = new Map<string, number>();
   private session?: { id: string; api: SessionClient };
   private vaultInfo?: Vault;
   private configurationServerName?: string;
@@ -411,6 +430,8 @@ export class SiteRecovery {
       }
       this.hypervMachines.add(name);
     }
+    const diskBytes = this.judgeableDisk(diskMegabytes ? diskMegabytes * mebibyte : this.defaultDiskBytes());
+    this.askedDisk(name, diskBytes);
     must(
       await this.api.createMachine({
         name,
@@ -418,7 +439,7 @@ export class SiteRecovery {
         mobilityService: mobilityService ?? kind !== "hyperv-vm",
         ...(vmwareServer ? { vmwareServer } : {}),
         ...(kind === "hyperv-vm" ? { hypervHost: defaultHypervHost } : {}),
-        ...(diskMegabytes ? { diskBytes: diskMegabytes * mebibyte } : {}),
+        diskBytes,
         ...details,
       }),
       `adding ${name}`,
@@ -509,6 +530,45 @@ export class SiteRecovery {
     assert.fail(
       `the initial replication of ${machine} did not complete within ${Math.round(limit / minute)} virtual minutes (its ${m.diskBytes} bytes at the declared copy rate, plus two replication cycles)`,
     );
+  }
+
+  /** Notes the disk size (bytes) the harness asks for a machine: expectations read it, never the target's echo. */
+  askedDisk(machine: string, bytes: number): void {
+    this.diskBytesAsked.set(machine, bytes);
+  }
+
+  /**
+   * The disk size (bytes) the harness asked for the machine.
+   * @throws Error when the scenario arranged no such machine (a harness defect)
+   */
+  diskBytesOf(machine: string): number {
+    const bytes = this.diskBytesAsked.get(machine);
+    if (bytes === undefined) throw new Error(`the scenario arranged no machine ${machine}`);
+    return bytes;
+  }
+
+  /** The disk size (bytes) of a machine whose scenario names none: see `defaultDisk`. */
+  defaultDiskBytes(): number {
+    const copied = (this.declared("initialCopyBytesPerMinute") * defaultDiskCopyMinutes) / mebibyte;
+    return Math.min(
+      defaultDisk.largestBytes,
+      Math.max(defaultDisk.smallestBytes, Math.floor(copied) * mebibyte),
+    );
+  }
+
+  /**
+   * `bytes`, a disk the scenario asks for, once its initial copy is known to take at most
+   * `slowestJudgedCopyMinutes` at the declared rate.
+   * @throws TargetMisbehaved when it takes longer: the scenario cannot be judged
+   */
+  private judgeableDisk(bytes: number): number {
+    const rate = this.declared("initialCopyBytesPerMinute");
+    const minutes = Math.ceil(bytes / rate);
+    if (minutes > slowestJudgedCopyMinutes)
+      throw new TargetMisbehaved(
+        `cannot be judged with the declared parameters: initialCopyBytesPerMinute (${rate}) copies the scenario's ${Math.ceil(bytes / mebibyte)} MiB disk in ${minutes} minutes, longer than the ${slowestJudgedCopyMinutes} srkit judges in bounded time`,
+      );
+    return bytes;
   }
 
   /** The disk size (in MB, at least 1) whose initial copy takes `minutes` at the declared rate. */
@@ -606,6 +666,10 @@ export class SiteRecovery {
    * Leaves `megabytes` written on the machine received by Site Recovery and not processed yet:
    * just after a point, the write, then one declared replication cycle. That needs the cycle to
    * end before the next point is due; with longer declared cycles the scenario cannot be judged.
+   * No crash-consistent point falls in that window, but an app-consistent one may (its schedule's
+   * phase is the target's, e.g. on the hour while crash points fall 7 min 13 s off it) and take
+   * the data in: then the window is tried once more, a crash-consistent interval later (at most
+   * 15 minutes, so clear of an hourly app-consistent point), with the same write.
    */
   async leaveUnprocessedData(machine: string, megabytes: number): Promise<void> {
     const cycle = this.declared("replicationCycleSeconds");
@@ -614,9 +678,14 @@ export class SiteRecovery {
       throw new TargetMisbehaved(
         `cannot be judged with the declared parameters: data written just after a recovery point reaches Site Recovery within replicationCycleSeconds (${cycle} s), which leaves no time before the next point (crashConsistentIntervalSeconds ${interval} s) to see it unprocessed`,
       );
-    await this.passToJustAfterARecoveryPoint(machine);
-    await this.write(machine, megabytes);
-    await this.pass(cycle);
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await this.passToJustAfterARecoveryPoint(machine);
+      const written = await this.now();
+      await this.write(machine, megabytes);
+      await this.pass(cycle);
+      const newest = (await this.points(machine)).recoveryPoints.at(-1);
+      if (!newest || Date.parse(newest.time) < written) return;
+    }
   }
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {

@@ -8,6 +8,21 @@ export const siteRecoveryServiceUrl = (region: string, vault: string, resource: 
 export const protectedItemUrl = (region: string, vault: string, machine: string) =>
   siteRecoveryServiceUrl(region, vault, `replicationProtectedItems/${machine}`);
 
+/**
+ * A disk range cut into pieces of at most `maxBytes` (ReferenceChoices.storageRequestMaxBytes),
+ * in order: one storage request each.
+ */
+export function requestRanges(
+  offset: number,
+  length: number,
+  maxBytes: number,
+): { offset: number; length: number }[] {
+  const pieces: { offset: number; length: number }[] = [];
+  for (let done = 0; done < length; done += maxBytes)
+    pieces.push({ offset: offset + done, length: Math.min(maxBytes, length - done) });
+  return pieces;
+}
+
 export const storagePageUrl = (account: string, vault: string, machine: string) =>
   `https://${account}.blob.core.windows.net/${vault}-replica/${machine}-disk0?comp=page`;
 

@@ -63,7 +63,7 @@ export async function runFailbackCycle(
       continue;
     }
     const budget = Math.max(1, Math.floor(world.parameters.failbackCopyBytesPerMinute * minutes));
-    const ok = await readBack(outbound, ps.name, url, state, budget);
+    const ok = await readBack(outbound, ps.name, url, state, budget, world.choices.storageRequestMaxBytes);
     // The first copy is done once the whole disk (alternate) or the first changes (original) are read.
     const left = state.pending.filter((c) => c.initial || state.location === "original");
     if (ok || state.location === "alternate") {

@@ -4,6 +4,7 @@
 // place in the running job (snapshots, datastore discovery, the configuration database)
 // make the job fail, and a restarted job runs them again.
 import type { RecoveryPointChoice, ReprotectRequest } from "../../protocol/types.ts";
+import { requestRanges } from "./azure-endpoints.ts";
 import {
   defaultRetentionVolume,
   discoverableDatastores,
@@ -517,19 +518,23 @@ export async function readBack(
   url: string,
   state: Pick<FailbackState, "pending">,
   budget: number,
+  maxRequestBytes = Number.POSITIVE_INFINITY,
 ): Promise<boolean> {
   const chunks = takeReadable(state, budget);
   for (const [index, chunk] of chunks.entries()) {
-    const read = await outbound.send({
-      component,
-      method: "GET",
-      url,
-      headers: { "x-ms-range": `bytes=${chunk.offset}-${chunk.offset + chunk.length - 1}` },
-      body: Buffer.alloc(0),
-    });
-    if (!read) {
-      state.pending.unshift(...chunks.slice(index));
-      return false;
+    for (const piece of requestRanges(chunk.offset, chunk.length, maxRequestBytes)) {
+      const read = await outbound.send({
+        component,
+        method: "GET",
+        url,
+        headers: { "x-ms-range": `bytes=${piece.offset}-${piece.offset + piece.length - 1}` },
+        body: Buffer.alloc(0),
+      });
+      if (!read) {
+        const rest = { ...chunk, offset: piece.offset, length: chunk.length - (piece.offset - chunk.offset) };
+        state.pending.unshift(rest, ...chunks.slice(index + 1));
+        return false;
+      }
     }
   }
   return true;

@@ -156,6 +156,7 @@ export async function runHypervFailbackCycle(world: World, outbound: AzureOutbou
       url,
       state,
       Math.max(1, Math.floor(world.parameters.failbackCopyBytesPerMinute * minutes)),
+      world.choices.storageRequestMaxBytes,
     );
     if (state.pending.length > 0) continue;
     const job = world.job(state.job);

@@ -49,6 +49,12 @@ export interface ReferenceChoices {
    */
   pointScheduleOffsetSeconds: number;
   /**
+   * REPL-RP-APP-FREQUENCY: where the app-consistent schedule starts: its ticks fall this many
+   * seconds after whole multiples of the policy's frequency (0, the default: on the multiples,
+   * e.g. on the hour). The documents give the frequency, not the schedule.
+   */
+  appScheduleOffsetSeconds: number;
+  /**
    * FO-PROCESSING-EXTRA: the extra processing of the machines 004 "Failoververarbeitung" lists,
    * "about 8 to 10 minutes". Documented, so not a declared parameter: the harness judges it
    * against 004's range. The reference takes 9 minutes.
@@ -85,6 +91,13 @@ export interface ReferenceChoices {
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
   naming: Naming;
+  /**
+   * The most bytes of a disk one storage request carries, written or read back (protocol
+   * "Replicated data" names a request's range, not its size): a whole cycle's chunk in one
+   * request (Infinity, the default), or pieces of at most this many bytes (Azure's Put Page takes
+   * at most 4 MiB), each its own request.
+   */
+  storageRequestMaxBytes: number;
   // --- failback
   /**
    * FB-MT-DISK-UUID: the disk.EnableUUID values a master target registers with. 001's SCSI-id
@@ -147,12 +160,14 @@ export const defaultNaming: Naming = {
 
 export const defaultChoices: Readonly<ReferenceChoices> = {
   pointScheduleOffsetSeconds: 0,
+  appScheduleOffsetSeconds: 0,
   failoverExtraProcessingSeconds: 9 * 60,
   drillAtFailover: "keep-drill",
   hypervNoShutdownPoint: "latest-processed",
   retentionEdge: "keep-edge",
   pointsAtSharedTick: "one",
   naming: defaultNaming,
+  storageRequestMaxBytes: Number.POSITIVE_INFINITY,
   diskEnableUuidValues: ["True"],
   originalVmOnMasterTargetDatastore: false,
   storageVMotionFailsFailback: true,

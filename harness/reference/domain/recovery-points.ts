@@ -60,9 +60,12 @@ function scheduleTicks(
   crashEverySeconds: number,
   crashOffsetSeconds: number,
   atSharedTick: "one" | "crash-then-app" | "app-then-crash",
+  appOffsetSeconds = 0,
 ): Tick[] {
   const appTicks =
-    appConsistentFrequencyMinutes > 0 ? ticks(from, to, appConsistentFrequencyMinutes * 60) : [];
+    appConsistentFrequencyMinutes > 0
+      ? ticks(from, to, appConsistentFrequencyMinutes * 60, appOffsetSeconds)
+      : [];
   const crash = ticks(from, to, crashEverySeconds, crashOffsetSeconds);
   const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
   return all.flatMap((time): Tick[] => {
@@ -111,6 +114,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         every,
         offset,
         world.choices.pointsAtSharedTick,
+        scout ? 0 : world.choices.appScheduleOffsetSeconds,
       );
       byFrequency.set(policy.appConsistentFrequencyMinutes, due);
     }
