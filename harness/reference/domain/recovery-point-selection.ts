@@ -94,8 +94,11 @@ function commonPoint(world: World, group: string, app: boolean): StoredPoint | u
   const members = [...world.items.values()].filter((i) => multiVmGroup(world, i) === group);
   const [first, ...rest] = members;
   if (!first) return undefined;
+  // Each other member's ids once, not a scan of its points per point: with points every few
+  // seconds a member holds thousands, and a point's id is formatted on each read.
+  const held = rest.map((m) => new Set(m.recoveryPoints.map((q) => q.id)));
   const shared = first.recoveryPoints.filter(
-    (p) => p.multiVm && (!app || isApp(p)) && rest.every((m) => m.recoveryPoints.some((q) => q.id === p.id)),
+    (p) => p.multiVm && (!app || isApp(p)) && held.every((ids) => ids.has(p.id)),
   );
   return newest(shared);
 }
