@@ -34,14 +34,19 @@ function put(body: Buffer): RecordedAzureRequest {
 }
 
 /** The checks over a recording the test appends to. */
-function checksOver(recorded: RecordedAzureRequest[]): AzureChecks {
+function checksOver(recorded: RecordedAzureRequest[], disks: Record<string, number> = {}): AzureChecks {
   const evidence: AzureEvidence = {
     watch: async () => {},
     requests: async () => [...recorded],
     countRequests: async () => recorded.length,
     release: async () => {},
   };
-  return new AzureChecks(evidence, () => vault);
+  return new AzureChecks(
+    evidence,
+    () => vault,
+    undefined,
+    (machine) => disks[machine],
+  );
 }
 
 test("text sent in clear after the workload wrote it fails the encryption check", async () => {
@@ -116,4 +121,32 @@ test("another machine's disk pages do not count for a machine's last write", asy
   recorded.push({ ...page(0, mib - 1), path: "/v1-replica/vm2-disk0" });
   await assert.rejects(checks.expectLastWriteReachedStorage("vm1"), /0 distinct bytes/);
   await assert.rejects(checks.expectLastWriteReachedStorage("vm2"), /wrote nothing on vm2/);
+});
+
+test("pages past the end of the disk the harness asked for do not count for a machine's last write", async () => {
+  const recorded: RecordedAzureRequest[] = [];
+  const checks = checksOver(recorded, { vm1: 8 * mib });
+  await checks.markWrite();
+  checks.noteWriteOn("vm1", 2 * mib);
+  // 2 MiB named, of which one lies on the 8 MiB disk; an inverted range names none of it.
+  recorded.push(page(7 * mib, 9 * mib - 1), page(16 * mib, 18 * mib - 1), page(4 * mib, 2 * mib));
+  await assert.rejects(
+    checks.expectLastWriteReachedStorage("vm1"),
+    /vm1 wrote 2097152 bytes; 1048576 distinct bytes of its 8388608-byte disk/,
+  );
+  recorded.push(page(0, mib - 1));
+  await checks.expectLastWriteReachedStorage("vm1");
+});
+
+test("changes counted since a write or after the initial copy are the bytes on the machine's disk", async () => {
+  const recorded = [page(0, 4 * mib - 1)];
+  const checks = checksOver(recorded, { vm1: 4 * mib });
+  await checks.markWrite();
+  // 2 MiB named, all of it past the end of the 4 MiB disk; then 1 MiB on it, sent twice.
+  recorded.push(page(4 * mib, 6 * mib - 1));
+  await assert.rejects(checks.expectPagesSinceLastWrite(2), /bytes of the disks sent since the write/);
+  await assert.rejects(checks.expectDeltaAfterInitial("vm1", 4 * mib, 2), /bytes of the disk sent after/);
+  recorded.push(page(0, mib - 1), page(0, mib - 1));
+  await checks.expectPagesSinceLastWrite(2);
+  await checks.expectDeltaAfterInitial("vm1", 4 * mib, 2);
 });

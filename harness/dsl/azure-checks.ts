@@ -14,6 +14,7 @@ import {
   rangeBytes,
   revealingDecoder,
   union,
+  withinDisk,
 } from "./storage-evidence.ts";
 import { mebibyte } from "./units.ts";
 
@@ -22,6 +23,11 @@ export class AzureChecks {
   private readonly vault: () => Vault;
   /** The component names a server's name stands for (it and what it hosts: protocol "Hosts"). */
   private readonly componentsOn: (server: string) => string[];
+  /**
+   * The disk size (bytes) the harness asked for a machine, undefined for one it did not arrange:
+   * a page range outside it carries none of the machine's data (never the target's echo).
+   */
+  private readonly diskOf: (machine: string) => number | undefined;
   private requestsAtLastWrite = 0;
   private lastSample = "";
   /** Each sample the workload wrote, with the storage requests recorded before its first write. */
@@ -31,10 +37,12 @@ export class AzureChecks {
     evidence: AzureEvidence,
     vault: () => Vault,
     componentsOn: (server: string) => string[] = (server) => [server],
+    diskOf: (machine: string) => number | undefined = () => undefined,
   ) {
     this.evidence = evidence;
     this.vault = vault;
     this.componentsOn = componentsOn;
+    this.diskOf = diskOf;
   }
 
   /** The scenario's vault and storage account: the recordings that are its evidence. */
@@ -60,6 +68,9 @@ export class AzureChecks {
    * send a range again, and that neither counts twice nor fails. srkit's assumption: the write is
    * smaller than the disk (the scenarios write 64 MB or less on disks of the protocol's default
    * 1 GiB), so it covers that many distinct bytes; the disk size the target reports is not used.
+   * Only bytes of the disk count: a page range past the end of the disk the harness asked for
+   * (or one whose end comes before its start) carries none of the machine's data, however many
+   * bytes it names.
    * Throws (assert) naming the bytes written and the bytes seen; Error when nothing was written.
    */
   async expectLastWriteReachedStorage(machine: string): Promise<void> {
@@ -70,10 +81,11 @@ export class AzureChecks {
       .slice(last.requestsBefore)
       .filter((r) => r.method === "PUT" && r.path === disk)
       .flatMap((r) => (r.range ? [r.range] : []));
-    const reached = rangeBytes(union(sent));
+    const diskBytes = this.diskOf(machine);
+    const reached = rangeBytes(union(withinDisk(sent, diskBytes)));
     assert.ok(
       reached >= last.bytes,
-      `${machine} wrote ${last.bytes} bytes; ${reached} distinct bytes of its disk reached Azure storage since`,
+      `${machine} wrote ${last.bytes} bytes; ${reached} distinct bytes of its ${diskBytes === undefined ? "" : `${diskBytes}-byte `}disk reached Azure storage since`,
     );
   }
 
@@ -166,20 +178,30 @@ export class AzureChecks {
     const end = initialCopyEnd(pages, diskBytes);
     assert.ok(end >= 0, `the initial copy of ${machine} never covered its disk`);
     assert.ok(!hasOverlap(pages.slice(0, end + 1)), "changes were sent before the initial copy finished");
+    // Only bytes of the disk: a range past its end carries none of the changes, however many it names.
     assert.equal(
-      rangeBytes(pages.slice(end + 1)),
+      rangeBytes(withinDisk(pages.slice(end + 1), diskBytes)),
       deltaMegabytes * mebibyte,
-      "bytes sent after the initial copy",
+      "bytes of the disk sent after the initial copy",
     );
   }
 
+  /**
+   * Exactly `megabytes` MiB of disk ranges were written since the workload's last write: each
+   * range counted as it was sent (a resend counts again), and only as far as it lies on the disk
+   * of the machine it names (diskOf: one past its end carries none of the machine's data).
+   */
   async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
     const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
-    assert.equal(
-      rangeBytes(fresh.flatMap((r) => (r.range ? [r.range] : []))),
-      megabytes * mebibyte,
-      "bytes sent since the write",
-    );
+    const prefix = `/${this.vault().name}-replica/`;
+    const suffix = "-disk0";
+    const onDisks = fresh.flatMap((r) => {
+      if (!r.range) return [];
+      const isDisk = r.path.startsWith(prefix) && r.path.endsWith(suffix);
+      const machine = isDisk ? r.path.slice(prefix.length, -suffix.length) : undefined;
+      return withinDisk([r.range], machine === undefined ? undefined : this.diskOf(machine));
+    });
+    assert.equal(rangeBytes(onDisks), megabytes * mebibyte, "bytes of the disks sent since the write");
   }
 
   async expectCompressedSinceLastWrite(): Promise<void> {

@@ -819,7 +819,7 @@ export class FailbackDsl {
     awaited: string,
   ): Promise<void> {
     let disks = 0;
-    for (const m of machines) disks += (await this.machine(m)).diskBytes;
+    for (const m of machines) disks += this.site.judgedDiskBytes(await this.machine(m));
     const interval = Math.ceil(this.site.declared("crashConsistentIntervalSeconds") / minute);
     const bound = this.copyMinutes(disks) + interval + failbackRpoThresholdMinutes;
     for (let attempt = 0; attempt <= bound; attempt++) {

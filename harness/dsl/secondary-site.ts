@@ -236,7 +236,7 @@ export class SecondarySiteDsl {
    */
   async waitProtected(machine: string) {
     const rate = this.site.declared("initialCopyBytesPerMinute");
-    const disk = must(await this.api.readMachine(machine), `reading ${machine}`).diskBytes;
+    const disk = this.site.judgedDiskBytes(must(await this.api.readMachine(machine), `reading ${machine}`));
     const bound = Math.ceil(disk / rate) + Math.ceil(this.siteIntervalSeconds() / minute) + 2;
     for (let waited = 0; waited < bound; waited++) {
       if ((await this.item(machine)).protectionState === "Protected") return;
@@ -406,7 +406,7 @@ export class SecondarySiteDsl {
     );
     let disks = 0;
     for (const m of job.machines ?? [])
-      disks += must(await this.api.readMachine(m), `reading ${m}`).diskBytes;
+      disks += this.site.judgedDiskBytes(must(await this.api.readMachine(m), `reading ${m}`));
     const copy = disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
     return base + 2 * copy;
   }

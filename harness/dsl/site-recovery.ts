@@ -12,6 +12,7 @@ import type {
   ErrorCode,
   HealthErrorCode,
   Job,
+  Machine,
   MachineKind,
   MachineRequest,
   PolicyRequest,
@@ -132,6 +133,7 @@ export class SiteRecovery {
       evidence,
       () => this.vault,
       (server) => this.componentsOn(server),
+      (machine) => this.diskBytesAsked.get(machine),
     );
     this.pointChecks = new RecoveryPointChecks(this);
   }
@@ -518,7 +520,8 @@ export class SiteRecovery {
    */
   async initialReplicationCompleted(machine: string): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
-    const copy = (m.diskBytes / this.declared("initialCopyBytesPerMinute")) * minute;
+    const diskBytes = this.judgedDiskBytes(m);
+    const copy = (diskBytes / this.declared("initialCopyBytesPerMinute")) * minute;
     const limit = Math.ceil(copy + 2 * this.declared("replicationCycleSeconds") + minute);
     // In steps of a minute, or of a hundredth of the limit when a copy is declared to take days.
     const step = Math.max(minute, Math.ceil(limit / 100));
@@ -528,7 +531,7 @@ export class SiteRecovery {
     }
     if ((await this.item(machine)).protectionState === "Protected") return;
     assert.fail(
-      `the initial replication of ${machine} did not complete within ${Math.round(limit / minute)} virtual minutes (its ${m.diskBytes} bytes at the declared copy rate, plus two replication cycles)`,
+      `the initial replication of ${machine} did not complete within ${Math.round(limit / minute)} virtual minutes (its ${diskBytes} bytes at the declared copy rate, plus two replication cycles)`,
     );
   }
 
@@ -545,6 +548,15 @@ export class SiteRecovery {
     const bytes = this.diskBytesAsked.get(machine);
     if (bytes === undefined) throw new Error(`the scenario arranged no machine ${machine}`);
     return bytes;
+  }
+
+  /**
+   * The disk size (bytes) a machine is judged by: the one the harness asked for, never the
+   * target's echo, which a target could shrink to pass a copy check or grow to win time. The
+   * echo (`machine.diskBytes`) only for a machine the harness did not arrange.
+   */
+  judgedDiskBytes(machine: Machine): number {
+    return this.diskBytesAsked.get(machine.name) ?? machine.diskBytes;
   }
 
   /** The disk size (bytes) of a machine whose scenario names none: see `defaultDisk`. */
@@ -579,7 +591,7 @@ export class SiteRecovery {
   /** Lets the initial copy of the machine's disk run for the time it takes at the declared rate. */
   async passInitialCopyTime(machine: string): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
-    const copy = (m.diskBytes / this.declared("initialCopyBytesPerMinute")) * minute;
+    const copy = (this.judgedDiskBytes(m) / this.declared("initialCopyBytesPerMinute")) * minute;
     await this.pass(Math.ceil(copy + 2 * this.declared("replicationCycleSeconds")));
   }
 
@@ -824,12 +836,12 @@ export class SiteRecovery {
 
   async expectWholeDiskInStorage(machine: string): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
-    await this.azure.expectInitialCopyCovers(machine, m.diskBytes);
+    await this.azure.expectInitialCopyCovers(machine, this.judgedDiskBytes(m));
   }
 
   async expectDeltaAfterInitialCopy(machine: string, deltaMegabytes: number): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
-    await this.azure.expectDeltaAfterInitial(machine, m.diskBytes, deltaMegabytes);
+    await this.azure.expectDeltaAfterInitial(machine, this.judgedDiskBytes(m), deltaMegabytes);
   }
 
   async expectProtectionState(machine: string, state: ReplicatedItem["protectionState"]): Promise<void> {

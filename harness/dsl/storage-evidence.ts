@@ -32,6 +32,17 @@ export function initialCopyEnd(pages: Range[], diskBytes: number): number {
   return -1;
 }
 
+/**
+ * The parts of `ranges` that lie on a disk of `diskBytes` bytes (all of them, less inverted ones,
+ * when the size is unknown): what a page write can have carried of the disk's data.
+ */
+export function withinDisk(ranges: Range[], diskBytes: number | undefined): Range[] {
+  const end = diskBytes === undefined ? Number.POSITIVE_INFINITY : diskBytes - 1;
+  return ranges.flatMap((r) =>
+    r.first <= r.last && r.first <= end ? [{ first: r.first, last: Math.min(r.last, end) }] : [],
+  );
+}
+
 export const hasOverlap = (ranges: Range[]) => rangeBytes(union(ranges)) !== rangeBytes(ranges);
 
 // --- encryption: is what went to storage ciphertext? ---------------------------------------------

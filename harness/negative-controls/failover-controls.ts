@@ -92,10 +92,38 @@ const vmsDoubled = (label: string, purpose: AzureVm["purpose"]) =>
  * synchronised, and its failover point holds them, yet Azure storage got nothing.
  */
 function syncOnPaper(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, () => Promise.resolve(new Response(null, { status: 201 })));
+}
+
+/** Past the end of any disk srkit asks for (1 GiB at most): 1 TiB. */
+const pastEveryDisk = 2 ** 40;
+
+/**
+ * A failover whose synchronisation (`syncs`) sends each page write past the end of the disk: the
+ * same request, its x-ms-range moved 1 TiB on, so it names as many bytes but none of the disk's.
+ */
+function syncOffDisk(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, (input, init) => {
+    const headers = new Headers(init?.headers);
+    const range = /^bytes=(\d+)-(\d+)$/.exec(headers.get("x-ms-range") ?? "");
+    if (range)
+      headers.set(
+        "x-ms-range",
+        `bytes=${Number(range[1]) + pastEveryDisk}-${Number(range[2]) + pastEveryDisk}`,
+      );
+    return azureFetch(input, { ...init, headers });
+  });
+}
+
+/**
+ * A failover whose synchronisation (`syncs`) goes wrong: while the failover call of a machine (or
+ * a plan naming it) runs, each page write to its disk goes through `alter` instead of to Azure.
+ */
+function syncAltered(label: string, syncs: (body: Body) => boolean, alter: typeof fetch) {
   const machines = machinesNamed();
-  // The vault of each session; the disks ("vault/machine") whose page writes are dropped.
+  // The vault of each session; the disks ("vault/machine") whose page writes are altered.
   const vaults = new Map<string, string>();
-  const unsent = new Set<string>();
+  const altered = new Set<string>();
   return intercepted(
     label,
     async (call, id, next) => {
@@ -105,21 +133,20 @@ function syncOnPaper(label: string, syncs: (body: Body) => boolean) {
         /^failover(Plan)?$/.test(id) && syncs(bodyOf(call))
           ? machines.of(call).map((m) => `${vaults.get(session)}/${m.slice(session.length + 1)}`)
           : [];
-      for (const disk of disks) unsent.add(disk);
+      for (const disk of disks) altered.add(disk);
       try {
         const reply = await next(call);
         if (id === "createVault" && reply.status < 300)
           vaults.set(session, (reply.body as { name: string }).name);
         return reply;
       } finally {
-        for (const disk of disks) unsent.delete(disk);
+        for (const disk of disks) altered.delete(disk);
       }
     },
     {
       fetch: (input, init) => {
         const disk = /^\/(.+)-replica\/(.+)-disk0$/.exec(new URL(String(input)).pathname);
-        if (init?.method === "PUT" && disk && unsent.has(`${disk[1]}/${disk[2]}`))
-          return Promise.resolve(new Response(null, { status: 201 }));
+        if (init?.method === "PUT" && disk && altered.has(`${disk[1]}/${disk[2]}`)) return alter(input, init);
         return azureFetch(input, init);
       },
     },
@@ -674,6 +701,14 @@ export const failoverControls: NegativeControl[] = [
         "shutdown-failover-sync-on-paper",
         (body) => body.type === "unplanned" && body.shutDownSource === true,
       ),
+  },
+  {
+    id: "planned-failover-sync-off-disk",
+    cluster: "failover types",
+    wrongBehaviour:
+      "sends a planned failover's last changes to Azure storage past the end of the machine's disk: as many bytes, none of them on the disk",
+    breaks: ["FO-PLANNED-HYPERV"],
+    transport: () => syncOffDisk("planned-failover-sync-off-disk", (body) => body.type === "planned"),
   },
   {
     id: "change-window-cut-to-24-hours",
