@@ -3,9 +3,9 @@
 // the embedded reference configured to make another choice the documents (or the protocol's
 // conventions) leave open; the harness must judge every one of them conformant on every family
 // (all but the two that claim fewer families, which are judged on their claim).
-import { inProcessTransport } from "../drivers/in-process.ts";
-import type { ProtocolReply } from "../drivers/transport.ts";
-import { intercepted } from "../negative-controls/intercept.ts";
+import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
+import type { ProtocolReply, Transport } from "../drivers/transport.ts";
+import { intercepted, sessionBase } from "../negative-controls/intercept.ts";
 import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
@@ -18,6 +18,49 @@ const reference = (id: string, options: ReferenceOptions) => () =>
 /** Rewrites every answer's body (successful or not) on its way to the harness. */
 const answersRewritten = (id: string, rewrite: (reply: ProtocolReply) => ProtocolReply) => () =>
   intercepted(`allowed variation: ${id}`, async (call, _operation, next) => rewrite(await next(call)));
+
+/**
+ * A target whose failover sends what it synchronises while its job runs, not before the call
+ * returns: each storage request made during a failover call of a session is answered as accepted
+ * at once and reaches Azure on the session's next clock advance, before the clock moves.
+ */
+function syncDuringJob(id: string): Transport {
+  // The vault of each session; the storage requests each vault's session still holds back.
+  const vaults = new Map<string, string>();
+  const failingOver = new Set<string>();
+  const held = new Map<string, (() => Promise<Response>)[]>();
+  return intercepted(
+    `allowed variation: ${id}`,
+    async (call, operation, next) => {
+      const session = sessionBase(call);
+      const vault = vaults.get(session) ?? "";
+      if (operation === "advanceClock") {
+        const due = held.get(vault) ?? [];
+        held.delete(vault);
+        for (const send of due) await send();
+      }
+      const failover = operation === "failover" || operation === "failoverPlan";
+      if (failover) failingOver.add(vault);
+      try {
+        const reply = await next(call);
+        if (operation === "createVault" && reply.status < 300)
+          vaults.set(session, (reply.body as { name: string }).name);
+        return reply;
+      } finally {
+        if (failover) failingOver.delete(vault);
+      }
+    },
+    {
+      fetch: (input, init) => {
+        const vault = /^\/(.+)-replica\/.+-disk0$/.exec(new URL(String(input)).pathname)?.[1];
+        if (init?.method !== "PUT" || vault === undefined || !failingOver.has(vault))
+          return azureFetch(input, init);
+        held.set(vault, [...(held.get(vault) ?? []), () => azureFetch(input, init)]);
+        return Promise.resolve(new Response(null, { status: 201 }));
+      },
+    },
+  );
+}
 
 /** Every array reversed, except the one the protocol orders (recovery points, oldest first). */
 export function reverseUnorderedArrays(value: unknown, key = ""): unknown {
@@ -533,6 +576,13 @@ export const replicationFailoverVariations: AllowedVariation[] = [
       "writes and reads disk ranges in Azure storage 4 MiB at a time (Azure's largest Put Page), one request each",
     permittedBy: ["protocol: Replicated data", "REPL-PROC-INITIAL-COPY", "REPL-PROC-DELTA-AFTER-INITIAL"],
     transport: reference("storage-requests-of-4-mib", { choices: { storageRequestMaxBytes: 4 * mebibyte } }),
+  },
+  {
+    id: "failover-sync-sent-during-job",
+    choice:
+      "sends what a planned failover (or one that shuts the source down) synchronises while the failover job runs, after the call has returned",
+    permittedBy: ["FO-PLANNED-HYPERV", "FO-UNPLANNED-SHUTDOWN-OPTION", "protocol: Replicated data"],
+    transport: () => syncDuringJob("failover-sync-sent-during-job"),
   },
   {
     id: "sessions-capped-at-64",
