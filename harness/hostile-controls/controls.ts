@@ -299,6 +299,16 @@ export const hostileControls: HostileControl[] = [
     maxSeconds: 60,
   },
   {
+    id: "describes-itself-in-other-words",
+    misbehaviour:
+      "answers each GET /v1/target otherwise where nothing is judged (its version, the families' order, a family listed twice, a parameter of its own): it conforms",
+    mode: "describes-itself-in-other-words",
+    tags: armScenario,
+    exit: 0,
+    outcomes: ["passed"],
+    maxSeconds: 60,
+  },
+  {
     id: "dies-mid-run",
     misbehaviour: "exits after its 40th call",
     mode: "dies-mid-run",

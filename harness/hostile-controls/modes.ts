@@ -395,6 +395,31 @@ export const hostileModes: Record<string, HostileMode> = {
       );
     }),
   },
+  "describes-itself-in-other-words": {
+    // Each answer differs from the last only where nothing is judged: the version carries the
+    // call's count, the families come in another order (one listed twice), and a parameter the
+    // protocol does not know changes. The run and its workers are judged by the same facts.
+    handle: on("describeTarget", async (c) => {
+      const reply = await c.pass();
+      const described = reply.body as {
+        name: string;
+        version: string;
+        protocolVersion: string;
+        capabilities: string[];
+        parameters?: object;
+      };
+      const call = reworded++;
+      const families = call % 2 === 0 ? [...described.capabilities].reverse() : described.capabilities;
+      c.json(200, {
+        vendorBuild: `b${call}`,
+        parameters: { vendorWarmupSeconds: call, ...described.parameters },
+        capabilities: [...families, ...families.slice(0, 1)],
+        protocolVersion: described.protocolVersion,
+        version: `${described.version}+call${call}`,
+        name: described.name,
+      });
+    }),
+  },
   "gateway-flood": {
     // Ordinary page writes, as many as a busy target might send, to the scenario's own vault:
     // past the scenario's recording bound its evidence is incomplete, a target error.
@@ -435,6 +460,8 @@ function lazy(bodyOf: (answer: NullAnswer, c: HostileContext) => unknown) {
 
 /** How many times the two-faced target described itself. */
 let describedAlready = 0;
+/** How many times the target that describes itself in other words did. */
+let reworded = 0;
 
 /** The gateway the last session named (the flood needs it at vault creation). */
 let floodGateway: string | undefined;
