@@ -5,7 +5,7 @@
 // (all but the two that claim fewer families, which are judged on their claim).
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
-import { intercepted, sessionBase } from "../negative-controls/intercept.ts";
+import { intercepted, replicaDiskOf, sessionVaults } from "../negative-controls/intercept.ts";
 import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
@@ -25,15 +25,14 @@ const answersRewritten = (id: string, rewrite: (reply: ProtocolReply) => Protoco
  * at once and reaches Azure on the session's next clock advance, before the clock moves.
  */
 function syncDuringJob(id: string): Transport {
-  // The vault of each session; the storage requests each vault's session still holds back.
-  const vaults = new Map<string, string>();
+  // The storage requests each vault's session still holds back.
+  const vaults = sessionVaults();
   const failingOver = new Set<string>();
   const held = new Map<string, (() => Promise<Response>)[]>();
   return intercepted(
     `allowed variation: ${id}`,
     async (call, operation, next) => {
-      const session = sessionBase(call);
-      const vault = vaults.get(session) ?? "";
+      const vault = vaults.of(call) ?? "";
       if (operation === "advanceClock") {
         const due = held.get(vault) ?? [];
         held.delete(vault);
@@ -43,8 +42,7 @@ function syncDuringJob(id: string): Transport {
       if (failover) failingOver.add(vault);
       try {
         const reply = await next(call);
-        if (operation === "createVault" && reply.status < 300)
-          vaults.set(session, (reply.body as { name: string }).name);
+        vaults.note(call, operation, reply);
         return reply;
       } finally {
         if (failover) failingOver.delete(vault);
@@ -52,7 +50,7 @@ function syncDuringJob(id: string): Transport {
     },
     {
       fetch: (input, init) => {
-        const vault = /^\/(.+)-replica\/.+-disk0$/.exec(new URL(String(input)).pathname)?.[1];
+        const vault = replicaDiskOf(input)?.vault;
         if (init?.method !== "PUT" || vault === undefined || !failingOver.has(vault))
           return azureFetch(input, init);
         held.set(vault, [...(held.get(vault) ?? []), () => azureFetch(input, init)]);

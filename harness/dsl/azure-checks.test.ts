@@ -94,8 +94,7 @@ const mib = 1024 * 1024;
 test("a last write whose bytes reached the disk since it was made passes, resent ranges or not", async () => {
   const recorded = [page(0, 4 * mib - 1)];
   const checks = checksOver(recorded);
-  await checks.markWrite();
-  checks.noteWriteOn("vm1", 2 * mib);
+  await checks.markWrite(undefined, { machine: "vm1", bytes: 2 * mib });
   recorded.push(page(4 * mib, 5 * mib - 1), page(5 * mib, 6 * mib - 1), page(5 * mib, 6 * mib - 1));
   await checks.expectLastWriteReachedStorage("vm1");
 });
@@ -103,8 +102,7 @@ test("a last write whose bytes reached the disk since it was made passes, resent
 test("a last write never sent fails, whatever was sent before it or resent since", async () => {
   const recorded = [page(0, 4 * mib - 1)];
   const checks = checksOver(recorded);
-  await checks.markWrite();
-  checks.noteWriteOn("vm1", 2 * mib);
+  await checks.markWrite(undefined, { machine: "vm1", bytes: 2 * mib });
   // The same mebibyte sent twice is one mebibyte of the disk, not the two the machine wrote.
   recorded.push(page(4 * mib, 5 * mib - 1), page(4 * mib, 5 * mib - 1));
   await assert.rejects(
@@ -116,8 +114,7 @@ test("a last write never sent fails, whatever was sent before it or resent since
 test("another machine's disk pages do not count for a machine's last write", async () => {
   const recorded: RecordedAzureRequest[] = [];
   const checks = checksOver(recorded);
-  await checks.markWrite();
-  checks.noteWriteOn("vm1", mib);
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
   recorded.push({ ...page(0, mib - 1), path: "/v1-replica/vm2-disk0" });
   await assert.rejects(checks.expectLastWriteReachedStorage("vm1"), /0 distinct bytes/);
   await assert.rejects(checks.expectLastWriteReachedStorage("vm2"), /wrote nothing on vm2/);
@@ -126,8 +123,7 @@ test("another machine's disk pages do not count for a machine's last write", asy
 test("pages past the end of the disk the harness asked for do not count for a machine's last write", async () => {
   const recorded: RecordedAzureRequest[] = [];
   const checks = checksOver(recorded, { vm1: 8 * mib });
-  await checks.markWrite();
-  checks.noteWriteOn("vm1", 2 * mib);
+  await checks.markWrite(undefined, { machine: "vm1", bytes: 2 * mib });
   // 2 MiB named, of which one lies on the 8 MiB disk; an inverted range names none of it.
   recorded.push(page(7 * mib, 9 * mib - 1), page(16 * mib, 18 * mib - 1), page(4 * mib, 2 * mib));
   await assert.rejects(

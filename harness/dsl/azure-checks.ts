@@ -45,6 +45,20 @@ export class AzureChecks {
     this.diskOf = diskOf;
   }
 
+  /** The path of a machine's replicated disk in the vault's storage (protocol "Replicated data"). */
+  private diskPath(machine: string): string {
+    return `/${this.vault().name}-replica/${machine}-disk0`;
+  }
+
+  /** The machine whose replicated disk `path` is, if it is one of this vault's. */
+  private diskOwner(path: string): string | undefined {
+    const prefix = `/${this.vault().name}-replica/`;
+    const suffix = "-disk0";
+    return path.startsWith(prefix) && path.endsWith(suffix)
+      ? path.slice(prefix.length, -suffix.length)
+      : undefined;
+  }
+
   /** The scenario's vault and storage account: the recordings that are its evidence. */
   private scope() {
     const vault = this.vault();
@@ -53,11 +67,6 @@ export class AzureChecks {
 
   /** Per machine, its last write: the storage requests recorded before it, and its bytes. */
   private readonly lastWriteOn = new Map<string, { requestsBefore: number; bytes: number }>();
-
-  /** Notes a write of `bytes` on `machine`, made right after markWrite. */
-  noteWriteOn(machine: string, bytes: number): void {
-    this.lastWriteOn.set(machine, { requestsBefore: this.requestsAtLastWrite, bytes });
-  }
 
   /**
    * The machine's last write reached its disk in Azure storage: since that write, the page
@@ -76,7 +85,7 @@ export class AzureChecks {
   async expectLastWriteReachedStorage(machine: string): Promise<void> {
     const last = this.lastWriteOn.get(machine);
     if (!last) throw new Error(`the scenario wrote nothing on ${machine}`);
-    const disk = `/${this.vault().name}-replica/${machine}-disk0`;
+    const disk = this.diskPath(machine);
     const sent = (await this.storageRequests())
       .slice(last.requestsBefore)
       .filter((r) => r.method === "PUT" && r.path === disk)
@@ -89,9 +98,15 @@ export class AzureChecks {
     );
   }
 
-  /** "Since then" in the expectations means since the workload's last write. */
-  async markWrite(sample?: string): Promise<void> {
+  /**
+   * "Since then" in the expectations means since the workload's last write: marks one about to
+   * be made, of `sample` if it writes one, and of `bytes` on `machine` where the scenario names
+   * them (expectLastWriteReachedStorage judges by them).
+   */
+  async markWrite(sample?: string, write?: { machine: string; bytes: number }): Promise<void> {
     this.requestsAtLastWrite = (await this.storageRequests()).length;
+    if (write)
+      this.lastWriteOn.set(write.machine, { requestsBefore: this.requestsAtLastWrite, bytes: write.bytes });
     if (sample) {
       this.lastSample = sample;
       if (!this.requestsBeforeSample.has(sample))
@@ -193,12 +208,9 @@ export class AzureChecks {
    */
   async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
     const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
-    const prefix = `/${this.vault().name}-replica/`;
-    const suffix = "-disk0";
     const onDisks = fresh.flatMap((r) => {
       if (!r.range) return [];
-      const isDisk = r.path.startsWith(prefix) && r.path.endsWith(suffix);
-      const machine = isDisk ? r.path.slice(prefix.length, -suffix.length) : undefined;
+      const machine = this.diskOwner(r.path);
       return withinDisk([r.range], machine === undefined ? undefined : this.diskOf(machine));
     });
     assert.equal(rangeBytes(onDisks), megabytes * mebibyte, "bytes of the disks sent since the write");
@@ -318,8 +330,7 @@ export class AzureChecks {
   /** No request to any storage account named the machine's disk (it replicates elsewhere). */
   async expectNoStorageRequestsFor(machine: string): Promise<void> {
     const touching = (await this.evidence.requests(this.scope())).filter(
-      (r) =>
-        r.host.endsWith(storageHostSuffix) && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
+      (r) => r.host.endsWith(storageHostSuffix) && r.path === this.diskPath(machine),
     );
     assert.deepEqual(touching.map(describeRequest), [], `data of ${machine} reached Azure storage`);
   }
@@ -328,7 +339,7 @@ export class AzureChecks {
   async failbackReads(machine: string): Promise<RecordedAzureRequest[]> {
     // Any host: a read from elsewhere than the vault's account is the failback check's to judge.
     return (await this.evidence.requests(this.scope())).filter(
-      (r) => r.method === "GET" && r.path === `/${this.vault().name}-replica/${machine}-disk0`,
+      (r) => r.method === "GET" && r.path === this.diskPath(machine),
     );
   }
 

@@ -4,7 +4,6 @@
 // stand-in recorded, never what the target says about it.
 import assert from "node:assert/strict";
 import type { Outcome, SessionClient } from "../drivers/protocol-client.ts";
-import { TargetMisbehaved } from "../drivers/transport.ts";
 import {
   expectedFailbackPoints,
   type FailbackExpectation,
@@ -25,10 +24,10 @@ import type {
 import type { FailoverDsl, Target } from "./failover.ts";
 import {
   accepted,
+  defaultDiskCopyMinutes,
   type MachineOptions,
   must,
   type SiteRecovery,
-  slowestJudgedCopyMinutes,
 } from "./site-recovery.ts";
 import { rangeBytes, union } from "./storage-evidence.ts";
 import { mebibyte, minute } from "./units.ts";
@@ -49,11 +48,10 @@ export const failbackSite = {
   diskMegabytes: 64,
 };
 /**
- * srkit's choices for a machine whose scenario names no disk size: its copy to Azure and back
- * takes at most `defaultDiskCopyMinutes` at the declared rates, and its disk holds at least
- * `smallestDefaultDiskMegabytes`, twice the most a failback scenario writes at once.
+ * srkit's choice for a machine whose scenario names no disk size: its copy to Azure and back
+ * takes at most `defaultDiskCopyMinutes` (site-recovery.ts) at the declared rates, and its disk
+ * holds at least `smallestDefaultDiskMegabytes`, twice the most a failback scenario writes at once.
  */
-const defaultDiskCopyMinutes = 256;
 const smallestDefaultDiskMegabytes = 16;
 const site = failbackSite;
 /**
@@ -387,13 +385,7 @@ export class FailbackDsl {
    *   srkit's `slowestJudgedCopyMinutes` for those bytes (the scenario cannot be judged)
    */
   copyMinutes(bytes: number): number {
-    const rate = this.site.declared("failbackCopyBytesPerMinute");
-    const minutes = Math.max(1, Math.ceil(bytes / rate));
-    if (minutes > slowestJudgedCopyMinutes)
-      throw new TargetMisbehaved(
-        `cannot be judged with the declared parameters: failbackCopyBytesPerMinute (${rate}) copies the scenario's ${Math.ceil(bytes / mebibyte)} MiB back in ${minutes} minutes, longer than the ${slowestJudgedCopyMinutes} srkit judges in bounded time`,
-      );
-    return minutes;
+    return this.site.judgeableCopyMinutes("failbackCopyBytesPerMinute", bytes, "copied back");
   }
 
   /**

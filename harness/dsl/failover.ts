@@ -502,8 +502,8 @@ export class FailoverDsl {
    * 004 "Recovery stages", 000/003 "Failover and failback process") and a drill one copy of it
    * (004 "Types of failover"); a target that made two passed while the harness took the first.
    * A second VM is blamed on the requirements that say "one" (FO-AZURE-VM-CREATED for a
-   * failover; for a drill FO-TEST-NO-IMPACT's "a copy" and FO-TEST-NETWORK's "its Azure VM"). Without `alone` (steps that use the VM
-   * for something else) the first one is taken.
+   * failover; for a drill FO-TEST-NO-IMPACT's "a copy" and FO-TEST-NETWORK's "its Azure VM").
+   * Without `alone` (steps that use the VM for something else) the first one is taken.
    */
   async expectAzureVm(
     machine: string,

@@ -40,7 +40,7 @@ const defaultHypervHost = "hyperv-default";
  * 1 GiB disk would make more than the Azure stand-in records in a scenario.
  */
 export const defaultDisk = { largestBytes: 1024 * mebibyte, smallestBytes: 64 * mebibyte };
-const defaultDiskCopyMinutes = 256;
+export const defaultDiskCopyMinutes = 256;
 /**
  * srkit's bound: the longest initial copy of a disk it judges, 1,024 minutes at the declared rate
  * (the smallest default disk needs a rate of at least 64 KiB a minute). A longer copy would not
@@ -574,13 +574,27 @@ export class SiteRecovery {
    * @throws TargetMisbehaved when it takes longer: the scenario cannot be judged
    */
   private judgeableDisk(bytes: number): number {
-    const rate = this.declared("initialCopyBytesPerMinute");
-    const minutes = Math.ceil(bytes / rate);
+    this.judgeableCopyMinutes("initialCopyBytesPerMinute", bytes, "disk");
+    return bytes;
+  }
+
+  /**
+   * Minutes (at least one) the declared copy rate `rate` needs for `bytes` of the scenario's
+   * `what` (its disk, or what is copied back), within srkit's `slowestJudgedCopyMinutes`.
+   * @throws TargetMisbehaved when it needs longer: the scenario cannot be judged in bounded time
+   */
+  judgeableCopyMinutes(
+    rate: "initialCopyBytesPerMinute" | "failbackCopyBytesPerMinute",
+    bytes: number,
+    what: string,
+  ): number {
+    const perMinute = this.declared(rate);
+    const minutes = Math.max(1, Math.ceil(bytes / perMinute));
     if (minutes > slowestJudgedCopyMinutes)
       throw new TargetMisbehaved(
-        `cannot be judged with the declared parameters: initialCopyBytesPerMinute (${rate}) copies the scenario's ${Math.ceil(bytes / mebibyte)} MiB disk in ${minutes} minutes, longer than the ${slowestJudgedCopyMinutes} srkit judges in bounded time`,
+        `cannot be judged with the declared parameters: ${rate} (${perMinute}) copies the scenario's ${Math.ceil(bytes / mebibyte)} MiB ${what} in ${minutes} minutes, longer than the ${slowestJudgedCopyMinutes} srkit judges in bounded time`,
       );
-    return bytes;
+    return minutes;
   }
 
   /** The disk size (in MB, at least 1) whose initial copy takes `minutes` at the declared rate. */
@@ -701,9 +715,8 @@ export class SiteRecovery {
   }
 
   async write(machine: string, megabytes: number, sample?: string): Promise<void> {
-    await this.azure.markWrite(sample);
     const bytes = Math.max(1, Math.round(megabytes * mebibyte));
-    this.azure.noteWriteOn(machine, bytes);
+    await this.azure.markWrite(sample, { machine, bytes });
     must(await this.api.writeWorkload(machine, bytes, sample), `writing on ${machine}`);
   }
 

@@ -18,8 +18,10 @@ import {
   type Next,
   onRefusal,
   refusalCode,
+  replicaDiskOf,
   rewriteAnswers,
   sessionBase,
+  sessionVaults,
 } from "./intercept.ts";
 
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
@@ -121,8 +123,8 @@ function syncOffDisk(label: string, syncs: (body: Body) => boolean) {
  */
 function syncAltered(label: string, syncs: (body: Body) => boolean, alter: typeof fetch) {
   const machines = machinesNamed();
-  // The vault of each session; the disks ("vault/machine") whose page writes are altered.
-  const vaults = new Map<string, string>();
+  const vaults = sessionVaults();
+  // The disks ("vault/machine") whose page writes are altered.
   const altered = new Set<string>();
   return intercepted(
     label,
@@ -131,13 +133,12 @@ function syncAltered(label: string, syncs: (body: Body) => boolean, alter: typeo
       const session = sessionBase(call);
       const disks =
         /^failover(Plan)?$/.test(id) && syncs(bodyOf(call))
-          ? machines.of(call).map((m) => `${vaults.get(session)}/${m.slice(session.length + 1)}`)
+          ? machines.of(call).map((m) => `${vaults.of(call)}/${m.slice(session.length + 1)}`)
           : [];
       for (const disk of disks) altered.add(disk);
       try {
         const reply = await next(call);
-        if (id === "createVault" && reply.status < 300)
-          vaults.set(session, (reply.body as { name: string }).name);
+        vaults.note(call, id, reply);
         return reply;
       } finally {
         for (const disk of disks) altered.delete(disk);
@@ -145,8 +146,9 @@ function syncAltered(label: string, syncs: (body: Body) => boolean, alter: typeo
     },
     {
       fetch: (input, init) => {
-        const disk = /^\/(.+)-replica\/(.+)-disk0$/.exec(new URL(String(input)).pathname);
-        if (init?.method === "PUT" && disk && altered.has(`${disk[1]}/${disk[2]}`)) return alter(input, init);
+        const disk = replicaDiskOf(input);
+        if (init?.method === "PUT" && disk && altered.has(`${disk.vault}/${disk.machine}`))
+          return alter(input, init);
         return azureFetch(input, init);
       },
     },

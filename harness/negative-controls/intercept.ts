@@ -103,6 +103,27 @@ export const acceptDespite = (
 
 export const sessionBase = (call: ProtocolCall) => /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0] ?? "";
 
+/**
+ * The vault each session created, from createVault's answers: `note` sees every call and its
+ * reply, `of` gives the call's session's vault name (undefined before one was created).
+ */
+export function sessionVaults() {
+  const vaults = new Map<string, string>();
+  return {
+    note(call: ProtocolCall, id: string, reply: ProtocolReply): void {
+      if (id === "createVault" && reply.status < 300)
+        vaults.set(sessionBase(call), (reply.body as { name: string }).name);
+    },
+    of: (call: ProtocolCall): string | undefined => vaults.get(sessionBase(call)),
+  };
+}
+
+/** The vault and machine of a request to a machine's replicated disk (protocol "Replicated data"), if it is one. */
+export function replicaDiskOf(url: RequestInfo | URL): { vault: string; machine: string } | undefined {
+  const disk = /^\/(.+)-replica\/(.+)-disk0$/.exec(new URL(String(url)).pathname);
+  return disk ? { vault: disk[1] as string, machine: disk[2] as string } : undefined;
+}
+
 export type Body = Record<string, unknown>;
 /** The request body as an object (empty when there is none). */
 export const bodyOf = (call: ProtocolCall) => (call.body ?? {}) as Body;

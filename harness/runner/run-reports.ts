@@ -55,9 +55,9 @@ export interface RunReports {
 }
 
 /**
- * The target's self-description as the reports show it: its words (name, version, protocol
- * version, families) escaped and capped to the protocol's lengths. Before, the living
- * documentation put the name raw on its home page, terminal escapes and all.
+ * The target's self-description as every report shows it (summary.json, Allure's environment,
+ * the living documentation): its words (name, version, protocol version, families) escaped and
+ * capped to the protocol's lengths; the rest as it came.
  */
 export function reportSafeDescription(d: TargetDescription): TargetDescription {
   return {
@@ -72,15 +72,16 @@ export function reportSafeDescription(d: TargetDescription): TargetDescription {
 /** What the Allure report's Environment widget shows for a run. */
 export function allureFacts(targetLabel: string, description?: TargetDescription): AllureRunFacts {
   const d = description;
+  const safe = d && reportSafeDescription(d);
   return {
     environment: {
       target: safeText(targetLabel, 300),
-      ...(d
+      ...(safe
         ? {
-            "target.name": safeText(d.name, 200),
-            "target.version": safeText(d.version, 100),
-            "target.protocolVersion": safeText(d.protocolVersion, 100),
-            "target.families": d.capabilities.map((c) => safeText(c, 100)).join(", "),
+            "target.name": safe.name,
+            "target.version": safe.version,
+            "target.protocolVersion": safe.protocolVersion,
+            "target.families": safe.capabilities.join(", "),
           }
         : {}),
       "srkit.version": kitVersion(),

@@ -28,7 +28,7 @@ import { type InterruptWatch, watchInterrupts } from "./interrupts.ts";
 import { watchProgress } from "./progress.ts";
 import { assertClearable } from "./report-dir.ts";
 import { judgedFacts, runDescriptionVariable } from "./run-description.ts";
-import { writeRunReports } from "./run-reports.ts";
+import { reportSafeDescription, writeRunReports } from "./run-reports.ts";
 import { maxFailuresVariable, RunStop, runStateVariable } from "./run-stop.ts";
 import { plannedScenarios } from "./selection.ts";
 import { type StartedTarget, startTarget } from "./start-target.ts";
@@ -393,16 +393,16 @@ export const scenarioLocation = (r: Pick<ScenarioResult, "uri" | "line" | "rowLi
 const runAgain = (r: ScenarioResult) => r.status !== "passed" && r.status !== "unsupported";
 
 export function summaryData(outcome: SuiteOutcome, bounds: Bounds) {
-  const d = outcome.description;
+  const d = outcome.description && reportSafeDescription(outcome.description);
   return {
     target: {
       label: safeText(outcome.targetLabel, 300),
       ...(d
         ? {
-            name: safeText(d.name, 200),
-            version: safeText(d.version, 100),
-            protocolVersion: safeText(d.protocolVersion, 100),
-            capabilities: d.capabilities.map((c) => safeText(c, 100)),
+            name: d.name,
+            version: d.version,
+            protocolVersion: d.protocolVersion,
+            capabilities: d.capabilities,
             ...(d.parameters ? { parameters: knownParameters(d.parameters) } : {}),
           }
         : {}),
