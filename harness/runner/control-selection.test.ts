@@ -245,3 +245,84 @@ test("in a replay, each call's operation is the one its method and path name, ho
   for (const call of calls) await transport.send(call).catch(() => undefined);
   assert.deepEqual(seen, []);
 });
+
+test("an answer lent as it is read: only what the control changes, however it reads it, reaches the scenario", async () => {
+  const trace = await threeScenarioTrace();
+  const reachedBy = async (factory: () => Transport) => {
+    const selection = await selectScenarios(factory, trace);
+    return selection.every ? "every" : selection.reached;
+  };
+  const machines = ["features/a.feature:3"];
+  type Listed = { items: { name: string }[]; count: number };
+  // Read everywhere, nothing written: nothing reached.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("", async (call, next) => {
+        const reply = await next(call);
+        JSON.stringify(reply);
+        void { ...(reply.body as object) };
+        return reply;
+      }),
+    ),
+    [],
+  );
+  // The same value written back, at the top and inside: the same data, nothing reached.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const reply = await next(call);
+        reply.status = 200;
+        const body = reply.body as Listed;
+        body.count = 1;
+        return reply;
+      }),
+    ),
+    [],
+  );
+  // Parts of the answer kept and returned in a new one, equal to the recorded: nothing reached.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const { status, body } = await next(call);
+        return { status, body: { ...(body as object) } };
+      }),
+    ),
+    [],
+  );
+  // A deep write into a part read before, into the call on its way, or a new key at the top.
+  for (const change of [
+    async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) => {
+      const reply = await next(call);
+      const item = (reply.body as Listed).items[0] as { name: string };
+      item.name = "b";
+      return reply;
+    },
+    async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) => {
+      (call as { path: string }).path += "?top=1";
+      return next(call);
+    },
+    async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) => {
+      const reply = await next(call);
+      Object.defineProperty(reply, "extra", { value: 1, enumerable: false });
+      return reply;
+    },
+    // A clone of what was lent (a proxy, which cannot be cloned): counted as a change, so the
+    // scenario runs (where a whole run would find the same data), never a crash.
+    async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) =>
+      structuredClone(await next(call)),
+  ])
+    assert.deepEqual(await reachedBy(onPath("machines", change)), machines);
+  // What was lent as the answer to one call, returned as another's: reached.
+  assert.deepEqual(
+    await reachedBy(() => {
+      let kept: ProtocolReply | undefined;
+      return intercepted("test", async (call, _id, next) => {
+        const reply = await next(call);
+        if (call.path.endsWith("/machines")) return kept ?? reply;
+        kept = reply;
+        return reply;
+      });
+    }),
+    machines,
+  );
+});

@@ -383,6 +383,9 @@ interface Given {
   plain: boolean;
   call: ProtocolCall;
   reply: ProtocolReply | undefined;
+  /** What was lent of the recorded call and answer, if they were (mutableCopy). */
+  lentCall?: Lent;
+  lentReply?: Lent;
   marks: boolean[];
   at: number;
 }
@@ -415,6 +418,8 @@ async function replay(
   let fetchChanged = false;
   /** Whether the expected call goes straight to `source`, through nothing of the control's. */
   let bare = false;
+  /** What source lent of the expected call's recorded answer. */
+  let lentReply: Lent | undefined;
   const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
     reachedReference++;
     const entry = expected;
@@ -427,7 +432,10 @@ async function replay(
     if (fetchReplayed && entry.fetches)
       for (const request of entry.fetches) if (!(await fetchUnchanged(request))) fetchChanged = true;
     // Nothing of the control's sees the answer: the recorded one itself goes back.
-    return bare ? entry.reply : mutableCopy(entry.reply, plain);
+    if (bare) return entry.reply;
+    const reply = mutableCopy(entry.reply, plain);
+    lentReply = reply.lent;
+    return reply.value as ProtocolReply;
   };
   /** What the control's fetch was given and answered, to check again at the end of the replay. */
   const fetchesGiven: { request: TracedFetch; input: unknown; init: unknown; marked: () => void }[] = [];
@@ -510,8 +518,10 @@ async function replay(
       ? undefined
       : Object.getOwnPropertyDescriptor(over.transport, "send");
     bare = property !== undefined && "value" in property && property.value === source;
-    const call = bare ? entry.call : mutableCopy(entry.call, plain);
+    const copy = bare ? { value: entry.call } : mutableCopy(entry.call, plain);
+    const call = copy.value as ProtocolCall;
     handed = call;
+    lentReply = undefined;
     fetchChanged = false;
     const at = marks.length;
     markCurrent = () => {
@@ -525,7 +535,7 @@ async function replay(
     handed = undefined;
     await drain();
     const reply = answer.settled ? answer.reply : undefined;
-    given.push({ entry, plain, call, reply, marks, at });
+    given.push({ entry, plain, call, reply, lentCall: copy.lent, lentReply, marks, at });
     return (
       answer.settled &&
       !fetchChanged &&
@@ -557,10 +567,11 @@ async function replay(
     await watch.settled();
     // Written into after it answered (or its call after it was sent): that call changed. One
     // already marked stays so whatever the check finds (a check runs nothing of the control's).
-    for (const { entry, plain, call, reply, marks, at } of given)
+    for (const { entry, plain, call, reply, lentCall, lentReply, marks, at } of given)
       if (
         marks[at] !== true &&
-        (!sameAsRecorded(call, entry.call, plain) || !sameAsRecorded(reply, entry.reply, plain))
+        (!sameAsRecorded(call, entry.call, plain, lentCall) ||
+          !sameAsRecorded(reply, entry.reply, plain, lentReply))
       )
         marks[at] = true;
     // An Azure request written into after it was sent: the stand-in keeps a view of its bytes.
@@ -789,18 +800,91 @@ function copyPlain(value: unknown): unknown {
 }
 
 /**
+ * A recorded call or answer lent to a control as a mutable copy that is made as it is read: a
+ * proxy over a shallow copy of it (the shell), whose own objects read as plain copies (copyPlain),
+ * each made at its first read. To the control it is the same data, and it may write into it as
+ * into a copy. What is never read is never copied, nor compared at the end of the replay
+ * (sameAsPlain): a replay costs what the control reads (an interceptor reads a call's method and
+ * path, and the few answers it rewrites), not the size of every call and answer twice. What it
+ * cannot hide: the whole is a proxy (node:util's types.isProxy), which cannot be cloned
+ * (structuredClone throws, which fails the call: a change, so the scenario runs).
+ */
+class Lent implements ProxyHandler<object> {
+  readonly recorded: Record<PropertyKey, unknown>;
+  readonly view: object;
+  /** Whether anything was written into the shell (its own objects are plain copies: compared). */
+  written = false;
+  /** The copies made of the recorded one's own objects, by key, at their first read. */
+  private copies: Map<PropertyKey, unknown> | undefined;
+  constructor(recorded: object) {
+    this.recorded = recorded as Record<PropertyKey, unknown>;
+    this.view = new Proxy(Array.isArray(recorded) ? recorded.slice() : { ...recorded }, this);
+  }
+  /** The value read at `key`: a copy where the shell still holds the recorded one's own object. */
+  private copied(key: PropertyKey, value: unknown): unknown {
+    if (typeof value !== "object" || value === null || this.recorded[key] !== value) return value;
+    if (!Object.hasOwn(this.recorded, key)) return value;
+    this.copies ??= new Map();
+    if (!this.copies.has(key)) this.copies.set(key, copyPlain(value));
+    return this.copies.get(key);
+  }
+  /** Whether it reads as `recorded` (plain data) now: unwritten, with every copy made still the same. */
+  readsAs(recorded: unknown): boolean {
+    if (this.written || recorded !== this.recorded) return false;
+    for (const [key, copy] of this.copies ?? []) if (!sameAsPlain(copy, this.recorded[key])) return false;
+    return true;
+  }
+  get(target: object, key: PropertyKey, receiver: unknown): unknown {
+    return this.copied(key, Reflect.get(target, key, receiver));
+  }
+  getOwnPropertyDescriptor(target: object, key: PropertyKey): PropertyDescriptor | undefined {
+    const property = Reflect.getOwnPropertyDescriptor(target, key);
+    if (property && "value" in property) property.value = this.copied(key, property.value);
+    return property;
+  }
+  set(target: object, key: PropertyKey, value: unknown, receiver: unknown): boolean {
+    this.written = true;
+    return Reflect.set(target, key, value, receiver);
+  }
+  defineProperty(target: object, key: PropertyKey, property: PropertyDescriptor): boolean {
+    this.written = true;
+    return Reflect.defineProperty(target, key, property);
+  }
+  deleteProperty(target: object, key: PropertyKey): boolean {
+    this.written = true;
+    return Reflect.deleteProperty(target, key);
+  }
+  setPrototypeOf(target: object, prototype: object | null): boolean {
+    this.written = true;
+    return Reflect.setPrototypeOf(target, prototype);
+  }
+  preventExtensions(target: object): boolean {
+    this.written = true;
+    return Reflect.preventExtensions(target);
+  }
+}
+
+/**
  * sameData(given, recorded) for a recorded call or answer: where the recorded one is known plain
  * data, only the given one's keys and properties need looking at (the same answer, cheaper).
  */
-function sameAsRecorded(given: unknown, recorded: unknown, plain: boolean): boolean {
-  return plain ? sameAsPlain(given, recorded) : sameData(given, recorded);
+function sameAsRecorded(given: unknown, recorded: unknown, plain: boolean, lent?: Lent): boolean {
+  return plain ? sameAsPlain(given, recorded, lent) : sameData(given, recorded);
 }
 
-/** sameData(a, b) where b is plain data (plainTree): b's own checks are known to pass. */
-function sameAsPlain(a: unknown, b: unknown): boolean {
+/**
+ * sameData(a, b) where b is plain data (plainTree): b's own checks are known to pass. `lent`:
+ * what was lent of b as a whole call or answer, if it was (a proxy of its own, see Lent).
+ */
+function sameAsPlain(a: unknown, b: unknown, lent?: Lent): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (types.isProxy(a)) return false;
+  if (types.isProxy(a)) {
+    // What was lent of b: b itself if it still reads as b, else compared as it reads (through
+    // its own traps: the shell's data, its objects as copies). Any other proxy: a change.
+    if (lent?.view !== a) return false;
+    if (lent.readsAs(b)) return true;
+  }
   const prototype = Object.getPrototypeOf(a);
   if (prototype !== Object.getPrototypeOf(b)) return false;
   if (Object.getOwnPropertySymbols(a).length > 0) return false;
@@ -825,12 +909,16 @@ function sameAsPlain(a: unknown, b: unknown): boolean {
 const copiers = new WeakMap<object, () => unknown>();
 
 /**
- * A fresh, mutable copy of a recorded call or answer: copied directly where it is plain data
- * (the usual case), else parsed from its JSON where that gives the same data, else cloned.
+ * A fresh, mutable copy of a recorded call or answer: lent where it is plain data (the usual
+ * case; Lent, returned beside it), else parsed from its JSON where that gives the same data,
+ * else cloned.
  */
-function mutableCopy<T>(value: T, plain: boolean): T {
-  if (typeof value !== "object" || value === null) return value;
-  if (plain) return copyPlain(value) as T;
+function mutableCopy(value: unknown, plain: boolean): { value: unknown; lent?: Lent } {
+  if (typeof value !== "object" || value === null) return { value };
+  if (plain) {
+    const lent = new Lent(value);
+    return { value: lent.view, lent };
+  }
   let copy = copiers.get(value);
   if (!copy) {
     const text = JSON.stringify(value);
@@ -840,7 +928,7 @@ function mutableCopy<T>(value: T, plain: boolean): T {
         : () => structuredClone(value);
     copiers.set(value, copy);
   }
-  return copy() as T;
+  return { value: copy() };
 }
 
 /** A deep copy that cannot be changed: a control that writes into a recorded call or answer throws. */
