@@ -706,7 +706,7 @@ export class ArmDriver implements Transport {
     // that lists it nowhere lost or renamed it, and no scenario of it can be carried.
     throw new TargetMisbehaved(
       processServer
-        ? `enabling '${machine}' through process server '${processServer}': no fabric the REST API lists has that process server (replicationFabrics, customDetails.processServers[].friendlyName), so EnableProtectionInput cannot name its container`
+        ? `enabling '${machine}' through process server '${processServer}': no fabric the REST API lists has that process server (replicationFabrics, customDetails.processServers[].friendlyName) and a protection container, so EnableProtectionInput cannot name its container`
         : `enabling '${machine}': no protection container the REST API lists has it as a protectable item (replicationProtectableItems, by friendlyName or name), so EnableProtectionInput cannot name it`,
     );
   }
