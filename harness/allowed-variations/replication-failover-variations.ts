@@ -684,3 +684,17 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     transport: reference("claims-nothing", { families: [] }),
   },
 ];
+
+/**
+ * Correct variations too costly for every `npm test` (each whole-suite run takes tens of seconds):
+ * run by name (`srkit allowed-variations ID`), never by default.
+ */
+export const onDemandReplicationVariations: AllowedVariation[] = [
+  {
+    id: "storage-requests-of-256-kib",
+    choice:
+      "writes and reads disk ranges in Azure storage 256 KiB at a time, one request each (FB-NEEDS-RECOVERY-POINT's 15 GiB disks: about 123,000 requests to one vault)",
+    permittedBy: ["protocol: Replicated data", "REPL-PROC-INITIAL-COPY", "REPL-PROC-DELTA-AFTER-INITIAL"],
+    transport: reference("storage-requests-of-256-kib", { choices: { storageRequestMaxBytes: 256 * 1024 } }),
+  },
+];

@@ -12,7 +12,12 @@ import {
   withVendorFields,
 } from "./replication-failover-variations.ts";
 import type { AllowedVariation } from "./variation.ts";
-import { allowedVariation, allowedVariations } from "./variations.ts";
+import {
+  allowedVariation,
+  allowedVariations,
+  everyAllowedVariation,
+  onDemandVariations,
+} from "./variations.ts";
 import { judgeVariation, verifyAllowedVariations } from "./verify.ts";
 
 const suite = ["failback", "failover", "replication-ports", "replication", "secondary-site"];
@@ -98,10 +103,10 @@ test("verdicts come in catalogue order whatever finishes first", async () => {
 });
 
 test("every variation has its own id, says what it changes and what permits it", () => {
-  const ids = allowedVariations.map((v) => v.id);
+  const ids = everyAllowedVariation.map((v) => v.id);
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(allowedVariations.length >= 8);
-  for (const v of allowedVariations) {
+  for (const v of everyAllowedVariation) {
     assert.ok(v.choice.length > 10 && v.permittedBy.length > 0, v.id);
   }
   assert.throws(() => allowedVariation("nope"), /unknown allowed variation 'nope'/);
@@ -170,4 +175,24 @@ test("only the echoes of the harness's request are left out, and only from their
       other: { replicationGroup: "g1", network: "n" },
     },
   );
+});
+
+test("the variations run on demand run only when named", async () => {
+  const ran: string[] = [];
+  const run = async (v: AllowedVariation) => {
+    ran.push(v.id);
+    return suite.map((f) => result(f, "passed"));
+  };
+  const onDemand = onDemandVariations.map((v) => v.id);
+  assert.ok(onDemand.includes("storage-requests-of-256-kib"));
+  await verifyAllowedVariations(() => {}, [], run);
+  assert.deepEqual(
+    ran,
+    allowedVariations.map((v) => v.id),
+  );
+  ran.length = 0;
+  const verdicts = await verifyAllowedVariations(() => {}, onDemand, run);
+  assert.deepEqual(ran, onDemand);
+  assert.ok(verdicts.every((v) => v.passed));
+  assert.equal(allowedVariation("storage-requests-of-256-kib").id, "storage-requests-of-256-kib");
 });

@@ -7,7 +7,7 @@ import type { ScenarioResult } from "../reports/results.ts";
 import { controlRunSeed, runControls } from "../runner/control-runner.ts";
 import { familyOf, judgeClaim } from "../runner/verdict.ts";
 import type { AllowedVariation } from "./variation.ts";
-import { allowedVariations } from "./variations.ts";
+import { allowedVariations, everyAllowedVariation } from "./variations.ts";
 
 export interface VariationVerdict {
   variation: AllowedVariation;
@@ -63,10 +63,10 @@ export function judgeVariationRun(
   return verdict;
 }
 
-/** Where the control runner's worker processes find the variations. */
+/** Where the control runner's worker processes find the variations (those run on demand too). */
 export const variationCatalogue = {
   module: "harness/allowed-variations/variations.ts",
-  exportName: "allowedVariations",
+  exportName: "everyAllowedVariation",
 };
 
 /**
@@ -81,7 +81,9 @@ export async function verifyAllowedVariations(
   run?: (variation: AllowedVariation) => Promise<ScenarioResult[]>,
 ): Promise<VariationVerdict[]> {
   const suiteFamilies = loadCatalog().catalog.families.map((f) => f.family);
-  const chosen = allowedVariations.filter((v) => only.length === 0 || only.includes(v.id));
+  // By default the standard ones; by name, any (variations.ts onDemandVariations too).
+  const chosen =
+    only.length === 0 ? allowedVariations : everyAllowedVariation.filter((v) => only.includes(v.id));
   const verdicts: VariationVerdict[] = [];
   const finished = new Map<string, { results: ScenarioResult[]; problems: string[] }>();
   // Reported in catalogue order, whatever finishes first.

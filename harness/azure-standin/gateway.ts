@@ -33,7 +33,7 @@ export const tokenHeader = "x-srkit-token";
 const methods = new Set(["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"]);
 const hostname =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-/** Bodies of the recordings answer, per page (base64 characters). */
+/** Recordings per answer, as the store charges them (bodies in base64 and fields; recording-store.ts). */
 const recordingsPageBytes = 16 * 1024 * 1024;
 
 export interface GatewayOptions extends RecordingLimits {

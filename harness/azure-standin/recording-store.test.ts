@@ -6,11 +6,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { defaultBounds, recordingLimitsOf } from "../runner/bounds.ts";
 import { type RecordedAzureRequest, recordingOf, type SeenRequest } from "./recorded-request.ts";
 import {
+  chargedBytes,
   type EvidenceScope,
   type RecordingLimits,
   RecordingStore,
+  recordingFieldBytes,
   type ScopeQuery,
   scopeKeysOf,
 } from "./recording-store.ts";
@@ -19,6 +22,20 @@ const keysOf = (scope: EvidenceScope) => [
   `vault:${scope.vault}`,
   ...(scope.storageAccount ? [`account:${scope.storageAccount}`] : []),
 ];
+
+/**
+ * What a recording costs against the limits, as the store documents it: its body in base64, its
+ * text fields' characters and 64 for the rest.
+ */
+const costOf = (r: RecordedAzureRequest) =>
+  r.bodyBase64.length +
+  64 +
+  r.method.length +
+  r.url.length +
+  r.protocol.length +
+  r.host.length +
+  r.path.length +
+  r.component.length;
 
 /** The store as it was: one object per request, kept per key, merged with a set and a sort. */
 class ObjectStore {
@@ -45,7 +62,7 @@ class ObjectStore {
   }
   add(record: RecordedAzureRequest): void {
     const entry = { seq: ++this.seq, record };
-    const size = record.bodyBase64.length;
+    const size = costOf(record);
     let kept = false;
     for (const key of scopeKeysOf(record)) {
       const bucket = this.buckets.get(key);
@@ -55,9 +72,9 @@ class ObjectStore {
       if (bucket.entries.length >= this.limits.maxRecordsPerScope)
         bucket.overflow = `more than ${this.limits.maxRecordsPerScope} requests reached Azure for ${key} in one scenario`;
       else if (bucket.bytes + size > this.limits.maxBodyBytesPerScope)
-        bucket.overflow = `more than ${this.limits.maxBodyBytesPerScope} bytes of request bodies reached Azure for ${key} in one scenario`;
+        bucket.overflow = `more than ${this.limits.maxBodyBytesPerScope} bytes of recordings (bodies and fields) reached Azure for ${key} in one scenario`;
       else if (this.keptBytes + size > this.limits.maxBodyBytesInAll)
-        bucket.overflow = `the stand-in already keeps ${this.limits.maxBodyBytesInAll} bytes of request bodies for the scenarios running`;
+        bucket.overflow = `the stand-in already keeps ${this.limits.maxBodyBytesInAll} bytes of recordings (bodies and fields) for the scenarios running`;
       else {
         bucket.entries.push(entry);
         bucket.bytes += size;
@@ -78,9 +95,9 @@ class ObjectStore {
     let bytes = 0;
     let next = after;
     for (const e of newer) {
-      if (records.length > 0 && bytes + e.record.bodyBase64.length > maxBytes) break;
+      if (records.length > 0 && bytes + costOf(e.record) > maxBytes) break;
       records.push(e.record);
-      bytes += e.record.bodyBase64.length;
+      bytes += costOf(e.record);
       next = e.seq;
     }
     return { records, next, more: records.length < newer.length, ...(overflow ? { overflow } : {}) };
@@ -267,4 +284,71 @@ test("released scenarios' requests are freed, and what others hold reads back un
   assert.deepEqual(store.query(kept), model.query(kept));
   assert.deepEqual(store.query(kept, 5, 30), model.query(kept, 5, 30));
   assert.equal(store.query(kept).records.length, 10);
+});
+
+// The bounds are on what is kept, not on how many requests carried it. A correct target may
+// split a disk into small page writes (FB-NEEDS-RECOVERY-POINT's 15 GiB disks in 256 KiB pieces
+// are about 123,000 requests to one vault, their bodies the reference's ~50 bytes): that fits the
+// default bounds. A hostile flood of empty or long-named requests is cut by bytes, at a number of
+// requests its size bounds.
+const defaults = recordingLimitsOf(defaultBounds);
+const scope = { vault: "v1", storageAccount: "a1" };
+const pageWrite = (i: number, url = "https://a1.blob.core.windows.net/v1-replica/m1-disk0?comp=page") => {
+  const parsed = new URL(url);
+  return {
+    method: "PUT",
+    url,
+    protocol: "https",
+    host: parsed.hostname,
+    port: 443,
+    path: parsed.pathname,
+    component: "ps1",
+    range: { first: i * 262_144, last: i * 262_144 + 262_143 },
+    bodyBytes: 50,
+    body: new Uint8Array(50).fill(i % 251),
+  } satisfies SeenRequest;
+};
+
+test("a correct target's 123,500 page writes of 256 KiB to one vault are kept whole by the default bounds", () => {
+  const store = new RecordingStore(defaults);
+  store.watch(scope);
+  const writes = 123_500;
+  for (let i = 0; i < writes; i++) store.add(pageWrite(i));
+  assert.deepEqual(store.count(scope), { count: writes });
+  const { records, overflow } = store.query(scope, writes - 2);
+  assert.equal(overflow, undefined);
+  assert.deepEqual(records.at(-1)?.range, { first: (writes - 1) * 262_144, last: writes * 262_144 - 1 });
+});
+
+test("a flood of empty requests, or of requests each to a new long URL, is cut by bytes at a bounded count", () => {
+  const limits = { ...defaults, maxBodyBytesPerScope: 4 * 1024 * 1024 };
+  const empty = new RecordingStore(limits);
+  empty.watch(scope);
+  const flood = { ...pageWrite(0), body: new Uint8Array(0), bodyBytes: 0 };
+  let sent = 0;
+  while (!empty.count(scope).overflow && sent < 1_000_000) {
+    for (let k = 0; k < 1000; k++) empty.add(flood);
+    sent += 1000;
+  }
+  const charge = chargedBytes(flood, 0);
+  assert.ok(charge >= recordingFieldBytes + flood.url.length, "an empty request still costs its fields");
+  assert.equal(sent, Math.ceil((Math.floor(limits.maxBodyBytesPerScope / charge) + 1) / 1000) * 1000);
+  assert.match(
+    empty.count(scope).overflow ?? "",
+    /more than 4194304 bytes of recordings \(bodies and fields\)/,
+  );
+
+  // Every request a new 8 KiB URL: each shape the store keeps is paid for by its characters.
+  const named = new RecordingStore(limits);
+  named.watch(scope);
+  let kept = 0;
+  for (let i = 0; !named.count(scope).overflow; i++) {
+    named.add({
+      ...pageWrite(i, `https://a1.blob.core.windows.net/v1-replica/${"x".repeat(8192)}${i}`),
+      body: new Uint8Array(0),
+      bodyBytes: 0,
+    });
+    kept = named.count(scope).count;
+  }
+  assert.ok(kept <= limits.maxBodyBytesPerScope / (2 * 8192), `${kept} long-named requests kept`);
 });

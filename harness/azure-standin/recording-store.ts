@@ -1,7 +1,10 @@
 // The Azure stand-in's memory of what reached Azure, kept per scenario and bounded. A scenario
 // watches its vault and storage account (names the harness chose, unique per scenario) before
 // the target hears of them, reads what reached them, and releases them when it ends. Requests
-// nobody watches are counted, not kept, so no target can fill the harness's memory.
+// nobody watches are counted, not kept, so no target can fill the harness's memory; what is kept
+// is bounded in bytes, each request charged its body and its fields (`chargedBytes`), so a
+// correct target may split its data into as many requests as it likes and a flood of small
+// requests is cut by its size.
 //
 // Kept in columns, not as one object per request: a simulated estate of 10,000 machines sends
 // about 770,000 requests in 72 virtual hours, and an object per request (plus its base64 body
@@ -21,9 +24,9 @@ export interface EvidenceScope {
 export interface RecordingLimits {
   /** Requests kept per scope key (a vault or a storage account). */
   maxRecordsPerScope: number;
-  /** Body bytes kept per scope key, summed. */
+  /** Bytes of recordings kept per scope key, summed, each as `chargedBytes` counts it. */
   maxBodyBytesPerScope: number;
-  /** Body bytes kept in all, whatever the scopes. */
+  /** Bytes of recordings kept in all, whatever the scopes, as `chargedBytes` counts them. */
   maxBodyBytesInAll: number;
   /** Scopes watched at once; the oldest is forgotten past it. */
   maxScopes: number;
@@ -58,10 +61,7 @@ const keysOf = (scope: EvidenceScope) => [
   ...(scope.storageAccount ? [`account:${scope.storageAccount}`] : []),
 ];
 
-/**
- * Body bytes a request is charged against the limits: the length of its body in base64, as the
- * recordings carry it (the limits were always counted so; the same requests overflow as before).
- */
+/** The length in base64 of `bytes` bytes, as the recordings carry a body. */
 export const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
 
 /** The fields every request to one destination from one component shares, kept once. */
@@ -69,6 +69,32 @@ type Shape = Pick<
   RecordedAzureRequest,
   "method" | "url" | "protocol" | "host" | "port" | "path" | "component"
 >;
+
+/** What a recording is charged for its port, range, sizes and the object around its fields (bytes). */
+export const recordingFieldBytes = 64;
+
+/**
+ * What one recording is charged against the limits (bytes): about its size as evidence readers
+ * get it, which bounds their memory and the store's alike however the target splits its data:
+ * its kept body in base64, its text fields' characters (URL, host, path, method, scheme,
+ * component) and `recordingFieldBytes` for the rest. A request with no body still costs its
+ * fields: ten thousand empty requests are no cheaper to hold than their text. (The store keeps
+ * a request's text once per shape and its body raw, so it holds at most a small multiple of this;
+ * the count of requests needs no bound of its own for memory's sake.)
+ * @param keptBodyBytes the body's length as kept (its first 128 KiB, recorded-request.ts)
+ */
+export function chargedBytes(fields: Shape, keptBodyBytes: number): number {
+  return (
+    base64Length(keptBodyBytes) +
+    recordingFieldBytes +
+    fields.method.length +
+    fields.url.length +
+    fields.protocol.length +
+    fields.host.length +
+    fields.path.length +
+    fields.component.length
+  );
+}
 
 /** Requests kept per page of columns (tests choose smaller pages to reach page ends and compaction). */
 const defaultPageSize = 4096;
@@ -215,10 +241,10 @@ class RequestTable {
     return page.seq[i] as number;
   }
 
-  /** The kept body's length in base64: what the limits and the answers' sizes count. */
+  /** What the limits and the answers' sizes count for the request (`chargedBytes`). */
   chargedBytes(id: number): number {
     const [page, i] = this.at(id);
-    return base64Length(page.kept[i] as number);
+    return chargedBytes(this.shapes[page.shape[i] as number] as Shape, page.kept[i] as number);
   }
 
   /** The request as recorded, fields in the order describeParts gives them. */
@@ -344,7 +370,7 @@ export class RecordingStore {
   /** Records a request in every watched bucket it belongs to that has room for it. */
   add(seen: SeenRequest): void {
     const seq = ++this.seq;
-    const size = base64Length(seen.body.byteLength);
+    const size = chargedBytes(seen, seen.body.byteLength);
     let kept = false;
     const taking: Bucket[] = [];
     for (const key of scopeKeysOf(seen)) {
@@ -355,9 +381,9 @@ export class RecordingStore {
       if (bucket.length >= this.limits.maxRecordsPerScope)
         bucket.overflow = `more than ${this.limits.maxRecordsPerScope} requests reached Azure for ${key} in one scenario`;
       else if (bucket.bytes + size > this.limits.maxBodyBytesPerScope)
-        bucket.overflow = `more than ${this.limits.maxBodyBytesPerScope} bytes of request bodies reached Azure for ${key} in one scenario`;
+        bucket.overflow = `more than ${this.limits.maxBodyBytesPerScope} bytes of recordings (bodies and fields) reached Azure for ${key} in one scenario`;
       else if (this.keptBytes + size > this.limits.maxBodyBytesInAll)
-        bucket.overflow = `the stand-in already keeps ${this.limits.maxBodyBytesInAll} bytes of request bodies for the scenarios running`;
+        bucket.overflow = `the stand-in already keeps ${this.limits.maxBodyBytesInAll} bytes of recordings (bodies and fields) for the scenarios running`;
       else {
         taking.push(bucket);
         bucket.bytes += size;
@@ -373,7 +399,7 @@ export class RecordingStore {
 
   /**
    * What reached the scope after sequence number `after`, oldest first, at most `maxBytes` of
-   * bodies (counted in base64, at least one record) per answer.
+   * recordings (as `chargedBytes` counts them, at least one record) per answer.
    */
   query(scope: EvidenceScope, after = 0, maxBytes = Number.POSITIVE_INFINITY): ScopeQuery {
     const { buckets, overflow } = this.bucketsOf(scope);

@@ -106,9 +106,9 @@ export async function main(argv: string[]): Promise<number> {
       return broken === 0 ? 0 : 1;
     }
     case "allowed-variations": {
-      const { allowedVariations } = await import("../allowed-variations/variations.ts");
+      const { everyAllowedVariation } = await import("../allowed-variations/variations.ts");
       const { verifyAllowedVariations } = await import("../allowed-variations/verify.ts");
-      const unknown = rest.filter((id) => !allowedVariations.some((v) => v.id === id));
+      const unknown = rest.filter((id) => !everyAllowedVariation.some((v) => v.id === id));
       if (unknown.length > 0)
         throw new UsageError("SRKIT_UNKNOWN_VARIATION", `no allowed variation ${unknown.join(", ")}`);
       const verdicts = await verifyAllowedVariations(console.log, rest);

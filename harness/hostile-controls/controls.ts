@@ -387,6 +387,21 @@ export const hostileControls: HostileControl[] = [
     "answers reads with a time that is no time and text where a list belongs",
     /listRecoveryPoints of m1: the REST API's answers could not be read \(Invalid time value\)/,
   ),
+  // The REST API loses what the harness protected: never a limit of the driver (no claim), a
+  // target error naming what is missing, on a Hyper-V VM (found as protectable) and on a VMware
+  // VM (enabled through its process server, then read back).
+  armAttack(
+    "renames-machines",
+    "lists every machine the harness added under another name (protectable and protected items)",
+    /names itself \W+renamed-vm1\W+ \(friendlyName, else name\): the machine is lost/,
+    {
+      tags: `${armScenario} or (@req=FO-PLANNED-NOT-SHUT-DOWN and @case:scope=machine)`,
+      says: [
+        /names itself \W+renamed-vm1\W+ \(friendlyName, else name\): the machine is lost/,
+        /enabling 'hv1': no protection container the REST API lists has it as a protectable item/,
+      ],
+    },
+  ),
   lazyTarget("null", "the smallest body the schema allows", 1),
   // Echoed requests break the protocol's answer shapes: every scenario is a target error.
   lazyTarget("echo", "the request echoed back", 4),

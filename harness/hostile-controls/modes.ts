@@ -236,6 +236,30 @@ export const hostileModes: Record<string, HostileMode> = {
       c.res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(wrong)) }).end(wrong);
     },
   },
+  "arm-renames-machines": {
+    // Every machine the harness added through the protocol is listed under another name on the
+    // REST API (its protectable and protected items' name and friendlyName): the API loses them.
+    handle: passThrough,
+    handleArm: async (c) => {
+      const { status, headers, text } = await c.rest();
+      if (c.method !== "GET" || status !== 200) return void c.res.writeHead(status, headers).end(text);
+      const body = JSON.parse(text) as { value?: unknown[] };
+      for (const resource of (Array.isArray(body.value) ? body.value : [body]) as {
+        type?: string;
+        name?: string;
+        properties?: { friendlyName?: string };
+      }[])
+        if (/replicationProtect(able|ed)Items$/.test(resource?.type ?? "")) {
+          resource.name = `renamed-${resource.name}`;
+          if (resource.properties)
+            resource.properties.friendlyName = `renamed-${resource.properties.friendlyName}`;
+        }
+      const renamed = JSON.stringify(body);
+      c.res
+        .writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(renamed)) })
+        .end(renamed);
+    },
+  },
   "bad-date-time": {
     // Every date-time the protocol documents, as text that is no time (the schema's format).
     handle: async (c) => {

@@ -15,9 +15,16 @@ export interface Bounds {
   maxResponseBytes: number;
   /** Largest Azure-bound request the gateway accepts; a larger one is answered 413 (bytes). */
   maxAzureRequestBytes: number;
-  /** Azure requests recorded per scenario (per vault and storage account); more is a target error. */
+  /**
+   * Azure requests recorded per scenario (per vault and storage account); more is a target error.
+   * Memory is bounded by maxRecordedBytesPerScenario, which counts every request; this is a cap of
+   * its own, far above what a correct target sends (the default).
+   */
   maxRecordingsPerScenario: number;
-  /** Request bodies kept per scenario, summed, as stored (base64 bytes); more is a target error. */
+  /**
+   * Recordings kept per scenario (per vault and storage account), summed, each its kept body in
+   * base64 plus its fields (azure-standin/recording-store.ts chargedBytes); more is a target error.
+   */
   maxRecordedBytesPerScenario: number;
   /** Longest text from a run (an error message) that a report or the terminal carries (characters). */
   maxMessageChars: number;
@@ -40,8 +47,12 @@ export const defaultBounds: Readonly<Bounds> = Object.freeze({
   maxResponseBytes: 16 * MiB,
   maxAzureRequestBytes: 8 * MiB,
   // The reference sends at most a few hundred requests and kilobytes per scenario; a target that
-  // moves real data keeps at most 128 KiB of each request body (recorded-request.ts).
-  maxRecordingsPerScenario: 20_000,
+  // moves real data keeps at most 128 KiB of each request body (recorded-request.ts). A correct
+  // target may split a disk into small requests: 256 KiB page writes of FB-NEEDS-RECOVERY-POINT's
+  // 15 GiB disks are about 123,000 requests to one vault, some 40 MiB as charged (each request
+  // costs its fields, about 240 bytes, besides its body). The byte bound holds memory whatever
+  // the count; the count's own cap is there for a user who wants one.
+  maxRecordingsPerScenario: 1_000_000,
   maxRecordedBytesPerScenario: 64 * MiB,
   maxMessageChars: 4_000,
   breakerThreshold: 10,

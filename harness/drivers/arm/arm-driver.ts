@@ -119,6 +119,16 @@ export class ArmDriver implements Transport {
   private readonly vaults = new Map<string, string[]>();
   /** Where each replicated machine's item is, per session (its ARM id). */
   private readonly items = new Map<string, Map<string, string>>();
+  /**
+   * What the harness itself arranged and asked for, per session: each machine's kind (from
+   * createMachine), the provider each item was enabled with (by ARM id, lower case) and the
+   * providers each policy was enabled with. A target's answer that contradicts these is the
+   * target's error, never a limit of the driver (see `provider`).
+   */
+  private readonly asked = new Map<
+    string,
+    { kinds: Map<string, string>; providers: Map<string, string>; policies: Map<string, Set<string>> }
+  >();
   private judged: string[] = [];
   private readonly limits: Pick<Bounds, "callTimeoutMs" | "maxResponseBytes">;
 
@@ -158,9 +168,15 @@ export class ArmDriver implements Transport {
         const name = (reply.body as { name: string }).name;
         this.vaults.set(session, [...(this.vaults.get(session) ?? []), name]);
       }
+      if (id === "createMachine" && reply.status === 201) {
+        const req = call.body as { name?: unknown; kind?: unknown } | undefined;
+        if (typeof req?.name === "string" && typeof req.kind === "string")
+          this.askedIn(session).kinds.set(req.name, req.kind);
+      }
       if (id === "deleteSession") {
         this.vaults.delete(session);
         this.items.delete(session);
+        this.asked.delete(session);
       }
       return reply;
     }
@@ -342,6 +358,40 @@ export class ArmDriver implements Transport {
     );
   }
 
+  private askedIn(session: string) {
+    let asked = this.asked.get(session);
+    if (!asked) {
+      asked = { kinds: new Map(), providers: new Map(), policies: new Map() };
+      this.asked.set(session, asked);
+    }
+    return asked;
+  }
+
+  /**
+   * The provider of the item at `itemId` (read as `arm`), the machine's: the item must name
+   * itself after the machine, as the harness found or created it, and replicate with the provider
+   * the harness enabled it with. Throws TargetMisbehaved when it does not (the REST API lost or
+   * renamed what the harness protected: nothing the driver could carry is left to judge), and
+   * NotCarried only for an item of a provider the driver never asks for.
+   */
+  private provider(session: string, machine: string, itemId: string, arm: Json): string {
+    if (!sameName(machine)(arm))
+      throw new TargetMisbehaved(
+        `the REST API's item at ${itemId}, where the harness protected '${machine}', names itself ${JSON.stringify(arm?.properties?.friendlyName ?? arm?.name)} (friendlyName, else name): the machine is lost`,
+      );
+    const reported = arm?.properties?.providerSpecificDetails?.instanceType;
+    const enabled = this.askedIn(session).providers.get(itemId.toLowerCase());
+    if (enabled !== undefined && reported !== enabled)
+      throw new TargetMisbehaved(
+        `'${machine}' was enabled with provider ${enabled} (EnableProtectionInput), but the REST API reports its item as ${JSON.stringify(reported)} (providerSpecificDetails.instanceType)`,
+      );
+    if (!carriedProviders.has(reported))
+      throw new NotCarried(
+        `not carried by the ARM driver: '${machine}' replicates with provider ${reported}; the driver reads InMageAzureV2 and HyperVReplicaAzure items`,
+      );
+    return reported;
+  }
+
   private remember(session: string, machine: string, id: string) {
     const map = this.items.get(session) ?? new Map<string, string>();
     map.set(machine, id);
@@ -355,16 +405,13 @@ export class ArmDriver implements Transport {
   // --- observations -----------------------------------------------------------------------------
   private async readItem(session: string, machine: string): Promise<ProtocolReply> {
     const id = await this.locate(session, machine);
-    return { status: 200, body: await this.toItem(machine, await this.get(id)) };
+    return { status: 200, body: await this.toItem(session, machine, id, await this.get(id)) };
   }
 
-  private async toItem(machine: string, arm: Json): Promise<ReplicatedItem> {
+  private async toItem(session: string, machine: string, itemId: string, arm: Json): Promise<ReplicatedItem> {
     const p = arm?.properties ?? {};
     const d = p.providerSpecificDetails ?? {};
-    if (!carriedProviders.has(d.instanceType))
-      throw new NotCarried(
-        `not carried by the ARM driver: '${machine}' replicates with provider ${d.instanceType}; the driver reads InMageAzureV2 and HyperVReplicaAzure items`,
-      );
+    this.provider(session, machine, itemId, arm);
     const failover = p.failoverRecoveryPointId ? await this.failoverOf(machine, arm) : undefined;
     return {
       name: machine,
@@ -437,11 +484,16 @@ export class ArmDriver implements Transport {
   private async listPoints(session: string, machine: string): Promise<ProtocolReply> {
     const id = await this.locate(session, machine);
     const arm = await this.get(id);
-    const d = arm?.properties?.providerSpecificDetails ?? {};
-    const disks: Json[] | undefined = d.protectedDisks;
-    if (d.instanceType !== "InMageAzureV2" || !Array.isArray(disks) || disks.length === 0)
+    const provider = this.provider(session, machine, id, arm);
+    if (provider !== "InMageAzureV2")
       throw new NotCarried(
-        `not carried by the ARM driver: '${machine}' (${d.instanceType}) reports no data received and not yet in a recovery point (InMageAzureV2 protectedDisks[].targetDataInMegaBytes), which the recovery point oracle needs`,
+        `not carried by the ARM driver: '${machine}' (${provider}) reports no data received and not yet in a recovery point (InMageAzureV2 protectedDisks[].targetDataInMegaBytes), which the recovery point oracle needs`,
+      );
+    const disks: unknown = arm.properties.providerSpecificDetails.protectedDisks;
+    // Every machine the harness protects has a disk: an InMageAzureV2 item without one lost them.
+    if (!Array.isArray(disks) || disks.length === 0)
+      throw new TargetMisbehaved(
+        `'${machine}' replicates with InMageAzureV2, but the REST API lists no protected disk of it (providerSpecificDetails.protectedDisks): its data received and not yet in a recovery point cannot be read`,
       );
     const unprocessedBytes = Math.round(
       disks.reduce((sum, disk) => sum + Number(disk.targetDataInMegaBytes ?? 0), 0) * mebibyte,
@@ -469,14 +521,22 @@ export class ArmDriver implements Transport {
       `policy '${name}'`,
     );
     const d = body?.properties?.providerSpecificDetails ?? {};
-    if (d.instanceType !== "InMageAzureV2" && d.instanceType !== "InMage")
+    if (d.instanceType !== "InMageAzureV2" && d.instanceType !== "InMage") {
+      // A policy the harness enabled a VMware VM or physical server with is an InMageAzureV2 one.
+      if (this.askedIn(session).policies.get(name)?.has("InMageAzureV2"))
+        throw new TargetMisbehaved(
+          `policy '${name}', which the harness enabled InMageAzureV2 replication with, is reported as a ${JSON.stringify(d.instanceType)} policy (providerSpecificDetails.instanceType)`,
+        );
       throw new NotCarried(
         `not carried by the ARM driver: policy '${name}' is a ${d.instanceType} policy, whose details have no RPO threshold in minutes`,
       );
+    }
     const history = Number(d.recoveryPointHistory);
+    // The protocol's policies keep whole hours of points (PolicyRequest, Policy): other than a
+    // whole number of hours is no policy the harness or the protocol could have made.
     if (!Number.isInteger(history / 60))
-      throw new NotCarried(
-        `not carried by the ARM driver: policy '${name}' keeps ${history} minutes of points, not whole hours`,
+      throw new TargetMisbehaved(
+        `policy '${name}' keeps ${JSON.stringify(d.recoveryPointHistory)} minutes of points (recoveryPointHistory), not whole hours as every policy of the protocol does`,
       );
     // Which way a policy applies, and a replication policy's failback policy, are in the
     // container mappings: the failback policy maps Azure's container back to the source's.
@@ -580,7 +640,13 @@ export class ArmDriver implements Transport {
     if (req.target === "secondary-site")
       throw new NotCarried("not carried by the ARM driver: it carries replication to Azure only");
     const found = await this.protectable(session, req.machine, req.processServer);
-    const provider = found.kind === "VMware" ? "InMageAzureV2" : "HyperVReplicaAzure";
+    // The provider follows from the machine the harness added (a Hyper-V VM replicates with
+    // HyperVReplicaAzure, the others through a process server with InMageAzureV2); the fabric's
+    // kind decides only for a machine the driver did not see added.
+    const kind = this.askedIn(session).kinds.get(req.machine);
+    const provider = (kind ? kind !== "hyperv-vm" : found.kind === "VMware")
+      ? "InMageAzureV2"
+      : "HyperVReplicaAzure";
     const details =
       provider === "InMageAzureV2"
         ? {
@@ -603,7 +669,14 @@ export class ArmDriver implements Transport {
       },
     });
     this.remember(session, req.machine, itemId);
-    return { status: 201, body: await this.toItem(req.machine, await this.get(itemId)) };
+    const asked = this.askedIn(session);
+    asked.providers.set(itemId.toLowerCase(), provider);
+    if (req.policy)
+      asked.policies.set(req.policy, new Set([...(asked.policies.get(req.policy) ?? []), provider]));
+    return {
+      status: 201,
+      body: await this.toItem(session, req.machine, itemId, await this.get(itemId)),
+    };
   }
 
   /**
@@ -629,8 +702,12 @@ export class ArmDriver implements Transport {
       }
     }
     if (found[0]) return found[0];
-    throw new NotCarried(
-      `not carried by the ARM driver: '${machine}' is in no protection container the REST API lists, so EnableProtectionInput cannot name it`,
+    // The harness added the machine (and its process server) through the protocol: a REST API
+    // that lists it nowhere lost or renamed it, and no scenario of it can be carried.
+    throw new TargetMisbehaved(
+      processServer
+        ? `enabling '${machine}' through process server '${processServer}': no fabric the REST API lists has that process server (replicationFabrics, customDetails.processServers[].friendlyName) and a protection container, so EnableProtectionInput cannot name its container`
+        : `enabling '${machine}': no protection container the REST API lists has it as a protectable item (replicationProtectableItems, by friendlyName or name), so EnableProtectionInput cannot name it`,
     );
   }
 
@@ -686,8 +763,8 @@ export class ArmDriver implements Transport {
         // the item runs from, and the target must refuse to change it.
         const current = (await this.get(itemId))?.properties?.failoverRecoveryPointId;
         if (none === "refuse" && typeof current === "string") return current;
-        throw new NotCarried(
-          `not carried by the ARM driver: '${machine}' lists no point to take for ${choice.type}`,
+        throw new TargetMisbehaved(
+          `'${machine}' lists no recovery point (GET .../recoveryPoints)${none === "refuse" ? " and names none it runs from (failoverRecoveryPointId)" : ""}, so the REST API's input has no ${choice.type} point to name`,
         );
       }
       default:
@@ -705,11 +782,7 @@ export class ArmDriver implements Transport {
   ): Promise<ProtocolReply> {
     const itemId = await this.locate(session, machine);
     const item = await this.get(itemId);
-    const provider = item?.properties?.providerSpecificDetails?.instanceType;
-    if (!carriedProviders.has(provider))
-      throw new NotCarried(
-        `not carried by the ARM driver: '${machine}' replicates with provider ${provider}`,
-      );
+    const provider = this.provider(session, machine, itemId, item);
     const vault = this.vaultOf(itemId);
     let action: string;
     let input: Json;
@@ -780,7 +853,12 @@ export class ArmDriver implements Transport {
     `/subscriptions/${this.subscription}/resourceGroups/${this.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${name}`;
 
   /** A plan's point option as each of its providers' inputs name it. */
-  private planDetails(providers: string[], choice: RecoveryPointChoice): Json[] {
+  private planDetails(
+    session: string,
+    plan: string,
+    providers: string[],
+    choice: RecoveryPointChoice,
+  ): Json[] {
     if (choice.type === "Custom")
       throw new NotCarried(
         "not carried by the ARM driver: the REST API's plan inputs name a point type, never a point",
@@ -793,7 +871,14 @@ export class ArmDriver implements Transport {
         : choice.type === "LatestMultiVmApplicationConsistent"
           ? "LatestApplicationConsistent"
           : choice.type;
+    const enabled = new Set(this.askedIn(session).providers.values());
     return providers.map((provider) => {
+      // The plan's members are machines the harness enabled: a provider none of them has is the
+      // target's invention (or a member it lost), not an input the driver cannot write.
+      if (!enabled.has(provider))
+        throw new TargetMisbehaved(
+          `recovery plan '${plan}' lists replication provider ${JSON.stringify(provider)} (replicationProviders), which no machine the harness enabled replicates with (${[...enabled].join(", ") || "none"})`,
+        );
       if (provider === "InMageAzureV2")
         return {
           instanceType: provider,
@@ -827,7 +912,7 @@ export class ArmDriver implements Transport {
             failoverDirection: "PrimaryToRecovery",
             networkType: "VmNetworkAsInput",
             networkId: this.networkId(req.network),
-            providerSpecificDetails: this.planDetails(providers, req.recoveryPoint),
+            providerSpecificDetails: this.planDetails(session, name, providers, req.recoveryPoint),
           },
         };
         break;
@@ -846,7 +931,7 @@ export class ArmDriver implements Transport {
             ...(req.type === "planned"
               ? {}
               : { sourceSiteOperations: req.shutDownSource ? "Required" : "NotRequired" }),
-            providerSpecificDetails: this.planDetails(providers, req.recoveryPoint),
+            providerSpecificDetails: this.planDetails(session, name, providers, req.recoveryPoint),
           },
         };
         break;
