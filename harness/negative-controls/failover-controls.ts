@@ -118,6 +118,14 @@ function syncOffDisk(label: string, syncs: (body: Body) => boolean) {
 }
 
 /**
+ * A failover whose synchronisation (`syncs`) sends each page write with its x-ms-range but an
+ * empty body: Azure answers 201, the ranges name every byte written, yet no byte of data went.
+ */
+function syncEmptyPages(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, (input, init) => azureFetch(input, { ...init, body: new Uint8Array(0) }));
+}
+
+/**
  * A failover whose synchronisation (`syncs`) goes wrong: while the failover call of a machine (or
  * a plan naming it) runs, each page write to its disk goes through `alter` instead of to Azure.
  */
@@ -711,6 +719,14 @@ export const failoverControls: NegativeControl[] = [
       "sends a planned failover's last changes to Azure storage past the end of the machine's disk: as many bytes, none of them on the disk",
     breaks: ["FO-PLANNED-HYPERV"],
     transport: () => syncOffDisk("planned-failover-sync-off-disk", (body) => body.type === "planned"),
+  },
+  {
+    id: "planned-failover-sync-empty-pages",
+    cluster: "failover types",
+    wrongBehaviour:
+      "sends a planned failover's last changes as page writes that name the ranges but carry no bytes: Azure accepts them, yet holds none of the data",
+    breaks: ["FO-PLANNED-HYPERV"],
+    transport: () => syncEmptyPages("planned-failover-sync-empty-pages", (body) => body.type === "planned"),
   },
   {
     id: "change-window-cut-to-24-hours",
