@@ -1,7 +1,8 @@
 @family:failover
 Feature: Planned and unplanned failover, and shutting the source down
   A planned failover exists for Hyper-V VMs: it shuts the source down and synchronises the
-  latest data first, and does not run when the source cannot be shut down. An unplanned
+  latest data first, and does not run when the source cannot be shut down or an error occurs
+  on the way, such as Azure storage refusing that synchronisation. An unplanned
   failover may try the same, and runs even when the shutdown fails. That the latest data was
   synchronised is judged by what reached the machine's disk in Azure storage once the failover
   job had time to end, not by what the target reports about the data it still holds.
@@ -34,6 +35,19 @@ Feature: Planned and unplanned failover, and shutting the source down
     Given "hv1" cannot be shut down
     When a planned failover of "hv1" to the latest point is run
     Then the failover is refused with "FAILOVER_SOURCE_NOT_SHUT_DOWN"
+    And "hv1" has no Azure VM
+    And "hv1" is protected
+
+  # 004 "Types of failover": besides a source that cannot be shut down, an error stops the planned
+  # failover too. Here Azure storage refuses the writes that would synchronise the last changes.
+  @req=FO-PLANNED-NOT-SHUT-DOWN
+  @case:scope=machine
+  Scenario: A planned failover does not run when its synchronisation to Azure fails
+    When the workload on "hv1" writes 64 MB
+    And Azure storage refuses every write to the disk of "hv1"
+    And a planned failover of "hv1" to the latest point is run
+    And the failover has had time to finish
+    Then the failover did not run: it was refused or its job failed
     And "hv1" has no Azure VM
     And "hv1" is protected
 

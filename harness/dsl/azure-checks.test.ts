@@ -39,6 +39,7 @@ function checksOver(recorded: RecordedAzureRequest[], disks: Record<string, numb
     watch: async () => {},
     requests: async () => [...recorded],
     countRequests: async () => recorded.length,
+    refuseWrites: async () => {},
     release: async () => {},
   };
   return new AzureChecks(

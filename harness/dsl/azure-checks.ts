@@ -114,6 +114,16 @@ export class AzureChecks {
     }
   }
 
+  /**
+   * Makes the vault's storage account refuse every page write to the machine's replicated disk
+   * (503, for the rest of the scenario): an error on the way to Azure that the target meets as a
+   * real one, so what it does about it is judged (FO-PLANNED-NOT-SHUT-DOWN: 004 "Types of
+   * failover", a planned failover does not run if errors occur).
+   */
+  async refuseWritesTo(machine: string): Promise<void> {
+    await this.evidence.refuseWrites(this.scope(), this.diskPath(machine));
+  }
+
   async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
     const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
     if (reached) {

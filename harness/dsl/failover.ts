@@ -390,6 +390,25 @@ export class FailoverDsl {
     assert.deepEqual(after, before, `${action} was refused but changed the machines' state or points`);
   }
 
+  /**
+   * The failover did not run (FO-PLANNED-NOT-SHUT-DOWN; 004 "Types of failover": a planned
+   * failover does not run if errors occur): the request was refused, or it was accepted and its
+   * job, read once it had time to end, Failed. The documents name no code for the error, so any
+   * refusal or job error code is accepted; a refusal need not leave the machine as it was, since
+   * the source may have been shut down before the error. What the machine ended as (no Azure VM,
+   * still protected) the scenario judges apart.
+   */
+  async expectDidNotRun(): Promise<void> {
+    const { outcome, action } = this.attempt;
+    if (!outcome.ok) return;
+    const job = must(await this.api.readJob(outcome.value.name), `reading job ${outcome.value.name}`);
+    assert.equal(
+      job.state,
+      "Failed",
+      `${action} was accepted and its job ${job.name} is ${job.state}; with an error on the way it must not run (refused, or its job Failed)`,
+    );
+  }
+
   /** The target chose, for every machine, the point the documents call for. */
   async expectDocumentedPoints(): Promise<void> {
     const { action } = this.attempt;

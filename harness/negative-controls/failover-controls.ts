@@ -126,6 +126,18 @@ function syncEmptyPages(label: string, syncs: (body: Body) => boolean) {
 }
 
 /**
+ * A failover whose synchronisation (`syncs`) ignores what Azure answers: each page write goes to
+ * Azure as sent, and whatever it answered (a refusal too) the target is told 201, so it fails
+ * over as if its last changes had arrived.
+ */
+function syncErrorsIgnored(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, async (input, init) => {
+    await (await azureFetch(input, init)).arrayBuffer();
+    return new Response(null, { status: 201 });
+  });
+}
+
+/**
  * A failover whose synchronisation (`syncs`) goes wrong: while the failover call of a machine (or
  * a plan naming it) runs, each page write to its disk goes through `alter` instead of to Azure.
  */
@@ -727,6 +739,15 @@ export const failoverControls: NegativeControl[] = [
       "sends a planned failover's last changes as page writes that name the ranges but carry no bytes: Azure accepts them, yet holds none of the data",
     breaks: ["FO-PLANNED-HYPERV"],
     transport: () => syncEmptyPages("planned-failover-sync-empty-pages", (body) => body.type === "planned"),
+  },
+  {
+    id: "planned-failover-despite-sync-error",
+    cluster: "failover types",
+    wrongBehaviour:
+      "runs a planned failover although Azure storage refused the synchronisation of the last changes: the machine fails over without them",
+    breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
+    transport: () =>
+      syncErrorsIgnored("planned-failover-despite-sync-error", (body) => body.type === "planned"),
   },
   {
     id: "change-window-cut-to-24-hours",
