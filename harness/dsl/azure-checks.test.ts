@@ -176,3 +176,26 @@ test("page writes with an empty body count for no check: last write, changes sin
   await checks.expectPagesSinceLastWrite(1);
   await checks.expectDeltaAfterInitial("vm1", 4 * mib, 1);
 });
+
+test("writes to a disk storage was made to refuse count for no check of what reached it", async () => {
+  const recorded = [page(0, 4 * mib - 1)];
+  const checks = checksOver(recorded, { vm1: 4 * mib });
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
+  recorded.push(page(0, mib - 1));
+  await checks.expectLastWriteReachedStorage("vm1");
+  await checks.refuseWritesTo("vm1");
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
+  // Sent, recorded, refused: none of it is on the disk.
+  recorded.push(page(0, mib - 1), page(mib, 2 * mib - 1));
+  await assert.rejects(
+    checks.expectLastWriteReachedStorage("vm1"),
+    /vm1 wrote 1048576 bytes; 0 distinct bytes/,
+  );
+  await assert.rejects(checks.expectPagesSinceLastWrite(1), /bytes of the disks sent since the write/);
+  await checks.expectPagesSinceLastWrite(0);
+  await checks.expectInitialCopyCovers("vm1", 4 * mib);
+  await checks.expectDeltaAfterInitial("vm1", 4 * mib, 1);
+  // Another disk's writes are taken as before.
+  recorded.push({ ...page(0, mib - 1), path: "/v1-replica/vm2-disk0" });
+  await checks.expectPagesSinceLastWrite(1);
+});

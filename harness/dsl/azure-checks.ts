@@ -86,8 +86,7 @@ export class AzureChecks {
     const last = this.lastWriteOn.get(machine);
     if (!last) throw new Error(`the scenario wrote nothing on ${machine}`);
     const disk = this.diskPath(machine);
-    const sent = (await this.storageRequests())
-      .slice(last.requestsBefore)
+    const sent = (await this.acceptedStorageRequests(last.requestsBefore))
       .filter((r) => r.method === "PUT" && r.path === disk)
       .flatMap(pageData);
     const diskBytes = this.diskOf(machine);
@@ -121,7 +120,26 @@ export class AzureChecks {
    * failover", a planned failover does not run if errors occur).
    */
   async refuseWritesTo(machine: string): Promise<void> {
-    await this.evidence.refuseWrites(this.scope(), this.diskPath(machine));
+    const disk = this.diskPath(machine);
+    if (!this.refusedFrom.has(disk)) this.refusedFrom.set(disk, (await this.storageRequests()).length);
+    await this.evidence.refuseWrites(this.scope(), disk);
+  }
+
+  /** Per disk path whose writes storage refuses (refuseWritesTo), the first storage request refused. */
+  private readonly refusedFrom = new Map<string, number>();
+
+  /**
+   * The storage requests from index `from` on (of storageRequests) that storage took: a write
+   * to a disk from when the harness made storage refuse it put nothing there, so the checks of
+   * what reached a disk leave it out (the checks of what was sent, and how, judge it still).
+   */
+  private async acceptedStorageRequests(from = 0): Promise<RecordedAzureRequest[]> {
+    return (await this.storageRequests())
+      .slice(from)
+      .filter(
+        (r, k) =>
+          !(r.method === "PUT" && from + k >= (this.refusedFrom.get(r.path) ?? Number.POSITIVE_INFINITY)),
+      );
   }
 
   async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
@@ -185,7 +203,7 @@ export class AzureChecks {
    * Throws (assert) when a write to the disk names no x-ms-range.
    */
   async pages(machine: string): Promise<Range[]> {
-    return (await this.storageRequests())
+    return (await this.acceptedStorageRequests())
       .filter((r) => r.path.endsWith(`/${machine}-disk0`))
       .flatMap((r) => {
         assert.ok(r.range, `${describeRequest(r)} names no x-ms-range`);
@@ -223,7 +241,7 @@ export class AzureChecks {
    * its request carried data (pageData).
    */
   async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
-    const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
+    const fresh = await this.acceptedStorageRequests(this.requestsAtLastWrite);
     const onDisks = fresh.flatMap((r) => {
       const machine = this.diskOwner(r.path);
       return withinDisk(pageData(r), machine === undefined ? undefined : this.diskOf(machine));
