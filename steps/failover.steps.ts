@@ -269,9 +269,12 @@ When("the Azure VM of {string} gets {vmSettings}", function (this: W, name: stri
 Then("the failover is refused with {string}", function (this: W, code: string) {
   return this.failover.expectRefused(code as never);
 });
-Then("the failover did not run: it was refused or its job failed", function (this: W) {
-  return this.failover.expectDidNotRun();
-});
+Then(
+  "the failover did not run: it was refused or its job failed, with {string}",
+  function (this: W, code: string) {
+    return this.failover.expectDidNotRun(code as never);
+  },
+);
 Then("the failover is accepted", function (this: W) {
   this.failover.expectAccepted();
 });
