@@ -135,6 +135,9 @@ Given("{string} cannot be shut down", function (this: W, name: string) {
   return this.siteRecovery.failShutdowns(name);
 });
 Given("nothing else", () => {});
+When("Azure storage refuses every write to the disk of {string}", function (this: W, name: string) {
+  return this.siteRecovery.azure.refuseWritesTo(name);
+});
 Given("{string} has failed over to Azure", function (this: W, name: string) {
   return this.failover.failedOver(name);
 });
@@ -266,6 +269,12 @@ When("the Azure VM of {string} gets {vmSettings}", function (this: W, name: stri
 Then("the failover is refused with {string}", function (this: W, code: string) {
   return this.failover.expectRefused(code as never);
 });
+Then(
+  "the failover did not run: it was refused or its job failed, with {string}",
+  function (this: W, code: string) {
+    return this.failover.expectDidNotRun(code as never);
+  },
+);
 Then("the failover is accepted", function (this: W) {
   this.failover.expectAccepted();
 });

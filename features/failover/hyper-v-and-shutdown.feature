@@ -1,7 +1,8 @@
 @family:failover
 Feature: Planned and unplanned failover, and shutting the source down
   A planned failover exists for Hyper-V VMs: it shuts the source down and synchronises the
-  latest data first, and does not run when the source cannot be shut down. An unplanned
+  latest data first, and does not run when the source cannot be shut down or an error occurs
+  on the way, such as Azure storage refusing that synchronisation. An unplanned
   failover may try the same, and runs even when the shutdown fails. That the latest data was
   synchronised is judged by what reached the machine's disk in Azure storage once the failover
   job had time to end, not by what the target reports about the data it still holds.
@@ -34,6 +35,20 @@ Feature: Planned and unplanned failover, and shutting the source down
     Given "hv1" cannot be shut down
     When a planned failover of "hv1" to the latest point is run
     Then the failover is refused with "FAILOVER_SOURCE_NOT_SHUT_DOWN"
+    And "hv1" has no Azure VM
+    And "hv1" is protected
+
+  # 004 "Types of failover": besides a source that cannot be shut down, an error stops the planned
+  # failover too. Here Azure storage refuses the writes that would synchronise the last changes.
+  @req=FO-PLANNED-NOT-SHUT-DOWN
+  @case:scope=machine
+  Scenario: A planned failover does not run when its synchronisation to Azure fails
+    Then "hv1" is protected with allowed operations "TestFailover, PlannedFailover, UnplannedFailover"
+    When the workload on "hv1" writes 64 MB
+    And Azure storage refuses every write to the disk of "hv1"
+    And a planned failover of "hv1" to the latest point is run
+    And the failover has had time to finish
+    Then the failover did not run: it was refused or its job failed, with "FAILOVER_SYNC_FAILED"
     And "hv1" has no Azure VM
     And "hv1" is protected
 
@@ -147,6 +162,23 @@ Feature: Planned and unplanned failover, and shutting the source down
     And a recovery plan "hyperv" with "hv1" and "hv2"
     And "hv2" cannot be shut down
     When a planned failover of plan "hyperv" to the latest point is run
+    And the failover has had time to finish
+    Then "hv2" has no Azure VM
+    And "hv2" is protected
+
+  # The same for a plan member whose synchronisation Azure storage refuses; as above, whether the
+  # other members fail over is left open, so only that member is judged.
+  @req=FO-PLANNED-NOT-SHUT-DOWN
+  @case:scope=plan-member-failing
+  Scenario: A planned failover of a recovery plan does not fail over the member whose synchronisation to Azure fails
+    Given a Hyper-V VM "hv2" replicating with policy "standard"
+    And the initial replication of "hv2" has completed
+    And a recovery point has had time to be made
+    And a recovery plan "hyperv" with "hv1" and "hv2"
+    Then "hv2" is protected with allowed operations "TestFailover, PlannedFailover, UnplannedFailover"
+    When the workload on "hv2" writes 32 MB
+    And Azure storage refuses every write to the disk of "hv2"
+    And a planned failover of plan "hyperv" to the latest point is run
     And the failover has had time to finish
     Then "hv2" has no Azure VM
     And "hv2" is protected

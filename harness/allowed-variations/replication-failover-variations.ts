@@ -3,9 +3,11 @@
 // the embedded reference configured to make another choice the documents (or the protocol's
 // conventions) leave open; the harness must judge every one of them conformant on every family
 // (all but the two that claim fewer families, which are judged on their claim).
+import { inProcessAzureRefuses } from "../azure-standin/in-process.ts";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted, replicaDiskOf, sessionVaults } from "../negative-controls/intercept.ts";
+import type { Job } from "../protocol/types.ts";
 import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
@@ -22,7 +24,10 @@ const answersRewritten = (id: string, rewrite: (reply: ProtocolReply) => Protoco
 /**
  * A target whose failover sends what it synchronises while its job runs, not before the call
  * returns: each storage request made during a failover call of a session is answered as accepted
- * at once and reaches Azure on the session's next clock advance, before the clock moves.
+ * at once and reaches Azure on the session's next clock advance, before the clock moves. A write
+ * Azure storage refuses (the harness made it) is sent at once and its refusal answered: such a
+ * target learns of the error during its job and fails it (FO-PLANNED-NOT-SHUT-DOWN), which the
+ * reference, deciding on the answer at the call, can only do when it gets the answer then.
  */
 function syncDuringJob(id: string): Transport {
   // The storage requests each vault's session still holds back.
@@ -53,6 +58,7 @@ function syncDuringJob(id: string): Transport {
         const vault = replicaDiskOf(input)?.vault;
         if (init?.method !== "PUT" || vault === undefined || !failingOver.has(vault))
           return azureFetch(input, init);
+        if (inProcessAzureRefuses(String(input), init.method)) return azureFetch(input, init);
         held.set(vault, [...(held.get(vault) ?? []), () => azureFetch(input, init)]);
         return Promise.resolve(new Response(null, { status: 201 }));
       },
@@ -581,6 +587,27 @@ export const replicationFailoverVariations: AllowedVariation[] = [
       "sends what a planned failover (or one that shuts the source down) synchronises while the failover job runs, after the call has returned",
     permittedBy: ["FO-PLANNED-HYPERV", "FO-UNPLANNED-SHUTDOWN-OPTION", "protocol: Replicated data"],
     transport: () => syncDuringJob("failover-sync-sent-during-job"),
+  },
+  {
+    id: "planned-failover-sync-error-refused",
+    choice:
+      "answers a planned failover whose synchronisation Azure refused with a refusal of the request (409 FAILOVER_SYNC_FAILED) instead of a job that fails",
+    // 004 says the failover does not run; neither it nor the protocol says how that shows.
+    permittedBy: ["FO-PLANNED-NOT-SHUT-DOWN", "004_c64cd5c9d881a33a#types-of-failover", "protocol: Jobs"],
+    transport: () =>
+      intercepted("allowed variation: planned-failover-sync-error-refused", async (call, operation, next) => {
+        const reply = await next(call);
+        const job = reply.body as Job | undefined;
+        const failover = operation === "failover" || operation === "failoverPlan";
+        if (
+          failover &&
+          reply.status === 202 &&
+          job?.state === "Failed" &&
+          job.error?.code === "FAILOVER_SYNC_FAILED"
+        )
+          return { status: 409, body: { error: job.error } };
+        return reply;
+      }),
   },
   {
     id: "sessions-capped-at-64",

@@ -21,5 +21,12 @@ export interface AzureEvidence {
    * @throws TargetMisbehaved as `requests` does
    */
   countRequests(scope: EvidenceScope): Promise<number>;
+  /**
+   * From now until the scope is released, the scope's storage account refuses every page write
+   * to `path` (a replicated disk: protocol "Replicated data") with 503 (handlers.ts
+   * refusedWrite). The requests are still recorded, as what the target sent.
+   * @throws Error when the scope names no storage account
+   */
+  refuseWrites(scope: EvidenceScope, path: string): Promise<void>;
   release(scope: EvidenceScope): Promise<void>;
 }

@@ -170,3 +170,35 @@ test("closing the gateway does not wait for connections a target holds open", as
   await gateway.close();
   await closed;
 });
+
+test("storage refuses writes to a disk the harness names, for that scenario only, until it is released", async () => {
+  const gateway = await startAzureGateway(options());
+  const evidence = remoteAzureEvidence(gateway.url, "t0ken");
+  const write = (path: string, host = "acct.blob.core.windows.net") =>
+    fetch(`${gateway.url}${path}?comp=page`, { method: "PUT", body: "12345", headers: azure(host) });
+  try {
+    await evidence.watch(scope);
+    await evidence.watch({ vault: "vault-2", storageAccount: "other" });
+    await evidence.refuseWrites(scope, "/vault-1-replica/vm1-disk0");
+    assert.equal((await write("/vault-1-replica/vm1-disk0")).status, 503);
+    assert.equal((await write("/vault-1-replica/vm2-disk0")).status, 201, "another disk is written");
+    assert.equal(
+      (await write("/vault-1-replica/vm1-disk0", "other.blob.core.windows.net")).status,
+      201,
+      "another scenario's account is written",
+    );
+    const read = await fetch(`${gateway.url}/vault-1-replica/vm1-disk0`, { method: "GET", headers: azure() });
+    assert.equal(read.status, 206, "reads are not refused");
+    // All four name vault-1's replica, so all are its evidence; the refused write among them.
+    assert.equal((await evidence.requests(scope)).length, 4, "refused writes are recorded all the same");
+    await assert.rejects(
+      evidence.refuseWrites({ vault: "vault-3", storageAccount: "unwatched" }, "/vault-3-replica/vm1-disk0"),
+      /answered 400/,
+    );
+    await evidence.release(scope);
+    await evidence.watch(scope);
+    assert.equal((await write("/vault-1-replica/vm1-disk0")).status, 201, "a released scope refuses nothing");
+  } finally {
+    await gateway.close();
+  }
+});

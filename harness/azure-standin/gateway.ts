@@ -19,7 +19,7 @@ import { TargetMisbehaved } from "../drivers/transport.ts";
 import { azureHeaders } from "../protocol/types.ts";
 import type { AzureEvidence } from "./evidence.ts";
 import { azureAnswer } from "./handlers.ts";
-import { type RecordedAzureRequest, type SeenRequest, seenParts } from "./recorded-request.ts";
+import { type RecordedAzureRequest, seenParts } from "./recorded-request.ts";
 import {
   type EvidenceScope,
   type RecordingLimits,
@@ -70,7 +70,6 @@ class Refused extends Error {
 export async function startAzureGateway(options: GatewayOptions): Promise<AzureGateway> {
   const host = options.host ?? "127.0.0.1";
   const store = new RecordingStore(options);
-  const record = (r: SeenRequest) => store.add(r);
   const stats: GatewayStats = { refused: {}, unwatched: 0, internalErrors: [] };
   const expected = Buffer.from(options.token);
   const authorised = (req: IncomingMessage) => {
@@ -85,7 +84,7 @@ export async function startAzureGateway(options: GatewayOptions): Promise<AzureG
         await control(req, res, store);
         return;
       }
-      await forward(req, res, record, options.maxRequestBytes);
+      await forward(req, res, store, options.maxRequestBytes);
     } catch (error) {
       if (error instanceof Refused) {
         stats.refused[error.message] = (stats.refused[error.message] ?? 0) + 1;
@@ -135,7 +134,7 @@ function answer(res: ServerResponse, status: number, message: string, close: boo
 async function forward(
   req: IncomingMessage,
   res: ServerResponse,
-  record: (request: SeenRequest) => void,
+  store: RecordingStore,
   maxBytes: number,
 ): Promise<void> {
   const method = req.method ?? "";
@@ -176,8 +175,8 @@ async function forward(
     }
   }
   const seen = seenParts(method, intended, headers, body ?? new Uint8Array(0));
-  record(seen);
-  const answer = azureAnswer(seen);
+  store.add(seen);
+  const answer = azureAnswer(seen, store.refuses(seen));
   if (answer === "network-error") {
     // Azure has no such host: the connection fails, as it would on the real network.
     res.destroy();
@@ -203,7 +202,7 @@ async function readAtMost(req: IncomingMessage, max: number): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-/** The harness's own endpoints: watch a scope, read its recordings, release it. */
+/** The harness's own endpoints: watch a scope, read its recordings, refuse writes to a path, release it. */
 async function control(req: IncomingMessage, res: ServerResponse, store: RecordingStore): Promise<void> {
   const url = new URL(req.url ?? "/", "http://gateway.invalid");
   const scope = (): EvidenceScope => {
@@ -217,6 +216,15 @@ async function control(req: IncomingMessage, res: ServerResponse, store: Recordi
     res.writeHead(204).end();
   } else if (url.pathname === `${controlPrefix}scopes` && req.method === "DELETE") {
     store.release(scope());
+    res.writeHead(204).end();
+  } else if (url.pathname === `${controlPrefix}refusals` && req.method === "POST") {
+    const path = url.searchParams.get("path");
+    if (!path) throw new Refused(400, "a refusal without a path");
+    try {
+      store.refuseWrites(scope(), path);
+    } catch (error) {
+      throw new Refused(400, (error as Error).message);
+    }
     res.writeHead(204).end();
   } else if (url.pathname === `${controlPrefix}recordings` && req.method === "GET") {
     const after = Number(url.searchParams.get("after") ?? "0");
@@ -259,11 +267,17 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
       });
       req.end();
     });
-  const call = async (method: string, endpoint: string, scope: EvidenceScope, after?: number) => {
+  const call = async (
+    method: string,
+    endpoint: string,
+    scope: EvidenceScope,
+    query: { after?: number; path?: string } = {},
+  ) => {
     const url = new URL(`${controlPrefix}${endpoint}`, gatewayUrl);
     url.searchParams.set("vault", scope.vault);
     if (scope.storageAccount) url.searchParams.set("account", scope.storageAccount);
-    if (after !== undefined) url.searchParams.set("after", String(after));
+    if (query.after !== undefined) url.searchParams.set("after", String(query.after));
+    if (query.path !== undefined) url.searchParams.set("path", query.path);
     try {
       return await once(url, method, endpoint, false);
     } catch (error) {
@@ -281,7 +295,7 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
       const known = seen.get(keyOf(scope)) ?? { next: 0, records: [] };
       seen.set(keyOf(scope), known);
       for (;;) {
-        const page = JSON.parse(await call("GET", "recordings", scope, known.next)) as ScopeQuery;
+        const page = JSON.parse(await call("GET", "recordings", scope, { after: known.next })) as ScopeQuery;
         if (page.overflow) throw overflowError(page.overflow);
         for (const record of page.records) known.records.push(record);
         known.next = page.next;
@@ -291,6 +305,9 @@ export function remoteAzureEvidence(gatewayUrl: string, token: string, timeoutMs
     },
     // The harness reads a remote target's recordings anyway (they are fetched only once each).
     countRequests: async (scope) => (await evidence.requests(scope)).length,
+    async refuseWrites(scope, path) {
+      await call("POST", "refusals", scope, { path });
+    },
     async release(scope) {
       seen.delete(keyOf(scope));
       await call("DELETE", "scopes", scope);

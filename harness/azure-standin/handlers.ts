@@ -13,9 +13,23 @@ export const siteRecoveryHostSuffix = ".hypervrecoverymanager.windowsazure.com";
 /** What Azure answers a recorded request: a status with no body, JSON, or no answer at all. */
 export type AzureAnswer = { status: number } | { json: { accepted: boolean } } | "network-error";
 
-/** The one place that decides Azure's answers, for the gateway and the in-process stand-in. */
-export function azureAnswer(seen: Pick<RecordedAzureRequest, "host" | "method">): AzureAnswer {
-  if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT") return { status: 201 };
+/**
+ * Azure storage's answer to a write it refuses: 503 Server Busy, what the Blob service answers
+ * when it cannot take a request now. The harness makes it refuse (RecordingStore.refuseWrites)
+ * to show a target an error on the way to Azure, e.g. during a planned failover's synchronisation.
+ */
+export const refusedWrite = { status: 503 } as const;
+
+/**
+ * The one place that decides Azure's answers, for the gateway and the in-process stand-in;
+ * `refused` when the harness made storage refuse this write (RecordingStore.refuses).
+ */
+export function azureAnswer(
+  seen: Pick<RecordedAzureRequest, "host" | "method">,
+  refused = false,
+): AzureAnswer {
+  if (seen.host.endsWith(storageHostSuffix) && seen.method === "PUT")
+    return refused ? refusedWrite : { status: 201 };
   // Reads of replicated pages (failback): the content does not matter to any check.
   if (seen.host.endsWith(storageHostSuffix) && seen.method === "GET") return { status: 206 };
   if (seen.host.endsWith(siteRecoveryHostSuffix)) return { json: { accepted: true } };

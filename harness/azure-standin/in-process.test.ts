@@ -58,3 +58,18 @@ test("with no stand-in running there is no Azure, and only one stand-in runs at 
     azure.close();
   }
 });
+
+test("the in-process stand-in refuses writes to a disk the harness names with 503, and records them", async () => {
+  const azure = startInProcessAzure(limits);
+  try {
+    await azure.watch(scope);
+    await azure.refuseWrites(scope, "/v-replica/vm1-disk0");
+    const put = (url: string) => inProcessAzureFetch(url, { method: "PUT", body: new Uint8Array([1]) });
+    assert.equal((await put(page)).status, 503);
+    assert.equal((await put(page.replace("vm1", "vm2"))).status, 201);
+    assert.equal((await azure.requests(scope)).length, 2);
+    await assert.rejects(azure.refuseWrites({ vault: "v" }, "/v-replica/vm1-disk0"), /storage account/);
+  } finally {
+    azure.close();
+  }
+});

@@ -18,8 +18,9 @@ import { type RecordingLimits, RecordingStore } from "./recording-store.ts";
 
 type Answer = (input: Parameters<typeof fetch>[0], init?: RequestInit) => Promise<Response>;
 
-/** The stand-in started in this process, if any (one at a time, as msw's server was). */
+/** The stand-in started in this process, if any (one at a time, as msw's server was), and its store. */
 let running: Answer | undefined;
+let runningStore: RecordingStore | undefined;
 
 export interface InProcessAzure extends AzureEvidence {
   /** Number of requests that reached the stand-in so far, watched or not. */
@@ -40,12 +41,13 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
     const seen = await describeFetch(input, init);
     reached++;
     store.add(seen);
-    const response = azureResponse(azureAnswer(seen));
+    const response = azureResponse(azureAnswer(seen, store.refuses(seen)));
     // What fetch does when the network fails (Azure does not answer unknown hosts).
     if (!response) throw new TypeError("fetch failed");
     return response;
   };
   running = answer;
+  runningStore = store;
   return {
     watch: async (scope) => store.watch(scope),
     async requests(scope) {
@@ -58,10 +60,14 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
       if (overflow) throw overflowError(overflow);
       return count;
     },
+    refuseWrites: async (scope, path) => store.refuseWrites(scope, path),
     release: async (scope) => store.release(scope),
     count: () => reached,
     close: () => {
-      if (running === answer) running = undefined;
+      if (running === answer) {
+        running = undefined;
+        runningStore = undefined;
+      }
     },
   };
 }
@@ -73,6 +79,21 @@ export function startInProcessAzure(limits: RecordingLimits): InProcessAzure {
  */
 export const inProcessAzureFetch: typeof fetch = async (input, init) =>
   running ? running(input, init) : globalThis.fetch(input, init);
+
+/**
+ * Whether the stand-in running in this process refuses a `method` request to `url` now
+ * (RecordingStore.refuses; false with none running). For an allowed variation that sends a request
+ * later than the reference acts on its answer (failover-sync-sent-during-job): a target that
+ * learns the answer later acts on the same answer, so the variation needs it when the reference
+ * decides. A refusal lasts until its scenario ends, so the later answer is this one.
+ */
+export function inProcessAzureRefuses(url: string | URL, method: string): boolean {
+  const target = new URL(String(url));
+  return (
+    runningStore?.refuses({ method: method.toUpperCase(), host: target.hostname, path: target.pathname }) ??
+    false
+  );
+}
 
 /** Methods fetch writes in upper case whatever case they were given in (the Fetch standard's normalisation). */
 const normalised = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);

@@ -367,6 +367,32 @@ export class RecordingStore {
     for (const key of keysOf(scope)) this.drop(key);
   }
 
+  /** Per storage account key (`account:NAME`), the paths whose writes are refused (refuseWrites). */
+  private readonly refused = new Map<string, Set<string>>();
+
+  /**
+   * The scope's storage account refuses writes to `path` until the scope is released (or
+   * forgotten as the oldest of too many). Only for a watched scope: what nobody watches is
+   * nobody's fault to inject.
+   * @throws Error when the scope names no storage account or is not watched
+   */
+  refuseWrites(scope: EvidenceScope, path: string): void {
+    if (!scope.storageAccount) throw new Error("refusing writes needs the scope's storage account");
+    const key = `account:${scope.storageAccount}`;
+    if (!this.buckets.has(key)) throw new Error(`refusing writes to ${key}, which is not watched`);
+    const paths = this.refused.get(key) ?? new Set<string>();
+    this.refused.set(key, paths.add(path));
+  }
+
+  /** Whether storage refuses this request: a PUT to a path refused in its account. */
+  refuses(seen: Pick<SeenRequest, "method" | "host" | "path">): boolean {
+    if (this.refused.size === 0 || seen.method !== "PUT" || !seen.host.endsWith(storageHostSuffix))
+      return false;
+    return (
+      this.refused.get(`account:${seen.host.slice(0, -storageHostSuffix.length)}`)?.has(seen.path) ?? false
+    );
+  }
+
   /** Records a request in every watched bucket it belongs to that has room for it. */
   add(seen: SeenRequest): void {
     const seq = ++this.seq;
@@ -467,6 +493,7 @@ export class RecordingStore {
   }
 
   private drop(key: string): void {
+    this.refused.delete(key);
     const bucket = this.buckets.get(key);
     if (!bucket) return;
     // A record in two buckets (vault and account) is counted in each; the sum stays an upper bound.

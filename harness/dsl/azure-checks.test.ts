@@ -39,6 +39,7 @@ function checksOver(recorded: RecordedAzureRequest[], disks: Record<string, numb
     watch: async () => {},
     requests: async () => [...recorded],
     countRequests: async () => recorded.length,
+    refuseWrites: async () => {},
     release: async () => {},
   };
   return new AzureChecks(
@@ -145,4 +146,56 @@ test("changes counted since a write or after the initial copy are the bytes on t
   recorded.push(page(0, mib - 1), page(0, mib - 1));
   await checks.expectPagesSinceLastWrite(2);
   await checks.expectDeltaAfterInitial("vm1", 4 * mib, 2);
+});
+
+/** A page write of vm1's disk naming bytes first..last with an empty body: it carried no data. */
+const emptyPage = (first: number, last: number): RecordedAzureRequest => ({
+  ...put(Buffer.alloc(0)),
+  range: { first, last },
+});
+
+test("page writes with an empty body count for no check: last write, changes since, initial copy, delta", async () => {
+  const recorded = [page(0, 2 * mib - 1), emptyPage(2 * mib, 4 * mib - 1)];
+  const checks = checksOver(recorded, { vm1: 4 * mib });
+  // The initial copy's second half named, not sent: the disk is not covered.
+  await assert.rejects(checks.expectInitialCopyCovers("vm1", 4 * mib), /do not cover its 4194304-byte disk/);
+  await assert.rejects(checks.expectDeltaAfterInitial("vm1", 4 * mib, 1), /never covered its disk/);
+  recorded.push(page(2 * mib, 4 * mib - 1));
+  await checks.expectInitialCopyCovers("vm1", 4 * mib);
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
+  recorded.push(emptyPage(0, mib - 1));
+  await assert.rejects(
+    checks.expectLastWriteReachedStorage("vm1"),
+    /vm1 wrote 1048576 bytes; 0 distinct bytes/,
+  );
+  await assert.rejects(checks.expectPagesSinceLastWrite(1), /bytes of the disks sent since the write/);
+  await assert.rejects(checks.expectDeltaAfterInitial("vm1", 4 * mib, 1), /bytes of the disk sent after/);
+  // The same range with its data: now it counts (a body of any length, as compression allows).
+  recorded.push({ ...page(0, mib - 1), bodyBytes: 1, bodyBase64: "AA==" });
+  await checks.expectLastWriteReachedStorage("vm1");
+  await checks.expectPagesSinceLastWrite(1);
+  await checks.expectDeltaAfterInitial("vm1", 4 * mib, 1);
+});
+
+test("writes to a disk storage was made to refuse count for no check of what reached it", async () => {
+  const recorded = [page(0, 4 * mib - 1)];
+  const checks = checksOver(recorded, { vm1: 4 * mib });
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
+  recorded.push(page(0, mib - 1));
+  await checks.expectLastWriteReachedStorage("vm1");
+  await checks.refuseWritesTo("vm1");
+  await checks.markWrite(undefined, { machine: "vm1", bytes: mib });
+  // Sent, recorded, refused: none of it is on the disk.
+  recorded.push(page(0, mib - 1), page(mib, 2 * mib - 1));
+  await assert.rejects(
+    checks.expectLastWriteReachedStorage("vm1"),
+    /vm1 wrote 1048576 bytes; 0 distinct bytes/,
+  );
+  await assert.rejects(checks.expectPagesSinceLastWrite(1), /bytes of the disks sent since the write/);
+  await checks.expectPagesSinceLastWrite(0);
+  await checks.expectInitialCopyCovers("vm1", 4 * mib);
+  await checks.expectDeltaAfterInitial("vm1", 4 * mib, 1);
+  // Another disk's writes are taken as before.
+  recorded.push({ ...page(0, mib - 1), path: "/v1-replica/vm2-disk0" });
+  await checks.expectPagesSinceLastWrite(1);
 });

@@ -79,17 +79,16 @@ export class AzureChecks {
    * 1 GiB), so it covers that many distinct bytes; the disk size the target reports is not used.
    * Only bytes of the disk count: a page range past the end of the disk the harness asked for
    * (or one whose end comes before its start) carries none of the machine's data, however many
-   * bytes it names.
+   * bytes it names; nor does one whose body is empty (pageData).
    * Throws (assert) naming the bytes written and the bytes seen; Error when nothing was written.
    */
   async expectLastWriteReachedStorage(machine: string): Promise<void> {
     const last = this.lastWriteOn.get(machine);
     if (!last) throw new Error(`the scenario wrote nothing on ${machine}`);
     const disk = this.diskPath(machine);
-    const sent = (await this.storageRequests())
-      .slice(last.requestsBefore)
+    const sent = (await this.acceptedStorageRequests(last.requestsBefore))
       .filter((r) => r.method === "PUT" && r.path === disk)
-      .flatMap((r) => (r.range ? [r.range] : []));
+      .flatMap(pageData);
     const diskBytes = this.diskOf(machine);
     const reached = rangeBytes(union(withinDisk(sent, diskBytes)));
     assert.ok(
@@ -112,6 +111,35 @@ export class AzureChecks {
       if (!this.requestsBeforeSample.has(sample))
         this.requestsBeforeSample.set(sample, this.requestsAtLastWrite);
     }
+  }
+
+  /**
+   * Makes the vault's storage account refuse every page write to the machine's replicated disk
+   * (503, for the rest of the scenario): an error on the way to Azure that the target meets as a
+   * real one, so what it does about it is judged (FO-PLANNED-NOT-SHUT-DOWN: 004 "Types of
+   * failover", a planned failover does not run if errors occur).
+   */
+  async refuseWritesTo(machine: string): Promise<void> {
+    const disk = this.diskPath(machine);
+    if (!this.refusedFrom.has(disk)) this.refusedFrom.set(disk, (await this.storageRequests()).length);
+    await this.evidence.refuseWrites(this.scope(), disk);
+  }
+
+  /** Per disk path whose writes storage refuses (refuseWritesTo), the first storage request refused. */
+  private readonly refusedFrom = new Map<string, number>();
+
+  /**
+   * The storage requests from index `from` on (of storageRequests) that storage took: a write
+   * to a disk from when the harness made storage refuse it put nothing there, so the checks of
+   * what reached a disk leave it out (the checks of what was sent, and how, judge it still).
+   */
+  private async acceptedStorageRequests(from = 0): Promise<RecordedAzureRequest[]> {
+    return (await this.storageRequests())
+      .slice(from)
+      .filter(
+        (r, k) =>
+          !(r.method === "PUT" && from + k >= (this.refusedFrom.get(r.path) ?? Number.POSITIVE_INFINITY)),
+      );
   }
 
   async expectWrittenDataReachedStorage(reached: boolean): Promise<void> {
@@ -169,12 +197,17 @@ export class AzureChecks {
     assert.deepEqual(wrong.map(describeRequest), [], "storage traffic must use the public HTTPS endpoint");
   }
 
+  /**
+   * The disk ranges the machine's page writes carried, oldest first (pageData: a write with an
+   * empty body carried none). The initial copy and the changes after it are judged by them.
+   * Throws (assert) when a write to the disk names no x-ms-range.
+   */
   async pages(machine: string): Promise<Range[]> {
-    return (await this.storageRequests())
+    return (await this.acceptedStorageRequests())
       .filter((r) => r.path.endsWith(`/${machine}-disk0`))
-      .map((r) => {
+      .flatMap((r) => {
         assert.ok(r.range, `${describeRequest(r)} names no x-ms-range`);
-        return r.range;
+        return pageData(r);
       });
   }
 
@@ -204,14 +237,14 @@ export class AzureChecks {
   /**
    * Exactly `megabytes` MiB of disk ranges were written since the workload's last write: each
    * range counted as it was sent (a resend counts again), and only as far as it lies on the disk
-   * of the machine it names (diskOf: one past its end carries none of the machine's data).
+   * of the machine it names (diskOf: one past its end carries none of the machine's data) and
+   * its request carried data (pageData).
    */
   async expectPagesSinceLastWrite(megabytes: number): Promise<void> {
-    const fresh = (await this.storageRequests()).slice(this.requestsAtLastWrite);
+    const fresh = await this.acceptedStorageRequests(this.requestsAtLastWrite);
     const onDisks = fresh.flatMap((r) => {
-      if (!r.range) return [];
       const machine = this.diskOwner(r.path);
-      return withinDisk([r.range], machine === undefined ? undefined : this.diskOf(machine));
+      return withinDisk(pageData(r), machine === undefined ? undefined : this.diskOf(machine));
     });
     assert.equal(rangeBytes(onDisks), megabytes * mebibyte, "bytes of the disks sent since the write");
   }
@@ -349,5 +382,14 @@ export class AzureChecks {
     );
   }
 }
+
+/**
+ * The disk range a page write carried data for, as a list of none or one: its x-ms-range, unless
+ * it names none or its body is empty. The protocol lets the body be the data compressed and
+ * encrypted ("Replicated data"), so its length need not match the range; but no encoding gets
+ * any byte of data out of an empty body, so such a write put nothing on the disk, whatever range
+ * it names (004 "Types of failover" and the replication checks count what reached the disk).
+ */
+export const pageData = (r: RecordedAzureRequest): Range[] => (r.range && r.bodyBytes > 0 ? [r.range] : []);
 
 const describeRequest = (r: RecordedAzureRequest) => `${r.method} ${r.url} from '${r.component}'`;

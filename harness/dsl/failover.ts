@@ -390,6 +390,30 @@ export class FailoverDsl {
     assert.deepEqual(after, before, `${action} was refused but changed the machines' state or points`);
   }
 
+  /**
+   * The failover did not run (FO-PLANNED-NOT-SHUT-DOWN; 004 "Types of failover": a planned
+   * failover does not run if errors occur): the request was refused with `code`, or it was
+   * accepted and its job, read once it had time to end, Failed with `code`. 004 does not say how
+   * "does not run" shows, so either is taken; the code is the protocol's for the error, so that a
+   * failover refused or failed for another reason proves nothing here. A refusal need not leave
+   * the machine as it was: the source may have been shut down before the error. What the machine
+   * ended as (no Azure VM, still protected) the scenario judges apart.
+   */
+  async expectDidNotRun(code: ErrorCode): Promise<void> {
+    const { outcome, action } = this.attempt;
+    if (!outcome.ok) {
+      assert.equal(outcome.code, code, `${action} refused with ${outcome.code}: ${outcome.message}`);
+      return;
+    }
+    const job = must(await this.api.readJob(outcome.value.name), `reading job ${outcome.value.name}`);
+    assert.equal(
+      job.state,
+      "Failed",
+      `${action} was accepted and its job ${job.name} is ${job.state}; with an error on the way it must not run (refused, or its job Failed, with ${code})`,
+    );
+    assert.equal(job.error?.code, code, `${action}'s job ${job.name} failed with ${job.error?.code}`);
+  }
+
   /** The target chose, for every machine, the point the documents call for. */
   async expectDocumentedPoints(): Promise<void> {
     const { action } = this.attempt;

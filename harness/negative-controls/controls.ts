@@ -262,6 +262,34 @@ const controls: NegativeControl[] = [
     },
   },
   {
+    id: "initial-copy-empty-pages",
+    cluster: "initial versus delta",
+    wrongBehaviour:
+      "sends every other page write of a disk's initial copy with its range but an empty body: Azure accepts each, yet holds half the disk",
+    // Half the disk never reaches Azure: it is not held there, and no change follows a whole copy.
+    breaks: ["REPL-PROC-INITIAL-COPY", "REPL-COMP-STORAGE-HOLDS-DATA", "REPL-PROC-DELTA-AFTER-INITIAL"],
+    transport: () => {
+      // Per disk: the bytes its writes named so far, and how many first-time writes went.
+      const named = new Map<string, { end: number; firsts: number }>();
+      return inProcessTransport(
+        {
+          fetch: storageFetch((url, init) => {
+            const range = /bytes=(\d+)-(\d+)/.exec(new Headers(init.headers).get("x-ms-range") ?? "");
+            if (init.method !== "PUT" || !range) return undefined;
+            const key = url.hostname + url.pathname;
+            const disk = named.get(key) ?? { end: 0, firsts: 0 };
+            named.set(key, disk);
+            // A range past all named before belongs to the initial copy (the reference copies in order).
+            if (Number(range[1]) < disk.end) return undefined;
+            disk.end = Number(range[2]) + 1;
+            return disk.firsts++ % 2 === 1 ? { ...init, body: new Uint8Array(0) } : undefined;
+          }),
+        },
+        "negative control: initial-copy-empty-pages",
+      );
+    },
+  },
+  {
     id: "disk-copied-in-half",
     cluster: "initial versus delta",
     wrongBehaviour:

@@ -264,6 +264,8 @@ export const evaluatorControls: NegativeControl[] = [
       "FB-TS-READ-ONLY-VCENTER",
       "FB-CS-DATABASE",
       "FB-CS-RESTORE-SAME-IP",
+      // A planned failover whose synchronisation failed must not run: its job cannot have succeeded.
+      "FO-PLANNED-NOT-SHUT-DOWN",
     ],
     transport: () =>
       intercepted(

@@ -118,6 +118,26 @@ function syncOffDisk(label: string, syncs: (body: Body) => boolean) {
 }
 
 /**
+ * A failover whose synchronisation (`syncs`) sends each page write with its x-ms-range but an
+ * empty body: Azure answers 201, the ranges name every byte written, yet no byte of data went.
+ */
+function syncEmptyPages(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, (input, init) => azureFetch(input, { ...init, body: new Uint8Array(0) }));
+}
+
+/**
+ * A failover whose synchronisation (`syncs`) ignores what Azure answers: each page write goes to
+ * Azure as sent, and whatever it answered (a refusal too) the target is told 201, so it fails
+ * over as if its last changes had arrived.
+ */
+function syncErrorsIgnored(label: string, syncs: (body: Body) => boolean) {
+  return syncAltered(label, syncs, async (input, init) => {
+    await (await azureFetch(input, init)).arrayBuffer();
+    return new Response(null, { status: 201 });
+  });
+}
+
+/**
  * A failover whose synchronisation (`syncs`) goes wrong: while the failover call of a machine (or
  * a plan naming it) runs, each page write to its disk goes through `alter` instead of to Azure.
  */
@@ -689,7 +709,8 @@ export const failoverControls: NegativeControl[] = [
     cluster: "failover types",
     wrongBehaviour:
       "synchronises a planned failover's last changes on paper only: Azure storage is told nothing, yet the data counts as received and the failover point holds it",
-    breaks: ["FO-PLANNED-HYPERV"],
+    // Where Azure storage refuses the synchronisation, this target, never asking it, fails over anyway.
+    breaks: ["FO-PLANNED-HYPERV", "FO-PLANNED-NOT-SHUT-DOWN"],
     transport: () => syncOnPaper("planned-failover-sync-on-paper", (body) => body.type === "planned"),
   },
   {
@@ -711,6 +732,23 @@ export const failoverControls: NegativeControl[] = [
       "sends a planned failover's last changes to Azure storage past the end of the machine's disk: as many bytes, none of them on the disk",
     breaks: ["FO-PLANNED-HYPERV"],
     transport: () => syncOffDisk("planned-failover-sync-off-disk", (body) => body.type === "planned"),
+  },
+  {
+    id: "planned-failover-sync-empty-pages",
+    cluster: "failover types",
+    wrongBehaviour:
+      "sends a planned failover's last changes as page writes that name the ranges but carry no bytes: Azure accepts them, yet holds none of the data",
+    breaks: ["FO-PLANNED-HYPERV"],
+    transport: () => syncEmptyPages("planned-failover-sync-empty-pages", (body) => body.type === "planned"),
+  },
+  {
+    id: "planned-failover-despite-sync-error",
+    cluster: "failover types",
+    wrongBehaviour:
+      "runs a planned failover although Azure storage refused the synchronisation of the last changes: the machine fails over without them",
+    breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
+    transport: () =>
+      syncErrorsIgnored("planned-failover-despite-sync-error", (body) => body.type === "planned"),
   },
   {
     id: "change-window-cut-to-24-hours",

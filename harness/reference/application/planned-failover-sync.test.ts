@@ -7,14 +7,18 @@ import { createReferenceTarget } from "../target.ts";
 
 const mebibyte = 1024 * 1024;
 
-/** A reference whose Azure requests are answered 201 and noted as "METHOD path range". */
+/**
+ * A reference whose Azure requests are noted as "METHOD path range" and answered 201, or 503 for
+ * page writes once `storage.refusing` is set (Azure storage refusing them).
+ */
 async function hypervVmReplicating() {
   const sent: string[] = [];
+  const storage = { refusing: false };
   const target = createReferenceTarget({
     fetch: async (input, init) => {
       const range = (init?.headers as Record<string, string> | undefined)?.["x-ms-range"] ?? "";
       sent.push(`${init?.method} ${new URL(String(input)).pathname} ${range}`.trim());
-      return new Response(null, { status: 201 });
+      return new Response(null, { status: storage.refusing && range ? 503 : 201 });
     },
     log: () => {},
   });
@@ -40,7 +44,7 @@ async function hypervVmReplicating() {
   await call("POST", "/clock/advance", { seconds: 24 * 3600 });
   const item = (await call("GET", "/replicated-items/hv1")) as { protectionState: string };
   assert.equal(item.protectionState, "Protected");
-  return { sent, call };
+  return { sent, call, storage };
 }
 
 const pagesOf = (sent: string[]) => sent.filter((s) => s.startsWith("PUT /v1-replica/hv1-disk0 "));
@@ -69,4 +73,23 @@ test("a planned failover with nothing left to send sends no page", async () => {
     recoveryPoint: { type: "Latest" },
   });
   assert.deepEqual(pagesOf(sent).slice(before), []);
+});
+
+test("a planned failover whose synchronisation Azure storage refuses does not run: its job fails, nothing fails over", async () => {
+  const { call, storage } = await hypervVmReplicating();
+  await call("POST", "/machines/hv1/writes", { bytes: 3 * mebibyte });
+  storage.refusing = true;
+  const job = (await call("POST", "/replicated-items/hv1/failover", {
+    type: "planned",
+    recoveryPoint: { type: "Latest" },
+  })) as { name: string; state: string; error?: { code: string } };
+  assert.equal(job.state, "Failed");
+  assert.equal(job.error?.code, "FAILOVER_SYNC_FAILED");
+  await call("POST", "/clock/advance", { seconds: 3600 });
+  const read = (await call("GET", `/jobs/${job.name}`)) as { state: string };
+  assert.equal(read.state, "Failed", "the job stays failed as time passes");
+  const item = (await call("GET", "/replicated-items/hv1")) as { protectionState: string };
+  assert.equal(item.protectionState, "Protected");
+  const { azureVms } = (await call("GET", "/azure-vms")) as { azureVms: unknown[] };
+  assert.deepEqual(azureVms, []);
 });

@@ -337,16 +337,18 @@ async function shutDownAndSync(
   world: World,
   item: ReplicationState,
   outbound: AzureOutbound,
-): Promise<boolean> {
+): Promise<"not-shut-down" | "synced" | "sync-failed"> {
   const machine = world.machine(item.name);
-  if (world.network.cannotShutDown(item.name)) return false;
+  if (world.network.cannotShutDown(item.name)) return "not-shut-down";
   machine.poweredOn = false;
   item.cache.push(...machine.changeLog);
   machine.changeLog = [];
-  // A write Azure did not accept (its storage cut off) stays with the data mover: it is not
-  // counted as received, so no point claims it (the failover then loses it, and the evidence shows it).
-  await uploadToStorage(world, item, world.mover(item), outbound, () => {});
-  return true;
+  // A write Azure did not accept (its storage cut off or refusing) stays with the data mover: it
+  // is not counted as received, so no point claims it. A planned failover then does not run; an
+  // unplanned one runs without it (the evidence shows the loss).
+  return (await uploadToStorage(world, item, world.mover(item), outbound, () => {}))
+    ? "synced"
+    : "sync-failed";
 }
 
 export async function failover(
@@ -415,11 +417,24 @@ export async function failover(
   if (!planned && items.some(hyperV))
     selectPoints(world, items.filter(hyperV), fallback, "item", { dryRun: true });
   const shutDown = new Map<string, boolean>();
-  for (const item of items)
-    shutDown.set(
-      item.name,
-      planned || request.shutDownSource ? await shutDownAndSync(world, item, outbound) : false,
-    );
+  const unsynced: string[] = [];
+  for (const item of items) {
+    const done =
+      planned || request.shutDownSource ? await shutDownAndSync(world, item, outbound) : "not-shut-down";
+    shutDown.set(item.name, done !== "not-shut-down");
+    if (done === "sync-failed") unsynced.push(item.name);
+  }
+  // FO-PLANNED-NOT-SHUT-DOWN: a planned failover does not run when an error occurs on the way.
+  // The synchronisation runs inside the job, after the sources were shut down, so the job fails
+  // (a refusal must change nothing): no machine fails over, each stays Protected, and what Azure
+  // refused stays with its data mover for the cycles after.
+  if (planned && unsynced.length > 0) {
+    const failure: JobFailure = {
+      code: "FAILOVER_SYNC_FAILED",
+      message: `the latest data of ${unsynced.map((n) => `'${n}'`).join(", ")} did not reach Azure storage`,
+    };
+    return startJob(world, "PlannedFailover", items, 0, { finish: () => failure });
+  }
   const fallsBack = (item: ReplicationState) => !planned && hyperV(item) && !shutDown.get(item.name);
   const points = selectPoints(
     world,
