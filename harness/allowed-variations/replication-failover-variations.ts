@@ -7,7 +7,6 @@ import { inProcessAzureRefuses } from "../azure-standin/in-process.ts";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted, replicaDiskOf, sessionVaults } from "../negative-controls/intercept.ts";
-import type { Job } from "../protocol/types.ts";
 import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
@@ -587,27 +586,6 @@ export const replicationFailoverVariations: AllowedVariation[] = [
       "sends what a planned failover (or one that shuts the source down) synchronises while the failover job runs, after the call has returned",
     permittedBy: ["FO-PLANNED-HYPERV", "FO-UNPLANNED-SHUTDOWN-OPTION", "protocol: Replicated data"],
     transport: () => syncDuringJob("failover-sync-sent-during-job"),
-  },
-  {
-    id: "planned-failover-sync-error-refused",
-    choice:
-      "answers a planned failover whose synchronisation Azure refused with a refusal of the request (409 FAILOVER_SYNC_FAILED) instead of a job that fails",
-    // 004 says the failover does not run; neither it nor the protocol says how that shows.
-    permittedBy: ["FO-PLANNED-NOT-SHUT-DOWN", "004_c64cd5c9d881a33a#types-of-failover", "protocol: Jobs"],
-    transport: () =>
-      intercepted("allowed variation: planned-failover-sync-error-refused", async (call, operation, next) => {
-        const reply = await next(call);
-        const job = reply.body as Job | undefined;
-        const failover = operation === "failover" || operation === "failoverPlan";
-        if (
-          failover &&
-          reply.status === 202 &&
-          job?.state === "Failed" &&
-          job.error?.code === "FAILOVER_SYNC_FAILED"
-        )
-          return { status: 409, body: { error: job.error } };
-        return reply;
-      }),
   },
   {
     id: "sessions-capped-at-64",

@@ -751,6 +751,24 @@ export const failoverControls: NegativeControl[] = [
       syncErrorsIgnored("planned-failover-despite-sync-error", (body) => body.type === "planned"),
   },
   {
+    id: "sync-error-refused-after-shutdown",
+    cluster: "failover types",
+    wrongBehaviour:
+      "refuses a planned failover whose synchronisation Azure refused (409 FAILOVER_SYNC_FAILED), but has already shut the source down: a refused request must change nothing",
+    breaks: ["FO-PLANNED-NOT-SHUT-DOWN"],
+    transport: () =>
+      intercepted("sync-error-refused-after-shutdown", async (call, operation, next) => {
+        const reply = await next(call);
+        const job = reply.body as Job | undefined;
+        return (operation === "failover" || operation === "failoverPlan") &&
+          reply.status === 202 &&
+          job?.state === "Failed" &&
+          job.error?.code === "FAILOVER_SYNC_FAILED"
+          ? { status: 409, body: { error: job.error } }
+          : reply;
+      }),
+  },
+  {
     id: "change-window-cut-to-24-hours",
     cluster: "recovery point options",
     wrongBehaviour:
