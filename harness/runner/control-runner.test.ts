@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
-import { runControls, runControlsHere } from "./control-runner.ts";
+import { pathsOf, runControls, runControlsHere } from "./control-runner.ts";
 
 test("each control's run sees its own target, and the next run does not inherit it", async () => {
   const reference = { id: "reference", transport: () => inProcessTransport() };
@@ -98,4 +98,12 @@ test("SIGTERM to the runner alone reaches its workers and starts no further cont
   // Every control is reported as it ends, those never run included: a caller counting what it
   // heard (the verifiers) cannot take the missing ones for none.
   assert.deepEqual([...heard].sort(), [...ids].sort());
+});
+
+test("the scenarios a control reaches are named to cucumber one path per file, every line kept", () => {
+  assert.deepEqual(pathsOf(["features/a.feature:3", "features/b/c.feature:12", "features/a.feature:9"]), [
+    "features/a.feature:3:9",
+    "features/b/c.feature:12",
+  ]);
+  assert.deepEqual(pathsOf([]), []);
 });

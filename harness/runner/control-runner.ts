@@ -140,6 +140,21 @@ async function wholeRun(control: InProcessControl, runSuite: RunSuite, keptPath?
 }
 
 /**
+ * Cucumber paths naming the scenarios at `keys` (scenarioKey: file, then line), one path per
+ * file with all its lines ("a.feature:3:9"): cucumber globs each path it is given once per run,
+ * and a control reaches up to a few hundred scenarios in a few dozen files.
+ */
+export function pathsOf(keys: Iterable<string>): string[] {
+  const lines = new Map<string, string[]>();
+  for (const key of keys) {
+    const at = key.lastIndexOf(":");
+    const file = key.slice(0, at);
+    lines.set(file, [...(lines.get(file) ?? []), key.slice(at + 1)]);
+  }
+  return [...lines].map(([file, of]) => `${file}:${of.join(":")}`);
+}
+
+/**
  * Runs against the control only the scenarios it can change; the rest keep the baseline's
  * results. A problem of the baseline (it could not run) makes the whole suite run instead.
  * The kept stream holds what ran; `results.json` beside it, every scenario's result.
@@ -165,7 +180,7 @@ async function selectedRun(
   let ran: ScenarioResult[] = [];
   const problems: string[] = [];
   if (reached.size > 0) {
-    const run = await runSuite(() => control.transport(), [...reached]);
+    const run = await runSuite(() => control.transport(), pathsOf(reached));
     problems.push(...run.problems);
     ran = resultsOf(run.envelopes, keptPath);
     for (const key of reached)
