@@ -279,6 +279,18 @@ test("an answer lent as it is read: only what the control changes, however it re
     ),
     [],
   );
+  // Frozen by the control (a proxy's traps must then show what its shell holds): the same data,
+  // nothing reached, and no crash.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const reply = await next(call);
+        void (reply.body as Listed).items;
+        return Object.freeze(reply);
+      }),
+    ),
+    [],
+  );
   // Parts of the answer kept and returned in a new one, equal to the recorded: nothing reached.
   assert.deepEqual(
     await reachedBy(
@@ -305,6 +317,12 @@ test("an answer lent as it is read: only what the control changes, however it re
       const reply = await next(call);
       Object.defineProperty(reply, "extra", { value: 1, enumerable: false });
       return reply;
+    },
+    // A revoked proxy for an answer: what cannot be read is a change, never a crash.
+    async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) => {
+      const { proxy, revoke } = Proxy.revocable(await next(call), {});
+      revoke();
+      return proxy;
     },
     // A clone of what was lent (a proxy, which cannot be cloned): counted as a change, so the
     // scenario runs (where a whole run would find the same data), never a crash.

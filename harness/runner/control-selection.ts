@@ -828,6 +828,21 @@ class Lent implements ProxyHandler<object> {
     if (!this.copies.has(key)) this.copies.set(key, copyPlain(value));
     return this.copies.get(key);
   }
+  /**
+   * Marks it written, and first puts into the shell the copies its reads give (made now where not
+   * yet): from then on the shell holds exactly what the proxy shows, so a shell made frozen or
+   * non-extensible by the control meets the proxy's invariants (a trap may not report a value
+   * other than a frozen target's), and what the control wrote is compared as it reads.
+   */
+  private write(shell: object): void {
+    if (this.written) return;
+    this.written = true;
+    for (const key of Object.keys(this.recorded)) {
+      const value = this.recorded[key];
+      if (typeof value === "object" && value !== null && Reflect.get(shell, key) === value)
+        Reflect.set(shell, key, this.copied(key, value));
+    }
+  }
   /** Whether it reads as `recorded` (plain data) now: unwritten, with every copy made still the same. */
   readsAs(recorded: unknown): boolean {
     if (this.written || recorded !== this.recorded) return false;
@@ -843,23 +858,23 @@ class Lent implements ProxyHandler<object> {
     return property;
   }
   set(target: object, key: PropertyKey, value: unknown, receiver: unknown): boolean {
-    this.written = true;
+    this.write(target);
     return Reflect.set(target, key, value, receiver);
   }
   defineProperty(target: object, key: PropertyKey, property: PropertyDescriptor): boolean {
-    this.written = true;
+    this.write(target);
     return Reflect.defineProperty(target, key, property);
   }
   deleteProperty(target: object, key: PropertyKey): boolean {
-    this.written = true;
+    this.write(target);
     return Reflect.deleteProperty(target, key);
   }
   setPrototypeOf(target: object, prototype: object | null): boolean {
-    this.written = true;
+    this.write(target);
     return Reflect.setPrototypeOf(target, prototype);
   }
   preventExtensions(target: object): boolean {
-    this.written = true;
+    this.write(target);
     return Reflect.preventExtensions(target);
   }
 }
@@ -869,7 +884,12 @@ class Lent implements ProxyHandler<object> {
  * data, only the given one's keys and properties need looking at (the same answer, cheaper).
  */
 function sameAsRecorded(given: unknown, recorded: unknown, plain: boolean, lent?: Lent): boolean {
-  return plain ? sameAsPlain(given, recorded, lent) : sameData(given, recorded);
+  try {
+    return plain ? sameAsPlain(given, recorded, lent) : sameData(given, recorded);
+  } catch {
+    // What cannot be read without throwing (a revoked proxy, say) is no recorded data: a change.
+    return false;
+  }
 }
 
 /**
