@@ -507,8 +507,18 @@ async function replay(
     }
     return true;
   };
+  const given: Given[] = [];
+  /**
+   * Whether `value` is a view this replay lent (a proxy: see Lent). A search, not a registry:
+   * registering each of the replay's some 900,000 views (a WeakSet) cost a quarter of its CPU,
+   * and this is asked only where a control clones a proxy or asks whether it is one.
+   */
+  const lentHere = (value: object) =>
+    value === handedLent?.view ||
+    value === lentReply?.view ||
+    given.some(({ lentCall, lentReply }) => value === lentCall?.view || value === lentReply?.view);
   // A clone of what was lent counts as a change of the call under way (kept from when it threw).
-  const watch = watchForTheUnseen(() => markCurrent());
+  const watch = watchForTheUnseen(lentHere, () => markCurrent());
   let built: ReturnType<typeof buildOverReplay>;
   try {
     watch.building = true;
@@ -525,7 +535,6 @@ async function replay(
   const over = built;
   // A fetch of its own is replayed over the Azure requests the baseline recorded, if it recorded them.
   const fetchReplayed = over.fetch !== undefined && trace.unpinnedFetches !== undefined;
-  const given: Given[] = [];
   const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
     expected = entry;
     const plain = plainEntry(entry);
@@ -661,7 +670,10 @@ async function withinThisTurn(
  * otherwise in a run than in the replay. Not watched: node:crypto's and node:fs's synchronous
  * functions imported by name, and state kept in modules (see selectScenarios).
  */
-function watchForTheUnseen(lentCloned: () => void): {
+function watchForTheUnseen(
+  lentHere: (value: object) => boolean,
+  lentCloned: () => void,
+): {
   /** Set while the factory builds the transport: random bytes drawn then (a key) are its own business. */
   building: boolean;
   seen(): string | undefined;
@@ -723,7 +735,7 @@ function watchForTheUnseen(lentCloned: () => void): {
   // otherwise in a run, so every scenario runs.
   const cloning = (what: string) => (original: (...args: unknown[]) => unknown) =>
     function (this: unknown, value: unknown, ...rest: unknown[]) {
-      if (typeof value === "object" && value !== null && lentViews.has(value)) {
+      if (typeof value === "object" && value !== null && isProxy(value) && lentHere(value)) {
         lentCloned();
         return Reflect.apply(original, this, [unlent(value), ...rest]);
       }
@@ -741,7 +753,8 @@ function watchForTheUnseen(lentCloned: () => void): {
     "isProxy",
     (original) =>
       function (this: unknown, value: unknown) {
-        if (typeof value === "object" && value !== null && lentViews.has(value)) looked ??= "isProxy";
+        if (typeof value === "object" && value !== null && isProxy(value) && lentHere(value))
+          looked ??= "isProxy";
         return Reflect.apply(original, this, [value]);
       },
   );
@@ -895,7 +908,6 @@ class Lent implements ProxyHandler<object> {
   constructor(recorded: object) {
     this.recorded = recorded as Record<PropertyKey, unknown>;
     this.view = new Proxy(Array.isArray(recorded) ? recorded.slice() : { ...recorded }, this);
-    lentViews.add(this.view);
   }
   /** The value read at `key`: a copy where the shell still holds the recorded one's own object. */
   private copied(key: PropertyKey, value: unknown): unknown {
@@ -989,9 +1001,6 @@ function sameAsPlain(a: unknown, b: unknown, lent?: Lent): boolean {
   }
   return true;
 }
-
-/** Every view a Lent made: what a replay's spies (watchForTheUnseen) must tell from the rest. */
-const lentViews = new WeakSet<object>();
 
 /**
  * A lent view's own properties as a plain object or array of the same values (its objects as the
