@@ -380,6 +380,23 @@ test("what is lent tells a control nothing a run would not, and a write undone b
       ),
       machines,
     );
+  // A clone of what holds it (which the replay cannot clone as in a run: it may hold a lent
+  // call or answer), caught: every scenario runs.
+  assert.match(
+    String(
+      await reachedBy(
+        onPath("machines", (call, next) => {
+          try {
+            structuredClone({ call });
+          } catch {
+            return next(call);
+          }
+          return next(elsewhere(call));
+        }),
+      ),
+    ),
+    /tells what it is lent from plain data \(structuredClone\)/,
+  );
   // Asking whether what it is lent is a proxy tells a replay from a run: every scenario runs.
   assert.match(
     String(await reachedBy(onPath("machines", (call, next) => next(isProxy(call) ? call : elsewhere(call))))),
