@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { isProxy } from "node:util/types";
+import { serialize } from "node:v8";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { type Interceptor, intercepted, rewriteAnswers } from "../negative-controls/intercept.ts";
@@ -324,8 +326,8 @@ test("an answer lent as it is read: only what the control changes, however it re
       revoke();
       return proxy;
     },
-    // A clone of what was lent (a proxy, which cannot be cloned): counted as a change, so the
-    // scenario runs (where a whole run would find the same data), never a crash.
+    // A clone of what was lent (a proxy, cloned as the data it reads as): counted as a change,
+    // so the scenario runs (where a whole run would find the same data), never a crash.
     async (call: ProtocolCall, next: (c: ProtocolCall) => Promise<ProtocolReply>) =>
       structuredClone(await next(call)),
   ])
@@ -343,4 +345,126 @@ test("an answer lent as it is read: only what the control changes, however it re
     }),
     machines,
   );
+});
+
+test("what is lent tells a control nothing a run would not, and a write undone before the end still counts", async () => {
+  const trace = await threeScenarioTrace();
+  const reachedBy = async (factory: () => Transport) => {
+    const selection = await selectScenarios(factory, trace);
+    return selection.every ? selection.why : selection.reached;
+  };
+  const machines = ["features/a.feature:3"];
+  type Listed = { items: { name: string }[]; count: number };
+  const elsewhere = (call: ProtocolCall): ProtocolCall => ({ ...call, path: `${call.path}?top=1` });
+  // Frozen whole, or sealed, with the same data: nothing reached, and the replay does not throw
+  // (a proxy whose property was made fixed and read-only must read as its target holds it).
+  for (const fix of [Object.freeze, Object.seal])
+    for (const read of [false, true])
+      assert.deepEqual(
+        await reachedBy(
+          onPath("machines", async (call, next) => {
+            const reply = fix(await next(call));
+            if (read) JSON.stringify(reply);
+            return reply;
+          }),
+        ),
+        [],
+      );
+  // Frozen after a change: reached.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", async (call, next) => {
+        const reply = await next(call);
+        (reply.body as Listed).count = 2;
+        return Object.freeze(reply);
+      }),
+    ),
+    machines,
+  );
+  // A clone or serialisation of what it is lent works as on what a run hands out (and counts
+  // as a change): a control that acts on whether it could clone acts as in a run.
+  // (Looked up at each use, as a control would: the replay's spies stand in for them meanwhile.)
+  for (const copy of [(value: unknown) => structuredClone(value), (value: unknown) => serialize(value)])
+    assert.deepEqual(
+      await reachedBy(
+        onPath("machines", (call, next) => {
+          try {
+            copy(call);
+          } catch {
+            return next(call);
+          }
+          return next(elsewhere(call));
+        }),
+      ),
+      machines,
+    );
+  // A clone of what holds it (which the replay cannot clone as in a run: it may hold a lent
+  // call or answer), caught: every scenario runs.
+  assert.match(
+    String(
+      await reachedBy(
+        onPath("machines", (call, next) => {
+          try {
+            structuredClone({ call });
+          } catch {
+            return next(call);
+          }
+          return next(elsewhere(call));
+        }),
+      ),
+    ),
+    /tells what it is lent from plain data \(structuredClone\)/,
+  );
+  // Asking whether what it is lent is a proxy tells a replay from a run: every scenario runs.
+  assert.match(
+    String(await reachedBy(onPath("machines", (call, next) => next(isProxy(call) ? call : elsewhere(call))))),
+    /tells what it is lent from plain data \(isProxy\)/,
+  );
+  // Written into the call, sent, and written back: the reference read the changed call.
+  assert.deepEqual(
+    await reachedBy(
+      onPath("machines", (call, next) => {
+        const path = call.path;
+        (call as { path: string }).path = "/v1/sessions/s1/jobs";
+        const answer = next(call);
+        (call as { path: string }).path = path;
+        return answer;
+      }),
+    ),
+    machines,
+  );
+  // Written into the answer (at its top, or deep in a part it read after a write at its top),
+  // then written back at the next call, after the harness read it: reached. (A write deep in a
+  // part, with none at the top, undone before the end of the replay, is not caught: the file's
+  // comment says why.)
+  for (const change of [
+    (reply: ProtocolReply) => {
+      const { status } = reply;
+      (reply as { status: number }).status = 500;
+      return () => {
+        (reply as { status: number }).status = status;
+      };
+    },
+    (reply: ProtocolReply) => {
+      const { items } = reply.body as Listed;
+      const kept = items.splice(0);
+      (reply as { status: number }).status = reply.status;
+      return () => {
+        items.push(...kept);
+      };
+    },
+  ])
+    assert.deepEqual(
+      await reachedBy(() => {
+        let undo = () => {};
+        return intercepted("test", async (call, _id, next) => {
+          undo();
+          undo = () => {};
+          const reply = await next(call);
+          if (call.path.endsWith("/machines")) undo = change(reply);
+          return reply;
+        });
+      }),
+      machines,
+    );
 });

@@ -30,11 +30,25 @@
 // Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
 // module level, outside the transport (the replays advance it before the control's own run),
 // the clock or randomness read through functions imported by name (node:crypto's randomUUID,
-// node:perf_hooks), and work a long microtask chain schedules after the last replayed call.
+// node:perf_hooks), work a long microtask chain schedules after the last replayed call, a write
+// into an answer made and undone between two checks (when it settles and three turns later, or
+// three turns later and the end of the replay, for a write deep in a part of an answer lent to
+// it and never written into at its top), and the ways of telling a lent call or answer (a proxy)
+// from plain data that the replay does not spy on (see Lent).
 import { createHook } from "node:async_hooks";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { types } from "node:util";
 import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+
+/**
+ * As this module loaded them: during a replay the globals and node:util's and node:v8's own are
+ * spies (watchForTheUnseen), which the replay's own uses must not set off.
+ */
+const { isProxy } = types;
+const clone = structuredClone;
+/** node:v8 as a module sees it: its named exports follow this object's once synced. */
+const v8Module = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
 
 /** One protocol call of the baseline and the answer it got, frozen: a replay may not change them. */
 export interface TracedCall {
@@ -228,7 +242,7 @@ function recordedRequest(input: unknown, init: unknown): TracedFetch | undefined
 
 /** An object of plain data properties (no accessor, proxy, symbol or prototype but Object's). */
 function plainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || types.isProxy(value)) return false;
+  if (typeof value !== "object" || value === null || isProxy(value)) return false;
   if (Object.getPrototypeOf(value) !== Object.prototype || Object.getOwnPropertySymbols(value).length > 0)
     return false;
   return Object.getOwnPropertyNames(value).every((key) => plainProperty(value, key));
@@ -238,7 +252,7 @@ function plainRecord(value: unknown): value is Record<string, unknown> {
 function plainBytes(value: unknown): value is Uint8Array {
   return (
     value instanceof Uint8Array &&
-    !types.isProxy(value) &&
+    !isProxy(value) &&
     Object.getPrototypeOf(value) === Uint8Array.prototype &&
     Reflect.ownKeys(value).length === value.length
   );
@@ -295,14 +309,14 @@ function requestKeys(recorded: TracedFetch): { href: string; headers: [string, s
  */
 function sameRequest(input: unknown, init: unknown, recorded: TracedFetch): boolean {
   try {
-    if (!(typeof input === "string" || (input instanceof URL && !types.isProxy(input)))) return false;
+    if (!(typeof input === "string" || (input instanceof URL && !isProxy(input)))) return false;
     const wanted = requestKeys(recorded);
     if (new URL(String(input)).href !== wanted.href) return false;
     if (!plainRecord(init) || !Object.keys(init).every((key) => fetchKeys.has(key))) return false;
     const { method, headers, body } = init as { method?: unknown; headers?: unknown; body?: unknown };
     if (method !== recorded.method) return false;
     const plainHeaders =
-      (headers instanceof Headers && !types.isProxy(headers) && Reflect.ownKeys(headers).length === 0) ||
+      (headers instanceof Headers && !isProxy(headers) && Reflect.ownKeys(headers).length === 0) ||
       (plainRecord(headers) && Object.values(headers).every((value) => typeof value === "string"));
     if (!plainHeaders) return false;
     const given = [...new Headers(headers as HeadersInit)];
@@ -418,13 +432,20 @@ async function replay(
   let fetchChanged = false;
   /** Whether the expected call goes straight to `source`, through nothing of the control's. */
   let bare = false;
-  /** What source lent of the expected call's recorded answer. */
+  /** What was lent of the expected call's recorded call (handed), and what source lent of its answer. */
+  let handedLent: Lent | undefined;
   let lentReply: Lent | undefined;
   const source = async (call: ProtocolCall): Promise<ProtocolReply> => {
     reachedReference++;
     const entry = expected;
     const plain = expectedPlain;
-    if (!entry || reachedReference > 1 || (call !== handed && !sameAsRecorded(call, entry.call, plain))) {
+    // The copy it was handed too is checked now, when the reference reads it (a write undone
+    // once it was sent would be gone by the end of the replay); lent, that costs what it read.
+    if (
+      !entry ||
+      reachedReference > 1 ||
+      !sameAsRecorded(call, entry.call, plain, call === handed ? handedLent : undefined)
+    ) {
       strays++;
       throw new Error("replay: a call the baseline did not make");
     }
@@ -487,7 +508,18 @@ async function replay(
     }
     return true;
   };
-  const watch = watchForTheUnseen();
+  const given: Given[] = [];
+  /**
+   * Whether `value` is a view this replay lent (a proxy: see Lent). A search, not a registry:
+   * registering each of the replay's some 900,000 views (a WeakSet) cost a quarter of its CPU,
+   * and this is asked only where a control clones a proxy or asks whether it is one.
+   */
+  const lentHere = (value: object) =>
+    value === handedLent?.view ||
+    value === lentReply?.view ||
+    given.some(({ lentCall, lentReply }) => value === lentCall?.view || value === lentReply?.view);
+  // A clone of what was lent counts as a change of the call under way (kept from when it threw).
+  const watch = watchForTheUnseen(lentHere, () => markCurrent());
   let built: ReturnType<typeof buildOverReplay>;
   try {
     watch.building = true;
@@ -504,7 +536,6 @@ async function replay(
   const over = built;
   // A fetch of its own is replayed over the Azure requests the baseline recorded, if it recorded them.
   const fetchReplayed = over.fetch !== undefined && trace.unpinnedFetches !== undefined;
-  const given: Given[] = [];
   const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
     expected = entry;
     const plain = plainEntry(entry);
@@ -514,13 +545,14 @@ async function replay(
     const sideEffectsBefore = over.sideEffects();
     // With no interceptor (the transport sends straight to the recorded reference), nothing of
     // the control's sees the call or its answer: no copies to make or check.
-    const property = types.isProxy(over.transport)
+    const property = isProxy(over.transport)
       ? undefined
       : Object.getOwnPropertyDescriptor(over.transport, "send");
     bare = property !== undefined && "value" in property && property.value === source;
     const copy = bare ? { value: entry.call } : mutableCopy(entry.call, plain);
     const call = copy.value as ProtocolCall;
     handed = call;
+    handedLent = copy.lent;
     lentReply = undefined;
     fetchChanged = false;
     const at = marks.length;
@@ -533,11 +565,22 @@ async function replay(
     );
     expected = undefined;
     handed = undefined;
-    await drain();
+    const lent = lentReply as Lent | undefined;
     const reply = answer.settled ? answer.reply : undefined;
-    given.push({ entry, plain, call, reply, lentCall: copy.lent, lentReply, marks, at });
-    return (
+    await drain();
+    // The answer as the harness has read it by now, once what the call left behind ran: a write
+    // undone later would be gone by the end of the replay. Lent and never written into, its
+    // copies are left to the end: comparing them here too took a tenth more of the selection's
+    // CPU (the controls that read every answer's body), so a write deep in one, undone before
+    // the end of the replay, is not caught (see the file's comment).
+    const asRecorded =
       answer.settled &&
+      (lent !== undefined && reply === lent.view && !lent.written
+        ? true
+        : sameAsRecorded(reply, entry.reply, plain, lent));
+    given.push({ entry, plain, call, reply, lentCall: copy.lent, lentReply: lent, marks, at });
+    return (
+      asRecorded &&
       !fetchChanged &&
       strays === straysBefore &&
       reachedReference === 1 &&
@@ -634,7 +677,10 @@ async function withinThisTurn(
  * otherwise in a run than in the replay. Not watched: node:crypto's and node:fs's synchronous
  * functions imported by name, and state kept in modules (see selectScenarios).
  */
-function watchForTheUnseen(): {
+function watchForTheUnseen(
+  lentHere: (value: object) => boolean,
+  lentCloned: () => void,
+): {
   /** Set while the factory builds the transport: random bytes drawn then (a key) are its own business. */
   building: boolean;
   seen(): string | undefined;
@@ -659,24 +705,69 @@ function watchForTheUnseen(): {
       else if (type !== "PROMISE" && type !== "Microtask" && !settling) scheduled ??= type;
     },
   }).enable();
+  let looked: string | undefined;
   const restore: (() => void)[] = [];
-  const spy = (owner: object, name: string, what: string) => {
+  /** owner[name] replaced by what `make` makes of it until stop(). */
+  const wrap = (
+    owner: object,
+    name: string,
+    make: (original: (...args: unknown[]) => unknown) => (this: unknown, ...args: unknown[]) => unknown,
+  ) => {
     const own = Object.getOwnPropertyDescriptor(owner, name);
     const original: unknown = Reflect.get(owner, name);
     if (typeof original !== "function") return;
     Object.defineProperty(owner, name, {
       configurable: true,
       writable: true,
-      value: function (this: unknown, ...args: unknown[]) {
-        read ??= what;
-        return Reflect.apply(original, this, args);
-      },
+      value: make(original as (...args: unknown[]) => unknown),
     });
     restore.push(() => {
       if (own) Object.defineProperty(owner, name, own);
       else Reflect.deleteProperty(owner, name);
     });
   };
+  const spy = (owner: object, name: string, what: string) =>
+    wrap(
+      owner,
+      name,
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          read ??= what;
+          return Reflect.apply(original, this, args);
+        },
+    );
+  // What is lent is a proxy (Lent), where a run hands out plain data: a clone of it clones its
+  // data, as in a run (and counts as a change); a clone that throws may have met one inside, and
+  // asking whether it is a proxy tells a replay from a run: either may make the control act
+  // otherwise in a run, so every scenario runs.
+  const cloning = (what: string) => (original: (...args: unknown[]) => unknown) =>
+    function (this: unknown, value: unknown, ...rest: unknown[]) {
+      if (typeof value === "object" && value !== null && isProxy(value) && lentHere(value)) {
+        lentCloned();
+        return Reflect.apply(original, this, [unlent(value), ...rest]);
+      }
+      try {
+        return Reflect.apply(original, this, [value, ...rest]);
+      } catch (error) {
+        looked ??= what;
+        throw error;
+      }
+    };
+  wrap(globalThis, "structuredClone", cloning("structuredClone"));
+  wrap(v8Module, "serialize", cloning("node:v8's serialize"));
+  wrap(
+    types,
+    "isProxy",
+    (original) =>
+      function (this: unknown, value: unknown) {
+        if (typeof value === "object" && value !== null && isProxy(value) && lentHere(value))
+          looked ??= "isProxy";
+        return Reflect.apply(original, this, [value]);
+      },
+  );
+  // Named imports of node:v8 and node:util/types follow the modules' objects.
+  syncBuiltinESMExports();
+  restore.unshift(syncBuiltinESMExports);
   spy(Date, "now", "Date.now");
   spy(performance, "now", "performance.now");
   spy(process.hrtime, "bigint", "process.hrtime.bigint");
@@ -706,7 +797,9 @@ function watchForTheUnseen(): {
         ? `it schedules work for later (${scheduled}), which a replay does not see the end of`
         : read
           ? `it reads the clock or draws at random (${read}): a run may not go as the replay`
-          : undefined,
+          : looked
+            ? `it tells what it is lent from plain data (${looked}): a run may not go as the replay`
+            : undefined,
     /** After the microtasks pending now and all they queue, however many: the next macrotask. */
     settled: () =>
       new Promise<void>((resolve) => {
@@ -732,7 +825,7 @@ function watchForTheUnseen(): {
 export function sameData(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (types.isProxy(a) || types.isProxy(b)) return false;
+  if (isProxy(a) || isProxy(b)) return false;
   const prototype = Object.getPrototypeOf(a);
   if (prototype !== Object.getPrototypeOf(b)) return false;
   // An array by kind, as JSON tells one (an object may borrow Array's prototype and an own length).
@@ -771,7 +864,7 @@ function plainEntry(entry: TracedCall): boolean {
 function plainTree(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return typeof value !== "function";
   // Frozen, or it could be made otherwise after the verdict.
-  if (!Object.isFrozen(value) || types.isProxy(value) || Object.getOwnPropertySymbols(value).length > 0)
+  if (!Object.isFrozen(value) || isProxy(value) || Object.getOwnPropertySymbols(value).length > 0)
     return false;
   const prototype = Object.getPrototypeOf(value);
   const array = prototype === Array.prototype;
@@ -806,8 +899,11 @@ function copyPlain(value: unknown): unknown {
  * into a copy. What is never read is never copied, nor compared at the end of the replay
  * (sameAsPlain): a replay costs what the control reads (an interceptor reads a call's method and
  * path, and the few answers it rewrites), not the size of every call and answer twice. What it
- * cannot hide: the whole is a proxy (node:util's types.isProxy), which cannot be cloned
- * (structuredClone throws, which fails the call: a change, so the scenario runs).
+ * cannot hide, the replay's spies (watchForTheUnseen) account for: the whole is a proxy, which
+ * node:util's types.isProxy tells (every scenario then runs) and which cannot be cloned (a
+ * structuredClone or node:v8 serialize of it clones the data it reads as, and counts as a change).
+ * Not accounted for: those functions kept from before the replay (imported into a variable),
+ * util.inspect (which shows the shell, not the copies, and the proxy with showProxy).
  */
 class Lent implements ProxyHandler<object> {
   readonly recorded: Record<PropertyKey, unknown>;
@@ -899,7 +995,7 @@ function sameAsRecorded(given: unknown, recorded: unknown, plain: boolean, lent?
 function sameAsPlain(a: unknown, b: unknown, lent?: Lent): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (types.isProxy(a)) {
+  if (isProxy(a)) {
     // What was lent of b: b itself if it still reads as b, else compared as it reads (through
     // its own traps: the shell's data, its objects as copies). Any other proxy: a change.
     if (lent?.view !== a) return false;
@@ -926,6 +1022,16 @@ function sameAsPlain(a: unknown, b: unknown, lent?: Lent): boolean {
   return true;
 }
 
+/**
+ * A lent view's own properties as a plain object or array of the same values (its objects as the
+ * copies it lends): what a clone of the view clones, as it would clone the copy a run hands out.
+ */
+function unlent(view: object): object {
+  const shell = (Array.isArray(view) ? new Array(view.length) : {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(view)) shell[key] = value;
+  return shell;
+}
+
 const copiers = new WeakMap<object, () => unknown>();
 
 /**
@@ -943,9 +1049,7 @@ function mutableCopy(value: unknown, plain: boolean): { value: unknown; lent?: L
   if (!copy) {
     const text = JSON.stringify(value);
     copy =
-      text !== undefined && sameData(JSON.parse(text), value)
-        ? () => JSON.parse(text)
-        : () => structuredClone(value);
+      text !== undefined && sameData(JSON.parse(text), value) ? () => JSON.parse(text) : () => clone(value);
     copiers.set(value, copy);
   }
   return { value: copy() };
@@ -953,7 +1057,7 @@ function mutableCopy(value: unknown, plain: boolean): { value: unknown; lent?: L
 
 /** A deep copy that cannot be changed: a control that writes into a recorded call or answer throws. */
 function frozenCopy<T>(value: T): T {
-  return deepFreeze(value === undefined ? value : structuredClone(value));
+  return deepFreeze(value === undefined ? value : clone(value));
 }
 
 function deepFreeze<T>(value: T): T {
