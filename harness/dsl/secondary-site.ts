@@ -250,9 +250,65 @@ export class SecondarySiteDsl {
     return this.site.declared("siteReplicationIntervalSeconds");
   }
 
-  /** Long enough for changes made so far to cross to the other site once. */
+  /**
+   * Long enough for changes made so far to cross to the other site once: a wait, not a judgement
+   * of the interval (the minute on top leaves room for however the target's cycles fall); the
+   * interval itself is judged by expectSiteIntervalKept.
+   */
   async passSiteReplication(): Promise<void> {
     await this.site.pass(this.siteIntervalSeconds() + minute);
+  }
+
+  /**
+   * Judges the declared siteReplicationIntervalSeconds (integer seconds; 002 gives none) to the
+   * second, on the bytes of the flow `from` → `to` (the machine's host, or its agent, to the next
+   * hop). Every wait writes 1 MB on `machine` and lets at most one declared interval pass until it
+   * has crossed (a correct target sends it within one interval, however its cycles fall), so no
+   * wait can fail a correct target. The waits narrow down where a crossing fell: the first polls
+   * every √interval seconds, the second skips to √interval before its end and polls every second,
+   * which places a crossing within the last second; the third, written right then, must have
+   * crossed after exactly one interval. A target whose cycle is even a second longer than it
+   * declares fails one of them, whatever the phase of its cycles, in about 2√interval clock steps
+   * (120 for an hour) rather than one a second.
+   */
+  async expectSiteIntervalKept(machine: string, from: string, to: string): Promise<void> {
+    const interval = this.siteIntervalSeconds();
+    const coarse = Math.ceil(Math.sqrt(interval));
+    await this.crossesWithinInterval(machine, from, to, 0, coarse);
+    await this.crossesWithinInterval(machine, from, to, Math.max(0, interval - coarse), 1);
+    await this.crossesWithinInterval(machine, from, to, interval, 1);
+  }
+
+  /**
+   * Writes 1 MB on `machine`, passes `skip` seconds, then `step` seconds at a time until the
+   * flow `from` → `to` has grown, never past one declared interval after the write; fails if it
+   * has not grown by then.
+   */
+  private async crossesWithinInterval(
+    machine: string,
+    from: string,
+    to: string,
+    skip: number,
+    step: number,
+  ): Promise<void> {
+    const interval = this.siteIntervalSeconds();
+    await this.markFlow(from, to);
+    await this.site.write(machine, 1);
+    let waited = 0;
+    if (skip > 0) {
+      await this.site.pass(skip);
+      waited = skip;
+    }
+    while ((await this.flowGrowth(from, to)) === 0) {
+      assert.ok(
+        waited < interval,
+        `1 MB written on ${machine} had not crossed from ${from} to ${to} after the declared ` +
+          `siteReplicationIntervalSeconds (${interval} s)`,
+      );
+      const next = Math.min(step, interval - waited);
+      await this.site.pass(next);
+      waited += next;
+    }
   }
 
   /**
