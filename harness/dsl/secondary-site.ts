@@ -17,6 +17,7 @@ import type {
   VmmServerRequest,
 } from "../protocol/types.ts";
 import type { Target } from "./failover.ts";
+import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -262,53 +263,21 @@ export class SecondarySiteDsl {
   /**
    * Judges the declared siteReplicationIntervalSeconds (integer seconds; 002 gives none) to the
    * second, on the bytes of the flow `from` → `to` (the machine's host, or its agent, to the next
-   * hop). Every wait writes 1 MB on `machine` and lets at most one declared interval pass until it
-   * has crossed (a correct target sends it within one interval, however its cycles fall), so no
-   * wait can fail a correct target. The waits narrow down where a crossing fell: the first polls
-   * every √interval seconds, the second skips to √interval before its end and polls every second,
-   * which places a crossing within the last second; the third, written right then, must have
-   * crossed after exactly one interval. A target whose cycle is even a second longer than it
-   * declares fails one of them, whatever the phase of its cycles, in about 2√interval clock steps
-   * (120 for an hour) rather than one a second.
+   * hop): 1 MB written on `machine` at any moment must be on that flow within one interval, and
+   * expectReactionWithinBound writes one right after a crossing, so that a target that sends
+   * less often than it declares, even by a second, fails.
    */
   async expectSiteIntervalKept(machine: string, from: string, to: string): Promise<void> {
-    const interval = this.siteIntervalSeconds();
-    const coarse = Math.ceil(Math.sqrt(interval));
-    await this.crossesWithinInterval(machine, from, to, 0, coarse);
-    await this.crossesWithinInterval(machine, from, to, Math.max(0, interval - coarse), 1);
-    await this.crossesWithinInterval(machine, from, to, interval, 1);
-  }
-
-  /**
-   * Writes 1 MB on `machine`, passes `skip` seconds, then `step` seconds at a time until the
-   * flow `from` → `to` has grown, never past one declared interval after the write; fails if it
-   * has not grown by then.
-   */
-  private async crossesWithinInterval(
-    machine: string,
-    from: string,
-    to: string,
-    skip: number,
-    step: number,
-  ): Promise<void> {
-    const interval = this.siteIntervalSeconds();
-    await this.markFlow(from, to);
-    await this.site.write(machine, 1);
-    let waited = 0;
-    if (skip > 0) {
-      await this.site.pass(skip);
-      waited = skip;
-    }
-    while ((await this.flowGrowth(from, to)) === 0) {
-      assert.ok(
-        waited < interval,
-        `1 MB written on ${machine} had not crossed from ${from} to ${to} after the declared ` +
-          `siteReplicationIntervalSeconds (${interval} s)`,
-      );
-      const next = Math.min(step, interval - waited);
-      await this.site.pass(next);
-      waited += next;
-    }
+    await expectReactionWithinBound({
+      what: `1 MB written on ${machine} crossing from ${from} to ${to} (siteReplicationIntervalSeconds)`,
+      boundSeconds: this.siteIntervalSeconds(),
+      provoke: async () => {
+        await this.markFlow(from, to);
+        await this.site.write(machine, 1);
+      },
+      shown: async () => (await this.flowGrowth(from, to)) > 0,
+      pass: (seconds) => this.site.pass(seconds),
+    });
   }
 
   /**
