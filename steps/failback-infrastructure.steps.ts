@@ -164,6 +164,12 @@ Then(
 Then("process server {string} has no heartbeat", function (this: W, name: string) {
   return this.failbackInfrastructure.expectHeartbeat(name, false);
 });
+Then(
+  "the heartbeat of process server {string} shows lost and regained within the declared period, to the second",
+  function (this: W, name: string) {
+    return this.failbackInfrastructure.expectHeartbeatPeriodKept(name);
+  },
+);
 When("process server {string} is deleted", function (this: W, name: string) {
   return this.failbackInfrastructure.deleteProcessServer(name);
 });

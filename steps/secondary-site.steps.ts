@@ -142,6 +142,12 @@ Then(
 When("the changes have had time to reach the other site", function (this: W) {
   return this.secondarySite.passSiteReplication();
 });
+Then(
+  "changes of {string} cross from {string} to {string} within the declared interval, to the second",
+  function (this: W, machine: string, from: string, to: string) {
+    return this.secondarySite.expectSiteIntervalKept(machine, from, to);
+  },
+);
 When("the failover has had time to run", function (this: W) {
   return this.secondarySite.passFailoverJob();
 });

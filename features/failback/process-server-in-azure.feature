@@ -96,6 +96,13 @@ Feature: The process server in Azure
     And "vm1" is reprotected from Azure
     Then the reprotect is accepted
 
+  @req=FB-PS-CS-443
+  @case:state=running @case:state=unreachable
+  Scenario: A lost or regained heartbeat shows within the declared period, to the second
+    Given a process server "fps1" deployed in Azure and registered
+    And the heartbeat period of the process server passes
+    Then the heartbeat of process server "fps1" shows lost and regained within the declared period, to the second
+
   @req=FB-PS-AZURE-REQUIRED
   @case:kind=vmware-vm @case:placement=ps-default @case:placement=ps-azure
   Scenario: Data comes back through the process server in Azure and no other

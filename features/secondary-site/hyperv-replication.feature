@@ -53,6 +53,11 @@ Feature: Host-to-host replication and failover between the sites
     Then 0 MB of changes of "vm1" wait in its .hrl file
     And 3 MB more went from "hp1" to "hs1"
 
+  @req=SS-HV-HRL
+  Scenario: The changes leave the .hrl file within the declared interval, to the second
+    Given "vm1" is protected at the secondary site
+    Then changes of "vm1" cross from "hp1" to "hs1" within the declared interval, to the second
+
   @req=SS-HV-TEST-FAILOVER
   Scenario: A test failover runs at the secondary site while replication goes on
     Given "vm1" is protected at the secondary site

@@ -75,6 +75,13 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
       | kind            |
       | physical server |
 
+  @req=SS-SCOUT-DATA-PATH
+  @case:kind=vmware-vm
+  Scenario: The agent sends the changes to the process server within the declared interval, to the second
+    Given a windows VMware VM "m1" with the Unified Agent
+    And replication of "m1" to the secondary site through Scout process server "sps" has completed
+    Then changes of "m1" cross from "m1" to "sps" within the declared interval, to the second
+
   @req=SS-SCOUT-PS-CACHE
   @case:state=unreachable
   Scenario Outline: The process server caches data of a <kind> while the master target is away, then sends it all

@@ -95,6 +95,18 @@ export const failbackSecondaryVariations: AllowedVariation[] = [
     }),
   },
   {
+    // Not a multiple of the replication cycle (60 s), which sets the reference's clock steps: its
+    // crossings fall between them, and the interval is judged to the second.
+    id: "site-interval-odd",
+    choice: "replicates changes between the sites every 301 s, and declares it",
+    permittedBy: [
+      "protocol: TargetParameters.siteReplicationIntervalSeconds",
+      "SS-HV-HRL",
+      "SS-SCOUT-DATA-PATH",
+    ],
+    transport: reference("site-interval-odd", { parameters: { siteReplicationIntervalSeconds: 301 } }),
+  },
+  {
     id: "original-vm-on-master-target-datastore",
     choice:
       "fails back to an original VM only when it already sits on the master target's own datastore " +

@@ -12,6 +12,7 @@ import type {
   Volume,
 } from "../protocol/types.ts";
 import { eligibleVolume, failbackSite } from "./failback.ts";
+import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { minute } from "./units.ts";
 
@@ -146,6 +147,31 @@ export class FailbackInfrastructure {
   /** Long enough for a lost or regained heartbeat to show (declared by the target). */
   async passHeartbeatPeriod(): Promise<void> {
     await this.site.pass(this.site.declared("failbackProcessServerHeartbeatSeconds") + minute);
+  }
+
+  /**
+   * FB-PS-CS-443: judges the declared failbackProcessServerHeartbeatSeconds (a bound on how long a
+   * lost or regained heartbeat takes to show; 001 gives none) to the second: inbound 443 on the
+   * configuration server is blocked, lifted and blocked again, each right after the last showed
+   * (expectReactionWithinBound), so that a server heard less often than declared, even by a
+   * second, fails. The last block is lifted again, and shows, before this returns.
+   */
+  async expectHeartbeatPeriodKept(name: string): Promise<void> {
+    const heartbeat = async () =>
+      must(await this.api.readFailbackProcessServer(name), `reading ${name}`).heartbeat;
+    const bound = this.site.declared("failbackProcessServerHeartbeatSeconds");
+    const pass = (seconds: number) => this.site.pass(seconds);
+    await expectReactionWithinBound({
+      what: `the heartbeat of ${name} lost or regained (failbackProcessServerHeartbeatSeconds)`,
+      boundSeconds: bound,
+      provoke: (probe) =>
+        probe % 2 === 0 ? this.site.block(this.cs, 443, "inbound") : this.site.liftLastFault("blockPort"),
+      shown: async (probe) => (await heartbeat()) === (probe % 2 === 1),
+      pass,
+    });
+    await this.site.liftLastFault("blockPort");
+    await pass(bound);
+    assert.equal(await heartbeat(), true, `heartbeat of ${name} after the block was lifted`);
   }
 
   async expectProcessServer(

@@ -17,6 +17,7 @@ import type {
   VmmServerRequest,
 } from "../protocol/types.ts";
 import type { Target } from "./failover.ts";
+import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -250,9 +251,33 @@ export class SecondarySiteDsl {
     return this.site.declared("siteReplicationIntervalSeconds");
   }
 
-  /** Long enough for changes made so far to cross to the other site once. */
+  /**
+   * Long enough for changes made so far to cross to the other site once: a wait, not a judgement
+   * of the interval (the minute on top leaves room for however the target's cycles fall); the
+   * interval itself is judged by expectSiteIntervalKept.
+   */
   async passSiteReplication(): Promise<void> {
     await this.site.pass(this.siteIntervalSeconds() + minute);
+  }
+
+  /**
+   * Judges the declared siteReplicationIntervalSeconds (integer seconds; 002 gives none) to the
+   * second, on the bytes of the flow `from` → `to` (the machine's host, or its agent, to the next
+   * hop): 1 MB written on `machine` at any moment must be on that flow within one interval, and
+   * expectReactionWithinBound writes one right after a crossing, so that a target that sends
+   * less often than it declares, even by a second, fails.
+   */
+  async expectSiteIntervalKept(machine: string, from: string, to: string): Promise<void> {
+    await expectReactionWithinBound({
+      what: `1 MB written on ${machine} crossing from ${from} to ${to} (siteReplicationIntervalSeconds)`,
+      boundSeconds: this.siteIntervalSeconds(),
+      provoke: async () => {
+        await this.markFlow(from, to);
+        await this.site.write(machine, 1);
+      },
+      shown: async () => (await this.flowGrowth(from, to)) > 0,
+      pass: (seconds) => this.site.pass(seconds),
+    });
   }
 
   /**

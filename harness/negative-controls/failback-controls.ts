@@ -467,6 +467,51 @@ const controls: NegativeControl[] = [
           : reply;
       }),
   },
+  {
+    // A second over the declared period: a wait of the period plus a minute of slack hid it.
+    id: "heartbeat-heard-late",
+    cluster: "process server in Azure",
+    wrongBehaviour:
+      "declares a lost or regained heartbeat of its process server in Azure shows within 60 s, but hears it only every 61 s",
+    breaks: ["FB-PS-CS-443"],
+    transport: () => {
+      const everyMs = 61_000;
+      // The heartbeat of each deployed server (by path) as last heard, at a tick of 61 s.
+      const heard = new Map<string, unknown>();
+      const hear = async (session: string, next: Next) => {
+        for (const path of heard.keys()) {
+          if (!path.startsWith(`${session}/`)) continue;
+          const read = await next({ method: "GET", path });
+          if (read.status === 200) heard.set(path, (read.body as { heartbeat?: unknown }).heartbeat);
+        }
+      };
+      return intercepted("heartbeat-heard-late", async (call, id, next) => {
+        const session = sessionBase(call);
+        if (id === "advanceClock" && [...heard.keys()].some((p) => p.startsWith(`${session}/`))) {
+          // Advances tick by tick (whole seconds, as the protocol wants), hearing the session's
+          // servers at each tick.
+          const clock = await next({ method: "GET", path: `${session}/clock` });
+          let now = Date.parse((clock.body as { now: string }).now);
+          const end = now + Number(bodyOf(call).seconds) * 1000;
+          let reply = clock;
+          while (now < end) {
+            const nextTick = (Math.floor(now / everyMs) + 1) * everyMs;
+            const tick = Math.min(end, now + Math.ceil((nextTick - now) / 1000) * 1000);
+            reply = await next({ ...call, body: { seconds: (tick - now) / 1000 } });
+            now = tick;
+            if (now % everyMs < 1000) await hear(session, next);
+          }
+          return reply;
+        }
+        const reply = await next(call);
+        if (id === "deployFailbackProcessServer" && reply.status < 300)
+          heard.set(`${call.path}/${String(bodyOf(call).name)}`, false);
+        if (id !== "readFailbackProcessServer" || reply.status !== 200) return reply;
+        const body = reply.body as { heartbeat?: unknown };
+        return { ...reply, body: { ...body, heartbeat: heard.get(call.path) ?? body.heartbeat } };
+      });
+    },
+  },
 ];
 
 export const failbackControls: NegativeControl[] = controls;

@@ -242,6 +242,24 @@ const controls: NegativeControl[] = [
         }),
       ),
   },
+  {
+    // A second late: a wait of the declared interval plus a minute of slack hid up to a minute
+    // (more with a lucky phase); expectSiteIntervalKept judges to the second.
+    id: "site-interval-underdeclared",
+    cluster: "site replication interval",
+    wrongBehaviour:
+      "declares changes cross between the sites every 5 minutes while it sends them every 5 min 1 s",
+    breaks: ["SS-HV-HRL", "SS-SCOUT-DATA-PATH"],
+    transport: () =>
+      intercepted(
+        "site-interval-underdeclared",
+        rewriteAnswers("describeTarget", (body) => {
+          const d = body as { parameters?: Record<string, number> };
+          return { ...d, parameters: { ...d.parameters, siteReplicationIntervalSeconds: 300 } };
+        }),
+        { parameters: { siteReplicationIntervalSeconds: 301 } },
+      ),
+  },
   // --- Scout -------------------------------------------------------------------------------------------
   {
     id: "scout-components-anywhere",

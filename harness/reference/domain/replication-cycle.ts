@@ -10,7 +10,7 @@ import { runHypervFailbackCycle } from "./hyperv-failback.ts";
 import { at, type Endpoint } from "./network.ts";
 import type { AzureOutbound } from "./outbound.ts";
 import { makeRecoveryPoints } from "./recovery-points.ts";
-import { runSiteCycle } from "./site-cycle.ts";
+import { nextSiteReplicationDue, runSiteCycle } from "./site-cycle.ts";
 import { type Mover, type Raise, storagePathOpen, uploadToStorage } from "./storage-upload.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
 
@@ -50,7 +50,7 @@ export async function advance(world: World, seconds: number, outbound: AzureOutb
   const step = Math.max(cadence, Math.ceil((seconds * 1000) / maxCyclesPerAdvance));
   while (world.now < end) {
     const from = world.now;
-    world.now = Math.min(end, world.now + step);
+    world.now = Math.min(end, world.now + step, nextSiteReplicationDue(world));
     await runCycle(world, outbound, from);
   }
 }

@@ -32,6 +32,22 @@ export async function runSiteCycle(world: World, outbound: AzureOutbound, minute
 }
 
 /**
+ * When (epoch ms) the next site replication of an item falls due after `now`, or Infinity when
+ * none will: advance() ends a step there, so that changes cross exactly one declared
+ * siteReplicationIntervalSeconds after the last crossing, not at the next step after it.
+ */
+export function nextSiteReplicationDue(world: World): number {
+  const interval = world.parameters.siteReplicationIntervalSeconds * 1000;
+  let due = Number.POSITIVE_INFINITY;
+  for (const item of world.items.values()) {
+    if (item.lastSiteReplication === undefined || !isReplicatingToSite(item)) continue;
+    const at = item.lastSiteReplication + interval;
+    if (at > world.now && at < due) due = at;
+  }
+  return due;
+}
+
+/**
  * The next data to send: the initial copy first (at its rate), then the tracked changes, once
  * per site replication interval (the target's declared choice; 002 gives none).
  */
