@@ -67,6 +67,9 @@ function scheduleTicks(
       ? ticks(from, to, appConsistentFrequencyMinutes * 60, appOffsetSeconds)
       : [];
   const crash = ticks(from, to, crashEverySeconds, crashOffsetSeconds);
+  // Most cycles have no app-consistent tick (and many no tick at all): the crash ticks, already
+  // in order and distinct, are the schedule, without merging and sorting per cycle.
+  if (appTicks.length === 0) return crash.map((time) => ({ time, type: "CrashConsistent" }));
   const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
   return all.flatMap((time): Tick[] => {
     if (!appTicks.includes(time)) return [{ time, type: "CrashConsistent" }];
