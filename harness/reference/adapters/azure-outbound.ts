@@ -4,10 +4,25 @@
 import { azureHeaders } from "../../protocol/types.ts";
 import type { AzureOutbound, AzureRequest } from "../domain/outbound.ts";
 
+/** Parsed URLs kept per outbound: past this many distinct ones it starts afresh. */
+const urlsKept = 1024;
+
 export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureOutbound {
+  // A cycle sends to the same few URLs again and again (an item's disk, its service report):
+  // each is parsed once. URLs are only read. One that does not parse throws as before.
+  const parsed = new Map<string, URL>();
+  const parse = (url: string): URL => {
+    let target = parsed.get(url);
+    if (!target) {
+      target = new URL(url);
+      if (parsed.size >= urlsKept) parsed.clear();
+      parsed.set(url, target);
+    }
+    return target;
+  };
   return {
     async send(request: AzureRequest): Promise<boolean> {
-      const target = new URL(request.url);
+      const target = parse(request.url);
       const headers: Record<string, string> = {
         "content-type": "application/octet-stream",
         ...request.headers,
@@ -26,7 +41,9 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
           headers,
           ...(request.method === "GET" ? {} : { body: new Uint8Array(request.body) }),
         });
-        await response.arrayBuffer();
+        // Read to its end, so that a kept-alive connection can carry the next request; an
+        // answer without a body (most of Azure's) has nothing to read.
+        if (response.body !== null) await response.arrayBuffer();
         return response.ok;
       } catch {
         return false;
