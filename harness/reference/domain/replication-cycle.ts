@@ -99,9 +99,14 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
     await reportToService(world, replicating, movers, outbound, raise);
     for (const item of replicating) item.pathErrors = errors.get(item.name) ?? noErrors;
   }
-  await runFailbackCycle(world, outbound, minutes);
-  await runHypervFailbackCycle(world, outbound, minutes);
-  await runSiteCycle(world, outbound, minutes);
+  // Each resolves when its requests are done, and is undefined with none to make: most cycles
+  // make none of these, and take no turn of the microtask queue for them.
+  const failingBack = runFailbackCycle(world, outbound, minutes);
+  if (failingBack) await failingBack;
+  const hypervFailingBack = runHypervFailbackCycle(world, outbound, minutes);
+  if (hypervFailingBack) await hypervFailingBack;
+  const betweenSites = runSiteCycle(world, outbound, minutes);
+  if (betweenSites) await betweenSites;
   makeRecoveryPoints(world, from, world.groupCoordination);
   judgeFailbackRpo(world);
   completeJobs(world);
