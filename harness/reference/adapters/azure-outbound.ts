@@ -4,25 +4,10 @@
 import { azureHeaders } from "../../protocol/types.ts";
 import type { AzureOutbound, AzureRequest } from "../domain/outbound.ts";
 
-/** Parsed URLs kept per outbound: past this many distinct ones it starts afresh. */
-const urlsKept = 1024;
-
 export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureOutbound {
-  // A cycle sends to the same few URLs again and again (an item's disk, its service report):
-  // each is parsed once. URLs are only read. One that does not parse throws as before.
-  const parsed = new Map<string, URL>();
-  const parse = (url: string): URL => {
-    let target = parsed.get(url);
-    if (!target) {
-      target = new URL(url);
-      if (parsed.size >= urlsKept) parsed.clear();
-      parsed.set(url, target);
-    }
-    return target;
-  };
   return {
     async send(request: AzureRequest): Promise<boolean> {
-      const target = parse(request.url);
+      const target = new URL(request.url);
       const headers: Record<string, string> = {
         "content-type": "application/octet-stream",
         ...request.headers,
