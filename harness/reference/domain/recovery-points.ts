@@ -121,8 +121,10 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       );
       byFrequency.set(policy.appConsistentFrequencyMinutes, due);
     }
-    for (const { time, type } of due) {
-      if (!caughtUp(world, item)) continue;
+    // Whether the item is caught up, and shares its points, is the same at every tick of one
+    // cycle (making a point changes neither): decided once, for a cycle of many ticks (a long
+    // step of a schedule of seconds) as for one.
+    if (due.length > 0 && caughtUp(world, item)) {
       const group = sharingGroup(world, item);
       // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
       // and the members could coordinate on 20004.
@@ -131,8 +133,10 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         group !== undefined &&
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
-      item.recoveryPoints.add(shared ? group : item.name, time, type, shared, world.choices.naming);
-      item.unprocessedBytes = 0;
+      for (const { time, type } of due) {
+        item.recoveryPoints.add(shared ? group : item.name, time, type, shared, world.choices.naming);
+        item.unprocessedBytes = 0;
+      }
     }
     // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
     // so the expired ones are at the front (recovery-point-log.ts). The window's edge is a choice.
