@@ -98,6 +98,22 @@ export class RecoveryPointLog {
     for (let i = this.#start; i < this.#end; i++) yield this.#point(i);
   }
 
+  /**
+   * The newest point `keep` accepts (all, without it) and, of several at that time, the first
+   * added: what a scan of every point keeping the first of the greatest time finds. Read from
+   * the newest back, as points are in time order: a failover on a history of thousands of
+   * points reads a few.
+   */
+  newest(keep?: (p: StoredPoint) => boolean): StoredPoint | undefined {
+    let found: StoredPoint | undefined;
+    for (let i = this.#end - 1; i >= this.#start; i--) {
+      if (found && (this.#times[i] as number) < found.time) break;
+      const p = this.#point(i);
+      if (!keep || keep(p)) found = p;
+    }
+    return found;
+  }
+
   find(keep: (p: StoredPoint) => boolean): StoredPoint | undefined {
     for (const p of this) if (keep(p)) return p;
     return undefined;
