@@ -2,7 +2,6 @@
 // data Site Recovery holds but has not processed into a point; the multi-VM options send the
 // members of a multi-VM consistent group to their newest common point.
 import type { RecoveryPointChoice } from "../../protocol/types.ts";
-import type { RecoveryPointLog } from "./recovery-point-log.ts";
 import { Refusal } from "./refusal.ts";
 import type { ReplicationState, StoredPoint, World } from "./world.ts";
 

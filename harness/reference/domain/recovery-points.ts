@@ -96,9 +96,10 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
     }
     return groups.get(group) ?? [];
   };
-  // Every item of a policy shares the cycle's ticks: computed once per app-consistent frequency
-  // and schedule (Scout's or the crash-consistent one), keyed without building a string per item.
-  const ticksBySchedule = [new Map<number, Tick[]>(), new Map<number, Tick[]>()];
+  // Every item of a policy shares the cycle's ticks: computed once per schedule (Scout's or the
+  // crash-consistent one) and app-consistent frequency. A world has a handful of these: a list
+  // searched in turn costs less than maps made afresh every cycle (a million cycles a run).
+  const schedules: { scout: boolean; frequency: number; ticks: Tick[] }[] = [];
   for (const item of world.items.values()) {
     const policy = world.policyOf(item);
     // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
@@ -107,8 +108,14 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       ? world.parameters.scoutRetentionPointIntervalSeconds
       : world.parameters.crashConsistentIntervalSeconds;
     const offset = scout ? 0 : world.choices.pointScheduleOffsetSeconds;
-    const byFrequency = ticksBySchedule[scout ? 1 : 0] as Map<number, Tick[]>;
-    let due = byFrequency.get(policy.appConsistentFrequencyMinutes);
+    const frequency = policy.appConsistentFrequencyMinutes;
+    let due: Tick[] | undefined;
+    for (const s of schedules) {
+      if (s.scout === scout && s.frequency === frequency) {
+        due = s.ticks;
+        break;
+      }
+    }
     if (!due) {
       due = scheduleTicks(
         from,
@@ -119,7 +126,7 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         world.choices.pointsAtSharedTick,
         scout ? 0 : world.choices.appScheduleOffsetSeconds,
       );
-      byFrequency.set(policy.appConsistentFrequencyMinutes, due);
+      schedules.push({ scout, frequency, ticks: due });
     }
     // Whether the item is caught up, and shares its points, is the same at every tick of one
     // cycle (making a point changes neither): decided once, for a cycle of many ticks (a long
