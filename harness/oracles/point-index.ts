@@ -8,7 +8,12 @@ export class PointIndex {
   private readonly byTime: ObservedPoint[];
   /** For each position, the position of the newest app-consistent point at or before it (-1: none). */
   private readonly lastAppAt: Int32Array;
-  private readonly ids: Map<string, ObservedPoint>;
+  /**
+   * By id, built on the first question by id: most failovers ask only for the newest point, and
+   * a history of thousands of points (one every few seconds) is indexed for each. Shared with
+   * the windows (within) made from this index.
+   */
+  private readonly byId: { ids?: Map<string, ObservedPoint> } = {};
 
   constructor(points: readonly ObservedPoint[]) {
     this.byTime = [...points].sort((a, b) => a.time - b.time);
@@ -18,7 +23,11 @@ export class PointIndex {
       if (p.type === "AppConsistent") last = i;
       this.lastAppAt[i] = last;
     });
-    this.ids = new Map(this.byTime.map((p) => [p.id, p]));
+  }
+
+  private get ids(): Map<string, ObservedPoint> {
+    this.byId.ids ??= new Map(this.byTime.map((p) => [p.id, p]));
+    return this.byId.ids;
   }
 
   get size(): number {

@@ -26,7 +26,9 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
           headers,
           ...(request.method === "GET" ? {} : { body: new Uint8Array(request.body) }),
         });
-        await response.arrayBuffer();
+        // Read to its end, so that a kept-alive connection can carry the next request; an
+        // answer without a body (most of Azure's) has nothing to read.
+        if (response.body !== null) await response.arrayBuffer();
         return response.ok;
       } catch {
         return false;

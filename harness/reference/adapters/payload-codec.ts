@@ -44,8 +44,10 @@ export function gzipThenAesGcm(key: Buffer = freshKey()): PayloadCodec {
     seal(content) {
       const iv = freshIv();
       const cipher = createCipheriv("aes-256-gcm", secret, iv);
-      const sealed = Buffer.concat([cipher.update(gzipRemembered(content)), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+      // One copy into the wire's bytes: the tag is known once the cipher is final.
+      const encrypted = cipher.update(gzipRemembered(content));
+      const last = cipher.final();
+      return Buffer.concat([iv, cipher.getAuthTag(), encrypted, last]);
     },
   };
 }

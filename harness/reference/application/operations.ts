@@ -89,7 +89,9 @@ import type {
   VmwareServerState,
   World,
 } from "../domain/world.ts";
+import { iso } from "./iso-time.ts";
 import type { AzureOutboundFactory } from "./ports.ts";
+import { listedPoints } from "./recovery-point-listing.ts";
 import type { Sessions } from "./sessions.ts";
 
 export interface OperationInput {
@@ -111,19 +113,6 @@ export interface OperationContext {
 
 const ok = (body: unknown): OperationResult => ({ status: 200, body });
 const created = (body: unknown): OperationResult => ({ status: 201, body });
-// The same instants are written again and again (each listing of an item's recovery points
-// writes every one of them): each is formatted once. Bounded: when full, it starts afresh.
-const isoTexts = new Map<number, string>();
-const isoTextsKept = 65_536;
-const iso = (ms: number) => {
-  let text = isoTexts.get(ms);
-  if (text === undefined) {
-    text = new Date(ms).toISOString();
-    if (isoTexts.size >= isoTextsKept) isoTexts.clear();
-    isoTexts.set(ms, text);
-  }
-  return text;
-};
 
 const toItem = (w: World, s: ReplicationState): ReplicatedItem => {
   const newest = s.recoveryPoints.at(-1);
@@ -496,13 +485,7 @@ export function operationHandlers(ctx: OperationContext): Record<string, Operati
     listRecoveryPoints: (input) => {
       const item = world(input).item(name(input));
       const list: RecoveryPointList = {
-        // Field by field: a scheduled point's id is derived when read (domain/recovery-points.ts).
-        recoveryPoints: item.recoveryPoints.map((p) => ({
-          id: p.id,
-          time: iso(p.time),
-          type: p.type,
-          multiVm: p.multiVm,
-        })),
+        recoveryPoints: listedPoints(item.recoveryPoints),
         unprocessedBytes: item.unprocessedBytes,
       };
       return ok(list);

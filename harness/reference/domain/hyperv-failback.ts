@@ -142,8 +142,22 @@ function stopAzureVm(world: World, item: ReplicationState): void {
   if (vm) vm.stopped = true;
 }
 
-/** Reads for Hyper-V failbacks in progress; phase 2 and the end are decided here. */
-export async function runHypervFailbackCycle(world: World, outbound: AzureOutbound, minutes: number) {
+/**
+ * Reads for Hyper-V failbacks in progress; phase 2 and the end are decided here. Undefined when
+ * none is in progress, so that the many cycles without one take no turn of the microtask queue.
+ */
+export function runHypervFailbackCycle(
+  world: World,
+  outbound: AzureOutbound,
+  minutes: number,
+): Promise<void> | undefined {
+  for (const item of world.items.values())
+    if (item.hypervFailback?.job && item.protectionState === "FailoverInProgress")
+      return readBackHypervFailbacks(world, outbound, minutes);
+  return undefined;
+}
+
+async function readBackHypervFailbacks(world: World, outbound: AzureOutbound, minutes: number) {
   for (const item of world.items.values()) {
     const state = item.hypervFailback;
     if (!state?.job || item.protectionState !== "FailoverInProgress") continue;

@@ -15,7 +15,8 @@ test("the recovery point log reads as the list of points it replaced", () => {
   const step = fc.oneof(
     fc.record({
       op: fc.constant("add" as const),
-      gap: fc.nat(600_000),
+      // Often none: two points at one tick (pointsAtSharedTick, a failover's point at a tick).
+      gap: fc.oneof(fc.constant(0), fc.nat(600_000)),
       owner: fc.constantFrom("vm1", "group1", "vm1-latest"),
       app: fc.boolean(),
       shared: fc.boolean(),
@@ -60,7 +61,43 @@ test("the recovery point log reads as the list of points it replaced", () => {
         list.filter((p) => p.multiVm),
       );
       assert.deepEqual(JSON.parse(JSON.stringify(log.map((p) => p))), list);
+      // The newest point a scan keeps (the first of the greatest time), for any kind asked for.
+      const scanNewest = (keep: (p: StoredPoint) => boolean) =>
+        list
+          .filter(keep)
+          .reduce<StoredPoint | undefined>((b, p) => (!b || p.time > b.time ? p : b), undefined);
+      for (const keep of [
+        () => true,
+        (p: StoredPoint) => p.type === "AppConsistent",
+        (p: StoredPoint) => p.multiVm,
+      ])
+        assert.deepEqual(plain(log.newest(keep)), scanNewest(keep));
+      assert.deepEqual(
+        plain(log.newest()),
+        scanNewest(() => true),
+      );
     }),
     { numRuns: 200 },
+  );
+});
+
+test("the newest point of several at one time is the first added, as a scan keeps it", () => {
+  const log = new RecoveryPointLog();
+  log.add("vm1", 1_000, "CrashConsistent", false, defaultNaming);
+  log.add("vm1", 2_000, "CrashConsistent", false, defaultNaming);
+  log.add("vm1", 2_000, "AppConsistent", false, defaultNaming);
+  log.add("vm1-latest", 2_000, "CrashConsistent", true, defaultNaming);
+  assert.deepEqual(plain(log.newest()), {
+    id: "vm1-2000",
+    time: 2_000,
+    type: "CrashConsistent",
+    multiVm: false,
+  });
+  assert.equal(log.newest((p) => p.type === "AppConsistent")?.type, "AppConsistent");
+  assert.equal(log.newest((p) => p.multiVm)?.id, "vm1-latest-2000");
+  assert.equal(log.newest((p) => p.time < 2_000)?.time, 1_000);
+  assert.equal(
+    log.newest((p) => p.time > 2_000),
+    undefined,
   );
 });

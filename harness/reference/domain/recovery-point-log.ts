@@ -45,9 +45,20 @@ export class RecoveryPointLog {
   readonly #owners: { owner: string; naming: Naming }[] = [];
   #start = 0;
   #end = 0;
+  /** How many points have left the log (expired) since it was made. */
+  #dropped = 0;
 
   get length(): number {
     return this.#end - this.#start;
+  }
+
+  /**
+   * The oldest point's position in the log's whole history: how many points were dropped
+   * before it. Points never move, so a reader that rendered positions [a, b) before renders
+   * only what is new (at(position - firstPosition)) and forgets what is now below firstPosition.
+   */
+  get firstPosition(): number {
+    return this.#dropped;
   }
 
   /** The point at `index` (negative: from the newest, as Array.prototype.at). */
@@ -76,12 +87,31 @@ export class RecoveryPointLog {
 
   /** Drops the points older than `oldest` (ms): they left the retention window. */
   dropBefore(oldest: number): void {
-    while (this.#start < this.#end && (this.#times[this.#start] as number) < oldest) this.#start++;
+    while (this.#start < this.#end && (this.#times[this.#start] as number) < oldest) {
+      this.#start++;
+      this.#dropped++;
+    }
     if (this.#start === this.#end) this.#start = this.#end = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<StoredPoint> {
     for (let i = this.#start; i < this.#end; i++) yield this.#point(i);
+  }
+
+  /**
+   * The newest point `keep` accepts (all, without it) and, of several at that time, the first
+   * added: what a scan of every point keeping the first of the greatest time finds. Read from
+   * the newest back, as points are in time order: a failover on a history of thousands of
+   * points reads a few.
+   */
+  newest(keep?: (p: StoredPoint) => boolean): StoredPoint | undefined {
+    let found: StoredPoint | undefined;
+    for (let i = this.#end - 1; i >= this.#start; i--) {
+      if (found && (this.#times[i] as number) < found.time) break;
+      const p = this.#point(i);
+      if (!keep || keep(p)) found = p;
+    }
+    return found;
   }
 
   find(keep: (p: StoredPoint) => boolean): StoredPoint | undefined {

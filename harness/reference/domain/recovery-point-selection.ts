@@ -2,17 +2,14 @@
 // data Site Recovery holds but has not processed into a point; the multi-VM options send the
 // members of a multi-VM consistent group to their newest common point.
 import type { RecoveryPointChoice } from "../../protocol/types.ts";
-import type { RecoveryPointLog } from "./recovery-point-log.ts";
 import { Refusal } from "./refusal.ts";
 import type { ReplicationState, StoredPoint, World } from "./world.ts";
 
 const notAvailable = (machine: string, what: string) =>
   new Refusal(409, "RECOVERY_POINT_NOT_AVAILABLE", `'${machine}' has no ${what} recovery point`);
 
-const newest = (points: StoredPoint[] | RecoveryPointLog, keep: (p: StoredPoint) => boolean = () => true) =>
-  points
-    .filter(keep)
-    .reduce<StoredPoint | undefined>((best, p) => (!best || p.time > best.time ? p : best), undefined);
+const newest = (points: StoredPoint[]) =>
+  points.reduce<StoredPoint | undefined>((best, p) => (!best || p.time > best.time ? p : best), undefined);
 
 const isApp = (p: StoredPoint) => p.type === "AppConsistent";
 const multiVmGroup = (world: World, item: ReplicationState) =>
@@ -81,7 +78,7 @@ export function selectPoints(
         item.unprocessedBytes = 0;
       }
     } else {
-      point = newest(item.recoveryPoints, app ? isApp : undefined);
+      point = item.recoveryPoints.newest(app ? isApp : undefined);
       if (!point) throw notAvailable(item.name, app ? "app-consistent" : "processed");
     }
     chosen.set(item.name, point);

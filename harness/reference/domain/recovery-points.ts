@@ -67,6 +67,9 @@ function scheduleTicks(
       ? ticks(from, to, appConsistentFrequencyMinutes * 60, appOffsetSeconds)
       : [];
   const crash = ticks(from, to, crashEverySeconds, crashOffsetSeconds);
+  // Most cycles have no app-consistent tick (and many no tick at all): the crash ticks, already
+  // in order and distinct, are the schedule, without merging and sorting per cycle.
+  if (appTicks.length === 0) return crash.map((time) => ({ time, type: "CrashConsistent" }));
   const all = [...new Set([...crash, ...appTicks])].sort((a, b) => a - b);
   return all.flatMap((time): Tick[] => {
     if (!appTicks.includes(time)) return [{ time, type: "CrashConsistent" }];
@@ -93,9 +96,10 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
     }
     return groups.get(group) ?? [];
   };
-  // Every item of a policy shares the cycle's ticks: computed once per app-consistent frequency
-  // and schedule (Scout's or the crash-consistent one), keyed without building a string per item.
-  const ticksBySchedule = [new Map<number, Tick[]>(), new Map<number, Tick[]>()];
+  // Every item of a policy shares the cycle's ticks: computed once per schedule (Scout's or the
+  // crash-consistent one) and app-consistent frequency. A world has a handful of these: a list
+  // searched in turn costs less than maps made afresh every cycle (a million cycles a run).
+  const schedules: { scout: boolean; frequency: number; ticks: Tick[] }[] = [];
   for (const item of world.items.values()) {
     const policy = world.policyOf(item);
     // SS-SCOUT-MT-RETENTION: a Scout master target keeps retention points on its own schedule.
@@ -104,8 +108,14 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
       ? world.parameters.scoutRetentionPointIntervalSeconds
       : world.parameters.crashConsistentIntervalSeconds;
     const offset = scout ? 0 : world.choices.pointScheduleOffsetSeconds;
-    const byFrequency = ticksBySchedule[scout ? 1 : 0] as Map<number, Tick[]>;
-    let due = byFrequency.get(policy.appConsistentFrequencyMinutes);
+    const frequency = policy.appConsistentFrequencyMinutes;
+    let due: Tick[] | undefined;
+    for (const s of schedules) {
+      if (s.scout === scout && s.frequency === frequency) {
+        due = s.ticks;
+        break;
+      }
+    }
     if (!due) {
       due = scheduleTicks(
         from,
@@ -116,10 +126,12 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         world.choices.pointsAtSharedTick,
         scout ? 0 : world.choices.appScheduleOffsetSeconds,
       );
-      byFrequency.set(policy.appConsistentFrequencyMinutes, due);
+      schedules.push({ scout, frequency, ticks: due });
     }
-    for (const { time, type } of due) {
-      if (!caughtUp(world, item)) continue;
+    // Whether the item is caught up, and shares its points, is the same at every tick of one
+    // cycle (making a point changes neither): decided once, for a cycle of many ticks (a long
+    // step of a schedule of seconds) as for one.
+    if (due.length > 0 && caughtUp(world, item)) {
       const group = sharingGroup(world, item);
       // REPL-RP-MULTIVM-SHARED: one point for the whole group, when every member is caught up
       // and the members could coordinate on 20004.
@@ -128,8 +140,10 @@ export function makeRecoveryPoints(world: World, from: number, coordinated: Map<
         group !== undefined &&
         (coordinated.get(group) === true || item.direction === "AzureToOnPremises") &&
         members.every((m) => caughtUp(world, m));
-      item.recoveryPoints.add(shared ? group : item.name, time, type, shared, world.choices.naming);
-      item.unprocessedBytes = 0;
+      for (const { time, type } of due) {
+        item.recoveryPoints.add(shared ? group : item.name, time, type, shared, world.choices.naming);
+        item.unprocessedBytes = 0;
+      }
     }
     // REPL-RP-RETENTION. Points are kept in time order (each is made at or after the newest),
     // so the expired ones are at the front (recovery-point-log.ts). The window's edge is a choice.

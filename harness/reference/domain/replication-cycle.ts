@@ -60,9 +60,12 @@ export const crossesCycle = (from: number, to: number, cycleMs: number) =>
   Math.floor(to / cycleMs) > Math.floor(from / cycleMs);
 
 export async function runCycle(world: World, outbound: AzureOutbound, from: number): Promise<void> {
-  const errors = new Map<string, HealthError[]>();
-  const raise: Raise = (item, code, message) =>
+  // Made on the first error: most cycles raise none.
+  let errors: Map<string, HealthError[]> | undefined;
+  const raise: Raise = (item, code, message) => {
+    errors ??= new Map();
     errors.set(item, [...(errors.get(item) ?? []), { code, message }]);
+  };
   const minutes = (world.now - from) / 60_000;
   const replicating = [...world.items.values()].filter(isReplicating);
 
@@ -97,11 +100,16 @@ export async function runCycle(world: World, outbound: AzureOutbound, from: numb
     }
     world.groupCoordination = coordinateGroups(world, replicating, raise);
     await reportToService(world, replicating, movers, outbound, raise);
-    for (const item of replicating) item.pathErrors = errors.get(item.name) ?? noErrors;
+    for (const item of replicating) item.pathErrors = errors?.get(item.name) ?? noErrors;
   }
-  await runFailbackCycle(world, outbound, minutes);
-  await runHypervFailbackCycle(world, outbound, minutes);
-  await runSiteCycle(world, outbound, minutes);
+  // Each resolves when its requests are done, and is undefined with none to make: most cycles
+  // make none of these, and take no turn of the microtask queue for them.
+  const failingBack = runFailbackCycle(world, outbound, minutes);
+  if (failingBack) await failingBack;
+  const hypervFailingBack = runHypervFailbackCycle(world, outbound, minutes);
+  if (hypervFailingBack) await hypervFailingBack;
+  const betweenSites = runSiteCycle(world, outbound, minutes);
+  if (betweenSites) await betweenSites;
   makeRecoveryPoints(world, from, world.groupCoordination);
   judgeFailbackRpo(world);
   completeJobs(world);

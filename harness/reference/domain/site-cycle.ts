@@ -11,7 +11,16 @@ import { contentOf } from "./payload.ts";
 import { isReplicatingToSite, siteLink } from "./secondary-site.ts";
 import type { Chunk, ReplicationState, World } from "./world.ts";
 
-export async function runSiteCycle(world: World, outbound: AzureOutbound, minutes: number): Promise<void> {
+/**
+ * The cycle between the on-premises sites. Resolves when the Providers have reported; undefined
+ * when no VMM server has an item to report, so that the many cycles without one take no turn
+ * of the microtask queue.
+ */
+export function runSiteCycle(
+  world: World,
+  outbound: AzureOutbound,
+  minutes: number,
+): Promise<void> | undefined {
   for (const item of [...world.items.values()].filter(isReplicatingToSite)) {
     const errors: HealthError[] = [];
     const machineHop = item.scoutProcessServer && item.direction === "PrimaryToSecondary";
@@ -28,7 +37,7 @@ export async function runSiteCycle(world: World, outbound: AzureOutbound, minute
     }
     item.healthErrors = errors;
   }
-  await reportThroughProviders(world, outbound);
+  return reportThroughProviders(world, outbound);
 }
 
 /**
@@ -122,13 +131,21 @@ function processServerToMasterTarget(world: World, item: ReplicationState): bool
 }
 
 /** SS-HV-PROVIDER-CHANNEL: the Provider on the source VMM server talks to Site Recovery. */
-async function reportThroughProviders(world: World, outbound: AzureOutbound): Promise<void> {
+function reportThroughProviders(world: World, outbound: AzureOutbound): Promise<void> | undefined {
   const byVmm = new Map<string, ReplicationState[]>();
   for (const item of world.items.values()) {
     const vmm =
       item.target === "secondary-site" ? world.hypervHosts.get(item.hypervHost ?? "")?.vmmServer : undefined;
     if (vmm) byVmm.set(vmm, [...(byVmm.get(vmm) ?? []), item]);
   }
+  return byVmm.size === 0 ? undefined : reportEach(world, outbound, byVmm);
+}
+
+async function reportEach(
+  world: World,
+  outbound: AzureOutbound,
+  byVmm: Map<string, ReplicationState[]>,
+): Promise<void> {
   for (const [name, items] of byVmm) {
     const server = world.vmmServer(name);
     const vault = world.vault(server.vault);
