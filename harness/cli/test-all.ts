@@ -24,7 +24,13 @@ interface Tally {
 interface Stage {
   name: string;
   needsSystem?: boolean;
-  run(): Promise<Tally>;
+  /**
+   * Consecutive stages naming the same group start together: each alone leaves part of the two
+   * cores idle (the hostile controls' runs wait on their targets and on bounds, a stage's last
+   * controls run on one worker). Their lines are held and printed whole as each ends.
+   */
+  together?: string;
+  run(log: (line: string) => void): Promise<Tally>;
 }
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
@@ -166,9 +172,10 @@ const stages: Stage[] = [
   },
   {
     name: "negative controls (each must be caught)",
-    async run() {
+    together: "controls",
+    async run(log) {
       const t0 = Date.now();
-      const verdicts = await verifyNegativeControls();
+      const verdicts = await verifyNegativeControls(log);
       const perControl = (Date.now() - t0) / 1000 / Math.max(verdicts.length, 1);
       return {
         passed: verdicts.filter((v) => v.caught).length,
@@ -179,8 +186,9 @@ const stages: Stage[] = [
   },
   {
     name: "allowed-variation controls (each must pass)",
-    async run() {
-      const verdicts = await verifyAllowedVariations();
+    together: "controls",
+    async run(log) {
+      const verdicts = await verifyAllowedVariations(log);
       return {
         passed: verdicts.filter((v) => v.passed).length,
         failed: verdicts.filter((v) => !v.passed).length,
@@ -189,8 +197,9 @@ const stages: Stage[] = [
   },
   {
     name: "hostile controls (each ends within its bound, reports complete, outcomes right; peak RSS)",
-    async run() {
-      const verdicts = await verifyHostileControls();
+    together: "controls",
+    async run(log) {
+      const verdicts = await verifyHostileControls(log);
       const broken = verdicts.filter((v) => v.problems.length > 0).length;
       return { passed: verdicts.length - broken, failed: broken };
     },
@@ -247,38 +256,65 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
     if (signal === "SIGTERM") for (const child of running) child.kill("SIGTERM");
   });
 
+/** One stage run, timed; a stage that throws is a failed stage, its stack logged. */
+async function runStage(stage: Stage, systemReady: boolean, log: (line: string) => void) {
+  const t0 = Date.now();
+  let tally: Tally;
+  if (stage.needsSystem && !systemReady) {
+    tally = one(false, "the system prerequisites are missing: see the first stage");
+  } else {
+    try {
+      tally = await stage.run(log);
+    } catch (error) {
+      log((error as Error).stack ?? String(error));
+      tally = one(false, (error as Error).message);
+    }
+  }
+  return { tally, seconds: (Date.now() - t0) / 1000 };
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const rows: string[] = [];
   let passed = 0;
   let failed = 0;
   let systemReady = true;
-  for (const [i, stage] of stages.entries()) {
+  const header = (i: number) => `=== [${i + 1}/${stages.length}] ${stages[i]?.name}`;
+  for (let i = 0; i < stages.length; ) {
+    const stage = stages[i] as Stage;
     if (interrupted) {
       rows.push(`FAIL  interrupted before: ${stage.name}`);
       failed++;
       break;
     }
-    console.log(`\n=== [${i + 1}/${stages.length}] ${stage.name}`);
-    const t0 = Date.now();
-    let tally: Tally;
-    if (stage.needsSystem && !systemReady) {
-      tally = one(false, "the system prerequisites are missing: see the first stage");
-    } else {
-      try {
-        tally = await stage.run();
-      } catch (error) {
-        console.error((error as Error).stack ?? String(error));
-        tally = one(false, (error as Error).message);
-      }
-    }
-    if (i === 0 && tally.failed > 0) systemReady = false;
-    passed += tally.passed;
-    failed += tally.failed;
-    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-    rows.push(
-      `${tally.failed === 0 ? "ok  " : "FAIL"}  ${stage.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)${tally.note ? ` - ${tally.note}` : ""}`,
+    // The stage, or the stages of its group (consecutive ones naming the same group), in order.
+    let end = i + 1;
+    while (stage.together && end < stages.length && stages[end]?.together === stage.together) end++;
+    const group = stages.slice(i, end);
+    if (group.length === 1) console.log(`\n${header(i)}`);
+    else
+      console.log(
+        `\n=== [${i + 1}-${end}/${stages.length}] ${group.length} stages at once; each one's lines follow as it ends`,
+      );
+    const ready = systemReady;
+    const ran = await Promise.all(
+      group.map(async (member, k) => {
+        if (group.length === 1) return runStage(member, ready, (line) => console.log(line));
+        const held: string[] = [];
+        const outcome = await runStage(member, ready, (line) => held.push(line));
+        console.log(`\n${header(i + k)} (${outcome.seconds.toFixed(1)} s)\n${held.join("\n")}`);
+        return outcome;
+      }),
     );
+    for (const [k, { tally, seconds }] of ran.entries()) {
+      if (i + k === 0 && tally.failed > 0) systemReady = false;
+      passed += tally.passed;
+      failed += tally.failed;
+      rows.push(
+        `${tally.failed === 0 ? "ok  " : "FAIL"}  ${(group[k] as Stage).name}: ${tally.passed} passed, ${tally.failed} failed (${seconds.toFixed(1)} s${group.length > 1 ? `, alongside ${group.length - 1} other stages` : ""})${tally.note ? ` - ${tally.note}` : ""}`,
+      );
+    }
+    i = end;
   }
   console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)\n${rows.join("\n")}`);
   console.log(`${passed} passed, ${failed} failed`);
