@@ -26,11 +26,13 @@ interface Stage {
   needsSystem?: boolean;
   /**
    * Consecutive stages naming the same group start together: each alone leaves part of the two
-   * cores idle (the hostile controls' runs wait on their targets and on bounds, a stage's last
-   * controls run on one worker). Their lines are held and printed whole as each ends.
+   * cores idle (the hostile controls' runs wait on their targets and on bounds, npm install on
+   * the disk, a browser on its page, a stage's last controls on one worker). None reads what
+   * another of its group writes. Their lines are held and printed whole as each ends.
    */
   together?: string;
-  run(log: (line: string) => void): Promise<Tally>;
+  /** @param log where a stage of a group writes its lines (undefined alone: the terminal, as they come) */
+  run(log?: (line: string) => void): Promise<Tally>;
 }
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
@@ -43,10 +45,12 @@ process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 /** The stage commands running now, to pass a SIGTERM on to. */
 const running = new Set<ChildProcess>();
 
+/** Runs a command; its output goes to the terminal as it comes, or to `log` whole when it ends. */
 function sh(
   command: string,
   args: string[],
   env: Record<string, string> = {},
+  log?: (text: string) => void,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env } });
@@ -55,12 +59,15 @@ function sh(
     let output = "";
     const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
       output += chunk.toString();
-      to.write(chunk);
+      if (!log) to.write(chunk);
     };
     child.stdout.on("data", (c: Buffer) => forward(c, process.stdout));
     child.stderr.on("data", (c: Buffer) => forward(c, process.stderr));
     child.once("error", (e) => resolve({ code: 127, output: e.message }));
-    child.once("exit", (code) => resolve({ code: code ?? 1, output }));
+    child.once("exit", (code) => {
+      if (log && output) log(output.trimEnd());
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -138,13 +145,14 @@ const stages: Stage[] = [
   },
   {
     name: "conformance: reference over its Site Recovery REST API (ARM driver, official client)",
-    async run() {
+    together: "arm",
+    async run(log = console.log) {
       const outcome = await runSuite({
         target: { kind: "arm", target: { kind: "reference" } },
         reportDir: "reports/out/arm",
         skipAllure: true,
       });
-      console.log(summaryLines(outcome).join("\n"));
+      log(summaryLines(outcome).join("\n"));
       // Scenarios the driver cannot carry are reported unsupported with their reason; every
       // other one must pass, and at least one family must run.
       const carried = outcome.results.filter((r) => !r.notCarried);
@@ -159,11 +167,12 @@ const stages: Stage[] = [
   },
   {
     name: "negative controls through the ARM driver (failover family; each must be caught)",
-    async run() {
+    together: "arm",
+    async run(log) {
       // Wrong acts through the REST API: a change of point after the commit accepted, drill
       // VMs put in production's network, replication paused during a drill.
       const ids = ["point-changes-after-commit", "drill-in-production-network", "drill-pauses-replication"];
-      const verdicts = await verifyNegativeControls(console.log, ids, "arm", "@family:failover");
+      const verdicts = await verifyNegativeControls(log, ids, "arm", "@family:failover");
       return {
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
@@ -206,6 +215,7 @@ const stages: Stage[] = [
   },
   {
     name: "the vendor's guide is current (docs/vendor-guide.md, generated from the suite's protocol calls)",
+    together: "last",
     async run() {
       const current =
         readFileSync(guidePath, "utf8") === guideWith(renderProtocolUse(await collectProtocolUse()));
@@ -214,23 +224,30 @@ const stages: Stage[] = [
   },
   {
     name: "the installed kit (npm pack, install into another project, npx srkit certify and verify, tampering)",
-    async run() {
-      const checks = await checkInstalledKit();
+    together: "last",
+    async run(log) {
+      const checks = await checkInstalledKit(log);
       return { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).length };
     },
   },
   {
     name: "browser test of the reports (playwright, chromium)",
     needsSystem: true,
-    async run() {
+    together: "last",
+    async run(log) {
       // Playwright's JSON results hold machine paths: read from a temporary folder, then removed.
       const scratch = mkdtempSync(join(tmpdir(), "srkit-playwright-"));
       const json = join(scratch, "results.json");
       try {
-        const { code } = await sh(bin("playwright"), ["test"], {
-          SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
-          SRKIT_PLAYWRIGHT_JSON: json,
-        });
+        const { code } = await sh(
+          bin("playwright"),
+          ["test"],
+          {
+            SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
+            SRKIT_PLAYWRIGHT_JSON: json,
+          },
+          log,
+        );
         if (!existsSync(json)) return one(false, "playwright wrote no results");
         const stats = JSON.parse(readFileSync(json, "utf8")).stats as Record<string, number>;
         const tally = {
@@ -257,7 +274,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
   });
 
 /** One stage run, timed; a stage that throws is a failed stage, its stack logged. */
-async function runStage(stage: Stage, systemReady: boolean, log: (line: string) => void) {
+async function runStage(stage: Stage, systemReady: boolean, log?: (line: string) => void) {
   const t0 = Date.now();
   let tally: Tally;
   if (stage.needsSystem && !systemReady) {
@@ -266,7 +283,7 @@ async function runStage(stage: Stage, systemReady: boolean, log: (line: string) 
     try {
       tally = await stage.run(log);
     } catch (error) {
-      log((error as Error).stack ?? String(error));
+      (log ?? console.error)((error as Error).stack ?? String(error));
       tally = one(false, (error as Error).message);
     }
   }
@@ -299,7 +316,7 @@ async function main(): Promise<number> {
     const ready = systemReady;
     const ran = await Promise.all(
       group.map(async (member, k) => {
-        if (group.length === 1) return runStage(member, ready, (line) => console.log(line));
+        if (group.length === 1) return runStage(member, ready);
         const held: string[] = [];
         const outcome = await runStage(member, ready, (line) => held.push(line));
         console.log(`\n${header(i + k)} (${outcome.seconds.toFixed(1)} s)\n${held.join("\n")}`);
