@@ -24,7 +24,15 @@ interface Tally {
 interface Stage {
   name: string;
   needsSystem?: boolean;
-  run(): Promise<Tally>;
+  /**
+   * Consecutive stages naming the same group start together: each alone leaves part of the two
+   * cores idle (the hostile controls' runs wait on their targets and on bounds, npm install on
+   * the disk, a browser on its page, a stage's last controls on one worker). None reads what
+   * another of its group writes. Their lines are held and printed whole as each ends.
+   */
+  together?: string;
+  /** @param log where a stage of a group writes its lines (undefined alone: the terminal, as they come) */
+  run(log?: (line: string) => void): Promise<Tally>;
 }
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
@@ -37,10 +45,12 @@ process.env.ALLURE_OPTS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 /** The stage commands running now, to pass a SIGTERM on to. */
 const running = new Set<ChildProcess>();
 
+/** Runs a command; its output goes to the terminal as it comes, or to `log` whole when it ends. */
 function sh(
   command: string,
   args: string[],
   env: Record<string, string> = {},
+  log?: (text: string) => void,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env } });
@@ -49,12 +59,15 @@ function sh(
     let output = "";
     const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
       output += chunk.toString();
-      to.write(chunk);
+      if (!log) to.write(chunk);
     };
     child.stdout.on("data", (c: Buffer) => forward(c, process.stdout));
     child.stderr.on("data", (c: Buffer) => forward(c, process.stderr));
     child.once("error", (e) => resolve({ code: 127, output: e.message }));
-    child.once("exit", (code) => resolve({ code: code ?? 1, output }));
+    child.once("exit", (code) => {
+      if (log && output) log(output.trimEnd());
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -132,13 +145,14 @@ const stages: Stage[] = [
   },
   {
     name: "conformance: reference over its Site Recovery REST API (ARM driver, official client)",
-    async run() {
+    together: "arm",
+    async run(log = console.log) {
       const outcome = await runSuite({
         target: { kind: "arm", target: { kind: "reference" } },
         reportDir: "reports/out/arm",
         skipAllure: true,
       });
-      console.log(summaryLines(outcome).join("\n"));
+      log(summaryLines(outcome).join("\n"));
       // Scenarios the driver cannot carry are reported unsupported with their reason; every
       // other one must pass, and at least one family must run.
       const carried = outcome.results.filter((r) => !r.notCarried);
@@ -153,11 +167,12 @@ const stages: Stage[] = [
   },
   {
     name: "negative controls through the ARM driver (failover family; each must be caught)",
-    async run() {
+    together: "arm",
+    async run(log) {
       // Wrong acts through the REST API: a change of point after the commit accepted, drill
       // VMs put in production's network, replication paused during a drill.
       const ids = ["point-changes-after-commit", "drill-in-production-network", "drill-pauses-replication"];
-      const verdicts = await verifyNegativeControls(console.log, ids, "arm", "@family:failover");
+      const verdicts = await verifyNegativeControls(log, ids, "arm", "@family:failover");
       return {
         passed: verdicts.filter((v) => v.caught).length,
         failed: verdicts.filter((v) => !v.caught).length,
@@ -166,9 +181,10 @@ const stages: Stage[] = [
   },
   {
     name: "negative controls (each must be caught)",
-    async run() {
+    together: "controls",
+    async run(log) {
       const t0 = Date.now();
-      const verdicts = await verifyNegativeControls();
+      const verdicts = await verifyNegativeControls(log);
       const perControl = (Date.now() - t0) / 1000 / Math.max(verdicts.length, 1);
       return {
         passed: verdicts.filter((v) => v.caught).length,
@@ -179,8 +195,9 @@ const stages: Stage[] = [
   },
   {
     name: "allowed-variation controls (each must pass)",
-    async run() {
-      const verdicts = await verifyAllowedVariations();
+    together: "controls",
+    async run(log) {
+      const verdicts = await verifyAllowedVariations(log);
       return {
         passed: verdicts.filter((v) => v.passed).length,
         failed: verdicts.filter((v) => !v.passed).length,
@@ -189,14 +206,16 @@ const stages: Stage[] = [
   },
   {
     name: "hostile controls (each ends within its bound, reports complete, outcomes right; peak RSS)",
-    async run() {
-      const verdicts = await verifyHostileControls();
+    together: "controls",
+    async run(log) {
+      const verdicts = await verifyHostileControls(log);
       const broken = verdicts.filter((v) => v.problems.length > 0).length;
       return { passed: verdicts.length - broken, failed: broken };
     },
   },
   {
     name: "the vendor's guide is current (docs/vendor-guide.md, generated from the suite's protocol calls)",
+    together: "last",
     async run() {
       const current =
         readFileSync(guidePath, "utf8") === guideWith(renderProtocolUse(await collectProtocolUse()));
@@ -205,23 +224,30 @@ const stages: Stage[] = [
   },
   {
     name: "the installed kit (npm pack, install into another project, npx srkit certify and verify, tampering)",
-    async run() {
-      const checks = await checkInstalledKit();
+    together: "last",
+    async run(log) {
+      const checks = await checkInstalledKit(log);
       return { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).length };
     },
   },
   {
     name: "browser test of the reports (playwright, chromium)",
     needsSystem: true,
-    async run() {
+    together: "last",
+    async run(log) {
       // Playwright's JSON results hold machine paths: read from a temporary folder, then removed.
       const scratch = mkdtempSync(join(tmpdir(), "srkit-playwright-"));
       const json = join(scratch, "results.json");
       try {
-        const { code } = await sh(bin("playwright"), ["test"], {
-          SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
-          SRKIT_PLAYWRIGHT_JSON: json,
-        });
+        const { code } = await sh(
+          bin("playwright"),
+          ["test"],
+          {
+            SRKIT_BROWSER_REPORT_DIR: "reports/out/conformance",
+            SRKIT_PLAYWRIGHT_JSON: json,
+          },
+          log,
+        );
         if (!existsSync(json)) return one(false, "playwright wrote no results");
         const stats = JSON.parse(readFileSync(json, "utf8")).stats as Record<string, number>;
         const tally = {
@@ -247,38 +273,65 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
     if (signal === "SIGTERM") for (const child of running) child.kill("SIGTERM");
   });
 
+/** One stage run, timed; a stage that throws is a failed stage, its stack logged. */
+async function runStage(stage: Stage, systemReady: boolean, log?: (line: string) => void) {
+  const t0 = Date.now();
+  let tally: Tally;
+  if (stage.needsSystem && !systemReady) {
+    tally = one(false, "the system prerequisites are missing: see the first stage");
+  } else {
+    try {
+      tally = await stage.run(log);
+    } catch (error) {
+      (log ?? console.error)((error as Error).stack ?? String(error));
+      tally = one(false, (error as Error).message);
+    }
+  }
+  return { tally, seconds: (Date.now() - t0) / 1000 };
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const rows: string[] = [];
   let passed = 0;
   let failed = 0;
   let systemReady = true;
-  for (const [i, stage] of stages.entries()) {
+  const header = (i: number) => `=== [${i + 1}/${stages.length}] ${stages[i]?.name}`;
+  for (let i = 0; i < stages.length; ) {
+    const stage = stages[i] as Stage;
     if (interrupted) {
       rows.push(`FAIL  interrupted before: ${stage.name}`);
       failed++;
       break;
     }
-    console.log(`\n=== [${i + 1}/${stages.length}] ${stage.name}`);
-    const t0 = Date.now();
-    let tally: Tally;
-    if (stage.needsSystem && !systemReady) {
-      tally = one(false, "the system prerequisites are missing: see the first stage");
-    } else {
-      try {
-        tally = await stage.run();
-      } catch (error) {
-        console.error((error as Error).stack ?? String(error));
-        tally = one(false, (error as Error).message);
-      }
-    }
-    if (i === 0 && tally.failed > 0) systemReady = false;
-    passed += tally.passed;
-    failed += tally.failed;
-    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-    rows.push(
-      `${tally.failed === 0 ? "ok  " : "FAIL"}  ${stage.name}: ${tally.passed} passed, ${tally.failed} failed (${seconds} s)${tally.note ? ` - ${tally.note}` : ""}`,
+    // The stage, or the stages of its group (consecutive ones naming the same group), in order.
+    let end = i + 1;
+    while (stage.together && end < stages.length && stages[end]?.together === stage.together) end++;
+    const group = stages.slice(i, end);
+    if (group.length === 1) console.log(`\n${header(i)}`);
+    else
+      console.log(
+        `\n=== [${i + 1}-${end}/${stages.length}] ${group.length} stages at once; each one's lines follow as it ends`,
+      );
+    const ready = systemReady;
+    const ran = await Promise.all(
+      group.map(async (member, k) => {
+        if (group.length === 1) return runStage(member, ready);
+        const held: string[] = [];
+        const outcome = await runStage(member, ready, (line) => held.push(line));
+        console.log(`\n${header(i + k)} (${outcome.seconds.toFixed(1)} s)\n${held.join("\n")}`);
+        return outcome;
+      }),
     );
+    for (const [k, { tally, seconds }] of ran.entries()) {
+      if (i + k === 0 && tally.failed > 0) systemReady = false;
+      passed += tally.passed;
+      failed += tally.failed;
+      rows.push(
+        `${tally.failed === 0 ? "ok  " : "FAIL"}  ${(group[k] as Stage).name}: ${tally.passed} passed, ${tally.failed} failed (${seconds.toFixed(1)} s${group.length > 1 ? `, alongside ${group.length - 1} other stages` : ""})${tally.note ? ` - ${tally.note}` : ""}`,
+      );
+    }
+    i = end;
   }
   console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)\n${rows.join("\n")}`);
   console.log(`${passed} passed, ${failed} failed`);
