@@ -44,29 +44,26 @@ export class Instant {
   }
 
   /**
-   * The answer to the GET of `path`: with `share`, the one given since the last change if there
-   * is one, else `read()`'s, which is kept for the shared reads after it. A read that throws
-   * (the target misbehaved) is not kept: the next one asks. Each caller gets its own copy, so
-   * what one does to its answer never reaches another.
+   * The answer to the GET of `path` given since the last change, else `read()`'s, kept for the
+   * reads after it. A read that throws (the target misbehaved) is not kept: the next one asks.
+   * The answer is frozen, whoever gets it: no caller can change what another is given (a copy
+   * each would cost the in-process suite more than the reads it saves).
    */
-  read<T>(path: string, read: () => Promise<Outcome<T>>, share: boolean): Promise<Outcome<T>> {
-    const kept = share ? (this.answers.get(path) as Promise<Outcome<T>> | undefined) : undefined;
-    if (kept) return kept.then((answer) => structuredClone(answer));
-    const sent = read();
-    const pristine = sent.then((answer) => structuredClone(answer));
-    this.answers.set(path, pristine);
-    // Registered before any caller's own continuation: the copy is taken before anyone can
-    // change the answer. A failed read is dropped (its caller sees the failure as before).
-    pristine.catch(() => {
-      if (this.answers.get(path) === pristine) this.answers.delete(path);
+  read<T>(path: string, read: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const kept = this.answers.get(path) as Promise<Outcome<T>> | undefined;
+    if (kept) return kept;
+    const answer = read().then(deepFreeze);
+    this.answers.set(path, answer);
+    answer.catch(() => {
+      if (this.answers.get(path) === answer) this.answers.delete(path);
     });
-    return sent;
+    return answer;
   }
 
   /**
-   * `client` as a scenario speaks through it: `asked` sends every call to the target (a call
-   * that is not a GET through `changes`; a GET's answer kept for the shared reads), `sharing`
-   * the same but with its GETs answered from what was kept at this instant.
+   * `client` as a scenario speaks through it: `asked` sends every call to the target, a call
+   * that is not a GET through `changes`; `sharing` the same, but its GETs answered from what
+   * was read through it at this instant.
    */
   watching(client: ProtocolClient): { asked: ProtocolClient; sharing: ProtocolClient } {
     return { asked: new WatchedClient(client, this, false), sharing: new WatchedClient(client, this, true) };
@@ -96,6 +93,16 @@ class WatchedClient extends ProtocolClient {
   }
   override call<T>(method: HttpMethod, path: string, body?: unknown): Promise<Outcome<T>> {
     const send = () => this.inner.call<T>(method, path, body);
-    return method === "GET" ? this.instant.read(path, send, this.share) : this.instant.changes(send);
+    if (method !== "GET") return this.instant.changes(send);
+    return this.share ? this.instant.read(path, send) : send();
   }
+}
+
+/** `value` and everything in it made read-only (a JSON answer: no cycles). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
