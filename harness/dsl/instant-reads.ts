@@ -22,7 +22,7 @@ export type InstantReads = Pick<
 >;
 
 export class Instant {
-  /** The answer to each GET path since the last change (a pristine copy, see `read`). */
+  /** The answer to each GET path read through `sharing` since the last change (frozen, see `read`). */
   private readonly answers = new Map<string, Promise<Outcome<unknown>>>();
 
   /** Forgets every answer: something may have changed the target. */
