@@ -343,22 +343,26 @@ export class FailbackDsl {
     this.last = { what: `reprotect of ${machine}`, outcome, before };
   }
 
-  /** What the target reports about every machine: refusals must leave all of it as it was. */
+  /**
+   * What the target reports about every machine: refusals must leave all of it as it was. Read
+   * as now, shared within an instant (instant-reads.ts): a reprotect's "before" is often what the
+   * step before it read.
+   */
   async snapshot(): Promise<Snapshot> {
     const items: Snapshot["items"] = {};
     const machines: Snapshot["machines"] = {};
     for (const name of this.site.replicatedMachines) {
-      const item = must(await this.api.readReplicatedItem(name), `reading ${name}`);
+      const item = must(await this.site.reads.readReplicatedItem(name), `reading ${name}`);
       items[name] = {
         state: item.protectionState,
         ...(item.replicationDirection ? { direction: item.replicationDirection } : {}),
         ...(item.failback ? { failback: item.failback } : {}),
         allowed: [...item.allowedOperations].sort(),
       };
-      const m = must(await this.api.readMachine(name), `reading machine ${name}`);
+      const m = must(await this.site.reads.readMachine(name), `reading machine ${name}`);
       machines[name] = { powerState: m.powerState, onSite: m.onSite, placement: m.placement, kind: m.kind };
     }
-    const vms = must(await this.api.listAzureVms(), "listing Azure VMs").azureVms;
+    const vms = must(await this.site.reads.listAzureVms(), "listing Azure VMs").azureVms;
     return { items, machines, azureVms: vms.map((v) => `${v.name}:${v.state}`).sort() };
   }
 
@@ -919,7 +923,7 @@ export class FailbackDsl {
       );
     };
     for (let waited = 0; waited < bound && !(await justMadeApp()); waited++) {
-      since = await this.site.now();
+      since = await this.site.now({ fresh: true });
       await this.site.pass(minute);
     }
     assert.ok(await justMadeApp(), `${machine} made no app-consistent point within ${bound} minutes`);

@@ -21,41 +21,8 @@ import type {
   RecoveryPointOption,
 } from "../protocol/types.ts";
 import { blame } from "./blame.ts";
+import type { InstantReads } from "./instant-reads.ts";
 import { accepted, must, notJudgeable, type SiteRecovery } from "./site-recovery.ts";
-
-/** The reads a failover's refusal snapshot and the oracle's histories make. */
-type Reads = Pick<
-  SessionClient,
-  "readReplicatedItem" | "readPolicy" | "listRecoveryPoints" | "readMachine" | "listAzureVms"
->;
-
-/**
- * `api`'s reads, each made once whatever it is asked again, for reads between which nothing is
- * sent: a GET changes nothing, so the second answer could only repeat the first. (Before, one
- * failover read each machine's item, points and machine twice in a row, the snapshot then the
- * oracle: some 2,000 of the suite's 37,500 calls.)
- */
-function readingOnce(api: SessionClient): Reads {
-  const answers = new Map<string, Promise<unknown>>();
-  const once =
-    <R>(operation: string, read: (name: string) => Promise<R>) =>
-    (name = ""): Promise<R> => {
-      const key = `${operation} ${name}`;
-      let answer = answers.get(key) as Promise<R> | undefined;
-      if (!answer) {
-        answer = read(name);
-        answers.set(key, answer);
-      }
-      return answer;
-    };
-  return {
-    readReplicatedItem: once("item", api.readReplicatedItem),
-    readPolicy: once("policy", api.readPolicy),
-    listRecoveryPoints: once("points", api.listRecoveryPoints),
-    readMachine: once("machine", api.readMachine),
-    listAzureVms: once("vms", () => api.listAzureVms()),
-  };
-}
 
 export type Target = { scope: "machine" | "plan"; name: string };
 
@@ -94,6 +61,15 @@ export class FailoverDsl {
 
   private get api(): SessionClient {
     return this.site.sessionApi;
+  }
+
+  /**
+   * The reads that observe the target as it is now, shared within an instant (instant-reads.ts):
+   * a step re-reading what the step before it read, or an act's snapshot what the last act read,
+   * asks the target once. None of this DSL's reads is a polling loop's.
+   */
+  private get reads(): InstantReads {
+    return this.site.reads;
   }
 
   /** Arranged failover: the machine is protected, then failed over to its latest processed point. */
@@ -142,11 +118,8 @@ export class FailoverDsl {
   }
 
   /** What the target reports that the oracle needs: points, unprocessed data, policy settings. */
-  private async history(
-    machine: string,
-    synchronised: boolean,
-    api: Reads = this.api,
-  ): Promise<MachineHistory> {
+  private async history(machine: string, synchronised: boolean): Promise<MachineHistory> {
+    const api = this.reads;
     const item = must(await api.readReplicatedItem(machine), `reading ${machine}`);
     const policy = must(await api.readPolicy(item.policy), `reading policy ${item.policy}`);
     const { recoveryPoints, unprocessedBytes } = must(
@@ -168,9 +141,9 @@ export class FailoverDsl {
   }
 
   /** Every machine the scenario replicates: group members outside a plan count for common points. */
-  private async everyone(machines: string[], synchronised: boolean, api: Reads): Promise<MachineHistory[]> {
+  private async everyone(machines: string[], synchronised: boolean): Promise<MachineHistory[]> {
     const all = new Set([...machines, ...this.site.replicatedMachines]);
-    return Promise.all([...all].map((m) => this.history(m, synchronised && machines.includes(m), api)));
+    return Promise.all([...all].map((m) => this.history(m, synchronised && machines.includes(m))));
   }
 
   /**
@@ -181,9 +154,10 @@ export class FailoverDsl {
    * 004 "Types of failover") or moved a committed machine's Azure VM to another point while
    * refusing the change (FO-CHANGE-POINT-BEFORE-COMMIT; 004 "Failover": the commit is final).
    */
-  private async snapshot(machines: string[], api: Reads = this.api) {
+  private async snapshot(machines: string[]) {
+    const api = this.reads;
     const before = new Map<string, Snapshot>();
-    const vms = await this.azureVms(api);
+    const vms = await this.azureVms();
     for (const m of machines) {
       const item = must(await api.readReplicatedItem(m), `reading ${m}`);
       const points = must(await api.listRecoveryPoints(m), `points of ${m}`).recoveryPoints.map((p) => p.id);
@@ -207,13 +181,13 @@ export class FailoverDsl {
     const machines = this.machinesOf(target);
     const triggeredAt = await this.site.now();
     // The refusal snapshot and the oracle's histories read the same things, with nothing sent
-    // between them that could change an answer: each is read once.
-    const reads = readingOnce(this.api);
-    const before = await this.snapshot(machines, reads);
+    // between them that could change an answer: each is read once (instant-reads.ts), and what
+    // the steps since the last change read already is not asked again.
+    const before = await this.snapshot(machines);
     let expectation: Expectation | undefined;
     let histories: MachineHistory[] | undefined;
     if (choice) {
-      histories = await this.everyone(machines, synchronised, reads);
+      histories = await this.everyone(machines, synchronised);
       const targets = histories.filter((h) => machines.includes(h.machine));
       expectation = expectedPoints(targets, histories, choice, target.scope, triggeredAt);
     }
@@ -306,7 +280,7 @@ export class FailoverDsl {
       const { id, time } = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
       this.site.recorder.chosen(machine, { id, time });
       const listed = must(
-        await this.api.listRecoveryPoints(machine),
+        await this.reads.listRecoveryPoints(machine),
         `points of ${machine}`,
       ).recoveryPoints.find((p) => p.id === id);
       assert.ok(listed, `${machine} went to ${id}, which it does not list`);
@@ -328,7 +302,7 @@ export class FailoverDsl {
 
   /** Fails the machine over (unplanned, latest processed) while its drill is pending. */
   async failoverDuringDrill(machine: string): Promise<void> {
-    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const item = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
     assert.ok(
       item.allowedOperations.includes("TestFailoverCleanup"),
       `${machine} has a drill running, yet does not offer its cleanup: ${item.allowedOperations.join(", ")}`,
@@ -401,7 +375,7 @@ export class FailoverDsl {
   /** Right after the request: failing over, unless the target declares failover jobs of 0 s. */
   async expectFailingOver(machine: string): Promise<void> {
     const instant = this.site.declared("failoverJobSeconds") === 0;
-    const { protectionState } = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const { protectionState } = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
     const fine = instant ? ["FailoverInProgress", "FailedOver"] : ["FailoverInProgress"];
     assert.ok(
       fine.includes(protectionState),
@@ -519,7 +493,7 @@ export class FailoverDsl {
     const vm = (await this.azureVms()).find((v) => v.sourceMachine === machine && v.purpose === purpose);
     assert.ok(vm, `no ${purpose} VM of ${machine} in Azure`);
     if (purpose === "failover") {
-      const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+      const item = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
       assert.equal(
         item.failover?.recoveryPointId,
         vm.recoveryPointId,
@@ -529,12 +503,13 @@ export class FailoverDsl {
     return { id: vm.recoveryPointId, time: vm.recoveryPointTime };
   }
 
-  async azureVms(api: Pick<Reads, "listAzureVms"> = this.api): Promise<AzureVm[]> {
-    return must(await api.listAzureVms(), "listing Azure VMs").azureVms;
+  /** The Azure VMs as now: shared within an instant (instant-reads.ts), never a polling loop's read. */
+  async azureVms(): Promise<AzureVm[]> {
+    return must(await this.reads.listAzureVms(), "listing Azure VMs").azureVms;
   }
 
   async expectState(machine: string, state: ProtectionState, allowed?: AllowedOperation[]): Promise<void> {
-    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const item = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.protectionState, state, `protection state of ${machine}`);
     if (allowed)
       assert.deepEqual(
@@ -549,7 +524,7 @@ export class FailoverDsl {
     operation: AllowedOperation,
     included: boolean,
   ): Promise<void> {
-    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const item = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(
       item.allowedOperations.includes(operation),
       included,
@@ -624,14 +599,14 @@ export class FailoverDsl {
   }
 
   async expectSourceShutDown(machine: string, shutDown: boolean): Promise<void> {
-    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const item = must(await this.reads.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.failover?.sourceShutDown, shutDown, `was the source of ${machine} shut down?`);
     // The item's word is not evidence on its own: the source machine itself must be off when the
     // failover says it shut it down, and still running when it did not (004 "Failover types").
     // Between two on-premises sites the machine is the one that starts at the other site once the
     // failover has run (a job the target may declare to take no time): not judged there.
     if (item.target === "secondary-site") return;
-    const source = must(await this.api.readMachine(machine), `reading ${machine}`);
+    const source = must(await this.reads.readMachine(machine), `reading ${machine}`);
     assert.equal(
       source.powerState,
       shutDown ? "Off" : "Running",
@@ -640,13 +615,13 @@ export class FailoverDsl {
   }
 
   async expectNothingLeftBehind(machine: string): Promise<void> {
-    const m = must(await this.api.readMachine(machine), `reading ${machine}`);
+    const m = must(await this.reads.readMachine(machine), `reading ${machine}`);
     assert.equal(
       m.changeTracking.pendingBytes,
       0,
       `${machine} still holds tracked changes that never reached Azure`,
     );
-    const { unprocessedBytes } = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`);
+    const { unprocessedBytes } = must(await this.reads.listRecoveryPoints(machine), `points of ${machine}`);
     assert.equal(
       unprocessedBytes,
       0,

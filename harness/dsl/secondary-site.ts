@@ -54,25 +54,25 @@ export class SecondarySiteDsl {
    * the machines' power and place, their Azure VMs and the flows between the sites: the items
    * and flows alone missed a target that stopped a machine's Azure VM while it refused its
    * unplanned failback (SS-HVFB-PLANNED: refused, nothing changed), as the failback DSL's own
-   * snapshot would have seen.
+   * snapshot would have seen. Read as now, shared within an instant (instant-reads.ts).
    */
   private async snapshot(): Promise<string> {
     const items: Record<string, unknown> = {};
     const machines: Record<string, unknown> = {};
     for (const name of this.site.replicatedMachines) {
-      const read = await this.api.readReplicatedItem(name);
+      const read = await this.site.reads.readReplicatedItem(name);
       if (read.ok) {
         const { rpoSeconds: _age, ...item } = read.value;
         items[name] = item;
       }
-      const machine = await this.api.readMachine(name);
+      const machine = await this.site.reads.readMachine(name);
       if (machine.ok) machines[name] = { power: machine.value.powerState, onSite: machine.value.onSite };
     }
     const flows = must(await this.api.listNetworkFlows(), "listing flows").flows.map(
       (f) => `${f.from}>${f.to}:${f.bytes ?? 0}`,
     );
     // Read as the items are: what cannot be read is not compared (the sites' scenarios need no VM).
-    const listed = await this.api.listAzureVms();
+    const listed = await this.site.reads.listAzureVms();
     const azureVms = (listed.ok ? listed.value.azureVms : []).map(
       (v) => `${v.name} (${v.sourceMachine}, ${v.purpose}): ${v.state}`,
     );

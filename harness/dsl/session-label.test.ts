@@ -9,12 +9,13 @@ import { SiteRecovery } from "./site-recovery.ts";
 
 test("a scenario name over 200 characters opens its session with a valid, whole-character label", async () => {
   const sent: unknown[] = [];
+  // The world speaks through the client's one call (it watches every call that is not a GET).
   const client = {
-    createSession: async (body: unknown) => {
+    call: async (method: string, path: string, body: unknown) => {
+      assert.equal(`${method} ${path}`, "POST /v1/sessions");
       sent.push(body);
       return { ok: true, value: { sessionId: "s1", clock: { now: "2024-01-01T00:00:00Z" } } };
     },
-    forSession: () => ({}),
   } as unknown as ProtocolClient;
   const recovery = new SiteRecovery(client, {} as AzureEvidence);
   const name = `${"a".repeat(199)}😀${"b".repeat(100)}`;

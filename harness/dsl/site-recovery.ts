@@ -26,8 +26,12 @@ import type {
 import type { FailureDetail, ScenarioEvidence } from "../reports/scenario-evidence.ts";
 import { AzureChecks } from "./azure-checks.ts";
 import { EvidenceRecorder } from "./evidence-recorder.ts";
+import { Instant, type InstantReads } from "./instant-reads.ts";
 import { RecoveryPointChecks } from "./recovery-point-checks.ts";
 import { mebibyte, minute } from "./units.ts";
+
+/** `fresh`: ask the target whatever was read at this instant (a polling loop's read). */
+export type Freshness = { fresh?: boolean };
 
 const defaultVmwareServer = "vcenter-default";
 const defaultHypervHost = "hyperv-default";
@@ -90,6 +94,8 @@ export interface VaultOptions {
 
 export class SiteRecovery {
   private readonly client: ProtocolClient;
+  /** The same client, its GETs answered from what was read at this instant (instant-reads.ts). */
+  private readonly sharing: ProtocolClient;
   /** Expectations on what reached Azure. */
   readonly azure: AzureChecks;
   /** Expectations on the recovery points the target lists. */
@@ -102,7 +108,12 @@ export class SiteRecovery {
   private readonly watched: EvidenceScope[] = [];
   /** The disk size (bytes) the harness asked for, per machine it arranged. */
   private readonly diskBytesAsked = new Map<string, number>();
-  private session?: { id: string; api: SessionClient };
+  private session?: { id: string; api: SessionClient; reads: InstantReads };
+  /**
+   * What the target said at this instant (instant-reads.ts): forgotten on every call the
+   * scenario sends that is not a GET, and on every change to the Azure stand-in.
+   */
+  private readonly instant = new Instant();
   private vaultInfo?: Vault;
   private configurationServerName?: string;
   private defaultProcessServer?: string;
@@ -125,12 +136,14 @@ export class SiteRecovery {
     gateway?: string,
     parameters: TargetParameters = {},
   ) {
-    this.client = client;
+    const { asked, sharing } = this.instant.watching(client);
+    this.client = asked;
+    this.sharing = sharing;
     this.gateway = gateway;
-    this.evidence = evidence;
+    this.evidence = this.instant.watchingAzure(evidence);
     this.parameters = parameters;
     this.azure = new AzureChecks(
-      evidence,
+      this.evidence,
       () => this.vault,
       (server) => this.componentsOn(server),
       (machine) => this.diskBytesAsked.get(machine),
@@ -156,9 +169,23 @@ export class SiteRecovery {
     return this.api;
   }
 
+  /**
+   * The scenario's reads shared within an instant (instant-reads.ts): for observations of the
+   * target as it is now, never for a read repeated until something happens (a polling loop).
+   */
+  get reads(): InstantReads {
+    if (!this.session) throw new Error("no session: the scenario's Before hook did not run");
+    return this.session.reads;
+  }
+
   private get api(): SessionClient {
     if (!this.session) throw new Error("no session: the scenario's Before hook did not run");
     return this.session.api;
+  }
+
+  /** `reads`, or with `fresh` the same reads asked of the target every time (a polling loop's). */
+  private readsFor({ fresh = false }: Freshness): InstantReads {
+    return fresh ? this.api : this.reads;
   }
   private get vault(): Vault {
     if (!this.vaultInfo) throw new Error("the scenario arranged no vault");
@@ -206,7 +233,13 @@ export class SiteRecovery {
       throw new TargetMisbehaved(
         `POST /v1/sessions: the target refused to create the scenario's session with ${created.status} ${created.code}: ${created.message}`,
       );
-    this.session = { id: created.value.sessionId, api: this.client.forSession(created.value.sessionId) };
+    const api = this.client.forSession(created.value.sessionId);
+    this.instant.forget();
+    this.session = {
+      id: created.value.sessionId,
+      api,
+      reads: this.sharing.forSession(created.value.sessionId),
+    };
   }
 
   /**
@@ -526,10 +559,10 @@ export class SiteRecovery {
     // In steps of a minute, or of a hundredth of the limit when a copy is declared to take days.
     const step = Math.max(minute, Math.ceil(limit / 100));
     for (let waited = 0; waited <= limit; waited += step) {
-      if ((await this.item(machine)).protectionState === "Protected") return;
+      if ((await this.item(machine, { fresh: true })).protectionState === "Protected") return;
       await this.pass(step);
     }
-    if ((await this.item(machine)).protectionState === "Protected") return;
+    if ((await this.item(machine, { fresh: true })).protectionState === "Protected") return;
     assert.fail(
       `the initial replication of ${machine} did not complete within ${Math.round(limit / minute)} virtual minutes (its ${diskBytes} bytes at the declared copy rate, plus two replication cycles)`,
     );
@@ -615,8 +648,12 @@ export class SiteRecovery {
     this.recorder.clockRead(clock.now);
   }
 
-  async now(): Promise<number> {
-    const { now } = must(await this.api.readClock(), "reading the clock");
+  /**
+   * The target's clock (ms since the epoch). Read once an instant (the clock moves only when the
+   * harness sends something); `fresh` asks the target whatever was read (a polling loop's read).
+   */
+  async now({ fresh = false }: Freshness = {}): Promise<number> {
+    const { now } = must(await this.readsFor({ fresh }).readClock(), "reading the clock");
     this.recorder.clockRead(now);
     return Date.parse(now);
   }
@@ -677,7 +714,7 @@ export class SiteRecovery {
     const candidates = machine ? [machine] : [...this.replicatedMachines];
     for (let attempt = 0; attempt < 2; attempt++) {
       for (const m of candidates) {
-        const points = (await this.points(m)).recoveryPoints;
+        const points = (await this.points(m, { fresh: true })).recoveryPoints;
         const crash = points.filter((p) => p.type === "CrashConsistent").at(-1) ?? points.at(-1);
         if (crash) return Date.parse(crash.time);
       }
@@ -709,7 +746,7 @@ export class SiteRecovery {
       const written = await this.now();
       await this.write(machine, megabytes);
       await this.pass(cycle);
-      const newest = (await this.points(machine)).recoveryPoints.at(-1);
+      const newest = (await this.points(machine, { fresh: true })).recoveryPoints.at(-1);
       if (!newest || Date.parse(newest.time) < written) return;
     }
   }
@@ -798,15 +835,23 @@ export class SiteRecovery {
   }
 
   // --- observe ----------------------------------------------------------------------------
-  async item(machine: string): Promise<ReplicatedItem> {
-    const item = must(await this.api.readReplicatedItem(machine), `reading the replication of ${machine}`);
+  /** The machine's replicated item, as now (see `now` for `fresh`). */
+  async item(machine: string, { fresh = false }: Freshness = {}): Promise<ReplicatedItem> {
+    const item = must(
+      await this.readsFor({ fresh }).readReplicatedItem(machine),
+      `reading the replication of ${machine}`,
+    );
     this.recorder.rpo(machine, item.rpoSeconds ?? undefined);
     return item;
   }
 
-  async points(machine: string): Promise<{ recoveryPoints: RecoveryPoint[]; unprocessedBytes: number }> {
+  /** The machine's recovery points, as now (see `now` for `fresh`). */
+  async points(
+    machine: string,
+    { fresh = false }: Freshness = {},
+  ): Promise<{ recoveryPoints: RecoveryPoint[]; unprocessedBytes: number }> {
     const listed = must(
-      await this.api.listRecoveryPoints(machine),
+      await this.readsFor({ fresh }).listRecoveryPoints(machine),
       `listing the recovery points of ${machine}`,
     );
     this.recorder.listed(machine, listed.recoveryPoints);

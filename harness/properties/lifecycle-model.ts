@@ -787,7 +787,7 @@ class StopProcessServerInAzure extends LifecycleCommand {
     for (const member of members) {
       let waited = 0;
       const newer = async () =>
-        (await r.site.points(member)).recoveryPoints.some((p) => Date.parse(p.time) > since);
+        (await r.site.points(member, { fresh: true })).recoveryPoints.some((p) => Date.parse(p.time) > since);
       while (waited < bound && !(await newer())) {
         await r.site.pass(minute);
         waited++;
