@@ -430,21 +430,28 @@ export class FailbackDsl {
       : this.site.declared("failbackJobSeconds");
   }
 
-  /** How long a job may run: the target's declared duration for its kind, and the cycle that ends it. */
-  private jobMinutes(job: Job): number {
-    return this.site.jobWaitMinutes(this.declaredJobSeconds(job));
+  /** Seconds a job may run: the target's declared duration for its kind, and the cycle that ends it. */
+  private jobSeconds(job: Job): number {
+    return this.site.jobWaitSeconds(this.declaredJobSeconds(job));
+  }
+
+  /** The job as read once it ended, or once the time it may run (jobSeconds) passed with it running. */
+  private jobToItsEnd(job: Job): Promise<Job> {
+    return this.site.runJobToItsEnd(job, this.jobSeconds(job), async () =>
+      must(await this.api.readJob(job.name), `reading job ${job.name}`),
+    );
   }
 
   /** Lets the job run to its end, within the duration the target declares for it. */
   async jobEnds(expected: "Succeeded" | ErrorCode): Promise<void> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
-    let read = job;
-    const bound = this.jobMinutes(job);
-    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
-      await this.site.pass(minute);
-      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    }
+    const read = await this.jobToItsEnd(job);
+    assert.notEqual(
+      read.state,
+      "InProgress",
+      `job ${job.operation} still runs ${this.jobSeconds(job)} s after it started (declared ${this.declaredJobSeconds(job)} s and a ${this.site.declared("replicationCycleSeconds")} s cycle)`,
+    );
     for (const m of read.machines ?? []) this.readsAtJobEnd.set(m, await this.readsSoFar(m));
     if (expected === "Succeeded") {
       assert.equal(
@@ -936,11 +943,12 @@ export class FailbackDsl {
   async settleReprotect(machine: string): Promise<void> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
-    for (let waited = 0; waited < this.jobMinutes(job); waited++) {
-      const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-      if (read.state !== "InProgress") break;
-      await this.site.pass(minute);
-    }
+    const ended = await this.jobToItsEnd(must(await this.api.readJob(job.name), `reading job ${job.name}`));
+    assert.notEqual(
+      ended.state,
+      "InProgress",
+      `job ${job.operation} still runs ${this.jobSeconds(job)} s after it started (declared ${this.declaredJobSeconds(job)} s and a ${this.site.declared("replicationCycleSeconds")} s cycle)`,
+    );
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     if (item.replicationDirection === "AzureToOnPremises") {
       await this.awaitFirstFailbackPoint(machine);
@@ -982,12 +990,7 @@ export class FailbackDsl {
     }
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
-    let read = job;
-    const bound = this.jobMinutes(job);
-    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
-      await this.site.pass(minute);
-      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    }
+    const read = await this.jobToItsEnd(job);
     const power = (await this.machine(machine)).powerState;
     if (read.state === "Failed") {
       assert.equal(read.error?.code, code, `the failback of ${machine} failed`);

@@ -290,7 +290,7 @@ export class SecondarySiteDsl {
     assert.notEqual(
       read.state,
       "InProgress",
-      `job ${read.operation} still runs after ${bound} virtual minutes`,
+      `job ${read.operation} still runs ${bound} s after it was read running (its declared time and the cycle that ends it)`,
     );
   }
 
@@ -418,22 +418,24 @@ export class SecondarySiteDsl {
   }
 
   /**
-   * Minutes the last job may run. A Hyper-V reprotection: its declared duration. A (test)
+   * Seconds the last job may run. A Hyper-V reprotection: its declared duration. A (test)
    * failover: its declared duration and, for a failback from Azure, the declared copy time of its
-   * machines' disks once per synchronisation phase. Each with the cycle that ends it.
+   * machines' disks once per synchronisation phase (two), each phase within a minute more. Each
+   * with the cycle that ends it (SiteRecovery.jobWaitSeconds).
    */
-  private async jobMinutes(job: Job): Promise<number> {
+  private async jobSeconds(job: Job): Promise<number> {
     if (job.operation === "Reprotect")
-      return this.site.jobWaitMinutes(this.site.declared("hypervReprotectJobSeconds"));
+      return this.site.jobWaitSeconds(this.site.declared("hypervReprotectJobSeconds"));
     const drill = job.operation === "TestFailover";
-    const base = this.site.jobWaitMinutes(
+    const base = this.site.jobWaitSeconds(
       this.site.declared(drill ? "testFailoverJobSeconds" : "failoverJobSeconds"),
     );
     let disks = 0;
     for (const m of job.machines ?? [])
       disks += this.site.judgedDiskBytes(must(await this.api.readMachine(m), `reading ${m}`));
-    const copy = disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
-    return base + 2 * copy;
+    const copyMinutes =
+      disks > 0 ? Math.ceil(disks / this.site.declared("failbackCopyBytesPerMinute")) + 1 : 0;
+    return base + 2 * copyMinutes * minute;
   }
 
   /** Lets the last job run to its end, within the time the target's declarations give it. */
@@ -442,16 +444,15 @@ export class SecondarySiteDsl {
     assert.equal(read.state, state, `job ${read.operation} ended ${read.state}`);
   }
 
-  /** The last job as read once it ended, or once its bound (jobMinutes) passed with it running. */
+  /** The last job as read once it ended, or once its bound (jobSeconds) passed with it running. */
   private async lastJobToItsEnd(): Promise<{ read: Job; bound: number }> {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
-    let read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    const bound = await this.jobMinutes(read);
-    for (let waited = 0; waited < bound && read.state === "InProgress"; waited++) {
-      await this.site.pass(minute);
-      read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
-    }
+    const first = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    const bound = await this.jobSeconds(first);
+    const read = await this.site.runJobToItsEnd(first, bound, async () =>
+      must(await this.api.readJob(job.name), `reading job ${job.name}`),
+    );
     return { read, bound };
   }
 

@@ -669,12 +669,29 @@ export class SiteRecovery {
   }
 
   /**
-   * Minutes a wait for a job the target declares `declaredSeconds` for may take: that duration,
-   * one declared replication cycle (the one that ends it) and a minute. Longer is
-   * non-conformance with the target's own declaration ("Jobs" in the protocol).
+   * Seconds a job the target declares `declaredSeconds` for may run: that duration and one
+   * declared replication cycle (srkit's allowance for a target that ends jobs on its cycle).
+   * Longer is non-conformance with the target's own declaration ("Jobs" in the protocol), judged
+   * to the second by runJobToItsEnd.
    */
-  jobWaitMinutes(declaredSeconds: number): number {
-    return Math.ceil((declaredSeconds + this.declared("replicationCycleSeconds")) / minute) + 1;
+  jobWaitSeconds(declaredSeconds: number): number {
+    return declaredSeconds + this.declared("replicationCycleSeconds");
+  }
+
+  /**
+   * Lets `boundSeconds` of the clock pass in steps of at most a minute, reading the job after
+   * each (`read`), until it is no longer InProgress; the last step ends exactly at the bound, so
+   * a job that ends even a second later is read still running. Resolves with the last read.
+   */
+  async runJobToItsEnd(job: Job, boundSeconds: number, read: () => Promise<Job>): Promise<Job> {
+    let current = job;
+    for (let waited = 0; waited < boundSeconds && current.state === "InProgress"; ) {
+      const step = Math.min(minute, boundSeconds - waited);
+      await this.pass(step);
+      waited += step;
+      current = await read();
+    }
+    return current;
   }
 
   /** One declared replication cycle: what a machine wrote has reached Site Recovery by then. */

@@ -54,6 +54,22 @@ function policySettingShifted(
   });
 }
 
+/**
+ * A target whose jobs of one kind run a replication cycle and a second longer than it declares
+ * (it declares `parameter` that much shorter): every wait for such a job ends with it still
+ * running, so each scenario that lets one end fails on the requirement it judges then.
+ */
+function jobsOverrun(label: string, parameter: string) {
+  return intercepted(
+    label,
+    rewriteAnswers("describeTarget", (body) => {
+      const d = body as { parameters: Record<string, number> };
+      const overrun = (d.parameters.replicationCycleSeconds ?? 60) + 1;
+      return { ...d, parameters: { ...d.parameters, [parameter]: (d.parameters[parameter] ?? 0) - overrun } };
+    }),
+  );
+}
+
 export const evaluatorControls: NegativeControl[] = [
   {
     id: "commit-accepted-before-failover",
@@ -318,5 +334,100 @@ export const evaluatorControls: NegativeControl[] = [
             : item;
         }),
       ),
+  },
+  {
+    id: "reprotect-jobs-overrun",
+    cluster: "jobs",
+    wrongBehaviour:
+      "runs reprotect jobs from Azure a replication cycle and a second longer than the reprotectJobSeconds it declares",
+    breaks: [
+      "FB-ALTERNATE-FULL-COPY",
+      "FB-ALTERNATE-NEW-VM",
+      "FB-AZURE-VMS-SHUT-DOWN",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "FB-CS-BACKUP-RESTORE",
+      "FB-CS-DATABASE",
+      "FB-CS-RESTORE-SAME-IP",
+      "FB-EXPRESSROUTE-PUBLIC-PEERING",
+      "FB-FAILOVER-FROM-AZURE",
+      "FB-GROUP-SAME-MT",
+      "FB-GROUP-VIA-PLAN",
+      "FB-MT-CARRIES-DATA",
+      "FB-MT-NO-STORAGE-VMOTION",
+      "FB-NEEDS-RECOVERY-POINT",
+      "FB-ORIGINAL-DATASTORE-REACHABLE",
+      "FB-ORIGINAL-DELTAS",
+      "FB-PHYSICAL-NEW-VM",
+      "FB-PLAN-REPROTECT",
+      "FB-POLICY-APPLIED",
+      "FB-POLICY-AUTO-SELECTED",
+      "FB-POLICY-NOT-EDITABLE",
+      "FB-PS-AZURE-DELETE-AFTER",
+      "FB-PS-AZURE-KEEP-RUNNING",
+      "FB-PS-AZURE-REQUIRED",
+      "FB-REPROTECT-DATASTORE-REQUIRED",
+      "FB-REPROTECT-DIRECTION",
+      "FB-REPROTECT-JOB",
+      "FB-REPROTECT-JOB-RETRY",
+      "FB-REPROTECT-ONPREM-OFF",
+      "FB-REPROTECT-TO-AZURE",
+      "FB-RETENTION-DEFAULTS",
+      "FB-RETENTION-REQUIRED",
+      "FB-RP-APP-CONSISTENT",
+      "FB-RP-CHOICES",
+      "FB-RP-GROUP-COMMON",
+      "FB-RP-LATEST",
+      "FB-SITE-CONNECTION",
+      "FB-SNAPSHOTS-BLOCK",
+      "FB-STAGES",
+      "FB-TS-DHCP-KEPT",
+      "FB-TS-FREE-ESXI",
+      "FB-TS-NETWORK-MANAGER",
+      "FB-TS-READ-ONLY-VCENTER",
+      "FB-UNPROTECTED-AFTER-COMMIT",
+      "FB-WS2008R2SP1-PHYSICAL",
+    ],
+    transport: () => jobsOverrun("reprotect-jobs-overrun", "reprotectJobSeconds"),
+  },
+  {
+    id: "failback-jobs-overrun",
+    cluster: "jobs",
+    wrongBehaviour:
+      "runs failover jobs back from Azure a replication cycle and a second longer than the failbackJobSeconds it declares",
+    breaks: [
+      "FB-AZURE-VMS-SHUT-DOWN",
+      "FB-COMMIT-REMOVES-AZURE-VMS",
+      "FB-FAILOVER-FROM-AZURE",
+      "FB-MT-NO-STORAGE-VMOTION",
+      "FB-PS-AZURE-DELETE-AFTER",
+      "FB-REPROTECT-DIRECTION",
+      "FB-REPROTECT-JOB",
+      "FB-REPROTECT-ONPREM-OFF",
+      "FB-REPROTECT-TO-AZURE",
+      "FB-RP-LATEST",
+      "FB-STAGES",
+      "FB-TS-DHCP-KEPT",
+      "FB-TS-FREE-ESXI",
+      "FB-TS-NETWORK-MANAGER",
+      "FB-UNPROTECTED-AFTER-COMMIT",
+    ],
+    transport: () => jobsOverrun("failback-jobs-overrun", "failbackJobSeconds"),
+  },
+  {
+    id: "hyperv-reprotect-jobs-overrun",
+    cluster: "jobs",
+    wrongBehaviour:
+      "runs Hyper-V reprotect jobs from Azure a replication cycle and a second longer than the hypervReprotectJobSeconds it declares",
+    breaks: [
+      "SS-HVFB-ALTERNATE",
+      "SS-HVFB-NO-COMPONENTS",
+      "SS-HVFB-ORIGINAL",
+      "SS-HVFB-PLANNED",
+      "SS-HVFB-REVERSE-REPLICATE",
+      "SS-HVFB-STAGES",
+      "SS-HVFB-SYNC-BEFORE",
+      "SS-HVFB-SYNC-DURING",
+    ],
+    transport: () => jobsOverrun("hyperv-reprotect-jobs-overrun", "hypervReprotectJobSeconds"),
   },
 ];
