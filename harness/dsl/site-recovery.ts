@@ -108,6 +108,8 @@ export class SiteRecovery {
   private readonly watched: EvidenceScope[] = [];
   /** The disk size (bytes) the harness asked for, per machine it arranged. */
   private readonly diskBytesAsked = new Map<string, number>();
+  /** What the harness asked for each machine it arranged (kind and guest facts), by name. */
+  private readonly machinesAsked = new Map<string, Omit<MachineRequest, "name">>();
   private session?: { id: string; api: SessionClient; reads: InstantReads };
   /**
    * What the target said at this instant (instant-reads.ts): forgotten on every call the
@@ -479,6 +481,7 @@ export class SiteRecovery {
       }),
       `adding ${name}`,
     );
+    this.machinesAsked.set(name, { kind, ...details });
     // Arranged VMs are discovered at once unless the scenario is about discovery itself.
     if (vmwareServer === defaultVmwareServer)
       must(await this.api.refreshVmwareServer(vmwareServer), "refreshing discovery");
@@ -571,6 +574,11 @@ export class SiteRecovery {
   /** Notes the disk size (bytes) the harness asks for a machine: expectations read it, never the target's echo. */
   askedDisk(machine: string, bytes: number): void {
     this.diskBytesAsked.set(machine, bytes);
+  }
+
+  /** What the harness asked for when it arranged `machine` (kind and guest facts); undefined if it did not. */
+  machineAsked(machine: string): Omit<MachineRequest, "name"> | undefined {
+    return this.machinesAsked.get(machine);
   }
 
   /**
