@@ -234,6 +234,12 @@ Then(
 Then("{string} has no Mobility service", function (this: W, machine: string) {
   return this.siteRecovery.expectMobilityService(machine);
 });
+Then(
+  "VMware VMs added to {string} later are each discovered within the discovery interval the target declares",
+  function (this: W, server: string) {
+    return this.siteRecovery.expectDiscoveryWithinDeclaredInterval(server);
+  },
+);
 Then("{string} is discovered", function (this: W, machine: string) {
   return this.siteRecovery.expectDiscovered(machine, true);
 });

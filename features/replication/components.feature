@@ -263,7 +263,8 @@ Feature: The components of a replication to Azure
     Then it is refused with "COMPONENT_NOT_RUNNING"
     And "vm1" has no Mobility service
 
-  # When discovery runs is the target's choice (discoveryIntervalSeconds); sooner is fine.
+  # When discovery runs is the target's choice (discoveryIntervalSeconds); sooner is fine, later
+  # by a second is not, whenever a VM is added.
   @req=REPL-COMP-PS-DISCOVERY
   @case:state=running
   Scenario: The process server discovers the VMs of an added VMware server by itself
@@ -271,6 +272,7 @@ Feature: The components of a replication to Azure
     And a VMware VM "vm9" on "vc1" with the Mobility service installed
     When the discovery interval the target declares has passed
     Then "vm9" is discovered
+    And VMware VMs added to "vc1" later are each discovered within the discovery interval the target declares
 
   @req=REPL-COMP-PS-DISCOVERY
   @case:state=stopped @case:state=restarted

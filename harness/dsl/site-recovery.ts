@@ -27,6 +27,7 @@ import type { FailureDetail, ScenarioEvidence } from "../reports/scenario-eviden
 import { AzureChecks } from "./azure-checks.ts";
 import { EvidenceRecorder } from "./evidence-recorder.ts";
 import { Instant, type InstantReads } from "./instant-reads.ts";
+import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { RecoveryPointChecks } from "./recovery-point-checks.ts";
 import { mebibyte, minute } from "./units.ts";
 
@@ -1043,6 +1044,24 @@ export class SiteRecovery {
     assert.equal(server.kind, kind);
     assert.equal(server.configurationServer, this.configurationServer);
     assert.ok(server.processServer, `${name} names no process server that discovers it`);
+  }
+
+  /**
+   * REPL-COMP-PS-DISCOVERY, to the second: VMware VMs added to `server` (three, named after it)
+   * are each discovered within the discovery interval the target declares, whatever the phase of
+   * its own discovery runs (reaction-bound.ts places a VM right after one). A target that looks
+   * even a second less often than it declares fails.
+   */
+  async expectDiscoveryWithinDeclaredInterval(server: string): Promise<void> {
+    const probe = (n: number) => `${server}-added-${n + 1}`;
+    await expectReactionWithinBound({
+      what: `a VMware VM added to ${server} being discovered`,
+      boundSeconds: this.declared("discoveryIntervalSeconds"),
+      provoke: (n) => this.machine(probe(n), "vmware-vm", { vmwareServer: server }),
+      // Read from the target each time: a poll, never shared within an instant.
+      shown: async (n) => must(await this.api.readMachine(probe(n)), `reading ${probe(n)}`).discovered,
+      pass: (seconds) => this.pass(seconds),
+    });
   }
 
   async expectDiscovered(machine: string, discovered: boolean): Promise<void> {

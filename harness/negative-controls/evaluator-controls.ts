@@ -535,4 +535,24 @@ export const evaluatorControls: NegativeControl[] = [
     ],
     transport: () => jobsOverrun("drill-jobs-overrun", "testFailoverJobSeconds"),
   },
+  {
+    id: "discovery-interval-underdeclared",
+    cluster: "components",
+    wrongBehaviour: "declares it discovers VMware VMs every 899 s while it looks every 900 s",
+    breaks: ["REPL-COMP-PS-DISCOVERY"],
+    transport: () =>
+      intercepted(
+        "discovery-interval-underdeclared",
+        rewriteAnswers("describeTarget", (body) => {
+          const d = body as { parameters: Record<string, number> };
+          return {
+            ...d,
+            parameters: {
+              ...d.parameters,
+              discoveryIntervalSeconds: (d.parameters.discoveryIntervalSeconds ?? 0) - 1,
+            },
+          };
+        }),
+      ),
+  },
 ];
