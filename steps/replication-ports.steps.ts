@@ -122,6 +122,12 @@ Then(
   },
 );
 Then(
+  "{string} reports to the Site Recovery service within each declared heartbeat and its cycle",
+  function (this: W, cs: string) {
+    return this.siteRecovery.expectServiceReportsWithinDeclaredHeartbeat(cs);
+  },
+);
+Then(
   "{string} has called the Site Recovery service over HTTPS on port {int}",
   function (this: W, cs: string, port: number) {
     return this.siteRecovery.azure.expectServiceCalled(cs, "https", port);

@@ -116,6 +116,7 @@ Feature: Replication traffic uses the documented ports
     And a <kind> "vm1" replicating with policy "other" through process server "cs9"
     When 30 minutes pass
     Then "cs9" has called the Site Recovery service over HTTPS on port 443
+    And "cs9" reports to the Site Recovery service within each declared heartbeat and its cycle
     When outbound port 443 on "cs9" is blocked
     And a report to the Site Recovery service has had time to be due
     Then the replication of "vm1" reports that the Site Recovery service cannot be reached

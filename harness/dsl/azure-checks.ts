@@ -306,6 +306,14 @@ export class AzureChecks {
     );
   }
 
+  /** How many calls the server (or what it hosts) has made to the Site Recovery service over `protocol`:`port`. */
+  async serviceCallsFrom(server: string, protocol: string, port: number): Promise<number> {
+    const components = this.componentsOn(server);
+    return (await this.serviceRequests()).filter(
+      (r) => components.includes(r.component ?? "") && r.protocol === protocol && r.port === port,
+    ).length;
+  }
+
   async expectRegisteredWithService(machine: string, server: string): Promise<void> {
     const components = this.componentsOn(server);
     const requests = await this.serviceRequests();

@@ -1064,6 +1064,28 @@ export class SiteRecovery {
     });
   }
 
+  /**
+   * REPL-PORT-CS-AZURE-MGMT, to the second: the configuration server `server` reports to the Site
+   * Recovery service (HTTPS 443) at least once every declared service heartbeat and the cycle it
+   * falls in (serviceHeartbeatSeconds: "by the end of the replication cycle after a report was
+   * due"), whatever the phase of its reports (reaction-bound.ts; each probe waits for the next
+   * report after it). A target that reports less often than that fails; the stand-in's
+   * recordings are the evidence.
+   */
+  async expectServiceReportsWithinDeclaredHeartbeat(server: string): Promise<void> {
+    const reports = () => this.azure.serviceCallsFrom(server, "https", 443);
+    let before = 0;
+    await expectReactionWithinBound({
+      what: `a report of ${server} to the Site Recovery service`,
+      boundSeconds: this.declared("serviceHeartbeatSeconds") + this.declared("replicationCycleSeconds"),
+      provoke: async () => {
+        before = await reports();
+      },
+      shown: async () => (await reports()) > before,
+      pass: (seconds) => this.pass(seconds),
+    });
+  }
+
   async expectDiscovered(machine: string, discovered: boolean): Promise<void> {
     const m = must(await this.api.readMachine(machine), `reading ${machine}`);
     assert.equal(

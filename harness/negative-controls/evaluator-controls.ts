@@ -555,4 +555,26 @@ export const evaluatorControls: NegativeControl[] = [
         }),
       ),
   },
+  {
+    id: "service-heartbeat-overstated",
+    cluster: "ports",
+    wrongBehaviour:
+      "declares its configuration server reports to the Site Recovery service a cycle and a second more often than it does",
+    breaks: ["REPL-PORT-CS-AZURE-MGMT"],
+    transport: () =>
+      intercepted(
+        "service-heartbeat-overstated",
+        rewriteAnswers("describeTarget", (body) => {
+          const d = body as { parameters: Record<string, number> };
+          const shorter = (d.parameters.replicationCycleSeconds ?? 60) + 1;
+          return {
+            ...d,
+            parameters: {
+              ...d.parameters,
+              serviceHeartbeatSeconds: (d.parameters.serviceHeartbeatSeconds ?? 0) - shorter,
+            },
+          };
+        }),
+      ),
+  },
 ];
