@@ -167,18 +167,15 @@ function readsAsIs(headers: HeadersInit): boolean {
 }
 
 /**
- * What a URL's text decides of a recording (destinationOf), remembered per text: the reference
- * sends every page of a disk to one URL, and parsing it again costs more than finding it. Bounded:
- * forgotten whole past `maxDestinations` texts.
+ * What a URL's text decides of a recording (destinationOf), remembered for the last text: the
+ * reference sends the pieces of a disk's write one after another to one URL, and parsing it
+ * again costs more than comparing it. One, not a table: an estate of thousands of disks would
+ * churn a bounded table and grow an unbounded one.
  */
-const destinations = new Map<string, DestinationFields>();
-const maxDestinations = 4096;
+let lastDestination: { text: string; fields: DestinationFields } | undefined;
 function destinationOfUrl(text: string): DestinationFields {
-  let destination = destinations.get(text);
-  if (!destination) {
-    destination = destinationOf(new URL(text));
-    if (destinations.size >= maxDestinations) destinations.clear();
-    destinations.set(text, destination);
-  }
-  return destination;
+  if (lastDestination?.text === text) return lastDestination.fields;
+  const fields = destinationOf(new URL(text));
+  lastDestination = { text, fields };
+  return fields;
 }

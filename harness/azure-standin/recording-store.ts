@@ -183,26 +183,38 @@ class RequestTable {
   }
 
   /**
-   * The id of the shape `seen` has, a new one when none matches. Found by its URL and then field
-   * by field, not by a key made of its fields: a key costs a string per request (about 0.3 us,
-   * most of the store's own cost per request), and a destination has few shapes (its components
-   * and methods).
+   * The id of the shape `seen` has, a new one when none matches: the last request's when the
+   * fields match it (a disk's pieces come one after another), else found by its URL and then
+   * field by field, not by a key made of its fields: a key costs a string per request (about
+   * 0.3 us, most of the store's own cost per request), and a destination has few shapes (its
+   * components and methods).
    */
   private shapeOf(seen: Shape): number {
+    if (this.lastShape >= 0 && this.sameShape(this.shapes[this.lastShape] as Shape, seen))
+      return this.lastShape;
+    this.lastShape = this.shapeIdOf(seen);
+    return this.lastShape;
+  }
+
+  /** The shape of the last request appended (-1: none since the table began or was compacted). */
+  private lastShape = -1;
+
+  private sameShape(shape: Shape, seen: Shape): boolean {
+    return (
+      shape.url === seen.url &&
+      shape.method === seen.method &&
+      shape.component === seen.component &&
+      shape.path === seen.path &&
+      shape.host === seen.host &&
+      shape.port === seen.port &&
+      shape.protocol === seen.protocol
+    );
+  }
+
+  private shapeIdOf(seen: Shape): number {
     const candidates = this.shapeIds.get(seen.url);
     if (candidates) {
-      for (const id of candidates) {
-        const shape = this.shapes[id] as Shape;
-        if (
-          shape.method === seen.method &&
-          shape.component === seen.component &&
-          shape.path === seen.path &&
-          shape.host === seen.host &&
-          shape.port === seen.port &&
-          shape.protocol === seen.protocol
-        )
-          return id;
-      }
+      for (const id of candidates) if (this.sameShape(this.shapes[id] as Shape, seen)) return id;
     }
     const id = this.shapes.length;
     const { method, url, protocol, host, port, path, component } = seen;
@@ -316,6 +328,7 @@ class RequestTable {
     const old = { pages: this.pages.splice(0), arena: this.arena.chunks };
     const oldShapes = this.shapes.splice(0);
     this.shapeIds.clear();
+    this.lastShape = -1;
     const oldSize = this.size;
     this.size = 0;
     this.dead = 0;
@@ -426,25 +439,16 @@ export class RecordingStore {
     );
   }
 
-  /** scopeKeysOf per host and path, remembered (a disk's pages all go to one): forgotten whole past 4,096 paths. */
-  private readonly scopeKeysByHost = new Map<string, Map<string, readonly string[]>>();
-  private scopeKeysKnown = 0;
+  /**
+   * scopeKeysOf of the last request, remembered with its host and path: the pieces of a disk's
+   * write come one after another, and the keys remembered are strings whose hashes are known.
+   */
+  private lastScopeKeys: { host: string; path: string; keys: readonly string[] } | undefined;
   private scopeKeysRemembered(seen: Pick<SeenRequest, "host" | "path">): readonly string[] {
-    let byPath = this.scopeKeysByHost.get(seen.host);
-    let keys = byPath?.get(seen.path);
-    if (keys) return keys;
-    keys = scopeKeysOf(seen);
-    if (this.scopeKeysKnown >= 4096) {
-      this.scopeKeysByHost.clear();
-      this.scopeKeysKnown = 0;
-      byPath = undefined;
-    }
-    if (!byPath) {
-      byPath = new Map();
-      this.scopeKeysByHost.set(seen.host, byPath);
-    }
-    byPath.set(seen.path, keys);
-    this.scopeKeysKnown++;
+    const last = this.lastScopeKeys;
+    if (last && last.host === seen.host && last.path === seen.path) return last.keys;
+    const keys = scopeKeysOf(seen);
+    this.lastScopeKeys = { host: seen.host, path: seen.path, keys };
     return keys;
   }
 
