@@ -73,3 +73,45 @@ test("the in-process stand-in refuses writes to a disk the harness names with 50
     azure.close();
   }
 });
+
+test("whatever shape a request's headers take, the stand-in records what the Request would be recorded as", async () => {
+  const azure = startInProcessAzure(limits);
+  await azure.watch(scope);
+  try {
+    const component = azureHeaders.component;
+    // Read directly (lower-case names, values Headers keeps as they are) or through Headers
+    // (any other case, spaces to trim, pairs, a Headers, a value with a character past ASCII).
+    const shapes: HeadersInit[] = [
+      { "x-ms-range": "bytes=0-3", [component]: "ps1", "content-type": "application/octet-stream" },
+      { "X-Ms-Range": "bytes=0-3", [component.toUpperCase()]: "ps1" },
+      { "x-ms-range": " bytes=0-3 ", [component]: "\tps1 " },
+      { "x-ms-range": "bytes=0-3", [component]: "" },
+      { [component]: "ps é" },
+      [
+        ["x-ms-range", "bytes=0-3"],
+        [component, "ps1"],
+      ],
+      new Headers({ "x-ms-range": "bytes=4-7", [component]: "ps2" }),
+      {},
+    ];
+    for (const headers of shapes)
+      await inProcessAzureFetch(page, { method: "PUT", headers, body: new Uint8Array([1, 2, 3, 4]) });
+    await assert.rejects(
+      inProcessAzureFetch(page, { method: "PUT", headers: { [component]: "ps\n1" } }),
+      TypeError,
+      "fetch refuses a value with a line break, and so does the stand-in",
+    );
+    const recorded = await azure.requests(scope);
+    assert.equal(recorded.length, shapes.length);
+    for (const [i, headers] of shapes.entries())
+      assert.deepEqual(
+        recorded[i],
+        await describeRequest(
+          new Request(page, { method: "PUT", headers, body: new Uint8Array([1, 2, 3, 4]) }),
+        ),
+        `headers ${JSON.stringify(headers instanceof Headers ? [...headers] : headers)}`,
+      );
+  } finally {
+    azure.close();
+  }
+});

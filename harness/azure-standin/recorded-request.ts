@@ -33,22 +33,52 @@ export interface SeenRequest extends Omit<RecordedAzureRequest, "bodyBase64"> {
   body: Uint8Array;
 }
 
-/** What the stand-in keeps of a request, from its parts (the body as sent). */
-export function seenParts(method: string, url: URL, headers: Headers, body: Uint8Array): SeenRequest {
+/** The fields of a recording its destination decides, all from the URL. */
+export type DestinationFields = Pick<RecordedAzureRequest, "url" | "protocol" | "host" | "port" | "path">;
+
+/** The fields of a recording `url` decides (the port is the scheme's when the URL names none). */
+export function destinationOf(url: URL): DestinationFields {
   const protocol = url.protocol.replace(":", "");
-  const range = parseRange(headers.get("x-ms-range"));
   return {
-    method,
     url: url.toString(),
     protocol,
     host: url.hostname,
     port: url.port ? Number(url.port) : protocol === "https" ? 443 : 80,
     path: url.pathname,
-    component: headers.get(azureHeaders.component) ?? "",
-    ...(range ? { range } : {}),
-    bodyBytes: body.byteLength,
-    body: body.subarray(0, maxKeptBody),
   };
+}
+
+/** What the stand-in keeps of a request, from its parts (the body as sent). */
+export function seenParts(method: string, url: URL, headers: Headers, body: Uint8Array): SeenRequest {
+  return seenAt(
+    method,
+    destinationOf(url),
+    headers.get("x-ms-range"),
+    headers.get(azureHeaders.component) ?? "",
+    body,
+  );
+}
+
+/**
+ * What the stand-in keeps of a request to a destination already read from its URL, given its
+ * x-ms-range (null when absent) and x-srkit-component ("" when absent): what seenParts keeps.
+ */
+export function seenAt(
+  method: string,
+  destination: DestinationFields,
+  rangeHeader: string | null,
+  component: string,
+  body: Uint8Array,
+): SeenRequest {
+  const range = parseRange(rangeHeader);
+  const { url, protocol, host, port, path } = destination;
+  const bodyBytes = body.byteLength;
+  const kept = body.subarray(0, maxKeptBody);
+  // Two literals rather than a spread of the range: the same fields in the same order, without
+  // an object made and spread per request.
+  return range
+    ? { method, url, protocol, host, port, path, component, range, bodyBytes, body: kept }
+    : { method, url, protocol, host, port, path, component, bodyBytes, body: kept };
 }
 
 /** The recording of a kept request, as evidence readers get it. */

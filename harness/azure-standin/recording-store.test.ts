@@ -352,3 +352,47 @@ test("a flood of empty requests, or of requests each to a new long URL, is cut b
   }
   assert.ok(kept <= limits.maxBodyBytesPerScope / (2 * 8192), `${kept} long-named requests kept`);
 });
+
+test("bodies sent again, overwritten after they were sent, or sharing a URL with other shapes read back as sent", () => {
+  const limits = {
+    maxRecordsPerScope: 100,
+    maxBodyBytesPerScope: 1e9,
+    maxBodyBytesInAll: 1e9,
+    maxScopes: 10,
+  };
+  const store = new RecordingStore(limits, { pageSize: 4 });
+  const scope = { vault: "v1", storageAccount: "a1" };
+  store.watch(scope);
+  const url = "https://a1.blob.core.windows.net/v1-replica/vm1-disk0";
+  const seen = (body: Uint8Array, method = "PUT", component = "ps1"): SeenRequest => ({
+    method,
+    url,
+    protocol: "https",
+    host: "a1.blob.core.windows.net",
+    port: 443,
+    path: "/v1-replica/vm1-disk0",
+    component,
+    bodyBytes: body.byteLength,
+    body,
+  });
+  const filler = new Uint8Array(4096).fill(7);
+  const noise = new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251));
+  const sent = [
+    seen(filler),
+    seen(new Uint8Array(filler)),
+    seen(noise),
+    seen(noise),
+    seen(filler),
+    seen(filler, "GET"),
+    seen(filler, "PUT", "ps2"),
+  ];
+  const expected = sent.map((s) => recordingOf({ ...s, body: s.body.slice() }));
+  for (const s of sent) {
+    store.add(s);
+  }
+  // The sender reuses its buffer once Azure answered: what was recorded stays as it was sent.
+  filler.fill(0);
+  store.add(seen(filler));
+  expected.push(recordingOf(seen(new Uint8Array(4096))));
+  assert.deepEqual(store.query(scope).records, expected);
+});

@@ -130,6 +130,8 @@ class Page {
 
 /** Bodies at least this long are kept deflated when that makes them smaller. */
 const deflateFrom = 1024;
+/** Lengths of body whose last deflated form is remembered (RequestTable.deflatedLately). */
+const maxDeflatedLately = 16;
 const firstChunkBytes = 64 * 1024;
 const largestChunkBytes = 4 * 1024 * 1024;
 
@@ -166,7 +168,8 @@ class RequestTable {
   private readonly pages: Page[] = [];
   private arena = new BodyArena();
   private readonly shapes: Shape[] = [];
-  private readonly shapeIds = new Map<string, number>();
+  /** Per URL, the ids of the shapes with that URL. */
+  private readonly shapeIds = new Map<string, number[]>();
   /** Requests in the table, and those no bucket holds any more. */
   size = 0;
   dead = 0;
@@ -179,23 +182,45 @@ class RequestTable {
     return [this.pages[Math.floor(id / this.pageSize)] as Page, id % this.pageSize];
   }
 
+  /**
+   * The id of the shape `seen` has, a new one when none matches: the last request's when the
+   * fields match it (a disk's pieces come one after another), else found by its URL and then
+   * field by field, not by a key made of its fields: a key costs a string per request (about
+   * 0.3 us, most of the store's own cost per request), and a destination has few shapes (its
+   * components and methods).
+   */
   private shapeOf(seen: Shape): number {
-    const key = JSON.stringify([
-      seen.method,
-      seen.url,
-      seen.protocol,
-      seen.host,
-      seen.port,
-      seen.path,
-      seen.component,
-    ]);
-    let id = this.shapeIds.get(key);
-    if (id === undefined) {
-      id = this.shapes.length;
-      const { method, url, protocol, host, port, path, component } = seen;
-      this.shapes.push({ method, url, protocol, host, port, path, component });
-      this.shapeIds.set(key, id);
+    if (this.lastShape >= 0 && this.sameShape(this.shapes[this.lastShape] as Shape, seen))
+      return this.lastShape;
+    this.lastShape = this.shapeIdOf(seen);
+    return this.lastShape;
+  }
+
+  /** The shape of the last request appended (-1: none since the table began or was compacted). */
+  private lastShape = -1;
+
+  private sameShape(shape: Shape, seen: Shape): boolean {
+    return (
+      shape.url === seen.url &&
+      shape.method === seen.method &&
+      shape.component === seen.component &&
+      shape.path === seen.path &&
+      shape.host === seen.host &&
+      shape.port === seen.port &&
+      shape.protocol === seen.protocol
+    );
+  }
+
+  private shapeIdOf(seen: Shape): number {
+    const candidates = this.shapeIds.get(seen.url);
+    if (candidates) {
+      for (const id of candidates) if (this.sameShape(this.shapes[id] as Shape, seen)) return id;
     }
+    const id = this.shapes.length;
+    const { method, url, protocol, host, port, path, component } = seen;
+    this.shapes.push({ method, url, protocol, host, port, path, component });
+    if (candidates) candidates.push(id);
+    else this.shapeIds.set(url, [id]);
     return id;
   }
 
@@ -214,12 +239,32 @@ class RequestTable {
     return id;
   }
 
+  /**
+   * The last bodies deflated, one per length, as they were (copies) and as stored: a target that
+   * sends its data uncompressed sends the same filler pages again and again, and comparing bytes
+   * costs far less than deflating them (deflateRawSync costs at least about 10 us a call). The
+   * same bytes deflate to the same bytes, so what is stored does not change.
+   */
+  private readonly deflatedLately = new Map<number, { raw: Buffer; deflated?: Buffer }>();
+
+  /** The body deflated when that makes it smaller, as it is otherwise. */
+  private deflatedOrAsIs(body: Uint8Array): Uint8Array {
+    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const lately = this.deflatedLately.get(body.byteLength);
+    if (lately?.raw.equals(bytes)) return lately.deflated ?? body;
+    const deflated = deflateRawSync(body, { level: 1 });
+    const smaller = deflated.byteLength < body.byteLength ? deflated : undefined;
+    if (this.deflatedLately.size >= maxDeflatedLately) this.deflatedLately.clear();
+    // A copy: the sender may write to its bytes once Azure answered.
+    this.deflatedLately.set(body.byteLength, {
+      raw: Buffer.from(bytes),
+      ...(smaller ? { deflated: smaller } : {}),
+    });
+    return smaller ?? body;
+  }
+
   private putBody(page: Page, i: number, body: Uint8Array): void {
-    let stored = body;
-    if (body.byteLength >= deflateFrom) {
-      const deflated = deflateRawSync(body, { level: 1 });
-      if (deflated.byteLength < body.byteLength) stored = deflated;
-    }
+    const stored = body.byteLength >= deflateFrom ? this.deflatedOrAsIs(body) : body;
     const [chunk, offset] = this.arena.put(stored);
     page.chunk[i] = chunk;
     page.offset[i] = offset;
@@ -283,6 +328,7 @@ class RequestTable {
     const old = { pages: this.pages.splice(0), arena: this.arena.chunks };
     const oldShapes = this.shapes.splice(0);
     this.shapeIds.clear();
+    this.lastShape = -1;
     const oldSize = this.size;
     this.size = 0;
     this.dead = 0;
@@ -393,13 +439,26 @@ export class RecordingStore {
     );
   }
 
+  /**
+   * scopeKeysOf of the last request, remembered with its host and path: the pieces of a disk's
+   * write come one after another, and the keys remembered are strings whose hashes are known.
+   */
+  private lastScopeKeys: { host: string; path: string; keys: readonly string[] } | undefined;
+  private scopeKeysRemembered(seen: Pick<SeenRequest, "host" | "path">): readonly string[] {
+    const last = this.lastScopeKeys;
+    if (last && last.host === seen.host && last.path === seen.path) return last.keys;
+    const keys = scopeKeysOf(seen);
+    this.lastScopeKeys = { host: seen.host, path: seen.path, keys };
+    return keys;
+  }
+
   /** Records a request in every watched bucket it belongs to that has room for it. */
   add(seen: SeenRequest): void {
     const seq = ++this.seq;
     const size = chargedBytes(seen, seen.body.byteLength);
     let kept = false;
     const taking: Bucket[] = [];
-    for (const key of scopeKeysOf(seen)) {
+    for (const key of this.scopeKeysRemembered(seen)) {
       const bucket = this.buckets.get(key);
       if (!bucket) continue;
       kept = true;

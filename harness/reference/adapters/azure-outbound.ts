@@ -24,7 +24,20 @@ export function azureOutbound(fetchImpl: typeof fetch, gateway?: string): AzureO
         const response = await fetchImpl(url, {
           method: request.method,
           headers,
-          ...(request.method === "GET" ? {} : { body: new Uint8Array(request.body) }),
+          // A plain Uint8Array view of the sealed bytes, not a copy: each body is sealed afresh
+          // for this request and nothing here writes to it, and a view costs no allocation
+          // (a copy was about 2.5 us of a page write's cost). Plain, not the Buffer itself: a
+          // body is passed on as fetch's plain bytes (the control runner's trace records only those).
+          ...(request.method === "GET"
+            ? {}
+            : {
+                // The codecs' Buffers are over ArrayBuffers (Node never hands out shared memory as a Buffer).
+                body: new Uint8Array(
+                  request.body.buffer as ArrayBuffer,
+                  request.body.byteOffset,
+                  request.body.byteLength,
+                ),
+              }),
         });
         // Read to its end, so that a kept-alive connection can carry the next request; an
         // answer without a body (most of Azure's) has nothing to read.
