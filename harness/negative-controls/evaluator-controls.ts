@@ -55,20 +55,77 @@ function policySettingShifted(
 }
 
 /**
- * A target whose jobs of one kind run a replication cycle and a second longer than it declares
- * (it declares `parameter` that much shorter): every wait for such a job ends with it still
- * running, so each scenario that lets one end fails on the requirement it judges then.
+ * A target that declares `parameter` (seconds) `shorter(parameters)` less than what it does:
+ * its jobs of that kind run longer, it looks or reports less often than it says. Every check
+ * judged against the declared value to the second fails on the requirement it judges then.
  */
-function jobsOverrun(label: string, parameter: string) {
+function declaredShorter(
+  label: string,
+  parameter: string,
+  shorter: (parameters: Record<string, number>) => number,
+) {
   return intercepted(
     label,
     rewriteAnswers("describeTarget", (body) => {
       const d = body as { parameters: Record<string, number> };
-      const overrun = (d.parameters.replicationCycleSeconds ?? 60) + 1;
-      return { ...d, parameters: { ...d.parameters, [parameter]: (d.parameters[parameter] ?? 0) - overrun } };
+      const declared = (d.parameters[parameter] ?? 0) - shorter(d.parameters);
+      return { ...d, parameters: { ...d.parameters, [parameter]: declared } };
     }),
   );
 }
+
+/** Jobs of one kind that run a replication cycle and a second longer than declared. */
+const jobsOverrun = (label: string, parameter: string) =>
+  declaredShorter(label, parameter, (p) => (p.replicationCycleSeconds ?? 60) + 1);
+
+/**
+ * The requirements of the failback stories (failover to Azure, reprotection, failover back,
+ * commit): a failover or a reprotect job that overruns its declared time fails each of them, as
+ * the scenarios cite them (a failure is blamed on what its scenario cites).
+ */
+const failbackStoryRequirements = [
+  "FB-ALTERNATE-FULL-COPY",
+  "FB-ALTERNATE-NEW-VM",
+  "FB-AZURE-VMS-SHUT-DOWN",
+  "FB-COMMIT-REMOVES-AZURE-VMS",
+  "FB-CS-BACKUP-RESTORE",
+  "FB-CS-DATABASE",
+  "FB-CS-RESTORE-SAME-IP",
+  "FB-EXPRESSROUTE-PUBLIC-PEERING",
+  "FB-FAILOVER-FROM-AZURE",
+  "FB-GROUP-SAME-MT",
+  "FB-GROUP-VIA-PLAN",
+  "FB-MT-CARRIES-DATA",
+  "FB-MT-NO-STORAGE-VMOTION",
+  "FB-NEEDS-RECOVERY-POINT",
+  "FB-ORIGINAL-DATASTORE-REACHABLE",
+  "FB-ORIGINAL-DELTAS",
+  "FB-PLAN-REPROTECT",
+  "FB-POLICY-APPLIED",
+  "FB-POLICY-AUTO-SELECTED",
+  "FB-PS-AZURE-DELETE-AFTER",
+  "FB-PS-AZURE-KEEP-RUNNING",
+  "FB-PS-AZURE-REQUIRED",
+  "FB-REPROTECT-DATASTORE-REQUIRED",
+  "FB-REPROTECT-DIRECTION",
+  "FB-REPROTECT-JOB",
+  "FB-REPROTECT-JOB-RETRY",
+  "FB-REPROTECT-ONPREM-OFF",
+  "FB-REPROTECT-TO-AZURE",
+  "FB-RETENTION-DEFAULTS",
+  "FB-RETENTION-REQUIRED",
+  "FB-RP-APP-CONSISTENT",
+  "FB-RP-CHOICES",
+  "FB-RP-GROUP-COMMON",
+  "FB-RP-LATEST",
+  "FB-SITE-CONNECTION",
+  "FB-SNAPSHOTS-BLOCK",
+  "FB-STAGES",
+  "FB-TS-FREE-ESXI",
+  "FB-TS-READ-ONLY-VCENTER",
+  "FB-UNPROTECTED-AFTER-COMMIT",
+  "FB-WS2008R2SP1-PHYSICAL",
+];
 
 export const evaluatorControls: NegativeControl[] = [
   {
@@ -341,51 +398,11 @@ export const evaluatorControls: NegativeControl[] = [
     wrongBehaviour:
       "runs reprotect jobs from Azure a replication cycle and a second longer than the reprotectJobSeconds it declares",
     breaks: [
-      "FB-ALTERNATE-FULL-COPY",
-      "FB-ALTERNATE-NEW-VM",
-      "FB-AZURE-VMS-SHUT-DOWN",
-      "FB-COMMIT-REMOVES-AZURE-VMS",
-      "FB-CS-BACKUP-RESTORE",
-      "FB-CS-DATABASE",
-      "FB-CS-RESTORE-SAME-IP",
-      "FB-EXPRESSROUTE-PUBLIC-PEERING",
-      "FB-FAILOVER-FROM-AZURE",
-      "FB-GROUP-SAME-MT",
-      "FB-GROUP-VIA-PLAN",
-      "FB-MT-CARRIES-DATA",
-      "FB-MT-NO-STORAGE-VMOTION",
-      "FB-NEEDS-RECOVERY-POINT",
-      "FB-ORIGINAL-DATASTORE-REACHABLE",
-      "FB-ORIGINAL-DELTAS",
+      ...failbackStoryRequirements,
       "FB-PHYSICAL-NEW-VM",
-      "FB-PLAN-REPROTECT",
-      "FB-POLICY-APPLIED",
-      "FB-POLICY-AUTO-SELECTED",
       "FB-POLICY-NOT-EDITABLE",
-      "FB-PS-AZURE-DELETE-AFTER",
-      "FB-PS-AZURE-KEEP-RUNNING",
-      "FB-PS-AZURE-REQUIRED",
-      "FB-REPROTECT-DATASTORE-REQUIRED",
-      "FB-REPROTECT-DIRECTION",
-      "FB-REPROTECT-JOB",
-      "FB-REPROTECT-JOB-RETRY",
-      "FB-REPROTECT-ONPREM-OFF",
-      "FB-REPROTECT-TO-AZURE",
-      "FB-RETENTION-DEFAULTS",
-      "FB-RETENTION-REQUIRED",
-      "FB-RP-APP-CONSISTENT",
-      "FB-RP-CHOICES",
-      "FB-RP-GROUP-COMMON",
-      "FB-RP-LATEST",
-      "FB-SITE-CONNECTION",
-      "FB-SNAPSHOTS-BLOCK",
-      "FB-STAGES",
       "FB-TS-DHCP-KEPT",
-      "FB-TS-FREE-ESXI",
       "FB-TS-NETWORK-MANAGER",
-      "FB-TS-READ-ONLY-VCENTER",
-      "FB-UNPROTECTED-AFTER-COMMIT",
-      "FB-WS2008R2SP1-PHYSICAL",
     ],
     transport: () => jobsOverrun("reprotect-jobs-overrun", "reprotectJobSeconds"),
   },
@@ -436,56 +453,16 @@ export const evaluatorControls: NegativeControl[] = [
     wrongBehaviour:
       "runs failover jobs a replication cycle and a second longer than the failoverJobSeconds it declares (and the documented extra processing)",
     breaks: [
-      "FB-ALTERNATE-FULL-COPY",
-      "FB-ALTERNATE-NEW-VM",
-      "FB-AZURE-VMS-SHUT-DOWN",
-      "FB-COMMIT-REMOVES-AZURE-VMS",
-      "FB-CS-BACKUP-RESTORE",
-      "FB-CS-DATABASE",
-      "FB-CS-RESTORE-SAME-IP",
-      "FB-EXPRESSROUTE-PUBLIC-PEERING",
-      "FB-FAILOVER-FROM-AZURE",
-      "FB-GROUP-SAME-MT",
-      "FB-GROUP-VIA-PLAN",
-      "FB-MT-CARRIES-DATA",
+      ...failbackStoryRequirements,
       "FB-MT-HOST-DISCOVERED",
-      "FB-MT-NO-STORAGE-VMOTION",
-      "FB-NEEDS-RECOVERY-POINT",
-      "FB-ORIGINAL-DATASTORE-REACHABLE",
-      "FB-ORIGINAL-DELTAS",
-      "FB-PLAN-REPROTECT",
-      "FB-POLICY-APPLIED",
-      "FB-POLICY-AUTO-SELECTED",
-      "FB-PS-AZURE-DELETE-AFTER",
-      "FB-PS-AZURE-KEEP-RUNNING",
       "FB-PS-AZURE-NETWORK",
-      "FB-PS-AZURE-REQUIRED",
       "FB-PS-CS-443",
-      "FB-REPROTECT-DATASTORE-REQUIRED",
-      "FB-REPROTECT-DIRECTION",
       "FB-REPROTECT-INPUTS",
-      "FB-REPROTECT-JOB",
-      "FB-REPROTECT-JOB-RETRY",
-      "FB-REPROTECT-ONPREM-OFF",
-      "FB-REPROTECT-TO-AZURE",
-      "FB-RETENTION-DEFAULTS",
       "FB-RETENTION-NONZERO",
       "FB-RETENTION-NOT-CACHE",
       "FB-RETENTION-NOT-FAT",
       "FB-RETENTION-NOT-IN-USE",
-      "FB-RETENTION-REQUIRED",
-      "FB-RP-APP-CONSISTENT",
-      "FB-RP-CHOICES",
-      "FB-RP-GROUP-COMMON",
-      "FB-RP-LATEST",
-      "FB-SITE-CONNECTION",
-      "FB-SNAPSHOTS-BLOCK",
-      "FB-STAGES",
-      "FB-TS-FREE-ESXI",
-      "FB-TS-READ-ONLY-VCENTER",
-      "FB-UNPROTECTED-AFTER-COMMIT",
       "FB-VMWARE-SITE-REQUIRED",
-      "FB-WS2008R2SP1-PHYSICAL",
       "FO-AZURE-VM-CREATED",
       "FO-CHANGE-POINT-BEFORE-COMMIT",
       "FO-CHANGE-WINDOW",
@@ -540,20 +517,7 @@ export const evaluatorControls: NegativeControl[] = [
     cluster: "components",
     wrongBehaviour: "declares it discovers VMware VMs every 899 s while it looks every 900 s",
     breaks: ["REPL-COMP-PS-DISCOVERY"],
-    transport: () =>
-      intercepted(
-        "discovery-interval-underdeclared",
-        rewriteAnswers("describeTarget", (body) => {
-          const d = body as { parameters: Record<string, number> };
-          return {
-            ...d,
-            parameters: {
-              ...d.parameters,
-              discoveryIntervalSeconds: (d.parameters.discoveryIntervalSeconds ?? 0) - 1,
-            },
-          };
-        }),
-      ),
+    transport: () => declaredShorter("discovery-interval-underdeclared", "discoveryIntervalSeconds", () => 1),
   },
   {
     id: "service-heartbeat-overstated",
@@ -562,19 +526,10 @@ export const evaluatorControls: NegativeControl[] = [
       "declares its configuration server reports to the Site Recovery service a cycle and a second more often than it does",
     breaks: ["REPL-PORT-CS-AZURE-MGMT"],
     transport: () =>
-      intercepted(
+      declaredShorter(
         "service-heartbeat-overstated",
-        rewriteAnswers("describeTarget", (body) => {
-          const d = body as { parameters: Record<string, number> };
-          const shorter = (d.parameters.replicationCycleSeconds ?? 60) + 1;
-          return {
-            ...d,
-            parameters: {
-              ...d.parameters,
-              serviceHeartbeatSeconds: (d.parameters.serviceHeartbeatSeconds ?? 0) - shorter,
-            },
-          };
-        }),
+        "serviceHeartbeatSeconds",
+        (p) => (p.replicationCycleSeconds ?? 60) + 1,
       ),
   },
 ];
