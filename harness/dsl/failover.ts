@@ -27,8 +27,6 @@ import { accepted, must, notJudgeable, type SiteRecovery } from "./site-recovery
 
 export type Target = { scope: "machine" | "plan"; name: string };
 
-export { extraProcessingSeconds };
-
 const machineTarget = (name: string): Target => ({ scope: "machine", name });
 
 interface Attempt {

@@ -688,11 +688,17 @@ export class SiteRecovery {
   }
 
   /**
-   * Lets `boundSeconds` of the clock pass in steps of at most a minute, reading the job after
-   * each (`read`), until it is no longer InProgress; the last step ends exactly at the bound, so
-   * a job that ends even a second later is read still running. Resolves with the last read.
+   * Lets at most `boundSeconds` of the clock pass in steps of at most a minute, reading the job
+   * after each (`read`), until it is no longer InProgress; the last step ends exactly at the
+   * bound, so a job that ends even a second later is read still running, and fails the scenario
+   * (assert, naming `allowed`: what the bound is made of). Resolves with the ended job.
    */
-  async runJobToItsEnd(job: Job, boundSeconds: number, read: () => Promise<Job>): Promise<Job> {
+  async runJobToItsEnd(
+    job: Job,
+    boundSeconds: number,
+    read: () => Promise<Job>,
+    allowed: string,
+  ): Promise<Job> {
     let current = job;
     for (let waited = 0; waited < boundSeconds && current.state === "InProgress"; ) {
       const step = Math.min(minute, boundSeconds - waited);
@@ -700,6 +706,11 @@ export class SiteRecovery {
       waited += step;
       current = await read();
     }
+    assert.notEqual(
+      current.state,
+      "InProgress",
+      `job ${current.operation} still runs ${boundSeconds} s on (${allowed})`,
+    );
     return current;
   }
 

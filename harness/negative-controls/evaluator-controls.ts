@@ -11,6 +11,7 @@ import {
   type Next,
   onRefusal,
   rewriteAnswers,
+  rewriteDeclaredParameters,
   sessionBase,
 } from "./intercept.ts";
 
@@ -66,11 +67,7 @@ function declaredShorter(
 ) {
   return intercepted(
     label,
-    rewriteAnswers("describeTarget", (body) => {
-      const d = body as { parameters: Record<string, number> };
-      const declared = (d.parameters[parameter] ?? 0) - shorter(d.parameters);
-      return { ...d, parameters: { ...d.parameters, [parameter]: declared } };
-    }),
+    rewriteDeclaredParameters((p) => ({ [parameter]: (p[parameter] ?? 0) - shorter(p) })),
   );
 }
 
@@ -370,10 +367,7 @@ export const evaluatorControls: NegativeControl[] = [
     transport: () =>
       intercepted(
         "crash-interval-overdeclared",
-        rewriteAnswers("describeTarget", (body) => {
-          const d = body as { parameters?: Record<string, number> };
-          return { ...d, parameters: { ...d.parameters, crashConsistentIntervalSeconds: 600 } };
-        }),
+        rewriteDeclaredParameters(() => ({ crashConsistentIntervalSeconds: 600 })),
       ),
   },
   {

@@ -75,6 +75,20 @@ export function rewriteAnswers(
   };
 }
 
+/**
+ * The target's self-description (GET /v1/target) with the parameters `rewrite` returns in place
+ * of its own: what a wrong target declares, while it keeps doing what the reference does.
+ * @param rewrite from the declared parameters (seconds, bytes, ...) to the ones it changes
+ */
+export function rewriteDeclaredParameters(
+  rewrite: (parameters: Record<string, number>) => Record<string, number>,
+): Interceptor {
+  return rewriteAnswers("describeTarget", (body) => {
+    const d = body as { parameters?: Record<string, number> };
+    return { ...d, parameters: { ...d.parameters, ...rewrite(d.parameters ?? {}) } };
+  });
+}
+
 export const refusalCode = (reply: ProtocolReply) =>
   (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
 

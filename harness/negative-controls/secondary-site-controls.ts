@@ -11,6 +11,7 @@ import {
   type Next,
   refusalCode,
   rewriteAnswers,
+  rewriteDeclaredParameters,
   sessionBase,
   whenRefused,
 } from "./intercept.ts";
@@ -253,10 +254,7 @@ const controls: NegativeControl[] = [
     transport: () =>
       intercepted(
         "site-interval-underdeclared",
-        rewriteAnswers("describeTarget", (body) => {
-          const d = body as { parameters?: Record<string, number> };
-          return { ...d, parameters: { ...d.parameters, siteReplicationIntervalSeconds: 300 } };
-        }),
+        rewriteDeclaredParameters(() => ({ siteReplicationIntervalSeconds: 300 })),
         { parameters: { siteReplicationIntervalSeconds: 301 } },
       ),
   },
