@@ -220,7 +220,7 @@ When("the failover has had time to finish", function (this: W) {
   return this.failover.passFailoverTime();
 });
 When("the failovers have had time to finish", function (this: W) {
-  return this.failover.passFailoverTime();
+  return this.failover.watchFailoversToTheirEnd();
 });
 When("the test failover has had time to finish", function (this: W) {
   return this.failover.passTestFailoverTime();
@@ -359,8 +359,8 @@ Then(
 );
 Then(
   "the failover of {string} took {int} to {int} minutes longer than that of {string}",
-  async function (this: W, name: string, min: number, max: number, baseline: string) {
-    const extra = await this.failover.extraMinutes(name, baseline);
+  function (this: W, name: string, min: number, max: number, baseline: string) {
+    const extra = this.failover.extraMinutes(name, baseline);
     if (extra < min || extra > max)
       throw new Error(`the failover of ${name} took ${extra} minutes longer, not ${min} to ${max}`);
   },

@@ -24,6 +24,7 @@ import type {
 import { blame } from "./blame.ts";
 import type { InstantReads } from "./instant-reads.ts";
 import { accepted, must, notJudgeable, type SiteRecovery } from "./site-recovery.ts";
+import { iso, minute } from "./units.ts";
 
 export type Target = { scope: "machine" | "plan"; name: string };
 
@@ -40,6 +41,23 @@ interface Attempt {
   before: Map<string, Snapshot>;
 }
 
+/**
+ * A failover's job as srkit saw it on the target's clock (ms since the epoch): asked for at
+ * `acceptedAt`, read still running at `lastRunning` (if ever), first read ended at `firstEnded`
+ * (that read is `ended`). Its end lies in [acceptedAt, firstEnded], after lastRunning, whatever
+ * it reports.
+ */
+interface WatchedJob {
+  target: Target;
+  job: Job;
+  acceptedAt: number;
+  /** The clock by which it must have ended: the declared duration, the extra processing and a cycle. */
+  bound: number;
+  lastRunning?: number;
+  firstEnded?: number;
+  ended?: Job;
+}
+
 /** One machine as a refusal must leave it (FailoverDsl.snapshot). */
 interface Snapshot {
   state: ProtectionState;
@@ -53,6 +71,8 @@ export class FailoverDsl {
   private last?: Attempt;
   private readonly plans = new Map<string, string[]>();
   private readonly jobs = new Map<string, Job>();
+  /** The failovers (not drills) accepted, by target name, until watched to their end. */
+  private readonly failovers = new Map<string, WatchedJob>();
 
   constructor(site: SiteRecovery) {
     this.site = site;
@@ -118,11 +138,55 @@ export class FailoverDsl {
     if (!last?.outcome.ok || (last.action === "test-failover") !== drill) return undefined;
     const job = this.jobs.get(last.target.name);
     if (!job) return undefined;
-    const listed = this.machinesOf(last.target).some((m) => {
+    return { job, extra: this.extraAllowance(last.target) };
+  }
+
+  /**
+   * Seconds of extra processing a failover of `target` may take (004 "Failover processing"):
+   * the most when one of its machines is one 004 lists (oracles/failover-processing.ts, judged
+   * from what the harness asked for) or one the harness did not arrange, else none.
+   */
+  private extraAllowance(target: Target): number {
+    const listed = this.machinesOf(target).some((m) => {
       const asked = this.site.machineAsked(m);
       return asked === undefined || needsExtraProcessing(asked);
     });
-    return { job, extra: listed ? extraProcessingSeconds.max : 0 };
+    return listed ? extraProcessingSeconds.max : 0;
+  }
+
+  /**
+   * The time passFailoverTime lets pass, with every failover accepted and not yet watched read
+   * after each step of at most a minute (and at each one's bound) until it is read ended: its end
+   * is then known on the clock to within a minute, whatever it reports (extraMinutes judges by
+   * that). A job still running at its bound fails the scenario, as in jobEndsInTime.
+   */
+  async watchFailoversToTheirEnd(): Promise<void> {
+    const cycle = this.site.declared("replicationCycleSeconds");
+    const start = await this.site.now();
+    const end =
+      start + (this.site.declared("failoverJobSeconds") + extraProcessingSeconds.max + 2 * cycle) * 1000;
+    let open = [...this.failovers.values()].filter((w) => w.firstEnded === undefined);
+    let now = start;
+    while (open.length > 0 && now < end) {
+      const next = Math.min(end, now + minute * 1000, ...open.map((w) => w.bound).filter((b) => b > now));
+      await this.site.pass((next - now) / 1000);
+      now = next;
+      for (const watched of open) {
+        const job = must(await this.api.readJob(watched.job.name), `reading job ${watched.job.name}`);
+        if (job.state !== "InProgress") {
+          watched.firstEnded = now;
+          watched.ended = job;
+          continue;
+        }
+        watched.lastRunning = now;
+        assert.ok(
+          now < watched.bound,
+          `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (failoverJobSeconds ${this.site.declared("failoverJobSeconds")} s, the extra processing its machines may take and a ${cycle} s cycle)`,
+        );
+      }
+      open = open.filter((w) => w.firstEnded === undefined);
+    }
+    if (now < end) await this.site.pass((end - now) / 1000);
   }
 
   /**
@@ -230,7 +294,15 @@ export class FailoverDsl {
     }
     const scope = target.scope === "machine" ? "replicated-items" : "recovery-plans";
     const outcome = await this.api.failoverAction(scope, target.name, action, body);
-    if (outcome.ok) this.jobs.set(target.name, this.site.recorder.job(outcome.value));
+    if (outcome.ok) {
+      const job = this.site.recorder.job(outcome.value);
+      this.jobs.set(target.name, job);
+      if (action === "failover") {
+        const seconds = this.site.declared("failoverJobSeconds") + this.extraAllowance(target);
+        const bound = triggeredAt + (seconds + this.site.declared("replicationCycleSeconds")) * 1000;
+        this.failovers.set(target.name, { target, job, acceptedAt: triggeredAt, bound });
+      }
+    }
     this.last = { action, target, outcome, expectation, choice, histories, triggeredAt, before };
     if (choice && histories) this.recordFailover(this.last, machines, histories);
   }
@@ -677,16 +749,29 @@ export class FailoverDsl {
     );
   }
 
-  /** How much longer the failover job of `machine` ran than that of `baseline`, in minutes. */
-  async extraMinutes(machine: string, baseline: string): Promise<number> {
-    const duration = async (name: string) => {
-      const known = this.jobs.get(name);
-      assert.ok(known, `no failover job for ${name}`);
-      const job = must(await this.api.readJob(known.name), `reading ${known.name}`);
-      assert.equal(job.state, "Succeeded", `${job.name} of ${name} is still ${job.state}`);
-      return (Date.parse(job.endTime ?? "") - Date.parse(job.startTime)) / 60_000;
+  /**
+   * How much longer the failover job of `machine` (a machine or plan) ran than that of
+   * `baseline`, in minutes, from when each was asked for to the end it reports: a reported end
+   * outside what srkit saw on the clock (watchFailoversToTheirEnd) fails, so no report can claim
+   * a duration by more than the minute srkit watches in.
+   */
+  extraMinutes(machine: string, baseline: string): number {
+    const duration = (name: string) => {
+      const watched = this.failovers.get(name);
+      assert.ok(watched?.ended, `no failover job of ${name} was watched to its end`);
+      const { ended, acceptedAt, lastRunning, firstEnded = acceptedAt } = watched;
+      assert.equal(ended.state, "Succeeded", `${ended.name} of ${name} ended ${ended.state}`);
+      const reported = Date.parse(ended.endTime ?? "");
+      const seen = `asked for at ${iso(acceptedAt)}, ${lastRunning === undefined ? "never read running" : `last read running at ${iso(lastRunning)}`}, first read ended at ${iso(firstEnded)}`;
+      assert.ok(
+        reported >= acceptedAt &&
+          reported <= firstEnded &&
+          (lastRunning === undefined || reported > lastRunning),
+        `${ended.name} of ${name} reports it ended at ${ended.endTime ?? "no time"}, which the clock contradicts: ${seen}`,
+      );
+      return (reported - acceptedAt) / 60_000;
     };
-    return (await duration(machine)) - (await duration(baseline));
+    return duration(machine) - duration(baseline);
   }
 
   async readinessFails(machine: string, check: ReadinessCheckName, fails: boolean): Promise<void> {

@@ -1155,6 +1155,5 @@ export class SiteRecovery {
   }
 }
 
-const _iso = (ms: number) => new Date(ms).toISOString();
 const describeFlows = (flows: { from: string; to: string; port: number; protocol: string }[]) =>
   flows.map((f) => `${f.from}->${f.to}:${f.port}/${f.protocol}`).join(", ") || "nothing";

@@ -2,10 +2,12 @@
 // the reference by intercepting its protocol traffic.
 import { azureFetch } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
+import { needsExtraProcessing } from "../oracles/failover-processing.ts";
 import type {
   AzureVm,
   FailoverReadiness,
   Job,
+  MachineRequest,
   RecoveryPointList,
   ReplicatedItem,
 } from "../protocol/types.ts";
@@ -23,6 +25,42 @@ import {
   sessionBase,
   sessionVaults,
 } from "./intercept.ts";
+
+/**
+ * A target that ends every failover job after its base duration (no extra processing) and
+ * then reports, for a job of a machine 004 lists (judged as the harness judges it, from what
+ * was asked for), an end 9 minutes later: a duration only its report claims.
+ */
+function extraProcessingOnlyClaimed(): ReturnType<typeof intercepted> {
+  /** "<session path> <machine>" of each listed machine (names repeat from session to session). */
+  const listed = new Set<string>();
+  return intercepted(
+    "extra-processing-only-claimed",
+    async (call, id, next) => {
+      const reply = await next(call);
+      const body = bodyOf(call);
+      if (
+        id === "createMachine" &&
+        typeof body.name === "string" &&
+        needsExtraProcessing(call.body as MachineRequest)
+      )
+        listed.add(`${sessionBase(call)} ${body.name}`);
+      if (id !== "readJob" || reply.status >= 300) return reply;
+      const job = reply.body as Job;
+      if (
+        !job.endTime ||
+        !job.operation.includes("Failover") ||
+        !job.machines.some((m) => listed.has(`${sessionBase(call)} ${m}`))
+      )
+        return reply;
+      return {
+        ...reply,
+        body: { ...job, endTime: new Date(Date.parse(job.endTime) + 9 * 60_000).toISOString() },
+      };
+    },
+    { choices: { failoverExtraProcessingSeconds: 0 } },
+  );
+}
 
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
 /** The point choice inside a failover action's body. */
@@ -413,11 +451,22 @@ export const failoverControls: NegativeControl[] = [
   {
     id: "no-extra-processing",
     cluster: "failover processing",
-    wrongBehaviour: "never spends the documented extra processing time",
+    wrongBehaviour: "never spends the documented extra processing time, and says so",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      intercepted("no-extra-processing", (call, _id, next) => next(call), {
+        choices: { failoverExtraProcessingSeconds: 0 },
+      }),
+  },
+  {
+    id: "extra-processing-understated",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "spends the extra processing but reports every failover job as ended at most 3 minutes after it started",
     breaks: ["FO-PROCESSING-EXTRA"],
     transport: () =>
       intercepted(
-        "no-extra-processing",
+        "extra-processing-understated",
         rewriteAnswers("readJob", (answer) => {
           const job = answer as Job;
           if (!job.endTime) return job;
@@ -425,6 +474,14 @@ export const failoverControls: NegativeControl[] = [
           return { ...job, endTime: new Date(capped).toISOString() };
         }),
       ),
+  },
+  {
+    id: "extra-processing-only-claimed",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "never spends the extra processing, but reports the failover jobs of the machines 004 lists as ending 9 minutes late",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: extraProcessingOnlyClaimed,
   },
   {
     id: "vmware-tools-left-on",
