@@ -26,7 +26,8 @@ interface Stage {
   needsSystem?: boolean;
   /**
    * Consecutive stages naming the same group start together: each alone leaves part of the two
-   * cores idle (npm install on the disk, a browser on its page, an in-process suite on one core).
+   * cores idle (apt and npm install on the disk and the mirror, a browser on its page, an
+   * in-process suite on one core).
    * None reads what another of its group writes. Their lines are held and printed whole as each
    * ends. Not the control stages: each keeps both cores busy with its own two workers, and
    * started together they took longer than one after another (the tripled bench: 405 s against
@@ -90,24 +91,34 @@ async function conformance(target: TargetSpec, reportDir: string, main = false):
 const stages: Stage[] = [
   {
     name: "system prerequisites (chromium, docker engine, local base image)",
-    async run() {
-      const { code } = await sh("bash", ["harness/system/prerequisites.sh"]);
+    // On a fresh machine this is apt and dockerd (about 17 s, much of it waiting on the disk and
+    // the mirror); nothing before the container stage needs what it installs.
+    together: "first",
+    async run(log) {
+      const { code } = await sh("bash", ["harness/system/prerequisites.sh"], {}, log);
       return one(code === 0, code === 3 ? "see the CANNOT line above" : undefined);
     },
   },
-  { name: "typecheck (tsc)", run: async () => one((await sh(bin("tsc"), ["-p", "."])).code === 0) },
+  {
+    name: "typecheck (tsc)",
+    together: "first",
+    run: async (log) => one((await sh(bin("tsc"), ["-p", "."], {}, log)).code === 0),
+  },
   {
     name: "format and lint (biome)",
-    run: async () => one((await sh(bin("biome"), ["check", "."])).code === 0),
+    together: "first",
+    run: async (log) => one((await sh(bin("biome"), ["check", "."], {}, log)).code === 0),
   },
   {
     name: "unit tests (node --test)",
-    async run() {
-      const { code, output } = await sh(process.execPath, [
-        "--test",
-        "--test-concurrency=2",
-        "harness/**/*.test.ts",
-      ]);
+    together: "first",
+    async run(log) {
+      const { code, output } = await sh(
+        process.execPath,
+        ["--test", "--test-concurrency=2", "harness/**/*.test.ts"],
+        {},
+        log,
+      );
       const count = (label: string) =>
         Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? "0");
       const skipped = count("skipped") + count("todo");
