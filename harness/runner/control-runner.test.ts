@@ -75,6 +75,41 @@ test("selected runs give every scenario the status a whole run gives it, running
     );
 });
 
+test("controls with other choices or other declared parameters: selected runs give every scenario a whole run's status, running fewer", async () => {
+  // Choices the reference reads only in some scenarios (failover's extra processing, failback's
+  // split groups), parameters only some scenarios read (a job's duration, a point's interval).
+  const ids = [
+    "no-extra-processing",
+    "group-points-across-master-targets",
+    "failover-jobs-overrun",
+    "crash-interval-overdeclared",
+  ];
+  const controls = ids.map(negativeControl);
+  const statuses = (runs: Awaited<ReturnType<typeof runControlsHere>>) =>
+    runs.map((run) => [run.id, run.problems, run.results.map((r) => `${r.uri}:${r.rowLine} ${r.status}`)]);
+  // Scenarios each of them fails, and some none of them reads (the ports').
+  const tags = [
+    "@req=FO-PROCESSING-EXTRA",
+    "@req=FB-GROUP-SAME-MT",
+    "@req=FB-POLICY-AUTO-SELECTED",
+    "@req=REPL-RP-CRASH-INTERVAL",
+    "@family:replication-ports",
+  ].join(" or ");
+  const whole = await runControlsHere(controls, { tags, seed: 1 });
+  const selected = await runControlsHere(controls, { tags, seed: 1, select: true });
+  assert.deepEqual(statuses(selected), statuses(whole));
+  for (const [i, run] of selected.entries()) {
+    assert.equal(run.selection?.every, undefined, run.id);
+    const all = whole[i]?.results.length ?? 0;
+    assert.ok(run.selection && run.selection.ran < all, `${run.id} ran ${run.selection?.ran} of ${all}`);
+    // Each control fails some scenario, so the equality above is not of all-passed lists.
+    assert.ok(
+      whole[i]?.results.some((r) => r.status === "failed"),
+      run.id,
+    );
+  }
+});
+
 test("SIGTERM to the runner alone reaches its workers and starts no further control; the rest are reported not run", async () => {
   // npm test listens for SIGTERM (a cancelled CI job), so Node no longer ends the runner: before,
   // every control of the stage still ran. process.emit stands in for the signal sent to this process.
