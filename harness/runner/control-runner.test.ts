@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
+import { intercepted } from "../negative-controls/intercept.ts";
 import { pathsOf, runControls, runControlsHere } from "./control-runner.ts";
 
 test("each control's run sees its own target, and the next run does not inherit it", async () => {
@@ -19,6 +20,30 @@ test("each control's run sees its own target, and the next run does not inherit 
       ["reference again", [], ["passed"]],
     ],
   );
+});
+
+test("a control that cannot describe itself is not judged by the description of the run before it", async () => {
+  const refuses = {
+    id: "refuses-to-describe-itself",
+    transport: () =>
+      intercepted("refuses GET /v1/target", async (call, id, next) =>
+        id === "describeTarget" ? { status: 500, body: {} } : next(call),
+      ),
+  };
+  const runs = await runControlsHere([{ id: "reference", transport: () => inProcessTransport() }, refuses], {
+    tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
+    seed: 1,
+  });
+  assert.deepEqual(
+    runs[0]?.results.map((r) => r.status),
+    ["passed"],
+  );
+  // Each scenario a target error, with the diagnosis; before, it passed on the reference's description.
+  assert.deepEqual(
+    runs[1]?.results.map((r) => r.status),
+    ["target-error"],
+  );
+  assert.match(runs[1]?.results[0]?.message ?? "", /could not describe itself to this worker/);
 });
 
 test("a second call in the same process reuses the loaded steps; a run that selects nothing is reported, not passed", async () => {

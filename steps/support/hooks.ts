@@ -91,6 +91,12 @@ let markScenario: ((uri: string, line: number) => void) | undefined;
 let parametersForScenarios = (declared: TargetParameters): TargetParameters => declared;
 
 BeforeAll(async () => {
+  // The control runner runs the suite many times in one process: what an earlier run's target
+  // said of itself must not stand in for this one's (a target that cannot describe itself
+  // would be judged by the last one's description).
+  capabilities = undefined;
+  parameters = {};
+  describeProblem = "";
   connection = await connectFromEnvironment(process.env, {
     scenarioDeadline: () => scenarioDeadline,
     stopped: () => runStop?.stopped(),
