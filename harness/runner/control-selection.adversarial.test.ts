@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted } from "../negative-controls/intercept.ts";
+import { defaultChoices } from "../reference/domain/parameters.ts";
 import { type ControlRun, runControlsHere } from "./control-runner.ts";
 import {
   declaredParametersRead,
@@ -344,15 +345,23 @@ test("a choice read while a call of another scenario is under way is put down to
     transport.send({ method: "POST", path: `${base}/configuration-servers`, body: server }),
   ]);
   markScenario("");
-  assert.match(trace.choicesUnattributed ?? "", /naming outside the current scenario's calls/);
-  const selection = await selectScenarios(
-    () =>
-      intercepted("test", (call, _id, next) => next(call), {
-        choices: { drillAtFailover: "refuse-failover" },
-      }),
-    trace,
+  assert.match(trace.choicesUnattributed?.get("naming") ?? "", /naming outside the current scenario's calls/);
+  const passing = (choices: Record<string, unknown>) => () =>
+    intercepted("test", (call, _id, next) => next(call), { choices });
+  const selection = await selectScenarios(passing({ naming: defaultChoices.naming }), trace);
+  assert.match(
+    selection.every ? selection.why : "",
+    /choices \(naming\), and the reference read its choices' naming outside/,
   );
-  assert.equal(selection.every, true);
+  // A key read only where it could be put down to one scenario is still selected...
+  assert.deepEqual(await selectScenarios(passing({ drillAtFailover: "refuse-failover" }), trace), {
+    every: false,
+    reached: [],
+  });
+  // ...unless a listing of them all could not be.
+  trace.choicesUnattributed?.set("*", "the reference listed its choices before any scenario");
+  const anyKey = await selectScenarios(passing({ drillAtFailover: "refuse-failover" }), trace);
+  assert.match(anyKey.every ? anyKey.why : "", /listed its choices before any scenario/);
   // A control that changes no choice is still selected.
   assert.deepEqual(await selectScenarios(() => intercepted("test", (call, _id, next) => next(call)), trace), {
     every: false,

@@ -551,12 +551,21 @@ test("a control with other choices reaches the scenarios that read them, or list
   );
   const symbol = { ...choices, [Symbol("x")]: 1 };
   assert.match(String(await reachedBy(() => inProcessTransport({ choices: symbol }))), /not replayable/);
-  // A read the trace could not put down to one scenario: every scenario.
-  trace.choicesUnattributed = "the reference read its choices' naming outside the current scenario's calls";
+  // A read the trace could not put down to one scenario: every scenario, for a control that sets that key.
+  trace.choicesUnattributed = new Map([
+    [
+      "failoverExtraProcessingSeconds",
+      "the reference read its choices' failoverExtraProcessingSeconds outside any call",
+    ],
+  ]);
   assert.match(
     String(await reachedBy(() => inProcessTransport({ choices }))),
-    /choices \(failoverExtraProcessingSeconds\), and the reference read its choices' naming outside/,
+    /choices \(failoverExtraProcessingSeconds\), and the reference read its choices' failoverExtraProcessingSeconds outside/,
   );
+  assert.deepEqual(await reachedBy(() => inProcessTransport({ choices: { retentionEdge: "prune-edge" } })), [
+    "features/a.feature:3",
+    "features/b.feature:4",
+  ]);
   // A control that gives none is not held back by it.
   assert.deepEqual(await reachedBy(() => intercepted("test", (call, _id, next) => next(call))), []);
 });

@@ -122,8 +122,11 @@ export interface BaselineTrace {
    * watched (a trace of something else than the reference): nothing is known.
    */
   choicesRead?: Map<string, Set<string>>;
-  /** Why a read of the choices could not be put down to one scenario: no control that changes them is selected. */
-  choicesUnattributed?: string;
+  /**
+   * By key ("*": a listing), why a read of the choices could not be put down to one scenario:
+   * no control that sets that key (any key, for "*") is selected.
+   */
+  choicesUnattributed?: Map<string, string>;
   /**
    * The names of the target's declared parameters (GET /v1/target's `parameters`) the harness
    * read during each scenario ("*": it listed them, or read them otherwise than by name).
@@ -226,7 +229,12 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
       // earlier scenario still under way could have read it too: put down to none.
       const calls = [...underWay];
       if (key === undefined || inFlight === 0 || !calls.every((call) => scenarioOfCall.get(call) === key)) {
-        trace.choicesUnattributed ??= `the reference read its choices' ${choice} ${key === undefined ? "before any scenario" : "outside the current scenario's calls"}`;
+        trace.choicesUnattributed ??= new Map();
+        if (!trace.choicesUnattributed.has(choice))
+          trace.choicesUnattributed.set(
+            choice,
+            `the reference read its choices' ${choice} ${key === undefined ? "before any scenario" : "outside the current scenario's calls"}`,
+          );
         return;
       }
       noteRead(choicesRead, key, choice);
@@ -503,10 +511,11 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
       why: `it changes the reference's ${options.join(" and ")}, and ${trace.unattributed}`,
     };
   const choicesRead = trace.choicesRead;
-  if (choices.length > 0 && (!choicesRead || trace.choicesUnattributed))
+  const unattributed = choices.length > 0 ? unattributedChoice(trace, choices) : undefined;
+  if (unattributed)
     return {
       every: true,
-      why: `it changes the reference's choices (${choices.join(", ")}), and ${trace.choicesUnattributed ?? "the baseline did not watch them"}`,
+      why: `it changes the reference's choices (${choices.join(", ")}), and ${unattributed}`,
     };
   const declared = declaredChanges(trace, changed);
   if (typeof declared === "string") return { every: true, why: declared };
@@ -544,6 +553,17 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
       };
   }
   return { every: false, reached };
+}
+
+/**
+ * Why the baseline cannot tell which scenarios read one of `choices` (keys of the reference's
+ * choices a control sets), if it cannot: it did not watch them, or a read of one of them (or a
+ * listing of them all) could not be put down to one scenario.
+ */
+function unattributedChoice(trace: BaselineTrace, choices: string[]): string | undefined {
+  if (!trace.choicesRead) return "the baseline did not watch them";
+  const unattributed = trace.choicesUnattributed;
+  return unattributed?.get("*") ?? choices.map((key) => unattributed?.get(key)).find(Boolean);
 }
 
 /** Which of the replayed calls a control changed (true), per scenario, in the trace's order. */
