@@ -14,6 +14,7 @@ import { defaultChoices } from "../reference/domain/parameters.ts";
 import { type ControlRun, runControlsHere } from "./control-runner.ts";
 import {
   declaredParametersRead,
+  endTracedRun,
   markScenario,
   sameData,
   selectScenarios,
@@ -405,6 +406,11 @@ test("the declared parameters' view notes reads by scenario, and reads before an
   parameters.failoverJobSeconds = 2;
   assert.equal(parameters.failoverJobSeconds, 2);
   assert.match(trace.parametersUnattributed ?? "", /wrote into the declared parameters/);
+  // Once the traced run ended, a later run gets its parameters as they are, even where the
+  // traced run never asked for them.
+  tracedReference();
+  endTracedRun();
+  assert.equal(declaredParametersRead(plain), plain);
   // Read before any scenario (tracing starts with none marked).
   const before = tracedReference();
   const early = declaredParametersRead({ failoverJobSeconds: 1 });

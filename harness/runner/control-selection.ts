@@ -270,6 +270,14 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
 }
 
 /**
+ * Ends the traced run: a later run does not take the trace for its declared parameters (when
+ * the traced run never asked for them, its GET /v1/target having failed, say).
+ */
+export function endTracedRun(): void {
+  parametersTrace = undefined;
+}
+
+/**
  * The target's declared parameters as the harness hands them to its scenarios. In the run whose
  * transport tracedReference made last (the first to ask since: the traced baseline), a view that
  * notes into that trace each name read during a scenario, under the scenario last marked ("*"
