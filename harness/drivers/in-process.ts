@@ -2,6 +2,7 @@
 // This file is the one place outside harness/reference that may import it.
 
 import type { Server } from "node:http";
+import { types } from "node:util";
 import {
   type InProcessAzure,
   inProcessAzureFetch,
@@ -17,6 +18,9 @@ import type { ArmEndpoint, ProtocolCall, ProtocolReply, Transport } from "./tran
 import { wireCopy } from "./wire-copy.ts";
 
 export type Send = (call: ProtocolCall) => Promise<ProtocolReply>;
+
+/** As this module loaded it: during a replay node:util's own is a spy (control-selection.ts). */
+const { isProxy } = types;
 
 /**
  * The fetch in-process targets send Azure-bound requests through: the in-process Azure stand-in
@@ -41,16 +45,22 @@ export const azureFetch: typeof fetch = (input, init) => {
  * (it sends nothing to Azure, seals no replication data).
  */
 export type ConsultedOption = "fetch" | "codec";
-const consultable: readonly string[] = ["fetch", "codec"] satisfies ConsultedOption[];
+/** Those, and its choices: a control that changes some changes nothing where none was read. */
+const consultable: readonly string[] = ["fetch", "codec", "choices"] satisfies (
+  | ConsultedOption
+  | "choices"
+)[];
 
 /**
  * The embedded reference with its defaults, telling `consult` each time it uses one of them
- * (ConsultedOption): the control runner's traced baseline.
+ * (ConsultedOption), and `readChoice` each top-level key of its choices it reads ("*" when it
+ * lists them): the control runner's traced baseline.
  * @param traceFetch wraps the reference's fetch (after `consult` is told): records its requests and answers.
  */
 export function consultingTransport(
   consult: (option: ConsultedOption) => void,
   traceFetch: (inner: typeof fetch) => typeof fetch = (inner) => inner,
+  readChoice: (key: string) => void = () => {},
 ): Transport {
   const codec = () => {
     const inner = gzipThenAesGcm();
@@ -65,7 +75,7 @@ export function consultingTransport(
     consult("fetch");
     return azureFetch(input, init);
   };
-  return inProcessTransport({ codec, fetch: traceFetch(fetchConsulted) });
+  return inProcessTransport({ codec, fetch: traceFetch(fetchConsulted), onChoiceRead: readChoice });
 }
 
 /** What a replay counts while a factory builds its transport (see buildOverReplay). */
@@ -76,6 +86,8 @@ interface Replaying {
   sideEffects: number;
   /** The options of the reference the factory built, when they are all consultable. */
   options: ConsultedOption[];
+  /** The keys of the choices it gave the reference (none when it gave none). */
+  choices: string[];
   /** Set once the factory has returned: a transport built after that (lazily, in a send) is counted in `late`. */
   built: boolean;
   /** In-process transports built after the factory returned: their options escape the count above. */
@@ -99,10 +111,11 @@ export const replayUnderWay = (): boolean => replaying !== undefined;
  * factory returned (lazily) is counted in `lateBuilds()`. One replay at a time per process.
  * @returns the transport, with `options`: the reference's defaults it changes (a fetch, a codec:
  *   those can be accounted for by where the baseline used them), `fetch`: the fetch it gave the
- *   reference, and `answerFetches`: while given a function, `azureFetch` answers with it instead
- *   of refusing (to replay recorded Azure requests through `fetch`); undefined when the factory
- *   builds anything else than one in-process transport: a reference with other options of its own
- *   (choices, parameters) is not replayed, it runs.
+ *   reference, `choices`: the keys of the choices it gave the reference (those can be accounted
+ *   for by where the baseline read them), and `answerFetches`: while given a function,
+ *   `azureFetch` answers with it instead of refusing (to replay recorded Azure requests through
+ *   `fetch`); undefined when the factory builds anything else than one in-process transport: a
+ *   reference with other options of its own (parameters, families, ...) is not replayed, it runs.
  */
 export function buildOverReplay(
   factory: () => Transport,
@@ -111,6 +124,7 @@ export function buildOverReplay(
   | {
       transport: Transport;
       options: ConsultedOption[];
+      choices: string[];
       fetch: typeof fetch | undefined;
       answerFetches(answer: typeof fetch | undefined): void;
       sideEffects(): number;
@@ -125,6 +139,7 @@ export function buildOverReplay(
     real: 0,
     sideEffects: 0,
     options: [],
+    choices: [],
     built: false,
     late: 0,
   };
@@ -165,6 +180,7 @@ export function buildOverReplay(
   return {
     transport,
     options: state.options,
+    choices: state.choices,
     fetch: state.fetch,
     answerFetches: (answer) => {
       state.answerFetch = answer;
@@ -173,6 +189,18 @@ export function buildOverReplay(
     lateBuilds: () => state.late,
     end,
   };
+}
+
+/**
+ * The keys of the choices given to a reference, as createReferenceTarget's spread takes them,
+ * or undefined where they cannot be told for sure (a proxy, whose keys may differ from one
+ * look to the next; a symbol key, which no read by name accounts for).
+ */
+function choiceKeys(choices: ReferenceOptions["choices"]): string[] | undefined {
+  if (choices === undefined) return [];
+  if (typeof choices !== "object" || choices === null || isProxy(choices)) return undefined;
+  const keys = Reflect.ownKeys(choices);
+  return keys.every((key) => typeof key === "string") ? (keys as string[]) : undefined;
 }
 
 /**
@@ -192,10 +220,12 @@ export function inProcessTransport(
       return { label, send: wrap(replaying.source) };
     }
     const changed = Object.keys(options);
-    if (!changed.every((key) => consultable.includes(key))) replaying.real++;
+    const choices = choiceKeys(options.choices);
+    if (!changed.every((key) => consultable.includes(key)) || !choices) replaying.real++;
     else {
       replaying.replayed++;
-      replaying.options = changed as ConsultedOption[];
+      replaying.options = changed.filter((key) => key !== "choices") as ConsultedOption[];
+      replaying.choices = choices;
       replaying.fetch = options.fetch;
       return { label, send: wrap(replaying.source) };
     }

@@ -56,6 +56,12 @@ export interface ReferenceOptions {
   choices?: Partial<ReferenceChoices>;
   /** The families the reference claims (every one by default). */
   families?: readonly Family[];
+  /**
+   * Internal, for the control runner's traced baseline (harness/runner/control-selection.ts):
+   * told each top-level key of its choices the reference reads, "*" when it lists them, as it
+   * reads them. It changes nothing the reference does.
+   */
+  onChoiceRead?: (key: string) => void;
 }
 
 export interface ReferenceTarget {
@@ -72,7 +78,8 @@ export interface ReferenceTarget {
 export function createReferenceTarget(options: ReferenceOptions = {}): ReferenceTarget {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const parameters = { ...defaultParameters, ...options.parameters };
-  const choices = { ...defaultChoices, ...options.choices };
+  const merged: ReferenceChoices = { ...defaultChoices, ...options.choices };
+  const choices = options.onChoiceRead ? watchedChoices(merged, options.onChoiceRead) : merged;
   const sessions = new Sessions(options.codec ?? (() => gzipThenAesGcm()), { parameters, choices });
   const handlers = operationHandlers({
     sessions,
@@ -92,4 +99,42 @@ export function createReferenceTarget(options: ReferenceOptions = {}): Reference
         ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
       }),
   };
+}
+
+/**
+ * `choices` as the reference reads them, each read told to `read`: its key, or "*" where the
+ * read may depend on every key (listing them, a symbol, a write). The values are the same.
+ */
+function watchedChoices(choices: ReferenceChoices, read: (key: string) => void): ReferenceChoices {
+  const told = (key: PropertyKey) => read(typeof key === "string" ? key : "*");
+  return new Proxy(choices, {
+    get(target, key, receiver) {
+      told(key);
+      return Reflect.get(target, key, receiver);
+    },
+    has(target, key) {
+      told(key);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      told(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      read("*");
+      return Reflect.ownKeys(target);
+    },
+    set(target, key, value, receiver) {
+      read("*");
+      return Reflect.set(target, key, value, receiver);
+    },
+    defineProperty(target, key, property) {
+      read("*");
+      return Reflect.defineProperty(target, key, property);
+    },
+    deleteProperty(target, key) {
+      read("*");
+      return Reflect.deleteProperty(target, key);
+    },
+  });
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inProcessTransport } from "../drivers/in-process.ts";
 import { negativeControl } from "../negative-controls/controls.ts";
+import { intercepted } from "../negative-controls/intercept.ts";
 import { pathsOf, runControls, runControlsHere } from "./control-runner.ts";
 
 test("each control's run sees its own target, and the next run does not inherit it", async () => {
@@ -19,6 +20,30 @@ test("each control's run sees its own target, and the next run does not inherit 
       ["reference again", [], ["passed"]],
     ],
   );
+});
+
+test("a control that cannot describe itself is not judged by the description of the run before it", async () => {
+  const refuses = {
+    id: "refuses-to-describe-itself",
+    transport: () =>
+      intercepted("refuses GET /v1/target", async (call, id, next) =>
+        id === "describeTarget" ? { status: 500, body: {} } : next(call),
+      ),
+  };
+  const runs = await runControlsHere([{ id: "reference", transport: () => inProcessTransport() }, refuses], {
+    tags: "@req=REPL-PORT-PS-AZURE-STORAGE and @case:placement=ps-default",
+    seed: 1,
+  });
+  assert.deepEqual(
+    runs[0]?.results.map((r) => r.status),
+    ["passed"],
+  );
+  // Each scenario a target error, with the diagnosis; before, it passed on the reference's description.
+  assert.deepEqual(
+    runs[1]?.results.map((r) => r.status),
+    ["target-error"],
+  );
+  assert.match(runs[1]?.results[0]?.message ?? "", /could not describe itself to this worker/);
 });
 
 test("a second call in the same process reuses the loaded steps; a run that selects nothing is reported, not passed", async () => {
@@ -73,6 +98,41 @@ test("selected runs give every scenario the status a whole run gives it, running
       run.results.some((r) => r.status === "failed"),
       run.id,
     );
+});
+
+test("controls with other choices or other declared parameters: selected runs give every scenario a whole run's status, running fewer", async () => {
+  // Choices the reference reads only in some scenarios (failover's extra processing, failback's
+  // split groups), parameters only some scenarios read (a job's duration, a point's interval).
+  const ids = [
+    "no-extra-processing",
+    "group-points-across-master-targets",
+    "failover-jobs-overrun",
+    "crash-interval-overdeclared",
+  ];
+  const controls = ids.map(negativeControl);
+  const statuses = (runs: Awaited<ReturnType<typeof runControlsHere>>) =>
+    runs.map((run) => [run.id, run.problems, run.results.map((r) => `${r.uri}:${r.rowLine} ${r.status}`)]);
+  // Scenarios each of them fails, and some none of them reads (the ports').
+  const tags = [
+    "@req=FO-PROCESSING-EXTRA",
+    "@req=FB-GROUP-SAME-MT",
+    "@req=FB-POLICY-AUTO-SELECTED",
+    "@req=REPL-RP-CRASH-INTERVAL",
+    "@family:replication-ports",
+  ].join(" or ");
+  const whole = await runControlsHere(controls, { tags, seed: 1 });
+  const selected = await runControlsHere(controls, { tags, seed: 1, select: true });
+  assert.deepEqual(statuses(selected), statuses(whole));
+  for (const [i, run] of selected.entries()) {
+    assert.equal(run.selection?.every, undefined, run.id);
+    const all = whole[i]?.results.length ?? 0;
+    assert.ok(run.selection && run.selection.ran < all, `${run.id} ran ${run.selection?.ran} of ${all}`);
+    // Each control fails some scenario, so the equality above is not of all-passed lists.
+    assert.ok(
+      whole[i]?.results.some((r) => r.status === "failed"),
+      run.id,
+    );
+  }
 });
 
 test("SIGTERM to the runner alone reaches its workers and starts no further control; the rest are reported not run", async () => {

@@ -17,6 +17,7 @@ import { runOfEnvelopes, type ScenarioResult } from "../reports/results.ts";
 import {
   type BaselineTrace,
   emptyTrace,
+  endTracedRun,
   scenarioKey,
   selectScenarios,
   tracedReference,
@@ -120,6 +121,7 @@ async function tracedBaseline(runSuite: RunSuite): Promise<Baseline> {
     trace = traced.trace;
     return traced.transport;
   });
+  endTracedRun();
   const results = resultsOf(envelopes, undefined);
   if (!trace) problems.push("the reference's run was not traced");
   return { trace: trace ?? emptyTrace(), results, problems };

@@ -10,10 +10,19 @@ import { test } from "node:test";
 import { inProcessAzureFetch } from "../azure-standin/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
 import { intercepted } from "../negative-controls/intercept.ts";
+import { defaultChoices } from "../reference/domain/parameters.ts";
 import { type ControlRun, runControlsHere } from "./control-runner.ts";
-import { markScenario, sameData, selectScenarios, tracedReference } from "./control-selection.ts";
+import {
+  declaredParametersRead,
+  endTracedRun,
+  markScenario,
+  sameData,
+  selectScenarios,
+  tracedReference,
+} from "./control-selection.ts";
 import { controls } from "./fixtures/adversarial-controls.ts";
-import { listsMachines, traceOf } from "./fixtures/traces.ts";
+import { describedTrace, listsMachines, traceOf } from "./fixtures/traces.ts";
+import { runDescriptionVariable } from "./run-description.ts";
 
 /** Fifteen scenarios over three feature files, that talk to Azure: seconds per run. */
 const tags = "@family:replication-ports";
@@ -315,4 +324,190 @@ test("through the ARM driver, a control that changes only what the REST API asks
   assert.deepEqual(statuses(selected), statuses(whole));
   assert.match(selected?.selection?.every ?? "", /Site Recovery REST API/);
   assert.ok(whole?.results.some((r) => r.status !== "passed"));
+});
+
+test("a choice read while a call of another scenario is under way is put down to none: every scenario runs", async () => {
+  const { transport, trace } = tracedReference();
+  await transport.send({ method: "GET", path: "/v1/target" });
+  markScenario("features/a.feature:3");
+  const opened = await transport.send({ method: "POST", path: "/v1/sessions", body: {} });
+  const base = `/v1/sessions/${(opened.body as { sessionId: string }).sessionId}`;
+  await transport.send({
+    method: "POST",
+    path: `${base}/vaults`,
+    body: { name: "v1", storageAccount: "acct1" },
+  });
+  // a:3's call still under way when b:4 begins, and b:4's own reads the choices then.
+  const slow = transport.send({ method: "GET", path: `${base}/clock` });
+  markScenario("features/b.feature:4");
+  const server = { name: "cs1", vault: "v1" };
+  await Promise.all([
+    slow,
+    transport.send({ method: "POST", path: `${base}/configuration-servers`, body: server }),
+  ]);
+  markScenario("");
+  assert.match(trace.choicesUnattributed?.get("naming") ?? "", /naming outside the current scenario's calls/);
+  const passing = (choices: Record<string, unknown>) => () =>
+    intercepted("test", (call, _id, next) => next(call), { choices });
+  const selection = await selectScenarios(passing({ naming: defaultChoices.naming }), trace);
+  assert.match(
+    selection.every ? selection.why : "",
+    /choices \(naming\), and the reference read its choices' naming outside/,
+  );
+  // A key read only where it could be put down to one scenario is still selected...
+  assert.deepEqual(await selectScenarios(passing({ drillAtFailover: "refuse-failover" }), trace), {
+    every: false,
+    reached: [],
+  });
+  // ...unless a listing of them all could not be.
+  trace.choicesUnattributed?.set("*", "the reference listed its choices before any scenario");
+  const anyKey = await selectScenarios(passing({ drillAtFailover: "refuse-failover" }), trace);
+  assert.match(anyKey.every ? anyKey.why : "", /listed its choices before any scenario/);
+  // A control that changes no choice is still selected.
+  assert.deepEqual(await selectScenarios(() => intercepted("test", (call, _id, next) => next(call)), trace), {
+    every: false,
+    reached: [],
+  });
+});
+
+test("a choice listed in every scenario reaches every scenario", async () => {
+  const trace = await twoScenarioTrace();
+  trace.choicesRead = new Map([
+    ["features/a.feature:3", new Set(["*"])],
+    ["features/a.feature:9", new Set(["*", "naming"])],
+  ]);
+  const selection = await selectScenarios(
+    () => intercepted("test", (call, _id, next) => next(call), { choices: { splitGroupRefused: false } }),
+    trace,
+  );
+  assert.deepEqual(selection, { every: false, reached: ["features/a.feature:3", "features/a.feature:9"] });
+});
+
+test("the declared parameters' view notes reads by scenario, and reads before any, listings and writes as such", () => {
+  const { trace } = tracedReference();
+  const parameters = declaredParametersRead({ failoverJobSeconds: 1, replicationCycleSeconds: 60 });
+  // Only the first to ask after the traced reference was made gets a view: later runs are not traced.
+  const plain = { failoverJobSeconds: 1 };
+  assert.equal(declaredParametersRead(plain), plain);
+  markScenario("features/a.feature:3");
+  assert.equal(parameters.failoverJobSeconds, 1);
+  markScenario("features/a.feature:9");
+  assert.deepEqual({ ...parameters }, { failoverJobSeconds: 1, replicationCycleSeconds: 60 });
+  markScenario("");
+  assert.deepEqual(
+    [...(trace.parametersRead ?? [])].map(([key, names]) => [key, [...names].sort()]),
+    [
+      ["features/a.feature:3", ["failoverJobSeconds"]],
+      ["features/a.feature:9", ["*", "failoverJobSeconds", "replicationCycleSeconds"]],
+    ],
+  );
+  assert.equal(trace.parametersUnattributed, undefined);
+  // A write is done as asked, and makes the reads unattributed: the next scenario would read it.
+  parameters.failoverJobSeconds = 2;
+  assert.equal(parameters.failoverJobSeconds, 2);
+  assert.match(trace.parametersUnattributed ?? "", /wrote into the declared parameters/);
+  // Once the traced run ended, a later run gets its parameters as they are, even where the
+  // traced run never asked for them.
+  tracedReference();
+  endTracedRun();
+  assert.equal(declaredParametersRead(plain), plain);
+  // Read before any scenario (tracing starts with none marked).
+  const before = tracedReference();
+  const early = declaredParametersRead({ failoverJobSeconds: 1 });
+  assert.equal(early.failoverJobSeconds, 1);
+  assert.match(before.trace.parametersUnattributed ?? "", /before any scenario/);
+});
+
+test("a description rewritten in anything but its parameters' values, or out of the protocol, runs every scenario", async () => {
+  const trace = await describedTrace(listsMachines);
+  trace.parametersRead = new Map([["features/a.feature:3", new Set(["failoverJobSeconds"])]]);
+  const whyOf = async (rewrite: (reply: ProtocolReply) => ProtocolReply) => {
+    const selection = await selectScenarios(onAnswer("/v1/target", rewrite), trace);
+    return selection.every ? selection.why : selection.reached;
+  };
+  type Description = { parameters: Record<string, number>; capabilities: string[] };
+  const described = (r: ProtocolReply) => r.body as Description;
+  const declaring = (r: ProtocolReply, parameters: Record<string, number>) => ({
+    ...r,
+    body: { ...described(r), parameters: { ...described(r).parameters, ...parameters } },
+  });
+  // The parameters' values alone: selected.
+  assert.deepEqual(await whyOf((r) => declaring(r, { failoverJobSeconds: 60 })), ["features/a.feature:3"]);
+  const changes: [string, (reply: ProtocolReply) => ProtocolReply][] = [
+    [
+      "another name too",
+      (r) => ({
+        ...declaring(r, { failoverJobSeconds: 60 }),
+        body: { ...described(declaring(r, { failoverJobSeconds: 60 })), name: "other" },
+      }),
+    ],
+    ["fewer families", (r) => ({ ...r, body: { ...described(r), capabilities: ["replication"] } })],
+    ["another status", (r) => ({ ...declaring(r, { failoverJobSeconds: 60 }), status: 201 })],
+    [
+      "a key of its own",
+      (r) => ({ ...r, body: { ...described(declaring(r, { failoverJobSeconds: 60 })), extra: 1 } }),
+    ],
+    [
+      "its parameters in another order",
+      (r) => ({
+        ...r,
+        body: {
+          ...described(r),
+          parameters: Object.fromEntries(Object.entries(described(r).parameters).reverse()),
+        },
+      }),
+    ],
+    ["a value out of the protocol's bounds", (r) => declaring(r, { crashConsistentIntervalSeconds: 0 })],
+    [
+      "a value of another type",
+      (r) => ({
+        ...r,
+        body: { ...described(r), parameters: { ...described(r).parameters, failoverJobSeconds: "60" } },
+      }),
+    ],
+    ["no parameters", (r) => ({ ...r, body: { ...described(r), parameters: undefined } })],
+    ["a proxy", (r) => new Proxy(declaring(r, { failoverJobSeconds: 60 }), {})],
+    [
+      "the name changed once it settled, when the replay looked",
+      (r) => {
+        const reply = declaring(r, { failoverJobSeconds: 60 });
+        queueMicrotask(() => {
+          (reply.body as Record<string, unknown>).name = "later";
+        });
+        return reply;
+      },
+    ],
+    [
+      "the name changed long after it settled",
+      (r) => {
+        const reply = declaring(r, { failoverJobSeconds: 60 });
+        void (async () => {
+          for (let turn = 0; turn < 20; turn++) await undefined;
+          (reply.body as Record<string, unknown>).name = "later";
+        })();
+        return reply;
+      },
+    ],
+  ];
+  for (const [what, rewrite] of changes)
+    assert.equal(await whyOf(rewrite), "it changes a call made before any scenario", what);
+  // Nor is it selected where the baseline did not watch the reads, could not put one down to a
+  // scenario, or the workers compare their description with the run's.
+  const valuesOnly = (r: ProtocolReply) => declaring(r, { failoverJobSeconds: 60 });
+  trace.parametersUnattributed = "the harness read the declared parameters before any scenario";
+  assert.match(
+    String(await whyOf(valuesOnly)),
+    /\(failoverJobSeconds\), and the harness read .* before any scenario/,
+  );
+  trace.parametersUnattributed = undefined;
+  trace.parametersRead = undefined;
+  assert.match(String(await whyOf(valuesOnly)), /did not watch which scenario reads them/);
+  trace.parametersRead = new Map();
+  process.env[runDescriptionVariable] = "{}";
+  try {
+    assert.match(String(await whyOf(valuesOnly)), /compare with the run's description/);
+  } finally {
+    delete process.env[runDescriptionVariable];
+  }
+  assert.deepEqual(await whyOf(valuesOnly), []);
 });

@@ -4,10 +4,16 @@ import { isProxy } from "node:util/types";
 import { serialize } from "node:v8";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
-import { type Interceptor, intercepted, rewriteAnswers } from "../negative-controls/intercept.ts";
+import {
+  type Interceptor,
+  intercepted,
+  rewriteAnswers,
+  rewriteDeclaredParameters,
+} from "../negative-controls/intercept.ts";
 import { matchRoute } from "../protocol/spec.ts";
-import { selectScenarios } from "./control-selection.ts";
-import { echoTarget, listsMachines, traceOf } from "./fixtures/traces.ts";
+import { defaultChoices } from "../reference/domain/parameters.ts";
+import { markScenario, selectScenarios, tracedReference } from "./control-selection.ts";
+import { describedTrace, echoTarget, listsMachines, traceOf } from "./fixtures/traces.ts";
 
 /** A trace of three scenarios: one describes the target first, then each uses its own operations. */
 const threeScenarioTrace = () =>
@@ -146,13 +152,21 @@ test("a control that changes the target's description, or the reference itself, 
       why: "it changes a call made before any scenario",
     },
   );
-  // A reference built with other choices of its own is not replayed.
+  // A reference built with other parameters of its own is not replayed.
+  assert.deepEqual(
+    await selectScenarios(() => inProcessTransport({ parameters: { failoverJobSeconds: 1 } }), trace),
+    { every: true, why: "not replayable: it changes the reference itself, not only its traffic" },
+  );
+  // Nor one with other choices, over a trace that did not watch the reference's (no reference's).
   assert.deepEqual(
     await selectScenarios(
       () => inProcessTransport({ choices: { drillAtFailover: "refuse-failover" } }),
       trace,
     ),
-    { every: true, why: "not replayable: it changes the reference itself, not only its traffic" },
+    {
+      every: true,
+      why: "it changes the reference's choices (drillAtFailover), and the baseline did not watch them",
+    },
   );
   // Nor is a transport that is not the in-process reference at all.
   assert.equal((await selectScenarios(() => echoTarget, trace)).every, true);
@@ -467,4 +481,131 @@ test("what is lent tells a control nothing a run would not, and a write undone b
       }),
       machines,
     );
+});
+
+test("the traced reference notes, per scenario, the choices it reads while it answers that scenario's calls", async () => {
+  const { transport, trace } = tracedReference();
+  await transport.send({ method: "GET", path: "/v1/target" });
+  const session = async (key: string) => {
+    markScenario(key);
+    const reply = await transport.send({ method: "POST", path: "/v1/sessions", body: {} });
+    return `/v1/sessions/${(reply.body as { sessionId: string }).sessionId}`;
+  };
+  // Its configuration server's process server and master target get the reference's default names.
+  const a = await session("features/a.feature:3");
+  await transport.send({
+    method: "POST",
+    path: `${a}/vaults`,
+    body: { name: "v1", storageAccount: "acct1" },
+  });
+  const server = { name: "cs1", vault: "v1" };
+  assert.equal(
+    (await transport.send({ method: "POST", path: `${a}/configuration-servers`, body: server })).status,
+    201,
+  );
+  await session("features/b.feature:4");
+  markScenario("");
+  assert.equal(trace.choicesUnattributed, undefined);
+  assert.deepEqual([...(trace.choicesRead?.keys() ?? [])], ["features/a.feature:3"]);
+  assert.ok(trace.choicesRead?.get("features/a.feature:3")?.has("naming"));
+  // A control that gives the reference other names reaches that scenario; one that changes a
+  // choice nobody read reaches none.
+  const otherNames = () =>
+    inProcessTransport({ choices: { naming: { ...defaultChoices.naming, job: (n) => `job${n}` } } });
+  assert.deepEqual(await selectScenarios(otherNames, trace), {
+    every: false,
+    reached: ["features/a.feature:3"],
+  });
+  const noDrills = () =>
+    intercepted("test", (call, _id, next) => next(call), { choices: { drillAtFailover: "refuse-failover" } });
+  assert.deepEqual(await selectScenarios(noDrills, trace), { every: false, reached: [] });
+});
+
+test("a control with other choices reaches the scenarios that read them, or listed them, and those its interceptor changes", async () => {
+  const trace = await threeScenarioTrace();
+  trace.choicesRead = new Map([
+    ["features/a.feature:3", new Set(["retentionEdge"])],
+    ["features/b.feature:4", new Set(["*"])],
+  ]);
+  const reachedBy = async (factory: () => Transport) => {
+    const selection = await selectScenarios(factory, trace);
+    return selection.every ? selection.why : selection.reached;
+  };
+  const choices = { failoverExtraProcessingSeconds: 0 };
+  // Listed in b:4: any choice may have shown there.
+  assert.deepEqual(await reachedBy(() => inProcessTransport({ choices })), ["features/b.feature:4"]);
+  assert.deepEqual(await reachedBy(() => inProcessTransport({ choices: { retentionEdge: "prune-edge" } })), [
+    "features/a.feature:3",
+    "features/b.feature:4",
+  ]);
+  // No choice at all: nothing.
+  assert.deepEqual(await reachedBy(() => inProcessTransport({ choices: {} })), []);
+  assert.deepEqual(await reachedBy(onChoicesAndPath("recovery-points", choices)), [
+    "features/a.feature:9",
+    "features/b.feature:4",
+  ]);
+  // Choices whose keys cannot be told for sure (a proxy, a symbol key) are not replayed.
+  assert.match(
+    String(await reachedBy(() => inProcessTransport({ choices: new Proxy(choices, {}) }))),
+    /not replayable/,
+  );
+  const symbol = { ...choices, [Symbol("x")]: 1 };
+  assert.match(String(await reachedBy(() => inProcessTransport({ choices: symbol }))), /not replayable/);
+  // A read the trace could not put down to one scenario: every scenario, for a control that sets that key.
+  trace.choicesUnattributed = new Map([
+    [
+      "failoverExtraProcessingSeconds",
+      "the reference read its choices' failoverExtraProcessingSeconds outside any call",
+    ],
+  ]);
+  assert.match(
+    String(await reachedBy(() => inProcessTransport({ choices }))),
+    /choices \(failoverExtraProcessingSeconds\), and the reference read its choices' failoverExtraProcessingSeconds outside/,
+  );
+  assert.deepEqual(await reachedBy(() => inProcessTransport({ choices: { retentionEdge: "prune-edge" } })), [
+    "features/a.feature:3",
+    "features/b.feature:4",
+  ]);
+  // A control that gives none is not held back by it.
+  assert.deepEqual(await reachedBy(() => intercepted("test", (call, _id, next) => next(call))), []);
+});
+
+/** A control with `choices` whose interceptor rewrites the status of answers to calls on `fragment`. */
+const onChoicesAndPath = (fragment: string, choices: Record<string, unknown>) => (): Transport =>
+  intercepted(
+    "test",
+    async (call, _id, next) =>
+      call.path.includes(fragment) ? { ...(await next(call)), status: 299 } : next(call),
+    { choices },
+  );
+
+test("a control that declares other parameters reaches the scenarios that read them, or listed them", async () => {
+  const trace = await describedTrace(listsMachines);
+  trace.parametersRead = new Map([
+    ["features/a.feature:3", new Set(["failoverJobSeconds"])],
+    ["features/a.feature:9", new Set(["*"])],
+  ]);
+  const reachedBy = async (factory: () => Transport) => {
+    const selection = await selectScenarios(factory, trace);
+    return selection.every ? selection.why : selection.reached;
+  };
+  const declaring = (rewrite: (p: Record<string, number>) => Record<string, number>) => () =>
+    intercepted("test", rewriteDeclaredParameters(rewrite));
+  assert.deepEqual(
+    await reachedBy(declaring((p) => ({ failoverJobSeconds: (p.failoverJobSeconds ?? 0) - 61 }))),
+    ["features/a.feature:3", "features/a.feature:9"],
+  );
+  assert.deepEqual(await reachedBy(declaring(() => ({ crashConsistentIntervalSeconds: 600 }))), [
+    "features/a.feature:9",
+  ]);
+  // The same values: nothing changed, nothing reached.
+  assert.deepEqual(await reachedBy(declaring(() => ({}))), []);
+  // A name it adds counts as changed.
+  assert.deepEqual(await reachedBy(declaring(() => ({ someNewerParameter: 1 }))), ["features/a.feature:9"]);
+});
+
+test("a described trace holds the workers' description before any scenario", async () => {
+  const trace = await describedTrace(listsMachines);
+  assert.equal(trace.preamble.length, 1);
+  assert.deepEqual(trace.preamble[0]?.call, { method: "GET", path: "/v1/target" });
 });

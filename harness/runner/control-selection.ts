@@ -20,13 +20,33 @@
 // if each request reached azureFetch once, as recorded (still so at the end of the replay), and
 // the control's fetch handed back that very answer untouched (or failed where the recorded one
 // failed). Where a request could not be put down to one call (two calls under way, or answered
-// after its call), a control with a fetch of its own reaches the scenario. One that changes other
-// options (choices, parameters), or that is not built on the in-process reference at all,
-// changes what the reference does inside and cannot be replayed: the whole suite runs against it.
+// after its call), a control with a fetch of its own reaches the scenario. One that gives the
+// reference other choices is replayed too: the baseline's reference reads its choices through a
+// view that notes each top-level key it reads while it answers a scenario's calls, under that
+// scenario (a listing, or a read by symbol, counts as a read of every key). The scenarios that
+// read a key the control sets (whatever value it sets) are reached; a read made outside the
+// calls, before any scenario or while a call of another scenario is under way is put down to
+// none, and then every such control runs every scenario. One that changes other options (its
+// parameters, its families), or that is not built on the in-process reference at all, changes
+// what the reference does inside and cannot be replayed: the whole suite runs against it.
+// A change to a call made before any scenario reaches every scenario, but for one: the workers'
+// GET /v1/target answered with a description that differs from the recorded one only in values
+// of its declared parameters (the same status, every other key and value the same data in the
+// same order, the names both declare in the same order) and still meets the protocol's schema.
+// Before any scenario the harness only checks that answer against the schema (and compares it
+// with the run's description where one is handed to the workers: then every scenario runs);
+// from then on it hands the scenarios a view of the parameters which, in the baseline, noted
+// each name a scenario read (a listing: every name). The scenarios that read a name the control
+// declares otherwise (or adds, or leaves out) are reached; a read before any scenario, or a
+// write into them, is put down to none, and then every such control runs every scenario.
 //
 // What the proof assumes, and the equivalence test of the two designs checks: scenarios are
-// independent of one another (as shards, --grep and parallel workers already need), and a
-// session's id is a name (the reference draws it at random; a replay sees the baseline's).
+// independent of one another (as shards, --grep and parallel workers already need: the
+// reference reads its choices, and the harness its declared parameters, in each scenario whose
+// course depends on them, keeping nothing read in one for another), a session's id is a name
+// (the reference draws it at random; a replay sees the baseline's), and a control carries
+// nothing it saw of a reached scenario into one it does not reach (the replays hand it the
+// recorded answers there; a run, the answers of a reference its calls or options changed).
 // Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
 // module level, outside the transport (the replays advance it before the control's own run),
 // the clock or randomness read through functions imported by name (node:crypto's randomUUID,
@@ -40,6 +60,8 @@ import { createRequire, syncBuiltinESMExports } from "node:module";
 import { types } from "node:util";
 import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
+import { matchRoute } from "../protocol/spec.ts";
+import { runDescriptionVariable } from "./run-description.ts";
 
 /**
  * As this module loaded them: during a replay the globals and node:util's and node:v8's own are
@@ -72,7 +94,10 @@ export interface TracedFetch {
 
 /** The baseline's protocol calls, in the order they were made: before any scenario, then per scenario. */
 export interface BaselineTrace {
-  /** Calls outside any scenario (the workers' GET /v1/target): a control that changes one changes every scenario. */
+  /**
+   * Calls outside any scenario (the workers' GET /v1/target): a control that changes one changes
+   * every scenario, unless it changes only the values of the declared parameters (declaredChanges).
+   */
   preamble: TracedCall[];
   /** Per scenario key (scenarioKey), in run order. */
   scenarios: Map<string, TracedCall[]>;
@@ -91,10 +116,36 @@ export interface BaselineTrace {
    * or before the first scenario): then no control that changes a default is selected.
    */
   unattributed?: string;
+  /**
+   * The top-level keys of the reference's choices it read while answering each scenario's calls
+   * ("*": it listed them, or read them otherwise than by name). Absent when they were not
+   * watched (a trace of something else than the reference): nothing is known.
+   */
+  choicesRead?: Map<string, Set<string>>;
+  /**
+   * By key ("*": a listing), why a read of the choices could not be put down to one scenario:
+   * no control that sets that key (any key, for "*") is selected.
+   */
+  choicesUnattributed?: Map<string, string>;
+  /**
+   * The names of the target's declared parameters (GET /v1/target's `parameters`) the harness
+   * read during each scenario ("*": it listed them, or read them otherwise than by name).
+   * Absent when the harness did not watch them (declaredParametersRead): nothing is known.
+   */
+  parametersRead?: Map<string, Set<string>>;
+  /**
+   * Why a read of the declared parameters could not be put down to one scenario (before the
+   * first, or a write into them): no control that changes them is selected.
+   */
+  parametersUnattributed?: string;
 }
 
 /** A trace with nothing recorded yet. */
-export const emptyTrace = (): BaselineTrace => ({ preamble: [], scenarios: new Map(), consulted: new Map() });
+export const emptyTrace = (): BaselineTrace => ({
+  preamble: [],
+  scenarios: new Map(),
+  consulted: new Map(),
+});
 
 /** A scenario's key: its feature file and the line of its pickle (an outline's example row, else the scenario). */
 export const scenarioKey = (uri: string, line: number) => `${uri}:${line}`;
@@ -102,6 +153,19 @@ export const scenarioKey = (uri: string, line: number) => `${uri}:${line}`;
 let currentScenario: string | undefined;
 /** The traced calls sent and not yet answered. */
 const underWay = new Set<TracedCall>();
+/** The scenario each traced call was made in (undefined: before any). */
+const scenarioOfCall = new WeakMap<TracedCall, string | undefined>();
+/** The trace tracedReference last made, until the harness takes it to watch the declared parameters. */
+let parametersTrace: BaselineTrace | undefined;
+
+/** A read that may depend on every name (a listing, a symbol): noted as "*". */
+const listed = Symbol("listed");
+
+/** Adds `name` to what `key` read, in `reads`. */
+function noteRead(reads: Map<string, Set<string>>, key: string, name: string): void {
+  const names = reads.get(key) ?? new Set();
+  reads.set(key, names.add(name));
+}
 
 /**
  * Called by the Before hook with the starting scenario's key: calls recorded from now on are
@@ -119,7 +183,9 @@ export function markScenario(key: string): void {
 export function tracedReference(): { transport: Transport; trace: BaselineTrace } {
   let inFlight = 0;
   const unpinned = new Set<string>();
-  const trace: BaselineTrace = { ...emptyTrace(), unpinnedFetches: unpinned };
+  const choicesRead = new Map<string, Set<string>>();
+  const trace: BaselineTrace = { ...emptyTrace(), unpinnedFetches: unpinned, choicesRead };
+  parametersTrace = trace;
   const inner = consultingTransport(
     (option) => {
       const key = currentScenario;
@@ -157,6 +223,22 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
         frozenFetch(request);
       }
     },
+    (choice) => {
+      const key = currentScenario;
+      // Read while answering calls of the current scenario alone: that scenario's. A call of an
+      // earlier scenario still under way could have read it too: put down to none.
+      const calls = [...underWay];
+      if (key === undefined || inFlight === 0 || !calls.every((call) => scenarioOfCall.get(call) === key)) {
+        trace.choicesUnattributed ??= new Map();
+        if (!trace.choicesUnattributed.has(choice))
+          trace.choicesUnattributed.set(
+            choice,
+            `the reference read its choices' ${choice} ${key === undefined ? "before any scenario" : "outside the current scenario's calls"}`,
+          );
+        return;
+      }
+      noteRead(choicesRead, key, choice);
+    },
   );
   const traced = tracing(inner, trace);
   const arm = inner.arm;
@@ -188,6 +270,79 @@ export function tracedReference(): { transport: Transport; trace: BaselineTrace 
 }
 
 /**
+ * Ends the traced run: a later run does not take the trace for its declared parameters (when
+ * the traced run never asked for them, its GET /v1/target having failed, say).
+ */
+export function endTracedRun(): void {
+  parametersTrace = undefined;
+}
+
+/**
+ * The target's declared parameters as the harness hands them to its scenarios. In the run whose
+ * transport tracedReference made last (the first to ask since: the traced baseline), a view that
+ * notes into that trace each name read during a scenario, under the scenario last marked ("*"
+ * where it is listed, or read otherwise than by name); a read before any scenario, or a write,
+ * makes its reads unattributed. Otherwise `parameters` itself. The values read are the same.
+ */
+export function declaredParametersRead<T extends object>(parameters: T): T {
+  const trace = parametersTrace;
+  parametersTrace = undefined;
+  if (!trace) return parameters;
+  const reads = new Map<string, Set<string>>();
+  trace.parametersRead = reads;
+  const read = (name: PropertyKey) => {
+    const key = currentScenario;
+    if (key === undefined) {
+      trace.parametersUnattributed ??= "the harness read the declared parameters before any scenario";
+      return;
+    }
+    noteRead(reads, key, typeof name === "string" ? name : "*");
+  };
+  const written = () => {
+    trace.parametersUnattributed ??= "the harness wrote into the declared parameters";
+  };
+  return new Proxy(parameters, {
+    get(target, name, receiver) {
+      read(name);
+      return Reflect.get(target, name, receiver);
+    },
+    has(target, name) {
+      read(name);
+      return Reflect.has(target, name);
+    },
+    getOwnPropertyDescriptor(target, name) {
+      read(name);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+    ownKeys(target) {
+      read(listed);
+      return Reflect.ownKeys(target);
+    },
+    // Done as asked, but what one scenario wrote the next would read (state across scenarios).
+    set(target, name, value, receiver) {
+      written();
+      return Reflect.set(target, name, value, receiver);
+    },
+    defineProperty(target, name, property) {
+      written();
+      return Reflect.defineProperty(target, name, property);
+    },
+    deleteProperty(target, name) {
+      written();
+      return Reflect.deleteProperty(target, name);
+    },
+    setPrototypeOf(target, prototype) {
+      written();
+      return Reflect.setPrototypeOf(target, prototype);
+    },
+    preventExtensions(target) {
+      written();
+      return Reflect.preventExtensions(target);
+    },
+  });
+}
+
+/**
  * `inner` with every call and answer recorded into `trace` (a new one by default), under the
  * scenario last marked. Each entry is taken when the call is made, so the trace keeps the order
  * calls reached the target.
@@ -207,6 +362,7 @@ export function tracing(
     const entry = { call: frozenCopy(call) } as TracedCall;
     calls.push(entry);
     underWay.add(entry);
+    scenarioOfCall.set(entry, key);
     try {
       const reply = await inner.send(call, options);
       entry.reply = frozenCopy(reply);
@@ -345,14 +501,16 @@ export type Selection =
  * reached scenario's calls differs between the two keeps state across scenarios: it is not selected.
  * @returns every scenario (with why) when the control cannot be replayed, keeps state across
  *   scenarios, schedules work for later, reads the clock or draws at random, or changes a call
- *   outside the scenarios; else the scenarios it reached.
+ *   outside the scenarios (otherwise than in the values of the declared parameters: see
+ *   declaredChanges); else the scenarios it reached, with those that read a choice it sets or
+ *   a parameter it declares otherwise.
  */
 export async function selectScenarios(factory: () => Transport, trace: BaselineTrace): Promise<Selection> {
   if (trace.unreplayable) return { every: true, why: trace.unreplayable };
   const keys = [...trace.scenarios.keys()];
   const together = await replay(factory, trace, keys);
   if (!together.replayed) return { every: true, why: together.why };
-  const { options, fetchReplayed, changed } = together;
+  const { options, choices, fetchReplayed, changed } = together;
   // A fetch replayed over the recorded requests reaches what it changed, and where they were not all recorded.
   const unreplayed = options.filter((option) => !(fetchReplayed && option === "fetch"));
   if (options.length > 0 && trace.unattributed)
@@ -360,20 +518,41 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
       every: true,
       why: `it changes the reference's ${options.join(" and ")}, and ${trace.unattributed}`,
     };
-  if (changed.preamble.includes(true))
-    return { every: true, why: "it changes a call made before any scenario" };
+  const choicesRead = trace.choicesRead;
+  const unattributed = choices.length > 0 ? unattributedChoice(trace, choices) : undefined;
+  if (unattributed)
+    return {
+      every: true,
+      why: `it changes the reference's choices (${choices.join(", ")}), and ${unattributed}`,
+    };
+  const declared = declaredChanges(trace, changed);
+  if (typeof declared === "string") return { every: true, why: declared };
+  // Where a name is read as "*" (listed), any change to it may show.
+  const readAny = (read: Set<string> | undefined, names: Iterable<string>) => {
+    if (!read) return false;
+    let any = false;
+    for (const name of names) {
+      if (read.has(name)) return true;
+      any = true;
+    }
+    return any && read.has("*");
+  };
   const reached = keys.filter(
     (key) =>
       // A default it changes, used in this scenario: the scenario may go otherwise.
       unreplayed.some((option) => trace.consulted.get(key)?.has(option)) ||
       (fetchReplayed && trace.consulted.get(key)?.has("fetch") && trace.unpinnedFetches?.has(key)) ||
+      // A choice it changes, or a parameter it declares otherwise, read in this scenario.
+      readAny(choicesRead?.get(key), choices) ||
+      readAny(trace.parametersRead?.get(key), declared) ||
       changed.scenarios.get(key)?.includes(true),
   );
   if (reached.length > 0) {
     const selected = await replay(factory, trace, reached);
     if (!selected.replayed) return { every: true, why: selected.why };
     if (
-      selected.changed.preamble.includes(true) ||
+      !sameData(selected.changed.preamble, changed.preamble) ||
+      !sameData(selected.changed.declared, changed.declared) ||
       reached.some((key) => !sameData(selected.changed.scenarios.get(key), changed.scenarios.get(key)))
     )
       return {
@@ -384,10 +563,52 @@ export async function selectScenarios(factory: () => Transport, trace: BaselineT
   return { every: false, reached };
 }
 
+/**
+ * Why the baseline cannot tell which scenarios read one of `choices` (keys of the reference's
+ * choices a control sets), if it cannot: it did not watch them, or a read of one of them (or a
+ * listing of them all) could not be put down to one scenario.
+ */
+function unattributedChoice(trace: BaselineTrace, choices: string[]): string | undefined {
+  if (!trace.choicesRead) return "the baseline did not watch them";
+  const unattributed = trace.choicesUnattributed;
+  return unattributed?.get("*") ?? choices.map((key) => unattributed?.get(key)).find(Boolean);
+}
+
 /** Which of the replayed calls a control changed (true), per scenario, in the trace's order. */
 interface Changed {
   preamble: boolean[];
+  /**
+   * Per changed call of the preamble, the declared parameters whose values alone its answer
+   * changed (sorted; see onlyDeclaredChanged), or null where anything else changed.
+   */
+  declared: (string[] | null)[];
   scenarios: Map<string, boolean[]>;
+}
+
+/**
+ * The names of the declared parameters a control changes, or why every scenario runs. The
+ * preamble is the workers' GET /v1/target: an answer there that differs only in the values of
+ * its `parameters` (onlyDeclaredChanged), and is as valid, changes what the scenarios read of
+ * those names and nothing else, provided the baseline watched which scenario read which name
+ * (declaredParametersRead) and no worker compares the description with the run's (hooks.ts,
+ * run-description.ts), which would judge no scenario. Any other change before the scenarios
+ * reaches them all.
+ */
+function declaredChanges(trace: BaselineTrace, changed: Changed): Set<string> | string {
+  const names = new Set<string>();
+  for (const [i, mark] of changed.preamble.entries()) {
+    if (!mark) continue;
+    const declared = changed.declared[i];
+    if (!declared) return "it changes a call made before any scenario";
+    for (const name of declared) names.add(name);
+  }
+  if (names.size === 0) return names;
+  const which = [...names].join(", ");
+  if (!trace.parametersRead || trace.parametersUnattributed)
+    return `it declares other parameters (${which}), and ${trace.parametersUnattributed ?? "the baseline did not watch which scenario reads them"}`;
+  if (process.env[runDescriptionVariable])
+    return `it declares other parameters (${which}), which the workers compare with the run's description`;
+  return names;
 }
 
 /** What one call was given and answered, to check again once everything it left behind ran. */
@@ -402,6 +623,12 @@ interface Given {
   lentReply?: Lent;
   marks: boolean[];
   at: number;
+  /**
+   * For a call of the preamble: whether nothing but its answer changed while it was under way
+   * (`answerOnly`; `touched` is set where it changed otherwise later), and the declared
+   * parameters its answer changed once it settled (onlyDeclaredChanged).
+   */
+  preamble?: { answerOnly: boolean; touched: boolean; early: Set<string> | undefined };
 }
 
 /**
@@ -418,7 +645,13 @@ async function replay(
   trace: BaselineTrace,
   keys: string[],
 ): Promise<
-  | { replayed: true; options: ConsultedOption[]; fetchReplayed: boolean; changed: Changed }
+  | {
+      replayed: true;
+      options: ConsultedOption[];
+      choices: string[];
+      fetchReplayed: boolean;
+      changed: Changed;
+    }
   | { replayed: false; why: string }
 > {
   let expected: TracedCall | undefined;
@@ -536,7 +769,7 @@ async function replay(
   const over = built;
   // A fetch of its own is replayed over the Azure requests the baseline recorded, if it recorded them.
   const fetchReplayed = over.fetch !== undefined && trace.unpinnedFetches !== undefined;
-  const unchanged = async (entry: TracedCall, marks: boolean[]): Promise<boolean> => {
+  const unchanged = async (entry: TracedCall, marks: boolean[], inPreamble = false): Promise<boolean> => {
     expected = entry;
     const plain = plainEntry(entry);
     expectedPlain = plain;
@@ -556,8 +789,12 @@ async function replay(
     lentReply = undefined;
     fetchChanged = false;
     const at = marks.length;
+    const preamble: Given["preamble"] = inPreamble
+      ? { answerOnly: false, touched: false, early: undefined }
+      : undefined;
     markCurrent = () => {
       marks[at] = true;
+      if (preamble) preamble.touched = true;
     };
     const answer = await withinThisTurn(
       over.transport.send(call, { signal: new AbortController().signal }),
@@ -578,16 +815,20 @@ async function replay(
       (lent !== undefined && reply === lent.view && !lent.written
         ? true
         : sameAsRecorded(reply, entry.reply, plain, lent));
-    given.push({ entry, plain, call, reply, lentCall: copy.lent, lentReply: lent, marks, at });
-    return (
-      asRecorded &&
+    const answerOnly =
+      answer.settled &&
       !fetchChanged &&
       strays === straysBefore &&
       reachedReference === 1 &&
-      over.sideEffects() === sideEffectsBefore
-    );
+      over.sideEffects() === sideEffectsBefore;
+    if (preamble && answerOnly && !asRecorded) {
+      preamble.answerOnly = true;
+      preamble.early = onlyDeclaredChanged(entry, reply);
+    }
+    given.push({ entry, plain, call, reply, lentCall: copy.lent, lentReply: lent, marks, at, preamble });
+    return asRecorded && answerOnly;
   };
-  const changed: Changed = { preamble: [], scenarios: new Map() };
+  const changed: Changed = { preamble: [], declared: [], scenarios: new Map() };
   try {
     if (over.transport.arm)
       return {
@@ -596,7 +837,8 @@ async function replay(
       };
     // What the factory left to run a few turns later runs before the first call, as in a run.
     await drain();
-    for (const entry of trace.preamble) changed.preamble.push(!(await unchanged(entry, changed.preamble)));
+    for (const entry of trace.preamble)
+      changed.preamble.push(!(await unchanged(entry, changed.preamble, true)));
     for (const key of keys) {
       const marks: boolean[] = [];
       changed.scenarios.set(key, marks);
@@ -620,6 +862,21 @@ async function replay(
     // An Azure request written into after it was sent: the stand-in keeps a view of its bytes.
     for (const { request, input, init, marked } of fetchesGiven)
       if (!sameRequest(input, init, request)) marked();
+    // What each changed call of the preamble changed: its declared parameters alone, as it
+    // read when it settled and as it reads now (a write in between may have changed others).
+    changed.declared = changed.preamble.map(() => null);
+    for (const { entry, plain, call, reply, lentCall, marks, at, preamble } of given) {
+      if (marks !== changed.preamble || !marks[at]) continue;
+      const late =
+        preamble?.answerOnly &&
+        !preamble.touched &&
+        preamble.early &&
+        sameAsRecorded(call, entry.call, plain, lentCall)
+          ? onlyDeclaredChanged(entry, reply)
+          : undefined;
+      changed.declared[at] =
+        late && preamble?.early ? [...new Set([...preamble.early, ...late])].sort() : null;
+    }
     if (over.sideEffects() !== sideEffectsAfterCalls)
       return { replayed: false, why: "it sends requests of its own after answering" };
     if (strays !== strayed) return { replayed: false, why: "it sends calls of its own after answering" };
@@ -629,11 +886,79 @@ async function replay(
         why: "it builds a reference while it runs, which a replay cannot account for",
       };
     if (seen) return { replayed: false, why: seen };
-    return { replayed: true, options: over.options, fetchReplayed, changed };
+    return { replayed: true, options: over.options, choices: over.choices, fetchReplayed, changed };
   } finally {
     over.end();
     watch.stop();
   }
+}
+
+/**
+ * The declared parameters whose values alone tell `given` from the answer the baseline recorded
+ * to GET /v1/target (entry), or undefined where anything else tells them apart, or nothing does.
+ * Everything but the values of the body's `parameters` must be the same plain data (sameData:
+ * the same status, the same keys in the same order); `parameters` must be a plain record (names
+ * may come and go, those both have in the same order) and the whole answer must meet the
+ * protocol's schema for its status, as ProtocolClient checks it (its checks before any scenario
+ * then go as in the baseline).
+ */
+function onlyDeclaredChanged(entry: TracedCall, given: unknown): Set<string> | undefined {
+  const route = matchRoute(entry.call.method, entry.call.path);
+  if (route.kind !== "found" || route.operation.operationId !== "describeTarget") return undefined;
+  let names: Set<string> | undefined;
+  const same = sameDataExcept(given, entry.reply, "body", (body, recordedBody) =>
+    sameDataExcept(body, recordedBody, "parameters", (parameters, recordedParameters) => {
+      names = parameterChanges(parameters, recordedParameters);
+      return names !== undefined;
+    }),
+  );
+  if (!same || !names || names.size === 0) return undefined;
+  try {
+    const reply = given as ProtocolReply;
+    const validate = route.operation.responses[String(reply.status)];
+    // On a copy: the validator may fill in defaults.
+    if (validate && !validate(clone(reply.body))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return names;
+}
+
+/**
+ * sameData(a, b) for two plain objects but at `key`, whose values `inner` compares (it is told
+ * them only if both hold the key, as a plain data property, at the same place).
+ */
+function sameDataExcept(
+  a: unknown,
+  b: unknown,
+  key: string,
+  inner: (a: unknown, b: unknown) => boolean,
+): boolean {
+  if (!plainRecord(a) || !plainRecord(b)) return false;
+  const keys = Object.getOwnPropertyNames(a);
+  const others = Object.getOwnPropertyNames(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i] as string;
+    if (name !== others[i]) return false;
+    if (!(name === key ? inner(a[name], b[name]) : sameData(a[name], b[name]))) return false;
+  }
+  return true;
+}
+
+/**
+ * The names whose values (or presence) differ between two plain records of declared
+ * parameters, or undefined where either is not one or the names both hold come in another order.
+ */
+function parameterChanges(a: unknown, b: unknown): Set<string> | undefined {
+  if (!plainRecord(a) || !plainRecord(b)) return undefined;
+  const names = new Set<string>();
+  const shared = (of: Record<string, unknown>, other: Record<string, unknown>) =>
+    Object.keys(of).filter((name) => Object.hasOwn(other, name));
+  if (!sameData(shared(a, b), shared(b, a))) return undefined;
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if (!Object.hasOwn(a, name) || !Object.hasOwn(b, name) || !sameData(a[name], b[name])) names.add(name);
+  return names;
 }
 
 /** How many microtask turns an answer may take: far more than any interceptor's awaits need. */

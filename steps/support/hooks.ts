@@ -84,8 +84,19 @@ let scenarioDeadline: { at: number; boundMs: number } | undefined;
  * every cucumber process of a `cmd:`, `http:` or image target (about 40 ms of each start).
  */
 let markScenario: ((uri: string, line: number) => void) | undefined;
+/**
+ * The declared parameters as the scenarios get them: in control selection's traced baseline, a
+ * view that notes which names each scenario reads (control-selection.ts); else as they are.
+ */
+let parametersForScenarios = (declared: TargetParameters): TargetParameters => declared;
 
 BeforeAll(async () => {
+  // The control runner runs the suite many times in one process: what an earlier run's target
+  // said of itself must not stand in for this one's (a target that cannot describe itself
+  // would be judged by the last one's description).
+  capabilities = undefined;
+  parameters = {};
+  describeProblem = "";
   connection = await connectFromEnvironment(process.env, {
     scenarioDeadline: () => scenarioDeadline,
     stopped: () => runStop?.stopped(),
@@ -93,6 +104,7 @@ BeforeAll(async () => {
   if (!connection.azureGateway) {
     const selection = await import("../../harness/runner/control-selection.ts");
     markScenario = (uri, line) => selection.markScenario(selection.scenarioKey(uri, line));
+    parametersForScenarios = selection.declaredParametersRead;
   }
   // The runner asked already; a target that cannot answer this worker now fails each scenario
   // as a target error with this diagnosis, rather than failing the whole run.
@@ -105,7 +117,9 @@ BeforeAll(async () => {
     if (otherwise) describeProblem = otherwise;
     else if (described.ok) {
       capabilities = described.value.capabilities;
-      parameters = described.value.parameters ?? {};
+      // After the checks above, which read the answer before any scenario (control selection
+      // accounts for them itself): from here on the scenarios read it.
+      parameters = parametersForScenarios(described.value.parameters ?? {});
     } else describeProblem = `GET /v1/target was refused: ${described.code} ${described.message}`;
   } catch (error) {
     describeProblem = (error as Error).message;
