@@ -156,9 +156,12 @@ export class FailoverDsl {
 
   /**
    * The time passFailoverTime lets pass, with every failover accepted and not yet watched read
-   * after each step of at most a minute (and at each one's bound) until it is read ended: its end
-   * is then known on the clock to within a minute, whatever it reports (extraMinutes judges by
-   * that). A job still running at its bound fails the scenario, as in jobEndsInTime.
+   * after each step of at most a minute, and at the instants where a job that keeps to its
+   * declared duration and the documented extra processing ends or must still run (watchPoints),
+   * until it is read ended: its end is then known on the clock, whatever it reports (extraMinutes
+   * judges by that). A job still running at its bound fails the scenario, as in jobEndsInTime;
+   * so does a machine's failover job still running once the machine is FailedOver (the
+   * protocol's "Jobs": the state an act leads to is reached when its job ends).
    */
   async watchFailoversToTheirEnd(): Promise<void> {
     const cycle = this.site.declared("replicationCycleSeconds");
@@ -168,25 +171,55 @@ export class FailoverDsl {
     let open = [...this.failovers.values()].filter((w) => w.firstEnded === undefined);
     let now = start;
     while (open.length > 0 && now < end) {
-      const next = Math.min(end, now + minute * 1000, ...open.map((w) => w.bound).filter((b) => b > now));
+      const next = Math.min(
+        end,
+        now + minute * 1000,
+        ...open.flatMap((w) => [w.bound, ...this.watchPoints(w)]).filter((t) => t > now),
+      );
       await this.site.pass((next - now) / 1000);
       now = next;
-      for (const watched of open) {
-        const job = must(await this.api.readJob(watched.job.name), `reading job ${watched.job.name}`);
-        if (job.state !== "InProgress") {
-          watched.firstEnded = now;
-          watched.ended = job;
-          continue;
-        }
-        watched.lastRunning = now;
-        assert.ok(
-          now < watched.bound,
-          `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (failoverJobSeconds ${this.site.declared("failoverJobSeconds")} s, the extra processing its machines may take and a ${cycle} s cycle)`,
-        );
-      }
+      for (const watched of open) await this.readWatched(watched, now, cycle);
       open = open.filter((w) => w.firstEnded === undefined);
     }
     if (now < end) await this.site.pass((end - now) / 1000);
+  }
+
+  /**
+   * Where a failover job asked for at A ends if it keeps to the declared duration D and the
+   * extra processing 004 gives (8 to 10 minutes): read a second before and at A + D, and at
+   * A + D + 8 minutes less a second, + 8 minutes and + 10 minutes, so that an end reported there
+   * is confirmed or contradicted to the second (ms on the target's clock).
+   */
+  private watchPoints(watched: WatchedJob): number[] {
+    const due = watched.acceptedAt + this.site.declared("failoverJobSeconds") * 1000;
+    const { min, max } = extraProcessingSeconds;
+    return [due - 1000, due, due + (min - 1) * 1000, due + min * 1000, due + max * 1000];
+  }
+
+  /** One read of a watched job at `now` (ms), noted in `watched`; see watchFailoversToTheirEnd. */
+  private async readWatched(watched: WatchedJob, now: number, cycle: number): Promise<void> {
+    const job = must(await this.api.readJob(watched.job.name), `reading job ${watched.job.name}`);
+    if (job.state !== "InProgress") {
+      watched.firstEnded = now;
+      watched.ended = job;
+      return;
+    }
+    watched.lastRunning = now;
+    assert.ok(
+      now < watched.bound,
+      `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (failoverJobSeconds ${this.site.declared("failoverJobSeconds")} s, the extra processing its machines may take and a ${cycle} s cycle)`,
+    );
+    // A plan's machines may each be failed over before the plan's one job ends; one machine's not.
+    if (watched.target.scope !== "machine") return;
+    const item = must(
+      await this.api.readReplicatedItem(watched.target.name),
+      `reading ${watched.target.name}`,
+    );
+    assert.notEqual(
+      item.protectionState,
+      "FailedOver",
+      `${watched.target.name} is FailedOver ${(now - watched.acceptedAt) / 1000} s after its failover was accepted, while its failover job ${job.name} still runs: the state an act leads to is reached when its job ends`,
+    );
   }
 
   /**
@@ -769,9 +802,11 @@ export class FailoverDsl {
           (lastRunning === undefined || reported > lastRunning),
         `${ended.name} of ${name} reports it ended at ${ended.endTime ?? "no time"}, which the clock contradicts: ${seen}`,
       );
-      return (reported - acceptedAt) / 60_000;
+      return reported - acceptedAt;
     };
-    return duration(machine) - duration(baseline);
+    // In whole ms, then minutes: 480,000 ms is 8 minutes exactly (minutes each, then the
+    // difference, can come out 7.999999999999999).
+    return (duration(machine) - duration(baseline)) / 60_000;
   }
 
   async readinessFails(machine: string, check: ReadinessCheckName, fails: boolean): Promise<void> {
