@@ -6,7 +6,9 @@
 import { inProcessAzureRefuses } from "../azure-standin/in-process.ts";
 import { azureFetch, inProcessTransport } from "../drivers/in-process.ts";
 import type { ProtocolReply, Transport } from "../drivers/transport.ts";
-import { intercepted, replicaDiskOf, sessionVaults } from "../negative-controls/intercept.ts";
+import { intercepted, replicaDiskOf, sessionBase, sessionVaults } from "../negative-controls/intercept.ts";
+import type { Job, ReplicatedItem } from "../protocol/types.ts";
+import { sessionEpochMs } from "../reference/application/sessions.ts";
 import { defaultNaming } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
@@ -183,6 +185,55 @@ export function echoedFieldsOmitted(value: unknown): unknown {
   return Object.fromEntries(fields.filter(([k]) => !left.includes(k)));
 }
 
+/**
+ * A target that ends its failover jobs in the replication cycle that ends them (the allowance
+ * srkit gives every job), and keeps its machines FailoverInProgress until then: a job whose work
+ * is done by the reference's clock reads InProgress until the next tick of the cycle (counted
+ * from the session's epoch) and reports that tick as its end.
+ */
+function failoverJobsEndOnTheCycle(id: string, cycleSeconds: number, extraSeconds: number): Transport {
+  const cycle = cycleSeconds * 1000;
+  const tickAfter = (ms: number) => sessionEpochMs + Math.ceil((ms - sessionEpochMs) / cycle) * cycle;
+  /** "<session path> <machine>" to its latest failover job, and the failover jobs by "<session path> <job>". */
+  const jobOf = new Map<string, string>();
+  const failoverJobs = new Set<string>();
+  return intercepted(
+    `allowed variation: ${id}`,
+    async (call, operation, next) => {
+      const reply = await next(call);
+      if (reply.status >= 300) return reply;
+      const session = sessionBase(call);
+      const now = async () =>
+        Date.parse(((await next({ method: "GET", path: `${session}/clock` })).body as { now: string }).now);
+      if (operation === "failover" || operation === "failoverPlan") {
+        const job = reply.body as Job;
+        failoverJobs.add(`${session} ${job.name}`);
+        for (const machine of job.machines) jobOf.set(`${session} ${machine}`, job.name);
+        return reply;
+      }
+      if (operation === "readJob") {
+        const job = reply.body as Job;
+        if (!job.endTime || !failoverJobs.has(`${session} ${job.name}`)) return reply;
+        const tick = tickAfter(Date.parse(job.endTime));
+        if ((await now()) >= tick)
+          return { ...reply, body: { ...job, endTime: new Date(tick).toISOString() } };
+        const { endTime: _end, ...running } = job;
+        return { ...reply, body: { ...running, state: "InProgress" } };
+      }
+      if (operation === "readReplicatedItem") {
+        const item = reply.body as ReplicatedItem;
+        const name = jobOf.get(`${session} ${item.name}`);
+        if (item.protectionState !== "FailedOver" || !name) return reply;
+        const job = (await next({ method: "GET", path: `${session}/jobs/${name}` })).body as Job;
+        if (!job.endTime || (await now()) >= tickAfter(Date.parse(job.endTime))) return reply;
+        return { ...reply, body: { ...item, protectionState: "FailoverInProgress", allowedOperations: [] } };
+      }
+      return reply;
+    },
+    { choices: { failoverExtraProcessingSeconds: extraSeconds } },
+  );
+}
+
 export const replicationFailoverVariations: AllowedVariation[] = [
   {
     id: "points-every-2-minutes",
@@ -240,6 +291,27 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     ],
     transport: reference("slow-cycle-and-copy", {
       parameters: { replicationCycleSeconds: 240, initialCopyBytesPerMinute: 64 * mebibyte },
+    }),
+  },
+  {
+    id: "failover-jobs-end-on-the-cycle",
+    choice:
+      "ends each failover job, and moves its machines to FailedOver, at the first tick of its 60 s replication cycle after the work is done; 8.5 minutes of extra processing",
+    permittedBy: ["protocol: Jobs", "FO-PROCESSING-EXTRA", "004_c64cd5c9d881a33a#failover-processing"],
+    transport: () => failoverJobsEndOnTheCycle("failover-jobs-end-on-the-cycle", 60, 8.5 * 60),
+  },
+  {
+    id: "failover-extra-exactly-8-minutes",
+    choice:
+      "runs failover jobs 8 s (failoverJobSeconds) and spends exactly 8 minutes on the documented extra processing, the lower bound to the millisecond",
+    permittedBy: [
+      "protocol: TargetParameters",
+      "FO-PROCESSING-EXTRA",
+      "004_c64cd5c9d881a33a#failover-processing",
+    ],
+    transport: reference("failover-extra-exactly-8-minutes", {
+      parameters: { failoverJobSeconds: 8 },
+      choices: { failoverExtraProcessingSeconds: 8 * 60 },
     }),
   },
   {

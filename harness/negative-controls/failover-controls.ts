@@ -62,6 +62,54 @@ function extraProcessingOnlyClaimed(): ReturnType<typeof intercepted> {
   );
 }
 
+/**
+ * A target that spends no extra processing (the machine is FailedOver after the declared
+ * duration) but holds the failover job of a machine 004 lists InProgress 9 minutes past its
+ * end, then reports that later end: the job alone claims the time (red-team finding).
+ */
+function extraProcessingHeldInTheJob(): ReturnType<typeof intercepted> {
+  /** "<session path> <machine>" of each listed machine, and "<session path> <job>" of their failover jobs. */
+  const listed = new Set<string>();
+  const held = new Set<string>();
+  /** Sessions with a Scout deployment (their failovers go to the secondary site), and "<session path> <target path>" failed over once. */
+  const scout = new Set<string>();
+  const failedOver = new Set<string>();
+  return intercepted(
+    "extra-processing-held-in-the-job",
+    async (call, id, next) => {
+      const reply = await next(call);
+      const session = sessionBase(call);
+      const body = bodyOf(call);
+      if (
+        id === "createMachine" &&
+        typeof body.name === "string" &&
+        needsExtraProcessing(call.body as MachineRequest)
+      )
+        listed.add(`${session} ${body.name}`);
+      if (call.path.includes("/scout-servers")) scout.add(session);
+      // Only the first failover of a machine or plan, to Azure: what FO-PROCESSING-EXTRA is about.
+      if ((id === "failover" || id === "failoverPlan") && reply.status < 300 && !scout.has(session)) {
+        const job = reply.body as Job;
+        const first = !failedOver.has(`${session} ${call.path}`);
+        failedOver.add(`${session} ${call.path}`);
+        if (first && job.machines.some((m) => listed.has(`${session} ${m}`)))
+          held.add(`${session} ${job.name}`);
+      }
+      if (id !== "readJob" || reply.status >= 300) return reply;
+      const job = reply.body as Job;
+      if (!job.endTime || !held.has(`${session} ${job.name}`)) return reply;
+      const claimed = Date.parse(job.endTime) + 9 * 60_000;
+      const clock = await next({ method: "GET", path: `${session}/clock` });
+      if (Date.parse((clock.body as { now: string }).now) < claimed) {
+        const { endTime: _end, ...running } = job;
+        return { ...reply, body: { ...running, state: "InProgress" } };
+      }
+      return { ...reply, body: { ...job, endTime: new Date(claimed).toISOString() } };
+    },
+    { choices: { failoverExtraProcessingSeconds: 0 } },
+  );
+}
+
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
 /** The point choice inside a failover action's body. */
 const choiceOf = (call: ProtocolCall) =>
@@ -474,6 +522,33 @@ export const failoverControls: NegativeControl[] = [
           return { ...job, endTime: new Date(capped).toISOString() };
         }),
       ),
+  },
+  {
+    id: "extra-processing-short-rounded-up",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "spends 7 minutes and a second on the extra processing and reports each failover job's end at the next whole minute after its start",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      intercepted(
+        "extra-processing-short-rounded-up",
+        rewriteAnswers("readJob", (answer) => {
+          const job = answer as Job;
+          if (!job.endTime || !job.operation.includes("Failover")) return job;
+          const start = Date.parse(job.startTime);
+          const minutes = Math.ceil((Date.parse(job.endTime) - start) / 60_000);
+          return { ...job, endTime: new Date(start + minutes * 60_000).toISOString() };
+        }),
+        { choices: { failoverExtraProcessingSeconds: 7 * 60 + 1 } },
+      ),
+  },
+  {
+    id: "extra-processing-held-in-the-job",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "never spends the extra processing: the machine is FailedOver after the declared duration, but the failover job of a machine 004 lists reads InProgress 9 minutes longer and then reports that end",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: extraProcessingHeldInTheJob,
   },
   {
     id: "extra-processing-only-claimed",
