@@ -196,9 +196,47 @@ export function buildOverReplay(
  * or undefined where they cannot be told for sure (a proxy, whose keys may differ from one
  * look to the next; a symbol key, which no read by name accounts for).
  */
+/**
+ * Whether a spread of `value` and a later read of its properties see the same thing, with no
+ * code of its own run: no proxy, no getter or setter among its own properties. A control's
+ * options that are not so could show the replay one thing and the reference it builds another
+ * (red-team findings: a proxy hiding `families` from Object.keys, a `fetch` getter).
+ */
+function dataOnly(value: object): boolean {
+  if (isProxy(value)) return false;
+  return Reflect.ownKeys(value).every((key) => {
+    const property = Reflect.getOwnPropertyDescriptor(value, key);
+    return property !== undefined && "value" in property;
+  });
+}
+
+/**
+ * The replay's stand-in for what the reference does with a control's codec factory when a
+ * session is made (Sessions.create calls it once per session): the factory is called there too,
+ * and a session whose codec could not be made is answered otherwise than recorded, so that the
+ * scenario runs (red-team finding: a factory that throws, while only sealing was noted).
+ */
+function codecMadePerSession(source: Send, factory: NonNullable<ReferenceOptions["codec"]>): Send {
+  return (call) => {
+    if (
+      call.method === "POST" &&
+      typeof call.path === "string" &&
+      /^\/v1\/sessions\/?(\?|$)/.test(call.path)
+    ) {
+      try {
+        factory();
+      } catch (error) {
+        const message = `the codec could not be made: ${String((error as Error)?.message ?? error)}`;
+        return Promise.resolve({ status: 500, body: { error: { code: "TARGET_INTERNAL_ERROR", message } } });
+      }
+    }
+    return source(call);
+  };
+}
+
 function choiceKeys(choices: ReferenceOptions["choices"]): string[] | undefined {
   if (choices === undefined) return [];
-  if (typeof choices !== "object" || choices === null || isProxy(choices)) return undefined;
+  if (typeof choices !== "object" || choices === null || !dataOnly(choices)) return undefined;
   const keys = Reflect.ownKeys(choices);
   return keys.every((key) => typeof key === "string") ? (keys as string[]) : undefined;
 }
@@ -219,15 +257,17 @@ export function inProcessTransport(
       replaying.late++;
       return { label, send: wrap(replaying.source) };
     }
+    const plain = dataOnly(options);
     const changed = Object.keys(options);
-    const choices = choiceKeys(options.choices);
-    if (!changed.every((key) => consultable.includes(key)) || !choices) replaying.real++;
+    const choices = plain ? choiceKeys(options.choices) : undefined;
+    if (!plain || !changed.every((key) => consultable.includes(key)) || !choices) replaying.real++;
     else {
       replaying.replayed++;
       replaying.options = changed.filter((key) => key !== "choices") as ConsultedOption[];
       replaying.choices = choices;
       replaying.fetch = options.fetch;
-      return { label, send: wrap(replaying.source) };
+      const source = options.codec ? codecMadePerSession(replaying.source, options.codec) : replaying.source;
+      return { label, send: wrap(source) };
     }
   }
   const target = createReferenceTarget({ ...options, fetch: options.fetch ?? azureFetch });
