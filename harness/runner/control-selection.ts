@@ -28,7 +28,11 @@
 // calls, before any scenario or while a call of another scenario is under way is put down to
 // none, and then every such control runs every scenario. One that changes other options (its
 // parameters, its families), or that is not built on the in-process reference at all, changes
-// what the reference does inside and cannot be replayed: the whole suite runs against it.
+// what the reference does inside and cannot be replayed: the whole suite runs against it; so
+// does one whose options (or choices) are a proxy or have a getter or setter, which could show
+// the replay other options than the reference it builds. A codec factory is called in the
+// replay where the reference calls it, once per session made; a session it cannot make a codec
+// for is answered otherwise than recorded, so that the scenario runs.
 // A change to a call made before any scenario reaches every scenario, but for one: the workers'
 // GET /v1/target answered with a description that differs from the recorded one only in values
 // of its declared parameters (the same status, every other key and value the same data in the
@@ -44,9 +48,11 @@
 // independent of one another (as shards, --grep and parallel workers already need: the
 // reference reads its choices, and the harness its declared parameters, in each scenario whose
 // course depends on them, keeping nothing read in one for another), a session's id is a name
-// (the reference draws it at random; a replay sees the baseline's), and a control carries
-// nothing it saw of a reached scenario into one it does not reach (the replays hand it the
-// recorded answers there; a run, the answers of a reference its calls or options changed).
+// (the reference draws it at random; a replay sees the baseline's), a control carries nothing
+// it saw of a reached scenario into one it does not reach (the replays hand it the recorded
+// answers there; a run, the answers of a reference its calls or options changed), and a control
+// does not ask whether it is being replayed (replayUnderWay is exported for the interceptors'
+// route memo, intercept.ts; a control that acts on it is judged on what the replay shows it).
 // Not caught (control-selection.adversarial.test.ts keeps the attacks that are): state kept at
 // module level, outside the transport (the replays advance it before the control's own run),
 // the clock or randomness read through functions imported by name (node:crypto's randomUUID,
