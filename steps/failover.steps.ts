@@ -47,6 +47,10 @@ function machineCase(phrase: string): { kind: MachineKind; options: MachineOptio
       return { kind: "physical-server", options: { virtualizedOn: "hyper-v" } };
     case "Hyper-V VM":
       return { kind: "hyperv-vm", options: {} };
+    case "Hyper-V VM without DHCP":
+      return { kind: "hyperv-vm", options: { dhcp: false } };
+    case "linux Hyper-V VM":
+      return { kind: "hyperv-vm", options: { os: "linux" } };
     case "physical server":
       return { kind: "physical-server", options: {} };
     case "linux VMware VM":

@@ -287,10 +287,13 @@ Feature: Failing over to Azure and committing
       | machine                                        | extra   |
       | windows VMware VM                              | 0 to 0  |
 
+    # 004 lists Linux and DHCP-less VMware VMs only: a Hyper-V VM needs none either way.
     @case:kind=hyperv-vm
     Examples: a Hyper-V VM protected as such needs none
       | machine                                        | extra   |
       | Hyper-V VM                                     | 0 to 0  |
+      | linux Hyper-V VM                               | 0 to 0  |
+      | Hyper-V VM without DHCP                        | 0 to 0  |
 
   # A plan fails over in one operation (FO-PLAN-TOGETHER): it lasts as long as the member that
   # needs the extra processing, not as the quickest one.

@@ -11,6 +11,7 @@ import type {
   RecoveryPointList,
   ReplicatedItem,
 } from "../protocol/types.ts";
+import type { ReferenceOptions } from "../reference/target.ts";
 import type { NegativeControl } from "./controls.ts";
 import {
   type Body,
@@ -63,50 +64,70 @@ function extraProcessingOnlyClaimed(): ReturnType<typeof intercepted> {
 }
 
 /**
- * A target that spends no extra processing (the machine is FailedOver after the declared
- * duration) but holds the failover job of a machine 004 lists InProgress 9 minutes past its
- * end, then reports that later end: the job alone claims the time (red-team finding).
+ * A target whose first failover (to Azure) of a machine `takesLonger` picks reads InProgress 9
+ * minutes past the reference's end, and then reports that later end; with `machinesToo`, its
+ * machines read FailoverInProgress until then as well (a target that does take the time),
+ * else they are FailedOver at the reference's end (the job alone claims the time).
+ * @param choices the reference's, e.g. no extra processing of its own
  */
-function extraProcessingHeldInTheJob(): ReturnType<typeof intercepted> {
-  /** "<session path> <machine>" of each listed machine, and "<session path> <job>" of their failover jobs. */
-  const listed = new Set<string>();
+function failoverHeldLonger(
+  label: string,
+  takesLonger: (request: MachineRequest) => boolean,
+  machinesToo: boolean,
+  choices: ReferenceOptions["choices"],
+): ReturnType<typeof intercepted> {
+  /** "<session path> <machine>" of each machine picked, and to its held job's name. */
+  const picked = new Set<string>();
+  const heldJobOf = new Map<string, string>();
+  /** "<session path> <job>" of the held jobs. */
   const held = new Set<string>();
   /** Sessions with a Scout deployment (their failovers go to the secondary site), and "<session path> <target path>" failed over once. */
   const scout = new Set<string>();
   const failedOver = new Set<string>();
   return intercepted(
-    "extra-processing-held-in-the-job",
+    label,
     async (call, id, next) => {
       const reply = await next(call);
+      if (reply.status >= 300) return reply;
       const session = sessionBase(call);
       const body = bodyOf(call);
-      if (
-        id === "createMachine" &&
-        typeof body.name === "string" &&
-        needsExtraProcessing(call.body as MachineRequest)
-      )
-        listed.add(`${session} ${body.name}`);
+      const heldUntil = async (job: Job) => {
+        const claimed = Date.parse(job.endTime ?? "") + 9 * 60_000;
+        const clock = await next({ method: "GET", path: `${session}/clock` });
+        return Date.parse((clock.body as { now: string }).now) < claimed ? undefined : claimed;
+      };
+      if (id === "createMachine" && typeof body.name === "string" && takesLonger(call.body as MachineRequest))
+        picked.add(`${session} ${body.name}`);
       if (call.path.includes("/scout-servers")) scout.add(session);
       // Only the first failover of a machine or plan, to Azure: what FO-PROCESSING-EXTRA is about.
-      if ((id === "failover" || id === "failoverPlan") && reply.status < 300 && !scout.has(session)) {
+      if ((id === "failover" || id === "failoverPlan") && !scout.has(session)) {
         const job = reply.body as Job;
         const first = !failedOver.has(`${session} ${call.path}`);
         failedOver.add(`${session} ${call.path}`);
-        if (first && job.machines.some((m) => listed.has(`${session} ${m}`)))
+        if (first && job.machines.some((m) => picked.has(`${session} ${m}`))) {
           held.add(`${session} ${job.name}`);
+          for (const m of job.machines) heldJobOf.set(`${session} ${m}`, job.name);
+        }
       }
-      if (id !== "readJob" || reply.status >= 300) return reply;
+      if (id === "readReplicatedItem" && machinesToo) {
+        const item = reply.body as ReplicatedItem;
+        const name = heldJobOf.get(`${session} ${item.name}`);
+        if (item.protectionState !== "FailedOver" || !name) return reply;
+        const job = (await next({ method: "GET", path: `${session}/jobs/${name}` })).body as Job;
+        if (!job.endTime || (await heldUntil(job)) !== undefined) return reply;
+        return { ...reply, body: { ...item, protectionState: "FailoverInProgress", allowedOperations: [] } };
+      }
+      if (id !== "readJob") return reply;
       const job = reply.body as Job;
       if (!job.endTime || !held.has(`${session} ${job.name}`)) return reply;
-      const claimed = Date.parse(job.endTime) + 9 * 60_000;
-      const clock = await next({ method: "GET", path: `${session}/clock` });
-      if (Date.parse((clock.body as { now: string }).now) < claimed) {
+      const claimed = await heldUntil(job);
+      if (claimed === undefined) {
         const { endTime: _end, ...running } = job;
         return { ...reply, body: { ...running, state: "InProgress" } };
       }
       return { ...reply, body: { ...job, endTime: new Date(claimed).toISOString() } };
     },
-    { choices: { failoverExtraProcessingSeconds: 0 } },
+    { choices },
   );
 }
 
@@ -548,7 +569,25 @@ export const failoverControls: NegativeControl[] = [
     wrongBehaviour:
       "never spends the extra processing: the machine is FailedOver after the declared duration, but the failover job of a machine 004 lists reads InProgress 9 minutes longer and then reports that end",
     breaks: ["FO-PROCESSING-EXTRA"],
-    transport: extraProcessingHeldInTheJob,
+    transport: () =>
+      failoverHeldLonger("extra-processing-held-in-the-job", needsExtraProcessing, false, {
+        failoverExtraProcessingSeconds: 0,
+      }),
+  },
+  {
+    id: "extra-processing-for-hyperv-vms",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "also spends 9 minutes of extra processing on Hyper-V VMs (protected as such) that run Linux or lack DHCP, which 004 lists only for VMware VMs",
+    // The Linux connection scenarios fail over Linux Hyper-V VMs too: their jobs overrun there.
+    breaks: ["FO-CONNECT-LINUX-POST", "FO-CONNECT-LINUX-PRE", "FO-PROCESSING-EXTRA"],
+    transport: () =>
+      failoverHeldLonger(
+        "extra-processing-for-hyperv-vms",
+        (m) => m.kind === "hyperv-vm" && ((m.os ?? "windows") === "linux" || m.dhcp === false),
+        true,
+        {},
+      ),
   },
   {
     id: "extra-processing-only-claimed",
