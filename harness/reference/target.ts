@@ -2,6 +2,7 @@
 // services and the outbound adapter into one protocol router.
 import { protocolVersion } from "../protocol/spec.ts";
 import type { Family, TargetDescription } from "../protocol/types.ts";
+import { notingView } from "../system/noting-view.ts";
 import { type ArmEndpoint, createArmFacade } from "./adapters/arm/facade.ts";
 import { azureOutbound } from "./adapters/azure-outbound.ts";
 import { gzipThenAesGcm } from "./adapters/payload-codec.ts";
@@ -105,36 +106,9 @@ export function createReferenceTarget(options: ReferenceOptions = {}): Reference
  * `choices` as the reference reads them, each read told to `read`: its key, or "*" where the
  * read may depend on every key (listing them, a symbol, a write). The values are the same.
  */
-function watchedChoices(choices: ReferenceChoices, read: (key: string) => void): ReferenceChoices {
-  const told = (key: PropertyKey) => read(typeof key === "string" ? key : "*");
-  return new Proxy(choices, {
-    get(target, key, receiver) {
-      told(key);
-      return Reflect.get(target, key, receiver);
-    },
-    has(target, key) {
-      told(key);
-      return Reflect.has(target, key);
-    },
-    getOwnPropertyDescriptor(target, key) {
-      told(key);
-      return Reflect.getOwnPropertyDescriptor(target, key);
-    },
-    ownKeys(target) {
-      read("*");
-      return Reflect.ownKeys(target);
-    },
-    set(target, key, value, receiver) {
-      read("*");
-      return Reflect.set(target, key, value, receiver);
-    },
-    defineProperty(target, key, property) {
-      read("*");
-      return Reflect.defineProperty(target, key, property);
-    },
-    deleteProperty(target, key) {
-      read("*");
-      return Reflect.deleteProperty(target, key);
-    },
-  });
-}
+const watchedChoices = (choices: ReferenceChoices, read: (key: string) => void): ReferenceChoices =>
+  notingView(
+    choices,
+    (key) => read(key ?? "*"),
+    () => read("*"),
+  );

@@ -67,6 +67,7 @@ import { types } from "node:util";
 import { buildOverReplay, type ConsultedOption, consultingTransport } from "../drivers/in-process.ts";
 import type { ProtocolCall, ProtocolReply, Transport } from "../drivers/transport.ts";
 import { matchRoute } from "../protocol/spec.ts";
+import { notingView } from "../system/noting-view.ts";
 import { runDescriptionVariable } from "./run-description.ts";
 
 /**
@@ -163,9 +164,6 @@ const underWay = new Set<TracedCall>();
 const scenarioOfCall = new WeakMap<TracedCall, string | undefined>();
 /** The trace tracedReference last made, until the harness takes it to watch the declared parameters. */
 let parametersTrace: BaselineTrace | undefined;
-
-/** A read that may depend on every name (a listing, a symbol): noted as "*". */
-const listed = Symbol("listed");
 
 /** Adds `name` to what `key` read, in `reads`. */
 function noteRead(reads: Map<string, Set<string>>, key: string, name: string): void {
@@ -296,55 +294,17 @@ export function declaredParametersRead<T extends object>(parameters: T): T {
   if (!trace) return parameters;
   const reads = new Map<string, Set<string>>();
   trace.parametersRead = reads;
-  const read = (name: PropertyKey) => {
+  const read = (name: string | undefined) => {
     const key = currentScenario;
     if (key === undefined) {
       trace.parametersUnattributed ??= "the harness read the declared parameters before any scenario";
       return;
     }
-    noteRead(reads, key, typeof name === "string" ? name : "*");
+    noteRead(reads, key, name ?? "*");
   };
-  const written = () => {
+  // What one scenario wrote the next would read (state across scenarios).
+  return notingView(parameters, read, () => {
     trace.parametersUnattributed ??= "the harness wrote into the declared parameters";
-  };
-  return new Proxy(parameters, {
-    get(target, name, receiver) {
-      read(name);
-      return Reflect.get(target, name, receiver);
-    },
-    has(target, name) {
-      read(name);
-      return Reflect.has(target, name);
-    },
-    getOwnPropertyDescriptor(target, name) {
-      read(name);
-      return Reflect.getOwnPropertyDescriptor(target, name);
-    },
-    ownKeys(target) {
-      read(listed);
-      return Reflect.ownKeys(target);
-    },
-    // Done as asked, but what one scenario wrote the next would read (state across scenarios).
-    set(target, name, value, receiver) {
-      written();
-      return Reflect.set(target, name, value, receiver);
-    },
-    defineProperty(target, name, property) {
-      written();
-      return Reflect.defineProperty(target, name, property);
-    },
-    deleteProperty(target, name) {
-      written();
-      return Reflect.deleteProperty(target, name);
-    },
-    setPrototypeOf(target, prototype) {
-      written();
-      return Reflect.setPrototypeOf(target, prototype);
-    },
-    preventExtensions(target) {
-      written();
-      return Reflect.preventExtensions(target);
-    },
   });
 }
 
