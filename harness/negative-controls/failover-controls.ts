@@ -11,6 +11,7 @@ import type {
   RecoveryPointList,
   ReplicatedItem,
 } from "../protocol/types.ts";
+import { defaultParameters } from "../reference/domain/parameters.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { NegativeControl } from "./controls.ts";
 import {
@@ -63,25 +64,37 @@ function extraProcessingOnlyClaimed(): ReturnType<typeof intercepted> {
   );
 }
 
+/** When a reshaped failover's job and machines read ended (ms on the session's clock). */
+interface Reshaped {
+  jobEnd: number;
+  machineEnd(machine: string): number;
+}
+
 /**
- * A target whose first failover (to Azure) of a machine `takesLonger` picks reads InProgress 9
- * minutes past the reference's end, and then reports that later end; with `machinesToo`, its
- * machines read FailoverInProgress until then as well (a target that does take the time),
- * else they are FailedOver at the reference's end (the job alone claims the time).
- * @param choices the reference's, e.g. no extra processing of its own
+ * A target whose first failover (to Azure) of a machine or plan reads otherwise than the
+ * reference does it: `reshape` is told when it was asked for, its machines and which of them
+ * `picks` (by default those 004 lists, judged as the harness judges them, from what was asked
+ * for), and says when the job reads
+ * ended (then reporting that end) and when each machine reads FailedOver; undefined leaves the
+ * failover as it is. Scout deployments (failovers to the secondary site) are left alone.
  */
-function failoverHeldLonger(
+function failoversReshaped(
   label: string,
-  takesLonger: (request: MachineRequest) => boolean,
-  machinesToo: boolean,
+  reshape: (
+    asked: number,
+    machines: string[],
+    listed: (m: string) => boolean,
+    scope: "machine" | "plan",
+  ) => Reshaped | undefined,
   choices: ReferenceOptions["choices"],
+  picks: (request: MachineRequest) => boolean = needsExtraProcessing,
 ): ReturnType<typeof intercepted> {
-  /** "<session path> <machine>" of each machine picked, and to its held job's name. */
-  const picked = new Set<string>();
-  const heldJobOf = new Map<string, string>();
-  /** "<session path> <job>" of the held jobs. */
-  const held = new Set<string>();
-  /** Sessions with a Scout deployment (their failovers go to the secondary site), and "<session path> <target path>" failed over once. */
+  /** "<session path> <machine>" of each machine `picks` (by default those 004 lists). */
+  const listed = new Set<string>();
+  /** "<session path> <job>" to its reshaping, and "<session path> <machine>" to its reshaped job. */
+  const reshaped = new Map<string, Reshaped>();
+  const jobOf = new Map<string, string>();
+  /** Sessions with a Scout deployment, and "<session path> <target path>" failed over once. */
   const scout = new Set<string>();
   const failedOver = new Set<string>();
   return intercepted(
@@ -91,45 +104,55 @@ function failoverHeldLonger(
       if (reply.status >= 300) return reply;
       const session = sessionBase(call);
       const body = bodyOf(call);
-      const heldUntil = async (job: Job) => {
-        const claimed = Date.parse(job.endTime ?? "") + 9 * 60_000;
-        const clock = await next({ method: "GET", path: `${session}/clock` });
-        return Date.parse((clock.body as { now: string }).now) < claimed ? undefined : claimed;
-      };
-      if (id === "createMachine" && typeof body.name === "string" && takesLonger(call.body as MachineRequest))
-        picked.add(`${session} ${body.name}`);
+      const now = async () =>
+        Date.parse(((await next({ method: "GET", path: `${session}/clock` })).body as { now: string }).now);
+      if (id === "createMachine" && typeof body.name === "string" && picks(call.body as MachineRequest))
+        listed.add(`${session} ${body.name}`);
       if (call.path.includes("/scout-servers")) scout.add(session);
-      // Only the first failover of a machine or plan, to Azure: what FO-PROCESSING-EXTRA is about.
       if ((id === "failover" || id === "failoverPlan") && !scout.has(session)) {
-        const job = reply.body as Job;
         const first = !failedOver.has(`${session} ${call.path}`);
         failedOver.add(`${session} ${call.path}`);
-        if (first && job.machines.some((m) => picked.has(`${session} ${m}`))) {
-          held.add(`${session} ${job.name}`);
-          for (const m of job.machines) heldJobOf.set(`${session} ${m}`, job.name);
+        const job = reply.body as Job;
+        const isListed = (m: string) => listed.has(`${session} ${m}`);
+        const shape = first
+          ? reshape(Date.parse(job.startTime), job.machines, isListed, id === "failover" ? "machine" : "plan")
+          : undefined;
+        if (shape) {
+          reshaped.set(`${session} ${job.name}`, shape);
+          for (const m of job.machines) jobOf.set(`${session} ${m}`, job.name);
         }
+        return reply;
       }
-      if (id === "readReplicatedItem" && machinesToo) {
+      if (id === "readJob") {
+        const job = reply.body as Job;
+        const shape = reshaped.get(`${session} ${job.name}`);
+        if (!shape) return reply;
+        if ((await now()) < shape.jobEnd) {
+          const { endTime: _end, ...running } = job;
+          return { ...reply, body: { ...running, state: "InProgress" } };
+        }
+        return {
+          ...reply,
+          body: { ...job, state: "Succeeded", endTime: new Date(shape.jobEnd).toISOString() },
+        };
+      }
+      if (id === "readReplicatedItem") {
         const item = reply.body as ReplicatedItem;
-        const name = heldJobOf.get(`${session} ${item.name}`);
-        if (item.protectionState !== "FailedOver" || !name) return reply;
-        const job = (await next({ method: "GET", path: `${session}/jobs/${name}` })).body as Job;
-        if (!job.endTime || (await heldUntil(job)) !== undefined) return reply;
+        const name = jobOf.get(`${session} ${item.name}`);
+        const shape = name ? reshaped.get(`${session} ${name}`) : undefined;
+        if (!shape || item.protectionState !== "FailedOver" || (await now()) >= shape.machineEnd(item.name))
+          return reply;
         return { ...reply, body: { ...item, protectionState: "FailoverInProgress", allowedOperations: [] } };
       }
-      if (id !== "readJob") return reply;
-      const job = reply.body as Job;
-      if (!job.endTime || !held.has(`${session} ${job.name}`)) return reply;
-      const claimed = await heldUntil(job);
-      if (claimed === undefined) {
-        const { endTime: _end, ...running } = job;
-        return { ...reply, body: { ...running, state: "InProgress" } };
-      }
-      return { ...reply, body: { ...job, endTime: new Date(claimed).toISOString() } };
+      return reply;
     },
     { choices },
   );
 }
+
+/** The reference's failover job duration (ms): its default failoverJobSeconds. */
+const failoverJobMs = defaultParameters.failoverJobSeconds * 1000;
+const minutes = (n: number) => n * 60_000;
 
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
 /** The point choice inside a failover action's body. */
@@ -570,9 +593,14 @@ export const failoverControls: NegativeControl[] = [
       "never spends the extra processing: the machine is FailedOver after the declared duration, but the failover job of a machine 004 lists reads InProgress 9 minutes longer and then reports that end",
     breaks: ["FO-PROCESSING-EXTRA"],
     transport: () =>
-      failoverHeldLonger("extra-processing-held-in-the-job", needsExtraProcessing, false, {
-        failoverExtraProcessingSeconds: 0,
-      }),
+      failoversReshaped(
+        "extra-processing-held-in-the-job",
+        (asked, machines, listed) => {
+          if (!machines.some(listed)) return undefined;
+          return { jobEnd: asked + failoverJobMs + minutes(9), machineEnd: () => asked + failoverJobMs };
+        },
+        { failoverExtraProcessingSeconds: 0 },
+      ),
   },
   {
     id: "extra-processing-for-hyperv-vms",
@@ -582,11 +610,53 @@ export const failoverControls: NegativeControl[] = [
     // The Linux connection scenarios fail over Linux Hyper-V VMs too: their jobs overrun there.
     breaks: ["FO-CONNECT-LINUX-POST", "FO-CONNECT-LINUX-PRE", "FO-PROCESSING-EXTRA"],
     transport: () =>
-      failoverHeldLonger(
+      failoversReshaped(
         "extra-processing-for-hyperv-vms",
-        (m) => m.kind === "hyperv-vm" && ((m.os ?? "windows") === "linux" || m.dhcp === false),
-        true,
+        (asked, machines, picked) => {
+          if (!machines.some(picked)) return undefined;
+          const end = asked + failoverJobMs + minutes(9);
+          return { jobEnd: end, machineEnd: () => end };
+        },
         {},
+        (m) => m.kind === "hyperv-vm" && ((m.os ?? "windows") === "linux" || m.dhcp === false),
+      ),
+  },
+  {
+    id: "extra-processing-job-outlived-by-its-machine",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "spends 11 minutes of extra processing on the machines 004 lists, while their failover jobs report ending after 10",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      failoversReshaped(
+        "extra-processing-job-outlived-by-its-machine",
+        (asked, machines, listed) => {
+          if (!machines.some(listed)) return undefined;
+          return {
+            jobEnd: asked + failoverJobMs + minutes(10),
+            machineEnd: () => asked + failoverJobMs + minutes(11),
+          };
+        },
+        { failoverExtraProcessingSeconds: 11 * 60 },
+      ),
+  },
+  {
+    id: "extra-processing-on-the-wrong-plan-member",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "in a recovery plan, fails over the machine 004 lists without extra processing and holds another member (and the plan's job) 9 minutes instead",
+    breaks: ["FO-PLAN-TOGETHER", "FO-PROCESSING-EXTRA"],
+    transport: () =>
+      failoversReshaped(
+        "extra-processing-on-the-wrong-plan-member",
+        (asked, machines, listed, scope) => {
+          if (!machines.some(listed)) return undefined;
+          const end = asked + failoverJobMs + minutes(9);
+          // One machine alone gets its extra time; in a plan the listed member is done at once.
+          if (scope === "machine") return { jobEnd: end, machineEnd: () => end };
+          return { jobEnd: end, machineEnd: (m) => (listed(m) ? asked + failoverJobMs : end) };
+        },
+        { failoverExtraProcessingSeconds: 0 },
       ),
   },
   {
