@@ -24,6 +24,7 @@ import {
   refusalCode,
   replicaDiskOf,
   rewriteAnswers,
+  rewriteDeclaredParameters,
   sessionBase,
   sessionVaults,
 } from "./intercept.ts";
@@ -153,6 +154,43 @@ function failoversReshaped(
 /** The reference's failover job duration (ms): its default failoverJobSeconds. */
 const failoverJobMs = defaultParameters.failoverJobSeconds * 1000;
 const minutes = (n: number) => n * 60_000;
+
+/**
+ * Second red-team round: 7 minutes of extra processing, and in a session that made a machine
+ * 004 lists, from its first accepted failover on, the clock and every job time a minute behind,
+ * so that a failover asked for after it looks a minute longer.
+ */
+function clockSetBackAfterAFailover(): ReturnType<typeof intercepted> {
+  const back = (time: string) => new Date(Date.parse(time) - 60_000).toISOString();
+  /** Sessions that made a listed machine, and those whose clock is set back. */
+  const listing = new Set<string>();
+  const setBack = new Set<string>();
+  return intercepted(
+    "clock-set-back-after-a-failover",
+    async (call, id, next) => {
+      const reply = await next(call);
+      const session = sessionBase(call);
+      if (reply.status >= 300) return reply;
+      if (id === "createMachine" && needsExtraProcessing(call.body as MachineRequest)) listing.add(session);
+      if ((id === "failover" || id === "failoverPlan") && listing.has(session) && !setBack.has(session)) {
+        setBack.add(session);
+        return reply;
+      }
+      if (!setBack.has(session)) return reply;
+      if (id === "readClock" || id === "advanceClock") {
+        const clock = reply.body as { now: string };
+        return { ...reply, body: { ...clock, now: back(clock.now) } };
+      }
+      if (id === "readJob" || id === "failover" || id === "failoverPlan") {
+        const job = reply.body as Job;
+        const endTime = job.endTime ? { endTime: back(job.endTime) } : {};
+        return { ...reply, body: { ...job, startTime: back(job.startTime), ...endTime } };
+      }
+      return reply;
+    },
+    { choices: { failoverExtraProcessingSeconds: 7 * 60 } },
+  );
+}
 
 const isFailoverAction = (id: string) => /^(testFailover|failover|changeRecoveryPoint)(Plan)?$/.test(id);
 /** The point choice inside a failover action's body. */
@@ -658,6 +696,28 @@ export const failoverControls: NegativeControl[] = [
         },
         { failoverExtraProcessingSeconds: 0 },
       ),
+  },
+  {
+    id: "failover-jobs-overdeclared",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "declares failover jobs a minute longer than it runs them (which would let it show a minute more of extra processing than it spends)",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      intercepted(
+        "failover-jobs-overdeclared",
+        rewriteDeclaredParameters((p) => ({ failoverJobSeconds: (p.failoverJobSeconds ?? 0) + 60 })),
+      ),
+  },
+  {
+    id: "clock-set-back-after-a-failover",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "spends 7 minutes of extra processing; in a session with a machine 004 lists, its clock and job times read a minute behind from its first failover on (a job asked for after it looks a minute longer)",
+    // The failback lifecycle model fails over a physical server too; with the clock set back
+    // there, it stops the process server in Azure before the failback's replication is over.
+    breaks: ["FB-PS-AZURE-KEEP-RUNNING", "FO-PROCESSING-EXTRA"],
+    transport: clockSetBackAfterAFailover,
   },
   {
     id: "extra-processing-only-claimed",
