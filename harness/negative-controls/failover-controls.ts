@@ -69,6 +69,8 @@ function extraProcessingOnlyClaimed(): ReturnType<typeof intercepted> {
 interface Reshaped {
   jobEnd: number;
   machineEnd(machine: string): number;
+  /** The end the job reports once it reads ended (default: jobEnd). */
+  reportedEnd?: number;
 }
 
 /**
@@ -132,10 +134,10 @@ function failoversReshaped(
           const { endTime: _end, ...running } = job;
           return { ...reply, body: { ...running, state: "InProgress" } };
         }
-        return {
-          ...reply,
-          body: { ...job, state: "Succeeded", endTime: new Date(shape.jobEnd).toISOString() },
-        };
+        const endTime = new Date(shape.reportedEnd ?? shape.jobEnd).toISOString();
+        // A job the reference failed stays failed; one it still runs reads done.
+        const state = job.state === "InProgress" ? "Succeeded" : job.state;
+        return { ...reply, body: { ...job, state, endTime } };
       }
       if (id === "readReplicatedItem") {
         const item = reply.body as ReplicatedItem;
@@ -695,6 +697,23 @@ export const failoverControls: NegativeControl[] = [
           return { jobEnd: end, machineEnd: (m) => (listed(m) ? asked + failoverJobMs : end) };
         },
         { failoverExtraProcessingSeconds: 0 },
+      ),
+  },
+  {
+    id: "extra-processing-overrun-hidden-by-the-baseline",
+    cluster: "failover processing",
+    wrongBehaviour:
+      "spends 11 minutes of extra processing on the machines 004 lists; the failover jobs of the others end a second after their declared duration and report ending a minute after it",
+    breaks: ["FO-PROCESSING-EXTRA"],
+    transport: () =>
+      failoversReshaped(
+        "extra-processing-overrun-hidden-by-the-baseline",
+        (asked, machines, listed) => {
+          if (machines.some(listed)) return undefined;
+          const end = asked + failoverJobMs + 1000;
+          return { jobEnd: end, machineEnd: () => end, reportedEnd: asked + failoverJobMs + minutes(1) };
+        },
+        { failoverExtraProcessingSeconds: 11 * 60 },
       ),
   },
   {
