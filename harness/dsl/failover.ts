@@ -51,8 +51,6 @@ interface WatchedJob {
   target: Target;
   job: Job;
   acceptedAt: number;
-  /** The clock by which it must have ended: the declared duration, the extra processing and a cycle. */
-  bound: number;
   lastRunning?: number;
   firstEnded?: number;
   ended?: Job;
@@ -144,22 +142,21 @@ export class FailoverDsl {
     return { job, extra: this.extraAllowance(last.target) };
   }
 
-  /**
-   * Seconds of extra processing a failover of `target` may take (004 "Failover processing"):
-   * the most when one of its machines is one 004 lists (oracles/failover-processing.ts, judged
-   * from what the harness asked for) or one the harness did not arrange, else none.
-   */
   /** Whether 004 lists the machine for extra processing, judged from what the harness asked for. */
   private listedBy004(machine: string): boolean {
     const asked = this.site.machineAsked(machine);
     return asked !== undefined && needsExtraProcessing(asked);
   }
 
+  /**
+   * Seconds of extra processing a failover of `target` may take (004 "Failover processing"):
+   * the most when one of its machines is one 004 lists (oracles/failover-processing.ts, judged
+   * from what the harness asked for) or one the harness did not arrange, else none.
+   */
   private extraAllowance(target: Target): number {
-    const listed = this.machinesOf(target).some((m) => {
-      const asked = this.site.machineAsked(m);
-      return asked === undefined || needsExtraProcessing(asked);
-    });
+    const listed = this.machinesOf(target).some(
+      (m) => this.site.machineAsked(m) === undefined || this.listedBy004(m),
+    );
     return listed ? extraProcessingSeconds.max : 0;
   }
 
@@ -196,7 +193,7 @@ export class FailoverDsl {
       const next = Math.min(
         end,
         now + step * 1000,
-        ...open.flatMap((w) => [w.bound, ...this.watchPoints(w)]).filter((t) => t > now),
+        ...open.flatMap((w) => [this.boundOf(w), ...this.watchPoints(w)]).filter((t) => t > now),
       );
       await this.site.pass((next - now) / 1000);
       now = next;
@@ -212,15 +209,22 @@ export class FailoverDsl {
     if (now < end) await this.site.pass((end - now) / 1000);
   }
 
+  /** When a watched job ends (ms) if it takes its declared duration and nothing more. */
+  private declaredEnd(watched: WatchedJob): number {
+    return watched.acceptedAt + this.site.declared("failoverJobSeconds") * 1000;
+  }
+
   /**
-   * The latest a failover job may end (ms) with no slack: asked for at A, the declared duration
-   * and the most extra processing 004 gives its machines (none for machines it does not list).
+   * The latest a failover job may end (ms) with no slack: its declared end and the most extra
+   * processing 004 gives its machines (none for machines it does not list).
    */
   private dueBy(watched: WatchedJob): number {
-    return (
-      watched.acceptedAt +
-      (this.site.declared("failoverJobSeconds") + this.extraAllowance(watched.target)) * 1000
-    );
+    return this.declaredEnd(watched) + this.extraAllowance(watched.target) * 1000;
+  }
+
+  /** The clock (ms) by which it must have ended: dueBy and one declared cycle (jobEndsInTime). */
+  private boundOf(watched: WatchedJob): number {
+    return this.dueBy(watched) + this.site.declared("replicationCycleSeconds") * 1000;
   }
 
   /**
@@ -230,7 +234,7 @@ export class FailoverDsl {
    * is confirmed or contradicted to the second (ms on the target's clock).
    */
   private watchPoints(watched: WatchedJob): number[] {
-    const due = watched.acceptedAt + this.site.declared("failoverJobSeconds") * 1000;
+    const due = this.declaredEnd(watched);
     const { min, max } = extraProcessingSeconds;
     return [due - 1000, due, due + (min - 1) * 1000, due + min * 1000, due + max * 1000];
   }
@@ -258,7 +262,7 @@ export class FailoverDsl {
       (m) =>
         failedOver.get(m) &&
         this.listedBy004(m) &&
-        now < watched.acceptedAt + (declared + extraProcessingSeconds.min) * 1000,
+        now < this.declaredEnd(watched) + extraProcessingSeconds.min * 1000,
     );
     assert.deepEqual(
       early,
@@ -267,7 +271,7 @@ export class FailoverDsl {
     );
     if (job.state !== "InProgress") {
       assert.ok(
-        now >= watched.acceptedAt + declared * 1000,
+        now >= this.declaredEnd(watched),
         `job ${job.name} ended ${after}, before the ${declared} s the target declares for a failover job`,
       );
       const pending = machines.filter((m) => !failedOver.get(m));
@@ -281,7 +285,7 @@ export class FailoverDsl {
     }
     watched.lastRunning = now;
     assert.ok(
-      now < watched.bound,
+      now < this.boundOf(watched),
       `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (failoverJobSeconds ${declared} s, the extra processing its machines may take and a ${cycle} s cycle)`,
     );
     // A plan's machines may each be failed over before the plan's one job ends, but not all of
@@ -400,11 +404,7 @@ export class FailoverDsl {
     if (outcome.ok) {
       const job = this.site.recorder.job(outcome.value);
       this.jobs.set(target.name, job);
-      if (action === "failover") {
-        const seconds = this.site.declared("failoverJobSeconds") + this.extraAllowance(target);
-        const bound = triggeredAt + (seconds + this.site.declared("replicationCycleSeconds")) * 1000;
-        this.failovers.set(target.name, { target, job, acceptedAt: triggeredAt, bound });
-      }
+      if (action === "failover") this.failovers.set(target.name, { target, job, acceptedAt: triggeredAt });
     }
     this.last = { action, target, outcome, expectation, choice, histories, triggeredAt, before };
     if (choice && histories) this.recordFailover(this.last, machines, histories);
