@@ -39,6 +39,7 @@ import {
   toMutantRunResult,
 } from "@stryker-mutator/api/test-runner";
 import { runOfEnvelopes, type ScenarioResult } from "../reports/results.ts";
+import { rememberStepMatches } from "../runner/step-match-memo.ts";
 
 /** The name Stryker's configuration gives as `testRunner`. */
 export const runnerName = "srkit-cucumber";
@@ -137,9 +138,17 @@ export class SrkitCucumberTestRunner implements TestRunner {
         { file: "cucumber.mjs", provided: { parallel: 0, retry: 0 } },
         environment,
       );
-      // No report files and nothing on the console: the results come from the envelopes.
-      runConfiguration.formats = { stdout: "summary", files: {}, publish: false, options: {} };
+      // No report files and nothing on the console (the configuration's quiet formatter): the
+      // results come from the envelopes.
+      runConfiguration.formats = {
+        stdout: runConfiguration.formats.stdout,
+        files: {},
+        publish: false,
+        options: {},
+      };
       const support = await loadSupport(runConfiguration, environment);
+      // Each mutant runs the same scenarios again over this support code.
+      rememberStepMatches(support);
       return { configuration: runConfiguration, environment, support };
     })();
     return this.loaded;

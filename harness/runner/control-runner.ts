@@ -24,6 +24,7 @@ import {
 } from "./control-selection.ts";
 import { projectRoot } from "./cucumber.ts";
 import { watchInterrupts } from "./interrupts.ts";
+import { rememberStepMatches } from "./step-match-memo.ts";
 
 /**
  * One seed for the property scenarios of every control run (negative controls, allowed
@@ -231,10 +232,20 @@ export async function runControlsHere(
     },
     environment,
   );
-  // No report files: each run's messages are collected below.
-  runConfiguration.formats = { stdout: "summary", files: {}, publish: false, options: {} };
+  // No report files: each run's messages are collected below. On the console, the configuration's
+  // quiet formatter (cucumber's summary formatter cost about 2 % of a control worker's CPU, for
+  // text nobody read).
+  runConfiguration.formats = {
+    stdout: runConfiguration.formats.stdout,
+    files: {},
+    publish: false,
+    options: {},
+  };
   // Once per process: step files are modules, imported (and so registered) only once.
-  loadedSupport ??= loadSupport(runConfiguration, environment);
+  loadedSupport ??= loadSupport(runConfiguration, environment).then((library) => {
+    rememberStepMatches(library);
+    return library;
+  });
   const support = await loadedSupport;
   /** One run of the suite (or of the scenarios at `paths`) against `transport`'s target. */
   const runSuite = async (transport: () => Transport, paths?: string[]) => {
