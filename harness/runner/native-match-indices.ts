@@ -27,6 +27,9 @@ export const polyfilledMatch = treeRegexpPrototype.match;
 const withIndices = new WeakMap<RegExp, RegExp>();
 
 export function nativeMatch(this: TreeRegexpLike, text: string): unknown {
+  // Most definitions asked about a step do not match it: the expression itself says so, without
+  // compiling a copy for each (a stateless one: a global or sticky one's test would move it on).
+  if (!this.regexp.global && !this.regexp.sticky && !this.regexp.test(text)) return null;
   let regexp = withIndices.get(this.regexp);
   if (!regexp) {
     regexp = new RegExp(
