@@ -4,8 +4,12 @@
 // flag, finds none, and measures every match by rewriting the expression with regexp-tree. In a
 // `srkit run` against a target that fails fast (a hostile control) that was 18 % of cucumber's
 // CPU. Node has had the `d` flag since 16: this matches with a copy of each expression that
-// carries it, giving the same groups (native-match-indices.test.ts compares the two on every
-// step text of the features against every step definition).
+// carries it. The groups' values are the same; so are their places in the step's text, except
+// for a group inside a repetition (`("[^"\\]*(\\.[^"\\]*)*")` on a quoted value with escapes),
+// which the polyfill places at an earlier repetition than the one whose value it gives, and
+// native indices at the right one. Only the messages' step-match offsets (a report's
+// highlighting) can differ; the step's arguments are the values (native-match-indices.test.ts
+// compares the two on every step text of the features against every step definition).
 import { ParameterTypeRegistry, RegularExpression } from "@cucumber/cucumber-expressions";
 
 /** What TreeRegexp (not exported by cucumber-expressions) has that this uses. */
