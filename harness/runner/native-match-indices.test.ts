@@ -161,3 +161,29 @@ test("native match indices agree with the polyfill where groups do not take part
     assert.equal(global.regexp.lastIndex, shadow.lastIndex);
   }
 });
+
+test("a step definition whose expression is global keeps its own matching: its answer depends on its last match", () => {
+  const registry = new ParameterTypeRegistry();
+  const expression = new RegularExpression(/(\d)/g, registry);
+  const plain = new RegularExpression(/^(\d)$/, registry);
+  const definition = (e: RegularExpression) => ({
+    expression: e,
+    matchesStepName(text: string) {
+      return e.match(text) !== null;
+    },
+  });
+  const globalOne = definition(expression);
+  const plainOne = definition(plain);
+  const library = { stepDefinitions: [globalOne, plainOne] };
+  const ownMatch = globalOne.expression.match;
+  rememberStepMatches(library);
+  assert.equal(globalOne.expression.match, ownMatch);
+  // Left to itself, it goes on from its last match: "1" matches, then not, then again.
+  assert.deepEqual(
+    ["1", "1", "1"].map((text) => globalOne.matchesStepName(text)),
+    [true, false, true],
+  );
+  assert.notEqual(plainOne.expression.match, RegularExpression.prototype.match);
+  assert.equal(plainOne.matchesStepName("7"), true);
+  assert.equal(plainOne.matchesStepName("x"), false);
+});

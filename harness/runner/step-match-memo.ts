@@ -19,8 +19,17 @@ interface MatchingLibrary {
 }
 interface MatchingDefinition {
   matchesStepName(text: string): boolean;
-  expression: { match(text: string): unknown };
+  expression: { match(text: string): unknown; regexp?: unknown };
 }
+
+/**
+ * A definition whose expression is global or sticky matches from where its last match left off:
+ * its answer depends on more than the text, and is left to it.
+ */
+const stateful = (definition: MatchingDefinition) => {
+  const regexp = definition.expression.regexp;
+  return regexp instanceof RegExp && (regexp.global || regexp.sticky);
+};
 
 const remembered = new WeakSet<object>();
 
@@ -34,7 +43,7 @@ const remembered = new WeakSet<object>();
 export function rememberStepMatches(library: object): void {
   if (remembered.has(library)) return;
   remembered.add(library);
-  const definitions = (library as MatchingLibrary).stepDefinitions ?? [];
+  const definitions = ((library as MatchingLibrary).stepDefinitions ?? []).filter((d) => !stateful(d));
   const originals = definitions.map((d) => d.expression.match.bind(d.expression));
   /** Per text, each matching definition's arguments (a definition that does not match is absent). */
   const byText = new Map<string, Map<MatchingDefinition, unknown>>();
