@@ -39,6 +39,7 @@ import {
   toMutantRunResult,
 } from "@stryker-mutator/api/test-runner";
 import { runOfEnvelopes, type ScenarioResult } from "../reports/results.ts";
+import { nowhere } from "../runner/nowhere.ts";
 import { rememberStepMatches } from "../runner/step-match-memo.ts";
 
 /** The name Stryker's configuration gives as `testRunner`. */
@@ -255,13 +256,6 @@ export function currentScenario(): { follow(envelope: Envelope): string | undefi
     },
   };
 }
-
-const nowhere = () =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
 
 export const strykerPlugins = [
   declareClassPlugin(PluginKind.TestRunner, runnerName, SrkitCucumberTestRunner),

@@ -24,6 +24,7 @@ import {
 } from "./control-selection.ts";
 import { projectRoot } from "./cucumber.ts";
 import { watchInterrupts } from "./interrupts.ts";
+import { nowhere } from "./nowhere.ts";
 import { rememberStepMatches } from "./step-match-memo.ts";
 
 /**
@@ -84,14 +85,6 @@ export interface ControlRun {
    */
   selection?: { ran: number; every?: string };
 }
-
-/** Discards what cucumber's stdout formatter would print: the results come from the messages. */
-const nowhere = () =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
 
 let loadedSupport: ReturnType<typeof loadSupport> | undefined;
 /** The reference's traced run in this process, when controls are selected, for the tags, seed and environment it ran with. */

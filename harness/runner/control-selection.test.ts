@@ -12,7 +12,7 @@ import {
 } from "../negative-controls/intercept.ts";
 import { matchRoute } from "../protocol/spec.ts";
 import { defaultChoices } from "../reference/domain/parameters.ts";
-import { markScenario, selectScenarios, tracedReference } from "./control-selection.ts";
+import { type BaselineTrace, markScenario, selectScenarios, tracedReference } from "./control-selection.ts";
 import { describedTrace, echoTarget, listsMachines, traceOf } from "./fixtures/traces.ts";
 
 /** A trace of three scenarios: one describes the target first, then each uses its own operations. */
@@ -36,6 +36,11 @@ const onPath =
     intercepted("test", async (call, _id, next) =>
       call.path.includes(fragment) ? ((await act(call, next)) as ProtocolReply) : next(call),
     );
+/** What a control reaches over `trace`: the scenarios, or why it runs every one. */
+const reachedOver = (trace: BaselineTrace) => async (factory: () => Transport) => {
+  const selection = await selectScenarios(factory, trace);
+  return selection.every ? selection.why : selection.reached;
+};
 
 test("a control that passes every call through untouched reaches no scenario", async () => {
   const trace = await threeScenarioTrace();
@@ -363,10 +368,7 @@ test("an answer lent as it is read: only what the control changes, however it re
 
 test("what is lent tells a control nothing a run would not, and a write undone before the end still counts", async () => {
   const trace = await threeScenarioTrace();
-  const reachedBy = async (factory: () => Transport) => {
-    const selection = await selectScenarios(factory, trace);
-    return selection.every ? selection.why : selection.reached;
-  };
+  const reachedBy = reachedOver(trace);
   const machines = ["features/a.feature:3"];
   type Listed = { items: { name: string }[]; count: number };
   const elsewhere = (call: ProtocolCall): ProtocolCall => ({ ...call, path: `${call.path}?top=1` });
@@ -527,10 +529,7 @@ test("a control with other choices reaches the scenarios that read them, or list
     ["features/a.feature:3", new Set(["retentionEdge"])],
     ["features/b.feature:4", new Set(["*"])],
   ]);
-  const reachedBy = async (factory: () => Transport) => {
-    const selection = await selectScenarios(factory, trace);
-    return selection.every ? selection.why : selection.reached;
-  };
+  const reachedBy = reachedOver(trace);
   const choices = { failoverExtraProcessingSeconds: 0 };
   // Listed in b:4: any choice may have shown there.
   assert.deepEqual(await reachedBy(() => inProcessTransport({ choices })), ["features/b.feature:4"]);
@@ -585,10 +584,7 @@ test("a control that declares other parameters reaches the scenarios that read t
     ["features/a.feature:3", new Set(["failoverJobSeconds"])],
     ["features/a.feature:9", new Set(["*"])],
   ]);
-  const reachedBy = async (factory: () => Transport) => {
-    const selection = await selectScenarios(factory, trace);
-    return selection.every ? selection.why : selection.reached;
-  };
+  const reachedBy = reachedOver(trace);
   const declaring = (rewrite: (p: Record<string, number>) => Record<string, number>) => () =>
     intercepted("test", rewriteDeclaredParameters(rewrite));
   assert.deepEqual(

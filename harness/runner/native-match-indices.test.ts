@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { test } from "node:test";
 import { loadConfiguration, loadSupport } from "@cucumber/cucumber/api";
 import { ParameterTypeRegistry, RegularExpression } from "@cucumber/cucumber-expressions";
@@ -9,6 +8,7 @@ import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumb
 import { IdGenerator } from "@cucumber/messages";
 import { projectRoot } from "./cucumber.ts";
 import { nativeMatch, polyfilledMatch } from "./native-match-indices.ts";
+import { nowhere } from "./nowhere.ts";
 import { rememberStepMatches } from "./step-match-memo.ts";
 
 interface GroupLike {
@@ -83,13 +83,6 @@ function stepTexts(): string[] {
   }
   return [...texts];
 }
-
-const nowhere = () =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
 
 /** The suite's step definitions, loaded as the control runner loads them. */
 async function suiteDefinitions() {
