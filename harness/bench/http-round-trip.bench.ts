@@ -47,9 +47,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /**
  * Prints the floor and srkit's round trip (µs per call, medians of 3 alternating rounds) and
- * their ratio. Throws if a server cannot start within the start bound.
+ * their ratio, and resolves with both (µs). Throws if a server cannot start within the start bound.
  */
-export async function benchHttpRoundTrip(): Promise<void> {
+export async function benchHttpRoundTrip(): Promise<{ bareMicros: number; srkitMicros: number }> {
   // Both servers are started as `cmd:` targets are (bounded start, stopped as a process group).
   const scratch = mkdtempSync(join(tmpdir(), "srkit-bench-http-"));
   const bareFile = join(scratch, "bare-server.cjs");
@@ -91,6 +91,7 @@ export async function benchHttpRoundTrip(): Promise<void> {
     console.log(
       `one call over HTTP on loopback (${calls} calls x ${rounds} rounds, medians): bare node:http ${f.toFixed(0)} us, srkit's client against the served reference ${o.toFixed(0)} us, ${(o / f).toFixed(2)}x the floor`,
     );
+    return { bareMicros: f, srkitMicros: o };
   } finally {
     for (const target of started) await target.stop();
     rmSync(scratch, { recursive: true, force: true });
