@@ -1,8 +1,8 @@
 // npm run bench, the suite section: loaded with `node --import` into the reference the bench
 // serves over HTTP, it counts the HTTP requests that process answers (the protocol's calls)
-// and sends (its Azure-bound requests, to the harness's gateway) through node:http's diagnostics
-// channels, and writes them as JSON to the file SRKIT_BENCH_REQUEST_COUNT names when the process
-// exits. Every one of them is a loopback round trip the suite over HTTP waits for, which the
+// and sends (its Azure-bound requests, to the harness's gateway) through the diagnostics
+// channels of node:http and of fetch, and writes them as JSON to the file
+// SRKIT_BENCH_REQUEST_COUNT names when the process exits. Every one of them is a loopback round trip the suite over HTTP waits for, which the
 // in-process suite does not make: the bench's floor for the HTTP target (bench.ts).
 //
 // Only the bench loads this: the reference itself counts nothing.
@@ -21,8 +21,10 @@ if (file) {
   subscribe("http.server.request.start", () => {
     counts.answered++;
   });
-  subscribe("http.client.request.start", () => {
-    counts.sent++;
-  });
+  // node:http's requests (keep-alive-fetch.ts) and fetch's (undici), should a target use it.
+  for (const channel of ["http.client.request.start", "undici:request:create"])
+    subscribe(channel, () => {
+      counts.sent++;
+    });
   process.once("exit", () => writeFileSync(file, JSON.stringify(counts)));
 }
