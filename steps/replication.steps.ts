@@ -154,6 +154,12 @@ When(
 When("the clock is just past a recovery point", function (this: W) {
   return this.siteRecovery.passToJustAfterARecoveryPoint();
 });
+When(
+  "the clock is exactly at the next {pointKind} point of {string}",
+  function (this: W, type: "CrashConsistent" | "AppConsistent", machine: string) {
+    return this.siteRecovery.passToExactlyARecoveryPoint(machine, type);
+  },
+);
 When("the initial copy of {string} has had time to finish", function (this: W, machine: string) {
   return this.siteRecovery.passInitialCopyTime(machine);
 });

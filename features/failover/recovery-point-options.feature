@@ -54,6 +54,23 @@ Feature: Recovery point options at failover
     Then the failover goes to the point the documents call for
     And "vm1" left no data behind its failover point
 
+  @case:kind=vmware-vm @case:scope=machine
+  Scenario Outline: A failover at the very instant a point falls due takes <option>
+    Given the clock is exactly at the next <kind> point of "vm1"
+    And the recovery points of "vm1" are noted
+    When an unplanned failover of "vm1" to <option> is run
+    Then the failover goes to the point the documents call for
+
+    @req=FO-RP-LATEST-PROCESSED
+    Examples: the newest processed point, also one made at that instant
+      | option                     | kind             |
+      | the latest processed point | crash-consistent |
+
+    @req=FO-RP-LATEST-APP @case:boundary=nonzero
+    Examples: the newest app-consistent point, also one made at that instant
+      | option                          | kind           |
+      | the latest app-consistent point | app-consistent |
+
   @req=FO-RP-LATEST-APP
   @case:kind=vmware-vm @case:scope=machine @case:boundary=zero
   Scenario: Latest app-consistent is refused when app-consistent points are off

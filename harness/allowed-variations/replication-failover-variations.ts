@@ -426,6 +426,17 @@ export const replicationFailoverVariations: AllowedVariation[] = [
     }),
   },
   {
+    id: "latest-makes-a-point-with-nothing-waiting",
+    choice:
+      "with the Latest option makes a new point at failover even when no data waits, holding everything received",
+    // 004 "Recovery point options": Latest processes all data sent to Site Recovery to create a
+    // point before failing over to it; with nothing to process the documents do not say.
+    permittedBy: ["FO-RP-LATEST", "004_c64cd5c9d881a33a#recovery-point-options"],
+    transport: reference("latest-makes-a-point-with-nothing-waiting", {
+      choices: { latestWhenNothingPending: "new-point" },
+    }),
+  },
+  {
     id: "retention-edge-pruned",
     choice: "prunes a recovery point once it is as old as the retention window, not only once older",
     permittedBy: ["REPL-RP-RETENTION", "FO-CHANGE-WINDOW", "004_c64cd5c9d881a33a#types-of-failover"],

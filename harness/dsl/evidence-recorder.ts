@@ -37,7 +37,7 @@ export interface HeldPoint {
 export type FailoverInput = Omit<FailoverRecord, "machines"> & {
   machines: (Pick<FailoverMachine, "machine" | "retentionHours"> & {
     points: readonly HeldPoint[];
-    expected?: { kind: "existing"; id: string } | { kind: "new"; notBefore: number };
+    expected?: { kind: "existing"; id: string; orNewNotBefore?: number } | { kind: "new"; notBefore: number };
   })[];
 };
 
@@ -96,7 +96,13 @@ export class EvidenceRecorder {
         if (m.expected?.kind === "existing") {
           const id = m.expected.id;
           const time = m.points.find((p) => p.id === id)?.time;
-          expected = { kind: "existing", id: clip(id), ...(time === undefined ? {} : { time }) };
+          const orNew = m.expected.orNewNotBefore;
+          expected = {
+            kind: "existing",
+            id: clip(id),
+            ...(time === undefined ? {} : { time }),
+            ...(orNew === undefined ? {} : { orNewNotBefore: orNew }),
+          };
         }
         return {
           machine: m.machine,

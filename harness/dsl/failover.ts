@@ -683,15 +683,23 @@ export class FailoverDsl {
     for (const [machine, expected] of expectation.perMachine) {
       const chosen = await this.chosenPoint(machine, action === "test-failover" ? "test" : "failover");
       this.site.recorder.chosen(machine, chosen);
+      const before = this.attempt.before.get(machine)?.points ?? [];
+      /** Why `chosen` is not a point made at failover, no older than `notBefore` (ms). */
+      const notNew = (notBefore: number) =>
+        before.includes(chosen.id)
+          ? `${machine} went to an old point ${chosen.id}, not to one made at failover`
+          : Date.parse(chosen.time) < notBefore
+            ? `${machine}'s new point ${chosen.time} is older than the failover`
+            : undefined;
       if (expected.kind === "existing") {
-        if (chosen.id !== expected.id)
-          return `${machine} (${target.scope} ${target.name}) went to ${chosen.id} at ${chosen.time}, not ${expected.id}`;
+        if (chosen.id === expected.id) continue;
+        const notExpected = `${machine} (${target.scope} ${target.name}) went to ${chosen.id} at ${chosen.time}, not ${expected.id}`;
+        if (expected.orNewNotBefore === undefined) return notExpected;
+        const why = notNew(expected.orNewNotBefore);
+        if (why) return `${notExpected} nor to a point made at failover (${why})`;
       } else {
-        const before = this.attempt.before.get(machine)?.points ?? [];
-        if (before.includes(chosen.id))
-          return `${machine} went to an old point ${chosen.id}, not to one made at failover`;
-        if (Date.parse(chosen.time) < expected.notBefore)
-          return `${machine}'s new point ${chosen.time} is older than the failover`;
+        const why = notNew(expected.notBefore);
+        if (why) return why;
       }
     }
     return undefined;

@@ -746,6 +746,41 @@ export class SiteRecovery {
     await this.pass((next - now) / 1000 + 1);
   }
 
+  /**
+   * Moves the clock exactly onto the machine's next point of `type`: its newest such point plus
+   * whole intervals (the declared crash-consistent interval, or the app-consistent frequency of
+   * its policy). A failover triggered then has a point due at its very instant, the boundary of
+   * "the latest point" (004 "Recovery point options"). Whether the target lists that point yet is
+   * its own: the scenario judges against what it lists. The phase is read from its points.
+   */
+  async passToExactlyARecoveryPoint(
+    machine: string,
+    type: "CrashConsistent" | "AppConsistent",
+  ): Promise<void> {
+    const now = await this.now();
+    let anchor: number;
+    let every: number;
+    if (type === "CrashConsistent") {
+      every = this.declared("crashConsistentIntervalSeconds") * 1000;
+      anchor = await this.newestCrashPointTime(machine);
+    } else {
+      const { policy } = await this.item(machine);
+      const minutes = must(
+        await this.api.readPolicy(policy),
+        `reading policy ${policy}`,
+      ).appConsistentFrequencyMinutes;
+      assert.ok(minutes && minutes > 0, `policy ${policy} of ${machine} takes no app-consistent points`);
+      every = minutes * minute * 1000;
+      const newestApp = (await this.points(machine, { fresh: true })).recoveryPoints
+        .filter((p) => p.type === "AppConsistent")
+        .at(-1);
+      assert.ok(newestApp, `${machine} lists no app-consistent point to find its schedule from`);
+      anchor = Date.parse(newestApp.time);
+    }
+    const next = anchor + (Math.floor((now - anchor) / every) + 1) * every;
+    await this.pass((next - now) / 1000);
+  }
+
   /** The newest crash-consistent point's time; waits one interval and cycle for a first point. */
   private async newestCrashPointTime(machine?: string): Promise<number> {
     const candidates = machine ? [machine] : [...this.replicatedMachines];

@@ -40,9 +40,11 @@ test("single-machine options follow the documented table", () => {
       id: "a1",
     },
   );
+  // Nothing waiting: the newest point, or one made at failover (no older than it and the trigger).
   assert.deepEqual(pick(expectedPoints([h], [h], { type: "Latest" }, "machine", 40), "a"), {
     kind: "existing",
     id: "a3",
+    orNewNotBefore: 40,
   });
   const pending = { ...h, unprocessedBytes: 5 };
   assert.deepEqual(pick(expectedPoints([pending], [pending], { type: "Latest" }, "machine", 40), "a"), {

@@ -26,7 +26,16 @@ export interface MachineHistory {
 }
 
 export type PointExpectation =
-  | { kind: "existing"; id: string }
+  | {
+      kind: "existing";
+      id: string;
+      /**
+       * Latest with nothing waiting: a point made at failover, no older than this (ms), is as
+       * good as `id`. 004 says Latest processes all data received "to create a recovery point"
+       * and fails over to it; with nothing to process, whether it still makes one is left open.
+       */
+      orNewNotBefore?: number;
+    }
   /**
    * Latest with unprocessed data: a point made at failover, no older than the trigger nor than
    * any point before it (it may share the newest point's instant: the clock need not move).
@@ -104,7 +113,12 @@ export function expectedPoints(
       pick = points.newest(appOption);
     }
     if (!pick) return refused("RECOVERY_POINT_NOT_AVAILABLE");
-    perMachine.set(t.machine, { kind: "existing", id: pick.id });
+    perMachine.set(
+      t.machine,
+      choice.type === "Latest"
+        ? { kind: "existing", id: pick.id, orNewNotBefore: Math.max(triggeredAt, pick.time) }
+        : { kind: "existing", id: pick.id },
+    );
   }
   return { kind: "points", perMachine };
 }

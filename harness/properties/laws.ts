@@ -87,7 +87,7 @@ export const laws: Law[] = [
     },
   },
   {
-    name: "Latest holds everything received: a new point when data waits, else the newest point",
+    name: "Latest holds everything received: a new point when data waits, else the newest point or a new one",
     reqIds: ["FO-RP-LATEST"],
     check(s, chosen) {
       if (s.choice.type !== "Latest") return;
@@ -106,8 +106,16 @@ export const laws: Law[] = [
             fail(this.name, `${m}'s new point (${got.time}) is older than the failover or a point before it`);
           }
         } else if (before) {
-          if (got?.created || got?.id !== before.id)
-            fail(this.name, `${m} had nothing waiting but did not go to ${before.id}`);
+          // With nothing to process, 004 leaves open whether Latest still makes a point: the
+          // newest point, or a new one no older than it and the failover, holds everything received.
+          if (got?.created) {
+            if (got.time < s.triggeredAt || got.time < before.time)
+              fail(this.name, `${m}'s new point (${got.time}) is older than the failover or ${before.id}`);
+          } else if (got?.id !== before.id)
+            fail(
+              this.name,
+              `${m} had nothing waiting but went to ${got?.id ?? chosen.kind}, not ${before.id} nor a new point`,
+            );
         }
       }
     },

@@ -135,3 +135,33 @@ test("Latest may make its point at the instant of the newest point, never before
     perMachine: new Map([["m0", { kind: "new", notBefore: 600 }]]),
   });
 });
+
+test("Latest with nothing waiting: the newest point or a point made at failover, never an older one", () => {
+  const s: Situation = {
+    histories: [
+      {
+        machine: "m0",
+        points: [
+          { id: "a", time: 300, type: "CrashConsistent", multiVm: false },
+          { id: "b", time: 600, type: "CrashConsistent", multiVm: false },
+        ],
+        unprocessedBytes: 0,
+        appConsistentEnabled: false,
+      },
+    ],
+    targets: ["m0"],
+    scope: "machine",
+    choice: { type: "Latest" },
+    triggeredAt: 700,
+  };
+  const went = (id: string, time: number, created: boolean): Chosen => ({
+    kind: "points",
+    perMachine: new Map([["m0", { id, time, type: "CrashConsistent", multiVm: false, created }]]),
+  });
+  const law = laws.find((l) => l.reqIds.includes("FO-RP-LATEST"));
+  assert.ok(law);
+  law.check(s, went("b", 600, false));
+  law.check(s, went("new", 700, true));
+  assert.throws(() => law.check(s, went("a", 300, false)), /nothing waiting but went to a/);
+  assert.throws(() => law.check(s, went("new", 650, true)), /older than the failover/);
+});

@@ -65,4 +65,14 @@ test("a failover's outcome is judged against the oracle: refusals by code, choic
     verdictOfChoice({ ...f, accepted: true }, { ...m, expected: fresh, chosen: { id: "o", time: 9 } }),
     /NOT/,
   );
+  // Latest with nothing waiting: the newest point, or one made at failover no older than 10.
+  const either = { ...expected, orNewNotBefore: 10 };
+  assert.equal(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected: either, chosen: { id: "n", time: 10 } }),
+    "a new point, which the documents allow",
+  );
+  assert.equal(
+    verdictOfChoice({ ...f, accepted: true }, { ...m, expected: either, chosen: { id: "p1", time: 1 } }),
+    "NOT the expected point",
+  );
 });

@@ -71,8 +71,13 @@ export function verdictOfChoice(f: FailoverRecord, m: FailoverRecord["machines"]
   if (!f.accepted) return `refused with ${cell(f.refusal)}`;
   if (!m.expected) return "no expectation recorded";
   if (!m.chosen) return "chosen point not observed";
-  if (m.expected.kind === "existing")
-    return m.chosen.id === m.expected.id ? "as expected" : "NOT the expected point";
+  if (m.expected.kind === "existing") {
+    if (m.chosen.id === m.expected.id) return "as expected";
+    const { orNewNotBefore } = m.expected;
+    return orNewNotBefore !== undefined && m.chosen.time !== undefined && m.chosen.time >= orNewNotBefore
+      ? "a new point, which the documents allow"
+      : "NOT the expected point";
+  }
   return m.chosen.time !== undefined && m.chosen.time >= m.expected.notBefore
     ? "a new point, as expected"
     : "NOT a point made at failover";
@@ -129,7 +134,7 @@ export function evidenceText(e: ScenarioEvidence): string {
     for (const m of f.machines) {
       const expected =
         m.expected?.kind === "existing"
-          ? `${cell(m.expected.id)} (${isoTime(m.expected.time)})`
+          ? `${cell(m.expected.id)} (${isoTime(m.expected.time)})${m.expected.orNewNotBefore === undefined ? "" : ` or a new point made no earlier than ${isoTime(m.expected.orNewNotBefore)}`}`
           : m.expected?.kind === "new"
             ? `a new point made no earlier than ${isoTime(m.expected.notBefore)}`
             : "none";

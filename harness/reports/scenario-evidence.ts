@@ -83,7 +83,8 @@ export interface PointListing {
 }
 
 export type ExpectedPoint =
-  | { kind: "existing"; id: string; time?: number }
+  /** `orNewNotBefore`: Latest with nothing waiting, where a point made at failover is as good. */
+  | { kind: "existing"; id: string; time?: number; orNewNotBefore?: number }
   /** Latest with unprocessed data: a point made at failover, no older than `notBefore`. */
   | { kind: "new"; notBefore: number };
 
@@ -242,7 +243,13 @@ const expected = (v: unknown): ExpectedPoint | undefined => {
   const e = obj(v);
   if (e.kind === "existing") {
     const time = optNum(e.time);
-    return { kind: "existing", id: str(e.id), ...(time === undefined ? {} : { time }) };
+    const orNew = optNum(e.orNewNotBefore);
+    return {
+      kind: "existing",
+      id: str(e.id),
+      ...(time === undefined ? {} : { time }),
+      ...(orNew === undefined ? {} : { orNewNotBefore: orNew }),
+    };
   }
   if (e.kind === "new") return { kind: "new", notBefore: num(e.notBefore) };
   return undefined;

@@ -44,3 +44,8 @@ defineParameterType({ name: "can", regexp: /can|cannot/ });
 defineParameterType({ name: "was", regexp: /was not|was/ });
 defineParameterType({ name: "passesOrFails", regexp: /passes|fails/ });
 defineParameterType({ name: "disabledOrNot", regexp: /not disabled|disabled/ });
+defineParameterType({
+  name: "pointKind",
+  regexp: /crash-consistent|app-consistent/,
+  transformer: (kind: string) => (kind === "app-consistent" ? "AppConsistent" : "CrashConsistent"),
+});

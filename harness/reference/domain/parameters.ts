@@ -87,6 +87,12 @@ export interface ReferenceChoices {
    */
   pointsAtSharedTick: "one" | "crash-then-app" | "app-then-crash";
   /**
+   * Latest with no data waiting (FO-RP-LATEST, 004 "Recovery point options"): the newest point
+   * already holds everything received ("newest"), or a point is made at failover all the same,
+   * as for data waiting ("new-point"). The documents leave it open.
+   */
+  latestWhenNothingPending: "newest" | "new-point";
+  /**
    * Names the target gives to what it creates: the default process server and master target of
    * a configuration server (its own name by default), Azure VMs, jobs and recovery points.
    */
@@ -166,6 +172,7 @@ export const defaultChoices: Readonly<ReferenceChoices> = {
   hypervNoShutdownPoint: "latest-processed",
   retentionEdge: "keep-edge",
   pointsAtSharedTick: "one",
+  latestWhenNothingPending: "newest",
   naming: defaultNaming,
   storageRequestMaxBytes: Number.POSITIVE_INFINITY,
   diskEnableUuidValues: ["True"],

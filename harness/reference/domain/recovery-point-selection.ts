@@ -64,7 +64,13 @@ export function selectPoints(
           `'${item.name}' has no recovery point '${choice.recoveryPointId}'`,
         );
       }
-    } else if (choice.type === "Latest" && item.unprocessedBytes > 0) {
+    } else if (
+      choice.type === "Latest" &&
+      (item.unprocessedBytes > 0 ||
+        // With nothing waiting, a point only when there is one to hold everything received.
+        (world.choices.latestWhenNothingPending === "new-point" &&
+          item.recoveryPoints.newest() !== undefined))
+    ) {
       const owner = `${item.name}-latest`;
       if (options.dryRun)
         point = {
