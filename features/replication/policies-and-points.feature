@@ -108,6 +108,19 @@ Feature: Replication policies, recovery points and replication health
       | kind            |
       | physical server |
 
+  # A Hyper-V VM replicates to Azure through its host, not a process server, under the same kind
+  # of policy: its points are kept and pruned by the policy's retention too.
+  @req=REPL-RP-RETENTION
+  @case:kind=hyperv-vm @case:boundary=inside-window @case:boundary=beyond-window
+  Scenario: Recovery points of a Hyper-V VM replicating to Azure older than the retention window are pruned
+    Given a replication policy "short" with a retention of 2 hours
+    And a Hyper-V VM "vm1" replicating with policy "short"
+    And the initial replication of "vm1" has completed
+    When 150 minutes pass
+    And the recovery points of "vm1" are noted
+    And 60 minutes pass
+    Then "vm1" keeps the noted recovery points of the last 2 hours and none older
+
   @req=REPL-RP-MULTIVM-SHARED
   @case:state=running @case:state=unreachable
   Scenario Outline: A multi-VM consistent replication group of <kind> shares its recovery points
