@@ -212,7 +212,9 @@ Feature: Replication policies, recovery points and replication health
     Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
 
   # The threshold is the policy's own: judged on both sides of a threshold other than the default,
-  # for each kind (a target that keeps the default 15 minutes for one kind fails there).
+  # for each kind (a target that keeps the default 15 minutes for one kind fails there), and to
+  # the moment: health is judged at the end of each declared replication cycle (srkit's reading),
+  # so the breach shows within one cycle of the RPO passing the threshold, and not before it.
   @req=REPL-HEALTH-RPO
   Scenario Outline: Replication health of a <kind> is judged against the policy's own RPO threshold
     Given a replication policy "slow" with an RPO threshold of 60 minutes
@@ -224,8 +226,11 @@ Feature: Replication policies, recovery points and replication health
     Then the replication of "vm1" reports that the process server cannot be reached
     And the RPO of "vm1" is over 15 minutes
     And the replication of "vm1" does not report that its RPO is over the threshold
-    When 40 minutes pass
+    When the RPO of "vm1" is a second short of 60 minutes
+    Then the replication of "vm1" does not report that its RPO is over the threshold
+    When a replication cycle has passed since the RPO of "vm1" reached 60 minutes
     Then the replication of "vm1" reports that its RPO is over the threshold
+    And the RPO of "vm1" is over 60 minutes
 
     @case:kind=vmware-vm
     Examples:

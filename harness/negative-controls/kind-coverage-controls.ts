@@ -92,6 +92,30 @@ function appFrequencyInstead(
   };
 }
 
+/**
+ * Health left Normal while the RPO exceeds its policy's threshold by at most `graceSeconds`
+ * (the path errors, a blocked port or a stopped server, stay). Health judged on each declared
+ * replication cycle shows a breach within one cycle (60 s for the reference), so any grace
+ * longer than that is wrong.
+ */
+function rpoGrace(label: string, graceSeconds: number) {
+  return intercepted(label, async (call, id, next) => {
+    const reply = await next(call);
+    if (id !== "readReplicatedItem" || reply.status >= 300) return reply;
+    const item = reply.body as ReplicatedItem;
+    const breached = item.healthErrors.some((e) => e.code === "RPO_THRESHOLD_EXCEEDED");
+    if (!breached || typeof item.rpoSeconds !== "number") return reply;
+    const policy = await get<Policy>(
+      next,
+      `${sessionBase(call)}/policies/${encodeURIComponent(item.policy)}`,
+    );
+    if (!policy || item.rpoSeconds > policy.rpoThresholdMinutes * 60 + graceSeconds) return reply;
+    const healthErrors = item.healthErrors.filter((e) => e.code !== "RPO_THRESHOLD_EXCEEDED");
+    const replicationHealth = healthErrors.length === 0 ? "Normal" : item.replicationHealth;
+    return { ...reply, body: { ...item, healthErrors, replicationHealth } };
+  });
+}
+
 export const kindCoverageControls: NegativeControl[] = [
   {
     id: "physical-change-window-24h",
@@ -203,5 +227,22 @@ export const kindCoverageControls: NegativeControl[] = [
         const recoveryPoints = list.recoveryPoints.filter((p) => Date.parse(p.time) >= edge);
         return { ...reply, body: { ...list, recoveryPoints } };
       }),
+  },
+  {
+    id: "rpo-health-grace-interval",
+    cluster: "health",
+    wrongBehaviour:
+      "does not report RPO_THRESHOLD_EXCEEDED until the RPO exceeds the threshold by more than 5 minutes (one crash-consistent interval of grace)",
+    // Red team s31 B4; 001 "Failback policy" names the threshold.
+    breaks: ["REPL-HEALTH-RPO"],
+    transport: () => rpoGrace("rpo-health-grace-interval", 300),
+  },
+  {
+    id: "rpo-health-grace-cycle-and-second",
+    cluster: "health",
+    wrongBehaviour:
+      "does not report RPO_THRESHOLD_EXCEEDED until the RPO exceeds the threshold by more than one declared replication cycle and a second (61 s)",
+    breaks: ["REPL-HEALTH-RPO"],
+    transport: () => rpoGrace("rpo-health-grace-cycle-and-second", 61),
   },
 ];
