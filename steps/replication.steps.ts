@@ -349,6 +349,19 @@ Then(
     return this.siteRecovery.expectHealthError(machine, "RPO_THRESHOLD_EXCEEDED", false);
   },
 );
+// The RPO is the age of the newest listed point: these move the clock to a moment measured from it.
+When(
+  "the RPO of {string} is a second short of {int} minutes",
+  function (this: W, machine: string, minutes: number) {
+    return this.siteRecovery.passToRpo(machine, minutes * 60 - 1);
+  },
+);
+When(
+  "a replication cycle has passed since the RPO of {string} reached {int} minutes",
+  function (this: W, machine: string, minutes: number) {
+    return this.siteRecovery.passToRpo(machine, minutes * 60, true);
+  },
+);
 Then("the RPO of {string} is over {int} minutes", function (this: W, machine: string, minutes: number) {
   return this.siteRecovery.expectRpoOver(machine, minutes);
 });

@@ -60,11 +60,15 @@ Feature: Replication policies, recovery points and replication health
     When 240 minutes pass
     Then "vm1" has had an app-consistent recovery point every <minutes> minutes for the last 240 minutes
 
+    # Besides the failback policy's 60 minutes (001), a frequency on either side of it for each
+    # kind: a target that takes points hourly, or at least an hour apart, whatever the policy
+    # says fails here.
     @case:kind=vmware-vm @case:boundary=nonzero
     Examples:
       | kind      | minutes |
       | VMware VM | 60      |
       | VMware VM | 120     |
+      | VMware VM | 30      |
 
     @case:kind=vmware-vm @case:boundary=zero
     Examples: off
@@ -75,6 +79,8 @@ Feature: Replication policies, recovery points and replication health
     Examples: a physical server
       | kind            | minutes |
       | physical server | 60      |
+      | physical server | 120     |
+      | physical server | 30      |
 
     @case:kind=physical-server @case:boundary=zero
     Examples: a physical server, off
@@ -101,6 +107,19 @@ Feature: Replication policies, recovery points and replication health
     Examples:
       | kind            |
       | physical server |
+
+  # A Hyper-V VM replicates to Azure through its host, not a process server, under the same kind
+  # of policy: its points are kept and pruned by the policy's retention too.
+  @req=REPL-RP-RETENTION
+  @case:kind=hyperv-vm @case:boundary=inside-window @case:boundary=beyond-window
+  Scenario: Recovery points of a Hyper-V VM replicating to Azure older than the retention window are pruned
+    Given a replication policy "short" with a retention of 2 hours
+    And a Hyper-V VM "vm1" replicating with policy "short"
+    And the initial replication of "vm1" has completed
+    When 150 minutes pass
+    And the recovery points of "vm1" are noted
+    And 60 minutes pass
+    Then "vm1" keeps the noted recovery points of the last 2 hours and none older
 
   @req=REPL-RP-MULTIVM-SHARED
   @case:state=running @case:state=unreachable
@@ -192,11 +211,14 @@ Feature: Replication policies, recovery points and replication health
     And a recovery point has had time to be made
     Then the replication of "vm1" is healthy with an RPO of at most 15 minutes
 
-  # The threshold is the policy's own: judged on both sides of a threshold other than the default.
+  # The threshold is the policy's own: judged on both sides of a threshold other than the default,
+  # for each kind (a target that keeps the default 15 minutes for one kind fails there), and to
+  # the moment: health is judged at the end of each declared replication cycle (srkit's reading),
+  # so the breach shows within one cycle of the RPO passing the threshold, and not before it.
   @req=REPL-HEALTH-RPO
-  Scenario: Replication health is judged against the policy's own RPO threshold
+  Scenario Outline: Replication health of a <kind> is judged against the policy's own RPO threshold
     Given a replication policy "slow" with an RPO threshold of 60 minutes
-    And a VMware VM "vm1" replicating with policy "slow" through process server "cs1"
+    And a <kind> "vm1" replicating with policy "slow" through process server "cs1"
     And the initial replication of "vm1" has completed
     When a recovery point has had time to be made
     And "cs1" is stopped
@@ -204,5 +226,18 @@ Feature: Replication policies, recovery points and replication health
     Then the replication of "vm1" reports that the process server cannot be reached
     And the RPO of "vm1" is over 15 minutes
     And the replication of "vm1" does not report that its RPO is over the threshold
-    When 40 minutes pass
+    When the RPO of "vm1" is a second short of 60 minutes
+    Then the replication of "vm1" does not report that its RPO is over the threshold
+    When a replication cycle has passed since the RPO of "vm1" reached 60 minutes
     Then the replication of "vm1" reports that its RPO is over the threshold
+    And the RPO of "vm1" is over 60 minutes
+
+    @case:kind=vmware-vm
+    Examples:
+      | kind      |
+      | VMware VM |
+
+    @case:kind=physical-server
+    Examples:
+      | kind            |
+      | physical server |

@@ -781,6 +781,26 @@ export class SiteRecovery {
     await this.pass((next - now) / 1000);
   }
 
+  /**
+   * Moves the clock to where the machine's RPO (the age of its newest listed point, as the
+   * protocol defines it) is `rpoSeconds`, or, with `andACycle`, one declared replication cycle
+   * past that: health judged at the end of each cycle (REPL-HEALTH-RPO, srkit's reading of
+   * replicationCycleSeconds) shows an RPO over the threshold within one cycle of its passing it.
+   * Only forwards: a scenario already past that moment is arranged wrongly and says so.
+   */
+  async passToRpo(machine: string, rpoSeconds: number, andACycle = false): Promise<void> {
+    const newest = (await this.points(machine, { fresh: true })).recoveryPoints.at(-1);
+    assert.ok(newest, `${machine} lists no recovery point, so it has no RPO to wait for`);
+    const cycle = andACycle ? this.declared("replicationCycleSeconds") : 0;
+    const at = Date.parse(newest.time) + (rpoSeconds + cycle) * 1000;
+    const now = await this.now();
+    if (at < now)
+      throw new Error(
+        `the scenario is already past an RPO of ${rpoSeconds} s${andACycle ? " and a replication cycle" : ""} for ${machine}: its newest point is ${newest.time}`,
+      );
+    if (at > now) await this.pass((at - now) / 1000);
+  }
+
   /** The newest crash-consistent point's time; waits one interval and cycle for a first point. */
   private async newestCrashPointTime(machine?: string): Promise<number> {
     const candidates = machine ? [machine] : [...this.replicatedMachines];

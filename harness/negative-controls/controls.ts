@@ -17,6 +17,7 @@ import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
+import { kindCoverageControls } from "./kind-coverage-controls.ts";
 import { pointBoundaryControls } from "./point-boundary-controls.ts";
 import { secondarySiteControls } from "./secondary-site-controls.ts";
 
@@ -475,6 +476,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...caseCoverageControls,
   ...evaluatorControls,
   ...pointBoundaryControls,
+  ...kindCoverageControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
