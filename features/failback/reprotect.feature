@@ -142,7 +142,9 @@ Feature: Reprotecting from Azure to on premises
     Given a Windows Server 2008 R2 SP1 physical server "old1" failed over to Azure and committed
     And a Windows Server 2008 R2 SP1 VMware VM "old2" failed over to Azure and committed
     When "old1" is reprotected from Azure
-    Then the reprotect is refused with "FAILBACK_NOT_SUPPORTED_FOR_MACHINE"
+    Then the reprotect fails with "FAILBACK_NOT_SUPPORTED_FOR_MACHINE", at once or in its job
+    And "old1" does not replicate from Azure to on premises
+    And nothing of "old1" was read back from Azure
     When "old2" is reprotected from Azure
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
