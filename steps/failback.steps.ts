@@ -164,7 +164,7 @@ Then("the reprotect is refused with {string}", function (this: W, code: string) 
   return this.failback.expectRefused(code as ErrorCode);
 });
 Then(
-  "the reprotect of {string} through master target {string} is accepted, or refused with {string}",
+  "the reprotect of {string} through master target {string} succeeds, or fails with {string} at once or in its job",
   function (this: W, name: string, masterTarget: string, code: string) {
     return this.failback.expectReprotectAcceptedOrRefused(code as ErrorCode, name, masterTarget);
   },

@@ -1074,12 +1074,21 @@ export class FailbackDsl {
 
   /**
    * Where the documents let the target choose between refusing a reprotection and doing it: a
-   * refusal carries `code` and changes nothing; an acceptance must run the job to success, with
-   * the machine then failing back through the master target named.
+   * refusal carries `code` and changes nothing, at once or as the accepted request's job failing
+   * with `code` (the machine then not coming back: the documents do not say how a refusal shows);
+   * a job that succeeds must leave the machine failing back through the master target named.
    */
   async expectReprotectAcceptedOrRefused(code: ErrorCode, machine: string, masterTarget: string) {
     if (!this.attempt.outcome.ok) {
       await this.expectRefused(code);
+      return;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = await this.jobToItsEnd(job);
+    if (read.state === "Failed") {
+      assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
+      await this.expectNotComingBack(machine);
       return;
     }
     await this.jobEnds("Succeeded");
