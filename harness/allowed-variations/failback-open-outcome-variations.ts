@@ -6,6 +6,7 @@
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import { type Body, bodyOf, intercepted, type Next, sessionBase } from "../negative-controls/intercept.ts";
 import type { Job, Machine, ReplicatedItem } from "../protocol/types.ts";
+import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
 const reprotects = ["reprotect", "reprotectPlan"];
@@ -70,16 +71,25 @@ function failedJobs(label: string) {
  * their job failing at once with the same code: 001 says the machine does not come back, not
  * whether the request or its job says so.
  */
-function reprotectFailsInItsJob(label: string, code: string, when: (body: Body) => boolean = () => true) {
+function reprotectFailsInItsJob(
+  label: string,
+  code: string,
+  when: (body: Body) => boolean = () => true,
+  options: ReferenceOptions = {},
+) {
   return () => {
     const made = failedJobs(label);
-    return intercepted(`allowed variation: ${label}`, async (call, id, next) => {
-      const answered = await made.answer(call, id, next);
-      if (answered) return answered;
-      const reply = await next(call);
-      if (!reprotects.includes(id) || errorOf(reply)?.code !== code || !when(bodyOf(call))) return reply;
-      return made.failed(call, reply, "Reprotect", next);
-    });
+    return intercepted(
+      `allowed variation: ${label}`,
+      async (call, id, next) => {
+        const answered = await made.answer(call, id, next);
+        if (answered) return answered;
+        const reply = await next(call);
+        if (!reprotects.includes(id) || errorOf(reply)?.code !== code || !when(bodyOf(call))) return reply;
+        return made.failed(call, reply, "Reprotect", next);
+      },
+      options,
+    );
   };
 }
 
@@ -230,5 +240,57 @@ export const failbackOpenOutcomeVariations: AllowedVariation[] = [
     // 001 "Prerequisites" lists the link; it does not say how its absence shows.
     permittedBy: ["FB-SITE-CONNECTION", "001_4ed1d773b0998e0e#prerequisites"],
     transport: reprotectFailsInItsJob("no-site-connection-fails-in-the-job", "FAILBACK_NO_SITE_CONNECTION"),
+  },
+  {
+    id: "master-target-not-discovered-fails-in-the-job",
+    choice:
+      "accepts a reprotection through a master target whose ESX host is not discovered, and fails its " +
+      "job at once with REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
+    // 001 "Resolve common failback issues" gives the missing datastores as the symptom, and
+    // "Prerequisites" the VMware site failback needs; neither says how the reprotection fails.
+    permittedBy: [
+      "FB-MT-HOST-DISCOVERED",
+      "FB-VMWARE-SITE-REQUIRED",
+      "001_4ed1d773b0998e0e#resolve-common-failback-issues",
+      "001_4ed1d773b0998e0e#prerequisites",
+    ],
+    transport: reprotectFailsInItsJob(
+      "master-target-not-discovered-fails-in-the-job",
+      "REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
+    ),
+  },
+  {
+    id: "original-datastore-unreachable-fails-in-the-job",
+    choice:
+      "accepts a reprotection to an original VM on a datastore the master target's host does not " +
+      "reach, and fails its job at once with REPROTECT_DATASTORE_NOT_VISIBLE",
+    // 001 "Fail back to the original location or an alternate location" gives the condition, not
+    // how a reprotection that does not meet it fails.
+    permittedBy: [
+      "FB-ORIGINAL-DATASTORE-REACHABLE",
+      "001_4ed1d773b0998e0e#fail-back-to-the-original-location-or-an-alternate-location",
+    ],
+    transport: reprotectFailsInItsJob(
+      "original-datastore-unreachable-fails-in-the-job",
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+    ),
+  },
+  {
+    id: "original-vm-off-master-target-datastore-fails-in-the-job",
+    choice:
+      "takes 001's reprotect section's reading (the original VM on the master target's own datastore) " +
+      "and fails the job of a reprotection that does not meet it, or whose datastore is out of reach, " +
+      "at once with REPROTECT_DATASTORE_NOT_VISIBLE",
+    permittedBy: [
+      "FB-ORIGINAL-DATASTORE-REACHABLE",
+      "001_4ed1d773b0998e0e#reprotect-the-azure-vms",
+      "001_4ed1d773b0998e0e#fail-back-to-the-original-location-or-an-alternate-location",
+    ],
+    transport: reprotectFailsInItsJob(
+      "original-vm-off-master-target-datastore-fails-in-the-job",
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+      () => true,
+      { choices: { originalVmOnMasterTargetDatastore: true } },
+    ),
   },
 ];
