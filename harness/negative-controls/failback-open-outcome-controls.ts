@@ -2,7 +2,7 @@
 // catch: points kept less than the failback policy's 24 hours, the ineligible default retention
 // volume used, a Windows Server 2008 R2 SP1 physical server reprotected all the way. Each is the
 // reference wrapped by an interceptor (intercept.ts).
-import type { Machine, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import type { Job, Machine, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import { bodyOf, intercepted, type Next, refusalCode, sessionBase } from "./intercept.ts";
 
@@ -99,6 +99,39 @@ function ws2008PhysicalTreatedAsNewer(label: string) {
   };
 }
 
+/**
+ * A reprotection from Azure the reference refuses with `code` is answered as accepted, its job
+ * (readable) succeeding at once: the target says it did what the documents say cannot be done.
+ * The reference's state is left as the refusal left it.
+ */
+function refusedReprotectSucceeds(label: string, code: string) {
+  return () => {
+    const jobs = new Map<string, Job>();
+    let made = 0;
+    return intercepted(label, async (call, id, next) => {
+      const session = sessionBase(call);
+      if (id === "readJob") {
+        const job = jobs.get(`${session}/${call.path.split("?")[0]?.split("/").pop() ?? ""}`);
+        if (job) return { status: 200, body: job };
+      }
+      const reply = await next(call);
+      if (id !== "reprotect" || refusalCode(reply) !== code) return reply;
+      const now = (await read<{ now: string }>(next, `${session}/clock`))?.now ?? new Date(0).toISOString();
+      const name = decodeURIComponent(/\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "");
+      const job = {
+        name: `job-${label}-${++made}`,
+        operation: "Reprotect",
+        state: "Succeeded",
+        startTime: now,
+        endTime: now,
+        machines: [name],
+      } as Job;
+      jobs.set(`${session}/${job.name}`, job);
+      return { status: 202, body: job };
+    });
+  };
+}
+
 export const failbackOpenOutcomeControls: NegativeControl[] = [
   {
     id: "failback-retention-hour-short",
@@ -131,5 +164,54 @@ export const failbackOpenOutcomeControls: NegativeControl[] = [
       "reprotects a Windows Server 2008 R2 SP1 machine protected as a physical server, its job succeeding, as if it were a newer Windows",
     breaks: ["FB-WS2008R2SP1-PHYSICAL"],
     transport: ws2008PhysicalTreatedAsNewer("ws2008r2sp1-physical-reprotected"),
+  },
+  {
+    id: "no-site-link-reprotect-succeeds",
+    cluster: "site connection",
+    wrongBehaviour:
+      "accepts a reprotection from Azure without a VPN or ExpressRoute link and reports its job succeeded",
+    breaks: ["FB-SITE-CONNECTION"],
+    transport: refusedReprotectSucceeds("no-site-link-reprotect-succeeds", "FAILBACK_NO_SITE_CONNECTION"),
+  },
+  {
+    id: "undiscovered-master-target-reprotect-succeeds",
+    cluster: "master target",
+    wrongBehaviour:
+      "accepts a reprotection through a master target whose ESX host is not discovered and reports its job succeeded",
+    breaks: ["FB-MT-HOST-DISCOVERED", "FB-VMWARE-SITE-REQUIRED"],
+    transport: refusedReprotectSucceeds(
+      "undiscovered-master-target-reprotect-succeeds",
+      "REPROTECT_MASTER_TARGET_NOT_DISCOVERED",
+    ),
+  },
+  {
+    id: "unreachable-datastore-reprotect-succeeds",
+    cluster: "original vs alternate location",
+    wrongBehaviour:
+      "accepts a reprotection to an original VM whose datastore the master target's host does not reach and reports its job succeeded",
+    breaks: ["FB-ORIGINAL-DATASTORE-REACHABLE"],
+    transport: refusedReprotectSucceeds(
+      "unreachable-datastore-reprotect-succeeds",
+      "REPROTECT_DATASTORE_NOT_VISIBLE",
+    ),
+  },
+  {
+    id: "no-eligible-retention-volume-reprotect-succeeds",
+    cluster: "retention volume",
+    wrongBehaviour:
+      "accepts a reprotection from Azure for which no eligible retention volume is named or offered and reports its job succeeded",
+    // Also a named ineligible volume (FAT, cache, in use, empty, absent): every retention refusal.
+    breaks: [
+      "FB-RETENTION-REQUIRED",
+      "FB-RETENTION-DEFAULTS",
+      "FB-RETENTION-NOT-FAT",
+      "FB-RETENTION-NOT-CACHE",
+      "FB-RETENTION-NOT-IN-USE",
+      "FB-RETENTION-NONZERO",
+    ],
+    transport: refusedReprotectSucceeds(
+      "no-eligible-retention-volume-reprotect-succeeds",
+      "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
+    ),
   },
 ];
