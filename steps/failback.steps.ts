@@ -164,7 +164,7 @@ Then("the reprotect is refused with {string}", function (this: W, code: string) 
   return this.failback.expectRefused(code as ErrorCode);
 });
 Then(
-  "the reprotect of {string} through master target {string} is accepted, or refused with {string}",
+  "the reprotect of {string} through master target {string} succeeds, or fails with {string} at once or in its job",
   function (this: W, name: string, masterTarget: string, code: string) {
     return this.failback.expectReprotectAcceptedOrRefused(code as ErrorCode, name, masterTarget);
   },
@@ -234,6 +234,13 @@ Then(
   /^the (?:reprotect|failback) fails with "([^"]+)", at once or in its job$/,
   function (this: W, code: string) {
     return this.failback.expectFailsAtOnceOrInJob(code as ErrorCode);
+  },
+);
+Then(
+  "the reprotect is refused with {string} at once or in its job, or keeps {string}'s failback points on one of {string}",
+  function (this: W, code: string, name: string, volumes: string) {
+    const eligible = volumes.split(",").map((v) => v.trim());
+    return this.failback.expectNoIneligibleDefault(code as ErrorCode, name, eligible);
   },
 );
 When("the reprotect is retried", function (this: W) {
@@ -341,7 +348,7 @@ Then("{string} has recovery points", function (this: W, name: string) {
   return this.failback.expectPointCount(name, "some");
 });
 Then(
-  "{string} has an app-consistent point every 60 minutes and none older than 24 hours",
+  "{string} has an app-consistent point every 60 minutes and keeps its points 24 hours, no longer",
   function (this: W, name: string) {
     return this.failback.expectFailbackPolicyPoints(name);
   },
@@ -394,6 +401,18 @@ When(
 );
 When("a planned failback of {string} is run", function (this: W, name: string) {
   return this.failback.failBack(machine(name), "planned", [name]);
+});
+When("{string} is failed back through every stage", function (this: W, name: string) {
+  return this.failback.failBackThroughEveryStage(name);
+});
+Then(
+  "the failback fails with {string} at one of its stages, at once or in its job",
+  function (this: W, code: string) {
+    return this.failback.expectSomeStageFailedWith(code as ErrorCode);
+  },
+);
+Then("the failback succeeds at every stage", function (this: W) {
+  this.failback.expectEveryStageSucceeded();
 });
 Then("the failback is accepted", function (this: W) {
   this.failback.expectAccepted();

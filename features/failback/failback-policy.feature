@@ -71,7 +71,7 @@ Feature: The failback policy
     When the replication policy "other" is edited to appConsistentFrequencyMinutes 30
     Then the policy edit is accepted
     When 30 hours pass
-    Then "srv1" has an app-consistent point every 60 minutes and none older than 24 hours
+    Then "srv1" has an app-consistent point every 60 minutes and keeps its points 24 hours, no longer
     And the failback policy of "other" has RPO threshold 15 minutes, retention 24 hours and app-consistent points every 60 minutes
     And "srv1" replicates under the failback policy of "other"
 
@@ -84,8 +84,9 @@ Feature: The failback policy
     And a VMware VM "vm1" replicating with policy "other" failed over to Azure and committed
     When "vm1" is reprotected from Azure
     And the reprotect job ends "Succeeded"
+    And "vm1" has its first recovery point on premises
     And 30 hours pass
-    Then "vm1" has an app-consistent point every 60 minutes and none older than 24 hours
+    Then "vm1" has an app-consistent point every 60 minutes and keeps its points 24 hours, no longer
     # 15 minutes is the threshold, not a lower one: a healthy path reports no RPO breach.
     And the replication of "vm1" does not report that its RPO is over the threshold
     When outbound port 443 on "fps1" is blocked

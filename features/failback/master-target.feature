@@ -127,7 +127,8 @@ Feature: The master target on premises
     And a master target "mt-new" on ESX host "esx9" and datastore "ds9" of vCenter "vc2"
     Then master target "mt-new" sees no datastore
     When "vm1" is reprotected from Azure with master target "mt-new" and datastore "ds9"
-    Then the reprotect is refused with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED"
+    Then the reprotect fails with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED", at once or in its job
+    And "vm1" does not replicate from Azure to on premises
     When vCenter "vc2" with ESX host "esx9", datastores "ds9" and "ds1", is added to the vault
     Then master target "mt-new" sees the datastores "ds9, ds1"
     When "vm1" is reprotected from Azure with master target "mt-new" and datastore "ds9" and location "alternate"

@@ -10,6 +10,9 @@ Feature: Reprotecting from Azure to on premises
   The VMs sit on the master target's own datastore unless a scenario says otherwise: 001 asks
   the master target's host to reach the original VM's datastore, and its reprotect section adds
   that the VM should already be on the master target's datastore; both readings are accepted.
+  Where 001 says only that a machine cannot fail back or that something failback needs is
+  missing, the reprotection fails with its code, refused at once or in its job: the documents do
+  not say which.
   Waits follow the durations and the copy rate the target declares in GET /v1/target.
 
   Sources: 001_4ed1d773b0998e0e ("Overview", "Fail back to the original location or an alternate
@@ -142,7 +145,9 @@ Feature: Reprotecting from Azure to on premises
     Given a Windows Server 2008 R2 SP1 physical server "old1" failed over to Azure and committed
     And a Windows Server 2008 R2 SP1 VMware VM "old2" failed over to Azure and committed
     When "old1" is reprotected from Azure
-    Then the reprotect is refused with "FAILBACK_NOT_SUPPORTED_FOR_MACHINE"
+    Then the reprotect fails with "FAILBACK_NOT_SUPPORTED_FOR_MACHINE", at once or in its job
+    And "old1" does not replicate from Azure to on premises
+    And nothing of "old1" was read back from Azure
     When "old2" is reprotected from Azure
     Then the reprotect is accepted
     And the reprotect job ends "Succeeded"
@@ -154,7 +159,8 @@ Feature: Reprotecting from Azure to on premises
     Given a <machine> "srv1" failed over to Azure and committed
     And a master target "mt-x" on ESX host "esx9" and datastore "ds9" of vCenter "vc9"
     When "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9"
-    Then the reprotect is refused with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED"
+    Then the reprotect fails with "REPROTECT_MASTER_TARGET_NOT_DISCOVERED", at once or in its job
+    And "srv1" does not replicate from Azure to on premises
     When vCenter "vc9" with ESX host "esx9", datastores "ds9" and "ds9b", is added to the vault
     And "srv1" is reprotected from Azure with master target "mt-x" and datastore "ds9" and location "alternate"
     Then the reprotect is accepted
@@ -173,7 +179,8 @@ Feature: Reprotecting from Azure to on premises
   Scenario: The original VM's disks must be on a datastore the master target's host reaches
     Given a VMware VM "vm1" on datastore "ds2" failed over to Azure and committed
     When "vm1" is reprotected from Azure
-    Then the reprotect is refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
+    Then the reprotect fails with "REPROTECT_DATASTORE_NOT_VISIBLE", at once or in its job
+    And "vm1" does not replicate from Azure to on premises
     Given a master target "mt2" on ESX host "esx2"
     When "vm1" is reprotected from Azure with master target "mt2" and datastore "ds2"
     Then the reprotect is accepted
@@ -182,7 +189,8 @@ Feature: Reprotecting from Azure to on premises
   Scenario: Without vCenter, the VM's disk must be on a datastore the master target's host reaches
     Given a VMware VM "vm3" on standalone ESXi host "esx-s" with datastore "ds-s" failed over to Azure and committed
     When "vm3" is reprotected from Azure
-    Then the reprotect is refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
+    Then the reprotect fails with "REPROTECT_DATASTORE_NOT_VISIBLE", at once or in its job
+    And "vm3" does not replicate from Azure to on premises
     Given a master target "mt-s" on standalone ESXi host "esx-s" and datastore "ds-s"
     When "vm3" is reprotected from Azure with master target "mt-s" and datastore "ds-s"
     Then the reprotect is accepted
@@ -192,7 +200,7 @@ Feature: Reprotecting from Azure to on premises
     Given a VMware VM "vm1" on datastore "ds1" failed over to Azure and committed
     When the workload on "vm1" writes 2 MB
     And "vm1" is reprotected from Azure
-    Then the reprotect of "vm1" through master target "mt1" is accepted, or refused with "REPROTECT_DATASTORE_NOT_VISIBLE"
+    Then the reprotect of "vm1" through master target "mt1" succeeds, or fails with "REPROTECT_DATASTORE_NOT_VISIBLE" at once or in its job
 
   @req=FB-PLAN-REPROTECT
   @case:kind=vmware-vm @case:scope=plan

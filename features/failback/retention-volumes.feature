@@ -17,7 +17,8 @@ Feature: The retention volume of the master target
     Given a master target "mt-bare" on ESX host "esx1" with no volume
     Then master target "mt-bare" offers the retention volumes "" with default ""
     When "vm1" is reprotected from Azure with master target "mt-bare"
-    Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"
+    Then the reprotect fails with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE", at once or in its job
+    And "vm1" does not replicate from Azure to on premises
     Given a master target "mt1" on ESX host "esx1"
     When "vm1" is reprotected from Azure with master target "mt1"
     Then the reprotect is accepted
@@ -98,8 +99,8 @@ Feature: The retention volume of the master target
 
   @req=FB-RETENTION-DEFAULTS
   @case:kind=vmware-vm @case:placement=mt-separate
-  Scenario: When the default volume is not eligible, a reprotection without a volume is refused
+  Scenario: When the default volume is not eligible, a reprotection without a volume never uses it
     Given a master target "mt1" on ESX host "esx1" with the volumes "R: FAT32, S: NTFS"
     Then master target "mt1" offers the retention volumes "S:" with default ""
     When "vm1" is reprotected from Azure
-    Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE"
+    Then the reprotect is refused with "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE" at once or in its job, or keeps "vm1"'s failback points on one of "S:"

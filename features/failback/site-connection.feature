@@ -16,7 +16,9 @@ Feature: The link between the Azure network and the on-premises site
     And a master target "mt1" on ESX host "esx1"
     And a <machine> "vm1" failed over to Azure and committed
     When "vm1" is reprotected from Azure
-    Then the reprotect is refused with "FAILBACK_NO_SITE_CONNECTION"
+    Then the reprotect fails with "FAILBACK_NO_SITE_CONNECTION", at once or in its job
+    And "vm1" does not replicate from Azure to on premises
+    And nothing of "vm1" was read back from Azure
 
     @case:kind=vmware-vm
     Examples: a VMware VM

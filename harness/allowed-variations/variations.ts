@@ -1,4 +1,5 @@
 // Every allowed-variation control, by id.
+import { failbackOpenOutcomeVariations } from "./failback-open-outcome-variations.ts";
 import { failbackSecondaryVariations } from "./failback-secondary-variations.ts";
 import {
   onDemandReplicationVariations,
@@ -10,6 +11,7 @@ import type { AllowedVariation } from "./variation.ts";
 export const allowedVariations: AllowedVariation[] = [
   ...replicationFailoverVariations,
   ...failbackSecondaryVariations,
+  ...failbackOpenOutcomeVariations,
 ];
 
 /** Those run only when named: each costs a whole suite of tens of seconds. */

@@ -302,6 +302,92 @@ export class FailbackDsl {
     else await this.jobEnds(code);
   }
 
+  /**
+   * The stage at which failBackThroughEveryStage stopped, with how it did not succeed (its job,
+   * when it was accepted); undefined once every stage succeeded.
+   */
+  private stoppedStage?: { stage: string; job?: Job };
+
+  /**
+   * FB-TS-FREE-ESXI: failback as 001 "Overview" and 004 "Recovery stages" lay it out, from a
+   * machine failed over to Azure and committed: reprotect from Azure, failover from Azure to
+   * Latest, its commit, and reprotect to Azure through the configuration server's process server.
+   * Runs them in turn until one is refused or its job fails; each accepted job runs to its end
+   * within what the target declares. A commit's job has no declared duration: it is read again
+   * only when the stage after it does not succeed, and counts as the stage that stopped when it
+   * failed by then.
+   */
+  async failBackThroughEveryStage(machine: string): Promise<void> {
+    const target: Target = { scope: "machine", name: machine };
+    const stages: [string, () => Promise<void>][] = [
+      ["the reprotection from Azure", () => this.reprotect(target)],
+      [
+        "the failover from Azure",
+        async () => {
+          await this.awaitFirstFailbackPoint(machine);
+          await this.failBack(target, "Latest", [machine]);
+        },
+      ],
+      ["the commit", () => this.commitFailback(machine)],
+      [
+        "the reprotection to Azure",
+        () => this.reprotect(target, `process server "${site.configurationServer}"`, true),
+      ],
+    ];
+    let commitJob: Job | undefined;
+    for (const [stage, run] of stages) {
+      await run();
+      const stopped = await this.stageStopped(stage, stage !== "the commit");
+      if (stage === "the commit") commitJob = this.lastJob;
+      if (!stopped) continue;
+      const commit = commitJob && must(await this.api.readJob(commitJob.name), `reading ${commitJob.name}`);
+      this.stoppedStage = commit?.state === "Failed" ? { stage: "the commit", job: commit } : stopped;
+      return;
+    }
+    this.stoppedStage = undefined;
+  }
+
+  /** The stage did not succeed: refused, or (when `awaitJob`) its job ended other than Succeeded. */
+  private async stageStopped(stage: string, awaitJob: boolean) {
+    if (!this.attempt.outcome.ok) return { stage };
+    const job = this.lastJob;
+    if (!awaitJob || !job) return undefined;
+    const read = await this.jobToItsEnd(job);
+    return read.state === "Succeeded" ? undefined : { stage, job: read };
+  }
+
+  /** Commits the failover from Azure of one machine (001 "Reprotect the on-premises site" follows). */
+  private async commitFailback(machine: string): Promise<void> {
+    const before = await this.snapshot();
+    const outcome = await this.api.failoverAction("replicated-items", machine, "commit", undefined);
+    if (outcome.ok) this.lastJob = this.site.recorder.job(outcome.value as Job);
+    this.last = { what: `commit of the failover from Azure of ${machine}`, outcome, before };
+  }
+
+  /**
+   * FB-TS-FREE-ESXI: failback did not succeed (001 "Resolve common failback issues"), at whichever
+   * stage: refused with `code`, changing nothing, or its job failed with `code`.
+   */
+  async expectSomeStageFailedWith(code: ErrorCode): Promise<void> {
+    const stopped = this.stoppedStage;
+    assert.ok(stopped, `every stage of the failback succeeded although it must fail with ${code}`);
+    if (!stopped.job) {
+      await this.expectRefused(code);
+      return;
+    }
+    assert.equal(stopped.job.state, "Failed", `job of ${stopped.stage} ended ${stopped.job.state}`);
+    assert.equal(stopped.job.error?.code, code, `${stopped.stage} failed with ${stopped.job.error?.code}`);
+  }
+
+  /** Every stage of failBackThroughEveryStage succeeded. */
+  expectEveryStageSucceeded(): void {
+    const stopped = this.stoppedStage;
+    const how = stopped?.job
+      ? `its job ended ${stopped.job.state} ${stopped.job.error?.code ?? ""}`
+      : `it was refused (${this.last?.what})`;
+    assert.ok(!stopped, `the failback did not succeed at ${stopped?.stage}: ${how}`);
+  }
+
   /** A retry of the reprotection that failed: its failed job restarted, or the same request again. */
   async retryReprotect(): Promise<void> {
     if (!this.failedAtOnce) return this.restartJob();
@@ -858,6 +944,36 @@ export class FailbackDsl {
     assert.deepEqual([...(job.machines ?? [])].sort(), [...machines].sort(), `machines of job ${job.name}`);
   }
 
+  /**
+   * FB-RETENTION-DEFAULTS, a reprotection that names no retention volume while the master target's
+   * default one (R: or /mnt/retention) is not eligible: 001 "Reprotect the Azure VMs" names the
+   * defaults and says an ineligible volume is not listed, nothing more. The reprotection fails
+   * with `code`, at once (changing nothing) or in its job (the machine then not coming back); or it
+   * goes ahead, its job succeeding, with the machine's points on one of the `eligible` volumes the
+   * scenario gave the master target, never on the ineligible default.
+   */
+  async expectNoIneligibleDefault(code: ErrorCode, machine: string, eligible: string[]): Promise<void> {
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      return;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = await this.jobToItsEnd(job);
+    if (read.state === "Failed") {
+      assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
+      await this.expectNotComingBack(machine);
+      return;
+    }
+    assert.equal(read.state, "Succeeded", `job ${job.operation} ended ${read.state}`);
+    const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
+    const volume = item.failback?.retentionVolume;
+    assert.ok(
+      volume !== undefined && eligible.includes(volume),
+      `${machine} keeps its failback points on ${volume ?? "no volume"}, not on an eligible volume (${eligible.join(", ")})`,
+    );
+  }
+
   async expectRetentionVolume(machine: string, volume: string) {
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     assert.equal(item.failback?.retentionVolume, volume, `retention volume of ${machine}`);
@@ -958,12 +1074,21 @@ export class FailbackDsl {
 
   /**
    * Where the documents let the target choose between refusing a reprotection and doing it: a
-   * refusal carries `code` and changes nothing; an acceptance must run the job to success, with
-   * the machine then failing back through the master target named.
+   * refusal carries `code` and changes nothing, at once or as the accepted request's job failing
+   * with `code` (the machine then not coming back: the documents do not say how a refusal shows);
+   * a job that succeeds must leave the machine failing back through the master target named.
    */
   async expectReprotectAcceptedOrRefused(code: ErrorCode, machine: string, masterTarget: string) {
     if (!this.attempt.outcome.ok) {
       await this.expectRefused(code);
+      return;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = await this.jobToItsEnd(job);
+    if (read.state === "Failed") {
+      assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
+      await this.expectNotComingBack(machine);
       return;
     }
     await this.jobEnds("Succeeded");
@@ -1157,17 +1282,41 @@ export class FailbackDsl {
     );
   }
 
-  /** FB-POLICY-VALUES applied: app-consistent points 60 minutes apart, none beyond 24 hours. */
+  /**
+   * FB-POLICY-APPLIED (001 "Failback policy": retention 24 hours, an app-consistent point every 60
+   * minutes), judged from the points' times against the target's clock, once the machine has
+   * replicated back for more than 24 hours (the scenario's first point on premises is older):
+   * - none older than 24 hours;
+   * - the window's oldest stretch is still there: points come every declared crash-consistent
+   *   interval (at most 15 minutes, the protocol's bound), so one falls in the window's first
+   *   interval, between 24 hours less an interval and 24 hours old. It is younger than the window,
+   *   so it stays whichever side of the edge a target prunes (a point exactly 24 hours old may go:
+   *   retentionEdge). A target that keeps 23 hours lists none older than 23;
+   * - app-consistent points 60 minutes apart, the oldest one at least 23 hours old (an hourly
+   *   schedule puts one in the window's first hour, whatever its phase).
+   */
   async expectFailbackPolicyPoints(machine: string) {
     const points = must(await this.api.listRecoveryPoints(machine), `points of ${machine}`).recoveryPoints;
     const now = await this.site.now();
+    const hour = 3600_000;
+    const window = 24 * hour;
+    const ages = (times: number[]) => times.map((t) => `${((now - t) / hour).toFixed(2)} h`).join(", ");
     const times = points.map((p) => Date.parse(p.time));
     const oldest = Math.min(...times);
-    assert.ok(now - oldest <= 24 * 3600_000, `a point of ${machine} is ${(now - oldest) / 3600_000} h old`);
+    assert.ok(now - oldest <= window, `a point of ${machine} is ${(now - oldest) / hour} h old`);
+    const interval = this.site.declared("crashConsistentIntervalSeconds") * 1000;
+    assert.ok(
+      now - oldest >= window - interval,
+      `${machine}'s oldest point is ${((now - oldest) / hour).toFixed(2)} h old: points younger than the 24-hour window were pruned (with a point every ${interval / 1000} s, one is at least ${((window - interval) / hour).toFixed(2)} h old)`,
+    );
     const app = points.filter((p) => p.type === "AppConsistent").map((p) => Date.parse(p.time));
     assert.ok(app.length >= 23, `${machine} has ${app.length} app-consistent points in 24 hours`);
     const gaps = new Set(app.slice(1).map((t, i) => (t - (app[i] ?? 0)) / 60_000));
     assert.deepEqual([...gaps], [60], `minutes between app-consistent points of ${machine}`);
+    assert.ok(
+      now - (app[0] ?? now) >= window - hour,
+      `${machine}'s oldest app-consistent point is younger than 23 hours: app-consistent points of the 24-hour window were pruned (ages ${ages(app.slice(0, 3))})`,
+    );
   }
 
   async expectRecoveredInAzure(machine: string) {

@@ -15,6 +15,7 @@ import { aesGcm, replicationCoverageControls } from "./coverage-controls-replica
 import { secondarySiteCoverageControls } from "./coverage-controls-secondary-site.ts";
 import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
+import { failbackOpenOutcomeControls } from "./failback-open-outcome-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
 import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 import { kindCoverageControls } from "./kind-coverage-controls.ts";
@@ -477,6 +478,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...evaluatorControls,
   ...pointBoundaryControls,
   ...kindCoverageControls,
+  ...failbackOpenOutcomeControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
