@@ -1,5 +1,6 @@
 // Every allowed-variation control, by id.
 import { failbackSecondaryVariations } from "./failback-secondary-variations.ts";
+import { failoverOpenVariations } from "./failover-open-variations.ts";
 import {
   onDemandReplicationVariations,
   replicationFailoverVariations,
@@ -10,6 +11,7 @@ import type { AllowedVariation } from "./variation.ts";
 export const allowedVariations: AllowedVariation[] = [
   ...replicationFailoverVariations,
   ...failbackSecondaryVariations,
+  ...failoverOpenVariations,
 ];
 
 /** Those run only when named: each costs a whole suite of tens of seconds. */
