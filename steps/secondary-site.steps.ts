@@ -15,6 +15,12 @@ Then(/^the request (?:is refused with "([^"]+)"|is accepted)$/, function (this: 
   return code ? this.secondarySite.expectRefused(code as ErrorCode) : this.secondarySite.expectAccepted();
 });
 
+Then(
+  "the failover between the sites did not run: it was refused or its job failed, with {string}",
+  function (this: W, code: string) {
+    return this.secondarySite.expectDidNotRun(code as ErrorCode);
+  },
+);
 Then("the request is accepted, or refused with {string}", function (this: W, code: string) {
   return this.secondarySite.expectAcceptedOrRefused(code as ErrorCode);
 });

@@ -1,9 +1,80 @@
 // Allowed variations for what the failover documents leave open about a failover that does not
 // run and about machines they are silent on: each wraps the reference and makes the other choice.
 // Born of red-team findings (session 31, A2 and A3).
+
+import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import { intercepted, sessionBase } from "../negative-controls/intercept.ts";
-import type { AzureVmList, Machine } from "../protocol/types.ts";
+import type { AzureVmList, ErrorCode, Job, Machine } from "../protocol/types.ts";
 import type { AllowedVariation } from "./variation.ts";
+
+type Next = (call: ProtocolCall) => Promise<ProtocolReply>;
+
+/** The session's clock (ms since the epoch), as the target reads it. */
+async function clockOf(session: string, next: Next): Promise<number> {
+  const clock = await next({ method: "GET", path: `${session}/clock` });
+  return Date.parse((clock.body as { now: string }).now);
+}
+
+/**
+ * A target that accepts the planned failover the reference refuses with `code` and reports its
+ * job Failed with that code, having done nothing (the reference's refusal left everything as it
+ * was). With `atDeclaredEnd` the job runs for the failoverJobSeconds the target declares and
+ * fails then; without, it fails at once. The job covers the machine, or the plan's members.
+ */
+function refusedFailoverAsFailedJob(id: string, code: ErrorCode, atDeclaredEnd: boolean) {
+  return () => {
+    // Per session: the jobs made up, with the clock (ms) at which each fails, and plans' members.
+    const jobs = new Map<string, { job: Job; failsAt: number }>();
+    const plans = new Map<string, string[]>();
+    let made = 0;
+    return intercepted(`allowed variation: ${id}`, async (call, operation, next) => {
+      const session = sessionBase(call);
+      if (operation === "readJob") {
+        const name = decodeURIComponent(call.path.split("?")[0]?.split("/").pop() ?? "");
+        const held = jobs.get(`${session}/${name}`);
+        if (held) {
+          const ended = (await clockOf(session, next)) >= held.failsAt;
+          const { error: _notYet, ...running } = held.job;
+          const body: Job = ended
+            ? { ...held.job, endTime: new Date(held.failsAt).toISOString() }
+            : { ...running, state: "InProgress" };
+          return { status: 200, body };
+        }
+      }
+      const reply = await next(call);
+      if (operation === "createRecoveryPlan" && reply.status < 300) {
+        const plan = call.body as { name: string; machines: string[] };
+        plans.set(`${session}/${plan.name}`, plan.machines);
+      }
+      const error = (reply.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      if ((operation !== "failover" && operation !== "failoverPlan") || error?.code !== code) return reply;
+      const now = await clockOf(session, next);
+      let seconds = 0;
+      if (atDeclaredEnd) {
+        const target = await next({ method: "GET", path: "/v1/target" });
+        seconds = (target.body as { parameters: { failoverJobSeconds: number } }).parameters
+          .failoverJobSeconds;
+      }
+      const named = decodeURIComponent(
+        /\/(?:replicated-items|recovery-plans)\/([^/]+)\//.exec(call.path)?.[1] ?? "",
+      );
+      const job: Job = {
+        name: `job-not-run-${++made}`,
+        operation: "PlannedFailover",
+        state: "Failed",
+        startTime: new Date(now).toISOString(),
+        machines: operation === "failoverPlan" ? (plans.get(`${session}/${named}`) ?? []) : [named],
+        error: { code, message: error.message ?? code },
+      };
+      jobs.set(`${session}/${job.name}`, { job, failsAt: now + seconds * 1000 });
+      const { error: _notYet, ...running } = job;
+      return {
+        status: 202,
+        body: seconds > 0 ? { ...running, state: "InProgress" } : { ...job, endTime: job.startTime },
+      };
+    });
+  };
+}
 
 export const failoverOpenVariations: AllowedVariation[] = [
   {
@@ -31,5 +102,42 @@ export const failoverOpenVariations: AllowedVariation[] = [
         }
         return { ...reply, body: { ...list, azureVms } };
       }),
+  },
+  {
+    id: "shutdown-failure-fails-the-job",
+    choice:
+      "accepts a planned failover whose source then cannot be shut down and fails its job at once with FAILOVER_SOURCE_NOT_SHUT_DOWN (nothing failed over, the source running and protected), rather than refusing the request",
+    // 004 "Types of failover" (planned failover - Hyper-V): "The failover does not run if the
+    // machine is not shut down or if errors occur", not that the request is refused; 002 "Failover
+    // and failback process" says nothing of a source that cannot be shut down.
+    permittedBy: [
+      "FO-PLANNED-NOT-SHUT-DOWN",
+      "SS-HV-FO-PLANNED-SHUTDOWN",
+      "004_c64cd5c9d881a33a#types-of-failover",
+      "002_ec3ff40086bd43df#failover-and-failback-process",
+    ],
+    transport: refusedFailoverAsFailedJob(
+      "shutdown-failure-fails-the-job",
+      "FAILOVER_SOURCE_NOT_SHUT_DOWN",
+      false,
+    ),
+  },
+  {
+    id: "shutdown-failure-fails-the-job-at-its-end",
+    choice:
+      "accepts a planned failover whose source cannot be shut down, runs its job for the declared failoverJobSeconds and fails it then with FAILOVER_SOURCE_NOT_SHUT_DOWN, nothing failed over",
+    // As shutdown-failure-fails-the-job (004 "Types of failover"), with a job that takes its
+    // declared time (the protocol's "Jobs"), so the harness must let it end before judging it.
+    permittedBy: [
+      "FO-PLANNED-NOT-SHUT-DOWN",
+      "SS-HV-FO-PLANNED-SHUTDOWN",
+      "004_c64cd5c9d881a33a#types-of-failover",
+      "002_ec3ff40086bd43df#failover-and-failback-process",
+    ],
+    transport: refusedFailoverAsFailedJob(
+      "shutdown-failure-fails-the-job-at-its-end",
+      "FAILOVER_SOURCE_NOT_SHUT_DOWN",
+      true,
+    ),
   },
 ];

@@ -16,7 +16,7 @@ import type {
   SiteRole,
   VmmServerRequest,
 } from "../protocol/types.ts";
-import type { Target } from "./failover.ts";
+import { expectJobFailedWith, type Target } from "./failover.ts";
 import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { mebibyte, minute } from "./units.ts";
@@ -97,6 +97,20 @@ export class SecondarySiteDsl {
     assert.equal(outcome.code, code, `${what} refused with ${outcome.code}: ${outcome.message}`);
     if (before !== undefined)
       assert.equal(await this.snapshot(), before, `${what} was refused but changed state`);
+  }
+
+  /**
+   * The last failover between the sites did not run (SS-HV-FO-PLANNED-SHUTDOWN: 002 says nothing
+   * of a source that cannot be shut down, and srkit holds it to 004's planned failover to Azure,
+   * which "does not run"): refused with `code`, nothing changed (judged at once, as every
+   * refusal), or accepted with a job that, let run to its end, Failed with `code`
+   * (expectJobFailedWith, shared with the failover DSL). What the machine ended as, and that it
+   * still replicates, the scenario judges apart.
+   */
+  async expectDidNotRun(code: ErrorCode): Promise<void> {
+    const { outcome, what } = this.attemptMade;
+    if (!outcome.ok) return this.expectRefused(code);
+    expectJobFailedWith(await this.lastJobToItsEnd(), what, code);
   }
 
   /** The outcome of the last request whose refusal the documents leave to the target. */

@@ -16,6 +16,7 @@ import { secondarySiteCoverageControls } from "./coverage-controls-secondary-sit
 import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
+import { failoverOpenControls } from "./failover-open-controls.ts";
 import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 import { secondarySiteControls } from "./secondary-site-controls.ts";
 
@@ -473,6 +474,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...secondarySiteCoverageControls,
   ...caseCoverageControls,
   ...evaluatorControls,
+  ...failoverOpenControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
