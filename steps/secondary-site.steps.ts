@@ -16,7 +16,7 @@ Then(/^the request (?:is refused with "([^"]+)"|is accepted)$/, function (this: 
 });
 
 Then(
-  "the failover between the sites did not run: it was refused or its job failed, with {string}",
+  "the request did not run: it was refused or its job failed, with {string}",
   function (this: W, code: string) {
     return this.secondarySite.expectDidNotRun(code as ErrorCode);
   },

@@ -15,13 +15,22 @@ async function clockOf(session: string, next: Next): Promise<number> {
   return Date.parse((clock.body as { now: string }).now);
 }
 
+/** What a refused act becomes: the refusal's code, and the job each operation starts instead. */
+interface AsFailedJob {
+  code: ErrorCode;
+  /** By protocol operation, the job's operation as the reference names its own (PlannedFailover, Reprotect, ...). */
+  jobs: Record<string, string>;
+  /** The declared parameter the job runs for before it fails; none: it fails at once. */
+  runsFor?: "failoverJobSeconds";
+}
+
 /**
- * A target that accepts the planned failover the reference refuses with `code` and reports its
- * job Failed with that code, having done nothing (the reference's refusal left everything as it
- * was). With `atDeclaredEnd` the job runs for the failoverJobSeconds the target declares and
- * fails then; without, it fails at once. The job covers the machine, or the plan's members.
+ * A target that accepts the act the reference refuses with `code` and reports its job Failed
+ * with that code, having done nothing (the reference's refusal left everything as it was). The
+ * job covers the item named, or the plan's members, and fails at once or once it has run for
+ * the duration the target declares (`runsFor`).
  */
-function refusedFailoverAsFailedJob(id: string, code: ErrorCode, atDeclaredEnd: boolean) {
+function refusedAsFailedJob(id: string, as: AsFailedJob) {
   return () => {
     // Per session: the jobs made up, with the clock (ms) at which each fails, and plans' members.
     const jobs = new Map<string, { job: Job; failsAt: number }>();
@@ -47,31 +56,28 @@ function refusedFailoverAsFailedJob(id: string, code: ErrorCode, atDeclaredEnd: 
         plans.set(`${session}/${plan.name}`, plan.machines);
       }
       const error = (reply.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      if ((operation !== "failover" && operation !== "failoverPlan") || error?.code !== code) return reply;
+      const started = as.jobs[operation];
+      if (started === undefined || error?.code !== as.code) return reply;
       const now = await clockOf(session, next);
       let seconds = 0;
-      if (atDeclaredEnd) {
+      if (as.runsFor) {
         const target = await next({ method: "GET", path: "/v1/target" });
-        seconds = (target.body as { parameters: { failoverJobSeconds: number } }).parameters
-          .failoverJobSeconds;
+        seconds = (target.body as { parameters: Record<string, number> }).parameters[as.runsFor] ?? 0;
       }
-      const named = decodeURIComponent(
-        /\/(?:replicated-items|recovery-plans)\/([^/]+)\//.exec(call.path)?.[1] ?? "",
-      );
+      const scope = /\/(replicated-items|recovery-plans)\/([^/]+)\//.exec(call.path);
+      const named = decodeURIComponent(scope?.[2] ?? "");
       const job: Job = {
         name: `job-not-run-${++made}`,
-        operation: "PlannedFailover",
+        operation: started,
         state: "Failed",
         startTime: new Date(now).toISOString(),
-        machines: operation === "failoverPlan" ? (plans.get(`${session}/${named}`) ?? []) : [named],
-        error: { code, message: error.message ?? code },
+        machines: scope?.[1] === "recovery-plans" ? (plans.get(`${session}/${named}`) ?? []) : [named],
+        error: { code: as.code, message: error.message ?? as.code },
       };
       jobs.set(`${session}/${job.name}`, { job, failsAt: now + seconds * 1000 });
       const { error: _notYet, ...running } = job;
-      return {
-        status: 202,
-        body: seconds > 0 ? { ...running, state: "InProgress" } : { ...job, endTime: job.startTime },
-      };
+      const body = seconds > 0 ? { ...running, state: "InProgress" } : { ...job, endTime: job.startTime };
+      return { status: 202, body };
     });
   };
 }
@@ -116,11 +122,10 @@ export const failoverOpenVariations: AllowedVariation[] = [
       "004_c64cd5c9d881a33a#types-of-failover",
       "002_ec3ff40086bd43df#failover-and-failback-process",
     ],
-    transport: refusedFailoverAsFailedJob(
-      "shutdown-failure-fails-the-job",
-      "FAILOVER_SOURCE_NOT_SHUT_DOWN",
-      false,
-    ),
+    transport: refusedAsFailedJob("shutdown-failure-fails-the-job", {
+      code: "FAILOVER_SOURCE_NOT_SHUT_DOWN",
+      jobs: { failover: "PlannedFailover", failoverPlan: "PlannedFailover" },
+    }),
   },
   {
     id: "shutdown-failure-fails-the-job-at-its-end",
@@ -134,10 +139,34 @@ export const failoverOpenVariations: AllowedVariation[] = [
       "004_c64cd5c9d881a33a#types-of-failover",
       "002_ec3ff40086bd43df#failover-and-failback-process",
     ],
-    transport: refusedFailoverAsFailedJob(
-      "shutdown-failure-fails-the-job-at-its-end",
-      "FAILOVER_SOURCE_NOT_SHUT_DOWN",
-      true,
-    ),
+    transport: refusedAsFailedJob("shutdown-failure-fails-the-job-at-its-end", {
+      code: "FAILOVER_SOURCE_NOT_SHUT_DOWN",
+      jobs: { failover: "PlannedFailover", failoverPlan: "PlannedFailover" },
+      runsFor: "failoverJobSeconds",
+    }),
+  },
+  {
+    id: "failback-disconnected-fails-the-job",
+    choice:
+      "accepts the reprotection from Azure, or the failover from Azure, of a Hyper-V VM whose host (or its VMM server) cannot reach Azure and fails its job at once with FAILBACK_NOT_CONNECTED_TO_AZURE, nothing done, rather than refusing the request",
+    // 004 "Hyper-V reprotection/failback": the on-premises hosts (or VMM) "must be connected to
+    // Azure"; it does not say a failback without the connection is refused rather than failed.
+    permittedBy: ["SS-HVFB-CONNECTED", "004_c64cd5c9d881a33a#hyper-v-reprotectionfailback"],
+    transport: refusedAsFailedJob("failback-disconnected-fails-the-job", {
+      code: "FAILBACK_NOT_CONNECTED_TO_AZURE",
+      jobs: { reprotect: "Reprotect", failover: "PlannedFailover" },
+    }),
+  },
+  {
+    id: "reverse-without-primary-fails-the-job",
+    choice:
+      "accepts reverse replication while the other site's host is down and fails its job at once with REVERSE_REPLICATION_PRIMARY_UNAVAILABLE, nothing reversed, rather than refusing the request",
+    // 002 "Failover and failback process": reverse replication is started "when your primary site
+    // is available again"; what a request made before then does is not said.
+    permittedBy: ["SS-HV-REVERSE", "002_ec3ff40086bd43df#failover-and-failback-process"],
+    transport: refusedAsFailedJob("reverse-without-primary-fails-the-job", {
+      code: "REVERSE_REPLICATION_PRIMARY_UNAVAILABLE",
+      jobs: { reverseReplicate: "ReverseReplicate", reverseReplicatePlan: "ReverseReplicate" },
+    }),
   },
 ];

@@ -100,12 +100,15 @@ export class SecondarySiteDsl {
   }
 
   /**
-   * The last failover between the sites did not run (SS-HV-FO-PLANNED-SHUTDOWN: 002 says nothing
-   * of a source that cannot be shut down, and srkit holds it to 004's planned failover to Azure,
-   * which "does not run"): refused with `code`, nothing changed (judged at once, as every
-   * refusal), or accepted with a job that, let run to its end, Failed with `code`
-   * (expectJobFailedWith, shared with the failover DSL). What the machine ended as, and that it
-   * still replicates, the scenario judges apart.
+   * The last request did not run, where the documents say only that it does not or cannot
+   * happen: refused with `code`, nothing changed (judged at once, as every refusal), or accepted
+   * with a job that, let run to its end, Failed with `code` (expectJobFailedWith, shared with the
+   * failover DSL). A planned failover whose source cannot be shut down (SS-HV-FO-PLANNED-SHUTDOWN:
+   * 002 is silent, srkit holds it to 004 "Types of failover", where it "does not run"), a
+   * failback while the host cannot reach Azure (SS-HVFB-CONNECTED: 004 "Hyper-V
+   * reprotection/failback" says it must be connected), reverse replication while the other site
+   * is down (SS-HV-REVERSE: 002 starts it "when your primary site is available again"). What the
+   * machine ended as, and what runs again once the cause is gone, the scenario judges apart.
    */
   async expectDidNotRun(code: ErrorCode): Promise<void> {
     const { outcome, what } = this.attemptMade;

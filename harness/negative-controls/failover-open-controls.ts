@@ -1,10 +1,13 @@
-// Wrong targets for a planned failover that must not run, where srkit takes a refusal or a
-// failed job alike (FO-PLANNED-NOT-SHUT-DOWN, SS-HV-FO-PLANNED-SHUTDOWN; 004 "Types of
-// failover": it "does not run"): what a failed job must still leave as it was. Born of red-team
-// finding A3 (session 31).
-import type { Job, ReplicatedItem } from "../protocol/types.ts";
+// Wrong targets for acts that must not run, where srkit takes a refusal or a failed job alike
+// (FO-PLANNED-NOT-SHUT-DOWN, SS-HV-FO-PLANNED-SHUTDOWN: 004 "Types of failover", the planned
+// failover "does not run"; SS-HVFB-CONNECTED, SS-HV-REVERSE): what a failed job must still leave
+// as it was. Born of red-team finding A3 (session 31).
+import type { ErrorCode, Job, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import { bodyOf, intercepted, refusalCode, sessionBase } from "./intercept.ts";
+
+/** The replicated item an act on one names (its path's name), if it is one. */
+const itemOf = (path: string) => /\/replicated-items\/([^/]+)\//.exec(path)?.[1];
 
 const notShutDown = "FAILOVER_SOURCE_NOT_SHUT_DOWN";
 
@@ -63,5 +66,51 @@ export const failoverOpenControls: NegativeControl[] = [
           });
         return reply;
       }),
+  },
+  {
+    id: "not-run-job-leaves-item-stuck",
+    cluster: "reverse replication",
+    wrongBehaviour:
+      "accepts a reprotection from Azure whose host cannot reach Azure, or a reverse replication while the other site is down, fails its job with the right code, but leaves the machine offering no operation",
+    breaks: ["SS-HVFB-CONNECTED", "SS-HV-REVERSE"],
+    transport: () => {
+      const codes: Record<string, ErrorCode> = {
+        reprotect: "FAILBACK_NOT_CONNECTED_TO_AZURE",
+        reverseReplicate: "REVERSE_REPLICATION_PRIMARY_UNAVAILABLE",
+      };
+      // Per session: the failed jobs it made up, and the items it left offering nothing.
+      const jobs = new Map<string, Job>();
+      const stuck = new Set<string>();
+      let made = 0;
+      return intercepted("not-run-job-leaves-item-stuck", async (call, operation, next) => {
+        const session = sessionBase(call);
+        if (operation === "readJob") {
+          const job = jobs.get(`${session}/${call.path.split("/").pop()}`);
+          if (job) return { status: 200, body: job };
+        }
+        const reply = await next(call);
+        const name = itemOf(call.path) ?? "";
+        if (operation === "readReplicatedItem" && reply.status < 300)
+          return stuck.has(`${session}/${decodeURIComponent(call.path.split("/").pop() ?? "")}`)
+            ? { ...reply, body: { ...(reply.body as ReplicatedItem), allowedOperations: [] } }
+            : reply;
+        const code = codes[operation];
+        if (code === undefined || refusalCode(reply) !== code) return reply;
+        const clock = await next({ method: "GET", path: `${session}/clock` });
+        const now = (clock.body as { now: string }).now;
+        const job: Job = {
+          name: `job-stuck-${++made}`,
+          operation: operation === "reprotect" ? "Reprotect" : "ReverseReplicate",
+          state: "Failed",
+          startTime: now,
+          endTime: now,
+          machines: [decodeURIComponent(name)],
+          error: { code, message: "did not run" },
+        };
+        jobs.set(`${session}/${job.name}`, job);
+        stuck.add(`${session}/${decodeURIComponent(name)}`);
+        return { status: 202, body: job };
+      });
+    },
   },
 ];
