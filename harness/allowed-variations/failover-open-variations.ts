@@ -1,10 +1,12 @@
-// Allowed variations for what the failover documents leave open about a failover that does not
-// run and about machines they are silent on: each wraps the reference and makes the other choice.
-// Born of red-team findings (session 31, A2 and A3).
+// Allowed variations for what the failover documents leave open: how an act that "does not run"
+// shows (a refusal or a failed job), at which step an unsupported failback stops, and machines they
+// are silent on. Each wraps the reference and makes the other choice. Born of red-team findings
+// (session 31, A2 and A3) and the checks of the same shape in the failover and secondary-site
+// families.
 
 import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
-import { intercepted, sessionBase } from "../negative-controls/intercept.ts";
-import type { AzureVmList, ErrorCode, Job, Machine } from "../protocol/types.ts";
+import { intercepted, refusalCode, sessionBase } from "../negative-controls/intercept.ts";
+import type { AzureVmList, ErrorCode, Job, Machine, ReplicatedItem } from "../protocol/types.ts";
 import type { AllowedVariation } from "./variation.ts";
 
 type Next = (call: ProtocolCall) => Promise<ProtocolReply>;
@@ -78,6 +80,84 @@ function refusedAsFailedJob(id: string, as: AsFailedJob) {
       const { error: _notYet, ...running } = job;
       const body = seconds > 0 ? { ...running, state: "InProgress" } : { ...job, endTime: job.startTime };
       return { status: 202, body };
+    });
+  };
+}
+
+/**
+ * A target that reprotects a Hyper-V VM replicated to managed disks like any other (its job takes
+ * the declared hypervReprotectJobSeconds; the machine then reads Protected, replicating from Azure
+ * to on premises, offering the planned failover from Azure) and refuses that failover instead,
+ * with the code the reference gives the reprotection. What it shows of the machine is made up
+ * from the reference's refusal, which changed nothing. With `failsBack` (a wrong target, the
+ * negative control managed-disks-fail-back-later) it accepts that failover and reports its job
+ * Succeeded.
+ */
+export function managedDisksRefusedAtFailback(id: string, failsBack = false) {
+  const code: ErrorCode = "FAILBACK_MANAGED_DISKS_NOT_SUPPORTED";
+  return () => {
+    // Per session and item: when its made-up reprotection ends (ms), and that job.
+    const reprotected = new Map<string, { doneAt: number; job: Job }>();
+    let made = 0;
+    return intercepted(`allowed variation: ${id}`, async (call, operation, next) => {
+      const session = sessionBase(call);
+      const name = decodeURIComponent(/\/replicated-items\/([^/?]+)/.exec(call.path)?.[1] ?? "");
+      const held = reprotected.get(`${session}/${name}`);
+      if (operation === "readJob") {
+        const jobName = decodeURIComponent(call.path.split("?")[0]?.split("/").pop() ?? "");
+        for (const [key, { doneAt, job }] of reprotected)
+          if (key.startsWith(`${session}/`) && job.name === jobName) {
+            const done = (await clockOf(session, next)) >= doneAt;
+            const body: Job = done ? { ...job, endTime: new Date(doneAt).toISOString() } : job;
+            return { status: 200, body: done ? body : { ...body, state: "InProgress" } };
+          }
+      }
+      if (held && operation === "failover" && !failsBack)
+        return { status: 409, body: { error: { code, message: `'${name}' replicated to managed disks` } } };
+      if (held && operation === "failover") {
+        const now = new Date(await clockOf(session, next)).toISOString();
+        const job: Job = {
+          ...held.job,
+          name: `${held.job.name}-back`,
+          operation: "PlannedFailover",
+          startTime: now,
+        };
+        reprotected.set(`${session}/${name}/back`, { doneAt: Date.parse(now), job });
+        return { status: 202, body: { ...job, endTime: now } };
+      }
+      const reply = await next(call);
+      if (held && operation === "readReplicatedItem" && reply.status < 300) {
+        const done = (await clockOf(session, next)) >= held.doneAt;
+        const item = reply.body as ReplicatedItem;
+        return {
+          ...reply,
+          body: done
+            ? {
+                ...item,
+                protectionState: "Protected",
+                replicationDirection: "AzureToOnPremises",
+                allowedOperations: ["PlannedFailover"],
+              }
+            : { ...item, protectionState: "ReprotectInProgress", allowedOperations: [] },
+        };
+      }
+      if (operation !== "reprotect" || refusalCode(reply) !== code) return reply;
+      const now = await clockOf(session, next);
+      const target = await next({ method: "GET", path: "/v1/target" });
+      const seconds =
+        (target.body as { parameters: Record<string, number> }).parameters.hypervReprotectJobSeconds ?? 0;
+      const job: Job = {
+        name: `job-reprotect-${++made}`,
+        operation: "Reprotect",
+        state: "Succeeded",
+        startTime: new Date(now).toISOString(),
+        machines: [name],
+      };
+      reprotected.set(`${session}/${name}`, { doneAt: now + seconds * 1000, job });
+      return {
+        status: 202,
+        body: seconds > 0 ? { ...job, state: "InProgress" } : { ...job, endTime: job.startTime },
+      };
     });
   };
 }
@@ -168,5 +248,14 @@ export const failoverOpenVariations: AllowedVariation[] = [
       code: "REVERSE_REPLICATION_PRIMARY_UNAVAILABLE",
       jobs: { reverseReplicate: "ReverseReplicate", reverseReplicatePlan: "ReverseReplicate" },
     }),
+  },
+  {
+    id: "managed-disks-refused-at-failback",
+    choice:
+      "reprotects a Hyper-V VM replicated to managed disks like any other and refuses, with FAILBACK_MANAGED_DISKS_NOT_SUPPORTED, the planned failover from Azure that would fail it back, rather than refusing the reprotection",
+    // 004 "Hyper-V reprotection/failback": "Failback of Hyper-V VMs replicated with managed disks
+    // is not supported", at no step named; its failback is the planned failover from Azure.
+    permittedBy: ["SS-HVFB-STORAGE-ONLY", "004_c64cd5c9d881a33a#hyper-v-reprotectionfailback"],
+    transport: managedDisksRefusedAtFailback("managed-disks-refused-at-failback"),
   },
 ];

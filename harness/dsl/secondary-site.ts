@@ -116,6 +116,30 @@ export class SecondarySiteDsl {
     expectJobFailedWith(await this.lastJobToItsEnd(), what, code);
   }
 
+  /**
+   * The machine, whose reprotection from Azure was the last request, never comes back on premises
+   * (SS-HVFB-STORAGE-ONLY; 004 "Hyper-V reprotection/failback": failback of a VM replicated to
+   * managed disks "is not supported", at no step named). The reprotection was refused with
+   * `code`, nothing changed, the machine then offering nothing (a committed failover offers only
+   * reprotection); or its job Failed with `code`; or it ran, and the planned failover from Azure
+   * that fails back (004: the failback is that failover) did not run (expectDidNotRun).
+   */
+  async expectNeverFailsBack(machine: string, code: ErrorCode): Promise<void> {
+    if (!this.attemptMade.outcome.ok) {
+      await this.expectRefused(code);
+      return this.expectAllowed(machine, []);
+    }
+    const reprotection = await this.lastJobToItsEnd();
+    if (reprotection.state === "Failed")
+      return expectJobFailedWith(reprotection, this.attemptMade.what, code);
+    await this.failbackFromAzure(machine, {
+      type: "planned",
+      recoveryPoint: { type: "Latest" },
+      synchronization: "DuringFailoverOnly",
+    });
+    await this.expectDidNotRun(code);
+  }
+
   /** The outcome of the last request whose refusal the documents leave to the target. */
   private tolerated?: { accepted: boolean; code: ErrorCode };
 

@@ -2,6 +2,7 @@
 // (FO-PLANNED-NOT-SHUT-DOWN, SS-HV-FO-PLANNED-SHUTDOWN: 004 "Types of failover", the planned
 // failover "does not run"; SS-HVFB-CONNECTED, SS-HV-REVERSE): what a failed job must still leave
 // as it was. Born of red-team finding A3 (session 31).
+import { managedDisksRefusedAtFailback } from "../allowed-variations/failover-open-variations.ts";
 import type { ErrorCode, Job, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import { bodyOf, intercepted, refusalCode, sessionBase } from "./intercept.ts";
@@ -112,5 +113,13 @@ export const failoverOpenControls: NegativeControl[] = [
         return { status: 202, body: job };
       });
     },
+  },
+  {
+    id: "managed-disks-fail-back-later",
+    cluster: "Hyper-V failback prerequisites",
+    wrongBehaviour:
+      "reprotects a Hyper-V VM replicated to managed disks, then accepts the planned failover from Azure that fails it back and reports it Succeeded",
+    breaks: ["SS-HVFB-STORAGE-ONLY"],
+    transport: managedDisksRefusedAtFailback("managed-disks-fail-back-later", true),
   },
 ];
