@@ -31,12 +31,13 @@ export type Target = { scope: "machine" | "plan"; name: string };
 const machineTarget = (name: string): Target => ({ scope: "machine", name });
 
 /**
- * The job of an accepted failover that must not run, read once it had time to end: it Failed
- * with `code` (FO-PLANNED-NOT-SHUT-DOWN, SS-HV-FO-PLANNED-SHUTDOWN; 004 "Types of failover": a
- * planned failover "does not run" when the machine is not shut down or errors occur). 004 does
- * not say whether that shows as a refused request or as a failed job, so both DSLs take either;
- * the code is the protocol's for the error, so that a job failed for another reason proves
- * nothing here. What the machine ended as (no Azure VM, still protected) the scenario judges.
+ * The job of an accepted act that must not run, read once it had time to end: it Failed with
+ * `code`. Where the documents say only that an act does not run or cannot happen (004 "Types of
+ * failover": a planned failover "does not run" when the machine is not shut down or errors
+ * occur; the secondary-site cases in SecondarySiteDsl.expectDidNotRun), they do not say whether
+ * that shows as a refused request or as a failed job, so the DSLs take either; the code is the
+ * protocol's for the cause, so that a job failed for another reason proves nothing here. What
+ * the machine ended as (no Azure VM, still protected, ...) the scenario judges.
  */
 export function expectJobFailedWith(job: Job, action: string, code: ErrorCode): void {
   assert.equal(
