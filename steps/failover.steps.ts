@@ -327,6 +327,9 @@ Then(
     return this.failover.expectState(name, "FailoverCommitted", ops(list));
   },
 );
+Then("{string} still allows {string}", function (this: W, name: string, operation: string) {
+  return this.failover.expectAllowedIncludes(name, operation as AllowedOperation, true);
+});
 Then("{string} no longer allows {string}", function (this: W, name: string, operation: string) {
   return this.failover.expectAllowedIncludes(name, operation as AllowedOperation, false);
 });

@@ -15,6 +15,18 @@ Then(/^the request (?:is refused with "([^"]+)"|is accepted)$/, function (this: 
   return code ? this.secondarySite.expectRefused(code as ErrorCode) : this.secondarySite.expectAccepted();
 });
 
+Then(
+  "the request did not run: it was refused or its job failed, with {string}",
+  function (this: W, code: string) {
+    return this.secondarySite.expectDidNotRun(code as ErrorCode);
+  },
+);
+Then(
+  "{string} never fails back: its reprotection, or the planned failover from Azure after it, is refused or fails with {string}",
+  function (this: W, name: string, code: string) {
+    return this.secondarySite.expectNeverFailsBack(name, code as ErrorCode);
+  },
+);
 Then("the request is accepted, or refused with {string}", function (this: W, code: string) {
   return this.secondarySite.expectAcceptedOrRefused(code as ErrorCode);
 });

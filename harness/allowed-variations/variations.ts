@@ -1,6 +1,7 @@
 // Every allowed-variation control, by id.
 import { failbackOpenOutcomeVariations } from "./failback-open-outcome-variations.ts";
 import { failbackSecondaryVariations } from "./failback-secondary-variations.ts";
+import { failoverOpenVariations } from "./failover-open-variations.ts";
 import {
   onDemandReplicationVariations,
   replicationFailoverVariations,
@@ -12,6 +13,7 @@ export const allowedVariations: AllowedVariation[] = [
   ...replicationFailoverVariations,
   ...failbackSecondaryVariations,
   ...failbackOpenOutcomeVariations,
+  ...failoverOpenVariations,
 ];
 
 /** Those run only when named: each costs a whole suite of tens of seconds. */

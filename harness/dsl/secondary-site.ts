@@ -16,7 +16,7 @@ import type {
   SiteRole,
   VmmServerRequest,
 } from "../protocol/types.ts";
-import type { Target } from "./failover.ts";
+import { expectJobFailedWith, type Target } from "./failover.ts";
 import { expectReactionWithinBound } from "./reaction-bound.ts";
 import { accepted, must, type SiteRecovery } from "./site-recovery.ts";
 import { mebibyte, minute } from "./units.ts";
@@ -97,6 +97,47 @@ export class SecondarySiteDsl {
     assert.equal(outcome.code, code, `${what} refused with ${outcome.code}: ${outcome.message}`);
     if (before !== undefined)
       assert.equal(await this.snapshot(), before, `${what} was refused but changed state`);
+  }
+
+  /**
+   * The last request did not run, where the documents say only that it does not or cannot
+   * happen: refused with `code`, nothing changed (judged at once, as every refusal), or accepted
+   * with a job that, let run to its end, Failed with `code` (expectJobFailedWith, shared with the
+   * failover DSL). A planned failover whose source cannot be shut down (SS-HV-FO-PLANNED-SHUTDOWN:
+   * 002 is silent, srkit holds it to 004 "Types of failover", where it "does not run"), a
+   * failback while the host cannot reach Azure (SS-HVFB-CONNECTED: 004 "Hyper-V
+   * reprotection/failback" says it must be connected), reverse replication while the other site
+   * is down (SS-HV-REVERSE: 002 starts it "when your primary site is available again"). What the
+   * machine ended as, and what runs again once the cause is gone, the scenario judges apart.
+   */
+  async expectDidNotRun(code: ErrorCode): Promise<void> {
+    const { outcome, what } = this.attemptMade;
+    if (!outcome.ok) return this.expectRefused(code);
+    expectJobFailedWith(await this.lastJobToItsEnd(), what, code);
+  }
+
+  /**
+   * The machine, whose reprotection from Azure was the last request, never comes back on premises
+   * (SS-HVFB-STORAGE-ONLY; 004 "Hyper-V reprotection/failback": failback of a VM replicated to
+   * managed disks "is not supported", at no step named). The reprotection was refused with
+   * `code`, nothing changed, the machine then offering nothing (a committed failover offers only
+   * reprotection); or its job Failed with `code`; or it ran, and the planned failover from Azure
+   * that fails back (004: the failback is that failover) did not run (expectDidNotRun).
+   */
+  async expectNeverFailsBack(machine: string, code: ErrorCode): Promise<void> {
+    if (!this.attemptMade.outcome.ok) {
+      await this.expectRefused(code);
+      return this.expectAllowed(machine, []);
+    }
+    const reprotection = await this.lastJobToItsEnd();
+    if (reprotection.state === "Failed")
+      return expectJobFailedWith(reprotection, this.attemptMade.what, code);
+    await this.failbackFromAzure(machine, {
+      type: "planned",
+      recoveryPoint: { type: "Latest" },
+      synchronization: "DuringFailoverOnly",
+    });
+    await this.expectDidNotRun(code);
   }
 
   /** The outcome of the last request whose refusal the documents leave to the target. */
