@@ -89,6 +89,10 @@ Feature: The failback policy
     Then "vm1" has an app-consistent point every 60 minutes and keeps its points 24 hours, no longer
     # 15 minutes is the threshold, not a lower one: a healthy path reports no RPO breach.
     And the replication of "vm1" does not report that its RPO is over the threshold
+    # Judged to the moment, as REPL-HEALTH-RPO is: not a second before the RPO reaches the
+    # failback policy's 15 minutes, and within one declared replication cycle after.
     When outbound port 443 on "fps1" is blocked
-    And 20 minutes pass
+    And the RPO of "vm1" is a second short of 15 minutes
+    Then the replication of "vm1" does not report that its RPO is over the threshold
+    When a replication cycle has passed since the RPO of "vm1" reached 15 minutes
     Then "vm1" reports the health error "RPO_THRESHOLD_EXCEEDED"

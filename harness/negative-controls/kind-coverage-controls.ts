@@ -233,8 +233,9 @@ export const kindCoverageControls: NegativeControl[] = [
     cluster: "health",
     wrongBehaviour:
       "does not report RPO_THRESHOLD_EXCEEDED until the RPO exceeds the threshold by more than 5 minutes (one crash-consistent interval of grace)",
-    // Red team s31 B4; 001 "Failback policy" names the threshold.
-    breaks: ["REPL-HEALTH-RPO"],
+    // Red team s31 B4; 001 "Failback policy" names the threshold. Back from Azure too: the
+    // failback policy's 15-minute threshold is judged to the moment as well (FB-POLICY-APPLIED).
+    breaks: ["REPL-HEALTH-RPO", "FB-POLICY-APPLIED"],
     transport: () => rpoGrace("rpo-health-grace-interval", 300),
   },
   {
@@ -242,7 +243,7 @@ export const kindCoverageControls: NegativeControl[] = [
     cluster: "health",
     wrongBehaviour:
       "does not report RPO_THRESHOLD_EXCEEDED until the RPO exceeds the threshold by more than one declared replication cycle and a second (61 s)",
-    breaks: ["REPL-HEALTH-RPO"],
+    breaks: ["REPL-HEALTH-RPO", "FB-POLICY-APPLIED"],
     transport: () => rpoGrace("rpo-health-grace-cycle-and-second", 61),
   },
 ];
