@@ -624,6 +624,11 @@ export class FailoverDsl {
     accepted(outcome, action);
   }
 
+  /** Whether the target accepted the last failover action (it may still fail in its job). */
+  lastWasAccepted(): boolean {
+    return this.attempt.outcome.ok;
+  }
+
   /** The refusal is the named one, and nothing changed: states and recovery points as before. */
   async expectRefused(code: ErrorCode): Promise<void> {
     const { outcome, action, before } = this.attempt;

@@ -343,6 +343,22 @@ class Failover extends LifecycleCommand {
   override alsoRight(m: Model) {
     return this.reasons(m).slice(1);
   }
+  /**
+   * A planned failover whose source cannot be shut down does not run (004 "Types of failover"):
+   * a refusal, or a job that fails with the same code once the failover had time to end
+   * (FO-PLANNED-NOT-SHUT-DOWN leaves the target either). Every other refusal is a refusal.
+   */
+  override dsl(r: Real) {
+    return {
+      expectRefused: async (code: ErrorCode) => {
+        if (code !== "FAILOVER_SOURCE_NOT_SHUT_DOWN" || !r.failover.lastWasAccepted())
+          return r.failover.expectRefused(code);
+        await r.site.pass(failoverSettleSeconds(r.site));
+        await r.failover.expectDidNotRun(code);
+      },
+      expectAccepted: () => r.failover.expectAccepted(),
+    };
+  }
   act = (r: Real, m: Model) =>
     r.failover.failover(
       targetOf(m.world),
