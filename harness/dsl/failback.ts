@@ -945,6 +945,26 @@ export class FailbackDsl {
   }
 
   /**
+   * Whether the last reprotection of `machine` was refused with `code`: at once (changing
+   * nothing, expectRefused) or in its job, which failed with `code` once it had time to end (the
+   * machine then not coming back). Resolves undefined when it was, else with the ended job for
+   * the caller to judge.
+   */
+  private async refusedAtOnceOrInItsJob(code: ErrorCode, machine: string): Promise<Job | undefined> {
+    if (!this.attempt.outcome.ok) {
+      await this.expectRefused(code);
+      return undefined;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error("the scenario started no job");
+    const read = await this.jobToItsEnd(job);
+    if (read.state !== "Failed") return read;
+    assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
+    await this.expectNotComingBack(machine);
+    return undefined;
+  }
+
+  /**
    * FB-RETENTION-DEFAULTS, a reprotection that names no retention volume while the master target's
    * default one (R: or /mnt/retention) is not eligible: 001 "Reprotect the Azure VMs" names the
    * defaults and says an ineligible volume is not listed, nothing more. The reprotection fails
@@ -953,19 +973,9 @@ export class FailbackDsl {
    * scenario gave the master target, never on the ineligible default.
    */
   async expectNoIneligibleDefault(code: ErrorCode, machine: string, eligible: string[]): Promise<void> {
-    if (!this.attempt.outcome.ok) {
-      await this.expectRefused(code);
-      return;
-    }
-    const job = this.lastJob;
-    if (!job) throw new Error("the scenario started no job");
-    const read = await this.jobToItsEnd(job);
-    if (read.state === "Failed") {
-      assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
-      await this.expectNotComingBack(machine);
-      return;
-    }
-    assert.equal(read.state, "Succeeded", `job ${job.operation} ended ${read.state}`);
+    const read = await this.refusedAtOnceOrInItsJob(code, machine);
+    if (!read) return;
+    assert.equal(read.state, "Succeeded", `job ${read.operation} ended ${read.state}`);
     const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
     const volume = item.failback?.retentionVolume;
     assert.ok(
@@ -1079,18 +1089,8 @@ export class FailbackDsl {
    * a job that succeeds must leave the machine failing back through the master target named.
    */
   async expectReprotectAcceptedOrRefused(code: ErrorCode, machine: string, masterTarget: string) {
-    if (!this.attempt.outcome.ok) {
-      await this.expectRefused(code);
-      return;
-    }
-    const job = this.lastJob;
-    if (!job) throw new Error("the scenario started no job");
-    const read = await this.jobToItsEnd(job);
-    if (read.state === "Failed") {
-      assert.equal(read.error?.code, code, `the reprotect job of ${machine} failed with ${read.error?.code}`);
-      await this.expectNotComingBack(machine);
-      return;
-    }
+    const read = await this.refusedAtOnceOrInItsJob(code, machine);
+    if (!read) return;
     await this.jobEnds("Succeeded");
     await this.expectFailingBackThrough(machine, masterTarget, "original");
   }
@@ -1114,7 +1114,7 @@ export class FailbackDsl {
       assert.equal(read.error?.code, code, `the failback of ${machine} failed`);
       assert.equal(power, "Off", `${machine} came up although its failback failed`);
     } else {
-      assert.equal(read.state, "Succeeded", `job ${job.operation} ended ${read.state}`);
+      assert.equal(read.state, "Succeeded", `job ${read.operation} ended ${read.state}`);
       assert.equal(power, "Running", `${machine} failed back but is not running`);
     }
   }
