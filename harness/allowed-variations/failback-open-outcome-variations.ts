@@ -190,6 +190,28 @@ export const failbackOpenOutcomeVariations: AllowedVariation[] = [
     ),
   },
   {
+    id: "named-ineligible-volume-fails-in-job",
+    choice:
+      "accepts a reprotection that names a retention volume the master target does not offer (FAT or " +
+      "FAT32, the install volume, one in use or locked, an empty one, one that does not exist), and " +
+      "fails its job at once with REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
+    // 001 "Reprotect the Azure VMs" lists which volumes are eligible and that only those are
+    // offered; it does not say how a request naming another one shows that it cannot go ahead.
+    permittedBy: [
+      "FB-RETENTION-REQUIRED",
+      "FB-RETENTION-NOT-FAT",
+      "FB-RETENTION-NOT-CACHE",
+      "FB-RETENTION-NOT-IN-USE",
+      "FB-RETENTION-NONZERO",
+      "001_4ed1d773b0998e0e#reprotect-the-azure-vms",
+    ],
+    transport: reprotectFailsInItsJob(
+      "named-ineligible-volume-fails-in-job",
+      "REPROTECT_RETENTION_VOLUME_NOT_ELIGIBLE",
+      (body) => !noVolumeNamed(body),
+    ),
+  },
+  {
     id: "free-edition-refused-at-reprotect",
     choice:
       "refuses the reprotection from Azure, the first failback stage, of a machine whose VMware " +

@@ -695,8 +695,18 @@ class DefectiveReprotect extends LifecycleCommand {
     return m.state === "Committed";
   }
   rule: Rule = () => defects[this.defect].code;
+  /**
+   * A retention volume the master target does not offer: 001 says which volumes are eligible,
+   * not whether a request naming another is refused or fails in its job, so either is taken (as
+   * in retention-volumes.feature). Every other defect is refused.
+   */
   override dsl(r: Real) {
-    return r.failback;
+    const retention = defects[this.defect].requirement.startsWith("FB-RETENTION");
+    return {
+      expectRefused: (code: ErrorCode) =>
+        retention ? r.failback.expectFailsAtOnceOrInJob(code) : r.failback.expectRefused(code),
+      expectAccepted: () => r.failback.expectAccepted(),
+    };
   }
   act = (r: Real, m: Model) => {
     const base = this.defect.includes("master target")
