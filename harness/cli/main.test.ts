@@ -58,7 +58,7 @@ test("--help, -h and --version exit 0 and print to stdout; each command has its 
 test("srkit list shows a selection's families, requirements and scenarios, and shards split it", () => {
   const all = srkit(["list", "--tags", "@family:replication-ports"]);
   assert.equal(all.status, 0, all.stderr);
-  assert.match(all.stdout, /^replication-ports: 15 scenarios, 6 requirements$/m);
+  assert.match(all.stdout, /^replication-ports: 17 scenarios, 6 requirements$/m);
   assert.match(
     all.stdout,
     /^ {4}features\/replication\/ports\.feature:\d+ {2}The default process server sends replication data/m,

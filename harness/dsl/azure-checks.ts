@@ -293,16 +293,26 @@ export class AzureChecks {
     );
   }
 
+  /**
+   * The server (or what it hosts) called the Site Recovery service, and every one of its calls
+   * the stand-in recorded went over `protocol`:`port`: 000/003 "Replication process" put the
+   * configuration server's replication management on HTTPS 443 outbound, all of it, so one good
+   * call (a heartbeat) next to others in clear (a machine's registration or status) fails.
+   */
   async expectServiceCalled(server: string, protocol: string, port: number): Promise<void> {
     const components = this.componentsOn(server);
     const requests = await this.serviceRequests();
     const component = components.join(" or ");
-    const good = requests.filter(
-      (r) => components.includes(r.component ?? "") && r.protocol === protocol && r.port === port,
-    );
+    const own = requests.filter((r) => components.includes(r.component ?? ""));
     assert.ok(
-      good.length > 0,
-      `${component} made no ${protocol}:${port} call to the Site Recovery service; seen: ${requests.map(describeRequest).join("; ") || "none"}`,
+      own.length > 0,
+      `${component} made no call to the Site Recovery service; seen: ${requests.map(describeRequest).join("; ") || "none"}`,
+    );
+    const wrong = own.filter((r) => r.protocol !== protocol || r.port !== port);
+    assert.deepEqual(
+      wrong.map(describeRequest),
+      [],
+      `every call ${component} makes to the Site Recovery service must go over ${protocol}:${port}`,
     );
   }
 
@@ -314,14 +324,21 @@ export class AzureChecks {
     ).length;
   }
 
+  /**
+   * The machine was registered with the Site Recovery service (a request to its protected item,
+   * protocol "Replicated data"), and every such request came from the server: one registration
+   * by the server does not excuse another by some other component.
+   */
   async expectRegisteredWithService(machine: string, server: string): Promise<void> {
     const components = this.componentsOn(server);
     const requests = await this.serviceRequests();
-    const registration = requests.find((r) => r.path.endsWith(`/replicationProtectedItems/${machine}`));
-    assert.ok(registration, `${machine} was never registered with the Site Recovery service`);
-    assert.ok(
-      components.includes(registration.component ?? ""),
-      `${machine} was registered by ${registration.component}, not by ${components.join(" or ")}`,
+    const registrations = requests.filter((r) => r.path.endsWith(`/replicationProtectedItems/${machine}`));
+    assert.ok(registrations.length > 0, `${machine} was never registered with the Site Recovery service`);
+    const others = registrations.filter((r) => !components.includes(r.component ?? ""));
+    assert.deepEqual(
+      others.map(describeRequest),
+      [],
+      `${machine} must be registered by ${components.join(" or ")} only`,
     );
   }
 

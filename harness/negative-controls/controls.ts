@@ -21,6 +21,7 @@ import { failoverOpenControls } from "./failover-open-controls.ts";
 import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 import { kindCoverageControls } from "./kind-coverage-controls.ts";
 import { pointBoundaryControls } from "./point-boundary-controls.ts";
+import { portEvidenceControls } from "./port-evidence-controls.ts";
 import { secondarySiteControls } from "./secondary-site-controls.ts";
 
 export interface NegativeControl {
@@ -481,6 +482,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...kindCoverageControls,
   ...failbackOpenOutcomeControls,
   ...failoverOpenControls,
+  ...portEvidenceControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
