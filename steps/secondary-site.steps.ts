@@ -337,9 +337,15 @@ Then(
   },
 );
 Then(
-  "Scout process server {string} caches the {int} MB written, as received or optimised",
-  function (this: W, ps: string, mb: number) {
-    return this.secondarySite.expectCachedUpTo(ps, mb);
+  /^Scout process server "([^"]+)" caches the (\d+) (KB|MB) written, as received or optimised$/,
+  function (this: W, ps: string, size: string, unit: string) {
+    return this.secondarySite.expectCachedUpTo(ps, Number(size) * (unit === "KB" ? 1024 : mebibyte));
+  },
+);
+Then(
+  "all the {int} KB cached went from {string} to {string}, as received or optimised",
+  function (this: W, kb: number, from: string, to: string) {
+    return this.secondarySite.expectAllForwarded(from, to, kb * 1024);
   },
 );
 Given(

@@ -22,6 +22,7 @@ import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from 
 import { kindCoverageControls } from "./kind-coverage-controls.ts";
 import { pointBoundaryControls } from "./point-boundary-controls.ts";
 import { secondarySiteControls } from "./secondary-site-controls.ts";
+import { siteEvidenceControls } from "./site-evidence-controls.ts";
 
 export interface NegativeControl {
   id: string;
@@ -481,6 +482,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...kindCoverageControls,
   ...failbackOpenOutcomeControls,
   ...failoverOpenControls,
+  ...siteEvidenceControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
