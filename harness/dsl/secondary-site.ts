@@ -511,6 +511,26 @@ export class SecondarySiteDsl {
     );
   }
 
+  /**
+   * SS-HVFB-PLANNED: the last request, a failback asked without a synchronisation option (004
+   * "Hyper-V reprotection and failback" has the operator choose one of two and gives no default),
+   * was refused with `code`, nothing changed (undefined), or runs as one of the two options: the
+   * one whose checksums its job reports (004: only "synchronize data before failover" computes
+   * them). The caller judges what the failback then does against that option.
+   */
+  async syncOptionRefusedOrTaken(
+    code: ErrorCode,
+  ): Promise<"BeforeFailover" | "DuringFailoverOnly" | undefined> {
+    if (!this.attemptMade.outcome.ok) {
+      await this.expectRefused(code);
+      return undefined;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error(`${this.attemptMade.what} was accepted but started no job`);
+    const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    return read.checksums === true ? "BeforeFailover" : "DuringFailoverOnly";
+  }
+
   async expectJob(expected: Partial<Pick<Job, "state" | "phase" | "checksums">>) {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
