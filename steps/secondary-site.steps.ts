@@ -337,9 +337,15 @@ Then(
   },
 );
 Then(
-  "Scout process server {string} caches the {int} MB written, as received or optimised",
-  function (this: W, ps: string, mb: number) {
-    return this.secondarySite.expectCachedUpTo(ps, mb);
+  /^Scout process server "([^"]+)" caches the (\d+) (KB|MB) written, as received or optimised$/,
+  function (this: W, ps: string, size: string, unit: string) {
+    return this.secondarySite.expectCachedUpTo(ps, Number(size) * (unit === "KB" ? 1024 : mebibyte));
+  },
+);
+Then(
+  "all the {int} KB cached went from {string} to {string}, as received or optimised",
+  function (this: W, kb: number, from: string, to: string) {
+    return this.secondarySite.expectAllForwarded(from, to, kb * 1024);
   },
 );
 Given(
@@ -495,6 +501,37 @@ Then("the job computes no checksums", function (this: W) {
   this.secondarySite.expectAccepted();
   return this.secondarySite.expectJob({ checksums: false });
 });
+/**
+ * SS-HVFB-PLANNED without an option: refused, or judged as the option the failback took, on what
+ * 004 says each does (the SS-HVFB-SYNC-BEFORE and SS-HVFB-SYNC-DURING scenarios, in one step).
+ */
+Then(
+  /^the request is refused with "([^"]+)", or "([^"]+)" fails back as one of the two options, the (\d+) MB written in Azure included$/,
+  async function (this: W, code: string, name: string, mb: string) {
+    const option = await this.secondarySite.syncOptionRefusedOrTaken(code as ErrorCode);
+    if (!option) return;
+    const host = this.hypervAzureHost ?? "";
+    if (option === "BeforeFailover") {
+      await this.secondarySite.expectJob({ phase: "Phase1", checksums: true });
+      await this.failback.expectAzureVm(name, "Running");
+      await this.failback.expectPower(name, "Off");
+      await this.secondarySite.jobEnds();
+      await this.secondarySite.expectJob({ phase: "Phase2", checksums: true });
+      await this.failback.expectAzureVm(name, "Stopped");
+      await this.failback.expectReadBack(name, Number(mb) * mebibyte, host);
+    } else {
+      await this.secondarySite.expectJob({ checksums: false });
+      await this.failback.expectAzureVm(name, "Stopped");
+      await this.secondarySite.jobEnds();
+      await this.failback.expectReadBack(name, "whole disk", host);
+    }
+    const m = await this.failback.machine(name);
+    assert.equal(m.hypervHost, host, `host of ${name}`);
+    assert.equal(m.powerState, "Running", `power of ${name}`);
+    const item = await this.secondarySite.item(name);
+    assert.equal(item.failover?.type, "planned", `failover type of ${name}`);
+  },
+);
 Then("the failover of {string} was planned", async function (this: W, name: string) {
   const item = await this.secondarySite.item(name);
   assert.equal(item.failover?.type, "planned", `failover type of ${name}`);

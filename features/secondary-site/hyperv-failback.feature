@@ -73,12 +73,19 @@ Feature: Hyper-V VMs fail back from Azure
     Given "hva" was reprotected from Azure to its original location
     When an unplanned failover of "hva" from Azure is run
     Then the request is refused with "FAILOVER_UNPLANNED_NOT_SUPPORTED"
-    When a planned failover of "hva" from Azure without a synchronisation option is run
-    Then the request is refused with "FAILBACK_SYNC_OPTION_REQUIRED"
     When a planned failover of "hva" from Azure synchronising during failover only is run
     Then the request is accepted
     And the job ends successfully
     And the failover of "hva" was planned
+
+  # 004 has the operator choose one of the two options and gives no default: the target may
+  # refuse a failback asked without one, or run it as either option, judged by what it does.
+  @req=SS-HVFB-PLANNED
+  Scenario: Asked without a synchronisation option, the failback is refused or runs as one of the two
+    Given "hva" was reprotected from Azure to its original location
+    When the workload on "hva" writes 3 MB
+    And a planned failover of "hva" from Azure without a synchronisation option is run
+    Then the request is refused with "FAILBACK_SYNC_OPTION_REQUIRED", or "hva" fails back as one of the two options, the 3 MB written in Azure included
 
   @req=SS-HVFB-NO-COMPONENTS @req=SS-HVFB-SYNC-BEFORE @req=SS-HVFB-ORIGINAL
   Scenario: Synchronising before failover: the Azure VM runs while the snapshot copies, then stops for the last changes

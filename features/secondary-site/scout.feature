@@ -89,14 +89,14 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
     And the flow from "sps" to "smt" is noted
     When "smt" is stopped
-    And the workload on "m1" writes 3 MB
+    And the workload on "m1" writes 48 KB of random-looking text carrying "cached while away"
     And the changes have had time to reach the other site
-    Then Scout process server "sps" caches the 3 MB written, as received or optimised
+    Then Scout process server "sps" caches the 48 KB written, as received or optimised
     And nothing more went from "sps" to "smt"
     When the fault is lifted
     And the changes have had time to reach the other site
     Then Scout process server "sps" caches 0 MB
-    And some more went from "sps" to "smt"
+    And all the 48 KB cached went from "sps" to "smt", as received or optimised
 
     @case:kind=vmware-vm
     Examples:
@@ -116,18 +116,18 @@ Feature: VMware VMs and physical servers replicate to a secondary site with InMa
     And replication of "m1" to the secondary site through Scout process server "sps" has completed
     And the flow from "sps" to "smt" is noted
     When "smt" is stopped
-    And the workload on "m1" writes 3 MB
+    And the workload on "m1" writes 48 KB of random-looking text carrying "cached across a restart"
     And the changes have had time to reach the other site
-    Then Scout process server "sps" caches the 3 MB written, as received or optimised
+    Then Scout process server "sps" caches the 48 KB written, as received or optimised
     When "sps" is stopped
     And the fault is lifted
     And the changes have had time to reach the other site
-    Then Scout process server "sps" caches the 3 MB written, as received or optimised
+    Then Scout process server "sps" caches the 48 KB written, as received or optimised
     And nothing more went from "sps" to "smt"
     When the fault is lifted
     And the changes have had time to reach the other site
     Then Scout process server "sps" caches 0 MB
-    And some more went from "sps" to "smt"
+    And all the 48 KB cached went from "sps" to "smt", as received or optimised
 
   @req=SS-SCOUT-PS-PUSH @req=SS-SCOUT-UNIFIED-AGENT
   @case:state=running @case:state=stopped

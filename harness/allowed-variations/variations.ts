@@ -6,6 +6,7 @@ import {
   onDemandReplicationVariations,
   replicationFailoverVariations,
 } from "./replication-failover-variations.ts";
+import { siteOpenVariations } from "./site-open-variations.ts";
 import type { AllowedVariation } from "./variation.ts";
 
 /** The variations every `srkit allowed-variations` (and `npm test`) runs. */
@@ -14,6 +15,7 @@ export const allowedVariations: AllowedVariation[] = [
   ...failbackSecondaryVariations,
   ...failbackOpenOutcomeVariations,
   ...failoverOpenVariations,
+  ...siteOpenVariations,
 ];
 
 /** Those run only when named: each costs a whole suite of tens of seconds. */

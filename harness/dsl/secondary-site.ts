@@ -511,6 +511,26 @@ export class SecondarySiteDsl {
     );
   }
 
+  /**
+   * SS-HVFB-PLANNED: the last request, a failback asked without a synchronisation option (004
+   * "Hyper-V reprotection and failback" has the operator choose one of two and gives no default),
+   * was refused with `code`, nothing changed (undefined), or runs as one of the two options: the
+   * one whose checksums its job reports (004: only "synchronize data before failover" computes
+   * them). The caller judges what the failback then does against that option.
+   */
+  async syncOptionRefusedOrTaken(
+    code: ErrorCode,
+  ): Promise<"BeforeFailover" | "DuringFailoverOnly" | undefined> {
+    if (!this.attemptMade.outcome.ok) {
+      await this.expectRefused(code);
+      return undefined;
+    }
+    const job = this.lastJob;
+    if (!job) throw new Error(`${this.attemptMade.what} was accepted but started no job`);
+    const read = must(await this.api.readJob(job.name), `reading job ${job.name}`);
+    return read.checksums === true ? "BeforeFailover" : "DuringFailoverOnly";
+  }
+
   async expectJob(expected: Partial<Pick<Job, "state" | "phase" | "checksums">>) {
     const job = this.lastJob;
     if (!job) throw new Error("the scenario started no job");
@@ -553,12 +573,26 @@ export class SecondarySiteDsl {
    * order, so the cache may hold the data as received or optimised: something, at most what was
    * written.
    */
-  async expectCachedUpTo(processServer: string, megabytes: number) {
+  async expectCachedUpTo(processServer: string, bytes: number) {
     const cached = (await this.scoutServer(processServer)).cachedBytes ?? 0;
     assert.ok(cached > 0, `${processServer} caches nothing while its master target is away`);
+    assert.ok(cached <= bytes, `${processServer} caches ${cached} bytes of ${bytes} written`);
+  }
+
+  /**
+   * SS-SCOUT-PS-CACHE ("then forward all of it"): what was cached went on to the master target,
+   * judged on the flow since it was marked. The scenario cached base64 of a hash chain
+   * (SiteRecovery.writeTextCarrying): 6 bits of information a character, so no lossless
+   * optimisation (002 names none) brings all of it below three quarters of the bytes written.
+   * The bound is two thirds, leaving room for the marker and a coder's rounding; a process server
+   * that forwards half its cache sends about three eighths.
+   */
+  async expectAllForwarded(processServer: string, masterTarget: string, written: number) {
+    const grown = await this.flowGrowth(processServer, masterTarget);
+    const least = Math.floor((written * 2) / 3);
     assert.ok(
-      cached <= megabytes * mebibyte,
-      `${processServer} caches ${cached} bytes of ${megabytes} MB written`,
+      grown >= least,
+      `${grown} bytes went from ${processServer} to ${masterTarget} for the ${written} cached (all of it: at least ${least})`,
     );
   }
 

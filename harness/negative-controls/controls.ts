@@ -23,6 +23,7 @@ import { kindCoverageControls } from "./kind-coverage-controls.ts";
 import { pointBoundaryControls } from "./point-boundary-controls.ts";
 import { portEvidenceControls } from "./port-evidence-controls.ts";
 import { secondarySiteControls } from "./secondary-site-controls.ts";
+import { siteEvidenceControls } from "./site-evidence-controls.ts";
 
 export interface NegativeControl {
   id: string;
@@ -483,6 +484,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failbackOpenOutcomeControls,
   ...failoverOpenControls,
   ...portEvidenceControls,
+  ...siteEvidenceControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {
