@@ -152,3 +152,46 @@ Feature: Test failover, a drill without impact
     And "hv1" has no Azure VM
     And "ps1" is protected
     And "hv1" is protected
+
+  # 004 "Failover processing" lists the machines for which "test failover can take longer"
+  # (about 8 to 10 minutes, once however many of the traits a machine has): a drill of a listed
+  # machine takes that much longer than one of a machine it does not list, and no longer.
+  @req=FO-PROCESSING-EXTRA
+  Scenario Outline: A test failover of <machine> takes <extra> extra minutes of processing
+    Given a <machine> "m1" replicating with policy "standard"
+    And the initial replication of "m1" has completed
+    And a recovery point has had time to be made
+    When a test failover of "vm1" to the latest processed point into network "drill" is run
+    And a test failover of "m1" to the latest processed point into network "drill" is run
+    And the test failovers have had time to finish
+    Then the test failover of "m1" took <extra> minutes longer than that of "vm1"
+
+    @case:kind=vmware-vm @case:boundary=mobility-9.7
+    Examples: a Mobility service older than 9.8
+      | machine                                   | extra   |
+      | VMware VM with Mobility service 9.7       | 8 to 10 |
+
+    @case:kind=physical-server
+    Examples: physical servers, Hyper-V VMs protected as such included
+      | machine                                   | extra   |
+      | physical server                           | 8 to 10 |
+      | Hyper-V VM protected as a physical server | 8 to 10 |
+
+    @case:kind=vmware-vm
+    Examples: the other listed VMware VMs, one with two of the traits
+      | machine                                   | extra   |
+      | linux VMware VM                           | 8 to 10 |
+      | VMware VM without DHCP                    | 8 to 10 |
+      | VMware VM without the boot driver vmbus   | 8 to 10 |
+      | linux VMware VM without DHCP              | 8 to 10 |
+
+    @case:kind=vmware-vm @case:boundary=mobility-9.8
+    Examples: a machine 004 does not list needs none
+      | machine                                   | extra   |
+      | VMware VM with Mobility service 9.8       | 0 to 0  |
+      | windows VMware VM                         | 0 to 0  |
+
+    @case:kind=hyperv-vm
+    Examples: a Hyper-V VM protected as such needs none
+      | machine                                   | extra   |
+      | linux Hyper-V VM                          | 0 to 0  |

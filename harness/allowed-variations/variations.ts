@@ -1,6 +1,7 @@
 // Every allowed-variation control, by id.
 import { failbackOpenOutcomeVariations } from "./failback-open-outcome-variations.ts";
 import { failbackSecondaryVariations } from "./failback-secondary-variations.ts";
+import { failoverEvidenceVariations } from "./failover-evidence-variations.ts";
 import { failoverOpenVariations } from "./failover-open-variations.ts";
 import {
   onDemandReplicationVariations,
@@ -16,6 +17,7 @@ export const allowedVariations: AllowedVariation[] = [
   ...failbackOpenOutcomeVariations,
   ...failoverOpenVariations,
   ...siteOpenVariations,
+  ...failoverEvidenceVariations,
 ];
 
 /** Those run only when named: each costs a whole suite of tens of seconds. */

@@ -30,6 +30,10 @@ export type Target = { scope: "machine" | "plan"; name: string };
 
 const machineTarget = (name: string): Target => ({ scope: "machine", name });
 
+/** The declared base duration of a watched job: a test failover's or a failover's. */
+const baseOf = (watched: { drill?: boolean }) =>
+  watched.drill ? "testFailoverJobSeconds" : "failoverJobSeconds";
+
 /**
  * The job of an accepted act that must not run, read once it had time to end: it Failed with
  * `code`. Where the documents say only that an act does not run or cannot happen (004 "Types of
@@ -68,6 +72,8 @@ interface Attempt {
 interface WatchedJob {
   target: Target;
   job: Job;
+  /** A test failover's job: its machines stay protected, so only the job is read. */
+  drill?: boolean;
   acceptedAt: number;
   lastRunning?: number;
   firstEnded?: number;
@@ -92,6 +98,8 @@ export class FailoverDsl {
   private readonly jobs = new Map<string, Job>();
   /** The failovers (not drills) accepted, by target name, until watched to their end. */
   private readonly failovers = new Map<string, WatchedJob>();
+  /** The same for test failovers (004 "Failover processing": a drill takes the extra time too). */
+  private readonly drills = new Map<string, WatchedJob>();
 
   constructor(site: SiteRecovery) {
     this.site = site;
@@ -187,12 +195,23 @@ export class FailoverDsl {
    * so does a machine's failover job still running once the machine is FailedOver (the
    * protocol's "Jobs": the state an act leads to is reached when its job ends).
    */
-  async watchFailoversToTheirEnd(): Promise<void> {
+  watchFailoversToTheirEnd(): Promise<void> {
+    return this.watchToTheirEnd(this.failovers, "failoverJobSeconds");
+  }
+
+  /** The same for the test failovers accepted (their jobs only: the machines stay protected). */
+  watchDrillsToTheirEnd(): Promise<void> {
+    return this.watchToTheirEnd(this.drills, "testFailoverJobSeconds");
+  }
+
+  private async watchToTheirEnd(
+    watchedJobs: Map<string, WatchedJob>,
+    base: "failoverJobSeconds" | "testFailoverJobSeconds",
+  ): Promise<void> {
     const cycle = this.site.declared("replicationCycleSeconds");
     const start = await this.site.now();
-    const end =
-      start + (this.site.declared("failoverJobSeconds") + extraProcessingSeconds.max + 2 * cycle) * 1000;
-    let open = [...this.failovers.values()].filter((w) => w.firstEnded === undefined);
+    const end = start + (this.site.declared(base) + extraProcessingSeconds.max + 2 * cycle) * 1000;
+    let open = [...watchedJobs.values()].filter((w) => w.firstEnded === undefined);
     // The clock moves only when srkit moves it, and by what srkit asks (the protocol's clock):
     // one that went back would lengthen a job measured from when it was asked for.
     for (const watched of open)
@@ -229,7 +248,7 @@ export class FailoverDsl {
 
   /** When a watched job ends (ms) if it takes its declared duration and nothing more. */
   private declaredEnd(watched: WatchedJob): number {
-    return watched.acceptedAt + this.site.declared("failoverJobSeconds") * 1000;
+    return watched.acceptedAt + this.site.declared(baseOf(watched)) * 1000;
   }
 
   /**
@@ -266,9 +285,11 @@ export class FailoverDsl {
    */
   private async readWatched(watched: WatchedJob, now: number, cycle: number): Promise<void> {
     const job = must(await this.api.readJob(watched.job.name), `reading job ${watched.job.name}`);
-    const declared = this.site.declared("failoverJobSeconds");
-    const after = `${(now - watched.acceptedAt) / 1000} s after the failover of ${watched.target.name} was accepted`;
-    const machines = this.machinesOf(watched.target);
+    const base = baseOf(watched);
+    const declared = this.site.declared(base);
+    const after = `${(now - watched.acceptedAt) / 1000} s after the ${watched.drill ? "test failover" : "failover"} of ${watched.target.name} was accepted`;
+    // A drill leaves its machines protected (FO-TEST-NO-IMPACT): only its job tells its end.
+    const machines = watched.drill ? [] : this.machinesOf(watched.target);
     const failedOver = new Map<string, boolean>();
     for (const machine of machines) {
       const item = must(await this.api.readReplicatedItem(machine), `reading ${machine}`);
@@ -290,7 +311,7 @@ export class FailoverDsl {
     if (job.state !== "InProgress") {
       assert.ok(
         now >= this.declaredEnd(watched),
-        `job ${job.name} ended ${after}, before the ${declared} s the target declares for a failover job`,
+        `job ${job.name} ended ${after}, before the ${declared} s the target declares (${base})`,
       );
       const pending = machines.filter((m) => !failedOver.get(m));
       assert.ok(
@@ -304,8 +325,9 @@ export class FailoverDsl {
     watched.lastRunning = now;
     assert.ok(
       now < this.boundOf(watched),
-      `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (failoverJobSeconds ${declared} s, the extra processing its machines may take and a ${cycle} s cycle)`,
+      `job ${job.operation} still runs ${(now - watched.acceptedAt) / 1000} s after it was accepted (${base} ${declared} s, the extra processing its machines may take and a ${cycle} s cycle)`,
     );
+    if (watched.drill) return;
     // A plan's machines may each be failed over before the plan's one job ends, but not all of
     // them: the job would then be running with nothing left to do.
     assert.ok(
@@ -423,6 +445,8 @@ export class FailoverDsl {
       const job = this.site.recorder.job(outcome.value);
       this.jobs.set(target.name, job);
       if (action === "failover") this.failovers.set(target.name, { target, job, acceptedAt: triggeredAt });
+      if (action === "test-failover")
+        this.drills.set(target.name, { target, job, drill: true, acceptedAt: triggeredAt });
     }
     this.last = { action, target, outcome, expectation, choice, histories, triggeredAt, before };
     if (choice && histories) this.recordFailover(this.last, machines, histories);
@@ -892,12 +916,14 @@ export class FailoverDsl {
    * How much longer the failover job of `machine` (a machine or plan) ran than that of
    * `baseline`, in minutes, from when each was asked for to the end it reports: a reported end
    * outside what srkit saw on the clock (watchFailoversToTheirEnd) fails, so no report can claim
-   * a duration by more than the minute srkit watches in.
+   * a duration by more than the minute srkit watches in. With `drill`, their test failovers'
+   * jobs (watchDrillsToTheirEnd).
    */
-  extraMinutes(machine: string, baseline: string): number {
+  extraMinutes(machine: string, baseline: string, drill = false): number {
+    const what = drill ? "test failover" : "failover";
     const duration = (name: string) => {
-      const watched = this.failovers.get(name);
-      assert.ok(watched?.ended, `no failover job of ${name} was watched to its end`);
+      const watched = (drill ? this.drills : this.failovers).get(name);
+      assert.ok(watched?.ended, `no ${what} job of ${name} was watched to its end`);
       const { ended, acceptedAt, lastRunning, firstEnded = acceptedAt } = watched;
       assert.equal(ended.state, "Succeeded", `${ended.name} of ${name} ended ${ended.state}`);
       const reported = Date.parse(ended.endTime ?? "");
@@ -915,6 +941,29 @@ export class FailoverDsl {
     // In whole ms, then minutes: 480,000 ms is 8 minutes exactly (minutes each, then the
     // difference, can come out 7.999999999999999).
     return (duration(machine) - duration(baseline)) / 60_000;
+  }
+
+  /**
+   * FO-COMMIT-DELETES-POINTS: a commit deletes the points of the machine failed over only (004
+   * "Types of failover"), so `machine`, another member of its replication group, still lists
+   * every point noted before it, the multi-VM points the group shares among them. Without a
+   * noted multi-VM point the scenario would not judge what it claims, so that fails too.
+   */
+  async expectNotedPointsKept(machine: string): Promise<void> {
+    const noted = this.site.pointChecks.noted(machine);
+    assert.ok(
+      noted.some((p) => p.multiVm),
+      `${machine} listed no multi-VM recovery point when its points were noted: ${noted.map((p) => p.id).join(", ") || "none"}`,
+    );
+    const listed = new Set(
+      (await this.site.points(machine, { fresh: true })).recoveryPoints.map((p) => p.id),
+    );
+    const gone = noted.filter((p) => !listed.has(p.id));
+    assert.deepEqual(
+      gone.map((p) => `${p.id}${p.multiVm ? " (multi-VM)" : ""}`),
+      [],
+      `recovery points of ${machine} gone after another machine's failover was committed`,
+    );
   }
 
   async readinessFails(machine: string, check: ReadinessCheckName, fails: boolean): Promise<void> {

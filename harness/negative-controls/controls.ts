@@ -17,6 +17,7 @@ import { evaluatorControls } from "./evaluator-controls.ts";
 import { failbackControls } from "./failback-controls.ts";
 import { failbackOpenOutcomeControls } from "./failback-open-outcome-controls.ts";
 import { failoverControls } from "./failover-controls.ts";
+import { failoverEvidenceControls } from "./failover-evidence-controls.ts";
 import { failoverOpenControls } from "./failover-open-controls.ts";
 import { acceptDespite, bodyOf, intercepted, rewriteAnswers, sessionBase } from "./intercept.ts";
 import { kindCoverageControls } from "./kind-coverage-controls.ts";
@@ -485,6 +486,7 @@ export const negativeControls: readonly NegativeControl[] = [
   ...failoverOpenControls,
   ...portEvidenceControls,
   ...siteEvidenceControls,
+  ...failoverEvidenceControls,
 ];
 
 export function negativeControl(id: string): NegativeControl {

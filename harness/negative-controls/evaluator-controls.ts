@@ -491,6 +491,8 @@ export const evaluatorControls: NegativeControl[] = [
       "FO-AZURE-VM-CREATED",
       "FO-CHANGE-WINDOW",
       "FO-PLAN-TOGETHER",
+      // The drills timed for their extra processing are watched to their bound, as failovers are.
+      "FO-PROCESSING-EXTRA",
       "FO-RP-CUSTOM",
       "FO-RP-LATEST",
       "FO-RP-LATEST-APP",

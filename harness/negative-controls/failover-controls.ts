@@ -45,7 +45,7 @@ interface Reshaped {
  * reads FailedOver; undefined leaves the failover as it is. Scout deployments (failovers to the
  * secondary site) are left alone.
  */
-function failoversReshaped(
+export function failoversReshaped(
   label: string,
   reshape: (
     asked: number,

@@ -24,7 +24,7 @@ defineParameterType({
 defineParameterType({
   name: "machineCase",
   regexp:
-    /VMware VM with Mobility service \d+\.\d+|VMware VM without DHCP|VMware VM without the boot driver \w+|Hyper-V VM protected as a physical server|Hyper-V VM without DHCP|linux Hyper-V VM|Hyper-V VM|physical server|windows VMware VM|linux VMware VM/,
+    /VMware VM with Mobility service \d+\.\d+|VMware VM without DHCP|VMware VM without the boot driver \w+|Hyper-V VM protected as a physical server|Hyper-V VM without DHCP|linux Hyper-V VM|Hyper-V VM|physical server|windows VMware VM|linux VMware VM without DHCP|linux VMware VM/,
 });
 defineParameterType({
   name: "guestTweak",
