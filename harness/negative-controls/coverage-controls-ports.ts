@@ -40,6 +40,34 @@ function portBlockIgnored(id: string, ignore: (fault: PortFault, onConfiguration
   });
 }
 
+/**
+ * The reference, with every request a configuration server sends to the Site Recovery service
+ * (the Azure stand-in's *.hypervrecoverymanager.windowsazure.com, told apart by the component
+ * header) passed through `change`, which may rewrite its URL in place (scheme, port) before it
+ * goes out. Other components' requests are left alone.
+ */
+export function configurationServerServiceCalls(label: string, change: (url: URL) => void) {
+  const servers = new Set<string>();
+  return intercepted(
+    label,
+    async (call, id, next) => {
+      const reply = await next(call);
+      if (id === "createConfigurationServer" && reply.status < 300)
+        servers.add((reply.body as ConfigurationServer).name);
+      return reply;
+    },
+    {
+      fetch: (input, init = {}) => {
+        const url = new URL(String(input));
+        const component = new Headers(init.headers).get(azureHeaders.component) ?? "";
+        if (url.hostname.endsWith(".hypervrecoverymanager.windowsazure.com") && servers.has(component))
+          change(url);
+        return azureFetch(url, init);
+      },
+    },
+  );
+}
+
 const controls: NegativeControl[] = [
   {
     id: "management-port-only-reported",
@@ -61,27 +89,10 @@ const controls: NegativeControl[] = [
     wrongBehaviour:
       "has the configuration server call the Site Recovery service on port 8443 (its logs still say 443)",
     breaks: ["REPL-PORT-CS-AZURE-MGMT"],
-    transport: () => {
-      const servers = new Set<string>();
-      return intercepted(
-        "service-calls-on-8443",
-        async (call, id, next) => {
-          const reply = await next(call);
-          if (id === "createConfigurationServer" && reply.status < 300)
-            servers.add((reply.body as ConfigurationServer).name);
-          return reply;
-        },
-        {
-          fetch: (input, init = {}) => {
-            const url = new URL(String(input));
-            const component = new Headers(init.headers).get(azureHeaders.component) ?? "";
-            if (url.hostname.endsWith(".hypervrecoverymanager.windowsazure.com") && servers.has(component))
-              url.port = "8443";
-            return azureFetch(url, init);
-          },
-        },
-      );
-    },
+    transport: () =>
+      configurationServerServiceCalls("service-calls-on-8443", (url) => {
+        url.port = "8443";
+      }),
   },
   {
     id: "group-peers-not-on-20004",

@@ -2,11 +2,10 @@
 // team s31, round 2): a clear data channel next to a TLS one, a data port change that reaches
 // every process server, machine calls to Azure in clear next to heartbeats on HTTPS 443. Each
 // is the reference seen through an interceptor or with its outbound fetch changed.
-import { azureFetch } from "../drivers/in-process.ts";
 import type { ProtocolCall } from "../drivers/transport.ts";
 import type { ConfigurationServer, NetworkFlow, NetworkFlowList, ProcessServer } from "../protocol/types.ts";
-import { azureHeaders } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
+import { configurationServerServiceCalls } from "./coverage-controls-ports.ts";
 import { bodyOf, intercepted, sessionBase } from "./intercept.ts";
 
 /** The data port a process server update asks for, if it asks for one. */
@@ -95,32 +94,11 @@ export const portEvidenceControls: NegativeControl[] = [
     wrongBehaviour:
       "the configuration server sends its heartbeats to the Site Recovery service over HTTPS 443 but every call about a replicated machine over plain HTTP on port 80",
     breaks: ["REPL-PORT-CS-AZURE-MGMT"],
-    transport: () => {
-      const servers = new Set<string>();
-      return intercepted(
-        "machine-service-calls-over-http-80",
-        async (call, id, next) => {
-          const reply = await next(call);
-          if (id === "createConfigurationServer" && reply.status < 300)
-            servers.add((reply.body as ConfigurationServer).name);
-          return reply;
-        },
-        {
-          fetch: (input, init = {}) => {
-            const url = new URL(String(input));
-            const component = new Headers(init.headers).get(azureHeaders.component) ?? "";
-            if (
-              url.hostname.endsWith(".hypervrecoverymanager.windowsazure.com") &&
-              url.pathname.includes("/replicationProtectedItems/") &&
-              servers.has(component)
-            ) {
-              url.protocol = "http:";
-              url.port = "80";
-            }
-            return azureFetch(url, init);
-          },
-        },
-      );
-    },
+    transport: () =>
+      configurationServerServiceCalls("machine-service-calls-over-http-80", (url) => {
+        if (!url.pathname.includes("/replicationProtectedItems/")) return;
+        url.protocol = "http:";
+        url.port = "80";
+      }),
   },
 ];
