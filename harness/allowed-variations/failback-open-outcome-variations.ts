@@ -3,9 +3,10 @@
 // refuse the request at once, accept it and fail its job, or fail at a later stage; where 001
 // names only a default retention volume, it may fall back to another eligible one. Each is the
 // reference wrapped by an interceptor (negative-controls/intercept.ts), judged on every family.
-import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
+import type { ProtocolReply } from "../drivers/transport.ts";
 import { type Body, bodyOf, intercepted, type Next, sessionBase } from "../negative-controls/intercept.ts";
-import type { Job, Machine, ReplicatedItem } from "../protocol/types.ts";
+import { type MadeUpJob, madeUpJobs } from "../negative-controls/made-up-jobs.ts";
+import type { Machine, ReplicatedItem } from "../protocol/types.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
 import type { AllowedVariation } from "./variation.ts";
 
@@ -14,57 +15,20 @@ const reprotects = ["reprotect", "reprotectPlan"];
 const errorOf = (reply: ProtocolReply) =>
   (reply.body as { error?: { code?: string; message?: string } } | undefined)?.error;
 
+/** A reprotection's job failing at once with the reference's refusal. */
+const failedAs = (refusal: ProtocolReply): MadeUpJob => {
+  const error = errorOf(refusal);
+  return {
+    operation: "Reprotect",
+    state: "Failed",
+    error: { code: error?.code ?? "", message: error?.message ?? "" },
+  };
+};
+
 const read = async <T>(next: Next, path: string): Promise<T | undefined> => {
   const reply = await next({ method: "GET", path });
   return reply.status < 300 ? (reply.body as T) : undefined;
 };
-
-/**
- * Jobs the variation made up, per session: accepted requests whose job failed at once with the
- * code the reference refused them with, nothing done (as the refusal left it). Their reads are
- * answered here; everything else goes to the reference.
- */
-function failedJobs(label: string) {
-  const jobs = new Map<string, Job>();
-  const plans = new Map<string, string[]>();
-  let made = 0;
-  return {
-    /** Answers a read of a made-up job; notes a plan's members when one is created. */
-    async answer(call: ProtocolCall, id: string, next: Next): Promise<ProtocolReply | undefined> {
-      if (id === "readJob") {
-        const name = decodeURIComponent(call.path.split("?")[0]?.split("/").pop() ?? "");
-        const job = jobs.get(`${sessionBase(call)}/${name}`);
-        return job ? { status: 200, body: job } : undefined;
-      }
-      if (id !== "createRecoveryPlan") return undefined;
-      const reply = await next(call);
-      const body = bodyOf(call);
-      if (reply.status < 300 && Array.isArray(body.machines))
-        plans.set(`${sessionBase(call)}/${String(body.name)}`, body.machines as string[]);
-      return reply;
-    },
-    /** A job of `operation` for what the call names, failed at once with the refusal's error. */
-    async failed(call: ProtocolCall, refusal: ProtocolReply, operation: string, next: Next) {
-      const session = sessionBase(call);
-      const now = (await read<{ now: string }>(next, `${session}/clock`))?.now ?? new Date(0).toISOString();
-      const named = /\/(replicated-items|recovery-plans)\/([^/]+)\//.exec(call.path);
-      const name = decodeURIComponent(named?.[2] ?? "");
-      const machines = named?.[1] === "recovery-plans" ? (plans.get(`${session}/${name}`) ?? []) : [name];
-      const error = errorOf(refusal);
-      const job: Job = {
-        name: `job-${label}-${++made}`,
-        operation,
-        state: "Failed",
-        startTime: now,
-        endTime: now,
-        machines,
-        error: { code: error?.code ?? "", message: error?.message ?? "" },
-      } as Job;
-      jobs.set(`${session}/${job.name}`, job);
-      return { status: 202, body: job };
-    },
-  };
-}
 
 /**
  * The reprotections the reference refuses with `code` (those `when` picks out) accepted instead,
@@ -78,15 +42,15 @@ function reprotectFailsInItsJob(
   options: ReferenceOptions = {},
 ) {
   return () => {
-    const made = failedJobs(label);
+    const jobs = madeUpJobs(label);
     return intercepted(
       `allowed variation: ${label}`,
       async (call, id, next) => {
-        const answered = await made.answer(call, id, next);
+        const answered = await jobs.answer(call, id, next);
         if (answered) return answered;
         const reply = await next(call);
         if (!reprotects.includes(id) || errorOf(reply)?.code !== code || !when(bodyOf(call))) return reply;
-        return made.failed(call, reply, "Reprotect", next);
+        return jobs.start(call, next, failedAs(reply));
       },
       options,
     );
@@ -102,9 +66,9 @@ function reprotectFailsInItsJob(
 function freeEditionStopsReprotect(label: string, inJob: boolean) {
   return () => {
     const licenses = new Map<string, string>();
-    const made = failedJobs(label);
+    const jobs = madeUpJobs(label);
     return intercepted(`allowed variation: ${label}`, async (call, id, next) => {
-      const answered = await made.answer(call, id, next);
+      const answered = await jobs.answer(call, id, next);
       if (answered) return answered;
       const session = sessionBase(call);
       const body = bodyOf(call);
@@ -126,7 +90,7 @@ function freeEditionStopsReprotect(label: string, inJob: boolean) {
           },
         },
       };
-      return inJob ? made.failed(call, refusal, "Reprotect", next) : refusal;
+      return inJob ? jobs.start(call, next, failedAs(refusal)) : refusal;
     });
   };
 }

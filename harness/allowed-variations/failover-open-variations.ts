@@ -1,21 +1,7 @@
-// Allowed variations for what the failover documents leave open: how an act that "does not run"
-// shows (a refusal or a failed job), at which step an unsupported failback stops, and machines they
-// are silent on. Each wraps the reference and makes the other choice. Born of red-team findings
-// (session 31, A2 and A3) and the checks of the same shape in the failover and secondary-site
-// families.
-
-import type { ProtocolCall, ProtocolReply } from "../drivers/transport.ts";
 import { intercepted, refusalCode, sessionBase } from "../negative-controls/intercept.ts";
+import { clockOf, madeUpJobs } from "../negative-controls/made-up-jobs.ts";
 import type { AzureVmList, ErrorCode, Job, Machine, ReplicatedItem } from "../protocol/types.ts";
 import type { AllowedVariation } from "./variation.ts";
-
-type Next = (call: ProtocolCall) => Promise<ProtocolReply>;
-
-/** The session's clock (ms since the epoch), as the target reads it. */
-async function clockOf(session: string, next: Next): Promise<number> {
-  const clock = await next({ method: "GET", path: `${session}/clock` });
-  return Date.parse((clock.body as { now: string }).now);
-}
 
 /** What a refused act becomes: the refusal's code, and the job each operation starts instead. */
 interface AsFailedJob {
@@ -34,52 +20,25 @@ interface AsFailedJob {
  */
 function refusedAsFailedJob(id: string, as: AsFailedJob) {
   return () => {
-    // Per session: the jobs made up, with the clock (ms) at which each fails, and plans' members.
-    const jobs = new Map<string, { job: Job; failsAt: number }>();
-    const plans = new Map<string, string[]>();
-    let made = 0;
+    const jobs = madeUpJobs("not-run");
     return intercepted(`allowed variation: ${id}`, async (call, operation, next) => {
-      const session = sessionBase(call);
-      if (operation === "readJob") {
-        const name = decodeURIComponent(call.path.split("?")[0]?.split("/").pop() ?? "");
-        const held = jobs.get(`${session}/${name}`);
-        if (held) {
-          const ended = (await clockOf(session, next)) >= held.failsAt;
-          const { error: _notYet, ...running } = held.job;
-          const body: Job = ended
-            ? { ...held.job, endTime: new Date(held.failsAt).toISOString() }
-            : { ...running, state: "InProgress" };
-          return { status: 200, body };
-        }
-      }
+      const answered = await jobs.answer(call, operation, next);
+      if (answered) return answered;
       const reply = await next(call);
-      if (operation === "createRecoveryPlan" && reply.status < 300) {
-        const plan = call.body as { name: string; machines: string[] };
-        plans.set(`${session}/${plan.name}`, plan.machines);
-      }
-      const error = (reply.body as { error?: { code?: string; message?: string } } | undefined)?.error;
       const started = as.jobs[operation];
-      if (started === undefined || error?.code !== as.code) return reply;
-      const now = await clockOf(session, next);
+      if (started === undefined || refusalCode(reply) !== as.code) return reply;
       let seconds = 0;
       if (as.runsFor) {
         const target = await next({ method: "GET", path: "/v1/target" });
         seconds = (target.body as { parameters: Record<string, number> }).parameters[as.runsFor] ?? 0;
       }
-      const scope = /\/(replicated-items|recovery-plans)\/([^/]+)\//.exec(call.path);
-      const named = decodeURIComponent(scope?.[2] ?? "");
-      const job: Job = {
-        name: `job-not-run-${++made}`,
+      const message = (reply.body as { error?: { message?: string } }).error?.message ?? as.code;
+      return jobs.start(call, next, {
         operation: started,
         state: "Failed",
-        startTime: new Date(now).toISOString(),
-        machines: scope?.[1] === "recovery-plans" ? (plans.get(`${session}/${named}`) ?? []) : [named],
-        error: { code: as.code, message: error.message ?? as.code },
-      };
-      jobs.set(`${session}/${job.name}`, { job, failsAt: now + seconds * 1000 });
-      const { error: _notYet, ...running } = job;
-      const body = seconds > 0 ? { ...running, state: "InProgress" } : { ...job, endTime: job.startTime };
-      return { status: 202, body };
+        error: { code: as.code, message },
+        seconds,
+      });
     });
   };
 }

@@ -2,9 +2,10 @@
 // catch: points kept less than the failback policy's 24 hours, the ineligible default retention
 // volume used, a Windows Server 2008 R2 SP1 physical server reprotected all the way. Each is the
 // reference wrapped by an interceptor (intercept.ts).
-import type { Job, Machine, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
+import type { Machine, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import { bodyOf, intercepted, type Next, refusalCode, sessionBase } from "./intercept.ts";
+import { madeUpJobs } from "./made-up-jobs.ts";
 
 const hour = 3600_000;
 const oldOs = "Windows Server 2008 R2 SP1";
@@ -106,28 +107,13 @@ function ws2008PhysicalTreatedAsNewer(label: string) {
  */
 function refusedReprotectSucceeds(label: string, code: string) {
   return () => {
-    const jobs = new Map<string, Job>();
-    let made = 0;
+    const jobs = madeUpJobs(label);
     return intercepted(label, async (call, id, next) => {
-      const session = sessionBase(call);
-      if (id === "readJob") {
-        const job = jobs.get(`${session}/${call.path.split("?")[0]?.split("/").pop() ?? ""}`);
-        if (job) return { status: 200, body: job };
-      }
+      const answered = await jobs.answer(call, id, next);
+      if (answered) return answered;
       const reply = await next(call);
       if (id !== "reprotect" || refusalCode(reply) !== code) return reply;
-      const now = (await read<{ now: string }>(next, `${session}/clock`))?.now ?? new Date(0).toISOString();
-      const name = decodeURIComponent(/\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "");
-      const job = {
-        name: `job-${label}-${++made}`,
-        operation: "Reprotect",
-        state: "Succeeded",
-        startTime: now,
-        endTime: now,
-        machines: [name],
-      } as Job;
-      jobs.set(`${session}/${job.name}`, job);
-      return { status: 202, body: job };
+      return jobs.start(call, next, { operation: "Reprotect", state: "Succeeded" });
     });
   };
 }

@@ -6,6 +6,7 @@ import { managedDisksRefusedAtFailback } from "../allowed-variations/failover-op
 import type { ErrorCode, Job, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
 import { bodyOf, intercepted, refusalCode, sessionBase } from "./intercept.ts";
+import { madeUpJobs } from "./made-up-jobs.ts";
 
 /** The replicated item an act on one names (its path's name), if it is one. */
 const itemOf = (path: string) => /\/replicated-items\/([^/]+)\//.exec(path)?.[1];
@@ -80,15 +81,12 @@ export const failoverOpenControls: NegativeControl[] = [
         reverseReplicate: "REVERSE_REPLICATION_PRIMARY_UNAVAILABLE",
       };
       // Per session: the failed jobs it made up, and the items it left offering nothing.
-      const jobs = new Map<string, Job>();
+      const jobs = madeUpJobs("stuck");
       const stuck = new Set<string>();
-      let made = 0;
       return intercepted("not-run-job-leaves-item-stuck", async (call, operation, next) => {
         const session = sessionBase(call);
-        if (operation === "readJob") {
-          const job = jobs.get(`${session}/${call.path.split("/").pop()}`);
-          if (job) return { status: 200, body: job };
-        }
+        const answered = await jobs.answer(call, operation, next);
+        if (answered) return answered;
         const reply = await next(call);
         const name = itemOf(call.path) ?? "";
         if (operation === "readReplicatedItem" && reply.status < 300)
@@ -97,20 +95,12 @@ export const failoverOpenControls: NegativeControl[] = [
             : reply;
         const code = codes[operation];
         if (code === undefined || refusalCode(reply) !== code) return reply;
-        const clock = await next({ method: "GET", path: `${session}/clock` });
-        const now = (clock.body as { now: string }).now;
-        const job: Job = {
-          name: `job-stuck-${++made}`,
+        stuck.add(`${session}/${decodeURIComponent(name)}`);
+        return jobs.start(call, next, {
           operation: operation === "reprotect" ? "Reprotect" : "ReverseReplicate",
           state: "Failed",
-          startTime: now,
-          endTime: now,
-          machines: [decodeURIComponent(name)],
           error: { code, message: "did not run" },
-        };
-        jobs.set(`${session}/${job.name}`, job);
-        stuck.add(`${session}/${decodeURIComponent(name)}`);
-        return { status: 202, body: job };
+        });
       });
     },
   },
