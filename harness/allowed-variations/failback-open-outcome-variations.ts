@@ -4,7 +4,7 @@
 // names only a default retention volume, it may fall back to another eligible one. Each is the
 // reference wrapped by an interceptor (negative-controls/intercept.ts), judged on every family.
 import type { ProtocolReply } from "../drivers/transport.ts";
-import { type Body, bodyOf, intercepted, type Next, sessionBase } from "../negative-controls/intercept.ts";
+import { type Body, bodyOf, intercepted, readThrough, sessionBase } from "../negative-controls/intercept.ts";
 import { type MadeUpJob, madeUpJobs } from "../negative-controls/made-up-jobs.ts";
 import type { Machine, ReplicatedItem } from "../protocol/types.ts";
 import type { ReferenceOptions } from "../reference/target.ts";
@@ -23,11 +23,6 @@ const failedAs = (refusal: ProtocolReply): MadeUpJob => {
     state: "Failed",
     error: { code: error?.code ?? "", message: error?.message ?? "" },
   };
-};
-
-const read = async <T>(next: Next, path: string): Promise<T | undefined> => {
-  const reply = await next({ method: "GET", path });
-  return reply.status < 300 ? (reply.body as T) : undefined;
 };
 
 /**
@@ -76,8 +71,8 @@ function freeEditionStopsReprotect(label: string, inJob: boolean) {
         licenses.set(`${session}/${body.name}`, String(body.license ?? "licensed"));
       if (id !== "reprotect") return next(call);
       const name = /\/replicated-items\/([^/]+)\//.exec(call.path)?.[1] ?? "";
-      const item = await read<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
-      const machine = await read<Machine>(next, `${session}/machines/${name}`);
+      const item = await readThrough<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
+      const machine = await readThrough<Machine>(next, `${session}/machines/${name}`);
       const server = machine?.placement?.vmwareServer;
       const free = server !== undefined && licenses.get(`${session}/${server}`) === "free";
       if (item?.protectionState !== "FailoverCommitted" || !free) return next(call);
@@ -111,7 +106,7 @@ function retentionFallsBackToAnEligibleVolume(label: string) {
         typeof body.masterTarget !== "string"
       )
         return reply;
-      const offered = await read<{ volumes?: { name: string }[] }>(
+      const offered = await readThrough<{ volumes?: { name: string }[] }>(
         next,
         `${sessionBase(call)}/master-targets/${encodeURIComponent(body.masterTarget)}/retention-volumes`,
       );

@@ -4,16 +4,11 @@
 // reference wrapped by an interceptor (intercept.ts).
 import type { Machine, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { bodyOf, intercepted, type Next, refusalCode, sessionBase } from "./intercept.ts";
+import { bodyOf, intercepted, readThrough, refusalCode, sessionBase } from "./intercept.ts";
 import { madeUpJobs } from "./made-up-jobs.ts";
 
 const hour = 3600_000;
 const oldOs = "Windows Server 2008 R2 SP1";
-
-const read = async <T>(next: Next, path: string): Promise<T | undefined> => {
-  const reply = await next({ method: "GET", path });
-  return reply.status < 300 ? (reply.body as T) : undefined;
-};
 
 /**
  * While a machine replicates back from Azure, lists only its points at most `kept` ms old by the
@@ -24,9 +19,9 @@ function failbackPointsKept(label: string, kept: number) {
     const item = /^(\/v1\/sessions\/[^/]+)\/replicated-items\/([^/?]+)/.exec(call.path);
     if (id !== "listRecoveryPoints" || !item) return next(call);
     const [, session, name] = item;
-    const state = await read<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
+    const state = await readThrough<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
     if (state?.replicationDirection !== "AzureToOnPremises") return next(call);
-    const clock = await read<{ now: string }>(next, `${session}/clock`);
+    const clock = await readThrough<{ now: string }>(next, `${session}/clock`);
     const reply = await next(call);
     if (!clock || reply.status >= 300) return reply;
     const edge = Date.parse(clock.now) - kept;
@@ -64,7 +59,7 @@ function ineligibleDefaultUsed(label: string) {
         typeof body.masterTarget !== "string"
       )
         return reply;
-      const offered = await read<{ volumes?: { name: string }[] }>(
+      const offered = await readThrough<{ volumes?: { name: string }[] }>(
         next,
         `${session}/master-targets/${encodeURIComponent(body.masterTarget)}/retention-volumes`,
       );

@@ -115,6 +115,12 @@ export const acceptDespite = (
     return next(call);
   });
 
+/** The body of a GET of `path` sent on through `next`; undefined when it is refused. */
+export async function readThrough<T>(next: Next, path: string): Promise<T | undefined> {
+  const reply = await next({ method: "GET", path });
+  return reply.status < 300 ? (reply.body as T) : undefined;
+}
+
 export const sessionBase = (call: ProtocolCall) => /^\/v1\/sessions\/[^/]+/.exec(call.path)?.[0] ?? "";
 
 /**

@@ -6,19 +6,15 @@
 import type { ProtocolCall } from "../drivers/transport.ts";
 import type { Machine, MachineKind, Policy, RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { bodyOf, intercepted, type Next, sessionBase } from "./intercept.ts";
+import { bodyOf, intercepted, type Next, readThrough, sessionBase } from "./intercept.ts";
 
 const hour = 3600_000;
 const itemOf = (call: ProtocolCall) =>
   /^(\/v1\/sessions\/[^/]+)\/replicated-items\/([^/?]+)/.exec(call.path) ?? undefined;
-const get = async <T>(next: Next, path: string): Promise<T | undefined> => {
-  const r = await next({ method: "GET", path });
-  return r.status < 300 ? (r.body as T) : undefined;
-};
 const kindOf = async (next: Next, session: string, machine: string) =>
-  (await get<Machine>(next, `${session}/machines/${machine}`))?.kind;
+  (await readThrough<Machine>(next, `${session}/machines/${machine}`))?.kind;
 const now = async (next: Next, session: string) => {
-  const clock = await get<{ now: string }>(next, `${session}/clock`);
+  const clock = await readThrough<{ now: string }>(next, `${session}/clock`);
   return clock ? Date.parse(clock.now) : undefined;
 };
 const customPointOf = (call: ProtocolCall) => {
@@ -53,7 +49,7 @@ function appFrequencyInstead(
       const session = sessionBase(call);
       const b = bodyOf(call) as { machine?: string; policy?: string; target?: string };
       if (id === "enableReplication" && b.policy && b.machine && (b.target ?? "azure") === "azure") {
-        const policy = await get<Policy>(next, `${session}/policies/${encodeURIComponent(b.policy)}`);
+        const policy = await readThrough<Policy>(next, `${session}/policies/${encodeURIComponent(b.policy)}`);
         const frequency = policy ? instead(policy.appConsistentFrequencyMinutes) : undefined;
         if (policy && frequency !== undefined && (await kindOf(next, session, b.machine)) === kind) {
           const copy = `${b.policy}${suffix}`;
@@ -105,7 +101,7 @@ function rpoGrace(label: string, graceSeconds: number) {
     const item = reply.body as ReplicatedItem;
     const breached = item.healthErrors.some((e) => e.code === "RPO_THRESHOLD_EXCEEDED");
     if (!breached || typeof item.rpoSeconds !== "number") return reply;
-    const policy = await get<Policy>(
+    const policy = await readThrough<Policy>(
       next,
       `${sessionBase(call)}/policies/${encodeURIComponent(item.policy)}`,
     );
@@ -131,7 +127,7 @@ export const kindCoverageControls: NegativeControl[] = [
         if (id !== "changeRecoveryPoint" || !asked || !item) return next(call);
         const [, session = "", name = ""] = item;
         if ((await kindOf(next, session, name)) !== "physical-server") return next(call);
-        const points = await get<RecoveryPointList>(
+        const points = await readThrough<RecoveryPointList>(
           next,
           `${session}/replicated-items/${name}/recovery-points`,
         );
@@ -206,15 +202,18 @@ export const kindCoverageControls: NegativeControl[] = [
         if (!item || (id !== "listRecoveryPoints" && !asked)) return next(call);
         const [, session = "", name = ""] = item;
         if ((await kindOf(next, session, name)) !== "hyperv-vm") return next(call);
-        const state = await get<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
+        const state = await readThrough<ReplicatedItem>(next, `${session}/replicated-items/${name}`);
         if (!state || state.target === "secondary-site" || state.replicationDirection === "AzureToOnPremises")
           return next(call);
-        const policy = await get<Policy>(next, `${session}/policies/${encodeURIComponent(state.policy)}`);
+        const policy = await readThrough<Policy>(
+          next,
+          `${session}/policies/${encodeURIComponent(state.policy)}`,
+        );
         const at = await now(next, session);
         if (!policy || at === undefined) return next(call);
         const edge = at - (policy.recoveryPointRetentionHours - 1) * hour;
         if (asked) {
-          const points = await get<RecoveryPointList>(
+          const points = await readThrough<RecoveryPointList>(
             next,
             `${session}/replicated-items/${name}/recovery-points`,
           );

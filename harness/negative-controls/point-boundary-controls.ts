@@ -6,14 +6,9 @@
 import type { ProtocolCall } from "../drivers/transport.ts";
 import type { RecoveryPointList, ReplicatedItem } from "../protocol/types.ts";
 import type { NegativeControl } from "./controls.ts";
-import { bodyOf, intercepted, type Next } from "./intercept.ts";
+import { bodyOf, intercepted, readThrough } from "./intercept.ts";
 
 type StrictOption = "LatestProcessed" | "LatestApplicationConsistent";
-
-const readBody = async <T>(next: Next, path: string): Promise<T | undefined> => {
-  const reply = await next({ method: "GET", path });
-  return reply.status < 300 ? (reply.body as T) : undefined;
-};
 
 /** The session path and machine of a call on one replicated item, e.g. a failover. */
 const itemCall = (call: ProtocolCall) => {
@@ -33,10 +28,10 @@ function strictlyBeforeNow(label: string, option: StrictOption) {
     if (!["failover", "testFailover", "changeRecoveryPoint"].includes(id) || asked?.type !== option || !item)
       return next(call);
     const base = `${item.session}/replicated-items/${item.machine}`;
-    const state = await readBody<ReplicatedItem>(next, base);
+    const state = await readThrough<ReplicatedItem>(next, base);
     if (state?.replicationDirection === "AzureToOnPremises") return next(call);
-    const listed = await readBody<RecoveryPointList>(next, `${base}/recovery-points`);
-    const clock = await readBody<{ now: string }>(next, `${item.session}/clock`);
+    const listed = await readThrough<RecoveryPointList>(next, `${base}/recovery-points`);
+    const clock = await readThrough<{ now: string }>(next, `${item.session}/clock`);
     if (!listed || !clock) return next(call);
     const now = Date.parse(clock.now);
     const ofKind = listed.recoveryPoints
