@@ -742,8 +742,7 @@ export class SiteRecovery {
     const every = this.declared("crashConsistentIntervalSeconds") * 1000;
     const now = await this.now();
     const anchor = await this.newestCrashPointTime(machine);
-    const next = anchor + (Math.floor((now - anchor) / every) + 1) * every;
-    await this.pass((next - now) / 1000 + 1);
+    await this.pass((nextTick(anchor, every, now) - now) / 1000 + 1);
   }
 
   /**
@@ -777,8 +776,7 @@ export class SiteRecovery {
       assert.ok(newestApp, `${machine} lists no app-consistent point to find its schedule from`);
       anchor = Date.parse(newestApp.time);
     }
-    const next = anchor + (Math.floor((now - anchor) / every) + 1) * every;
-    await this.pass((next - now) / 1000);
+    await this.pass((nextTick(anchor, every, now) - now) / 1000);
   }
 
   /**
@@ -1220,6 +1218,10 @@ export class SiteRecovery {
     assert.equal(failback.kind, "failback");
   }
 }
+
+/** The first tick of a schedule (`anchor` plus whole periods of `every`, in ms) after `now`. */
+const nextTick = (anchor: number, every: number, now: number) =>
+  anchor + (Math.floor((now - anchor) / every) + 1) * every;
 
 const describeFlows = (flows: { from: string; to: string; port: number; protocol: string }[]) =>
   flows.map((f) => `${f.from}->${f.to}:${f.port}/${f.protocol}`).join(", ") || "nothing";
